@@ -1,0 +1,115 @@
+# flopwatt build. Everything built goes under $(BUILD) (default build/).
+#
+#   make            build/flopwatt and the libraries
+#   make run        build and run the main job on the shipped default config
+#   make test       install missing Debian packages, build, run every test
+#   make test-asan  the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make test-long  the long variants (10^8 numerics cases, larger layers)
+#   make bench      benchmarks, printing figures and ratios
+#   make lint       cppcheck, verilator lint, the one-way dependency check
+#   make install PREFIX=/usr/local
+#
+# Sources are found by directory, so adding a .c file needs no Makefile edit:
+#   models/numerics/*.c      -> libflopwatt_numerics.a (libc only; linked by the RTL harnesses)
+#   models/common, models/tech, sim/*/ (not sim/cli/main.c) -> libflopwatt.a
+#   sim/cli/main.c           -> flopwatt
+#   tests/unit/test_*.c      -> one Criterion binary each
+#   tests/cli/*.sh           -> end-to-end scripts (get $FLOPWATT and $BUILD in the environment)
+#   rtl/rtl.mk, tests/*.mk   -> included fragments that add their own targets
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+CC      ?= gcc
+SAN     ?=
+PKGS    := libcjson gsl
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS  := -std=c11 -O2 -g -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+           -Imodels -Isim $(PKG_CFLAGS) $(SAN) $(EXTRA_CFLAGS)
+LDFLAGS := $(SAN)
+LDLIBS  := $(PKG_LIBS) -lpthread -lm
+TEST_LDLIBS := $(shell pkg-config --libs criterion mpfr 2>/dev/null) -lgmp
+
+NUMERICS_SRC := $(sort $(wildcard models/numerics/*.c))
+CORE_SRC     := $(sort $(wildcard models/common/*.c models/tech/*.c sim/*/*.c))
+CORE_SRC     := $(filter-out sim/cli/main.c,$(CORE_SRC))
+TEST_SRC     := $(sort $(wildcard tests/unit/test_*.c))
+
+NUMERICS_OBJ := $(NUMERICS_SRC:%.c=$(BUILD)/obj/%.o)
+CORE_OBJ     := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+LIB_NUMERICS := $(BUILD)/lib/libflopwatt_numerics.a
+LIB_CORE     := $(BUILD)/lib/libflopwatt.a
+BIN          := $(BUILD)/flopwatt
+TEST_BINS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+# Targets that `make test` builds before running (fragments append to it).
+TEST_PREREQS := $(BIN) $(TEST_BINS)
+
+.PHONY: all run test test-nodeps test-asan test-long bench lint install deps clean format
+all: $(BIN) $(LIB_NUMERICS)
+
+deps:
+	@tools/deps.sh
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB_NUMERICS): $(NUMERICS_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIB_CORE): $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(BUILD)/obj/sim/cli/main.o $(LIB_CORE) $(LIB_NUMERICS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB_CORE) $(LIB_NUMERICS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LDLIBS) $(LDLIBS)
+
+-include $(sort $(wildcard rtl/*.mk tests/*.mk))
+
+run: $(BIN)
+	./tools/run-default.sh $(BIN)
+
+test: deps
+	$(MAKE) --no-print-directory test-nodeps
+
+test-nodeps: $(TEST_PREREQS)
+	BUILD=$(BUILD) FLOPWATT=$(BIN) ./tools/run-tests.sh $(BUILD)
+
+test-long: deps
+	FLOPWATT_LONG=1 $(MAKE) --no-print-directory test-nodeps
+
+# RTL co-simulation is not rebuilt with sanitizers: the C model it checks is the same code.
+test-asan: deps
+	FLOPWATT_SKIP_RTL=1 $(MAKE) --no-print-directory BUILD=build/asan \
+	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    test-nodeps
+
+bench: deps $(BIN)
+	./tools/bench.sh $(BUILD)
+
+lint: $(BIN)
+	./tools/check-layering.sh
+	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
+	    --suppress=missingIncludeSystem -Imodels -Isim models sim
+
+format:
+	clang-format -i $(NUMERICS_SRC) $(CORE_SRC) sim/cli/main.c $(TEST_SRC) \
+	    $(wildcard models/*/*.h sim/*/*.h)
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/flopwatt
+
+clean:
+	rm -rf build
+
+-include $(NUMERICS_OBJ:.o=.d) $(CORE_OBJ:.o=.d) $(BUILD)/obj/sim/cli/main.d \
+         $(TEST_SRC:tests/unit/%.c=$(BUILD)/obj/tests/unit/%.d)

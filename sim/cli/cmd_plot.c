@@ -1,0 +1,13 @@
+/* flopwatt plot: not implemented yet (placeholder until its issue lands). */
+#include "cli/cmd.h"
+#include "common/fw_err.h"
+
+#include <stdio.h>
+
+int cmd_plot(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "flopwatt plot: not implemented yet\n");
+    return FW_EXIT_FAIL;
+}

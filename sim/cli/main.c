@@ -1,0 +1,48 @@
+/* flopwatt: command-line entry point. Dispatches to one subcommand (sim/cli/cmd_*.c). */
+#include "cli/cmd.h"
+#include "common/fw_err.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct cli_command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} cli_command;
+
+static const cli_command cli_commands[] = {
+    {"run", cmd_run, "simulate a workload on an accelerator config"},
+    {"workload", cmd_workload, "print a workload's layers, GEMM views and MAC totals"},
+    {"fp", cmd_fp, "bit-exact numerics on TestFloat-style hex vectors (stdin -> stdout)"},
+    {"ceiling", cmd_ceiling, "efficiency ceilings per process node and precision"},
+    {"validate", cmd_validate, "modelled vs published accelerators"},
+    {"sweep", cmd_sweep, "design-space exploration from a JSON sweep spec"},
+    {"merge", cmd_merge, "merge sweep shards and recompute the Pareto front"},
+    {"plot", cmd_plot, "plots (SVG/PNG) with gnuplot"},
+};
+
+static void cli_usage(FILE *out)
+{
+    fprintf(out, "usage: flopwatt COMMAND [ARGS]...\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++)
+        fprintf(out, "  %-9s %s\n", cli_commands[i].name, cli_commands[i].summary);
+    fprintf(out, "\n'flopwatt COMMAND --help' describes one command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        cli_usage(stderr);
+        return FW_EXIT_INPUT;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        cli_usage(stdout);
+        return FW_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++)
+        if (!strcmp(argv[1], cli_commands[i].name))
+            return cli_commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "flopwatt: unknown command '%s' (try 'flopwatt --help')\n", argv[1]);
+    return FW_EXIT_INPUT;
+}
