@@ -1,0 +1,493 @@
+/* jr: strict JSON reading over cJSON (see jr.h). */
+#include "common/jr.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define JR_MAX_EXACT_INT 9007199254740992.0 /* 2^53: integers above lose exactness in a double */
+
+void jr_join_path(char *buf, size_t size, const char *path, const char *key)
+{
+    if (!path || !path[0])
+        snprintf(buf, size, "%s", key);
+    else if (key[0] == '[')
+        snprintf(buf, size, "%s%s", path, key);
+    else
+        snprintf(buf, size, "%s.%s", path, key);
+}
+
+static int jr_fail_path(const char *file, const char *path, fw_err *err, const char *fmt,
+                        va_list ap)
+{
+    char reason[FW_ERR_MSG_BYTES];
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    return fw_err_set(err, FW_EXIT_INPUT, "%s: %s: %.300s", file, path[0] ? path : "(root)",
+                      reason);
+}
+
+int jr_fail(const jr_obj *obj, const char *key, fw_err *err, const char *fmt, ...)
+{
+    char path[JR_PATH_BYTES];
+    va_list ap;
+    if (key)
+        jr_join_path(path, sizeof path, obj->path, key);
+    else
+        snprintf(path, sizeof path, "%s", obj->path);
+    va_start(ap, fmt);
+    jr_fail_path(obj->file, path, err, fmt, ap);
+    va_end(ap);
+    return FW_EXIT_INPUT;
+}
+
+static int jr_fail_arr(const jr_arr *arr, size_t index, fw_err *err, const char *fmt, ...)
+{
+    char path[JR_PATH_BYTES];
+    char idx[32];
+    va_list ap;
+    snprintf(idx, sizeof idx, "[%zu]", index);
+    jr_join_path(path, sizeof path, arr->path, idx);
+    va_start(ap, fmt);
+    jr_fail_path(arr->file, path, err, fmt, ap);
+    va_end(ap);
+    return FW_EXIT_INPUT;
+}
+
+/* Finds the first duplicate key anywhere in the tree; writes its path into buf. */
+static bool jr_find_duplicate(const cJSON *node, const char *path, char *buf, size_t size)
+{
+    size_t index = 0;
+    for (const cJSON *c = node->child; c; c = c->next, index++) {
+        char child_path[JR_PATH_BYTES];
+        if (cJSON_IsObject(node)) {
+            for (const cJSON *d = node->child; d != c; d = d->next)
+                if (!strcmp(d->string, c->string)) {
+                    jr_join_path(buf, size, path, c->string);
+                    return true;
+                }
+            jr_join_path(child_path, sizeof child_path, path, c->string);
+        } else {
+            char idx[32];
+            snprintf(idx, sizeof idx, "[%zu]", index);
+            jr_join_path(child_path, sizeof child_path, path, idx);
+        }
+        if ((cJSON_IsObject(c) || cJSON_IsArray(c)) &&
+            jr_find_duplicate(c, child_path, buf, size))
+            return true;
+    }
+    return false;
+}
+
+static char *jr_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+int jr_doc_parse(const char *name, const char *text, jr_doc *doc, fw_err *err)
+{
+    const char *end = NULL;
+    doc->root = NULL;
+    doc->file = jr_strdup(name);
+    if (!doc->file)
+        return fw_err_set(err, FW_EXIT_IO, "%s: out of memory", name);
+    doc->root = cJSON_ParseWithOpts(text, &end, 1);
+    if (!doc->root) {
+        unsigned line = 1, col = 1;
+        if (!end)
+            end = text;
+        for (const char *p = text; p < end && *p; p++) {
+            if (*p == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        fw_err_set(err, FW_EXIT_INPUT, "%s:%u:%u: JSON syntax error", name, line, col);
+        jr_doc_fini(doc);
+        return FW_EXIT_INPUT;
+    }
+    char dup[JR_PATH_BYTES];
+    if (jr_find_duplicate(doc->root, "", dup, sizeof dup)) {
+        fw_err_set(err, FW_EXIT_INPUT, "%s: %s: duplicate key", name, dup);
+        jr_doc_fini(doc);
+        return FW_EXIT_INPUT;
+    }
+    return 0;
+}
+
+int jr_doc_load(const char *path, jr_doc *doc, fw_err *err)
+{
+    doc->root = NULL;
+    doc->file = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fw_err_set(err, FW_EXIT_IO, "%s: cannot open: %s", path, strerror(errno));
+    size_t cap = 1 << 16, len = 0;
+    char *text = malloc(cap);
+    while (text) {
+        size_t n = fread(text + len, 1, cap - len - 1, f);
+        len += n;
+        if (len < cap - 1)
+            break;
+        char *bigger = realloc(text, cap * 2);
+        if (!bigger) {
+            free(text);
+            text = NULL;
+            break;
+        }
+        text = bigger;
+        cap *= 2;
+    }
+    int read_error = ferror(f);
+    fclose(f);
+    if (!text)
+        return fw_err_set(err, FW_EXIT_IO, "%s: out of memory", path);
+    if (read_error) {
+        free(text);
+        return fw_err_set(err, FW_EXIT_IO, "%s: read error", path);
+    }
+    text[len] = '\0';
+    if (strlen(text) != len) {
+        free(text);
+        return fw_err_set(err, FW_EXIT_INPUT, "%s: NUL byte in JSON text", path);
+    }
+    int rc = jr_doc_parse(path, text, doc, err);
+    free(text);
+    return rc;
+}
+
+void jr_doc_fini(jr_doc *doc)
+{
+    cJSON_Delete(doc->root);
+    free(doc->file);
+    doc->root = NULL;
+    doc->file = NULL;
+}
+
+static cJSON *jr_value_from_text(const char *text)
+{
+    const char *end = NULL;
+    cJSON *v = cJSON_ParseWithOpts(text, &end, 1);
+    if (v)
+        return v;
+    return cJSON_CreateString(text);
+}
+
+int jr_doc_set(jr_doc *doc, const char *path, const char *value_text, fw_err *err)
+{
+    char buf[JR_PATH_BYTES];
+    if (strlen(path) >= sizeof buf || !path[0])
+        return fw_err_set(err, FW_EXIT_INPUT, "%s: --set %s: bad path", doc->file, path);
+    snprintf(buf, sizeof buf, "%s", path);
+    cJSON *node = doc->root;
+    char *p = buf;
+    while (*p) {
+        /* One segment: a key up to '.', '[' or end; or an [index]. */
+        if (*p == '[') {
+            char *close = strchr(p, ']');
+            char *endnum = NULL;
+            if (!close)
+                return fw_err_set(err, FW_EXIT_INPUT, "%s: --set %s: missing ']'", doc->file,
+                                  path);
+            errno = 0;
+            unsigned long idx = strtoul(p + 1, &endnum, 10);
+            if (endnum != close || errno || !cJSON_IsArray(node) ||
+                idx >= (unsigned long)cJSON_GetArraySize(node))
+                return fw_err_set(err, FW_EXIT_INPUT, "%s: --set %s: no such array element",
+                                  doc->file, path);
+            p = close + 1;
+            if (*p == '.')
+                p++;
+            if (!*p) {
+                cJSON *v = jr_value_from_text(value_text);
+                if (!v || !cJSON_ReplaceItemInArray(node, (int)idx, v))
+                    return fw_err_set(err, FW_EXIT_IO, "%s: --set %s: out of memory",
+                                      doc->file, path);
+                return 0;
+            }
+            node = cJSON_GetArrayItem(node, (int)idx);
+            continue;
+        }
+        size_t n = strcspn(p, ".[");
+        char saved = p[n];
+        p[n] = '\0';
+        if (!cJSON_IsObject(node))
+            return fw_err_set(err, FW_EXIT_INPUT, "%s: --set %s: '%s' is not inside an object",
+                              doc->file, path, p);
+        cJSON *child = cJSON_GetObjectItemCaseSensitive(node, p);
+        if (!saved) {
+            cJSON *v = jr_value_from_text(value_text);
+            if (!v)
+                return fw_err_set(err, FW_EXIT_IO, "%s: --set %s: out of memory", doc->file,
+                                  path);
+            if (child)
+                cJSON_ReplaceItemInObjectCaseSensitive(node, p, v);
+            else
+                cJSON_AddItemToObject(node, p, v);
+            return 0;
+        }
+        if (!child)
+            return fw_err_set(err, FW_EXIT_INPUT, "%s: --set %s: no key '%s' to descend into",
+                              doc->file, path, p);
+        node = child;
+        p += n;
+        *p = saved;
+        if (*p == '.')
+            p++;
+    }
+    return fw_err_set(err, FW_EXIT_INPUT, "%s: --set %s: bad path", doc->file, path);
+}
+
+int jr_root(const jr_doc *doc, jr_obj *out, fw_err *err)
+{
+    memset(out, 0, sizeof *out);
+    out->node = doc->root;
+    out->file = doc->file;
+    if (!cJSON_IsObject(doc->root))
+        return fw_err_set(err, FW_EXIT_INPUT, "%s: (root): expected a JSON object", doc->file);
+    return 0;
+}
+
+bool jr_has(const jr_obj *obj, const char *key)
+{
+    return cJSON_GetObjectItemCaseSensitive(obj->node, key) != NULL;
+}
+
+/* Finds key, marks it read; returns NULL if absent (error if required). */
+static int jr_take(jr_obj *obj, const char *key, bool required, const cJSON **out, fw_err *err)
+{
+    *out = cJSON_GetObjectItemCaseSensitive(obj->node, key);
+    if (obj->read_count < JR_MAX_KEYS)
+        obj->read_keys[obj->read_count++] = key;
+    if (!*out && required)
+        return jr_fail(obj, key, err, "missing required key");
+    return 0;
+}
+
+static const char *jr_type_name(const cJSON *v)
+{
+    if (cJSON_IsObject(v))
+        return "an object";
+    if (cJSON_IsArray(v))
+        return "an array";
+    if (cJSON_IsString(v))
+        return "a string";
+    if (cJSON_IsNumber(v))
+        return "a number";
+    if (cJSON_IsBool(v))
+        return "a boolean";
+    return "null";
+}
+
+int jr_obj_get(jr_obj *obj, const char *key, bool required, jr_obj *out, bool *present,
+               fw_err *err)
+{
+    const cJSON *v;
+    int rc = jr_take(obj, key, required, &v, err);
+    if (present)
+        *present = v != NULL;
+    memset(out, 0, sizeof *out);
+    out->file = obj->file;
+    jr_join_path(out->path, sizeof out->path, obj->path, key);
+    if (rc || !v)
+        return rc;
+    if (!cJSON_IsObject(v))
+        return jr_fail(obj, key, err, "expected an object, found %s", jr_type_name(v));
+    out->node = v;
+    return 0;
+}
+
+int jr_arr_get(jr_obj *obj, const char *key, bool required, jr_arr *out, bool *present,
+               fw_err *err)
+{
+    const cJSON *v;
+    int rc = jr_take(obj, key, required, &v, err);
+    if (present)
+        *present = v != NULL;
+    memset(out, 0, sizeof *out);
+    out->file = obj->file;
+    jr_join_path(out->path, sizeof out->path, obj->path, key);
+    if (rc || !v)
+        return rc;
+    if (!cJSON_IsArray(v))
+        return jr_fail(obj, key, err, "expected an array, found %s", jr_type_name(v));
+    out->node = v;
+    out->count = (size_t)cJSON_GetArraySize(v);
+    return 0;
+}
+
+static int jr_integer(jr_obj *obj, const char *key, const cJSON *v, uint64_t min, uint64_t max,
+                      uint64_t *out, fw_err *err)
+{
+    if (!cJSON_IsNumber(v))
+        return jr_fail(obj, key, err, "expected an integer, found %s", jr_type_name(v));
+    double d = v->valuedouble;
+    if (!isfinite(d) || d != floor(d))
+        return jr_fail(obj, key, err, "expected an integer, found %g", d);
+    if (d < 0 || d > JR_MAX_EXACT_INT || (uint64_t)d < min || (uint64_t)d > max)
+        return jr_fail(obj, key, err, "%.15g is out of range [%llu, %llu]", d,
+                       (unsigned long long)min, (unsigned long long)max);
+    *out = (uint64_t)d;
+    return 0;
+}
+
+int jr_u64(jr_obj *obj, const char *key, bool required, uint64_t def, uint64_t min, uint64_t max,
+           uint64_t *out, fw_err *err)
+{
+    const cJSON *v;
+    int rc = jr_take(obj, key, required, &v, err);
+    if (rc)
+        return rc;
+    if (!v) {
+        *out = def;
+        return 0;
+    }
+    return jr_integer(obj, key, v, min, max, out, err);
+}
+
+int jr_u32(jr_obj *obj, const char *key, bool required, uint32_t def, uint32_t min, uint32_t max,
+           uint32_t *out, fw_err *err)
+{
+    uint64_t wide;
+    int rc = jr_u64(obj, key, required, def, min, max, &wide, err);
+    if (!rc)
+        *out = (uint32_t)wide;
+    return rc;
+}
+
+int jr_f64(jr_obj *obj, const char *key, bool required, double def, double min, double max,
+           double *out, fw_err *err)
+{
+    const cJSON *v;
+    int rc = jr_take(obj, key, required, &v, err);
+    if (rc)
+        return rc;
+    if (!v) {
+        *out = def;
+        return 0;
+    }
+    if (!cJSON_IsNumber(v))
+        return jr_fail(obj, key, err, "expected a number, found %s", jr_type_name(v));
+    if (!isfinite(v->valuedouble) || v->valuedouble < min || v->valuedouble > max)
+        return jr_fail(obj, key, err, "%g is out of range [%g, %g]", v->valuedouble, min, max);
+    *out = v->valuedouble;
+    return 0;
+}
+
+int jr_bool(jr_obj *obj, const char *key, bool required, bool def, bool *out, fw_err *err)
+{
+    const cJSON *v;
+    int rc = jr_take(obj, key, required, &v, err);
+    if (rc)
+        return rc;
+    if (!v) {
+        *out = def;
+        return 0;
+    }
+    if (!cJSON_IsBool(v))
+        return jr_fail(obj, key, err, "expected true or false, found %s", jr_type_name(v));
+    *out = cJSON_IsTrue(v);
+    return 0;
+}
+
+int jr_str(jr_obj *obj, const char *key, bool required, const char *def, const char **out,
+           fw_err *err)
+{
+    const cJSON *v;
+    int rc = jr_take(obj, key, required, &v, err);
+    if (rc)
+        return rc;
+    if (!v) {
+        *out = def;
+        return 0;
+    }
+    if (!cJSON_IsString(v))
+        return jr_fail(obj, key, err, "expected a string, found %s", jr_type_name(v));
+    *out = v->valuestring;
+    return 0;
+}
+
+int jr_enum(jr_obj *obj, const char *key, bool required, unsigned def,
+            const char *const *names, size_t count, unsigned *out, fw_err *err)
+{
+    const char *s;
+    int rc = jr_str(obj, key, required, NULL, &s, err);
+    if (rc)
+        return rc;
+    if (!s) {
+        *out = def;
+        return 0;
+    }
+    char choices[256] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (!strcmp(s, names[i])) {
+            *out = (unsigned)i;
+            return 0;
+        }
+        int n = snprintf(choices + used, sizeof choices - used, "%s%s", i ? ", " : "", names[i]);
+        if (n > 0 && (size_t)n < sizeof choices - used)
+            used += (size_t)n;
+    }
+    return jr_fail(obj, key, err, "'%.60s' is not one of: %s", s, choices);
+}
+
+int jr_obj_done(const jr_obj *obj, fw_err *err)
+{
+    if (!obj->node)
+        return 0;
+    for (const cJSON *c = obj->node->child; c; c = c->next) {
+        bool known = false;
+        for (size_t i = 0; i < obj->read_count && !known; i++)
+            known = !strcmp(obj->read_keys[i], c->string);
+        if (!known)
+            return jr_fail(obj, c->string, err, "unknown key");
+    }
+    return 0;
+}
+
+int jr_arr_obj(const jr_arr *arr, size_t index, jr_obj *out, fw_err *err)
+{
+    char idx[32];
+    memset(out, 0, sizeof *out);
+    out->file = arr->file;
+    snprintf(idx, sizeof idx, "[%zu]", index);
+    jr_join_path(out->path, sizeof out->path, arr->path, idx);
+    const cJSON *v = cJSON_GetArrayItem(arr->node, (int)index);
+    if (!cJSON_IsObject(v))
+        return jr_fail_arr(arr, index, err, "expected an object, found %s",
+                           v ? jr_type_name(v) : "nothing");
+    out->node = v;
+    return 0;
+}
+
+int jr_arr_f64(const jr_arr *arr, size_t index, double min, double max, double *out, fw_err *err)
+{
+    const cJSON *v = cJSON_GetArrayItem(arr->node, (int)index);
+    if (!cJSON_IsNumber(v))
+        return jr_fail_arr(arr, index, err, "expected a number, found %s",
+                           v ? jr_type_name(v) : "nothing");
+    if (!isfinite(v->valuedouble) || v->valuedouble < min || v->valuedouble > max)
+        return jr_fail_arr(arr, index, err, "%g is out of range [%g, %g]", v->valuedouble, min,
+                           max);
+    *out = v->valuedouble;
+    return 0;
+}
+
+int jr_arr_str(const jr_arr *arr, size_t index, const char **out, fw_err *err)
+{
+    const cJSON *v = cJSON_GetArrayItem(arr->node, (int)index);
+    if (!cJSON_IsString(v))
+        return jr_fail_arr(arr, index, err, "expected a string, found %s",
+                           v ? jr_type_name(v) : "nothing");
+    *out = v->valuestring;
+    return 0;
+}
