@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# tools/bench.sh BUILD: `make bench`. Runs every tools/bench/*.sh in name order; each prints its
+# figures with units and ratios. Benchmarks are measurements, not tests: they never fail on a
+# slow machine, only on an error.
+set -euo pipefail
+build=${1:-build}
+export BUILD="$build"
+export FLOPWATT="$build/flopwatt"
+echo "flopwatt bench on $(nproc) cores, $(uname -m), $(date -u +%Y-%m-%d)"
+for b in tools/bench/*.sh; do
+    [[ -f "$b" ]] || continue
+    echo "==== $b"
+    bash "$b" "$build"
+done
