@@ -15,6 +15,17 @@
  *   output element (m, n) -> image n_img, pixel (oy, ox), channel g * N + n.
  * A fully connected layer is a conv with in_h = in_w = filt_r = filt_s = 1 (in_c inputs,
  * `filters` outputs); a GEMM layer (M, N, K) has groups = 1 and is taken literally.
+ * GEMM layers are stored in SCALE-Sim's conv view of a GEMM: an M x K input (in_h = M,
+ * in_w = K, in_c = 1) under N filters of 1 x K (filt_r = 1, filt_s = K, filters = N), stride 1,
+ * no padding; so out_h = M, out_w = 1 and gemm_m = M * batch, gemm_k = K, gemm_n = N, and the
+ * ifmap layout above is the row-major M x K matrix, the filters the row-major N x K matrix
+ * (B transposed). M is per image: with batch 1 the GEMM is taken literally.
+ * Layers without MACs (WL_NOMAC) have gemm_m = gemm_n = gemm_k = 0; a pool has a window
+ * (filt_r x filt_s), stride and padding and keeps its channels (filters = in_c); an element-wise
+ * layer keeps its shape (out = in).
+ * SCALE-Sim topology CSV (wl_csv.c): SCALE-Sim takes no padding and sizes outputs as
+ * ceil((H - F + S) / S). An imported conv row gets pad_bottom (pad_right) = the smallest
+ * padding that makes the floor formula above give that size: (S - (H - F) mod S) mod S.
  * Tensor layouts for values (sim `pe` engine, RTL): ifmap [batch][in_h][in_w][in_c] (NHWC),
  * filters [filters][filt_r][filt_s][in_c/groups], ofmap [batch][out_h][out_w][filters].
  */
@@ -24,6 +35,7 @@
 #include "common/fw_err.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #define WL_NAME_BYTES 64
@@ -34,6 +46,12 @@ typedef enum wl_kind {
     WL_GEMM,     /* plain matrix multiply M x K times K x N */
     WL_NOMAC,    /* pooling, element-wise, ...: listed, no MACs, skipped by the simulator */
 } wl_kind;
+
+typedef enum wl_nomac {
+    WL_NOMAC_NONE = 0, /* a MAC layer */
+    WL_NOMAC_POOL,     /* max/average pooling: window filt_r x filt_s, stride, padding */
+    WL_NOMAC_ELTWISE,  /* element-wise (residual add, activation): output shape = input */
+} wl_nomac;
 
 typedef struct wl_layer {
     char name[WL_NAME_BYTES];
@@ -50,12 +68,14 @@ typedef struct wl_layer {
     uint32_t out_h, out_w; /* derived: floor((in + pads - dil*(f-1) - 1) / stride) + 1 */
     /* GEMM view per group (derived for conv/fc; given for gemm) */
     uint64_t gemm_m, gemm_n, gemm_k;
+    wl_nomac nomac; /* what a WL_NOMAC layer is (WL_NOMAC_NONE for MAC layers) */
 } wl_layer;
 
 typedef struct wl_workload {
     char name[WL_NAME_BYTES];
     wl_layer *layers; /* owned */
     size_t layer_count;
+    uint32_t batch; /* images per run (every layer's batch) */
 } wl_workload;
 
 /* Loads a workload: a .json workload file or a SCALE-Sim topology .csv (chosen by content:
@@ -67,5 +87,59 @@ void wl_destroy(wl_workload *wl);
 
 /* MACs of one layer over all groups and the batch: gemm_m * gemm_n * gemm_k * groups. */
 uint64_t wl_layer_macs(const wl_layer *layer);
+
+/* Sets *layer to a layer of this kind with every shape field zero and the neutral defaults:
+ * stride 1, dilation 1, groups 1, batch 1, no padding; for WL_FC also in_h = in_w = filt_r =
+ * filt_s = 1. name is copied (truncated to WL_NAME_BYTES - 1). Fill the shapes, then call
+ * wl_layer_finish. */
+void wl_layer_init(wl_layer *layer, wl_kind kind, const char *name);
+
+/* Validates a layer whose shape fields are filled (by hand, by a reader or by a test) and
+ * derives out_h, out_w and gemm_m/n/k (and for WL_GEMM the conv view: in_c = 1, filt_r = 1,
+ * filt_s = in_w; for WL_NOMAC pool/eltwise: filters = in_c). Fields to fill:
+ *   WL_CONV: in_h, in_w, in_c, filt_r, filt_s, filters, stride_*, pad_*, dil_*, groups, batch
+ *   WL_FC: in_c (inputs), filters (outputs), batch (in_h = in_w = filt_r = filt_s = 1)
+ *   WL_GEMM: in_h = M, in_w = K, filters = N, batch
+ *   WL_NOMAC: nomac, in_h, in_w, in_c, batch; pool also filt_r, filt_s, stride_*, pad_*
+ * Idempotent. Fails (FW_EXIT_INPUT) with "FIELD: reason" when a size, stride, dilation, groups
+ * or batch is zero, groups does not divide in_c and filters, the output size is not positive, or
+ * a count does not fit in 64 bits; the caller prefixes the file and layer. */
+int wl_layer_finish(wl_layer *layer, fw_err *err);
+
+/* Builds a finished GEMM layer C (M x N) = A (M x K) x B (K x N) per image. */
+int wl_layer_gemm(wl_layer *layer, const char *name, uint32_t m, uint32_t n, uint32_t k,
+                  uint32_t batch, fw_err *err);
+
+/* Element counts of a finished layer (not bytes; whole batch for activations):
+ * weights = filters * filt_r * filt_s * in_c / groups (no bias; 0 for WL_NOMAC);
+ * ifmap = batch * in_h * in_w * in_c (unpadded input); ofmap = batch * out_h * out_w * filters. */
+uint64_t wl_layer_weights(const wl_layer *layer);
+uint64_t wl_layer_ifmap_elems(const wl_layer *layer);
+uint64_t wl_layer_ofmap_elems(const wl_layer *layer);
+
+/* Short type name for tables: "conv", "dwconv" (groups == in_c == filters, groups > 1), "fc",
+ * "gemm", "pool", "eltwise". Static storage. */
+const char *wl_layer_type_name(const wl_layer *layer);
+
+/* Sum of wl_layer_macs over the workload. */
+uint64_t wl_total_macs(const wl_workload *wl);
+
+/* Parses a workload JSON document / a SCALE-Sim topology CSV from text; name is used in
+ * messages. Same ownership and errors as wl_load. */
+int wl_parse_json(const char *name, const char *text, uint32_t batch_override,
+                  wl_workload **out, fw_err *err);
+int wl_parse_scalesim(const char *name, const char *text, uint32_t batch_override,
+                      wl_workload **out, fw_err *err);
+
+/* Writes the workload as a SCALE-Sim topology CSV. If every MAC layer is a GEMM, the GEMM form
+ * (`Layer, M, N, K,`); otherwise the conv form with `Strides,` when every layer has
+ * stride_h == stride_w, else `Stride Height, Stride Width,`. FC layers become 1x1 convs on a
+ * 1x1 input, GEMM layers SCALE-Sim's conv view (M x K input, 1 x K filter, N filters); a grouped
+ * conv becomes one row per group (NAME_g0, NAME_g1, ...); WL_NOMAC layers are left out. IFMAP
+ * sizes are the smallest that give the same output size under SCALE-Sim's rule
+ * ceil((H - F + S) / S), so output sizes and MACs are preserved. Fails (FW_EXIT_INPUT) on a
+ * dilation other than 1 or a batch other than 1 (SCALE-Sim has neither), FW_EXIT_IO on a write
+ * error. */
+int wl_export_scalesim(const wl_workload *wl, FILE *out, fw_err *err);
 
 #endif

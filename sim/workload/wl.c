@@ -1,0 +1,307 @@
+/* wl: the layer model, its validation and lowering to the GEMM view (wl.h documents the
+ * lowering), element counts, and wl_load (dispatch to the JSON or SCALE-Sim CSV reader). */
+#include "workload/wl.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Largest dimension accepted by wl_layer_finish: keeps every sum of a size and its padding
+ * far from 32-bit overflow. */
+#define WL_DIM_MAX (1u << 30)
+
+void wl_layer_init(wl_layer *layer, wl_kind kind, const char *name)
+{
+    memset(layer, 0, sizeof *layer);
+    snprintf(layer->name, sizeof layer->name, "%s", name ? name : "");
+    layer->kind = kind;
+    layer->stride_h = layer->stride_w = 1;
+    layer->dil_h = layer->dil_w = 1;
+    layer->groups = 1;
+    layer->batch = 1;
+    if (kind == WL_FC) {
+        layer->in_h = layer->in_w = 1;
+        layer->filt_r = layer->filt_s = 1;
+    }
+    if (kind == WL_GEMM) {
+        layer->in_c = 1;
+        layer->filt_r = 1;
+    }
+}
+
+static int wl_check_dim(const char *field, uint32_t v, fw_err *err)
+{
+    if (v < 1)
+        return fw_err_set(err, FW_EXIT_INPUT, "%s: must be at least 1", field);
+    if (v > WL_DIM_MAX)
+        return fw_err_set(err, FW_EXIT_INPUT, "%s: %u is larger than %u", field, v,
+                          WL_DIM_MAX);
+    return 0;
+}
+
+static int wl_check_pad(const char *field, uint32_t v, fw_err *err)
+{
+    if (v > WL_DIM_MAX)
+        return fw_err_set(err, FW_EXIT_INPUT, "%s: %u is larger than %u", field, v,
+                          WL_DIM_MAX);
+    return 0;
+}
+
+/* Output size along one axis: floor((in + pads - dil*(f-1) - 1) / stride) + 1. */
+static int wl_out_size(const char *in_field, const char *what, uint32_t in, uint32_t pad_a,
+                       uint32_t pad_b, uint32_t filt, uint32_t dil, uint32_t stride,
+                       uint32_t *out, fw_err *err)
+{
+    uint64_t padded = (uint64_t)in + pad_a + pad_b;
+    uint64_t eff = (uint64_t)dil * (filt - 1) + 1;
+    if (padded < eff)
+        return fw_err_set(err, FW_EXIT_INPUT,
+                          "%s: %u plus padding %u + %u is smaller than the %sfilter %s %llu: "
+                          "no output",
+                          in_field, in, pad_a, pad_b, dil > 1 ? "dilated " : "", what,
+                          (unsigned long long)eff);
+    *out = (uint32_t)((padded - eff) / stride + 1);
+    return 0;
+}
+
+static int wl_mul(uint64_t a, uint64_t b, uint64_t *out, const char *what, fw_err *err)
+{
+    if (__builtin_mul_overflow(a, b, out))
+        return fw_err_set(err, FW_EXIT_INPUT, "%s: count does not fit in 64 bits", what);
+    return 0;
+}
+
+static int wl_finish_conv_like(wl_layer *l, fw_err *err)
+{
+    int rc;
+    if ((rc = wl_check_dim("in_h", l->in_h, err)) || (rc = wl_check_dim("in_w", l->in_w, err)) ||
+        (rc = wl_check_dim("in_c", l->in_c, err)) ||
+        (rc = wl_check_dim("filt_r", l->filt_r, err)) ||
+        (rc = wl_check_dim("filt_s", l->filt_s, err)) ||
+        (rc = wl_check_dim("filters", l->filters, err)) ||
+        (rc = wl_check_dim("stride_h", l->stride_h, err)) ||
+        (rc = wl_check_dim("stride_w", l->stride_w, err)) ||
+        (rc = wl_check_dim("dil_h", l->dil_h, err)) ||
+        (rc = wl_check_dim("dil_w", l->dil_w, err)) ||
+        (rc = wl_check_dim("groups", l->groups, err)) ||
+        (rc = wl_check_dim("batch", l->batch, err)) ||
+        (rc = wl_check_pad("pad_top", l->pad_top, err)) ||
+        (rc = wl_check_pad("pad_bottom", l->pad_bottom, err)) ||
+        (rc = wl_check_pad("pad_left", l->pad_left, err)) ||
+        (rc = wl_check_pad("pad_right", l->pad_right, err)))
+        return rc;
+    if (l->in_c % l->groups)
+        return fw_err_set(err, FW_EXIT_INPUT, "groups: %u does not divide in_c (%u)", l->groups,
+                          l->in_c);
+    if (l->filters % l->groups)
+        return fw_err_set(err, FW_EXIT_INPUT, "groups: %u does not divide filters (%u)",
+                          l->groups, l->filters);
+    if ((rc = wl_out_size("in_h", "height", l->in_h, l->pad_top, l->pad_bottom, l->filt_r,
+                          l->dil_h, l->stride_h, &l->out_h, err)) ||
+        (rc = wl_out_size("in_w", "width", l->in_w, l->pad_left, l->pad_right, l->filt_s,
+                          l->dil_w, l->stride_w, &l->out_w, err)))
+        return rc;
+    return 0;
+}
+
+/* gemm_m/n/k for a conv-like layer, checking that MACs and element counts fit in 64 bits. */
+static int wl_lower(wl_layer *l, fw_err *err)
+{
+    uint64_t m, k, macs, elems;
+    int rc;
+    if ((rc = wl_mul((uint64_t)l->out_h * l->out_w, l->batch, &m, "gemm_m", err)) ||
+        (rc = wl_mul((uint64_t)l->filt_r * l->filt_s, l->in_c / l->groups, &k, "gemm_k", err)) ||
+        (rc = wl_mul(m, k, &macs, "macs", err)) ||
+        (rc = wl_mul(macs, l->filters, &macs, "macs", err)) ||
+        (rc = wl_mul((uint64_t)l->in_h * l->in_w, l->in_c, &elems, "in_c", err)) ||
+        (rc = wl_mul(elems, l->batch, &elems, "batch", err)) ||
+        (rc = wl_mul(m, l->filters, &elems, "filters", err)))
+        return rc;
+    l->gemm_m = m;
+    l->gemm_k = k;
+    l->gemm_n = l->filters / l->groups;
+    return 0;
+}
+
+int wl_layer_finish(wl_layer *l, fw_err *err)
+{
+    int rc;
+    switch (l->kind) {
+    case WL_CONV:
+        l->nomac = WL_NOMAC_NONE;
+        if ((rc = wl_finish_conv_like(l, err)))
+            return rc;
+        return wl_lower(l, err);
+    case WL_FC:
+        l->nomac = WL_NOMAC_NONE;
+        if (l->in_h != 1 || l->in_w != 1 || l->filt_r != 1 || l->filt_s != 1)
+            return fw_err_set(err, FW_EXIT_INPUT,
+                              "in_h: an fc layer has in_h = in_w = filt_r = filt_s = 1 "
+                              "(found %u, %u, %u, %u)",
+                              l->in_h, l->in_w, l->filt_r, l->filt_s);
+        if (l->groups != 1 || l->stride_h != 1 || l->stride_w != 1 || l->dil_h != 1 ||
+            l->dil_w != 1 || l->pad_top || l->pad_bottom || l->pad_left || l->pad_right)
+            return fw_err_set(err, FW_EXIT_INPUT,
+                              "groups: an fc layer has groups, strides and dilations 1 and no "
+                              "padding");
+        if ((rc = wl_finish_conv_like(l, err)))
+            return rc;
+        return wl_lower(l, err);
+    case WL_GEMM:
+        l->nomac = WL_NOMAC_NONE;
+        l->in_c = 1;
+        l->filt_r = 1;
+        l->filt_s = l->in_w;
+        l->stride_h = l->stride_w = 1;
+        l->dil_h = l->dil_w = 1;
+        l->pad_top = l->pad_bottom = l->pad_left = l->pad_right = 0;
+        l->groups = 1;
+        if ((rc = wl_check_dim("in_h", l->in_h, err)) ||
+            (rc = wl_check_dim("in_w", l->in_w, err)))
+            return rc;
+        if ((rc = wl_finish_conv_like(l, err)))
+            return rc;
+        return wl_lower(l, err);
+    case WL_NOMAC:
+        if (l->nomac == WL_NOMAC_ELTWISE) {
+            l->filt_r = l->filt_s = 1;
+            l->stride_h = l->stride_w = 1;
+            l->pad_top = l->pad_bottom = l->pad_left = l->pad_right = 0;
+        } else if (l->nomac != WL_NOMAC_POOL) {
+            return fw_err_set(err, FW_EXIT_INPUT, "nomac: must be pool or eltwise");
+        }
+        if (l->dil_h != 1 || l->dil_w != 1)
+            return fw_err_set(err, FW_EXIT_INPUT, "dil_h: a layer without MACs has dilation 1");
+        l->groups = 1;
+        l->filters = l->in_c;
+        if ((rc = wl_finish_conv_like(l, err)))
+            return rc;
+        if ((rc = wl_lower(l, err)))
+            return rc;
+        l->gemm_m = l->gemm_n = l->gemm_k = 0;
+        return 0;
+    }
+    return fw_err_set(err, FW_EXIT_INPUT, "kind: unknown layer kind %d", (int)l->kind);
+}
+
+int wl_layer_gemm(wl_layer *layer, const char *name, uint32_t m, uint32_t n, uint32_t k,
+                  uint32_t batch, fw_err *err)
+{
+    wl_layer_init(layer, WL_GEMM, name);
+    layer->in_h = m;
+    layer->in_w = k;
+    layer->filters = n;
+    layer->batch = batch;
+    return wl_layer_finish(layer, err);
+}
+
+uint64_t wl_layer_macs(const wl_layer *layer)
+{
+    return layer->gemm_m * layer->gemm_n * layer->gemm_k * layer->groups;
+}
+
+uint64_t wl_layer_weights(const wl_layer *layer)
+{
+    if (layer->kind == WL_NOMAC)
+        return 0;
+    return (uint64_t)layer->filters * layer->filt_r * layer->filt_s * (layer->in_c / layer->groups);
+}
+
+uint64_t wl_layer_ifmap_elems(const wl_layer *layer)
+{
+    return (uint64_t)layer->in_h * layer->in_w * layer->in_c * layer->batch;
+}
+
+uint64_t wl_layer_ofmap_elems(const wl_layer *layer)
+{
+    return (uint64_t)layer->out_h * layer->out_w * layer->filters * layer->batch;
+}
+
+const char *wl_layer_type_name(const wl_layer *layer)
+{
+    switch (layer->kind) {
+    case WL_CONV:
+        if (layer->groups > 1 && layer->groups == layer->in_c && layer->groups == layer->filters)
+            return "dwconv";
+        return "conv";
+    case WL_FC:
+        return "fc";
+    case WL_GEMM:
+        return "gemm";
+    case WL_NOMAC:
+        return layer->nomac == WL_NOMAC_POOL ? "pool" : "eltwise";
+    }
+    return "?";
+}
+
+uint64_t wl_total_macs(const wl_workload *wl)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < wl->layer_count; i++)
+        total += wl_layer_macs(&wl->layers[i]);
+    return total;
+}
+
+void wl_destroy(wl_workload *wl)
+{
+    if (!wl)
+        return;
+    free(wl->layers);
+    free(wl);
+}
+
+/* Reads a whole file into a NUL-terminated buffer the caller frees. */
+static int wl_read_file(const char *path, char **out, fw_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fw_err_set(err, FW_EXIT_IO, "%s: cannot open: %s", path, strerror(errno));
+    size_t cap = 1 << 16, len = 0;
+    char *text = malloc(cap);
+    while (text) {
+        size_t n = fread(text + len, 1, cap - len - 1, f);
+        len += n;
+        if (len < cap - 1)
+            break;
+        char *bigger = realloc(text, cap * 2);
+        if (!bigger) {
+            free(text);
+            text = NULL;
+            break;
+        }
+        text = bigger;
+        cap *= 2;
+    }
+    int read_error = ferror(f);
+    fclose(f);
+    if (!text)
+        return fw_err_set(err, FW_EXIT_IO, "%s: out of memory", path);
+    if (read_error) {
+        free(text);
+        return fw_err_set(err, FW_EXIT_IO, "%s: read error", path);
+    }
+    text[len] = '\0';
+    if (strlen(text) != len) {
+        free(text);
+        return fw_err_set(err, FW_EXIT_INPUT, "%s: NUL byte in the file", path);
+    }
+    *out = text;
+    return 0;
+}
+
+int wl_load(const char *path, uint32_t batch_override, wl_workload **out, fw_err *err)
+{
+    char *text = NULL;
+    int rc = wl_read_file(path, &text, err);
+    if (rc)
+        return rc;
+    const char *start = text;
+    if (!strncmp(start, "\xEF\xBB\xBF", 3)) /* UTF-8 byte order mark */
+        start += 3;
+    if (start[strspn(start, " \t\r\n")] == '{')
+        rc = wl_parse_json(path, start, batch_override, out, err);
+    else
+        rc = wl_parse_scalesim(path, start, batch_override, out, err);
+    free(text);
+    return rc;
+}

@@ -1,0 +1,252 @@
+/* wl_json: reads the workload JSON format (configs/README.md, section "Workloads") through the
+ * project's strict JSON reader (common/jr.h), fills wl_layer values and finishes them with
+ * wl_layer_finish. Errors: "FILE: layers[I].KEY: reason (layer 'NAME')". */
+#include "common/jr.h"
+#include "workload/wl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define WL_JSON_DIM_MAX (1u << 30) /* largest size, stride, dilation, padding or count */
+#define WL_JSON_BATCH_MAX (1u << 20)
+#define WL_JSON_LAYERS_MAX 100000u
+
+enum { WL_T_CONV, WL_T_FC, WL_T_GEMM, WL_T_POOL, WL_T_ELTWISE, WL_T_COUNT };
+static const char *const wl_json_types[WL_T_COUNT] = {"conv", "fc", "gemm", "pool", "eltwise"};
+static const char *const wl_json_pad_modes[] = {"same", "valid"};
+
+/* Reads either the square shorthand `both` or the pair k1/k2 (never both forms). */
+static int wl_json_pair(jr_obj *o, const char *both, const char *k1, const char *k2,
+                        bool required, uint32_t def, uint32_t *v1, uint32_t *v2, fw_err *err)
+{
+    int rc;
+    if (jr_has(o, both)) {
+        if (jr_has(o, k1) || jr_has(o, k2))
+            return jr_fail(o, jr_has(o, k1) ? k1 : k2, err,
+                           "give either %s or %s and %s, not both", both, k1, k2);
+        if ((rc = jr_u32(o, both, true, 0, 1, WL_JSON_DIM_MAX, v1, err)))
+            return rc;
+        *v2 = *v1;
+        return 0;
+    }
+    if (required && !jr_has(o, k1) && !jr_has(o, k2))
+        return jr_fail(o, both, err, "missing required key (or %s and %s)", k1, k2);
+    if ((rc = jr_u32(o, k1, required, def, 1, WL_JSON_DIM_MAX, v1, err)) ||
+        (rc = jr_u32(o, k2, required, def, 1, WL_JSON_DIM_MAX, v2, err)))
+        return rc;
+    return 0;
+}
+
+/* TensorFlow's "same" padding along one axis: out = ceil(in / stride), the total padding
+ * needed for that output, the odd pixel at the end (bottom/right). */
+static void wl_json_same_pad(uint32_t in, uint32_t filt, uint32_t dil, uint32_t stride,
+                             uint32_t *before, uint32_t *after)
+{
+    uint64_t out = ((uint64_t)in + stride - 1) / stride;
+    uint64_t need = (out - 1) * stride + (uint64_t)dil * (filt - 1) + 1;
+    uint64_t total = need > in ? need - in : 0;
+    *before = (uint32_t)(total / 2);
+    *after = (uint32_t)(total - total / 2);
+}
+
+/* "pad": integer (all four sides) | "same" | "valid", or pad_top/pad_bottom/pad_left/pad_right.
+ * Sets *same when the padding must be derived once the other shapes are known. */
+static int wl_json_pad(jr_obj *o, wl_layer *l, bool *same, fw_err *err)
+{
+    static const char *const sides[] = {"pad_top", "pad_bottom", "pad_left", "pad_right"};
+    uint32_t *fields[] = {&l->pad_top, &l->pad_bottom, &l->pad_left, &l->pad_right};
+    const cJSON *pv = cJSON_GetObjectItemCaseSensitive(o->node, "pad");
+    int rc;
+    *same = false;
+    if (pv) {
+        for (size_t i = 0; i < 4; i++)
+            if (jr_has(o, sides[i]))
+                return jr_fail(o, sides[i], err,
+                               "give either pad or pad_top, pad_bottom, pad_left and pad_right, "
+                               "not both");
+        if (cJSON_IsString(pv)) {
+            unsigned mode;
+            if ((rc = jr_enum(o, "pad", true, 0, wl_json_pad_modes, 2, &mode, err)))
+                return rc;
+            *same = mode == 0;
+            return 0;
+        }
+        if (!cJSON_IsNumber(pv))
+            return jr_fail(o, "pad", err, "expected an integer, \"same\" or \"valid\"");
+        uint32_t all;
+        if ((rc = jr_u32(o, "pad", true, 0, 0, WL_JSON_DIM_MAX, &all, err)))
+            return rc;
+        for (size_t i = 0; i < 4; i++)
+            *fields[i] = all;
+        return 0;
+    }
+    for (size_t i = 0; i < 4; i++)
+        if ((rc = jr_u32(o, sides[i], false, 0, 0, WL_JSON_DIM_MAX, fields[i], err)))
+            return rc;
+    return 0;
+}
+
+static int wl_json_input(jr_obj *o, wl_layer *l, fw_err *err)
+{
+    int rc;
+    if ((rc = jr_u32(o, "in_h", true, 0, 1, WL_JSON_DIM_MAX, &l->in_h, err)) ||
+        (rc = jr_u32(o, "in_w", true, 0, 1, WL_JSON_DIM_MAX, &l->in_w, err)) ||
+        (rc = jr_u32(o, "in_c", true, 0, 1, WL_JSON_DIM_MAX, &l->in_c, err)))
+        return rc;
+    return 0;
+}
+
+/* Reads the window keys shared by conv and pool: kernel, stride, pad (and dilation if asked). */
+static int wl_json_window(jr_obj *o, wl_layer *l, bool dilation, bool *same, fw_err *err)
+{
+    int rc;
+    if ((rc = wl_json_pair(o, "kernel", "filt_r", "filt_s", true, 0, &l->filt_r, &l->filt_s,
+                           err)) ||
+        (rc = wl_json_pair(o, "stride", "stride_h", "stride_w", false, 1, &l->stride_h,
+                           &l->stride_w, err)) ||
+        (rc = wl_json_pad(o, l, same, err)))
+        return rc;
+    if (dilation &&
+        (rc = wl_json_pair(o, "dilation", "dil_h", "dil_w", false, 1, &l->dil_h, &l->dil_w, err)))
+        return rc;
+    return 0;
+}
+
+/* Reads one layer object into *l (l->name is set as soon as the name is known). */
+static int wl_json_layer(jr_obj *o, wl_layer *l, uint32_t batch, fw_err *err)
+{
+    const char *name;
+    unsigned type;
+    bool same = false;
+    int rc;
+    if ((rc = jr_str(o, "name", true, NULL, &name, err)))
+        return rc;
+    if (!name[0] || strlen(name) >= WL_NAME_BYTES)
+        return jr_fail(o, "name", err, "must have 1 to %d characters", WL_NAME_BYTES - 1);
+    if ((rc = jr_enum(o, "type", true, 0, wl_json_types, WL_T_COUNT, &type, err))) {
+        snprintf(l->name, sizeof l->name, "%s", name);
+        return rc;
+    }
+    switch (type) {
+    case WL_T_CONV:
+        wl_layer_init(l, WL_CONV, name);
+        if ((rc = wl_json_input(o, l, err)) ||
+            (rc = jr_u32(o, "filters", true, 0, 1, WL_JSON_DIM_MAX, &l->filters, err)) ||
+            (rc = wl_json_window(o, l, true, &same, err)) ||
+            (rc = jr_u32(o, "groups", false, 1, 1, WL_JSON_DIM_MAX, &l->groups, err)))
+            return rc;
+        break;
+    case WL_T_FC:
+        wl_layer_init(l, WL_FC, name);
+        if ((rc = jr_u32(o, "in_features", true, 0, 1, WL_JSON_DIM_MAX, &l->in_c, err)) ||
+            (rc = jr_u32(o, "out_features", true, 0, 1, WL_JSON_DIM_MAX, &l->filters, err)))
+            return rc;
+        break;
+    case WL_T_GEMM:
+        wl_layer_init(l, WL_GEMM, name);
+        if ((rc = jr_u32(o, "m", true, 0, 1, WL_JSON_DIM_MAX, &l->in_h, err)) ||
+            (rc = jr_u32(o, "n", true, 0, 1, WL_JSON_DIM_MAX, &l->filters, err)) ||
+            (rc = jr_u32(o, "k", true, 0, 1, WL_JSON_DIM_MAX, &l->in_w, err)))
+            return rc;
+        break;
+    case WL_T_POOL:
+        wl_layer_init(l, WL_NOMAC, name);
+        l->nomac = WL_NOMAC_POOL;
+        if ((rc = wl_json_input(o, l, err)) || (rc = wl_json_window(o, l, false, &same, err)))
+            return rc;
+        break;
+    default:
+        wl_layer_init(l, WL_NOMAC, name);
+        l->nomac = WL_NOMAC_ELTWISE;
+        if ((rc = wl_json_input(o, l, err)))
+            return rc;
+        break;
+    }
+    if ((rc = jr_obj_done(o, err)))
+        return rc;
+    if (same) {
+        wl_json_same_pad(l->in_h, l->filt_r, l->dil_h, l->stride_h, &l->pad_top, &l->pad_bottom);
+        wl_json_same_pad(l->in_w, l->filt_s, l->dil_w, l->stride_w, &l->pad_left, &l->pad_right);
+    }
+    l->batch = batch;
+    if ((rc = wl_layer_finish(l, err))) {
+        char reason[FW_ERR_MSG_BYTES];
+        snprintf(reason, sizeof reason, "%s", err->msg);
+        return fw_err_set(err, rc, "%s: %s.%.300s", o->file, o->path, reason);
+    }
+    return 0;
+}
+
+/* Appends " (layer 'NAME')" to the message. */
+static void wl_json_name_layer(fw_err *err, const char *name)
+{
+    size_t n = strlen(err->msg);
+    if (name[0])
+        snprintf(err->msg + n, sizeof err->msg - n, " (layer '%s')", name);
+}
+
+int wl_parse_json(const char *name, const char *text, uint32_t batch_override,
+                  wl_workload **out, fw_err *err)
+{
+    jr_doc doc;
+    jr_obj root;
+    jr_arr layers;
+    const char *wl_name, *source;
+    uint32_t batch;
+    wl_workload *wl = NULL;
+    int rc;
+    *out = NULL;
+    if ((rc = jr_doc_parse(name, text, &doc, err)))
+        return rc;
+    if ((rc = jr_root(&doc, &root, err)) ||
+        (rc = jr_str(&root, "name", true, NULL, &wl_name, err)) ||
+        (rc = jr_str(&root, "source", false, "", &source, err)) ||
+        (rc = jr_u32(&root, "batch", false, 1, 1, WL_JSON_BATCH_MAX, &batch, err)) ||
+        (rc = jr_arr_get(&root, "layers", true, &layers, NULL, err)))
+        goto done;
+    if (!wl_name[0] || strlen(wl_name) >= WL_NAME_BYTES) {
+        rc = jr_fail(&root, "name", err, "must have 1 to %d characters", WL_NAME_BYTES - 1);
+        goto done;
+    }
+    if (layers.count == 0 || layers.count > WL_JSON_LAYERS_MAX) {
+        rc = jr_fail(&root, "layers", err, "must hold 1 to %u layers", WL_JSON_LAYERS_MAX);
+        goto done;
+    }
+    if (batch_override)
+        batch = batch_override;
+    wl = calloc(1, sizeof *wl);
+    if (wl)
+        wl->layers = calloc(layers.count, sizeof *wl->layers);
+    if (!wl || !wl->layers) {
+        rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", name);
+        goto done;
+    }
+    snprintf(wl->name, sizeof wl->name, "%s", wl_name);
+    wl->batch = batch;
+    for (size_t i = 0; i < layers.count; i++) {
+        jr_obj lo;
+        wl_layer *l = &wl->layers[i];
+        if ((rc = jr_arr_obj(&layers, i, &lo, err)))
+            goto done;
+        if ((rc = wl_json_layer(&lo, l, batch, err))) {
+            wl_json_name_layer(err, l->name);
+            goto done;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(wl->layers[j].name, l->name)) {
+                rc = jr_fail(&lo, "name", err, "duplicate layer name '%s' (also layers[%zu])",
+                             l->name, j);
+                goto done;
+            }
+        wl->layer_count = i + 1;
+    }
+    rc = jr_obj_done(&root, err);
+done:
+    jr_doc_fini(&doc);
+    if (rc) {
+        wl_destroy(wl);
+        return rc;
+    }
+    *out = wl;
+    return 0;
+}
