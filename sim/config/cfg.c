@@ -1,0 +1,243 @@
+/* cfg: reads and validates the accelerator config (see cfg.h, configs/README.md).
+ * Every default lives in this file only (the CFG_DEFAULT_* constants and the def arguments of
+ * the jr_* calls below) and is listed in configs/README.md. */
+#include "config/cfg.h"
+
+#include "common/jr.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Defaults (mirrored in configs/README.md, "Accelerator config"). */
+#define CFG_DEFAULT_NAME "accelerator"
+#define CFG_DEFAULT_SCHEDULE CFG_PIPELINED
+#define CFG_DEFAULT_MAC_PIPELINE_CYCLES 1u
+#define CFG_DEFAULT_FUSED true
+#define CFG_DEFAULT_ROUNDING 0u /* near_even */
+#define CFG_DEFAULT_SUBNORMALS 0u /* ieee */
+#define CFG_DEFAULT_INT_OVERFLOW 0u /* wrap */
+#define CFG_DEFAULT_WORD_BITS 64u
+#define CFG_DEFAULT_DOUBLE_BUFFERED true
+#define CFG_DEFAULT_DRAM_LATENCY_CYCLES 100u
+
+/* Ranges. */
+#define CFG_MAX_DIM 4096u            /* array rows/cols */
+#define CFG_MAX_SRAM_BYTES (1ull << 40)
+#define CFG_MAX_GBPS 1.0e5
+
+static const char *const cfg_dataflow_names[] = {"ws", "os", "is"};
+static const char *const cfg_schedule_names[] = {"pipelined", "serial"};
+static const char *const cfg_operand_names[] = {"ifmap", "filter", "ofmap"};
+static const char *const cfg_dram_names[] = {"ddr3", "ddr4", "lpddr4", "hbm2"};
+static const char *const cfg_round_names[] = {"near_even", "minMag", "min", "max",
+                                              "near_maxMag"};
+static const char *const cfg_subnormal_names[] = {"ieee", "ftz"};
+static const char *const cfg_overflow_names[] = {"wrap", "saturate"};
+
+#define CFG_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *cfg_dataflow_name(cfg_dataflow df) { return cfg_dataflow_names[df]; }
+const char *cfg_schedule_name(cfg_schedule s) { return cfg_schedule_names[s]; }
+const char *cfg_operand_name(cfg_operand op) { return cfg_operand_names[op]; }
+const char *cfg_dram_type_name(cfg_dram_type t) { return cfg_dram_names[t]; }
+
+uint32_t cfg_input_bytes(const cfg_accel *cfg)
+{
+    return (nx_fmt_get(cfg->mac.input)->width_bits + 7) / 8;
+}
+
+uint32_t cfg_acc_bytes(const cfg_accel *cfg)
+{
+    return (nx_fmt_get(cfg->mac.accumulator)->width_bits + 7) / 8;
+}
+
+static int cfg_fmt(jr_obj *obj, const char *key, nx_fmt *out, fw_err *err)
+{
+    const char *s;
+    int rc = jr_str(obj, key, true, NULL, &s, err);
+    if (rc)
+        return rc;
+    if (nx_fmt_from_name(s, out) != 0)
+        return jr_fail(obj, key, err, "unknown format '%s'", s);
+    return 0;
+}
+
+static int cfg_read_array(jr_obj *root, cfg_accel *c, fw_err *err)
+{
+    jr_obj a;
+    unsigned df, sch;
+    int rc;
+    if ((rc = jr_obj_get(root, "array", true, &a, NULL, err)) ||
+        (rc = jr_u32(&a, "rows", true, 0, 1, CFG_MAX_DIM, &c->rows, err)) ||
+        (rc = jr_u32(&a, "cols", true, 0, 1, CFG_MAX_DIM, &c->cols, err)) ||
+        (rc = jr_enum(&a, "dataflow", true, 0, cfg_dataflow_names,
+                      CFG_COUNT(cfg_dataflow_names), &df, err)) ||
+        (rc = jr_enum(&a, "schedule", false, CFG_DEFAULT_SCHEDULE, cfg_schedule_names,
+                      CFG_COUNT(cfg_schedule_names), &sch, err)) ||
+        (rc = jr_u32(&a, "mac_pipeline_cycles", false, CFG_DEFAULT_MAC_PIPELINE_CYCLES, 1, 64,
+                     &c->mac_pipeline_cycles, err)))
+        return rc;
+    if (c->mac_pipeline_cycles != 1)
+        return jr_fail(&a, "mac_pipeline_cycles", err,
+                       "only single-cycle MACs (1) are modelled so far, got %u",
+                       c->mac_pipeline_cycles);
+    c->dataflow = (cfg_dataflow)df;
+    c->schedule = (cfg_schedule)sch;
+    return jr_obj_done(&a, err);
+}
+
+static int cfg_read_precision(jr_obj *root, cfg_accel *c, fw_err *err)
+{
+    jr_obj p;
+    unsigned rnd, sub, ovf;
+    int rc;
+    if ((rc = jr_obj_get(root, "precision", true, &p, NULL, err)) ||
+        (rc = cfg_fmt(&p, "input", &c->mac.input, err)) ||
+        (rc = cfg_fmt(&p, "accumulator", &c->mac.accumulator, err)) ||
+        (rc = jr_bool(&p, "fused", false, CFG_DEFAULT_FUSED, &c->mac.fused, err)) ||
+        (rc = jr_enum(&p, "rounding", false, CFG_DEFAULT_ROUNDING, cfg_round_names,
+                      CFG_COUNT(cfg_round_names), &rnd, err)) ||
+        (rc = jr_enum(&p, "subnormals", false, CFG_DEFAULT_SUBNORMALS, cfg_subnormal_names,
+                      CFG_COUNT(cfg_subnormal_names), &sub, err)) ||
+        (rc = jr_enum(&p, "int_overflow", false, CFG_DEFAULT_INT_OVERFLOW, cfg_overflow_names,
+                      CFG_COUNT(cfg_overflow_names), &ovf, err)))
+        return rc;
+    c->mac.mode.round = (nx_round)rnd;
+    c->mac.mode.ftz = sub == 1;
+    c->mac.mode.tininess_before = false;
+    c->mac.overflow = (nx_overflow)ovf;
+    const nx_fmt_info *in = nx_fmt_get(c->mac.input);
+    const nx_fmt_info *acc = nx_fmt_get(c->mac.accumulator);
+    if (!in->is_float) {
+        if (c->mac.input != NX_INT8 && c->mac.input != NX_INT16)
+            return jr_fail(&p, "input", err, "'%s' is an accumulator format, not an input format",
+                           in->name);
+        if (acc->is_float || (c->mac.accumulator != NX_INT32 && c->mac.accumulator != NX_INT48))
+            return jr_fail(&p, "accumulator", err,
+                           "integer input '%s' needs an int32 or int48 accumulator, got '%s'",
+                           in->name, acc->name);
+    } else if (!acc->is_float || acc->exp_bits < in->exp_bits || acc->man_bits < in->man_bits) {
+        return jr_fail(&p, "accumulator", err,
+                       "'%s' cannot accumulate '%s' (needs a float format at least as wide in "
+                       "exponent and fraction)",
+                       acc->name, in->name);
+    }
+    return jr_obj_done(&p, err);
+}
+
+static int cfg_read_sram(jr_obj *root, cfg_accel *c, fw_err *err)
+{
+    jr_obj s;
+    int rc;
+    if ((rc = jr_obj_get(root, "sram", true, &s, NULL, err)))
+        return rc;
+    for (unsigned op = 0; op < CFG_OPERANDS; op++) {
+        jr_obj o;
+        cfg_sram *m = &c->sram[op];
+        if ((rc = jr_obj_get(&s, cfg_operand_names[op], true, &o, NULL, err)) ||
+            (rc = jr_u64(&o, "size_bytes", true, 0, 1, CFG_MAX_SRAM_BYTES, &m->size_bytes,
+                         err)) ||
+            (rc = jr_u32(&o, "word_bits", false, CFG_DEFAULT_WORD_BITS, 8, 65536, &m->word_bits,
+                         err)) ||
+            (rc = jr_bool(&o, "double_buffered", false, CFG_DEFAULT_DOUBLE_BUFFERED,
+                          &m->double_buffered, err)) ||
+            (rc = jr_obj_done(&o, err)))
+            return rc;
+    }
+    return jr_obj_done(&s, err);
+}
+
+static int cfg_read_dram(jr_obj *root, cfg_accel *c, fw_err *err)
+{
+    jr_obj d;
+    unsigned type;
+    int rc;
+    if ((rc = jr_obj_get(root, "dram", true, &d, NULL, err)) ||
+        (rc = jr_enum(&d, "type", true, 0, cfg_dram_names, CFG_COUNT(cfg_dram_names), &type,
+                      err)) ||
+        (rc = jr_f64(&d, "bandwidth_gbps", true, 0, 0, CFG_MAX_GBPS, &c->dram.bandwidth_gbps,
+                     err)) ||
+        (rc = jr_u32(&d, "latency_cycles", false, CFG_DEFAULT_DRAM_LATENCY_CYCLES, 0, 1000000,
+                     &c->dram.latency_cycles, err)))
+        return rc;
+    c->dram.type = (cfg_dram_type)type;
+    /* GB/s -> 1/1000 bytes per cycle: gbps * 1e9 B/s / (clock_mhz * 1e6 cycles/s) * 1000 */
+    if (c->dram.bandwidth_gbps == 0) {
+        c->dram.bandwidth_millibytes_per_cycle = 0;
+    } else {
+        double mb = c->dram.bandwidth_gbps * 1.0e6 / c->clock_mhz;
+        if (mb < 1)
+            return jr_fail(&d, "bandwidth_gbps", err,
+                           "%g GB/s is below 0.001 bytes per cycle at %g MHz",
+                           c->dram.bandwidth_gbps, c->clock_mhz);
+        c->dram.bandwidth_millibytes_per_cycle = (uint64_t)mb;
+    }
+    return jr_obj_done(&d, err);
+}
+
+static int cfg_read_tech(jr_obj *root, cfg_accel *c, fw_err *err)
+{
+    jr_obj t;
+    int rc;
+    if ((rc = jr_obj_get(root, "tech", true, &t, NULL, err)) ||
+        (rc = jr_f64(&t, "node_nm", true, 0, 1, 1000, &c->tech.node_nm, err)) ||
+        (rc = jr_f64(&t, "vdd_v", true, 0, 0.1, 5.0, &c->tech.vdd_v, err)))
+        return rc;
+    return jr_obj_done(&t, err);
+}
+
+static int cfg_from_doc(jr_doc *doc, const char *const *sets, size_t set_count, cfg_accel *out,
+                        fw_err *err)
+{
+    int rc;
+    for (size_t i = 0; i < set_count; i++) {
+        const char *eq = strchr(sets[i], '=');
+        char path[JR_PATH_BYTES];
+        if (!eq || eq == sets[i] || (size_t)(eq - sets[i]) >= sizeof path)
+            return fw_err_set(err, FW_EXIT_INPUT, "--set %s: expected PATH=VALUE", sets[i]);
+        memcpy(path, sets[i], (size_t)(eq - sets[i]));
+        path[eq - sets[i]] = '\0';
+        if ((rc = jr_doc_set(doc, path, eq + 1, err)))
+            return rc;
+    }
+    cfg_accel c;
+    memset(&c, 0, sizeof c);
+    jr_obj root;
+    const char *name;
+    if ((rc = jr_root(doc, &root, err)) ||
+        (rc = jr_str(&root, "name", false, CFG_DEFAULT_NAME, &name, err)) ||
+        (rc = jr_f64(&root, "clock_mhz", true, 0, 1, 100000, &c.clock_mhz, err)) ||
+        (rc = cfg_read_array(&root, &c, err)) || (rc = cfg_read_precision(&root, &c, err)) ||
+        (rc = cfg_read_sram(&root, &c, err)) || (rc = cfg_read_dram(&root, &c, err)) ||
+        (rc = cfg_read_tech(&root, &c, err)) || (rc = jr_obj_done(&root, err)))
+        return rc;
+    if (strlen(name) >= sizeof c.name)
+        return jr_fail(&root, "name", err, "longer than %d bytes", CFG_NAME_BYTES - 1);
+    snprintf(c.name, sizeof c.name, "%s", name);
+    *out = c;
+    return 0;
+}
+
+int cfg_load(const char *path, const char *const *sets, size_t set_count, cfg_accel *out,
+             fw_err *err)
+{
+    jr_doc doc;
+    int rc = jr_doc_load(path, &doc, err);
+    if (rc)
+        return rc;
+    rc = cfg_from_doc(&doc, sets, set_count, out, err);
+    jr_doc_fini(&doc);
+    return rc;
+}
+
+int cfg_parse(const char *name, const char *text, const char *const *sets, size_t set_count,
+              cfg_accel *out, fw_err *err)
+{
+    jr_doc doc;
+    int rc = jr_doc_parse(name, text, &doc, err);
+    if (rc)
+        return rc;
+    rc = cfg_from_doc(&doc, sets, set_count, out, err);
+    jr_doc_fini(&doc);
+    return rc;
+}

@@ -1,0 +1,76 @@
+/* cfg: the accelerator config (configs/NAME.json, documented key by key in configs/README.md).
+ * Read once through the strict JSON reader (common/jr.h), `--set PATH=VALUE` overrides applied
+ * to the document before validation, every default in cfg.c (and the README) only, then
+ * read-only. Stage sim/config: later stages (mapping, engine, energy, report) read it.
+ */
+#ifndef CFG_H
+#define CFG_H
+
+#include "common/fw_err.h"
+#include "numerics/nx.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CFG_NAME_BYTES 64
+
+typedef enum cfg_dataflow { CFG_WS = 0, CFG_OS, CFG_IS } cfg_dataflow;
+typedef enum cfg_schedule { CFG_PIPELINED = 0, CFG_SERIAL } cfg_schedule;
+/* The three operands, each with its own SRAM. */
+typedef enum cfg_operand { CFG_IFMAP = 0, CFG_FILTER, CFG_OFMAP, CFG_OPERANDS } cfg_operand;
+typedef enum cfg_dram_type { CFG_DDR3 = 0, CFG_DDR4, CFG_LPDDR4, CFG_HBM2 } cfg_dram_type;
+
+typedef struct cfg_sram {
+    uint64_t size_bytes;  /* total capacity (both halves when double buffered) */
+    uint32_t word_bits;   /* access width, for the energy model */
+    bool double_buffered; /* two halves: one computes while the other is filled/drained */
+} cfg_sram;
+
+typedef struct cfg_dram {
+    cfg_dram_type type;
+    double bandwidth_gbps; /* as configured (10^9 bytes/s); 0 = unlimited */
+    /* the same bandwidth in 1/1000 bytes per clock cycle, rounded down (>= 1), or 0 for
+     * unlimited: the only form the cycle model uses (integer arithmetic) */
+    uint64_t bandwidth_millibytes_per_cycle;
+    uint32_t latency_cycles; /* from a read request to its first byte */
+} cfg_dram;
+
+typedef struct cfg_tech {
+    double node_nm; /* process node, read by the energy model */
+    double vdd_v;   /* supply voltage */
+} cfg_tech;
+
+typedef struct cfg_accel {
+    char name[CFG_NAME_BYTES];
+    uint32_t rows, cols; /* PE array R x C */
+    cfg_dataflow dataflow;
+    cfg_schedule schedule;
+    uint32_t mac_pipeline_cycles; /* PE MAC latency; only 1 is modelled */
+    nx_mac_cfg mac;               /* precision: formats, fused, rounding, subnormals, overflow */
+    double clock_mhz;
+    cfg_sram sram[CFG_OPERANDS];
+    cfg_dram dram;
+    cfg_tech tech;
+} cfg_accel;
+
+/* Loads and validates a config file, applying each "PATH=VALUE" of sets[0..set_count-1] to the
+ * JSON document first (validated like the file). Errors name the file and JSON path
+ * (FW_EXIT_INPUT) or the unreadable file (FW_EXIT_IO). *out is filled by value: no ownership. */
+int cfg_load(const char *path, const char *const *sets, size_t set_count, cfg_accel *out,
+             fw_err *err);
+/* The same from JSON text; name is used in messages. */
+int cfg_parse(const char *name, const char *text, const char *const *sets, size_t set_count,
+              cfg_accel *out, fw_err *err);
+
+/* Storage bytes of one element of the input format / the accumulator format. */
+uint32_t cfg_input_bytes(const cfg_accel *cfg);
+uint32_t cfg_acc_bytes(const cfg_accel *cfg);
+
+/* Names for messages and reports. */
+const char *cfg_dataflow_name(cfg_dataflow df);
+const char *cfg_schedule_name(cfg_schedule s);
+const char *cfg_operand_name(cfg_operand op);
+const char *cfg_dram_type_name(cfg_dram_type t);
+
+#endif

@@ -1,0 +1,162 @@
+/* eng: engine entry point: the fast engine's closed forms per fold (eng.h), the pe engine
+ * dispatch (arr.c), random operand data and counter sums. */
+#include "engine/eng.h"
+
+#include "engine/arr.h"
+#include "engine/mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Closed forms of one fold (eng.h). Cannot overflow: map_layer_init bounded the layer. */
+static void eng_fast_fold(const cfg_accel *cfg, const map_layer *map, const map_fold *d,
+                          eng_counters *c)
+{
+    uint64_t t = d->t, sr = d->sr, sc = d->sc, tss = t * sr * sc;
+    c->macs += tss;
+    c->pe_slots += t * cfg->rows * cfg->cols;
+    if (map->dataflow == CFG_OS) {
+        c->reg_writes += 3 * tss;
+        c->reg_reads += 3 * tss;
+        c->sram_reads[CFG_IFMAP] += t * sr;
+        c->sram_reads[CFG_FILTER] += t * sc;
+        c->sram_writes[CFG_OFMAP] += sr * sc;
+        return;
+    }
+    bool ws = map->dataflow == CFG_WS;
+    c->reg_writes += 2 * tss + 2 * sr * sc;
+    c->reg_reads += 3 * tss + sr * sc;
+    c->sram_reads[ws ? CFG_FILTER : CFG_IFMAP] += sr * sc;
+    c->sram_reads[ws ? CFG_IFMAP : CFG_FILTER] += t * sr;
+    c->sram_writes[CFG_OFMAP] += t * sc;
+    if (!d->first_reduction)
+        c->sram_reads[CFG_OFMAP] += t * sc;
+}
+
+uint64_t eng_output_count(const wl_layer *layer)
+{
+    if (layer->kind == WL_GEMM)
+        return layer->gemm_m * layer->gemm_n;
+    return (uint64_t)layer->batch * layer->out_h * layer->out_w * layer->filters;
+}
+
+static uint64_t eng_splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static uint64_t eng_random_value(const cfg_accel *cfg, uint64_t r)
+{
+    const nx_fmt_info *fi = nx_fmt_get(cfg->mac.input);
+    if (!fi->is_float)
+        return fi->width_bits >= 64 ? r : r & ((1ull << fi->width_bits) - 1);
+    double d = (double)(r >> 11) * 0x1p-53 * 4.0 - 2.0;
+    nx_mode mode = {NX_RNE, false, false};
+    nx_flags fl = 0;
+    return nx_from_double(cfg->mac.input, d, mode, &fl);
+}
+
+int eng_operands_random(const cfg_accel *cfg, const wl_layer *layer, uint64_t seed,
+                        eng_operands *out, fw_err *err)
+{
+    uint64_t ni, nf;
+    if (layer->kind == WL_GEMM) {
+        ni = layer->gemm_m * layer->gemm_k;
+        nf = layer->gemm_n * layer->gemm_k;
+    } else {
+        ni = (uint64_t)layer->batch * layer->in_h * layer->in_w * layer->in_c;
+        nf = (uint64_t)layer->filters * layer->filt_r * layer->filt_s *
+             (layer->in_c / (layer->groups ? layer->groups : 1));
+    }
+    if (ni > ARR_MAX_ELEMENTS || nf > ARR_MAX_ELEMENTS)
+        return fw_err_set(err, FW_EXIT_INPUT, "layer %s: tensors too large for the pe engine",
+                          layer->name);
+    memset(out, 0, sizeof *out);
+    out->ifmap = malloc((ni ? ni : 1) * sizeof *out->ifmap);
+    out->filter = malloc((nf ? nf : 1) * sizeof *out->filter);
+    if (!out->ifmap || !out->filter) {
+        eng_operands_fini(out);
+        return fw_err_set(err, FW_EXIT_INPUT, "layer %s: out of memory", layer->name);
+    }
+    out->ifmap_count = ni;
+    out->filter_count = nf;
+    uint64_t state = seed;
+    for (uint64_t i = 0; i < ni; i++)
+        out->ifmap[i] = eng_random_value(cfg, eng_splitmix64(&state));
+    for (uint64_t i = 0; i < nf; i++)
+        out->filter[i] = eng_random_value(cfg, eng_splitmix64(&state));
+    return 0;
+}
+
+void eng_operands_fini(eng_operands *ops)
+{
+    free(ops->ifmap);
+    free(ops->filter);
+    memset(ops, 0, sizeof *ops);
+}
+
+int eng_run_layer(const cfg_accel *cfg, const wl_layer *layer, const eng_options *opt,
+                  eng_result *out, fw_err *err)
+{
+    memset(out, 0, sizeof *out);
+    map_layer map;
+    int rc = map_layer_init(cfg, layer, &map, err);
+    if (rc)
+        return rc;
+    if (opt->kind == ENG_FAST) {
+        mem_timeline(cfg, &map, opt->ideal_memory, NULL, eng_fast_fold, &out->c);
+        return 0;
+    }
+    eng_operands own;
+    memset(&own, 0, sizeof own);
+    const eng_operands *ops = opt->operands;
+    if (!ops) {
+        if ((rc = eng_operands_random(cfg, layer, opt->seed, &own, err)))
+            return rc;
+        ops = &own;
+    }
+    uint64_t *x = malloc(map.folds * sizeof *x);
+    uint64_t nout = eng_output_count(layer);
+    uint64_t *outputs = opt->keep_outputs ? malloc((nout ? nout : 1) * sizeof *outputs) : NULL;
+    if (!x || (opt->keep_outputs && !outputs)) {
+        rc = fw_err_set(err, FW_EXIT_INPUT, "layer %s: out of memory", layer->name);
+    } else {
+        mem_timeline(cfg, &map, opt->ideal_memory, x, NULL, &out->c);
+        rc = arr_run(cfg, layer, &map, x, ops, outputs, &out->c, err);
+    }
+    free(x);
+    eng_operands_fini(&own);
+    if (rc) {
+        free(outputs);
+        memset(out, 0, sizeof *out);
+        return rc;
+    }
+    out->outputs = outputs;
+    out->output_count = outputs ? nout : 0;
+    return 0;
+}
+
+void eng_result_fini(eng_result *res)
+{
+    free(res->outputs);
+    res->outputs = NULL;
+    res->output_count = 0;
+}
+
+int eng_counters_add(eng_counters *acc, const eng_counters *add, fw_err *err)
+{
+    /* eng_counters is all uint64_t: add field by field as an array */
+    enum { N = sizeof(eng_counters) / sizeof(uint64_t) };
+    _Static_assert(sizeof(eng_counters) % sizeof(uint64_t) == 0, "eng_counters: uint64_t only");
+    uint64_t a[N], b[N];
+    memcpy(a, acc, sizeof a);
+    memcpy(b, add, sizeof b);
+    for (size_t i = 0; i < N; i++)
+        if (__builtin_add_overflow(a[i], b[i], &a[i]))
+            return fw_err_set(err, FW_EXIT_INPUT, "totals too large to count in 64 bits");
+    memcpy(acc, a, sizeof a);
+    return 0;
+}

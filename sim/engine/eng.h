@@ -1,0 +1,100 @@
+/* eng: the simulation engines of one layer on one accelerator: counters, options, results.
+ * Two engines implement the one schedule written down in engine/arr.h:
+ *   ENG_FAST (default): closed forms per fold (below) plus the fold event model of engine/mem.h;
+ *   ENG_PE: every PE every cycle with real operand values (engine/arr.c), asking the same
+ *           memory model (mem.h) when each fold may start.
+ * They agree in every field of eng_counters (tests/unit/test_sim_engine.c checks it).
+ * Stage sim/engine: reads cfg, wl, map; read by energy and report.
+ *
+ * Closed forms of the fast engine per fold (sr x sc PEs used, T streamed, R x C array):
+ *   ws / is: macs = T*sr*sc; PE register writes = 2*T*sr*sc (stream operand, partial sum)
+ *            + 2*sr*sc (stationary shadow, active); reads = 3*T*sr*sc (stream operand,
+ *            stationary, partial sum from above or the output read at the last used row)
+ *            + sr*sc (shadow read at the swap);
+ *            SRAM reads: stationary operand sr*sc, streamed operand T*sr, ofmap T*sc when the
+ *            fold is not the first reduction fold (read-modify-write); ofmap writes T*sc.
+ *   os:      macs = T*sr*sc; register writes = 3*T*sr*sc (ifmap, filter, accumulator);
+ *            reads = 3*T*sr*sc (ifmap, filter each MAC; the accumulator at MACs 1..T-1 and
+ *            once when the result leaves); SRAM reads ifmap T*sr, filter T*sc; ofmap writes
+ *            sr*sc.
+ *   both:    pe_slots = T*R*C (the mapping-efficiency denominator).
+ * Memory-side accesses (DRAM bytes, SRAM fills and write-back reads) come from mem.h.
+ */
+#ifndef ENG_H
+#define ENG_H
+
+#include "common/fw_err.h"
+#include "config/cfg.h"
+#include "mapping/map.h"
+#include "workload/wl.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Everything counted for one layer (or summed over layers). Plain data: the energy stage
+ * prices these counts (sim/energy), the report prints them. Element counts are in elements of
+ * the operand's format (input format for ifmap/filter, accumulator format for ofmap). */
+typedef struct eng_counters {
+    uint64_t cycles;                       /* total = compute_cycles + stall_cycles */
+    uint64_t compute_cycles;
+    uint64_t stall_cycles;                 /* waiting for memory */
+    uint64_t stall_cycles_by[CFG_OPERANDS];/* attributed: ifmap, filter, ofmap */
+    uint64_t folds;
+    uint64_t macs;                         /* useful MACs */
+    uint64_t pe_slots;                     /* sum over folds of T*R*C */
+    uint64_t reg_reads, reg_writes;        /* PE operand/partial-sum register accesses */
+    uint64_t sram_reads[CFG_OPERANDS];     /* elements read from each operand SRAM */
+    uint64_t sram_writes[CFG_OPERANDS];    /* elements written (fills, partial sums, outputs) */
+    uint64_t dram_read_bytes[CFG_OPERANDS];  /* ofmap: spilled partial sums read back */
+    uint64_t dram_write_bytes[CFG_OPERANDS]; /* ofmap only: outputs and spilled partial sums */
+} eng_counters;
+
+typedef enum eng_kind { ENG_FAST = 0, ENG_PE } eng_kind;
+
+/* Operand tensors of a layer for the pe engine, as bit patterns of the input format, in the
+ * layouts of workload/wl.h: ifmap [batch][in_h][in_w][in_c], filters
+ * [filters][filt_r][filt_s][in_c/groups]; a GEMM layer: ifmap [M][K], filters [N][K]. */
+typedef struct eng_operands {
+    uint64_t *ifmap;  /* owned */
+    size_t ifmap_count;
+    uint64_t *filter; /* owned */
+    size_t filter_count;
+} eng_operands;
+
+typedef struct eng_options {
+    eng_kind kind;
+    bool ideal_memory;            /* every operand always ready: no stall cycles */
+    uint64_t seed;                /* pe engine: operand data (eng_operands_random) */
+    const eng_operands *operands; /* pe engine: use these instead of random data (borrowed) */
+    bool keep_outputs;            /* pe engine: return the output tensor */
+} eng_options;
+
+typedef struct eng_result {
+    eng_counters c;
+    /* pe engine with keep_outputs: output tensor [batch][out_h][out_w][filters] (GEMM: [M][N])
+     * as accumulator-format bit patterns; owned, freed by eng_result_fini */
+    uint64_t *outputs;
+    size_t output_count;
+} eng_result;
+
+/* Simulates one layer (kind != WL_NOMAC). Fails with FW_EXIT_INPUT when the layer is too large
+ * to count (or, for the pe engine, to hold in memory), FW_EXIT_FAIL when the pe engine finds
+ * an operand that is not where the schedule says (a schedule hazard: a bug). */
+int eng_run_layer(const cfg_accel *cfg, const wl_layer *layer, const eng_options *opt,
+                  eng_result *out, fw_err *err);
+void eng_result_fini(eng_result *res);
+
+/* Deterministic random operands (documented in arr.h, "Operand data"). Caller owns *out
+ * (eng_operands_fini). Fails with FW_EXIT_INPUT if the tensors are too large. */
+int eng_operands_random(const cfg_accel *cfg, const wl_layer *layer, uint64_t seed,
+                        eng_operands *out, fw_err *err);
+void eng_operands_fini(eng_operands *ops);
+
+/* Element count of the layer's output tensor (batch*out_h*out_w*filters, GEMM: M*N). */
+uint64_t eng_output_count(const wl_layer *layer);
+
+/* acc += add for every field, failing (FW_EXIT_INPUT) on 64-bit overflow. */
+int eng_counters_add(eng_counters *acc, const eng_counters *add, fw_err *err);
+
+#endif

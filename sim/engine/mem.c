@@ -1,0 +1,126 @@
+/* mem: fold event model of SRAM double buffers and DRAM (see mem.h). */
+#include "engine/mem.h"
+
+#include "engine/arr.h"
+
+#include <string.h>
+
+uint64_t mem_transfer_cycles(const cfg_accel *cfg, uint64_t bytes)
+{
+    uint64_t bw = cfg->dram.bandwidth_millibytes_per_cycle;
+    if (bw == 0 || bytes == 0)
+        return 0;
+    unsigned __int128 n = (unsigned __int128)bytes * 1000u;
+    return (uint64_t)((n + bw - 1) / bw);
+}
+
+static uint64_t mem_max(uint64_t a, uint64_t b) { return a > b ? a : b; }
+
+typedef struct mem_state {
+    const cfg_accel *cfg;
+    bool ideal;
+    uint64_t rd_free, wr_free; /* DRAM queues free from this cycle */
+    uint64_t psum_ready;       /* previous fold's spill write done */
+    uint64_t ofmap_free[2];    /* ofmap buffer (half) free from this cycle */
+    uint64_t last_write_done;
+} mem_state;
+
+/* Issues a read of `bytes` at or after `allowed`; returns the cycle the data is in SRAM. */
+static uint64_t mem_read(mem_state *s, cfg_operand op, uint64_t bytes, uint64_t allowed,
+                         uint32_t elem_bytes, eng_counters *ctr)
+{
+    ctr->dram_read_bytes[op] += bytes;
+    ctr->sram_writes[op] += bytes / elem_bytes;
+    if (s->ideal)
+        return 0;
+    uint64_t issue = mem_max(allowed, s->rd_free);
+    s->rd_free = issue + mem_transfer_cycles(s->cfg, bytes);
+    return s->rd_free + s->cfg->dram.latency_cycles;
+}
+
+/* Issues a write of `bytes` at or after `allowed`; returns the cycle it is done. */
+static uint64_t mem_write(mem_state *s, uint64_t bytes, uint64_t allowed, uint32_t elem_bytes,
+                          eng_counters *ctr)
+{
+    ctr->dram_write_bytes[CFG_OFMAP] += bytes;
+    ctr->sram_reads[CFG_OFMAP] += bytes / elem_bytes;
+    if (s->ideal)
+        return 0;
+    uint64_t issue = mem_max(allowed, s->wr_free);
+    s->wr_free = issue + mem_transfer_cycles(s->cfg, bytes);
+    s->last_write_done = mem_max(s->last_write_done, s->wr_free);
+    return s->wr_free;
+}
+
+void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64_t *x,
+                  mem_fold_fn per_fold, eng_counters *ctr)
+{
+    mem_state s;
+    memset(&s, 0, sizeof s);
+    s.cfg = cfg;
+    s.ideal = ideal;
+    uint64_t x_prev = 0, end_prev = 0, earliest = 0, compute_end = 0, stall = 0;
+    uint64_t stall_by[CFG_OPERANDS] = {0, 0, 0};
+    uint64_t len = arr_fold_cycles(cfg, map->t);
+    uint64_t gap = arr_fold_gap(cfg, map->t);
+    bool ofmap_db = cfg->sram[CFG_OFMAP].double_buffered;
+    for (uint64_t f = 0; f < map->folds; f++) {
+        map_fold d;
+        map_fold_get(map, f, &d);
+        uint64_t ready[CFG_OPERANDS] = {0, 0, 0};
+        /* spilled partial sums first, then ifmap, then filter (mem.h) */
+        if (!map->ofmap_fits && !d.first_reduction)
+            ready[CFG_OFMAP] =
+                mem_read(&s, CFG_OFMAP, d.tile_bytes[2], s.psum_ready, map->acc_bytes, ctr);
+        for (int op = 0; op < 2; op++) {
+            if (!d.fetch[op])
+                continue;
+            uint64_t allowed;
+            if (cfg->sram[op].double_buffered)
+                allowed = f >= 2 ? x_prev : 0;
+            else
+                allowed = f >= 1 ? end_prev : 0;
+            ready[op] = mem_read(&s, (cfg_operand)op, d.tile_bytes[op], allowed,
+                                 map->input_bytes, ctr);
+        }
+        if (map->ofmap_fits && d.first_reduction && !ideal)
+            ready[CFG_OFMAP] =
+                mem_max(ready[CFG_OFMAP], s.ofmap_free[ofmap_db ? d.out_tile % 2 : 0]);
+        uint64_t start = earliest;
+        int cause = -1;
+        for (int op = 0; op < CFG_OPERANDS; op++)
+            if (ready[op] > start) {
+                start = ready[op];
+                cause = op;
+            }
+        if (cause >= 0) {
+            stall += start - earliest;
+            stall_by[cause] += start - earliest;
+        }
+        if (x)
+            x[f] = start;
+        if (per_fold)
+            per_fold(cfg, map, &d, ctr);
+        uint64_t end = start + len;
+        if (d.last_reduction) {
+            uint64_t done = mem_write(&s, d.tile_bytes[2], end, map->acc_bytes, ctr);
+            if (map->ofmap_fits)
+                s.ofmap_free[ofmap_db ? d.out_tile % 2 : 0] = done;
+        } else if (!map->ofmap_fits) {
+            s.psum_ready = mem_write(&s, d.tile_bytes[2], end, map->acc_bytes, ctr);
+        }
+        x_prev = start;
+        end_prev = end;
+        earliest = start + gap;
+        compute_end = end;
+    }
+    uint64_t total = mem_max(compute_end, s.last_write_done);
+    stall += total - compute_end;
+    stall_by[CFG_OFMAP] += total - compute_end;
+    ctr->cycles += total;
+    ctr->stall_cycles += stall;
+    ctr->compute_cycles += total - stall;
+    for (int op = 0; op < CFG_OPERANDS; op++)
+        ctr->stall_cycles_by[op] += stall_by[op];
+    ctr->folds += map->folds;
+}

@@ -1,0 +1,176 @@
+/* map: folds, fold order, tiles and residency of a layer on the array (see map.h). */
+#include "mapping/map.h"
+
+#include <string.h>
+
+static uint64_t map_ceil_div(uint64_t a, uint64_t b) { return a / b + (a % b != 0); }
+
+uint64_t map_buffer_bytes(const cfg_accel *cfg, cfg_operand op)
+{
+    const cfg_sram *s = &cfg->sram[op];
+    return s->double_buffered ? s->size_bytes / 2 : s->size_bytes;
+}
+
+/* a*b*c with overflow detection: returns false on overflow. */
+static bool map_mul3(uint64_t a, uint64_t b, uint64_t c, uint64_t *out)
+{
+    uint64_t ab;
+    return !__builtin_mul_overflow(a, b, &ab) && !__builtin_mul_overflow(ab, c, out);
+}
+
+int map_layer_init(const cfg_accel *cfg, const wl_layer *layer, map_layer *out, fw_err *err)
+{
+    map_layer m;
+    memset(&m, 0, sizeof m);
+    m.dataflow = cfg->dataflow;
+    m.rows = cfg->rows;
+    m.cols = cfg->cols;
+    m.groups = layer->groups ? layer->groups : 1;
+    m.m = layer->gemm_m;
+    m.n = layer->gemm_n;
+    m.k = layer->gemm_k;
+    m.input_bytes = cfg_input_bytes(cfg);
+    m.acc_bytes = cfg_acc_bytes(cfg);
+    if (!m.m || !m.n || !m.k)
+        return fw_err_set(err, FW_EXIT_INPUT, "layer %s: empty GEMM (M %llu, N %llu, K %llu)",
+                          layer->name, (unsigned long long)m.m, (unsigned long long)m.n,
+                          (unsigned long long)m.k);
+    switch (m.dataflow) {
+    case CFG_WS:
+        m.row_dim = m.k, m.col_dim = m.n, m.t = m.m;
+        break;
+    case CFG_IS:
+        m.row_dim = m.k, m.col_dim = m.m, m.t = m.n;
+        break;
+    case CFG_OS:
+        m.row_dim = m.m, m.col_dim = m.n, m.t = m.k;
+        break;
+    }
+    m.row_folds = map_ceil_div(m.row_dim, m.rows);
+    m.col_folds = map_ceil_div(m.col_dim, m.cols);
+    uint64_t ifmap_all, filter_all, out_tile, max_tile;
+    uint64_t sr = m.row_dim < m.rows ? m.row_dim : m.rows;
+    uint64_t sc = m.col_dim < m.cols ? m.col_dim : m.cols;
+    if (!map_mul3(m.row_folds, m.col_folds, m.groups, &m.folds) ||
+        !map_mul3(m.m, m.n, m.k, &m.macs) || __builtin_mul_overflow(m.macs, m.groups, &m.macs) ||
+        !map_mul3(m.m, m.k, m.input_bytes, &ifmap_all) ||
+        !map_mul3(m.k, m.n, m.input_bytes, &filter_all) ||
+        !map_mul3(m.t, m.rows > m.cols ? m.rows : m.cols, m.acc_bytes, &max_tile) ||
+        /* cycles of a layer are below folds * (T + 2R + C): keep them countable too */
+        !map_mul3(m.folds, m.t + 2ull * m.rows + m.cols, 4, &max_tile))
+        return fw_err_set(err, FW_EXIT_INPUT,
+                          "layer %s: too large to count in 64 bits (M %llu, N %llu, K %llu, "
+                          "groups %llu)",
+                          layer->name, (unsigned long long)m.m, (unsigned long long)m.n,
+                          (unsigned long long)m.k, (unsigned long long)m.groups);
+    m.folds_per_group = m.row_folds * m.col_folds;
+    out_tile = (m.dataflow == CFG_OS ? sr * sc : m.t * sc) * m.acc_bytes;
+    m.resident[0] = ifmap_all <= map_buffer_bytes(cfg, CFG_IFMAP);
+    m.resident[1] = filter_all <= map_buffer_bytes(cfg, CFG_FILTER);
+    m.ofmap_fits = out_tile <= map_buffer_bytes(cfg, CFG_OFMAP);
+    *out = m;
+    return 0;
+}
+
+/* What a tile identity depends on: row fold only, col fold only, or both (unique). */
+typedef enum map_tile_key { MAP_KEY_ROW, MAP_KEY_COL, MAP_KEY_BOTH } map_tile_key;
+
+static map_tile_key map_tile_key_of(cfg_dataflow df, int op)
+{
+    switch (df) {
+    case CFG_WS:
+        return op == 0 ? MAP_KEY_ROW : MAP_KEY_BOTH;
+    case CFG_IS:
+        return op == 0 ? MAP_KEY_BOTH : MAP_KEY_ROW;
+    case CFG_OS:
+        break;
+    }
+    return op == 0 ? MAP_KEY_ROW : MAP_KEY_COL;
+}
+
+/* Row and col fold of the in-group fold index (fold order of map.h). */
+static void map_fold_pos(const map_layer *map, uint64_t in_group, uint64_t *row_fold,
+                         uint64_t *col_fold)
+{
+    if (map->dataflow == CFG_OS) {
+        *row_fold = in_group / map->col_folds;
+        *col_fold = in_group % map->col_folds;
+    } else {
+        *col_fold = in_group / map->row_folds;
+        *row_fold = in_group % map->row_folds;
+    }
+}
+
+static void map_tile_ids(const map_layer *map, uint64_t in_group, uint64_t ids[2])
+{
+    uint64_t r, c;
+    map_fold_pos(map, in_group, &r, &c);
+    for (int op = 0; op < 2; op++) {
+        map_tile_key key = map_tile_key_of(map->dataflow, op);
+        ids[op] = key == MAP_KEY_ROW ? r : key == MAP_KEY_COL ? c : r * map->col_folds + c;
+    }
+}
+
+void map_fold_get(const map_layer *map, uint64_t f, map_fold *out)
+{
+    map_fold d;
+    memset(&d, 0, sizeof d);
+    uint64_t in_group = f % map->folds_per_group;
+    d.index = f;
+    d.group = f / map->folds_per_group;
+    map_fold_pos(map, in_group, &d.row_fold, &d.col_fold);
+    d.row0 = d.row_fold * map->rows;
+    d.col0 = d.col_fold * map->cols;
+    uint64_t rem_r = map->row_dim - d.row0, rem_c = map->col_dim - d.col0;
+    d.sr = (uint32_t)(rem_r < map->rows ? rem_r : map->rows);
+    d.sc = (uint32_t)(rem_c < map->cols ? rem_c : map->cols);
+    d.t = map->t;
+    map_tile_ids(map, in_group, d.tile_id);
+    uint64_t ib = map->input_bytes;
+    switch (map->dataflow) {
+    case CFG_WS:
+        d.first_reduction = d.row_fold == 0;
+        d.last_reduction = d.row_fold == map->row_folds - 1;
+        d.out_tile = d.group * map->col_folds + d.col_fold;
+        d.tile_bytes[0] = d.t * d.sr * ib;
+        d.tile_bytes[1] = (uint64_t)d.sr * d.sc * ib;
+        d.tile_bytes[2] = d.t * d.sc * map->acc_bytes;
+        break;
+    case CFG_IS:
+        d.first_reduction = d.row_fold == 0;
+        d.last_reduction = d.row_fold == map->row_folds - 1;
+        d.out_tile = d.group * map->col_folds + d.col_fold;
+        d.tile_bytes[0] = (uint64_t)d.sr * d.sc * ib;
+        d.tile_bytes[1] = d.t * d.sr * ib;
+        d.tile_bytes[2] = d.t * d.sc * map->acc_bytes;
+        break;
+    case CFG_OS:
+        d.first_reduction = true;
+        d.last_reduction = true;
+        d.out_tile = f;
+        d.tile_bytes[0] = d.t * d.sr * ib;
+        d.tile_bytes[1] = d.t * d.sc * ib;
+        d.tile_bytes[2] = (uint64_t)d.sr * d.sc * map->acc_bytes;
+        break;
+    }
+    /* Fetch decision: the first fold of a group always fetches; a tile equal to the previous
+     * fold's is kept; a resident operand fetches a tile only on its first use in the group
+     * (a tile named by the row fold alone is first used at col fold 0, and vice versa). */
+    for (int op = 0; op < 2; op++) {
+        bool fetch = true;
+        if (in_group > 0) {
+            uint64_t prev_ids[2];
+            map_tile_ids(map, in_group - 1, prev_ids);
+            fetch = prev_ids[op] != d.tile_id[op];
+            if (fetch && map->resident[op]) {
+                map_tile_key key = map_tile_key_of(map->dataflow, op);
+                if (key == MAP_KEY_ROW)
+                    fetch = d.col_fold == 0;
+                else if (key == MAP_KEY_COL)
+                    fetch = d.row_fold == 0;
+            }
+        }
+        d.fetch[op] = fetch;
+    }
+    *out = d;
+}

@@ -1,0 +1,84 @@
+/* map: a layer's GEMM view (workload/wl.h: M output pixels x N filters, reduction K, per group)
+ * mapped onto an R x C array for one dataflow: the folds, their order, the operand tiles each
+ * fold uses, which folds share an output tile (partial sums accumulated in the ofmap buffer),
+ * and which tiles stay resident in SRAM. Stage sim/mapping: reads cfg and wl, read by engine.
+ *
+ * Which GEMM dimension goes where (as SCALE-Sim v2):
+ *   dataflow  array rows (Sr)   array cols (Sc)   streamed (T, per fold)   stationary in PEs
+ *   ws        K (reduction)     N (filters)       M (ifmap rows)           filter tile
+ *   is        K (reduction)     M (output pixels) N (filter columns)       ifmap tile
+ *   os        M (output pixels) N (filters)       K (reduction)            output tile
+ * A fold is one placement of the stationary tile: row fold r covers the row dimension range
+ * [r*R, r*R + sr), col fold c covers [c*C, c*C + sc), sr <= R, sc <= C (the last folds of a
+ * dimension are partial). T is the whole streamed dimension (no tiling of T, as SCALE-Sim).
+ *
+ * Fold order (index f = 0, 1, ... over the layer; groups run one after another):
+ *   ws: for group, for col fold (N), for row fold (K)   -> the K folds of one N range are
+ *       consecutive: their partial sums accumulate in the ofmap buffer (read-modify-write)
+ *   is: for group, for col fold (M), for row fold (K)   -> likewise for one M range
+ *   os: for group, for row fold (M), for col fold (N)   -> no reduction folds (T = K)
+ *
+ * Tiles (identities decide reuse; bytes are in the input format, partial sums and outputs in
+ * the accumulator format):
+ *   ws: ifmap tile = M x sr (id: row fold), filter tile = sr x sc (unique), out tile T x sc
+ *   is: ifmap tile = sr x sc (unique), filter tile = sr x T (id: row fold), out tile sc x T
+ *   os: ifmap tile = sr x T (id: row fold), filter tile = T x sc (id: col fold), out sr x sc
+ * An operand is resident when its whole per-group matrix fits in one buffer (half of the SRAM
+ * when double buffered, all of it otherwise): then each tile is fetched from DRAM only on its
+ * first use in the group. A tile equal to the previous fold's tile is never fetched again.
+ * The output tile fits when its accumulator-format bytes fit in one ofmap buffer; otherwise the
+ * partial sums of each reduction fold spill to DRAM and are read back by the next one.
+ * DRAM traffic is counted in this GEMM (im2col) view: no convolution-window reuse.
+ */
+#ifndef MAP_H
+#define MAP_H
+
+#include "common/fw_err.h"
+#include "config/cfg.h"
+#include "workload/wl.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct map_layer {
+    cfg_dataflow dataflow;
+    uint32_t rows, cols;       /* array R, C */
+    uint64_t groups;
+    uint64_t m, n, k;          /* GEMM per group */
+    uint64_t row_dim, col_dim; /* GEMM dimensions on rows / cols (table above) */
+    uint64_t t;                /* streamed length of every fold */
+    uint64_t row_folds, col_folds;
+    uint64_t folds_per_group;
+    uint64_t folds;            /* all groups */
+    uint64_t macs;             /* m * n * k * groups */
+    uint32_t input_bytes, acc_bytes; /* element sizes */
+    bool resident[2];          /* ifmap, filter: whole matrix stays in SRAM */
+    bool ofmap_fits;           /* output tiles accumulate in the ofmap buffer (no spill) */
+} map_layer;
+
+typedef struct map_fold {
+    uint64_t index;              /* position in the layer's fold order */
+    uint64_t group;
+    uint64_t row_fold, col_fold;
+    uint32_t sr, sc;             /* rows / cols used */
+    uint64_t t;                  /* streamed length */
+    uint64_t row0, col0;         /* first row-dim / col-dim index (table above) */
+    bool first_reduction;        /* first fold of its output tile: partial sums start at zero */
+    bool last_reduction;         /* last fold of its output tile: outputs are final */
+    uint64_t out_tile;           /* output tile number within the layer */
+    uint64_t tile_id[2];         /* ifmap, filter tile identity within the group */
+    bool fetch[2];               /* ifmap, filter tile must come from DRAM before this fold */
+    uint64_t tile_bytes[3];      /* ifmap, filter tile bytes; ofmap: output tile bytes */
+} map_fold;
+
+/* Maps one layer (kind != WL_NOMAC, derived fields filled). Fails with FW_EXIT_INPUT when a
+ * count (MACs, tile bytes, folds) would not fit in 64 bits. */
+int map_layer_init(const cfg_accel *cfg, const wl_layer *layer, map_layer *out, fw_err *err);
+
+/* Describes fold f (0 <= f < map->folds) in the layer's fold order. */
+void map_fold_get(const map_layer *map, uint64_t f, map_fold *out);
+
+/* Operand capacity of one buffer in bytes: half the SRAM when double buffered. */
+uint64_t map_buffer_bytes(const cfg_accel *cfg, cfg_operand op);
+
+#endif
