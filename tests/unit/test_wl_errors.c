@@ -1,0 +1,201 @@
+/* Tests of workload input errors: malformed workload JSON and SCALE-Sim CSV inputs, each giving
+ * its specific one-line message (file, layer index and name, field or line and column), none
+ * crashing; and every prefix of valid inputs read without a crash. The expected messages are
+ * written by hand from the documented formats (configs/README.md). */
+#include "workload/wl.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void json_fails(const char *text, const char *expected)
+{
+    wl_workload *wl = (wl_workload *)1;
+    fw_err err;
+    fw_err_clear(&err);
+    cr_assert_eq(wl_parse_json("t.json", text, 0, &wl, &err), FW_EXIT_INPUT, "accepted: %s",
+                 text);
+    cr_expect_null(wl);
+    cr_expect_str_eq(err.msg, expected);
+    cr_expect_null(strchr(err.msg, '\n'), "message is one line");
+}
+
+/* A one-layer workload around a layer object. */
+static void layer_fails(const char *layer, const char *expected)
+{
+    char text[1024];
+    snprintf(text, sizeof text, "{\"name\": \"w\", \"layers\": [%s]}", layer);
+    json_fails(text, expected);
+}
+
+static void csv_fails(const char *text, const char *expected)
+{
+    wl_workload *wl = (wl_workload *)1;
+    fw_err err;
+    fw_err_clear(&err);
+    cr_assert_eq(wl_parse_scalesim("t.csv", text, 0, &wl, &err), FW_EXIT_INPUT, "accepted: %s",
+                 text);
+    cr_expect_null(wl);
+    cr_expect_str_eq(err.msg, expected);
+    cr_expect_null(strchr(err.msg, '\n'), "message is one line");
+}
+
+#define CONV "\"name\": \"c1\", \"type\": \"conv\", \"in_h\": 8, \"in_w\": 8"
+
+Test(wl_errors, json_document)
+{
+    json_fails("{\"name\": \"w\", \"layers\": [}", "t.json:1:26: JSON syntax error");
+    json_fails("{\"name\": \"w\"}", "t.json: layers: missing required key");
+    json_fails("{\"name\": \"w\", \"layers\": []}",
+               "t.json: layers: must hold 1 to 100000 layers");
+    json_fails("{\"name\": \"w\", \"batchsize\": 2, \"layers\": [{\"name\": \"g\", \"type\": "
+               "\"gemm\", \"m\": 1, \"n\": 1, \"k\": 1}]}",
+               "t.json: batchsize: unknown key");
+    json_fails("{\"name\": \"w\", \"batch\": 0, \"layers\": []}",
+               "t.json: batch: 0 is out of range [1, 1048576]");
+    json_fails("{\"name\": \"w\", \"layers\": [3]}",
+               "t.json: layers[0]: expected an object, found a number");
+    json_fails("[1, 2]", "t.json: (root): expected a JSON object");
+}
+
+Test(wl_errors, json_keys_and_types)
+{
+    layer_fails("{\"type\": \"fc\", \"in_features\": 4, \"out_features\": 2}",
+                "t.json: layers[0].name: missing required key");
+    layer_fails("{\"name\": \"c1\", \"type\": \"convolution\"}",
+                "t.json: layers[0].type: 'convolution' is not one of: conv, fc, gemm, pool, "
+                "eltwise (layer 'c1')");
+    layer_fails("{" CONV ", \"in_c\": 3, \"filters\": 4, \"kernel\": 3, \"strides\": 2}",
+                "t.json: layers[0].strides: unknown key (layer 'c1')");
+    layer_fails("{\"name\": \"c1\", \"type\": \"conv\", \"in_h\": \"224\"}",
+                "t.json: layers[0].in_h: expected an integer, found a string (layer 'c1')");
+    layer_fails("{" CONV ", \"in_c\": 3, \"filters\": 2.5, \"kernel\": 3}",
+                "t.json: layers[0].filters: expected an integer, found 2.5 (layer 'c1')");
+    layer_fails("{" CONV ", \"in_c\": 3, \"filters\": 4}",
+                "t.json: layers[0].kernel: missing required key (or filt_r and filt_s) "
+                "(layer 'c1')");
+    layer_fails("{" CONV ", \"in_c\": 3, \"filters\": 4, \"filt_r\": 3}",
+                "t.json: layers[0].filt_s: missing required key (layer 'c1')");
+    layer_fails("{" CONV ", \"in_c\": 3, \"filters\": 4, \"kernel\": 3, \"filt_r\": 3}",
+                "t.json: layers[0].filt_r: give either kernel or filt_r and filt_s, not both "
+                "(layer 'c1')");
+    layer_fails("{\"name\": \"f\", \"type\": \"fc\", \"in_features\": 4, \"out_features\": 2, "
+                "\"groups\": 2}",
+                "t.json: layers[0].groups: unknown key (layer 'f')");
+    layer_fails("{\"name\": \"\", \"type\": \"fc\"}",
+                "t.json: layers[0].name: must have 1 to 63 characters");
+    layer_fails("{\"name\": \"c1\", \"type\": \"conv\", \"in_h\": 1, \"in_h\": 2}",
+                "t.json: layers[0].in_h: duplicate key");
+}
+
+Test(wl_errors, json_values)
+{
+    layer_fails("{" CONV ", \"in_c\": 3, \"filters\": 4, \"kernel\": 3, \"stride\": 0}",
+                "t.json: layers[0].stride: 0 is out of range [1, 1073741824] (layer 'c1')");
+    layer_fails("{" CONV ", \"in_c\": 6, \"filters\": 8, \"kernel\": 3, \"groups\": 4}",
+                "t.json: layers[0].groups: 4 does not divide in_c (6) (layer 'c1')");
+    layer_fails("{" CONV ", \"in_c\": 8, \"filters\": 6, \"kernel\": 3, \"groups\": 4}",
+                "t.json: layers[0].groups: 4 does not divide filters (6) (layer 'c1')");
+    layer_fails("{" CONV ", \"in_c\": 3, \"filters\": 4, \"kernel\": 9}",
+                "t.json: layers[0].in_h: 8 plus padding 0 + 0 is smaller than the filter height "
+                "9: no output (layer 'c1')");
+    layer_fails("{" CONV ", \"in_c\": 3, \"filters\": 4, \"kernel\": 3, \"dil_h\": 1, "
+                "\"dil_w\": 4}",
+                "t.json: layers[0].in_w: 8 plus padding 0 + 0 is smaller than the dilated filter "
+                "width 9: no output (layer 'c1')");
+    layer_fails("{" CONV ", \"in_c\": 3, \"filters\": 4, \"kernel\": 3, \"pad\": \"full\"}",
+                "t.json: layers[0].pad: 'full' is not one of: same, valid (layer 'c1')");
+    layer_fails("{" CONV ", \"in_c\": 3, \"filters\": 4, \"kernel\": 3, \"pad\": [1, 1]}",
+                "t.json: layers[0].pad: expected an integer, \"same\" or \"valid\" (layer 'c1')");
+    layer_fails("{" CONV ", \"in_c\": 3, \"filters\": 4, \"kernel\": 3, \"pad\": 1, "
+                "\"pad_top\": 1}",
+                "t.json: layers[0].pad_top: give either pad or pad_top, pad_bottom, pad_left and "
+                "pad_right, not both (layer 'c1')");
+    layer_fails("{\"name\": \"g\", \"type\": \"gemm\", \"m\": 1073741824, \"n\": 1073741824, "
+                "\"k\": 1073741824}",
+                "t.json: layers[0].macs: count does not fit in 64 bits (layer 'g')");
+    json_fails("{\"name\": \"w\", \"layers\": [{\"name\": \"a\", \"type\": \"eltwise\", "
+               "\"in_h\": 1, \"in_w\": 1, \"in_c\": 1}, {\"name\": \"a\", \"type\": \"eltwise\", "
+               "\"in_h\": 1, \"in_w\": 1, \"in_c\": 1}]}",
+               "t.json: layers[1].name: duplicate layer name 'a' (also layers[0])");
+}
+
+#define HDR "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, " \
+            "Num Filter, Strides,\n"
+
+Test(wl_errors, csv)
+{
+    csv_fails("", "t.csv:1: empty file: no SCALE-Sim header");
+    csv_fails("Name, H, W,\n", "t.csv:1: not a SCALE-Sim topology header (expected 'Layer name, "
+                               "IFMAP Height, ...' or 'Layer, M, N, K,')");
+    csv_fails("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
+              "Num Filters, Strides,\n",
+              "t.csv:1: column 7: expected 'Num Filter', found 'Num Filters'");
+    csv_fails("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
+              "Num Filter,\n",
+              "t.csv:1: header has 7 columns, expected 8 (... Num Filter, Strides) or 9 (... "
+              "Num Filter, Stride Height, Stride Width)");
+    csv_fails("Layer, M, N,\n", "t.csv:1: GEMM header has 3 columns, expected 4 (Layer, M, N, K)");
+    csv_fails(HDR, "t.csv:1: no layers after the header");
+    csv_fails(HDR "c1, 8, 8, 3, 3, 4, 4,\n", "t.csv:2: column 'Strides': missing value");
+    csv_fails(HDR "c1, 8, 8, 3, 3, 4, 4, 1, 9,\n",
+              "t.csv:2: extra value '9' after the last column");
+    csv_fails(HDR "c1, 8, 8, 3, 3, abc, 4, 1,\n",
+              "t.csv:2: column 'Channels': 'abc' is not an integer in [1, 1073741824]");
+    csv_fails(HDR "c1, 8, 8, 3, 3, 4, 4, 0,\n",
+              "t.csv:2: column 'Strides': '0' is not an integer in [1, 1073741824]");
+    csv_fails(HDR "c1, 8, -8, 3, 3, 4, 4, 1,\n",
+              "t.csv:2: column 'IFMAP Width': '-8' is not an integer in [1, 1073741824]");
+    csv_fails(HDR "\nc1, 8, 8, 3, 3, 4, 4, 1,\nc2, 5, 5, 11, 3, 4, 4, 1,\n",
+              "t.csv:4: column 'Filter Height': 11 is larger than IFMAP Height (5)");
+    csv_fails(HDR "c1, 8, 8, 3, 3, 4, 4, 1,\nc1, 8, 8, 3, 3, 4, 4, 1,\n",
+              "t.csv:3: column 'Layer name': duplicate layer name 'c1' (also line 2)");
+    csv_fails(HDR ", 8, 8, 3, 3, 4, 4, 1,\n", "t.csv:2: column 'Layer name': empty layer name");
+    csv_fails("Layer, M, N, K,\ng1, 4, 4, 4.5,\n",
+              "t.csv:2: column 'K': '4.5' is not an integer in [1, 1073741824]");
+}
+
+Test(wl_errors, missing_file_is_an_io_error)
+{
+    wl_workload *wl;
+    fw_err err;
+    cr_assert_eq(wl_load("build/no/such/workload.json", 0, &wl, &err), FW_EXIT_IO);
+    cr_expect_str_eq(err.msg, "build/no/such/workload.json: cannot open: No such file or "
+                              "directory");
+}
+
+/* Reads every prefix of a valid file: each either loads or fails with a one-line message. */
+static void every_prefix(const char *path, int (*parse)(const char *, const char *, uint32_t,
+                                                        wl_workload **, fw_err *))
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    static char text[1 << 16];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    char *prefix = malloc(n + 1);
+    cr_assert_not_null(prefix);
+    size_t failures = 0;
+    for (size_t len = 0; len <= n; len++) {
+        memcpy(prefix, text, len);
+        prefix[len] = '\0';
+        wl_workload *wl;
+        fw_err err;
+        fw_err_clear(&err);
+        if (parse(path, prefix, 0, &wl, &err)) {
+            failures++;
+            cr_assert(err.msg[0] && !strchr(err.msg, '\n'), "prefix %zu: '%s'", len, err.msg);
+        } else {
+            wl_destroy(wl);
+        }
+    }
+    cr_expect_gt(failures, 0);
+    free(prefix);
+}
+
+Test(wl_errors, truncated_inputs_never_crash, .timeout = 60)
+{
+    every_prefix("configs/workloads/tiny.json", wl_parse_json);
+    every_prefix("configs/workloads/scalesim/alexnet.csv", wl_parse_scalesim);
+}
