@@ -135,9 +135,10 @@ int wl_parse_scalesim(const char *name, const char *text, uint32_t batch_overrid
  * (`Layer, M, N, K,`); otherwise the conv form with `Strides,` when every layer has
  * stride_h == stride_w, else `Stride Height, Stride Width,`. FC layers become 1x1 convs on a
  * 1x1 input, GEMM layers SCALE-Sim's conv view (M x K input, 1 x K filter, N filters); a grouped
- * conv becomes one row per group (NAME_g0, NAME_g1, ...); WL_NOMAC layers are left out. IFMAP
- * sizes are the smallest that give the same output size under SCALE-Sim's rule
- * ceil((H - F + S) / S), so output sizes and MACs are preserved. Fails (FW_EXIT_INPUT) on a
+ * conv becomes one row per group (NAME_g0, NAME_g1, ...); WL_NOMAC layers are left out. An IFMAP
+ * size is the layer's own when its padding is what the importer would give it (so SCALE-Sim
+ * files round-trip unchanged), else the smallest size whose output under SCALE-Sim's rule
+ * ceil((H - F + S) / S) is the layer's: output sizes and MACs are always preserved. Fails (FW_EXIT_INPUT) on a
  * dilation other than 1 or a batch other than 1 (SCALE-Sim has neither), FW_EXIT_IO on a write
  * error. */
 int wl_export_scalesim(const wl_workload *wl, FILE *out, fw_err *err);

@@ -279,9 +279,15 @@ done:
     return 0;
 }
 
-/* The smallest IFMAP size whose SCALE-Sim output size ceil((H - F + S) / S) is `out`. */
-static uint64_t wl_csv_extent(uint32_t out, uint32_t filt, uint32_t stride)
+/* The IFMAP size to export along one axis: the layer's own size when its padding is exactly
+ * what the importer gives that size (none before, SCALE-Sim's implicit padding after), so
+ * SCALE-Sim files survive a round trip unchanged; otherwise the smallest size whose SCALE-Sim
+ * output size ceil((H - F + S) / S) is `out`. */
+static uint64_t wl_csv_extent(uint32_t in, uint32_t pad_before, uint32_t pad_after,
+                              uint32_t out, uint32_t filt, uint32_t stride)
 {
+    if (in >= filt && pad_before == 0 && pad_after == wl_csv_pad(in, filt, stride))
+        return in;
     if (out <= 1)
         return filt;
     return (uint64_t)(out - 2) * stride + filt + 1;
@@ -335,8 +341,10 @@ int wl_export_scalesim(const wl_workload *wl, FILE *out, fw_err *err)
             else
                 snprintf(name, sizeof name, "%s", l->name);
             fprintf(out, "%s, %llu, %llu, %u, %u, %u, %u, %u,", name,
-                    (unsigned long long)wl_csv_extent(l->out_h, l->filt_r, l->stride_h),
-                    (unsigned long long)wl_csv_extent(l->out_w, l->filt_s, l->stride_w),
+                    (unsigned long long)wl_csv_extent(l->in_h, l->pad_top, l->pad_bottom,
+                                                      l->out_h, l->filt_r, l->stride_h),
+                    (unsigned long long)wl_csv_extent(l->in_w, l->pad_left, l->pad_right,
+                                                      l->out_w, l->filt_s, l->stride_w),
                     l->filt_r, l->filt_s, l->in_c / l->groups, l->filters / l->groups,
                     l->stride_h);
             if (!square_strides)

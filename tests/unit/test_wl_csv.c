@@ -1,0 +1,244 @@
+/* Tests of SCALE-Sim topology CSV import and export (sim/workload/wl_csv.c): SCALE-Sim's own
+ * AlexNet and ResNet-50 files give the MACs that SCALE-Sim's output-size rule
+ * ceil((H - F + S) / S) gives (worked by hand below), header variants and formatting quirks
+ * are accepted, and import -> export -> import keeps every layer (SCALE-Sim files) or every
+ * output size and MAC count (zoo networks). Exports are written to memory, never to files. */
+#include "workload/wl.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static wl_workload *load(const char *path)
+{
+    wl_workload *wl;
+    fw_err err;
+    cr_assert_eq(wl_load(path, 0, &wl, &err), 0, "%s", err.msg);
+    return wl;
+}
+
+static wl_workload *parse_csv(const char *text)
+{
+    wl_workload *wl;
+    fw_err err;
+    cr_assert_eq(wl_parse_scalesim("t.csv", text, 0, &wl, &err), 0, "%s", err.msg);
+    return wl;
+}
+
+/* Exports to a malloc'ed string the caller frees. */
+static char *export(const wl_workload *wl)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    fw_err err;
+    FILE *f = open_memstream(&buf, &size);
+    cr_assert_not_null(f);
+    cr_assert_eq(wl_export_scalesim(wl, f, &err), 0, "%s", err.msg);
+    fclose(f);
+    return buf;
+}
+
+static void expect_same_layer(const wl_layer *a, const wl_layer *b)
+{
+    cr_expect_str_eq(a->name, b->name);
+    cr_expect_eq(a->kind, b->kind, "%s", a->name);
+    cr_expect_eq(a->in_h, b->in_h, "%s in_h %u %u", a->name, a->in_h, b->in_h);
+    cr_expect_eq(a->in_w, b->in_w, "%s", a->name);
+    cr_expect_eq(a->in_c, b->in_c, "%s", a->name);
+    cr_expect_eq(a->filt_r, b->filt_r, "%s", a->name);
+    cr_expect_eq(a->filt_s, b->filt_s, "%s", a->name);
+    cr_expect_eq(a->filters, b->filters, "%s", a->name);
+    cr_expect_eq(a->stride_h, b->stride_h, "%s", a->name);
+    cr_expect_eq(a->stride_w, b->stride_w, "%s", a->name);
+    cr_expect_eq(a->pad_bottom, b->pad_bottom, "%s", a->name);
+    cr_expect_eq(a->pad_right, b->pad_right, "%s", a->name);
+    cr_expect_eq(a->out_h, b->out_h, "%s", a->name);
+    cr_expect_eq(a->out_w, b->out_w, "%s", a->name);
+    cr_expect_eq(wl_layer_macs(a), wl_layer_macs(b), "%s", a->name);
+}
+
+Test(wl_csv, scalesim_alexnet_uses_scalesim_output_sizes)
+{
+    /* SCALE-Sim v2's alexnet.csv (224x224, no groups, unpadded IFMAP sizes as given), sized by
+     * SCALE-Sim's rule out = ceil((H - F + S) / S):
+     *   Conv1 224, 11x11x3, 96, S4: ceil(217/4) = 55 -> 3025 px * 363 * 96 = 105,415,200
+     *     (the floor rule would give 54; the importer adds pad_bottom = pad_right = 3)
+     *   Conv2 27, 5x5x96, 256, S1: 23 -> 529 * 2400 * 256        = 325,017,600
+     *   Conv3 13, 3x3x256, 384:    11 -> 121 * 2304 * 384        = 107,053,056
+     *   Conv4 13, 3x3x384, 384:    11 -> 121 * 3456 * 384        = 160,579,584
+     *   Conv5 13, 3x3x384, 256:    11 -> 121 * 3456 * 256        = 107,053,056
+     *   total                                                      805,118,496 */
+    static const uint32_t out[] = {55, 23, 11, 11, 11};
+    static const uint64_t macs[] = {105415200, 325017600, 107053056, 160579584, 107053056};
+    wl_workload *wl = load("configs/workloads/scalesim/alexnet.csv");
+    cr_assert_eq(wl->layer_count, 5);
+    cr_expect_str_eq(wl->name, "alexnet");
+    for (size_t i = 0; i < 5; i++) {
+        cr_expect_eq(wl->layers[i].out_h, out[i], "%s", wl->layers[i].name);
+        cr_expect_eq(wl->layers[i].out_w, out[i], "%s", wl->layers[i].name);
+        cr_expect_eq(wl_layer_macs(&wl->layers[i]), macs[i], "%s", wl->layers[i].name);
+    }
+    cr_expect_str_eq(wl->layers[0].name, "Conv1");
+    cr_expect_eq(wl->layers[0].pad_bottom, 3);
+    cr_expect_eq(wl->layers[0].pad_top, 0);
+    cr_expect_eq(wl_total_macs(wl), 805118496ull);
+    wl_destroy(wl);
+}
+
+Test(wl_csv, scalesim_resnet50_hand_count)
+{
+    /* SCALE-Sim v2's resnet50.csv, 54 rows, by hand with out = ceil((H - F + S) / S):
+     *   Conv1 224, 7x7x3 -> 64, S2: ceil(219/2) = 110: 12100 * 147 * 64 = 113,836,800
+     *   3x3 convs get no padding in SCALE-Sim: 56 -> 54, 28 -> 26, 14 -> 12, 7 -> 5
+     *   strided 1x1 (S2): 56 -> ceil(57/2) = 29, 28 -> 15, 14 -> 8
+     * stage 2 (56x56, 3136 px unless noted):
+     *   CB2a_1 64->64: 12,845,056; three 3x3 64->64 at 54x54: 3 * 2916*576*64 = 322,486,272;
+     *   four 1x1 64->256 (CB2a_3, CB2s, IB2b_3, IB2c_3): 4 * 3136*64*256 = 205,520,896;
+     *   two 1x1 256->64: 2 * 3136*256*64 = 102,760,448                  sum 643,612,672
+     * stage 3: CB3a_1 256->128 S2 at 29x29: 841*256*128 = 27,557,888; CB3s 256->512 S2:
+     *   841*256*512 = 110,231,552; four 3x3 128->128 at 26x26: 4 * 676*1152*128 = 398,721,024;
+     *   four 1x1 128->512 at 28x28: 4 * 784*128*512 = 205,520,896; three 1x1 512->128:
+     *   3 * 784*512*128 = 154,140,672                                   sum 896,172,032
+     * stage 4: CB4a_1 512->256 S2 at 15x15: 225*512*256 = 29,491,200; CB4s 512->1024 S2:
+     *   225*512*1024 = 117,964,800; six 3x3 256->256 at 12x12: 6 * 144*2304*256 = 509,607,936;
+     *   six 1x1 256->1024 at 14x14: 6 * 196*256*1024 = 308,281,344; five 1x1 1024->256:
+     *   5 * 196*1024*256 = 256,901,120                                  sum 1,222,246,400
+     * stage 5: CB5a_1 1024->512 S2 at 8x8: 64*1024*512 = 33,554,432; CB5s 1024->2048 S2:
+     *   64*1024*2048 = 134,217,728; three 3x3 512->512 at 5x5: 3 * 25*4608*512 = 176,947,200;
+     *   three 1x1 512->2048 at 7x7: 3 * 49*512*2048 = 154,140,672; two 1x1 2048->512:
+     *   2 * 49*2048*512 = 102,760,448                                   sum 601,620,480
+     * FC6 1x1x2048 -> 1000: 2,048,000
+     * total 113,836,800 + 643,612,672 + 896,172,032 + 1,222,246,400 + 601,620,480 + 2,048,000
+     *     = 3,479,536,384 (10% below the network's 3.86 G: no padding on the 3x3 convs) */
+    wl_workload *wl = load("configs/workloads/scalesim/resnet50.csv");
+    cr_expect_eq(wl->layer_count, 54);
+    cr_expect_eq(wl_total_macs(wl), 3479536384ull);
+    cr_expect_eq(wl->layers[0].out_h, 110);
+    cr_expect_eq(wl->layers[11].out_h, 29, "%s", wl->layers[11].name); /* CB3a_1 */
+    cr_expect_eq(wl->layers[12].out_h, 26, "%s", wl->layers[12].name); /* CB3a_2 */
+    wl_destroy(wl);
+}
+
+Test(wl_csv, header_variants_and_formatting)
+{
+    /* The Stride Height/Width variant, mixed case, no spaces, no trailing comma, CRLF line ends,
+     * blank lines, tabs: a 9x8x2 input, 3x3, 4 filters, strides 2 and 3:
+     * out_h = ceil((9 - 3 + 2)/2) = 4, out_w = ceil((8 - 3 + 3)/3) = ceil(8/3) = 3;
+     * M = 12, K = 18, N = 4, MACs = 864. */
+    wl_workload *wl = parse_csv("\r\nlayer NAME,ifmap height,IFMAP Width , Filter Height,Filter "
+                                "Width,Channels,Num Filter,Stride Height,Stride Width\r\n\r\n"
+                                "\tl1 ,9,8,3,3,2,4,2,3\r\n\n");
+    cr_assert_eq(wl->layer_count, 1);
+    cr_expect_str_eq(wl->layers[0].name, "l1");
+    cr_expect_eq(wl->layers[0].out_h, 4);
+    cr_expect_eq(wl->layers[0].out_w, 3);
+    cr_expect_eq(wl_layer_macs(&wl->layers[0]), 864);
+    wl_destroy(wl);
+    /* GEMM mode, several trailing commas: M 64, N 32, K 128: MACs = 262,144. */
+    wl = parse_csv("Layer, M, N, K,\ngemm1, 64, 32, 128,,,\n");
+    cr_assert_eq(wl->layer_count, 1);
+    cr_expect_eq(wl->layers[0].kind, WL_GEMM);
+    cr_expect_eq(wl->layers[0].gemm_m, 64);
+    cr_expect_eq(wl->layers[0].gemm_n, 32);
+    cr_expect_eq(wl->layers[0].gemm_k, 128);
+    cr_expect_eq(wl_layer_macs(&wl->layers[0]), 262144);
+    wl_destroy(wl);
+}
+
+/* import -> export -> import: identical layers. */
+static void roundtrip_identical(wl_workload *a)
+{
+    char *text = export(a);
+    wl_workload *b = parse_csv(text);
+    cr_assert_eq(a->layer_count, b->layer_count);
+    for (size_t i = 0; i < a->layer_count; i++)
+        expect_same_layer(&a->layers[i], &b->layers[i]);
+    /* And exporting again gives the same text. */
+    char *again = export(b);
+    cr_expect_str_eq(text, again);
+    free(again);
+    free(text);
+    wl_destroy(b);
+}
+
+Test(wl_csv, roundtrip_scalesim_files)
+{
+    wl_workload *wl = load("configs/workloads/scalesim/alexnet.csv");
+    roundtrip_identical(wl);
+    wl_destroy(wl);
+    wl = load("configs/workloads/scalesim/resnet50.csv");
+    roundtrip_identical(wl);
+    wl_destroy(wl);
+    wl = parse_csv("Layer, M, N, K,\ng1, 64, 32, 128,\ng2, 7, 5, 3,\n");
+    roundtrip_identical(wl);
+    wl_destroy(wl);
+    wl = parse_csv("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
+                   "Num Filter, Stride Height, Stride Width,\na, 9, 8, 3, 3, 2, 4, 2, 3,\n");
+    roundtrip_identical(wl);
+    wl_destroy(wl);
+}
+
+Test(wl_csv, export_of_zoo_networks_keeps_macs_and_output_sizes)
+{
+    /* JSON -> SCALE-Sim CSV -> import: padding placement is lost, but the exported IFMAP sizes
+     * reproduce every output size, and groups become one row per group, so each network's MAC
+     * total is unchanged. Layers without MACs are not exported. */
+    static const char *const files[] = {"alexnet.json", "resnet50.json", "mobilenet_v2.json",
+                                        "googlenet.json"};
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        char path[128];
+        snprintf(path, sizeof path, "configs/workloads/%s", files[f]);
+        wl_workload *a = load(path);
+        char *text = export(a);
+        wl_workload *b = parse_csv(text);
+        cr_expect_eq(wl_total_macs(a), wl_total_macs(b), "%s", files[f]);
+        size_t j = 0;
+        for (size_t i = 0; i < a->layer_count; i++) {
+            const wl_layer *l = &a->layers[i];
+            if (l->kind == WL_NOMAC)
+                continue;
+            cr_assert_lt(j, b->layer_count);
+            cr_expect_eq(b->layers[j].out_h, l->out_h, "%s %s", files[f], l->name);
+            cr_expect_eq(b->layers[j].out_w, l->out_w, "%s %s", files[f], l->name);
+            j += l->groups;
+        }
+        cr_expect_eq(j, b->layer_count, "%s", files[f]);
+        free(text);
+        wl_destroy(a);
+        wl_destroy(b);
+    }
+}
+
+Test(wl_csv, export_format)
+{
+    /* AlexNet conv2 (27x27x96, 5x5, pad 2, groups 2 -> 27x27) becomes two rows of 48 channels
+     * and 128 filters with IFMAP (27 - 2)*1 + 5 + 1 = 31 = 27 + 2 + 2, the padded size;
+     * conv1 (227, 11x11, S4, no padding -> 55) keeps 227 since (227 - 11) mod 4 = 0 needs no
+     * implicit padding: SCALE-Sim gives ceil((227 - 11 + 4)/4) = 55 too. */
+    wl_workload *wl = load("configs/workloads/alexnet.json");
+    char *text = export(wl);
+    cr_expect_not_null(strstr(text, "Layer name, IFMAP Height, IFMAP Width, Filter Height, "
+                                    "Filter Width, Channels, Num Filter, Strides,\n"
+                                    "conv1, 227, 227, 11, 11, 3, 96, 4,\n"
+                                    "conv2_g0, 31, 31, 5, 5, 48, 128, 1,\n"
+                                    "conv2_g1, 31, 31, 5, 5, 48, 128, 1,\n"),
+                      "%s", text);
+    cr_expect_not_null(strstr(text, "fc6, 1, 1, 1, 1, 9216, 4096, 1,\n"), "%s", text);
+    free(text);
+    wl_destroy(wl);
+    /* Dilation and batch cannot be expressed in SCALE-Sim. */
+    fw_err err;
+    FILE *sink = fopen("/dev/null", "w");
+    cr_assert_not_null(sink);
+    wl = load("configs/workloads/tiny.json");
+    cr_expect_eq(wl_export_scalesim(wl, sink, &err), FW_EXIT_INPUT);
+    cr_expect_str_eq(err.msg, "layer 'conv3x3_dil2': dilation 2x2: a SCALE-Sim topology has no "
+                              "dilation");
+    wl_destroy(wl);
+    cr_assert_eq(wl_load("configs/workloads/alexnet.json", 2, &wl, &err), 0, "%s", err.msg);
+    cr_expect_eq(wl_export_scalesim(wl, sink, &err), FW_EXIT_INPUT);
+    cr_expect_str_eq(err.msg, "layer 'conv1': batch 2: a SCALE-Sim topology has no batch (use 1)");
+    wl_destroy(wl);
+    fclose(sink);
+}
