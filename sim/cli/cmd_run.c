@@ -1,13 +1,218 @@
-/* flopwatt run: not implemented yet (placeholder until its issue lands). */
+/* flopwatt run CONFIG WORKLOAD [options]: simulates every MAC layer of a workload (JSON or
+ * SCALE-Sim CSV) on an accelerator config and prints per-layer rows and totals (text table,
+ * --json or --csv). Layers without MACs (pooling, element-wise) are skipped. Output is a pure
+ * function of the inputs. */
 #include "cli/cmd.h"
 #include "common/fw_err.h"
+#include "config/cfg.h"
+#include "engine/eng.h"
+#include "report/rpt.h"
+#include "workload/wl.h"
 
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RUNCLI_MAX_SETS 64
+#define RUNCLI_DEFAULT_SEED 1u
+
+static void runcli_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: flopwatt run CONFIG WORKLOAD [--engine fast|pe] [--layer NAME]\n"
+            "                    [--set PATH=VALUE]... [--ideal-memory] [--json | --csv]\n"
+            "                    [--dump-outputs FILE] [--seed N] [--batch N]\n"
+            "  CONFIG            accelerator config JSON (configs/README.md)\n"
+            "  WORKLOAD          workload JSON or SCALE-Sim topology CSV\n"
+            "  --engine E        fast (default): closed forms per fold; pe: every PE every\n"
+            "                    cycle with real values (small layers)\n"
+            "  --layer NAME      only this layer\n"
+            "  --set PATH=VALUE  override a config key by its JSON path (e.g. array.rows=64)\n"
+            "  --ideal-memory    every operand always ready: no memory stalls\n"
+            "  --json, --csv     machine-readable output instead of the table\n"
+            "  --dump-outputs F  pe engine: write every output element as hex to F\n"
+            "  --seed N          pe engine: operand data seed (layer i uses N + i; default 1)\n"
+            "  --batch N         images per run (replaces the workload's batch)\n");
+}
+
+static int runcli_u64(const char *opt, const char *s, uint64_t max, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-' || v > max) {
+        fprintf(stderr, "flopwatt run: %s: bad value '%s'\n", opt, s);
+        return FW_EXIT_INPUT;
+    }
+    *out = v;
+    return 0;
+}
+
+static int runcli_dump(FILE *f, const cfg_accel *cfg, const wl_layer *l, const eng_result *r,
+                       uint64_t seed)
+{
+    const nx_fmt_info *acc = nx_fmt_get(cfg->mac.accumulator);
+    int digits = (int)((acc->width_bits + 3) / 4);
+    if (l->kind == WL_GEMM)
+        fprintf(f, "layer %s seed %" PRIu64 " format %s shape %" PRIu64 "x%" PRIu64 "\n",
+                l->name, seed, acc->name, l->gemm_m, l->gemm_n);
+    else
+        fprintf(f, "layer %s seed %" PRIu64 " format %s shape %ux%ux%ux%u\n", l->name, seed,
+                acc->name, l->batch, l->out_h, l->out_w, l->filters);
+    for (size_t i = 0; i < r->output_count; i++)
+        fprintf(f, "%0*" PRIx64 "\n", digits, r->outputs[i]);
+    return ferror(f) ? FW_EXIT_IO : 0;
+}
 
 int cmd_run(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "flopwatt run: not implemented yet\n");
-    return FW_EXIT_FAIL;
+    const char *pos[2] = {NULL, NULL};
+    size_t npos = 0;
+    const char *sets[RUNCLI_MAX_SETS];
+    size_t nsets = 0;
+    const char *layer_name = NULL, *dump_path = NULL;
+    eng_options opt;
+    memset(&opt, 0, sizeof opt);
+    uint64_t seed = RUNCLI_DEFAULT_SEED, batch = 0;
+    rpt_format fmt = RPT_TEXT;
+    int rc;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool has_val = i + 1 < argc;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            runcli_usage(stdout);
+            return FW_EXIT_OK;
+        } else if (!strcmp(a, "--engine") && has_val) {
+            const char *e = argv[++i];
+            if (!strcmp(e, "fast"))
+                opt.kind = ENG_FAST;
+            else if (!strcmp(e, "pe"))
+                opt.kind = ENG_PE;
+            else {
+                fprintf(stderr, "flopwatt run: --engine: expected fast or pe, got '%s'\n", e);
+                return FW_EXIT_INPUT;
+            }
+        } else if (!strcmp(a, "--layer") && has_val) {
+            layer_name = argv[++i];
+        } else if (!strcmp(a, "--set") && has_val) {
+            if (nsets == RUNCLI_MAX_SETS) {
+                fprintf(stderr, "flopwatt run: more than %d --set options\n", RUNCLI_MAX_SETS);
+                return FW_EXIT_INPUT;
+            }
+            sets[nsets++] = argv[++i];
+        } else if (!strcmp(a, "--ideal-memory")) {
+            opt.ideal_memory = true;
+        } else if (!strcmp(a, "--json")) {
+            fmt = RPT_JSON;
+        } else if (!strcmp(a, "--csv")) {
+            fmt = RPT_CSV;
+        } else if (!strcmp(a, "--dump-outputs") && has_val) {
+            dump_path = argv[++i];
+        } else if (!strcmp(a, "--seed") && has_val) {
+            if ((rc = runcli_u64("--seed", argv[++i], UINT64_MAX, &seed)))
+                return rc;
+        } else if (!strcmp(a, "--batch") && has_val) {
+            if ((rc = runcli_u64("--batch", argv[++i], 1u << 20, &batch)))
+                return rc;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "flopwatt run: unknown or incomplete option '%s'\n", a);
+            runcli_usage(stderr);
+            return FW_EXIT_INPUT;
+        } else if (npos < 2) {
+            pos[npos++] = a;
+        } else {
+            fprintf(stderr, "flopwatt run: unexpected argument '%s'\n", a);
+            return FW_EXIT_INPUT;
+        }
+    }
+    if (npos != 2) {
+        runcli_usage(stderr);
+        return FW_EXIT_INPUT;
+    }
+    if (dump_path && opt.kind != ENG_PE) {
+        fprintf(stderr, "flopwatt run: --dump-outputs needs --engine pe\n");
+        return FW_EXIT_INPUT;
+    }
+    fw_err err;
+    fw_err_clear(&err);
+    cfg_accel cfg;
+    if ((rc = cfg_load(pos[0], sets, nsets, &cfg, &err))) {
+        fprintf(stderr, "flopwatt run: %s\n", err.msg);
+        return rc;
+    }
+    wl_workload *wl = NULL;
+    if ((rc = wl_load(pos[1], (uint32_t)batch, &wl, &err))) {
+        fprintf(stderr, "flopwatt run: %s\n", err.msg);
+        return rc;
+    }
+    size_t n = 0;
+    const char **names = calloc(wl->layer_count + 1, sizeof *names);
+    eng_counters *rows = calloc(wl->layer_count + 1, sizeof *rows);
+    eng_counters total;
+    memset(&total, 0, sizeof total);
+    FILE *dump = NULL;
+    bool found = layer_name == NULL;
+    if (!names || !rows) {
+        fprintf(stderr, "flopwatt run: out of memory\n");
+        rc = FW_EXIT_IO;
+        goto out;
+    }
+    if (dump_path && !(dump = fopen(dump_path, "w"))) {
+        fprintf(stderr, "flopwatt run: %s: cannot write: %s\n", dump_path, strerror(errno));
+        rc = FW_EXIT_IO;
+        goto out;
+    }
+    opt.keep_outputs = dump != NULL;
+    for (size_t i = 0; i < wl->layer_count; i++) {
+        const wl_layer *l = &wl->layers[i];
+        if (layer_name && strcmp(l->name, layer_name))
+            continue;
+        found = true;
+        if (l->kind == WL_NOMAC)
+            continue;
+        eng_result r;
+        opt.seed = seed + i;
+        if ((rc = eng_run_layer(&cfg, l, &opt, &r, &err)) ||
+            (rc = eng_counters_add(&total, &r.c, &err))) {
+            fprintf(stderr, "flopwatt run: %s: %s\n", pos[1], err.msg);
+            goto out;
+        }
+        if (dump && (rc = runcli_dump(dump, &cfg, l, &r, opt.seed))) {
+            fprintf(stderr, "flopwatt run: %s: write error\n", dump_path);
+            eng_result_fini(&r);
+            goto out;
+        }
+        eng_result_fini(&r);
+        names[n] = l->name;
+        rows[n++] = r.c;
+    }
+    if (!found) {
+        fprintf(stderr, "flopwatt run: %s: no layer named '%s'\n", pos[1], layer_name);
+        rc = FW_EXIT_INPUT;
+        goto out;
+    }
+    rpt_input in;
+    memset(&in, 0, sizeof in);
+    in.cfg = &cfg;
+    in.workload_name = wl->name;
+    in.engine_name = opt.kind == ENG_PE ? "pe" : "fast";
+    in.ideal_memory = opt.ideal_memory;
+    in.layer_count = n;
+    in.layer_names = names;
+    in.layers = rows;
+    in.total = &total;
+    if ((rc = rpt_write(stdout, fmt, &in, &err)))
+        fprintf(stderr, "flopwatt run: %s\n", err.msg);
+out:
+    if (dump && fclose(dump) != 0 && !rc) {
+        fprintf(stderr, "flopwatt run: %s: write error\n", dump_path);
+        rc = FW_EXIT_IO;
+    }
+    free(names);
+    free(rows);
+    wl_destroy(wl);
+    return rc;
 }

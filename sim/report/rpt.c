@@ -1,0 +1,269 @@
+/* rpt: text, JSON and CSV reports of engine counters (see rpt.h). */
+#include "report/rpt.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+void rpt_derive(const cfg_accel *cfg, const eng_counters *c, rpt_derived *out)
+{
+    memset(out, 0, sizeof *out);
+    if (c->cycles == 0)
+        return;
+    double cyc = (double)c->cycles, macs = (double)c->macs;
+    out->utilization = macs / ((double)cfg->rows * cfg->cols * cyc);
+    out->mapping_efficiency = c->pe_slots ? macs / (double)c->pe_slots : 0;
+    out->time_s = cyc / (cfg->clock_mhz * 1e6);
+    out->gmacs_per_s = macs / out->time_s / 1e9;
+    out->gflops = 2 * out->gmacs_per_s;
+    uint64_t bytes = 0;
+    for (int op = 0; op < CFG_OPERANDS; op++)
+        bytes += c->dram_read_bytes[op] + c->dram_write_bytes[op];
+    out->dram_gbps = (double)bytes / out->time_s / 1e9;
+}
+
+/* The integer fields in output order: key (JSON / CSV) and offset. */
+typedef struct rpt_field {
+    const char *key;
+    size_t offset;
+} rpt_field;
+
+#define RPT_F(key, field) {key, offsetof(eng_counters, field)}
+static const rpt_field rpt_fields[] = {
+    RPT_F("cycles", cycles),
+    RPT_F("compute_cycles", compute_cycles),
+    RPT_F("stall_cycles", stall_cycles),
+    RPT_F("stall_ifmap_cycles", stall_cycles_by[CFG_IFMAP]),
+    RPT_F("stall_filter_cycles", stall_cycles_by[CFG_FILTER]),
+    RPT_F("stall_ofmap_cycles", stall_cycles_by[CFG_OFMAP]),
+    RPT_F("folds", folds),
+    RPT_F("macs", macs),
+    RPT_F("pe_slots", pe_slots),
+    RPT_F("reg_reads", reg_reads),
+    RPT_F("reg_writes", reg_writes),
+    RPT_F("sram_ifmap_reads", sram_reads[CFG_IFMAP]),
+    RPT_F("sram_ifmap_writes", sram_writes[CFG_IFMAP]),
+    RPT_F("sram_filter_reads", sram_reads[CFG_FILTER]),
+    RPT_F("sram_filter_writes", sram_writes[CFG_FILTER]),
+    RPT_F("sram_ofmap_reads", sram_reads[CFG_OFMAP]),
+    RPT_F("sram_ofmap_writes", sram_writes[CFG_OFMAP]),
+    RPT_F("dram_ifmap_read_bytes", dram_read_bytes[CFG_IFMAP]),
+    RPT_F("dram_filter_read_bytes", dram_read_bytes[CFG_FILTER]),
+    RPT_F("dram_ofmap_read_bytes", dram_read_bytes[CFG_OFMAP]),
+    RPT_F("dram_ofmap_write_bytes", dram_write_bytes[CFG_OFMAP]),
+};
+#define RPT_NFIELDS (sizeof rpt_fields / sizeof rpt_fields[0])
+
+static uint64_t rpt_get(const eng_counters *c, size_t i)
+{
+    uint64_t v;
+    memcpy(&v, (const char *)c + rpt_fields[i].offset, sizeof v);
+    return v;
+}
+
+/* Derived fields: key and value. */
+#define RPT_NDERIVED 6
+static void rpt_derived_list(const rpt_derived *d, const char *keys[RPT_NDERIVED],
+                             double vals[RPT_NDERIVED])
+{
+    const char *k[RPT_NDERIVED] = {"utilization", "mapping_efficiency", "time_s",
+                                   "gmacs_per_s", "gflops", "dram_gbps"};
+    double v[RPT_NDERIVED] = {d->utilization, d->mapping_efficiency, d->time_s,
+                              d->gmacs_per_s, d->gflops, d->dram_gbps};
+    memcpy(keys, k, sizeof k);
+    memcpy(vals, v, sizeof v);
+}
+
+static void rpt_json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(out, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(out, "\\u%04x", ch);
+        else
+            fputc(ch, out);
+    }
+    fputc('"', out);
+}
+
+static void rpt_json_row(FILE *out, const rpt_input *in, const char *name, const eng_counters *c,
+                         size_t layer, bool is_total, const char *indent)
+{
+    rpt_derived d;
+    rpt_derive(in->cfg, c, &d);
+    fprintf(out, "{\n");
+    if (name) {
+        fprintf(out, "%s  \"name\": ", indent);
+        rpt_json_string(out, name);
+        fprintf(out, ",\n");
+    }
+    for (size_t i = 0; i < RPT_NFIELDS; i++)
+        fprintf(out, "%s  \"%s\": %" PRIu64 ",\n", indent, rpt_fields[i].key, rpt_get(c, i));
+    const char *keys[RPT_NDERIVED];
+    double vals[RPT_NDERIVED];
+    rpt_derived_list(&d, keys, vals);
+    for (size_t i = 0; i < RPT_NDERIVED; i++)
+        fprintf(out, "%s  \"%s\": %.9g%s\n", indent, keys[i], vals[i],
+                i + 1 < RPT_NDERIVED || in->extra_count ? "," : "");
+    for (size_t e = 0; e < in->extra_count; e++) {
+        const rpt_column *col = &in->extra[e];
+        fprintf(out, "%s  \"%s\": %.9g%s\n", indent, col->key,
+                is_total ? col->total : col->per_layer[layer],
+                e + 1 < in->extra_count ? "," : "");
+    }
+    fprintf(out, "%s}", indent);
+}
+
+static void rpt_json(FILE *out, const rpt_input *in)
+{
+    const cfg_accel *cfg = in->cfg;
+    fprintf(out, "{\n  \"config\": {\n    \"name\": ");
+    rpt_json_string(out, cfg->name);
+    fprintf(out,
+            ",\n    \"rows\": %u,\n    \"cols\": %u,\n    \"dataflow\": \"%s\",\n"
+            "    \"schedule\": \"%s\",\n    \"clock_mhz\": %.9g,\n    \"input\": \"%s\",\n"
+            "    \"accumulator\": \"%s\"\n  },\n  \"workload\": ",
+            cfg->rows, cfg->cols, cfg_dataflow_name(cfg->dataflow),
+            cfg_schedule_name(cfg->schedule), cfg->clock_mhz, nx_fmt_get(cfg->mac.input)->name,
+            nx_fmt_get(cfg->mac.accumulator)->name);
+    rpt_json_string(out, in->workload_name);
+    fprintf(out, ",\n  \"engine\": \"%s\",\n  \"ideal_memory\": %s,\n  \"layers\": [",
+            in->engine_name, in->ideal_memory ? "true" : "false");
+    for (size_t l = 0; l < in->layer_count; l++) {
+        fprintf(out, "%s\n    ", l ? "," : "");
+        rpt_json_row(out, in, in->layer_names[l], &in->layers[l], l, false, "    ");
+    }
+    fprintf(out, "%s],\n  \"total\": ", in->layer_count ? "\n  " : "");
+    rpt_json_row(out, in, NULL, in->total, 0, true, "  ");
+    fprintf(out, "\n}\n");
+}
+
+static void rpt_csv_row(FILE *out, const rpt_input *in, const char *name, const eng_counters *c,
+                        size_t layer, bool is_total)
+{
+    rpt_derived d;
+    rpt_derive(in->cfg, c, &d);
+    fprintf(out, "%s", name);
+    for (size_t i = 0; i < RPT_NFIELDS; i++)
+        fprintf(out, ",%" PRIu64, rpt_get(c, i));
+    const char *keys[RPT_NDERIVED];
+    double vals[RPT_NDERIVED];
+    rpt_derived_list(&d, keys, vals);
+    for (size_t i = 0; i < RPT_NDERIVED; i++)
+        fprintf(out, ",%.9g", vals[i]);
+    for (size_t e = 0; e < in->extra_count; e++)
+        fprintf(out, ",%.9g", is_total ? in->extra[e].total : in->extra[e].per_layer[layer]);
+    fputc('\n', out);
+}
+
+static void rpt_csv(FILE *out, const rpt_input *in)
+{
+    fprintf(out, "layer");
+    for (size_t i = 0; i < RPT_NFIELDS; i++)
+        fprintf(out, ",%s", rpt_fields[i].key);
+    rpt_derived d0;
+    memset(&d0, 0, sizeof d0);
+    const char *keys[RPT_NDERIVED];
+    double vals[RPT_NDERIVED];
+    rpt_derived_list(&d0, keys, vals);
+    for (size_t i = 0; i < RPT_NDERIVED; i++)
+        fprintf(out, ",%s", keys[i]);
+    for (size_t e = 0; e < in->extra_count; e++)
+        fprintf(out, ",%s", in->extra[e].key);
+    fputc('\n', out);
+    for (size_t l = 0; l < in->layer_count; l++) {
+        /* layer names never contain commas or quotes in practice; quote to be safe */
+        bool quote = strpbrk(in->layer_names[l], ",\"\n") != NULL;
+        if (quote) {
+            char buf[2 * WL_NAME_BYTES + 3];
+            size_t n = 0;
+            buf[n++] = '"';
+            for (const char *s = in->layer_names[l]; *s && n + 3 < sizeof buf; s++) {
+                if (*s == '"')
+                    buf[n++] = '"';
+                buf[n++] = *s;
+            }
+            buf[n++] = '"';
+            buf[n] = '\0';
+            rpt_csv_row(out, in, buf, &in->layers[l], l, false);
+        } else {
+            rpt_csv_row(out, in, in->layer_names[l], &in->layers[l], l, false);
+        }
+    }
+    rpt_csv_row(out, in, "total", in->total, 0, true);
+}
+
+static void rpt_text_row(FILE *out, const rpt_input *in, const char *name, const eng_counters *c,
+                         size_t layer, bool is_total)
+{
+    rpt_derived d;
+    rpt_derive(in->cfg, c, &d);
+    uint64_t dram = 0;
+    for (int op = 0; op < CFG_OPERANDS; op++)
+        dram += c->dram_read_bytes[op] + c->dram_write_bytes[op];
+    fprintf(out, "%-20.20s %8" PRIu64 " %12" PRIu64 " %12" PRIu64 " %11" PRIu64 " %6.1f %6.1f %14" PRIu64
+                 " %9.1f %11.3f %8.2f",
+            name, c->folds, c->cycles, c->compute_cycles, c->stall_cycles, 100 * d.utilization,
+            100 * d.mapping_efficiency, c->macs, d.gmacs_per_s, (double)dram / 1e6, d.dram_gbps);
+    for (size_t e = 0; e < in->extra_count; e++)
+        fprintf(out, " %12.6g",
+                in->extra[e].scale *
+                    (is_total ? in->extra[e].total : in->extra[e].per_layer[layer]));
+    fputc('\n', out);
+}
+
+static void rpt_text(FILE *out, const rpt_input *in)
+{
+    const cfg_accel *cfg = in->cfg;
+    fprintf(out, "%s: %ux%u %s array, %s schedule, %s x %s -> %s, %.6g MHz; workload %s; "
+                 "engine %s%s\n\n",
+            cfg->name, cfg->rows, cfg->cols, cfg_dataflow_name(cfg->dataflow),
+            cfg_schedule_name(cfg->schedule), nx_fmt_get(cfg->mac.input)->name,
+            nx_fmt_get(cfg->mac.input)->name, nx_fmt_get(cfg->mac.accumulator)->name,
+            cfg->clock_mhz, in->workload_name, in->engine_name,
+            in->ideal_memory ? ", ideal memory" : "");
+    fprintf(out, "%-20s %8s %12s %12s %11s %6s %6s %14s %9s %11s %8s", "layer", "folds", "cycles",
+            "compute", "stall", "util%", "map%", "MACs", "GMAC/s", "DRAM MB", "DRAM GB/s");
+    for (size_t e = 0; e < in->extra_count; e++)
+        fprintf(out, " %12.12s", in->extra[e].header);
+    fputc('\n', out);
+    for (size_t l = 0; l < in->layer_count; l++)
+        rpt_text_row(out, in, in->layer_names[l], &in->layers[l], l, false);
+    rpt_text_row(out, in, "total", in->total, 0, true);
+    const eng_counters *t = in->total;
+    rpt_derived d;
+    rpt_derive(cfg, t, &d);
+    fprintf(out, "\ntotal: %" PRIu64 " cycles (%.6g ms at %.6g MHz), %" PRIu64 " MACs, %.4g GFLOPS, "
+                 "utilization %.2f%%\n",
+            t->cycles, d.time_s * 1e3, cfg->clock_mhz, t->macs, d.gflops, 100 * d.utilization);
+    fprintf(out, "stalls: ifmap %" PRIu64 ", filter %" PRIu64 ", ofmap %" PRIu64 " cycles\n",
+            t->stall_cycles_by[CFG_IFMAP], t->stall_cycles_by[CFG_FILTER],
+            t->stall_cycles_by[CFG_OFMAP]);
+    fprintf(out, "PE registers: %" PRIu64 " reads, %" PRIu64 " writes\n", t->reg_reads,
+            t->reg_writes);
+    for (int op = 0; op < CFG_OPERANDS; op++)
+        fprintf(out, "SRAM %-6s: %" PRIu64 " reads, %" PRIu64 " writes (elements); DRAM %" PRIu64
+                     " bytes read, %" PRIu64 " bytes written\n",
+                cfg_operand_name((cfg_operand)op), t->sram_reads[op], t->sram_writes[op],
+                t->dram_read_bytes[op], t->dram_write_bytes[op]);
+}
+
+int rpt_write(FILE *out, rpt_format fmt, const rpt_input *in, fw_err *err)
+{
+    switch (fmt) {
+    case RPT_TEXT:
+        rpt_text(out, in);
+        break;
+    case RPT_JSON:
+        rpt_json(out, in);
+        break;
+    case RPT_CSV:
+        rpt_csv(out, in);
+        break;
+    }
+    if (fflush(out) != 0 || ferror(out))
+        return fw_err_set(err, FW_EXIT_IO, "write error on the report");
+    return 0;
+}

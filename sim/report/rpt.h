@@ -1,0 +1,59 @@
+/* rpt: the report of a simulation: per-layer rows and totals as a text table (people), JSON or
+ * CSV (machines). Keys and columns carry units. Stage sim/report: reads cfg and the engine's
+ * counters; later stages (energy) add their columns through rpt_column without the report
+ * knowing them. The same input always gives byte-identical output.
+ */
+#ifndef RPT_H
+#define RPT_H
+
+#include "common/fw_err.h"
+#include "config/cfg.h"
+#include "engine/eng.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef enum rpt_format { RPT_TEXT = 0, RPT_JSON, RPT_CSV } rpt_format;
+
+/* An extra numeric column supplied by a later stage (e.g. energy): one value per layer and a
+ * total. key: JSON key / CSV column with its unit ("energy_pj"); header: text-table heading
+ * ("energy uJ" style is up to the caller, values are printed with %.6g); scale: the text table
+ * prints value * scale (e.g. 1e-6 to print pJ as uJ). */
+typedef struct rpt_column {
+    const char *key;
+    const char *header;
+    double scale;
+    const double *per_layer; /* layer_count values, borrowed */
+    double total;
+} rpt_column;
+
+typedef struct rpt_input {
+    const cfg_accel *cfg;
+    const char *workload_name;
+    const char *engine_name; /* "fast" or "pe" */
+    bool ideal_memory;
+    size_t layer_count;
+    const char *const *layer_names; /* layer_count names, borrowed */
+    const eng_counters *layers;     /* layer_count counters, borrowed */
+    const eng_counters *total;
+    const rpt_column *extra; /* extra_count columns, may be NULL */
+    size_t extra_count;
+} rpt_input;
+
+/* Derived figures of one row (definitions used by every format). */
+typedef struct rpt_derived {
+    double utilization;        /* macs / (R * C * cycles) */
+    double mapping_efficiency; /* macs / pe_slots: used PEs while streaming */
+    double time_s;             /* cycles / clock */
+    double gmacs_per_s;        /* macs / time / 1e9 */
+    double gflops;             /* 2 FLOPs per MAC */
+    double dram_gbps;          /* (read + write bytes) / time / 1e9 */
+} rpt_derived;
+
+void rpt_derive(const cfg_accel *cfg, const eng_counters *c, rpt_derived *out);
+
+/* Writes the report. Fails with FW_EXIT_IO if the stream reports a write error. */
+int rpt_write(FILE *out, rpt_format fmt, const rpt_input *in, fw_err *err);
+
+#endif
