@@ -1,13 +1,64 @@
-/* flopwatt merge: not implemented yet (placeholder until its issue lands). */
+/* flopwatt merge: joins sweep directories (shards, or partial runs of one spec) into one and
+ * recomputes feasibility, the Pareto front and the summary (sim/sweep/sw_run.h, sw_merge). */
 #include "cli/cmd.h"
 #include "common/fw_err.h"
+#include "sweep/sw_run.h"
 
+#include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
+
+static void merge_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: flopwatt merge --out DIR SWEEP_DIR...\n"
+            "\n"
+            "Joins the points.log files of sweep directories written by `flopwatt sweep` from one\n"
+            "spec (typically its --shard I/K runs), keeps every point once, and writes DIR as an\n"
+            "unsharded run would: points.log, spec.json, points.csv, pareto.csv, summary.json.\n"
+            "Exit status 1 (after writing) when some points are in none of the inputs.\n");
+}
 
 int cmd_merge(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "flopwatt merge: not implemented yet\n");
-    return FW_EXIT_FAIL;
+    const char *out_dir = NULL;
+    const char *dirs[1024];
+    size_t dir_count = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            merge_usage(stdout);
+            return FW_EXIT_OK;
+        } else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+            out_dir = argv[++i];
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "flopwatt merge: unknown or incomplete option '%s' (try --help)\n",
+                    argv[i]);
+            return FW_EXIT_INPUT;
+        } else if (dir_count < sizeof dirs / sizeof dirs[0]) {
+            dirs[dir_count++] = argv[i];
+        } else {
+            fprintf(stderr, "flopwatt merge: too many directories (at most %zu)\n",
+                    sizeof dirs / sizeof dirs[0]);
+            return FW_EXIT_INPUT;
+        }
+    }
+    if (!out_dir || dir_count == 0) {
+        merge_usage(stderr);
+        return FW_EXIT_INPUT;
+    }
+    fw_err err;
+    uint64_t missing = 0;
+    fw_err_clear(&err);
+    int rc = sw_merge(dirs, dir_count, out_dir, &missing, &err);
+    if (rc) {
+        fprintf(stderr, "flopwatt merge: %s\n", err.msg);
+        return rc;
+    }
+    printf("merged %zu director%s into %s\n", dir_count, dir_count == 1 ? "y" : "ies", out_dir);
+    if (missing) {
+        fprintf(stderr, "flopwatt merge: %" PRIu64 " points are missing from every input\n",
+                missing);
+        return FW_EXIT_FAIL;
+    }
+    return FW_EXIT_OK;
 }

@@ -1,13 +1,177 @@
-/* flopwatt sweep: not implemented yet (placeholder until its issue lands). */
+/* flopwatt sweep: design-space exploration from a JSON sweep spec (configs/README.md,
+ * "Sweeps"). Parses the arguments, picks the point evaluator and hands over to sim/sweep. */
 #include "cli/cmd.h"
 #include "common/fw_err.h"
+#include "sweep/sw_run.h"
 
+#include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SW_CLI_MAX_JOBS 1024
+
+static void sweep_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: flopwatt sweep SPEC [-j N] [--out DIR] [--resume] [--shard I/K]\n"
+            "\n"
+            "Runs every point of the sweep spec SPEC (configs/README.md, \"Sweeps\") and writes\n"
+            "into DIR (default: SPEC's name without .json, plus \"-sweep\"):\n"
+            "  points.csv    one row per point: inputs, metrics (units in the column names),\n"
+            "                feasible (constraints hold) and pareto (on the front) as 0/1\n"
+            "  pareto.csv    the non-dominated feasible points\n"
+            "  summary.json  counts, best point per objective, metric ranges, the front\n"
+            "  points.log    the crash-safe log (finished rows in completion order)\n"
+            "  spec.json     a copy of the spec (used by `flopwatt merge`)\n"
+            "\n"
+            "  -j N          N worker processes (default 1)\n"
+            "  --resume      continue an interrupted sweep in DIR (finished points are kept)\n"
+            "  --shard I/K   run only the points with point %% K == I (0 <= I < K); join the\n"
+            "                shards' directories with `flopwatt merge`\n"
+            "A progress bar is drawn on stderr when it is a terminal. The same spec gives\n"
+            "byte-identical points.csv, pareto.csv and summary.json for any -j and sharding.\n");
+}
+
+static int sweep_parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!s[0] || s[0] == '-')
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int sweep_parse_shard(const char *s, uint64_t *index, uint64_t *count)
+{
+    const char *slash = strchr(s, '/');
+    char head[32];
+    if (!slash || (size_t)(slash - s) >= sizeof head)
+        return -1;
+    memcpy(head, s, (size_t)(slash - s));
+    head[slash - s] = '\0';
+    if (sweep_parse_u64(head, index) || sweep_parse_u64(slash + 1, count) || *count == 0 ||
+        *index >= *count)
+        return -1;
+    return 0;
+}
+
+static char *sweep_default_out(const char *spec_path)
+{
+    const char *base = strrchr(spec_path, '/');
+    base = base ? base + 1 : spec_path;
+    size_t n = strlen(base);
+    if (n > 5 && !strcmp(base + n - 5, ".json"))
+        n -= 5;
+    char *out = malloc(n + 7);
+    if (out)
+        snprintf(out, n + 7, "%.*s-sweep", (int)n, base);
+    return out;
+}
 
 int cmd_sweep(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "flopwatt sweep: not implemented yet\n");
-    return FW_EXIT_FAIL;
+    const char *spec_path = NULL, *out_dir = NULL;
+    sw_run_opts opts = {.jobs = 1, .shard_index = 0, .shard_count = 1};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            sweep_usage(stdout);
+            return FW_EXIT_OK;
+        } else if (!strcmp(a, "-j") || !strncmp(a, "-j", 2)) {
+            const char *v = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : "");
+            uint64_t j;
+            if (sweep_parse_u64(v, &j) || j < 1 || j > SW_CLI_MAX_JOBS) {
+                fprintf(stderr, "flopwatt sweep: -j: expected 1 to %d workers\n",
+                        SW_CLI_MAX_JOBS);
+                return FW_EXIT_INPUT;
+            }
+            opts.jobs = (unsigned)j;
+        } else if (!strcmp(a, "--out") && i + 1 < argc) {
+            out_dir = argv[++i];
+        } else if (!strcmp(a, "--resume")) {
+            opts.resume = true;
+        } else if (!strcmp(a, "--shard") && i + 1 < argc) {
+            if (sweep_parse_shard(argv[++i], &opts.shard_index, &opts.shard_count)) {
+                fprintf(stderr, "flopwatt sweep: --shard %s: expected I/K with 0 <= I < K\n",
+                        argv[i]);
+                return FW_EXIT_INPUT;
+            }
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "flopwatt sweep: unknown or incomplete option '%s' (try --help)\n",
+                    a);
+            return FW_EXIT_INPUT;
+        } else if (!spec_path) {
+            spec_path = a;
+        } else {
+            fprintf(stderr, "flopwatt sweep: one SPEC only ('%s'?)\n", a);
+            return FW_EXIT_INPUT;
+        }
+    }
+    if (!spec_path) {
+        sweep_usage(stderr);
+        return FW_EXIT_INPUT;
+    }
+
+    sw_spec spec;
+    fw_err err;
+    fw_err_clear(&err);
+    int rc = sw_spec_load(spec_path, &spec, &err);
+    if (rc) {
+        fprintf(stderr, "flopwatt sweep: %s\n", err.msg);
+        return rc;
+    }
+    char *default_out = out_dir ? NULL : sweep_default_out(spec_path);
+    opts.out_dir = out_dir ? out_dir : default_out;
+    opts.progress = isatty(STDERR_FILENO) ? stderr : NULL;
+
+    /* The analytic evaluator is a test hook for the sweep machinery's own tests only. */
+    const char *test_eval = getenv("FLOPWATT_SWEEP_TEST_EVAL");
+    sw_eval ev;
+    unsigned delay_us = 0;
+    if (test_eval && !strcmp(test_eval, "analytic")) {
+        const char *d = getenv("FLOPWATT_SWEEP_TEST_DELAY_US");
+        delay_us = d ? (unsigned)strtoul(d, NULL, 10) : 0;
+        sw_eval_analytic(&ev, &delay_us);
+    } else if (test_eval) {
+        fprintf(stderr, "flopwatt sweep: FLOPWATT_SWEEP_TEST_EVAL=%s: unknown test evaluator\n",
+                test_eval);
+        rc = FW_EXIT_INPUT;
+    } else {
+        /* The real evaluator (sweep/sw_eval_sim.h) is wired in once the numerics library it
+         * links (through the engine) is built. */
+        fprintf(stderr, "flopwatt sweep: needs the simulator (sim/engine with models/numerics),"
+                        " which is not built into this flopwatt yet\n");
+        rc = FW_EXIT_FAIL;
+    }
+    sw_run_stats stats;
+    if (!rc && opts.out_dir) {
+        rc = sw_run(&spec, &ev, &opts, &stats, &err);
+        if (rc)
+            fprintf(stderr, "flopwatt sweep: %s\n", err.msg);
+        else
+            printf("sweep %s: %" PRIu64 " points in this run%s (%" PRIu64 " resumed, %" PRIu64
+                   " evaluated in %.2f s with %u worker%s)\nwrote %s/points.csv, pareto.csv, "
+                   "summary.json\n",
+                   spec.file, stats.points_shard, opts.shard_count > 1 ? "'s shard" : "",
+                   stats.points_resumed, stats.points_run, stats.seconds, opts.jobs,
+                   opts.jobs == 1 ? "" : "s", opts.out_dir);
+        if (!rc && stats.bytes_dropped)
+            fprintf(stderr, "flopwatt sweep: dropped %" PRIu64
+                            " bytes of a torn line at the end of the log (those points ran "
+                            "again)\n",
+                    stats.bytes_dropped);
+    } else if (!rc) {
+        fprintf(stderr, "flopwatt sweep: out of memory\n");
+        rc = FW_EXIT_IO;
+    }
+    free(default_out);
+    sw_spec_fini(&spec);
+    return rc;
 }

@@ -1,0 +1,537 @@
+/* sw_run: parallel, resumable, sharded sweep runs and shard merging (see sw_run.h). */
+#include "sweep/sw_run.h"
+#include "sweep/sw_table.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SW_POLL_NS 20000000L      /* parent's wait/progress period: 20 ms */
+#define SW_PROGRESS_PERIOD_S 0.1  /* progress bar redraw period */
+#define SW_PROGRESS_BAR_CELLS 28
+
+/* State shared between the parent and its workers (an anonymous shared mapping). */
+typedef struct sw_shared {
+    _Atomic uint64_t next; /* next index into the to-do list */
+    _Atomic uint64_t done; /* points finished by this run */
+    _Atomic int stop;      /* set on the first failure: workers take no new point */
+    _Atomic int claimed;   /* the first failing worker owns `err` */
+    fw_err err;
+    _Atomic uint64_t current[]; /* per worker: point being evaluated + 1, or 0 */
+} sw_shared;
+
+typedef struct sw_job {
+    const sw_spec *spec;
+    const sw_eval *ev;
+    const jr_doc *base;
+    wl_workload *const *workloads;
+    const uint64_t *todo;
+    uint64_t todo_count;
+    int log_fd;
+    sw_shared *shared;
+} sw_job;
+
+static double sw_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static char *sw_path_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+/* "workload=W, path=value, ..." for error messages. */
+static void sw_point_desc(const sw_spec *spec, size_t w, const size_t *v, char *buf, size_t size)
+{
+    size_t used = (size_t)snprintf(buf, size, "workload=%s", spec->workloads[w]);
+    for (size_t a = 0; a < spec->axis_count && used < size; a++)
+        used += (size_t)snprintf(buf + used, size - used, ", %s=%s", spec->axes[a].paths[0],
+                                 spec->axes[a].csv_values[v[a]]);
+}
+
+/* Evaluates one point and appends its row to the log. */
+static int sw_point(const sw_job *job, uint64_t point, char *line, size_t line_size,
+                    double *values, fw_err *err)
+{
+    const sw_spec *spec = job->spec;
+    size_t w, v[SW_MAX_AXES];
+    sw_spec_point(spec, point, &w, v);
+    jr_doc cfg = {job->base->file, cJSON_Duplicate(job->base->root, 1)};
+    int rc = 0;
+    if (!cfg.root)
+        rc = fw_err_set(err, FW_EXIT_IO, "out of memory");
+    for (size_t a = 0; a < spec->axis_count && !rc; a++)
+        for (size_t p = 0; p < spec->axes[a].path_count && !rc; p++)
+            rc = jr_doc_set(&cfg, spec->axes[a].paths[p], spec->axes[a].json_values[v[a]], err);
+    if (!rc)
+        rc = job->ev->eval(job->ev->ctx, &cfg, job->workloads[w], values, err);
+    cJSON_Delete(cfg.root);
+    if (rc) {
+        char desc[FW_ERR_MSG_BYTES];
+        sw_point_desc(spec, w, v, desc, sizeof desc);
+        return fw_err_prefix(err, "point %" PRIu64 " (%s)", point, desc);
+    }
+    size_t used = (size_t)snprintf(line, line_size, "%" PRIu64 ",%s", point, spec->workloads[w]);
+    for (size_t a = 0; a < spec->axis_count && used < line_size; a++)
+        used += (size_t)snprintf(line + used, line_size - used, ",%s",
+                                 spec->axes[a].csv_values[v[a]]);
+    for (size_t m = 0; m < job->ev->metric_count && used < line_size; m++)
+        used += (size_t)snprintf(line + used, line_size - used, ",%.15g", values[m]);
+    if (used + 1 >= line_size)
+        return fw_err_set(err, FW_EXIT_IO, "point %" PRIu64 ": row too long", point);
+    line[used++] = '\n';
+    /* One write() of the whole line: O_APPEND places it atomically after every earlier row. */
+    ssize_t n = write(job->log_fd, line, used);
+    if (n != (ssize_t)used)
+        return fw_err_set(err, FW_EXIT_IO, "%s: write error: %s", SW_LOG_NAME,
+                          n < 0 ? strerror(errno) : "short write");
+    if (fdatasync(job->log_fd))
+        return fw_err_set(err, FW_EXIT_IO, "%s: fdatasync: %s", SW_LOG_NAME, strerror(errno));
+    return 0;
+}
+
+/* A worker's loop: returns its exit status. */
+static int sw_worker(const sw_job *job, unsigned slot)
+{
+    sw_shared *sh = job->shared;
+    size_t line_size = 256 + 32 * job->ev->metric_count;
+    for (size_t w = 0; w < job->spec->workload_count; w++)
+        line_size += strlen(job->spec->workloads[w]);
+    for (size_t a = 0; a < job->spec->axis_count; a++) {
+        size_t longest = 0;
+        for (size_t k = 0; k < job->spec->axes[a].value_count; k++) {
+            size_t n = strlen(job->spec->axes[a].csv_values[k]);
+            longest = n > longest ? n : longest;
+        }
+        line_size += longest + 1;
+    }
+    char *line = malloc(line_size);
+    double *values = malloc((job->ev->metric_count + 1) * sizeof *values);
+    fw_err err;
+    int rc = 0;
+    fw_err_clear(&err);
+    if (!line || !values)
+        rc = fw_err_set(&err, FW_EXIT_IO, "out of memory");
+    while (!rc && !atomic_load(&sh->stop)) {
+        uint64_t k = atomic_fetch_add(&sh->next, 1);
+        if (k >= job->todo_count)
+            break;
+        atomic_store(&sh->current[slot], job->todo[k] + 1);
+        rc = sw_point(job, job->todo[k], line, line_size, values, &err);
+        atomic_store(&sh->current[slot], 0);
+        if (!rc)
+            atomic_fetch_add(&sh->done, 1);
+    }
+    if (rc) {
+        atomic_store(&sh->stop, 1);
+        if (atomic_exchange(&sh->claimed, 1) == 0)
+            sh->err = err;
+    }
+    free(line);
+    free(values);
+    return rc;
+}
+
+static void sw_progress(FILE *f, uint64_t done, uint64_t total, uint64_t run, double elapsed_s,
+                        bool final)
+{
+    char bar[SW_PROGRESS_BAR_CELLS + 1];
+    size_t fill = total ? (size_t)(done * SW_PROGRESS_BAR_CELLS / total) : SW_PROGRESS_BAR_CELLS;
+    for (size_t i = 0; i < SW_PROGRESS_BAR_CELLS; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[SW_PROGRESS_BAR_CELLS] = '\0';
+    double rate = elapsed_s > 0 ? (double)run / elapsed_s : 0;
+    fprintf(f, "\r[%s] %" PRIu64 "/%" PRIu64 " points  %.1f points/s  ", bar, done, total, rate);
+    if (final)
+        fprintf(f, "%.1f s\n", elapsed_s);
+    else if (rate > 0) {
+        uint64_t eta = (uint64_t)((double)(total - done) / rate + 0.5);
+        fprintf(f, "ETA %" PRIu64 ":%02" PRIu64 ":%02" PRIu64 "  ", eta / 3600, eta / 60 % 60,
+                eta % 60);
+    } else
+        fprintf(f, "ETA --:--:--  ");
+    fflush(f);
+}
+
+/* Forks the workers and waits for them, drawing the progress bar. */
+static int sw_run_workers(sw_job *job, const sw_run_opts *opts, uint64_t resumed,
+                          uint64_t total, double *seconds, fw_err *err)
+{
+    unsigned jobs = opts->jobs;
+    if (jobs > job->todo_count)
+        jobs = (unsigned)job->todo_count;
+    size_t shared_bytes = sizeof(sw_shared) + (jobs + 1) * sizeof(_Atomic uint64_t);
+    sw_shared *sh = mmap(NULL, shared_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                         -1, 0);
+    if (sh == MAP_FAILED)
+        return fw_err_set(err, FW_EXIT_IO, "mmap: %s", strerror(errno));
+    memset(sh, 0, shared_bytes);
+    job->shared = sh;
+    pid_t parent = getpid();
+    pid_t *pids = calloc(jobs + 1, sizeof *pids);
+    int rc = 0;
+    double start = sw_now_s(), last_draw = 0;
+    if (!pids) {
+        munmap(sh, shared_bytes);
+        return fw_err_set(err, FW_EXIT_IO, "out of memory");
+    }
+    fflush(NULL);
+    unsigned alive = 0;
+    for (unsigned w = 0; w < jobs; w++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            /* Die with the parent: a killed sweep must leave no writer behind. */
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() != parent)
+                _exit(FW_EXIT_FAIL);
+            _exit(sw_worker(job, w));
+        }
+        if (pid < 0) {
+            rc = fw_err_set(err, FW_EXIT_IO, "fork: %s", strerror(errno));
+            atomic_store(&sh->stop, 1);
+            break;
+        }
+        pids[w] = pid;
+        alive++;
+    }
+    int crash_signal = 0;
+    uint64_t crash_point = 0;
+    while (alive > 0) {
+        int status;
+        pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid < 0 && errno != EINTR)
+            break;
+        if (pid > 0) {
+            for (unsigned w = 0; w < jobs; w++)
+                if (pids[w] == pid) {
+                    pids[w] = 0;
+                    alive--;
+                    if (WIFSIGNALED(status) && !crash_signal) {
+                        crash_signal = WTERMSIG(status);
+                        crash_point = atomic_load(&sh->current[w]);
+                        atomic_store(&sh->stop, 1);
+                    } else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+                        atomic_store(&sh->stop, 1);
+                    }
+                }
+            continue;
+        }
+        double now = sw_now_s();
+        if (opts->progress && now - last_draw >= SW_PROGRESS_PERIOD_S) {
+            sw_progress(opts->progress, resumed + atomic_load(&sh->done), total,
+                        atomic_load(&sh->done), now - start, false);
+            last_draw = now;
+        }
+        struct timespec pause = {0, SW_POLL_NS};
+        nanosleep(&pause, NULL);
+    }
+    *seconds = sw_now_s() - start;
+    if (opts->progress)
+        sw_progress(opts->progress, resumed + atomic_load(&sh->done), total,
+                    atomic_load(&sh->done), *seconds, true);
+    if (!rc && atomic_load(&sh->claimed)) {
+        *err = sh->err;
+        rc = err->status ? err->status : FW_EXIT_FAIL;
+    } else if (!rc && crash_signal) {
+        if (crash_point)
+            rc = fw_err_set(err, FW_EXIT_FAIL,
+                            "a worker died of signal %d while evaluating point %" PRIu64,
+                            crash_signal, crash_point - 1);
+        else
+            rc = fw_err_set(err, FW_EXIT_FAIL, "a worker died of signal %d", crash_signal);
+    } else if (!rc && atomic_load(&sh->stop)) {
+        rc = fw_err_set(err, FW_EXIT_FAIL, "a worker failed");
+    }
+    free(pids);
+    munmap(sh, shared_bytes);
+    job->shared = NULL;
+    return rc;
+}
+
+static int sw_make_dir(const char *dir, fw_err *err)
+{
+    if (mkdir(dir, 0755) && errno != EEXIST)
+        return fw_err_set(err, FW_EXIT_IO, "%s: cannot create directory: %s", dir,
+                          strerror(errno));
+    struct stat st;
+    if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+        return fw_err_set(err, FW_EXIT_IO, "%s: not a directory", dir);
+    return 0;
+}
+
+/* Hash of everything a point's result depends on besides the spec: evaluator, base config,
+ * workload files. */
+static int sw_inputs_hash(const sw_spec *spec, const sw_eval *ev, uint64_t *hash, fw_err *err)
+{
+    uint64_t h = sw_fnv64(SW_FNV64_INIT, ev->name, strlen(ev->name) + 1);
+    for (size_t i = 0; i <= spec->workload_count; i++) {
+        const char *path = i == 0 ? spec->base_path : spec->workload_paths[i - 1];
+        char *text;
+        size_t len;
+        int rc = sw_read_file(path, &text, &len, err);
+        if (rc)
+            return rc;
+        h = sw_fnv64(h, &len, sizeof len);
+        h = sw_fnv64(h, text, len);
+        free(text);
+    }
+    *hash = h;
+    return 0;
+}
+
+/* Reads the log at fd into a table; truncates a torn tail. */
+static int sw_read_log(int fd, const char *path, sw_table *t, uint64_t *dropped, fw_err *err)
+{
+    char *text;
+    size_t len, good;
+    int rc = sw_read_file(path, &text, &len, err);
+    if (rc)
+        return rc;
+    rc = sw_log_parse(path, text, len, t, &good, err);
+    free(text);
+    if (rc)
+        return rc;
+    if (good < len) {
+        if (ftruncate(fd, (off_t)good)) {
+            sw_table_fini(t);
+            return fw_err_set(err, FW_EXIT_IO, "%s: cannot truncate: %s", path,
+                              strerror(errno));
+        }
+        *dropped += len - good;
+    }
+    return 0;
+}
+
+static int sw_open_log(const sw_spec *spec, const sw_run_opts *opts, const char *header,
+                       const char *log_path, int *fd_out, fw_err *err)
+{
+    int fd = open(log_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return fw_err_set(err, FW_EXIT_IO, "%s: cannot open: %s", log_path, strerror(errno));
+    if (flock(fd, LOCK_EX | LOCK_NB)) {
+        close(fd);
+        return fw_err_set(err, FW_EXIT_IO, "%s: another sweep is running in %s", log_path,
+                          opts->out_dir);
+    }
+    struct stat st;
+    if (fstat(fd, &st)) {
+        close(fd);
+        return fw_err_set(err, FW_EXIT_IO, "%s: %s", log_path, strerror(errno));
+    }
+    size_t hlen = strlen(header);
+    if (st.st_size == 0) {
+        if (write(fd, header, hlen) != (ssize_t)hlen || fdatasync(fd)) {
+            close(fd);
+            return fw_err_set(err, FW_EXIT_IO, "%s: write error: %s", log_path,
+                              strerror(errno));
+        }
+    } else {
+        if (!opts->resume) {
+            close(fd);
+            return fw_err_set(err, FW_EXIT_INPUT,
+                              "%s already holds results: add --resume to continue that sweep, "
+                              "or choose another --out",
+                              log_path);
+        }
+        char *have = calloc(1, hlen + 1);
+        ssize_t n = have ? pread(fd, have, hlen, 0) : -1;
+        int same = n == (ssize_t)hlen && !memcmp(have, header, hlen);
+        free(have);
+        if (!same) {
+            close(fd);
+            return fw_err_set(err, FW_EXIT_INPUT,
+                              "%s: belongs to another sweep (the spec %s, its base config, "
+                              "workloads, evaluator or shard differ): use another --out",
+                              log_path, spec->file);
+        }
+    }
+    *fd_out = fd;
+    return 0;
+}
+
+int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_run_stats *stats,
+           fw_err *err)
+{
+    sw_run_stats local;
+    if (!stats)
+        stats = &local;
+    memset(stats, 0, sizeof *stats);
+    if (opts->jobs < 1 || opts->shard_count < 1 || opts->shard_index >= opts->shard_count)
+        return fw_err_set(err, FW_EXIT_INPUT, "bad -j or --shard");
+    int rc = sw_spec_check_metrics(spec, ev->metric_names, ev->metric_count, err);
+    if (rc)
+        return rc;
+    sw_log_id id = {spec->fnv64, 0, spec->point_count, ev->metric_count, opts->shard_index,
+                    opts->shard_count};
+    if ((rc = sw_inputs_hash(spec, ev, &id.inputs_fnv64, err)))
+        return rc;
+
+    jr_doc base = {0};
+    wl_workload **wls = calloc(spec->workload_count, sizeof *wls);
+    char *header = sw_log_header(spec, &id, ev->metric_names, ev->metric_count);
+    char *log_path = sw_path_join(opts->out_dir, SW_LOG_NAME);
+    uint64_t *todo = NULL;
+    uint8_t *done = NULL;
+    sw_table table = {0};
+    int fd = -1;
+    if (!wls || !header || !log_path) {
+        rc = fw_err_set(err, FW_EXIT_IO, "out of memory");
+        goto out;
+    }
+    if ((rc = jr_doc_load(spec->base_path, &base, err)))
+        goto out;
+    for (size_t w = 0; w < spec->workload_count; w++)
+        if ((rc = wl_load(spec->workload_paths[w], spec->batch, &wls[w], err)))
+            goto out;
+    if ((rc = sw_make_dir(opts->out_dir, err)) ||
+        (rc = sw_open_log(spec, opts, header, log_path, &fd, err)) ||
+        (rc = sw_write_atomic(opts->out_dir, "spec.json", spec->text, strlen(spec->text), err)))
+        goto out;
+
+    /* Points already in the log are done; the rest of this shard is the to-do list. */
+    done = calloc(spec->point_count / 8 + 1, 1);
+    stats->points_shard =
+        sw_shard_points(spec->point_count, opts->shard_index, opts->shard_count);
+    todo = malloc((stats->points_shard + 1) * sizeof *todo);
+    if (!done || !todo) {
+        rc = fw_err_set(err, FW_EXIT_IO, "out of memory");
+        goto out;
+    }
+    if ((rc = sw_read_log(fd, log_path, &table, &stats->bytes_dropped, err)))
+        goto out;
+    for (size_t i = 0; i < table.row_count; i++)
+        done[table.rows[i].point / 8] |= (uint8_t)(1u << (table.rows[i].point % 8));
+    stats->points_resumed = table.row_count;
+    sw_table_fini(&table);
+    uint64_t todo_count = 0;
+    for (uint64_t p = opts->shard_index; p < spec->point_count; p += opts->shard_count)
+        if (!(done[p / 8] & (1u << (p % 8))))
+            todo[todo_count++] = p;
+
+    if (todo_count) {
+        sw_job job = {spec, ev, &base, wls, todo, todo_count, fd, NULL};
+        rc = sw_run_workers(&job, opts, stats->points_resumed, stats->points_shard,
+                            &stats->seconds, err);
+        if (rc)
+            goto out;
+    }
+    stats->points_run = todo_count;
+    if ((rc = sw_read_log(fd, log_path, &table, &stats->bytes_dropped, err)))
+        goto out;
+    if (table.row_count != stats->points_shard) {
+        rc = fw_err_set(err, FW_EXIT_FAIL, "%s: %zu of %" PRIu64 " points after the run",
+                        log_path, table.row_count, stats->points_shard);
+        goto out;
+    }
+    rc = sw_table_finish(spec, &table, stats->points_shard, opts->out_dir, err);
+out:
+    sw_table_fini(&table);
+    if (fd >= 0)
+        close(fd);
+    free(todo);
+    free(done);
+    free(log_path);
+    free(header);
+    if (wls)
+        for (size_t w = 0; w < spec->workload_count; w++)
+            wl_destroy(wls[w]);
+    free(wls);
+    if (base.root || base.file)
+        jr_doc_fini(&base);
+    return rc;
+}
+
+int sw_merge(const char *const *dirs, size_t dir_count, const char *out_dir, uint64_t *missing,
+             fw_err *err)
+{
+    sw_table all = {0};
+    sw_spec spec = {0};
+    bool have_spec = false;
+    char *header = NULL;
+    int rc = 0;
+    for (size_t d = 0; d < dir_count && !rc; d++) {
+        char *log_path = sw_path_join(dirs[d], SW_LOG_NAME);
+        char *spec_path = sw_path_join(dirs[d], "spec.json");
+        char *text = NULL;
+        size_t len, good;
+        sw_table t = {0};
+        if (!log_path || !spec_path)
+            rc = fw_err_set(err, FW_EXIT_IO, "out of memory");
+        if (!rc)
+            rc = sw_read_file(log_path, &text, &len, err);
+        if (!rc)
+            rc = sw_log_parse(log_path, text, len, &t, &good, err);
+        if (!rc && !have_spec) {
+            rc = sw_spec_load(spec_path, &spec, err);
+            have_spec = rc == 0;
+            if (!rc && spec.fnv64 != t.id.spec_fnv64)
+                rc = fw_err_set(err, FW_EXIT_INPUT, "%s: does not match %s", spec_path,
+                                log_path);
+            if (!rc) {
+                all = t;
+                memset(&t, 0, sizeof t);
+            }
+        } else if (!rc) {
+            rc = sw_table_absorb(&all, &t, log_path, err);
+        }
+        sw_table_fini(&t);
+        free(text);
+        free(log_path);
+        free(spec_path);
+    }
+    if (rc)
+        goto out;
+    all.id.shard_index = 0;
+    all.id.shard_count = 1;
+    header = sw_log_header(&spec, &all.id, (const char *const *)all.metric_names,
+                           all.metric_count);
+    if (!header) {
+        rc = fw_err_set(err, FW_EXIT_IO, "out of memory");
+        goto out;
+    }
+    if ((rc = sw_make_dir(out_dir, err)))
+        goto out;
+    /* The merged log: as an unsharded run's log, rows in point order. */
+    size_t len = strlen(header);
+    for (size_t i = 0; i < all.row_count; i++)
+        len += strlen(all.rows[i].line) + 1;
+    char *text = malloc(len + 1);
+    if (!text) {
+        rc = fw_err_set(err, FW_EXIT_IO, "out of memory");
+        goto out;
+    }
+    size_t used = (size_t)sprintf(text, "%s", header);
+    for (size_t i = 0; i < all.row_count; i++)
+        used += (size_t)sprintf(text + used, "%s\n", all.rows[i].line);
+    rc = sw_write_atomic(out_dir, SW_LOG_NAME, text, used, err);
+    free(text);
+    if (!rc)
+        rc = sw_write_atomic(out_dir, "spec.json", spec.text, strlen(spec.text), err);
+    if (!rc)
+        rc = sw_table_finish(&spec, &all, spec.point_count, out_dir, err);
+    *missing = spec.point_count - all.row_count;
+out:
+    free(header);
+    sw_table_fini(&all);
+    if (have_spec)
+        sw_spec_fini(&spec);
+    return rc;
+}

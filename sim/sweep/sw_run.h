@@ -1,0 +1,79 @@
+/* sw_run: runs a sweep spec's points through a point evaluator, in parallel worker processes,
+ * crash-safe and resumable, and writes the result files (sw_table.h) into an output directory.
+ *
+ * Point evaluation is an interface so that the sweep machinery does not depend on one model:
+ * the real evaluator (sw_eval_sim.c: config validation, fast engine, energy accounting) and the
+ * analytic test evaluator (sw_eval_test.c, used by tests only) implement it.
+ *
+ * Parallelism: `jobs` forked worker processes take points from a shared counter (so slow and
+ * fast points balance), each appends its finished rows to DIR/points.log with one write() and
+ * an fdatasync per row. Workers die with the parent (PR_SET_PDEATHSIG), so a killed sweep leaves
+ * no stray writer behind. An exclusive flock() on the log refuses a second concurrent run.
+ * Sharding: shard i/k runs the points with point % k == i.
+ */
+#ifndef SW_RUN_H
+#define SW_RUN_H
+
+#include "common/fw_err.h"
+#include "common/jr.h"
+#include "sweep/sw_spec.h"
+#include "workload/wl.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* A point evaluator. eval() receives the base config with the point's axis values applied (not
+ * yet validated: validating it is the evaluator's job, and its errors name the config path) and
+ * the point's workload, and fills values[metric_count] in the order of metric_names (names carry
+ * units: "latency_cycles", "energy_pj"). It must be reentrant and deterministic: the same point
+ * must give the same values in any process. Returns 0 or an FW_EXIT_* status with *err. */
+typedef struct sw_eval {
+    const char *name;
+    const char *const *metric_names;
+    size_t metric_count;
+    void *ctx; /* borrowed: the evaluator's read-only state */
+    int (*eval)(void *ctx, const jr_doc *config, const wl_workload *workload, double *values,
+                fw_err *err);
+} sw_eval;
+
+typedef struct sw_run_opts {
+    unsigned jobs;        /* worker processes, >= 1 */
+    const char *out_dir;  /* created if missing (one level) */
+    bool resume;          /* continue an existing DIR/points.log; without it, one is an error */
+    uint64_t shard_index; /* run the points with point % shard_count == shard_index */
+    uint64_t shard_count; /* 1: no sharding */
+    FILE *progress;       /* progress bar stream (a terminal), or NULL for silence */
+} sw_run_opts;
+
+typedef struct sw_run_stats {
+    uint64_t points_shard;   /* points of this shard */
+    uint64_t points_resumed; /* found finished in the log */
+    uint64_t points_run;     /* evaluated by this call */
+    uint64_t bytes_dropped;  /* torn or unparsable log tail removed on resume */
+    double seconds;          /* wall time of the evaluation phase */
+} sw_run_stats;
+
+/* Runs the sweep. Loads the base config and the workloads once, hashes them (a resume with
+ * changed inputs is refused), evaluates the points that are not yet in the log, then writes
+ * points.csv, pareto.csv, summary.json and a copy of the spec (spec.json). Failures: FW_EXIT_INPUT
+ * (spec/config/workload errors, a point's evaluation error: "point N (axis=value, ...): ...",
+ * a log of another sweep), FW_EXIT_IO. Finished rows stay in the log on failure, so --resume
+ * continues. stats may be NULL. */
+int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_run_stats *stats,
+           fw_err *err);
+
+/* Merges sweep directories (each with points.log and spec.json, from shards or partial runs of
+ * one spec) into out_dir: a points.log holding every row once, spec.json and the finished files,
+ * as if the sweep had run unsharded. *missing is set to the number of points absent from all
+ * inputs. FW_EXIT_INPUT if the directories come from different sweeps. */
+int sw_merge(const char *const *dirs, size_t dir_count, const char *out_dir, uint64_t *missing,
+             fw_err *err);
+
+/* The analytic test evaluator (sw_eval_test.c): metrics latency_cycles, energy_pj, area_mm2,
+ * macs computed from the workload's MAC count and a hash of the config's JSON text; no physical
+ * meaning. It exists only for the sweep machinery's tests (FLOPWATT_SWEEP_TEST_EVAL=analytic);
+ * delay_us > 0 makes each point sleep that long (to test kills mid-run). */
+void sw_eval_analytic(sw_eval *out, unsigned *delay_us_ctx);
+
+#endif

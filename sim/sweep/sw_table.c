@@ -1,0 +1,554 @@
+/* sw_table: sweep logs, result tables and the finished output files (see sw_table.h). */
+#include "sweep/sw_table.h"
+#include "sweep/sw_pareto.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SW_LOG_MAGIC "# flopwatt sweep log v1 "
+
+/* A growable string; oom is sticky. */
+typedef struct sw_buf {
+    char *p;
+    size_t len, cap;
+    int oom;
+} sw_buf;
+
+static void sw_buf_add(sw_buf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *q = realloc(b->p, cap);
+        if (!q) {
+            b->oom = 1;
+            return;
+        }
+        b->p = q;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void sw_buf_str(sw_buf *b, const char *s)
+{
+    sw_buf_add(b, s, strlen(s));
+}
+
+__attribute__((format(printf, 2, 3))) static void sw_buf_printf(sw_buf *b, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->oom = 1;
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        sw_buf_add(b, small, (size_t)n);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big) {
+        b->oom = 1;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    sw_buf_add(b, big, (size_t)n);
+    free(big);
+}
+
+/* A JSON number, or null for NaN and infinities (JSON has neither). */
+static void sw_buf_json_num(sw_buf *b, double v)
+{
+    if (isfinite(v))
+        sw_buf_printf(b, "%.15g", v);
+    else
+        sw_buf_str(b, "null");
+}
+
+uint64_t sw_shard_points(uint64_t n, uint64_t i, uint64_t k)
+{
+    return n / k + (i < n % k ? 1 : 0);
+}
+
+char *sw_log_header(const sw_spec *spec, const sw_log_id *id, const char *const *metric_names,
+                    size_t metric_count)
+{
+    sw_buf b = {0};
+    sw_buf_printf(&b,
+                  SW_LOG_MAGIC "spec_fnv64=%016" PRIx64 " inputs_fnv64=%016" PRIx64
+                               " points=%" PRIu64 " metrics=%zu shard=%" PRIu64 "/%" PRIu64 "\n",
+                  id->spec_fnv64, id->inputs_fnv64, id->point_count, metric_count,
+                  id->shard_index, id->shard_count);
+    sw_buf_str(&b, "point,workload");
+    for (size_t a = 0; a < spec->axis_count; a++) {
+        sw_buf_str(&b, ",");
+        sw_buf_str(&b, spec->axes[a].paths[0]);
+    }
+    for (size_t m = 0; m < metric_count; m++) {
+        sw_buf_str(&b, ",");
+        sw_buf_str(&b, metric_names[m]);
+    }
+    sw_buf_str(&b, "\n");
+    if (b.oom) {
+        free(b.p);
+        return NULL;
+    }
+    return b.p;
+}
+
+void sw_table_fini(sw_table *t)
+{
+    for (size_t i = 0; i < t->row_count; i++) {
+        free(t->rows[i].line);
+        free(t->rows[i].metrics);
+    }
+    free(t->rows);
+    for (size_t m = 0; m < t->metric_count; m++)
+        free(t->metric_names[m]);
+    free(t->metric_names);
+    free(t->header);
+    memset(t, 0, sizeof *t);
+}
+
+static int sw_row_cmp(const void *pa, const void *pb)
+{
+    const sw_row *a = pa, *b = pb;
+    return a->point < b->point ? -1 : a->point > b->point;
+}
+
+void sw_table_sort(sw_table *t)
+{
+    if (t->row_count > 1)
+        qsort(t->rows, t->row_count, sizeof *t->rows, sw_row_cmp);
+}
+
+/* Sorts, then drops exact duplicates; conflicting duplicates are an error. */
+static int sw_table_dedupe(sw_table *t, const char *name, fw_err *err)
+{
+    sw_table_sort(t);
+    size_t out = 0;
+    for (size_t i = 0; i < t->row_count; i++) {
+        if (out && t->rows[out - 1].point == t->rows[i].point) {
+            if (strcmp(t->rows[out - 1].line, t->rows[i].line))
+                return fw_err_set(err, FW_EXIT_INPUT,
+                                  "%s: point %" PRIu64 " appears twice with different results",
+                                  name, t->rows[i].point);
+            free(t->rows[i].line);
+            free(t->rows[i].metrics);
+            continue;
+        }
+        t->rows[out++] = t->rows[i];
+    }
+    t->row_count = out;
+    return 0;
+}
+
+static char *sw_strndup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+static int sw_parse_id(const char *line, sw_log_id *id)
+{
+    unsigned long long spec, inputs, points, metrics, si, sk;
+    int used = 0;
+    if (strncmp(line, SW_LOG_MAGIC, strlen(SW_LOG_MAGIC)))
+        return -1;
+    if (sscanf(line + strlen(SW_LOG_MAGIC),
+               "spec_fnv64=%16llx inputs_fnv64=%16llx points=%llu metrics=%llu shard=%llu/%llu%n",
+               &spec, &inputs, &points, &metrics, &si, &sk, &used) != 6)
+        return -1;
+    if (line[strlen(SW_LOG_MAGIC) + (size_t)used] != '\0' || sk == 0 || si >= sk ||
+        metrics == 0)
+        return -1;
+    *id = (sw_log_id){spec, inputs, points, metrics, si, sk};
+    return 0;
+}
+
+/* Parses one row; returns 0 or -1 when malformed. */
+static int sw_parse_row(const sw_table *t, const char *line, size_t n, sw_row *row)
+{
+    size_t fields = 1;
+    for (size_t i = 0; i < n; i++)
+        fields += line[i] == ',';
+    if (fields != t->column_count || n == 0 || memchr(line, '\0', n))
+        return -1;
+    char *copy = sw_strndup(line, n);
+    double *metrics = malloc(t->metric_count * sizeof *metrics);
+    if (!copy || !metrics) {
+        free(copy);
+        free(metrics);
+        return -1;
+    }
+    char *end;
+    errno = 0;
+    unsigned long long point = strtoull(copy, &end, 10);
+    int bad = errno || end == copy || *end != ',' || copy[0] == '-' ||
+              point >= t->id.point_count || point % t->id.shard_count != t->id.shard_index;
+    /* The metrics are the last metric_count fields. */
+    const char *f = copy;
+    for (size_t k = 0; k < t->column_count - t->metric_count && !bad; k++) {
+        const char *comma = strchr(f, ',');
+        bad = !comma || comma == f;
+        f = comma ? comma + 1 : f;
+    }
+    for (size_t m = 0; m < t->metric_count && !bad; m++) {
+        metrics[m] = strtod(f, &end);
+        bad = end == f || (*end != ',' && *end != '\0');
+        f = end + (*end == ',');
+    }
+    if (bad) {
+        free(copy);
+        free(metrics);
+        return -1;
+    }
+    *row = (sw_row){point, copy, metrics};
+    return 0;
+}
+
+int sw_log_parse(const char *name, const char *text, size_t len, sw_table *t, size_t *good_bytes,
+                 fw_err *err)
+{
+    memset(t, 0, sizeof *t);
+    *good_bytes = 0;
+    const char *nl1 = memchr(text, '\n', len);
+    const char *nl2 = nl1 ? memchr(nl1 + 1, '\n', len - (size_t)(nl1 + 1 - text)) : NULL;
+    if (!nl2)
+        return fw_err_set(err, FW_EXIT_INPUT, "%s:1: not a complete sweep log header", name);
+    char *first = sw_strndup(text, (size_t)(nl1 - text));
+    if (!first)
+        return fw_err_set(err, FW_EXIT_IO, "%s: out of memory", name);
+    int bad = sw_parse_id(first, &t->id);
+    free(first);
+    if (bad)
+        return fw_err_set(err, FW_EXIT_INPUT, "%s:1: not a flopwatt sweep log header", name);
+    t->header = sw_strndup(nl1 + 1, (size_t)(nl2 - nl1 - 1));
+    if (!t->header)
+        return fw_err_set(err, FW_EXIT_IO, "%s: out of memory", name);
+    t->column_count = 1;
+    for (const char *p = t->header; *p; p++)
+        t->column_count += *p == ',';
+    if (t->column_count < 2 + t->id.metric_count) {
+        sw_table_fini(t);
+        return fw_err_set(err, FW_EXIT_INPUT, "%s:2: header has too few columns", name);
+    }
+    t->metric_count = (size_t)t->id.metric_count;
+    t->metric_names = calloc(t->metric_count, sizeof(char *));
+    if (!t->metric_names) {
+        sw_table_fini(t);
+        return fw_err_set(err, FW_EXIT_IO, "%s: out of memory", name);
+    }
+    const char *f = t->header;
+    for (size_t k = 0; k < t->column_count - t->metric_count; k++)
+        f = strchr(f, ',') + 1;
+    for (size_t m = 0; m < t->metric_count; m++) {
+        size_t n = strcspn(f, ",");
+        if (!(t->metric_names[m] = sw_strndup(f, n))) {
+            sw_table_fini(t);
+            return fw_err_set(err, FW_EXIT_IO, "%s: out of memory", name);
+        }
+        f += n + (f[n] == ',');
+    }
+    size_t cap = 0;
+    const char *p = nl2 + 1;
+    const char *end = text + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            break;
+        sw_row row;
+        if (sw_parse_row(t, p, (size_t)(nl - p), &row))
+            break;
+        if (t->row_count == cap) {
+            cap = cap ? 2 * cap : 64;
+            sw_row *r = realloc(t->rows, cap * sizeof *r);
+            if (!r) {
+                free(row.line);
+                free(row.metrics);
+                sw_table_fini(t);
+                return fw_err_set(err, FW_EXIT_IO, "%s: out of memory", name);
+            }
+            t->rows = r;
+        }
+        t->rows[t->row_count++] = row;
+        p = nl + 1;
+    }
+    *good_bytes = (size_t)(p - text);
+    int rc = sw_table_dedupe(t, name, err);
+    if (rc)
+        sw_table_fini(t);
+    return rc;
+}
+
+int sw_table_absorb(sw_table *dst, sw_table *src, const char *src_name, fw_err *err)
+{
+    if (strcmp(dst->header, src->header) || dst->id.spec_fnv64 != src->id.spec_fnv64 ||
+        dst->id.inputs_fnv64 != src->id.inputs_fnv64 ||
+        dst->id.point_count != src->id.point_count)
+        return fw_err_set(err, FW_EXIT_INPUT,
+                          "%s: comes from a different sweep (spec, inputs or columns differ)",
+                          src_name);
+    sw_row *r = realloc(dst->rows, (dst->row_count + src->row_count + 1) * sizeof *r);
+    if (!r)
+        return fw_err_set(err, FW_EXIT_IO, "%s: out of memory", src_name);
+    dst->rows = r;
+    memcpy(dst->rows + dst->row_count, src->rows, src->row_count * sizeof *r);
+    dst->row_count += src->row_count;
+    src->row_count = 0;
+    return sw_table_dedupe(dst, src_name, err);
+}
+
+int sw_write_atomic(const char *dir, const char *name, const char *text, size_t len,
+                    fw_err *err)
+{
+    size_t n = strlen(dir) + strlen(name) + 8;
+    char *path = malloc(n), *tmp = malloc(n);
+    int rc = 0;
+    if (!path || !tmp) {
+        rc = fw_err_set(err, FW_EXIT_IO, "%s/%s: out of memory", dir, name);
+        goto out;
+    }
+    snprintf(path, n, "%s/%s", dir, name);
+    snprintf(tmp, n, "%s/%s.tmp", dir, name);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) {
+        rc = fw_err_set(err, FW_EXIT_IO, "%s: cannot create: %s", tmp, strerror(errno));
+        goto out;
+    }
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, text + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        done += (size_t)w;
+    }
+    if (done < len || fsync(fd)) {
+        rc = fw_err_set(err, FW_EXIT_IO, "%s: write error: %s", tmp, strerror(errno));
+        close(fd);
+        goto out;
+    }
+    if (close(fd) || rename(tmp, path))
+        rc = fw_err_set(err, FW_EXIT_IO, "%s: cannot write: %s", path, strerror(errno));
+out:
+    free(path);
+    free(tmp);
+    return rc;
+}
+
+/* Column of a metric in the table, or -1. */
+static long sw_metric_column(const sw_table *t, const char *name)
+{
+    for (size_t m = 0; m < t->metric_count; m++)
+        if (!strcmp(t->metric_names[m], name))
+            return (long)m;
+    return -1;
+}
+
+typedef struct sw_front_item {
+    const sw_table *t;
+    const sw_goal *goals;
+    size_t goal_count;
+    size_t row;
+} sw_front_item;
+
+static int sw_front_cmp(const void *pa, const void *pb)
+{
+    const sw_front_item *a = pa, *b = pb;
+    const double *ra = a->t->rows[a->row].metrics, *rb = b->t->rows[b->row].metrics;
+    for (size_t g = 0; g < a->goal_count; g++) {
+        double x = ra[a->goals[g].column], y = rb[a->goals[g].column];
+        if (a->goals[g].maximize) {
+            x = -x;
+            y = -y;
+        }
+        if (x != y)
+            return x < y ? -1 : 1;
+    }
+    return a->row < b->row ? -1 : a->row > b->row;
+}
+
+static void sw_csv_header(sw_buf *b, const sw_table *t)
+{
+    sw_buf_str(b, t->header);
+    sw_buf_str(b, ",feasible,pareto\n");
+}
+
+static void sw_summary(sw_buf *b, const sw_spec *spec, const sw_table *t, uint64_t expected,
+                       const sw_goal *goals, const sw_bound *bounds, const bool *feasible,
+                       const bool *front, const size_t *front_rows, size_t front_count)
+{
+    size_t feasible_count = 0;
+    for (size_t i = 0; i < t->row_count; i++)
+        feasible_count += feasible[i];
+    sw_buf_printf(b, "{\n  \"spec_fnv64\": \"%016" PRIx64 "\",\n", t->id.spec_fnv64);
+    sw_buf_printf(b, "  \"inputs_fnv64\": \"%016" PRIx64 "\",\n", t->id.inputs_fnv64);
+    sw_buf_printf(b, "  \"shard\": \"%" PRIu64 "/%" PRIu64 "\",\n", t->id.shard_index,
+                  t->id.shard_count);
+    sw_buf_printf(b, "  \"points_total\": %" PRIu64 ",\n", t->id.point_count);
+    sw_buf_printf(b, "  \"points_expected\": %" PRIu64 ",\n", expected);
+    sw_buf_printf(b, "  \"points_done\": %zu,\n", t->row_count);
+    sw_buf_printf(b, "  \"complete\": %s,\n", t->row_count == expected ? "true" : "false");
+    sw_buf_printf(b, "  \"points_feasible\": %zu,\n", feasible_count);
+    sw_buf_printf(b, "  \"pareto_points\": %zu,\n", front_count);
+    sw_buf_str(b, "  \"objectives\": [");
+    for (size_t g = 0; g < spec->objective_count; g++) {
+        /* The best feasible value of each objective alone, and the first point reaching it. */
+        size_t best = SIZE_MAX;
+        for (size_t i = 0; i < t->row_count; i++) {
+            double v = t->rows[i].metrics[goals[g].column];
+            if (!front[i] || isnan(v))
+                continue;
+            double bv = best == SIZE_MAX ? 0 : t->rows[best].metrics[goals[g].column];
+            if (best == SIZE_MAX || (goals[g].maximize ? v > bv : v < bv))
+                best = i;
+        }
+        sw_buf_printf(b, "%s\n    {\"metric\": \"%s\", \"goal\": \"%s\", \"best\": ", g ? "," : "",
+                      spec->objectives[g].metric, goals[g].maximize ? "maximize" : "minimize");
+        if (best == SIZE_MAX)
+            sw_buf_str(b, "null, \"best_point\": null}");
+        else {
+            sw_buf_json_num(b, t->rows[best].metrics[goals[g].column]);
+            sw_buf_printf(b, ", \"best_point\": %" PRIu64 "}", t->rows[best].point);
+        }
+    }
+    sw_buf_str(b, spec->objective_count ? "\n  ],\n" : "],\n");
+    sw_buf_str(b, "  \"constraints\": [");
+    for (size_t c = 0; c < spec->constraint_count; c++) {
+        size_t violations = 0;
+        for (size_t i = 0; i < t->row_count; i++)
+            violations += !sw_feasible(t->rows[i].metrics, &bounds[c], 1);
+        sw_buf_printf(b, "%s\n    {\"metric\": \"%s\", \"min\": ", c ? "," : "",
+                      spec->constraints[c].metric);
+        if (spec->constraints[c].has_min)
+            sw_buf_json_num(b, spec->constraints[c].min);
+        else
+            sw_buf_str(b, "null");
+        sw_buf_str(b, ", \"max\": ");
+        if (spec->constraints[c].has_max)
+            sw_buf_json_num(b, spec->constraints[c].max);
+        else
+            sw_buf_str(b, "null");
+        sw_buf_printf(b, ", \"violations\": %zu}", violations);
+    }
+    sw_buf_str(b, spec->constraint_count ? "\n  ],\n" : "],\n");
+    sw_buf_str(b, "  \"metrics_feasible\": [");
+    for (size_t m = 0; m < t->metric_count; m++) {
+        double lo = HUGE_VAL, hi = -HUGE_VAL;
+        for (size_t i = 0; i < t->row_count; i++) {
+            double v = t->rows[i].metrics[m];
+            if (feasible[i] && !isnan(v)) {
+                lo = fmin(lo, v);
+                hi = fmax(hi, v);
+            }
+        }
+        sw_buf_printf(b, "%s\n    {\"metric\": \"%s\", \"min\": ", m ? "," : "",
+                      t->metric_names[m]);
+        sw_buf_json_num(b, lo);
+        sw_buf_str(b, ", \"max\": ");
+        sw_buf_json_num(b, hi);
+        sw_buf_str(b, "}");
+    }
+    sw_buf_str(b, t->metric_count ? "\n  ],\n" : "],\n");
+    sw_buf_str(b, "  \"pareto\": [");
+    for (size_t k = 0; k < front_count; k++)
+        sw_buf_printf(b, "%s%" PRIu64, k ? ", " : "", t->rows[front_rows[k]].point);
+    sw_buf_str(b, "]\n}\n");
+}
+
+int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const char *dir,
+                    fw_err *err)
+{
+    int rc = sw_spec_check_metrics(spec, (const char *const *)t->metric_names, t->metric_count,
+                                   err);
+    if (rc)
+        return rc;
+    sw_table_sort(t);
+    size_t n = t->row_count, w = t->metric_count;
+    sw_goal goals[SW_MAX_AXES];
+    sw_bound *bounds = calloc(spec->constraint_count + 1, sizeof *bounds);
+    double *matrix = malloc((n * w + 1) * sizeof *matrix);
+    bool *feasible = malloc(n + 1), *front = malloc(n + 1);
+    sw_front_item *items = malloc((n + 1) * sizeof *items);
+    size_t *front_rows = malloc((n + 1) * sizeof *front_rows);
+    sw_buf csv = {0}, par = {0}, sum = {0};
+    if (!bounds || !matrix || !feasible || !front || !items || !front_rows) {
+        rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", dir);
+        goto out;
+    }
+    for (size_t g = 0; g < spec->objective_count; g++)
+        goals[g] = (sw_goal){(size_t)sw_metric_column(t, spec->objectives[g].metric),
+                             spec->objectives[g].maximize};
+    for (size_t c = 0; c < spec->constraint_count; c++) {
+        const sw_constraint *k = &spec->constraints[c];
+        bounds[c] = (sw_bound){(size_t)sw_metric_column(t, k->metric),
+                               k->has_min ? k->min : -HUGE_VAL, k->has_max ? k->max : HUGE_VAL};
+    }
+    for (size_t i = 0; i < n; i++) {
+        memcpy(matrix + i * w, t->rows[i].metrics, w * sizeof *matrix);
+        feasible[i] = sw_feasible(t->rows[i].metrics, bounds, spec->constraint_count);
+    }
+    if (sw_pareto(matrix, n, w, goals, spec->objective_count, feasible, front)) {
+        rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", dir);
+        goto out;
+    }
+    size_t front_count = 0;
+    for (size_t i = 0; i < n; i++)
+        if (front[i])
+            items[front_count++] = (sw_front_item){t, goals, spec->objective_count, i};
+    if (front_count > 1)
+        qsort(items, front_count, sizeof *items, sw_front_cmp);
+    for (size_t k = 0; k < front_count; k++)
+        front_rows[k] = items[k].row;
+
+    sw_csv_header(&csv, t);
+    for (size_t i = 0; i < n; i++)
+        sw_buf_printf(&csv, "%s,%d,%d\n", t->rows[i].line, feasible[i], front[i]);
+    sw_csv_header(&par, t);
+    for (size_t k = 0; k < front_count; k++)
+        sw_buf_printf(&par, "%s,1,1\n", t->rows[front_rows[k]].line);
+    sw_summary(&sum, spec, t, expected, goals, bounds, feasible, front, front_rows, front_count);
+    if (csv.oom || par.oom || sum.oom) {
+        rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", dir);
+        goto out;
+    }
+    if ((rc = sw_write_atomic(dir, "points.csv", csv.p, csv.len, err)) ||
+        (rc = sw_write_atomic(dir, "pareto.csv", par.p, par.len, err)) ||
+        (rc = sw_write_atomic(dir, "summary.json", sum.p, sum.len, err)))
+        goto out;
+out:
+    free(bounds);
+    free(matrix);
+    free(feasible);
+    free(front);
+    free(items);
+    free(front_rows);
+    free(csv.p);
+    free(par.p);
+    free(sum.p);
+    return rc;
+}
