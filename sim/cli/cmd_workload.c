@@ -20,13 +20,12 @@ enum { WLCLI_TABLE, WLCLI_JSON, WLCLI_CSV, WLCLI_SCALESIM };
 
 static void wlcli_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: flopwatt workload FILE [--batch N] [--json | --csv | --scalesim]\n"
-            "  FILE        a workload JSON (configs/README.md) or a SCALE-Sim topology CSV\n"
-            "  --batch N   images per run (replaces the file's batch)\n"
-            "  --json      {\"layers\": [...], \"total\": {...}} instead of the table\n"
-            "  --csv       one CSV row per layer instead of the table\n"
-            "  --scalesim  the workload as a SCALE-Sim topology CSV\n");
+    fprintf(out, "usage: flopwatt workload FILE [--batch N] [--json | --csv | --scalesim]\n"
+                 "  FILE        a workload JSON (configs/README.md) or a SCALE-Sim topology CSV\n"
+                 "  --batch N   images per run (replaces the file's batch)\n"
+                 "  --json      {\"layers\": [...], \"total\": {...}} instead of the table\n"
+                 "  --csv       one CSV row per layer instead of the table\n"
+                 "  --scalesim  the workload as a SCALE-Sim topology CSV\n");
 }
 
 /* 1234567 -> "1,234,567". */
@@ -65,8 +64,7 @@ static void wlcli_pad(const wl_layer *l, char *buf, size_t size)
     if (l->pad_top == l->pad_bottom && l->pad_top == l->pad_left && l->pad_top == l->pad_right)
         snprintf(buf, size, "%u", l->pad_top);
     else
-        snprintf(buf, size, "%u,%u,%u,%u", l->pad_top, l->pad_bottom, l->pad_left,
-                 l->pad_right);
+        snprintf(buf, size, "%u,%u,%u,%u", l->pad_top, l->pad_bottom, l->pad_left, l->pad_right);
 }
 
 static void wlcli_pair(uint32_t a, uint32_t b, char *buf, size_t size)
@@ -80,8 +78,8 @@ static void wlcli_pair(uint32_t a, uint32_t b, char *buf, size_t size)
 typedef char wlcli_row[WLCLI_COLS][WLCLI_CELL_BYTES];
 
 static const char *const wlcli_heads[WLCLI_COLS] = {
-    "layer",  "type", "in HxWxC", "kernel", "stride",      "pad", "dil", "groups", "out HxWxC",
-    "GEMM MxNxK", "MACs", "weights", "ifmap", "ofmap"};
+    "layer",  "type",      "in HxWxC",   "kernel", "stride",  "pad",   "dil",
+    "groups", "out HxWxC", "GEMM MxNxK", "MACs",   "weights", "ifmap", "ofmap"};
 /* Text columns are left-aligned, counts right-aligned. */
 static const bool wlcli_right[WLCLI_COLS] = {false, false, true, true, true, true, true,
                                              true,  true,  true, true, true, true, true};
@@ -219,12 +217,12 @@ static int wlcli_json(const wl_workload *wl, FILE *out)
                 "\"out_w\": %u, \"gemm_m\": %llu, \"gemm_n\": %llu, \"gemm_k\": %llu, "
                 "\"macs\": %llu, \"weights\": %llu, \"ifmap_elems\": %llu, "
                 "\"ofmap_elems\": %llu}",
-                wl_layer_type_name(l), l->in_h, l->in_w, l->in_c, l->filt_r, l->filt_s,
-                l->filters, l->stride_h, l->stride_w, l->pad_top, l->pad_bottom, l->pad_left,
-                l->pad_right, l->dil_h, l->dil_w, l->groups, l->batch, l->out_h, l->out_w,
-                WLCLI_U(l->gemm_m), WLCLI_U(l->gemm_n), WLCLI_U(l->gemm_k),
-                WLCLI_U(wl_layer_macs(l)), WLCLI_U(wl_layer_weights(l)),
-                WLCLI_U(wl_layer_ifmap_elems(l)), WLCLI_U(wl_layer_ofmap_elems(l)));
+                wl_layer_type_name(l), l->in_h, l->in_w, l->in_c, l->filt_r, l->filt_s, l->filters,
+                l->stride_h, l->stride_w, l->pad_top, l->pad_bottom, l->pad_left, l->pad_right,
+                l->dil_h, l->dil_w, l->groups, l->batch, l->out_h, l->out_w, WLCLI_U(l->gemm_m),
+                WLCLI_U(l->gemm_n), WLCLI_U(l->gemm_k), WLCLI_U(wl_layer_macs(l)),
+                WLCLI_U(wl_layer_weights(l)), WLCLI_U(wl_layer_ifmap_elems(l)),
+                WLCLI_U(wl_layer_ofmap_elems(l)));
     }
     wlcli_totals t = wlcli_sum(wl);
     fprintf(out,
@@ -263,12 +261,12 @@ static int wlcli_csv(const wl_workload *wl, FILE *out)
         fprintf(out,
                 ",%s,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%llu,%llu,%llu,%llu,"
                 "%llu,%llu,%llu\n",
-                wl_layer_type_name(l), l->in_h, l->in_w, l->in_c, l->filt_r, l->filt_s,
-                l->filters, l->stride_h, l->stride_w, l->pad_top, l->pad_bottom, l->pad_left,
-                l->pad_right, l->dil_h, l->dil_w, l->groups, l->batch, l->out_h, l->out_w,
-                WLCLI_U(l->gemm_m), WLCLI_U(l->gemm_n), WLCLI_U(l->gemm_k),
-                WLCLI_U(wl_layer_macs(l)), WLCLI_U(wl_layer_weights(l)),
-                WLCLI_U(wl_layer_ifmap_elems(l)), WLCLI_U(wl_layer_ofmap_elems(l)));
+                wl_layer_type_name(l), l->in_h, l->in_w, l->in_c, l->filt_r, l->filt_s, l->filters,
+                l->stride_h, l->stride_w, l->pad_top, l->pad_bottom, l->pad_left, l->pad_right,
+                l->dil_h, l->dil_w, l->groups, l->batch, l->out_h, l->out_w, WLCLI_U(l->gemm_m),
+                WLCLI_U(l->gemm_n), WLCLI_U(l->gemm_k), WLCLI_U(wl_layer_macs(l)),
+                WLCLI_U(wl_layer_weights(l)), WLCLI_U(wl_layer_ifmap_elems(l)),
+                WLCLI_U(wl_layer_ofmap_elems(l)));
     }
     return 0;
 }

@@ -34,23 +34,21 @@ static int wl_check_dim(const char *field, uint32_t v, fw_err *err)
     if (v < 1)
         return fw_err_set(err, FW_EXIT_INPUT, "%s: must be at least 1", field);
     if (v > WL_DIM_MAX)
-        return fw_err_set(err, FW_EXIT_INPUT, "%s: %u is larger than %u", field, v,
-                          WL_DIM_MAX);
+        return fw_err_set(err, FW_EXIT_INPUT, "%s: %u is larger than %u", field, v, WL_DIM_MAX);
     return 0;
 }
 
 static int wl_check_pad(const char *field, uint32_t v, fw_err *err)
 {
     if (v > WL_DIM_MAX)
-        return fw_err_set(err, FW_EXIT_INPUT, "%s: %u is larger than %u", field, v,
-                          WL_DIM_MAX);
+        return fw_err_set(err, FW_EXIT_INPUT, "%s: %u is larger than %u", field, v, WL_DIM_MAX);
     return 0;
 }
 
 /* Output size along one axis: floor((in + pads - dil*(f-1) - 1) / stride) + 1. */
 static int wl_out_size(const char *in_field, const char *what, uint32_t in, uint32_t pad_a,
-                       uint32_t pad_b, uint32_t filt, uint32_t dil, uint32_t stride,
-                       uint32_t *out, fw_err *err)
+                       uint32_t pad_b, uint32_t filt, uint32_t dil, uint32_t stride, uint32_t *out,
+                       fw_err *err)
 {
     uint64_t padded = (uint64_t)in + pad_a + pad_b;
     uint64_t eff = (uint64_t)dil * (filt - 1) + 1;
@@ -94,12 +92,12 @@ static int wl_finish_conv_like(wl_layer *l, fw_err *err)
         return fw_err_set(err, FW_EXIT_INPUT, "groups: %u does not divide in_c (%u)", l->groups,
                           l->in_c);
     if (l->filters % l->groups)
-        return fw_err_set(err, FW_EXIT_INPUT, "groups: %u does not divide filters (%u)",
-                          l->groups, l->filters);
-    if ((rc = wl_out_size("in_h", "height", l->in_h, l->pad_top, l->pad_bottom, l->filt_r,
-                          l->dil_h, l->stride_h, &l->out_h, err)) ||
-        (rc = wl_out_size("in_w", "width", l->in_w, l->pad_left, l->pad_right, l->filt_s,
-                          l->dil_w, l->stride_w, &l->out_w, err)))
+        return fw_err_set(err, FW_EXIT_INPUT, "groups: %u does not divide filters (%u)", l->groups,
+                          l->filters);
+    if ((rc = wl_out_size("in_h", "height", l->in_h, l->pad_top, l->pad_bottom, l->filt_r, l->dil_h,
+                          l->stride_h, &l->out_h, err)) ||
+        (rc = wl_out_size("in_w", "width", l->in_w, l->pad_left, l->pad_right, l->filt_s, l->dil_w,
+                          l->stride_w, &l->out_w, err)))
         return rc;
     return 0;
 }
@@ -156,8 +154,7 @@ int wl_layer_finish(wl_layer *l, fw_err *err)
         l->dil_h = l->dil_w = 1;
         l->pad_top = l->pad_bottom = l->pad_left = l->pad_right = 0;
         l->groups = 1;
-        if ((rc = wl_check_dim("in_h", l->in_h, err)) ||
-            (rc = wl_check_dim("in_w", l->in_w, err)))
+        if ((rc = wl_check_dim("in_h", l->in_h, err)) || (rc = wl_check_dim("in_w", l->in_w, err)))
             return rc;
         if ((rc = wl_finish_conv_like(l, err)))
             return rc;

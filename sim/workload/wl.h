@@ -126,8 +126,8 @@ uint64_t wl_total_macs(const wl_workload *wl);
 
 /* Parses a workload JSON document / a SCALE-Sim topology CSV from text; name is used in
  * messages. Same ownership and errors as wl_load. */
-int wl_parse_json(const char *name, const char *text, uint32_t batch_override,
-                  wl_workload **out, fw_err *err);
+int wl_parse_json(const char *name, const char *text, uint32_t batch_override, wl_workload **out,
+                  fw_err *err);
 int wl_parse_scalesim(const char *name, const char *text, uint32_t batch_override,
                       wl_workload **out, fw_err *err);
 
@@ -138,9 +138,9 @@ int wl_parse_scalesim(const char *name, const char *text, uint32_t batch_overrid
  * conv becomes one row per group (NAME_g0, NAME_g1, ...); WL_NOMAC layers are left out. An IFMAP
  * size is the layer's own when its padding is what the importer would give it (so SCALE-Sim
  * files round-trip unchanged), else the smallest size whose output under SCALE-Sim's rule
- * ceil((H - F + S) / S) is the layer's: output sizes and MACs are always preserved. Fails (FW_EXIT_INPUT) on a
- * dilation other than 1 or a batch other than 1 (SCALE-Sim has neither), FW_EXIT_IO on a write
- * error. */
+ * ceil((H - F + S) / S) is the layer's: output sizes and MACs are always preserved. Fails
+ * (FW_EXIT_INPUT) on a dilation other than 1 or a batch other than 1 (SCALE-Sim has neither),
+ * FW_EXIT_IO on a write error. */
 int wl_export_scalesim(const wl_workload *wl, FILE *out, fw_err *err);
 
 #endif

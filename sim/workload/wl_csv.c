@@ -24,8 +24,8 @@
 enum { WL_CSV_CONV_S, WL_CSV_CONV_HW, WL_CSV_GEMM };
 
 static const char *const wl_csv_conv_cols[WL_CSV_MAX_COLS] = {
-    "Layer name", "IFMAP Height", "IFMAP Width", "Filter Height", "Filter Width",
-    "Channels",   "Num Filter",   "Strides",     NULL};
+    "Layer name", "IFMAP Height", "IFMAP Width", "Filter Height", "Filter Width", "Channels",
+    "Num Filter", "Strides",      NULL};
 static const char *const wl_csv_conv_hw_cols[WL_CSV_MAX_COLS] = {
     "Layer name", "IFMAP Height", "IFMAP Width",   "Filter Height", "Filter Width",
     "Channels",   "Num Filter",   "Stride Height", "Stride Width"};
@@ -146,11 +146,11 @@ static int wl_csv_row(const char *file, unsigned lineno, const wl_csv_line *row,
         return fw_err_set(err, FW_EXIT_INPUT, "%s:%u: extra value '%.40s' after the last column",
                           file, lineno, row->field[ncols]);
     if (!row->field[0][0])
-        return fw_err_set(err, FW_EXIT_INPUT, "%s:%u: column '%s': empty layer name", file,
-                          lineno, cols[0]);
+        return fw_err_set(err, FW_EXIT_INPUT, "%s:%u: column '%s': empty layer name", file, lineno,
+                          cols[0]);
     if (row->too_long || strlen(row->field[0]) >= WL_NAME_BYTES)
-        return fw_err_set(err, FW_EXIT_INPUT, "%s:%u: column '%s': longer than %d characters",
-                          file, lineno, cols[0], WL_NAME_BYTES - 1);
+        return fw_err_set(err, FW_EXIT_INPUT, "%s:%u: column '%s': longer than %d characters", file,
+                          lineno, cols[0], WL_NAME_BYTES - 1);
     for (size_t i = 1; i < ncols; i++)
         if (!wl_csv_uint(row->field[i], &v[i]))
             return fw_err_set(err, FW_EXIT_INPUT,
@@ -283,8 +283,8 @@ done:
  * what the importer gives that size (none before, SCALE-Sim's implicit padding after), so
  * SCALE-Sim files survive a round trip unchanged; otherwise the smallest size whose SCALE-Sim
  * output size ceil((H - F + S) / S) is `out`. */
-static uint64_t wl_csv_extent(uint32_t in, uint32_t pad_before, uint32_t pad_after,
-                              uint32_t out, uint32_t filt, uint32_t stride)
+static uint64_t wl_csv_extent(uint32_t in, uint32_t pad_before, uint32_t pad_after, uint32_t out,
+                              uint32_t filt, uint32_t stride)
 {
     if (in >= filt && pad_before == 0 && pad_after == wl_csv_pad(in, filt, stride))
         return in;
@@ -323,8 +323,9 @@ int wl_export_scalesim(const wl_workload *wl, FILE *out, fw_err *err)
     if (all_gemm)
         fprintf(out, "Layer, M, N, K,\n");
     else
-        fprintf(out, "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, "
-                     "Channels, Num Filter, %s\n",
+        fprintf(out,
+                "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, "
+                "Channels, Num Filter, %s\n",
                 square_strides ? "Strides," : "Stride Height, Stride Width,");
     for (size_t i = 0; i < wl->layer_count; i++) {
         const wl_layer *l = &wl->layers[i];
@@ -341,12 +342,11 @@ int wl_export_scalesim(const wl_workload *wl, FILE *out, fw_err *err)
             else
                 snprintf(name, sizeof name, "%s", l->name);
             fprintf(out, "%s, %llu, %llu, %u, %u, %u, %u, %u,", name,
-                    (unsigned long long)wl_csv_extent(l->in_h, l->pad_top, l->pad_bottom,
-                                                      l->out_h, l->filt_r, l->stride_h),
-                    (unsigned long long)wl_csv_extent(l->in_w, l->pad_left, l->pad_right,
-                                                      l->out_w, l->filt_s, l->stride_w),
-                    l->filt_r, l->filt_s, l->in_c / l->groups, l->filters / l->groups,
-                    l->stride_h);
+                    (unsigned long long)wl_csv_extent(l->in_h, l->pad_top, l->pad_bottom, l->out_h,
+                                                      l->filt_r, l->stride_h),
+                    (unsigned long long)wl_csv_extent(l->in_w, l->pad_left, l->pad_right, l->out_w,
+                                                      l->filt_s, l->stride_w),
+                    l->filt_r, l->filt_s, l->in_c / l->groups, l->filters / l->groups, l->stride_h);
             if (!square_strides)
                 fprintf(out, " %u,", l->stride_w);
             fputc('\n', out);

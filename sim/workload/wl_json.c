@@ -16,14 +16,14 @@ static const char *const wl_json_types[WL_T_COUNT] = {"conv", "fc", "gemm", "poo
 static const char *const wl_json_pad_modes[] = {"same", "valid"};
 
 /* Reads either the square shorthand `both` or the pair k1/k2 (never both forms). */
-static int wl_json_pair(jr_obj *o, const char *both, const char *k1, const char *k2,
-                        bool required, uint32_t def, uint32_t *v1, uint32_t *v2, fw_err *err)
+static int wl_json_pair(jr_obj *o, const char *both, const char *k1, const char *k2, bool required,
+                        uint32_t def, uint32_t *v1, uint32_t *v2, fw_err *err)
 {
     int rc;
     if (jr_has(o, both)) {
         if (jr_has(o, k1) || jr_has(o, k2))
-            return jr_fail(o, jr_has(o, k1) ? k1 : k2, err,
-                           "give either %s or %s and %s, not both", both, k1, k2);
+            return jr_fail(o, jr_has(o, k1) ? k1 : k2, err, "give either %s or %s and %s, not both",
+                           both, k1, k2);
         if ((rc = jr_u32(o, both, true, 0, 1, WL_JSON_DIM_MAX, v1, err)))
             return rc;
         *v2 = *v1;
@@ -100,8 +100,8 @@ static int wl_json_input(jr_obj *o, wl_layer *l, fw_err *err)
 static int wl_json_window(jr_obj *o, wl_layer *l, bool dilation, bool *same, fw_err *err)
 {
     int rc;
-    if ((rc = wl_json_pair(o, "kernel", "filt_r", "filt_s", true, 0, &l->filt_r, &l->filt_s,
-                           err)) ||
+    if ((rc =
+             wl_json_pair(o, "kernel", "filt_r", "filt_s", true, 0, &l->filt_r, &l->filt_s, err)) ||
         (rc = wl_json_pair(o, "stride", "stride_h", "stride_w", false, 1, &l->stride_h,
                            &l->stride_w, err)) ||
         (rc = wl_json_pad(o, l, same, err)))
@@ -185,8 +185,8 @@ static void wl_json_name_layer(fw_err *err, const char *name)
         snprintf(err->msg + n, sizeof err->msg - n, " (layer '%s')", name);
 }
 
-int wl_parse_json(const char *name, const char *text, uint32_t batch_override,
-                  wl_workload **out, fw_err *err)
+int wl_parse_json(const char *name, const char *text, uint32_t batch_override, wl_workload **out,
+                  fw_err *err)
 {
     jr_doc doc;
     jr_obj root;

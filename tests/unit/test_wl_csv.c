@@ -223,7 +223,7 @@ Test(wl_csv, export_format)
                                     "conv1, 227, 227, 11, 11, 3, 96, 4,\n"
                                     "conv2_g0, 31, 31, 5, 5, 48, 128, 1,\n"
                                     "conv2_g1, 31, 31, 5, 5, 48, 128, 1,\n"),
-                      "%s", text);
+                       "%s", text);
     cr_expect_not_null(strstr(text, "fc6, 1, 1, 1, 1, 9216, 4096, 1,\n"), "%s", text);
     free(text);
     wl_destroy(wl);

@@ -14,8 +14,7 @@ static void json_fails(const char *text, const char *expected)
     wl_workload *wl = (wl_workload *)1;
     fw_err err;
     fw_err_clear(&err);
-    cr_assert_eq(wl_parse_json("t.json", text, 0, &wl, &err), FW_EXIT_INPUT, "accepted: %s",
-                 text);
+    cr_assert_eq(wl_parse_json("t.json", text, 0, &wl, &err), FW_EXIT_INPUT, "accepted: %s", text);
     cr_expect_null(wl);
     cr_expect_str_eq(err.msg, expected);
     cr_expect_null(strchr(err.msg, '\n'), "message is one line");
@@ -47,8 +46,7 @@ Test(wl_errors, json_document)
 {
     json_fails("{\"name\": \"w\", \"layers\": [}", "t.json:1:26: JSON syntax error");
     json_fails("{\"name\": \"w\"}", "t.json: layers: missing required key");
-    json_fails("{\"name\": \"w\", \"layers\": []}",
-               "t.json: layers: must hold 1 to 100000 layers");
+    json_fails("{\"name\": \"w\", \"layers\": []}", "t.json: layers: must hold 1 to 100000 layers");
     json_fails("{\"name\": \"w\", \"batchsize\": 2, \"layers\": [{\"name\": \"g\", \"type\": "
                "\"gemm\", \"m\": 1, \"n\": 1, \"k\": 1}]}",
                "t.json: batchsize: unknown key");
@@ -121,8 +119,9 @@ Test(wl_errors, json_values)
                "t.json: layers[1].name: duplicate layer name 'a' (also layers[0])");
 }
 
-#define HDR "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, " \
-            "Num Filter, Strides,\n"
+#define HDR                                                                                        \
+    "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "               \
+    "Num Filter, Strides,\n"
 
 Test(wl_errors, csv)
 {

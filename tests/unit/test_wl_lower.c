@@ -23,8 +23,8 @@ static wl_layer one_layer(const char *layer_json, uint32_t batch)
     return l;
 }
 
-static void expect_gemm(const wl_layer *l, uint32_t out_h, uint32_t out_w, uint64_t m,
-                        uint64_t n, uint64_t k, uint64_t macs)
+static void expect_gemm(const wl_layer *l, uint32_t out_h, uint32_t out_w, uint64_t m, uint64_t n,
+                        uint64_t k, uint64_t macs)
 {
     cr_expect_eq(l->out_h, out_h, "%s out_h %u", l->name, l->out_h);
     cr_expect_eq(l->out_w, out_w, "%s out_w %u", l->name, l->out_w);

@@ -1,7 +1,7 @@
-/* Tests of the network zoo (the JSON files in configs/workloads): each network's MAC total, as read by
- * wl_load, equals the PUBLISHED figure typed from /work/shared/reference/networks.md within
- * 0.5% (GoogLeNet: see its test). The expected numbers are the papers' and references' figures,
- * not values computed by flopwatt. */
+/* Tests of the network zoo (the JSON files in configs/workloads): each network's MAC total, as read
+ * by wl_load, equals the PUBLISHED figure typed from /work/shared/reference/networks.md within 0.5%
+ * (GoogLeNet: see its test). The expected numbers are the papers' and references' figures, not
+ * values computed by flopwatt. */
 #include "workload/wl.h"
 
 #include <criterion/criterion.h>
@@ -21,8 +21,8 @@ static wl_workload *load(const char *file)
 static void expect_near(double actual, double published, double tolerance, const char *what)
 {
     double rel = fabs(actual - published) / published;
-    cr_expect_leq(rel, tolerance, "%s: %.6g vs published %.6g (%.3f%% off, tolerance %.1f%%)",
-                  what, actual, published, 100 * rel, 100 * tolerance);
+    cr_expect_leq(rel, tolerance, "%s: %.6g vs published %.6g (%.3f%% off, tolerance %.1f%%)", what,
+                  actual, published, 100 * rel, 100 * tolerance);
 }
 
 /* MACs of the layers whose kind is `kind`. */
