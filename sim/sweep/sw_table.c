@@ -374,11 +374,15 @@ typedef struct sw_front_item {
     const sw_goal *goals;
     size_t goal_count;
     size_t row;
+    size_t workload;
 } sw_front_item;
 
+/* Front order: workload (spec order), then objectives, then point. */
 static int sw_front_cmp(const void *pa, const void *pb)
 {
     const sw_front_item *a = pa, *b = pb;
+    if (a->workload != b->workload)
+        return a->workload < b->workload ? -1 : 1;
     const double *ra = a->t->rows[a->row].metrics, *rb = b->t->rows[b->row].metrics;
     for (size_t g = 0; g < a->goal_count; g++) {
         double x = ra[a->goals[g].column], y = rb[a->goals[g].column];
@@ -398,50 +402,90 @@ static void sw_csv_header(sw_buf *b, const sw_table *t)
     sw_buf_str(b, ",feasible,pareto\n");
 }
 
-static void sw_summary(sw_buf *b, const sw_spec *spec, const sw_table *t, uint64_t expected,
-                       const sw_goal *goals, const sw_bound *bounds, const bool *feasible,
-                       const bool *front, const size_t *front_rows, size_t front_count)
+/* What the summary needs, computed once by sw_table_finish. */
+typedef struct sw_finish {
+    const sw_spec *spec;
+    const sw_table *t;
+    uint64_t expected;
+    const sw_goal *goals;
+    const sw_bound *bounds;
+    const bool *feasible, *front;
+    const size_t *workload; /* per row: index into spec->workloads */
+    const sw_front_item *items; /* the front, in front order */
+    size_t front_count;
+} sw_finish;
+
+static void sw_summary_workload(sw_buf *b, const sw_finish *f, size_t w)
 {
+    const sw_table *t = f->t;
+    size_t done = 0, feasible = 0, on_front = 0;
+    for (size_t i = 0; i < t->row_count; i++)
+        if (f->workload[i] == w) {
+            done++;
+            feasible += f->feasible[i];
+            on_front += f->front[i];
+        }
+    sw_buf_printf(b, "    {\"workload\": \"%s\", \"points_done\": %zu, \"points_feasible\": %zu, "
+                     "\"pareto_points\": %zu,\n      \"best\": [",
+                  f->spec->workloads[w], done, feasible, on_front);
+    for (size_t g = 0; g < f->spec->objective_count; g++) {
+        /* The best value of each objective alone is reached on the front; name the first
+         * front point (in point order) reaching it. */
+        size_t best = SIZE_MAX;
+        size_t col = f->goals[g].column;
+        for (size_t i = 0; i < t->row_count; i++) {
+            if (!f->front[i] || f->workload[i] != w)
+                continue;
+            double v = t->rows[i].metrics[col];
+            if (best == SIZE_MAX ||
+                (f->goals[g].maximize ? v > t->rows[best].metrics[col]
+                                      : v < t->rows[best].metrics[col]))
+                best = i;
+        }
+        sw_buf_printf(b, "%s{\"metric\": \"%s\", \"value\": ", g ? ", " : "",
+                      f->spec->objectives[g].metric);
+        if (best == SIZE_MAX) {
+            sw_buf_str(b, "null, \"point\": null}");
+        } else {
+            sw_buf_json_num(b, t->rows[best].metrics[col]);
+            sw_buf_printf(b, ", \"point\": %" PRIu64 "}", t->rows[best].point);
+        }
+    }
+    sw_buf_str(b, "],\n      \"pareto\": [");
+    size_t k = 0;
+    for (size_t i = 0; i < f->front_count; i++)
+        if (f->items[i].workload == w)
+            sw_buf_printf(b, "%s%" PRIu64, k++ ? ", " : "", t->rows[f->items[i].row].point);
+    sw_buf_str(b, "]}");
+}
+
+static void sw_summary(sw_buf *b, const sw_finish *f)
+{
+    const sw_spec *spec = f->spec;
+    const sw_table *t = f->t;
     size_t feasible_count = 0;
     for (size_t i = 0; i < t->row_count; i++)
-        feasible_count += feasible[i];
+        feasible_count += f->feasible[i];
     sw_buf_printf(b, "{\n  \"spec_fnv64\": \"%016" PRIx64 "\",\n", t->id.spec_fnv64);
     sw_buf_printf(b, "  \"inputs_fnv64\": \"%016" PRIx64 "\",\n", t->id.inputs_fnv64);
     sw_buf_printf(b, "  \"shard\": \"%" PRIu64 "/%" PRIu64 "\",\n", t->id.shard_index,
                   t->id.shard_count);
     sw_buf_printf(b, "  \"points_total\": %" PRIu64 ",\n", t->id.point_count);
-    sw_buf_printf(b, "  \"points_expected\": %" PRIu64 ",\n", expected);
+    sw_buf_printf(b, "  \"points_expected\": %" PRIu64 ",\n", f->expected);
     sw_buf_printf(b, "  \"points_done\": %zu,\n", t->row_count);
-    sw_buf_printf(b, "  \"complete\": %s,\n", t->row_count == expected ? "true" : "false");
+    sw_buf_printf(b, "  \"complete\": %s,\n", t->row_count == f->expected ? "true" : "false");
     sw_buf_printf(b, "  \"points_feasible\": %zu,\n", feasible_count);
-    sw_buf_printf(b, "  \"pareto_points\": %zu,\n", front_count);
+    sw_buf_printf(b, "  \"pareto_points\": %zu,\n", f->front_count);
     sw_buf_str(b, "  \"objectives\": [");
-    for (size_t g = 0; g < spec->objective_count; g++) {
-        /* The best feasible value of each objective alone, and the first point reaching it. */
-        size_t best = SIZE_MAX;
-        for (size_t i = 0; i < t->row_count; i++) {
-            double v = t->rows[i].metrics[goals[g].column];
-            if (!front[i] || isnan(v))
-                continue;
-            double bv = best == SIZE_MAX ? 0 : t->rows[best].metrics[goals[g].column];
-            if (best == SIZE_MAX || (goals[g].maximize ? v > bv : v < bv))
-                best = i;
-        }
-        sw_buf_printf(b, "%s\n    {\"metric\": \"%s\", \"goal\": \"%s\", \"best\": ", g ? "," : "",
-                      spec->objectives[g].metric, goals[g].maximize ? "maximize" : "minimize");
-        if (best == SIZE_MAX)
-            sw_buf_str(b, "null, \"best_point\": null}");
-        else {
-            sw_buf_json_num(b, t->rows[best].metrics[goals[g].column]);
-            sw_buf_printf(b, ", \"best_point\": %" PRIu64 "}", t->rows[best].point);
-        }
-    }
-    sw_buf_str(b, spec->objective_count ? "\n  ],\n" : "],\n");
-    sw_buf_str(b, "  \"constraints\": [");
+    for (size_t g = 0; g < spec->objective_count; g++)
+        sw_buf_printf(b, "%s{\"metric\": \"%s\", \"goal\": \"%s\"}", g ? ", " : "",
+                      spec->objectives[g].metric,
+                      f->goals[g].maximize ? "maximize" : "minimize");
+    sw_buf_str(b, "],\n  \"constraints\": [");
     for (size_t c = 0; c < spec->constraint_count; c++) {
         size_t violations = 0;
         for (size_t i = 0; i < t->row_count; i++)
-            violations += !sw_feasible(t->rows[i].metrics, &bounds[c], 1);
+            violations += !sw_feasible(t->rows[i].metrics, &f->bounds[c], 1);
         sw_buf_printf(b, "%s\n    {\"metric\": \"%s\", \"min\": ", c ? "," : "",
                       spec->constraints[c].metric);
         if (spec->constraints[c].has_min)
@@ -461,7 +505,7 @@ static void sw_summary(sw_buf *b, const sw_spec *spec, const sw_table *t, uint64
         double lo = HUGE_VAL, hi = -HUGE_VAL;
         for (size_t i = 0; i < t->row_count; i++) {
             double v = t->rows[i].metrics[m];
-            if (feasible[i] && !isnan(v)) {
+            if (f->feasible[i] && !isnan(v)) {
                 lo = fmin(lo, v);
                 hi = fmax(hi, v);
             }
@@ -474,10 +518,25 @@ static void sw_summary(sw_buf *b, const sw_spec *spec, const sw_table *t, uint64
         sw_buf_str(b, "}");
     }
     sw_buf_str(b, t->metric_count ? "\n  ],\n" : "],\n");
-    sw_buf_str(b, "  \"pareto\": [");
-    for (size_t k = 0; k < front_count; k++)
-        sw_buf_printf(b, "%s%" PRIu64, k ? ", " : "", t->rows[front_rows[k]].point);
-    sw_buf_str(b, "]\n}\n");
+    sw_buf_str(b, "  \"workloads\": [\n");
+    for (size_t w = 0; w < spec->workload_count; w++) {
+        sw_summary_workload(b, f, w);
+        sw_buf_str(b, w + 1 < spec->workload_count ? ",\n" : "\n");
+    }
+    sw_buf_str(b, "  ]\n}\n");
+}
+
+/* The workload of a row: its second field, looked up among the spec's workloads. */
+static int sw_row_workload(const sw_spec *spec, const sw_row *row, size_t *out)
+{
+    const char *f = strchr(row->line, ',') + 1;
+    size_t n = strcspn(f, ",");
+    for (size_t w = 0; w < spec->workload_count; w++)
+        if (strlen(spec->workloads[w]) == n && !strncmp(f, spec->workloads[w], n)) {
+            *out = w;
+            return 0;
+        }
+    return -1;
 }
 
 int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const char *dir,
@@ -492,11 +551,12 @@ int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const c
     sw_goal goals[SW_MAX_AXES];
     sw_bound *bounds = calloc(spec->constraint_count + 1, sizeof *bounds);
     double *matrix = malloc((n * w + 1) * sizeof *matrix);
-    bool *feasible = malloc(n + 1), *front = malloc(n + 1);
+    bool *feasible = malloc(n + 1), *front = malloc(n + 1), *eligible = malloc(n + 1),
+         *part = malloc(n + 1);
+    size_t *workload = malloc((n + 1) * sizeof *workload);
     sw_front_item *items = malloc((n + 1) * sizeof *items);
-    size_t *front_rows = malloc((n + 1) * sizeof *front_rows);
     sw_buf csv = {0}, par = {0}, sum = {0};
-    if (!bounds || !matrix || !feasible || !front || !items || !front_rows) {
+    if (!bounds || !matrix || !feasible || !front || !eligible || !part || !workload || !items) {
         rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", dir);
         goto out;
     }
@@ -511,27 +571,41 @@ int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const c
     for (size_t i = 0; i < n; i++) {
         memcpy(matrix + i * w, t->rows[i].metrics, w * sizeof *matrix);
         feasible[i] = sw_feasible(t->rows[i].metrics, bounds, spec->constraint_count);
+        front[i] = false;
+        if (sw_row_workload(spec, &t->rows[i], &workload[i])) {
+            rc = fw_err_set(err, FW_EXIT_INPUT, "%s: point %" PRIu64 ": workload not in the spec",
+                            dir, t->rows[i].point);
+            goto out;
+        }
     }
-    if (sw_pareto(matrix, n, w, goals, spec->objective_count, feasible, front)) {
-        rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", dir);
-        goto out;
+    /* One front per workload: designs are compared on the same work only. */
+    for (size_t wl = 0; wl < spec->workload_count; wl++) {
+        for (size_t i = 0; i < n; i++)
+            eligible[i] = feasible[i] && workload[i] == wl;
+        if (sw_pareto(matrix, n, w, goals, spec->objective_count, eligible, part)) {
+            rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", dir);
+            goto out;
+        }
+        for (size_t i = 0; i < n; i++)
+            front[i] |= part[i];
     }
     size_t front_count = 0;
     for (size_t i = 0; i < n; i++)
         if (front[i])
-            items[front_count++] = (sw_front_item){t, goals, spec->objective_count, i};
+            items[front_count++] =
+                (sw_front_item){t, goals, spec->objective_count, i, workload[i]};
     if (front_count > 1)
         qsort(items, front_count, sizeof *items, sw_front_cmp);
-    for (size_t k = 0; k < front_count; k++)
-        front_rows[k] = items[k].row;
 
     sw_csv_header(&csv, t);
     for (size_t i = 0; i < n; i++)
         sw_buf_printf(&csv, "%s,%d,%d\n", t->rows[i].line, feasible[i], front[i]);
     sw_csv_header(&par, t);
     for (size_t k = 0; k < front_count; k++)
-        sw_buf_printf(&par, "%s,1,1\n", t->rows[front_rows[k]].line);
-    sw_summary(&sum, spec, t, expected, goals, bounds, feasible, front, front_rows, front_count);
+        sw_buf_printf(&par, "%s,1,1\n", t->rows[items[k].row].line);
+    sw_finish f = {spec, t, expected, goals, bounds, feasible, front, workload, items,
+                   front_count};
+    sw_summary(&sum, &f);
     if (csv.oom || par.oom || sum.oom) {
         rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", dir);
         goto out;
@@ -545,8 +619,10 @@ out:
     free(matrix);
     free(feasible);
     free(front);
+    free(eligible);
+    free(part);
+    free(workload);
     free(items);
-    free(front_rows);
     free(csv.p);
     free(par.p);
     free(sum.p);

@@ -10,8 +10,11 @@
  * Finishing (after a run, or `flopwatt merge`) reads the log rows, sorts them by point, and
  * writes, each through a temporary file and rename():
  *   DIR/points.csv   header + every row + feasible,pareto (0/1) columns, in point order
- *   DIR/pareto.csv   the front rows, same columns, sorted by the objectives then point
- *   DIR/summary.json counts, objectives with their best points, metric ranges, the front
+ *   DIR/pareto.csv   the front rows, same columns, by workload, then objectives, then point
+ *   DIR/summary.json counts, constraint violations, metric ranges, and per workload the best
+ *                    point of each objective and the front
+ * The front is computed per workload (designs are compared on the same work): a point is on it
+ * when it is feasible and no feasible point of the same workload dominates it.
  * Every figure in these files is derived from the log's text, so the same rows give the same
  * bytes whatever the number of workers, the sharding or the order of completion.
  */
