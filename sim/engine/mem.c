@@ -83,9 +83,12 @@ void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64
             ready[op] = mem_read(&s, (cfg_operand)op, d.tile_bytes[op], allowed,
                                  map->input_bytes, ctr);
         }
-        if (map->ofmap_fits && d.first_reduction && !ideal)
-            ready[CFG_OFMAP] =
-                mem_max(ready[CFG_OFMAP], s.ofmap_free[ofmap_db ? d.out_tile % 2 : 0]);
+        if (map->ofmap_fits && d.first_reduction && !ideal) {
+            /* the tile may refill the half while its previous tile drains, as long as the
+             * drain is done by the time this fold ends (mem.h) */
+            uint64_t free_at = s.ofmap_free[ofmap_db ? d.out_tile % 2 : 0];
+            ready[CFG_OFMAP] = mem_max(ready[CFG_OFMAP], free_at > len ? free_at - len : 0);
+        }
         uint64_t start = earliest;
         int cause = -1;
         for (int op = 0; op < CFG_OPERANDS; op++)

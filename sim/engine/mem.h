@@ -16,8 +16,11 @@
  *     the half fold f-2 used; folds 0 and 1 have a free half at cycle 0), for a
  *     single-buffered one at x_{f-1} + L_{f-1} (the end of fold f-1), and spilled partial
  *     sums once the previous fold's spill write is done.
- *   - When the output tile fits, the first fold of output tile u also needs a free ofmap
- *     buffer: the write-back of tile u-2 (double buffered) or u-1 (single) must be done.
+ *   - When the output tile fits, the first fold f of output tile u also needs its ofmap
+ *     buffer: the one that tile u-2 (double buffered) or u-1 (single) used. That buffer drains
+ *     to DRAM in the order its results were produced while fold f refills it in the same
+ *     order, so f may start once its end is no earlier than the drain's:
+ *     x_f + L >= write-back done of that tile (an approximation at tile granularity).
  *   - At the end of fold f (x_f + L_f): when f is the last reduction fold its output tile
  *     (accumulator format) is written back to DRAM; otherwise, when the tile does not fit,
  *     its partial sums spill to DRAM.

@@ -1,0 +1,148 @@
+/* Tests of the accelerator config reader (sim/config/cfg): a full config, the documented
+ * defaults (configs/README.md), --set overrides, precision combinations, the bandwidth unit
+ * conversion worked by hand, and one-line errors naming the file and JSON path. */
+#include "config/cfg.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+
+static const char *const base =
+    "{\"clock_mhz\": 700, \"array\": {\"rows\": 256, \"cols\": 128, \"dataflow\": \"os\"},"
+    " \"precision\": {\"input\": \"int8\", \"accumulator\": \"int32\"},"
+    " \"sram\": {\"ifmap\": {\"size_bytes\": 1024}, \"filter\": {\"size_bytes\": 2048},"
+    "            \"ofmap\": {\"size_bytes\": 4096}},"
+    " \"dram\": {\"type\": \"ddr3\", \"bandwidth_gbps\": 34},"
+    " \"tech\": {\"node_nm\": 28, \"vdd_v\": 0.9}}";
+
+static cfg_accel parse_ok(const char *text, const char *const *sets, size_t n)
+{
+    cfg_accel c;
+    fw_err err;
+    fw_err_clear(&err);
+    cr_assert_eq(cfg_parse("c.json", text, sets, n, &c, &err), 0, "%s", err.msg);
+    return c;
+}
+
+static void parse_fails(const char *text, const char *const *sets, size_t n, const char *msg)
+{
+    cfg_accel c;
+    fw_err err;
+    fw_err_clear(&err);
+    cr_assert_eq(cfg_parse("c.json", text, sets, n, &c, &err), FW_EXIT_INPUT);
+    cr_assert_str_eq(err.msg, msg);
+}
+
+Test(sim_config, fields_and_defaults)
+{
+    cfg_accel c = parse_ok(base, NULL, 0);
+    cr_assert_eq(c.rows, 256);
+    cr_assert_eq(c.cols, 128);
+    cr_assert_eq(c.dataflow, CFG_OS);
+    cr_assert_eq(c.schedule, CFG_PIPELINED); /* default */
+    cr_assert_eq(c.mac_pipeline_cycles, 1);
+    cr_assert_eq(c.mac.input, NX_INT8);
+    cr_assert_eq(c.mac.accumulator, NX_INT32);
+    cr_assert_eq(c.mac.fused, true);
+    cr_assert_eq(c.mac.mode.round, NX_RNE);
+    cr_assert_eq(c.mac.mode.ftz, false);
+    cr_assert_eq(c.mac.overflow, NX_WRAP);
+    cr_assert_str_eq(c.name, "accelerator");
+    for (int op = 0; op < CFG_OPERANDS; op++) {
+        cr_assert_eq(c.sram[op].word_bits, 64);
+        cr_assert_eq(c.sram[op].double_buffered, true);
+    }
+    cr_assert_eq(c.sram[CFG_FILTER].size_bytes, 2048);
+    cr_assert_eq(c.dram.type, CFG_DDR3);
+    cr_assert_eq(c.dram.latency_cycles, 100);
+    /* 34 GB/s at 700 MHz = 34e9 / 700e6 = 48.5714... bytes/cycle -> 48571 millibytes */
+    cr_assert_eq(c.dram.bandwidth_millibytes_per_cycle, 48571);
+    cr_assert_eq(c.tech.node_nm, 28);
+    cr_assert_eq(c.tech.vdd_v, 0.9);
+    cr_assert_eq(cfg_input_bytes(&c), 1);
+    cr_assert_eq(cfg_acc_bytes(&c), 4);
+}
+
+Test(sim_config, set_overrides_before_validation)
+{
+    const char *sets[] = {"array.dataflow=ws", "array.schedule=serial", "precision.input=bf16",
+                          "precision.accumulator=fp32", "precision.fused=false",
+                          "precision.rounding=minMag", "precision.subnormals=ftz",
+                          "sram.ofmap.double_buffered=false", "dram.bandwidth_gbps=0",
+                          "name=\"x\""};
+    cfg_accel c = parse_ok(base, sets, sizeof sets / sizeof sets[0]);
+    cr_assert_eq(c.dataflow, CFG_WS);
+    cr_assert_eq(c.schedule, CFG_SERIAL);
+    cr_assert_eq(c.mac.input, NX_BF16);
+    cr_assert_eq(c.mac.accumulator, NX_FP32);
+    cr_assert_eq(c.mac.fused, false);
+    cr_assert_eq(c.mac.mode.round, NX_RMINMAG);
+    cr_assert_eq(c.mac.mode.ftz, true);
+    cr_assert_eq(c.sram[CFG_OFMAP].double_buffered, false);
+    cr_assert_eq(c.dram.bandwidth_millibytes_per_cycle, 0); /* unlimited */
+    cr_assert_str_eq(c.name, "x");
+    const char *bad[] = {"array.rows=0"};
+    parse_fails(base, bad, 1, "c.json: array.rows: 0 is out of range [1, 4096]");
+    const char *unknown[] = {"array.depth=3"};
+    parse_fails(base, unknown, 1, "c.json: array.depth: unknown key");
+    const char *noeq[] = {"array.rows"};
+    parse_fails(base, noeq, 1, "--set array.rows: expected PATH=VALUE");
+}
+
+Test(sim_config, precision_combinations)
+{
+    const char *a[] = {"precision.accumulator=fp32"};
+    parse_fails(base, a, 1,
+                "c.json: precision.accumulator: integer input 'int8' needs an int32 or int48 "
+                "accumulator, got 'fp32'");
+    const char *b[] = {"precision.input=fp32", "precision.accumulator=fp16"};
+    parse_fails(base, b, 2,
+                "c.json: precision.accumulator: 'fp16' cannot accumulate 'fp32' (needs a float "
+                "format at least as wide in exponent and fraction)");
+    const char *c[] = {"precision.input=int32"};
+    parse_fails(base, c, 1,
+                "c.json: precision.input: 'int32' is an accumulator format, not an input format");
+    const char *d[] = {"precision.input=fp9"};
+    parse_fails(base, d, 1, "c.json: precision.input: unknown format 'fp9'");
+    const char *ok[] = {"precision.input=fp8e4m3", "precision.accumulator=fp32"};
+    cfg_accel cc = parse_ok(base, ok, 2);
+    cr_assert_eq(cfg_input_bytes(&cc), 1);
+    const char *wide[] = {"precision.input=int16", "precision.accumulator=int48",
+                          "precision.int_overflow=saturate"};
+    cc = parse_ok(base, wide, 3);
+    cr_assert_eq(cfg_acc_bytes(&cc), 6);
+    cr_assert_eq(cc.mac.overflow, NX_SATURATE);
+}
+
+Test(sim_config, errors_name_the_path)
+{
+    parse_fails("{\"clock_mhz\": 700}", NULL, 0, "c.json: array: missing required key");
+    const char *df[] = {"array.dataflow=rs"};
+    cfg_accel c;
+    fw_err err;
+    cr_assert_eq(cfg_parse("c.json", base, df, 1, &c, &err), FW_EXIT_INPUT);
+    cr_assert(strstr(err.msg, "c.json: array.dataflow") == err.msg, "%s", err.msg);
+    const char *pipe[] = {"array.mac_pipeline_cycles=2"};
+    parse_fails(base, pipe, 1,
+                "c.json: array.mac_pipeline_cycles: only single-cycle MACs (1) are modelled so "
+                "far, got 2");
+    const char *slow[] = {"dram.bandwidth_gbps=0.0000001"};
+    cr_assert_eq(cfg_parse("c.json", base, slow, 1, &c, &err), FW_EXIT_INPUT);
+    cr_assert(strstr(err.msg, "c.json: dram.bandwidth_gbps:") == err.msg, "%s", err.msg);
+}
+
+Test(sim_config, shipped_configs_load)
+{
+    const char *files[] = {"configs/test8x8.json", "configs/edge32x32.json",
+                           "configs/tpu_v1_like.json"};
+    for (size_t i = 0; i < 3; i++) {
+        cfg_accel c;
+        fw_err err;
+        cr_assert_eq(cfg_load(files[i], NULL, 0, &c, &err), 0, "%s", err.msg);
+    }
+    cfg_accel c;
+    fw_err err;
+    cr_assert_eq(cfg_load("configs/tpu_v1_like.json", NULL, 0, &c, &err), 0);
+    cr_assert_eq(c.rows, 256);
+    cr_assert_eq(c.clock_mhz, 700);
+    cr_assert_eq(c.sram[CFG_IFMAP].size_bytes, 24u << 20);
+}
