@@ -154,3 +154,26 @@ Test(wl_zoo, batch_scales_macs_not_weights)
     wl_destroy(one);
     wl_destroy(four);
 }
+
+static void expect_weights(const char *file, double published)
+{
+    wl_workload *wl = load(file);
+    uint64_t weights = 0;
+    for (size_t i = 0; i < wl->layer_count; i++)
+        weights += wl_layer_weights(&wl->layers[i]);
+    /* The papers count biases (and batch-norm scales) too, which flopwatt's weight elements
+     * leave out, and round to two or three digits: 2.5%. */
+    expect_near((double)weights, published, 0.025, file);
+    wl_destroy(wl);
+}
+
+Test(wl_zoo, weights_match_published_parameter_counts)
+{
+    /* Parameter counts stated in the papers (not in networks.md): AlexNet "60 million"
+     * (Krizhevsky et al. 2012), VGG-16 138 M (Simonyan & Zisserman, Table 2), MobileNet v1
+     * 4.2 M (Howard et al., Table 8), MobileNet v2 3.4 M (Sandler et al., Table 4). */
+    expect_weights("alexnet.json", 60e6);
+    expect_weights("vgg16.json", 138e6);
+    expect_weights("mobilenet_v1.json", 4.2e6);
+    expect_weights("mobilenet_v2.json", 3.4e6);
+}
