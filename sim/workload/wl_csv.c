@@ -36,13 +36,13 @@ static const char *const wl_csv_gemm_cols[WL_CSV_MAX_COLS] = {"Layer", "M", "N",
 typedef struct wl_csv_line {
     char field[WL_CSV_MAX_COLS + 1][WL_CSV_FIELD_BYTES];
     size_t count;
-    bool too_long; /* a field did not fit in WL_CSV_FIELD_BYTES */
+    size_t too_long; /* 1 + index of the first field that did not fit, or 0 */
 } wl_csv_line;
 
 static void wl_csv_split(const char *p, size_t len, wl_csv_line *line)
 {
     size_t count = 0;
-    line->too_long = false;
+    line->too_long = 0;
     const char *end = p + len;
     while (count < WL_CSV_MAX_COLS + 1) {
         const char *comma = memchr(p, ',', (size_t)(end - p));
@@ -55,17 +55,34 @@ static void wl_csv_split(const char *p, size_t len, wl_csv_line *line)
         size_t n = (size_t)(b - a);
         if (n >= WL_CSV_FIELD_BYTES) {
             n = WL_CSV_FIELD_BYTES - 1;
-            line->too_long = true;
+            if (!line->too_long)
+                line->too_long = count + 1;
         }
         memcpy(line->field[count], a, n);
         line->field[count][n] = '\0';
         count++;
-        if (!comma)
+        if (!comma) {
+            p = end;
             break;
+        }
         p = comma + 1;
     }
-    while (count > 0 && !line->field[count - 1][0])
+    /* Text left after the last field kept still holds values when it is not just commas. */
+    bool more = false;
+    for (const char *q = p; q < end && !more; q++)
+        more = !isspace((unsigned char)*q) && *q != ',';
+    while (!more && count > 0 && !line->field[count - 1][0])
         count--;
+    if (more && !line->field[WL_CSV_MAX_COLS][0]) { /* keep the first of them for messages */
+        p += strspn(p, " \t\r,");
+        size_t n = strcspn(p, " \t\r,");
+        if (n > (size_t)(end - p))
+            n = (size_t)(end - p);
+        if (n >= WL_CSV_FIELD_BYTES)
+            n = WL_CSV_FIELD_BYTES - 1;
+        memcpy(line->field[WL_CSV_MAX_COLS], p, n);
+        line->field[WL_CSV_MAX_COLS][n] = '\0';
+    }
     line->count = count;
 }
 
@@ -142,13 +159,21 @@ static int wl_csv_row(const char *file, unsigned lineno, const wl_csv_line *row,
     if (row->count < ncols)
         return fw_err_set(err, FW_EXIT_INPUT, "%s:%u: column '%s': missing value", file, lineno,
                           cols[row->count]);
-    if (row->count > ncols)
+    if (row->count > ncols) {
+        const char *extra = "...";
+        for (size_t i = row->count; i-- > ncols;)
+            if (row->field[i][0])
+                extra = row->field[i];
         return fw_err_set(err, FW_EXIT_INPUT, "%s:%u: extra value '%.40s' after the last column",
-                          file, lineno, row->field[ncols]);
+                          file, lineno, extra);
+    }
     if (!row->field[0][0])
         return fw_err_set(err, FW_EXIT_INPUT, "%s:%u: column '%s': empty layer name", file, lineno,
                           cols[0]);
-    if (row->too_long || strlen(row->field[0]) >= WL_NAME_BYTES)
+    if (row->too_long > 1 && row->too_long <= ncols)
+        return fw_err_set(err, FW_EXIT_INPUT, "%s:%u: column '%s': longer than %d characters", file,
+                          lineno, cols[row->too_long - 1], WL_CSV_FIELD_BYTES - 1);
+    if (row->too_long == 1 || strlen(row->field[0]) >= WL_NAME_BYTES)
         return fw_err_set(err, FW_EXIT_INPUT, "%s:%u: column '%s': longer than %d characters", file,
                           lineno, cols[0], WL_NAME_BYTES - 1);
     for (size_t i = 1; i < ncols; i++)

@@ -151,6 +151,12 @@ Test(wl_errors, csv)
     csv_fails(HDR "c1, 8, 8, 3, 3, 4, 4, 1,\nc1, 8, 8, 3, 3, 4, 4, 1,\n",
               "t.csv:3: column 'Layer name': duplicate layer name 'c1' (also line 2)");
     csv_fails(HDR ", 8, 8, 3, 3, 4, 4, 1,\n", "t.csv:2: column 'Layer name': empty layer name");
+    csv_fails(HDR "c1, 8, 8, 3, 3, 4, 4, 1,,,,,,7\n",
+              "t.csv:2: extra value '7' after the last column");
+    csv_fails(HDR
+              "c1, 8, 8, 3, 3, 4, 4, 000000000000000000000000000000000000000000000000000000"
+              "000000000000000000000000000000000000000000000000000000000000000000000000000001\n",
+              "t.csv:2: column 'Strides': longer than 127 characters");
     csv_fails("Layer, M, N, K,\ng1, 4, 4, 4.5,\n",
               "t.csv:2: column 'K': '4.5' is not an integer in [1, 1073741824]");
 }
