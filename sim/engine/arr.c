@@ -113,27 +113,6 @@ static int arr_cycle_stationary(arr_sim *s, uint64_t cyc, uint64_t f_lo, uint64_
     const map_layer *map = s->map;
     bool ws = cfg->dataflow == CFG_WS;
     uint32_t R = s->R, C = s->C;
-    /* Load events: shadow writes of column j at x_f + R - 1 + j. */
-    for (uint64_t f = f_lo; f < f_hi; f++) {
-        uint64_t xf = s->x_start[f];
-        if (cyc < xf + R - 1 || cyc >= xf + R - 1 + C)
-            continue;
-        const map_fold *d = arr_fd(s, f);
-        uint32_t j = (uint32_t)(cyc - (xf + R - 1));
-        if (j >= d->sc)
-            continue;
-        for (uint32_t i = 0; i < d->sr; i++) {
-            arr_reg *sh = &ARR_AT(s, w_sh, i, j);
-            if (sh->fold >= 0)
-                return arr_hazard(s, cyc, i, j, "shadow register overwritten before its swap");
-            uint64_t k = d->row0 + i, other = d->col0 + j;
-            /* ws: filter (k, n); is: ifmap (m, k) */
-            sh->v = ws ? s->W[k * map->n + other] : s->X[other * map->k + k];
-            sh->fold = (int64_t)f;
-            s->ctr->reg_writes++;
-            s->ctr->sram_reads[ws ? CFG_FILTER : CFG_IFMAP]++;
-        }
-    }
     /* PEs, bottom-right first so that each reads its neighbours' previous-cycle values. */
     for (uint32_t ii = R; ii-- > 0;) {
         for (uint32_t jj = C; jj-- > 0;) {
@@ -215,6 +194,28 @@ static int arr_cycle_stationary(arr_sim *s, uint64_t cyc, uint64_t f_lo, uint64_
                 s->ctr->reg_reads++;
                 arr_write_out(s, in.fold, m_out, n_out, p->v, wcyc);
             }
+        }
+    }
+    /* Load events: shadow writes of column j at x_f + R - 1 + j, after the PEs so that a
+     * swap in the same cycle takes the previous value (register semantics). */
+    for (uint64_t f = f_lo; f < f_hi; f++) {
+        uint64_t xf = s->x_start[f];
+        if (cyc < xf + R - 1 || cyc >= xf + R - 1 + C)
+            continue;
+        const map_fold *d = arr_fd(s, f);
+        uint32_t j = (uint32_t)(cyc - (xf + R - 1));
+        if (j >= d->sc)
+            continue;
+        for (uint32_t i = 0; i < d->sr; i++) {
+            arr_reg *sh = &ARR_AT(s, w_sh, i, j);
+            if (sh->fold >= 0)
+                return arr_hazard(s, cyc, i, j, "shadow register overwritten before its swap");
+            uint64_t k = d->row0 + i, other = d->col0 + j;
+            /* ws: filter (k, n); is: ifmap (m, k) */
+            sh->v = ws ? s->W[k * map->n + other] : s->X[other * map->k + k];
+            sh->fold = (int64_t)f;
+            s->ctr->reg_writes++;
+            s->ctr->sram_reads[ws ? CFG_FILTER : CFG_IFMAP]++;
         }
     }
     return 0;

@@ -1,0 +1,201 @@
+/* Tests of the memory model (sim/engine/mem.h) through the fast engine: one stall case worked by
+ * hand from the documented rules; unlimited bandwidth gives no stalls; more bandwidth or less
+ * latency never gives more cycles; a bigger SRAM never gives more DRAM traffic and can cut
+ * traffic and stalls; --ideal-memory removes all stalls and keeps the traffic. */
+#include "config/cfg.h"
+#include "engine/eng.h"
+#include "workload/wl.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+static cfg_accel make_cfg(unsigned rows, unsigned cols, const char *df, const char *sched,
+                          const char *const *sets, size_t n)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "{\"clock_mhz\": 1000, \"array\": {\"rows\": %u, \"cols\": %u, \"dataflow\": \"%s\","
+             " \"schedule\": \"%s\"},"
+             " \"precision\": {\"input\": \"int8\", \"accumulator\": \"int32\"},"
+             " \"sram\": {\"ifmap\": {\"size_bytes\": 1048576}, \"filter\": {\"size_bytes\": "
+             "1048576}, \"ofmap\": {\"size_bytes\": 1048576}},"
+             " \"dram\": {\"type\": \"ddr4\", \"bandwidth_gbps\": 1, \"latency_cycles\": 5},"
+             " \"tech\": {\"node_nm\": 28, \"vdd_v\": 0.9}}",
+             rows, cols, df, sched);
+    cfg_accel c;
+    fw_err err;
+    cr_assert_eq(cfg_parse("t.json", text, sets, n, &c, &err), 0, "%s", err.msg);
+    return c;
+}
+
+static eng_counters run(const cfg_accel *c, const wl_layer *l, bool ideal)
+{
+    eng_options opt = {.kind = ENG_FAST, .ideal_memory = ideal};
+    eng_result r;
+    fw_err err;
+    cr_assert_eq(eng_run_layer(c, l, &opt, &r, &err), 0, "%s", err.msg);
+    return r.c;
+}
+
+static uint64_t dram_bytes(const eng_counters *c)
+{
+    uint64_t b = 0;
+    for (int op = 0; op < CFG_OPERANDS; op++)
+        b += c->dram_read_bytes[op] + c->dram_write_bytes[op];
+    return b;
+}
+
+Test(sim_memory, stall_case_by_hand)
+{
+    /* 2x2 WS pipelined, int8/int32, 1 byte/cycle (1 GB/s at 1000 MHz), latency 5, big buffers.
+     * GEMM M=3 (T), N=2, K=4: 2 row folds, L = 2R + C + T - 2 = 7, gap max(T, R) = 3.
+     * fold 0: ifmap tile T*sr = 6 B issued at 0, queue busy to 6, ready 11; filter tile
+     *   sr*sc = 4 B issued at 6, busy to 10, ready 15 -> x0 = 15: 15 filter stall cycles.
+     * fold 1 (double buffered: a free half from cycle 0): ifmap 6 B issued at 10 (queue),
+     *   busy to 16, ready 21; filter 4 B at 16, busy to 20, ready 25; earliest x0 + 3 = 18
+     *   -> x1 = 25: 7 filter stall cycles. Ends 25 + 7 = 32.
+     * write-back of the 3x2 int32 outputs (24 B) at 32, done 56: 24 ofmap stall cycles.
+     * total 56 = 10 compute (3 + 7, the ideal pipelined time) + 46 stall. */
+    cfg_accel c = make_cfg(2, 2, "ws", "pipelined", NULL, 0);
+    wl_layer l;
+    fw_err err;
+    cr_assert_eq(wl_layer_gemm(&l, "g", 3, 2, 4, 1, &err), 0);
+    eng_counters e = run(&c, &l, false);
+    cr_assert_eq(e.cycles, 56);
+    cr_assert_eq(e.compute_cycles, 10);
+    cr_assert_eq(e.stall_cycles, 46);
+    cr_assert_eq(e.stall_cycles_by[CFG_IFMAP], 0);
+    cr_assert_eq(e.stall_cycles_by[CFG_FILTER], 22);
+    cr_assert_eq(e.stall_cycles_by[CFG_OFMAP], 24);
+    cr_assert_eq(e.dram_read_bytes[CFG_IFMAP], 12);
+    cr_assert_eq(e.dram_read_bytes[CFG_FILTER], 8);
+    cr_assert_eq(e.dram_write_bytes[CFG_OFMAP], 24);
+    /* ideal memory: the same traffic, no stalls */
+    eng_counters i = run(&c, &l, true);
+    cr_assert_eq(i.cycles, 10);
+    cr_assert_eq(i.stall_cycles, 0);
+    cr_assert_eq(dram_bytes(&i), dram_bytes(&e));
+}
+
+/* Random layer shapes for the property tests. */
+static uint64_t rng(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static void random_gemm(uint64_t *s, wl_layer *l)
+{
+    fw_err err;
+    cr_assert_eq(wl_layer_gemm(l, "g", 1 + (uint32_t)(rng(s) % 300), 1 + (uint32_t)(rng(s) % 70),
+                               1 + (uint32_t)(rng(s) % 200), 1, &err),
+                 0);
+}
+
+static const char *const dfs[] = {"ws", "os", "is"};
+static const char *const scheds[] = {"pipelined", "serial"};
+
+Test(sim_memory, unlimited_bandwidth_no_stalls)
+{
+    /* double-buffered inputs, output tiles that fit: every stall comes from bandwidth or
+     * latency, so unlimited bandwidth with zero latency has none */
+    uint64_t s = 1;
+    const char *sets[] = {"dram.bandwidth_gbps=0", "dram.latency_cycles=0",
+                          "sram.ifmap.size_bytes=64", "sram.filter.size_bytes=64",
+                          "sram.ofmap.size_bytes=100000000"};
+    for (int n = 0; n < 300; n++) {
+        wl_layer l;
+        random_gemm(&s, &l);
+        cfg_accel c = make_cfg(1 + (unsigned)(rng(&s) % 16), 1 + (unsigned)(rng(&s) % 16),
+                               dfs[n % 3], scheds[(n / 3) % 2], sets, 5);
+        eng_counters e = run(&c, &l, false);
+        cr_assert_eq(e.stall_cycles, 0, "case %d", n);
+        cr_assert_gt(dram_bytes(&e), 0);
+    }
+}
+
+Test(sim_memory, more_bandwidth_never_more_cycles)
+{
+    uint64_t s = 2;
+    static const char *const bws[] = {"0.1", "0.5", "1", "2", "8", "64", "0"}; /* 0: unlimited */
+    static const char *const sizes[] = {"16", "256", "4096", "65536"};
+    for (int n = 0; n < 200; n++) {
+        wl_layer l;
+        random_gemm(&s, &l);
+        char a[48], b[48], c3[48], d[48], e4[48];
+        snprintf(a, sizeof a, "sram.ifmap.size_bytes=%s", sizes[rng(&s) % 4]);
+        snprintf(b, sizeof b, "sram.filter.size_bytes=%s", sizes[rng(&s) % 4]);
+        snprintf(c3, sizeof c3, "sram.ofmap.size_bytes=%s", sizes[rng(&s) % 4]);
+        snprintf(d, sizeof d, "sram.filter.double_buffered=%s", rng(&s) % 2 ? "true" : "false");
+        unsigned rows = 1 + (unsigned)(rng(&s) % 16), cols = 1 + (unsigned)(rng(&s) % 16);
+        unsigned lat = (unsigned)(rng(&s) % 200);
+        enum { NBW = sizeof bws / sizeof bws[0] };
+        uint64_t cyc[NBW][2];
+        for (size_t bw = 0; bw < NBW; bw++) {
+            char f[48];
+            snprintf(f, sizeof f, "dram.bandwidth_gbps=%s", bws[bw]);
+            for (unsigned k = 0; k < 2; k++) { /* latency lat + 1, then lat */
+                snprintf(e4, sizeof e4, "dram.latency_cycles=%u", lat + 1 - k);
+                const char *sets[] = {a, b, c3, d, f, e4};
+                cfg_accel c = make_cfg(rows, cols, dfs[n % 3], scheds[(n / 3) % 2], sets, 6);
+                cyc[bw][k] = run(&c, &l, false).cycles;
+            }
+            cr_assert_leq(cyc[bw][1], cyc[bw][0], "case %d bandwidth %s: less latency, more "
+                          "cycles", n, bws[bw]);
+            if (bw > 0)
+                for (unsigned k = 0; k < 2; k++)
+                    cr_assert_leq(cyc[bw][k], cyc[bw - 1][k],
+                                  "case %d bandwidth %s: %llu cycles > %llu at %s", n, bws[bw],
+                                  (unsigned long long)cyc[bw][k],
+                                  (unsigned long long)cyc[bw - 1][k], bws[bw - 1]);
+        }
+    }
+}
+
+Test(sim_memory, bigger_sram_never_more_traffic)
+{
+    uint64_t s = 3;
+    static const char *const sizes[] = {"8", "64", "512", "4096", "32768", "262144", "4194304"};
+    const size_t ns = sizeof sizes / sizeof sizes[0];
+    for (int n = 0; n < 150; n++) {
+        wl_layer l;
+        random_gemm(&s, &l);
+        unsigned rows = 1 + (unsigned)(rng(&s) % 16), cols = 1 + (unsigned)(rng(&s) % 16);
+        for (int op = 0; op < 3; op++) {
+            static const char *const names[] = {"ifmap", "filter", "ofmap"};
+            uint64_t prev = UINT64_MAX;
+            for (size_t z = 0; z < ns; z++) {
+                char a[64];
+                snprintf(a, sizeof a, "sram.%s.size_bytes=%s", names[op], sizes[z]);
+                const char *sets[] = {a};
+                cfg_accel c = make_cfg(rows, cols, dfs[n % 3], scheds[(n / 3) % 2], sets, 1);
+                eng_counters e = run(&c, &l, false);
+                uint64_t bytes = dram_bytes(&e);
+                cr_assert_leq(bytes, prev, "case %d %s %s bytes", n, names[op], sizes[z]);
+                prev = bytes;
+            }
+        }
+    }
+}
+
+Test(sim_memory, bigger_sram_cuts_traffic_and_stalls)
+{
+    /* WS 8x8, GEMM M=512, N=64, K=256: ifmap matrix 128 KiB. With 64 KiB of ifmap SRAM it
+     * is not resident and each of the 8 col folds re-reads it (8 x 128 KiB); with 1 MiB it is
+     * read once. */
+    wl_layer l;
+    fw_err err;
+    cr_assert_eq(wl_layer_gemm(&l, "g", 512, 64, 256, 1, &err), 0);
+    const char *small[] = {"sram.ifmap.size_bytes=65536", "dram.bandwidth_gbps=4"};
+    const char *big[] = {"sram.ifmap.size_bytes=1048576", "dram.bandwidth_gbps=4"};
+    cfg_accel cs = make_cfg(8, 8, "ws", "pipelined", small, 2);
+    cfg_accel cb = make_cfg(8, 8, "ws", "pipelined", big, 2);
+    eng_counters es = run(&cs, &l, false), eb = run(&cb, &l, false);
+    cr_assert_eq(es.dram_read_bytes[CFG_IFMAP], 8 * 512 * 256);
+    cr_assert_eq(eb.dram_read_bytes[CFG_IFMAP], 512 * 256);
+    cr_assert_lt(eb.stall_cycles, es.stall_cycles);
+    cr_assert_lt(eb.cycles, es.cycles);
+}
