@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# tests/cli/run.sh: end-to-end tests of `flopwatt run`: fast and pe engines print identical
+# counters on the tiny workload; JSON keys with units; --ideal-memory removes stalls; --layer,
+# --set, --dump-outputs; byte-identical reruns; bad inputs exit 2 with one line naming the
+# file and JSON path. Writes only under $BUILD.
+set -euo pipefail
+fw=${FLOPWATT:-build/flopwatt}
+build=${BUILD:-build}
+tmp="$build/tmp/cli_run"
+rm -rf "$tmp"
+mkdir -p "$tmp"
+fail() { echo "run.sh: $*" >&2; exit 1; }
+tiny=configs/workloads/tiny.json
+
+# fast and pe: the same CSV (every counter), on each dataflow and schedule
+for df in ws os is; do
+    for sch in pipelined serial; do
+        "$fw" run configs/test8x8.json "$tiny" --set array.dataflow=$df --set array.schedule=$sch \
+            --csv >"$tmp/fast.csv"
+        "$fw" run configs/test8x8.json "$tiny" --set array.dataflow=$df --set array.schedule=$sch \
+            --csv --engine pe --dump-outputs "$tmp/out_$df.hex" >"$tmp/pe.csv"
+        cmp -s "$tmp/fast.csv" "$tmp/pe.csv" || { diff "$tmp/fast.csv" "$tmp/pe.csv" | head; \
+            fail "$df $sch: pe and fast counters differ"; }
+    done
+done
+# same outputs whatever the dataflow (the accumulation order does not depend on it)
+cmp -s "$tmp/out_ws.hex" "$tmp/out_os.hex" || fail "ws and os outputs differ"
+cmp -s "$tmp/out_ws.hex" "$tmp/out_is.hex" || fail "ws and is outputs differ"
+# one hex line per output element plus a header per MAC layer
+layers=$(grep -c '^layer ' "$tmp/out_ws.hex")
+[[ $layers -ge 5 ]] || fail "dump has $layers layers"
+
+# JSON: keys with units, totals consistent
+"$fw" run configs/edge32x32.json configs/workloads/resnet50.json --json >"$tmp/r50.json"
+jq -e '.total.cycles > 0 and .total.macs == 3857973248 and .total.utilization > 0
+       and .total.utilization <= 1 and .total.gflops > 0
+       and .total.cycles == .total.compute_cycles + .total.stall_cycles
+       and (.layers | length) == 54 and (.layers[0] | has("dram_gbps") and has("macs"))
+       and ([.layers[].cycles] | add) == .total.cycles' "$tmp/r50.json" >/dev/null \
+    || fail "resnet50 JSON totals"
+"$fw" run configs/edge32x32.json configs/workloads/resnet50.json --json >"$tmp/r50b.json"
+cmp -s "$tmp/r50.json" "$tmp/r50b.json" || fail "reruns differ"
+"$fw" run configs/edge32x32.json configs/workloads/resnet50.json --json --ideal-memory \
+    | jq -e '.total.stall_cycles == 0 and .ideal_memory == true' >/dev/null || fail "ideal memory"
+"$fw" run configs/edge32x32.json configs/workloads/resnet50.json --layer conv1 --json \
+    --set array.rows=64 | jq -e '(.layers | length) == 1 and .config.rows == 64' >/dev/null \
+    || fail "--layer / --set"
+"$fw" run configs/tpu_v1_like.json configs/workloads/scalesim/alexnet.csv >"$tmp/alex.txt"
+grep -q '^total ' "$tmp/alex.txt" || fail "text table from a SCALE-Sim CSV"
+
+# bad inputs: exit 2, one line, file and path
+expect_fail() {
+    local want=$1
+    shift
+    set +e
+    "$fw" run "$@" >"$tmp/out" 2>"$tmp/err"
+    local rc=$?
+    set -e
+    [[ $rc -eq 2 ]] || fail "'$*': exit $rc, expected 2"
+    [[ $(wc -l <"$tmp/err") -eq 1 ]] || fail "'$*': not one line: $(cat "$tmp/err")"
+    grep -qF -- "$want" "$tmp/err" || fail "'$*': got '$(cat "$tmp/err")', expected '$want'"
+}
+expect_fail "flopwatt run: configs/test8x8.json: array.depth: unknown key" \
+    configs/test8x8.json "$tiny" --set array.depth=2
+expect_fail "flopwatt run: configs/test8x8.json: array.dataflow" \
+    configs/test8x8.json "$tiny" --set array.dataflow=rs
+expect_fail "flopwatt run: --engine: expected fast or pe, got 'slow'" \
+    configs/test8x8.json "$tiny" --engine slow
+expect_fail "no layer named 'nope'" configs/test8x8.json "$tiny" --layer nope
+expect_fail "--dump-outputs needs --engine pe" configs/test8x8.json "$tiny" --dump-outputs "$tmp/x"
+printf '{"clock_mhz": 1}\n' >"$tmp/bad.json"
+expect_fail "bad.json: array: missing required key" "$tmp/bad.json" "$tiny"
+echo "run.sh: ok"
