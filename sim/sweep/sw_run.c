@@ -161,7 +161,7 @@ static void sw_progress(FILE *f, uint64_t done, uint64_t total, uint64_t run, do
     double rate = elapsed_s > 0 ? (double)run / elapsed_s : 0;
     fprintf(f, "\r[%s] %" PRIu64 "/%" PRIu64 " points  %.1f points/s  ", bar, done, total, rate);
     if (final)
-        fprintf(f, "%.1f s\n", elapsed_s);
+        fprintf(f, "%.1f s\033[K\n", elapsed_s);
     else if (rate > 0) {
         uint64_t eta = (uint64_t)((double)(total - done) / rate + 0.5);
         fprintf(f, "ETA %" PRIu64 ":%02" PRIu64 ":%02" PRIu64 "  ", eta / 3600, eta / 60 % 60,
