@@ -48,7 +48,7 @@ int map_layer_init(const cfg_accel *cfg, const wl_layer *layer, map_layer *out, 
     }
     m.row_folds = map_ceil_div(m.row_dim, m.rows);
     m.col_folds = map_ceil_div(m.col_dim, m.cols);
-    uint64_t ifmap_all, filter_all, out_tile, max_tile;
+    uint64_t ifmap_all, filter_all, out_tile, max_tile, mem_bound, lat_bound;
     uint64_t sr = m.row_dim < m.rows ? m.row_dim : m.rows;
     uint64_t sc = m.col_dim < m.cols ? m.col_dim : m.cols;
     if (!map_mul3(m.row_folds, m.col_folds, m.groups, &m.folds) ||
@@ -57,7 +57,14 @@ int map_layer_init(const cfg_accel *cfg, const wl_layer *layer, map_layer *out, 
         !map_mul3(m.k, m.n, m.input_bytes, &filter_all) ||
         !map_mul3(m.t, m.rows > m.cols ? m.rows : m.cols, m.acc_bytes, &max_tile) ||
         /* cycles of a layer are below folds * (T + 2R + C): keep them countable too */
-        !map_mul3(m.folds, m.t + 2ull * m.rows + m.cols, 4, &max_tile))
+        !map_mul3(m.folds, m.t + 2ull * m.rows + m.cols, 4, &max_tile) ||
+        /* memory time: each fold moves at most 4 tiles of at most T * max(R, C) * 8 bytes, at
+         * worst 1000 cycles per byte (1/1000 byte per cycle), plus one latency per request */
+        !map_mul3(m.t * (m.rows > m.cols ? m.rows : m.cols), 8 * 4 * 1000ull, m.folds,
+                  &mem_bound) ||
+        !map_mul3(m.folds, 4, (uint64_t)cfg->dram.latency_cycles + 1, &lat_bound) ||
+        __builtin_add_overflow(mem_bound, lat_bound, &mem_bound) ||
+        mem_bound > (UINT64_MAX >> 2))
         return fw_err_set(err, FW_EXIT_INPUT,
                           "layer %s: too large to count in 64 bits (M %llu, N %llu, K %llu, "
                           "groups %llu)",
