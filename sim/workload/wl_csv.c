@@ -176,6 +176,11 @@ static int wl_csv_row(const char *file, unsigned lineno, const wl_csv_line *row,
     if (row->too_long == 1 || strlen(row->field[0]) >= WL_NAME_BYTES)
         return fw_err_set(err, FW_EXIT_INPUT, "%s:%u: column '%s': longer than %d characters", file,
                           lineno, cols[0], WL_NAME_BYTES - 1);
+    for (const char *c = row->field[0]; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            return fw_err_set(err, FW_EXIT_INPUT,
+                              "%s:%u: column '%s': control character 0x%02x in the name", file,
+                              lineno, cols[0], (unsigned)(unsigned char)*c);
     for (size_t i = 1; i < ncols; i++)
         if (!wl_csv_uint(row->field[i], &v[i]))
             return fw_err_set(err, FW_EXIT_INPUT,
@@ -297,6 +302,10 @@ done:
     free(line);
     free(linenos);
     if (rc) {
+        /* Messages are one line even when they quote a value holding a control character. */
+        for (char *c = err->msg; *c; c++)
+            if ((unsigned char)*c < 0x20)
+                *c = '?';
         wl_destroy(wl);
         return rc;
     }

@@ -123,6 +123,10 @@ static int wl_json_layer(jr_obj *o, wl_layer *l, uint32_t batch, fw_err *err)
         return rc;
     if (!name[0] || strlen(name) >= WL_NAME_BYTES)
         return jr_fail(o, "name", err, "must have 1 to %d characters", WL_NAME_BYTES - 1);
+    for (const char *c = name; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            return jr_fail(o, "name", err, "control character 0x%02x in the name",
+                           (unsigned)(unsigned char)*c);
     if ((rc = jr_enum(o, "type", true, 0, wl_json_types, WL_T_COUNT, &type, err))) {
         snprintf(l->name, sizeof l->name, "%s", name);
         return rc;
@@ -208,6 +212,12 @@ int wl_parse_json(const char *name, const char *text, uint32_t batch_override, w
         rc = jr_fail(&root, "name", err, "must have 1 to %d characters", WL_NAME_BYTES - 1);
         goto done;
     }
+    for (const char *c = wl_name; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+            rc = jr_fail(&root, "name", err, "control character 0x%02x in the name",
+                         (unsigned)(unsigned char)*c);
+            goto done;
+        }
     if (layers.count == 0 || layers.count > WL_JSON_LAYERS_MAX) {
         rc = jr_fail(&root, "layers", err, "must hold 1 to %u layers", WL_JSON_LAYERS_MAX);
         goto done;
@@ -244,6 +254,10 @@ int wl_parse_json(const char *name, const char *text, uint32_t batch_override, w
 done:
     jr_doc_fini(&doc);
     if (rc) {
+        /* Messages are one line even when they quote a value holding a line break. */
+        for (char *c = err->msg; *c; c++)
+            if ((unsigned char)*c < 0x20)
+                *c = '?';
         wl_destroy(wl);
         return rc;
     }
