@@ -2,6 +2,7 @@
  * "Sweeps"). Parses the arguments, picks the point evaluator and hands over to sim/sweep. */
 #include "cli/cmd.h"
 #include "common/fw_err.h"
+#include "sweep/sw_eval_sim.h"
 #include "sweep/sw_run.h"
 
 #include <errno.h>
@@ -134,6 +135,7 @@ int cmd_sweep(int argc, char **argv)
     /* The analytic evaluator is a test hook for the sweep machinery's own tests only. */
     const char *test_eval = getenv("FLOPWATT_SWEEP_TEST_EVAL");
     sw_eval ev;
+    sw_eval_sim *sim = NULL;
     unsigned delay_us = 0;
     if (test_eval && !strcmp(test_eval, "analytic")) {
         const char *d = getenv("FLOPWATT_SWEEP_TEST_DELAY_US");
@@ -144,11 +146,9 @@ int cmd_sweep(int argc, char **argv)
                 test_eval);
         rc = FW_EXIT_INPUT;
     } else {
-        /* The real evaluator (sweep/sw_eval_sim.h) is wired in once the numerics library it
-         * links (through the engine) is built. */
-        fprintf(stderr, "flopwatt sweep: needs the simulator (sim/engine with models/numerics),"
-                        " which is not built into this flopwatt yet\n");
-        rc = FW_EXIT_FAIL;
+        rc = sw_eval_sim_create(&sim, &ev, &err);
+        if (rc)
+            fprintf(stderr, "flopwatt sweep: %s\n", err.msg);
     }
     sw_run_stats stats;
     if (!rc && opts.out_dir) {
@@ -171,6 +171,7 @@ int cmd_sweep(int argc, char **argv)
         fprintf(stderr, "flopwatt sweep: out of memory\n");
         rc = FW_EXIT_IO;
     }
+    sw_eval_sim_destroy(sim);
     free(default_out);
     sw_spec_fini(&spec);
     return rc;
