@@ -74,14 +74,14 @@ static int cfg_read_array(jr_obj *root, cfg_accel *c, fw_err *err)
                       CFG_COUNT(cfg_dataflow_names), &df, err)) ||
         (rc = jr_enum(&a, "schedule", false, CFG_DEFAULT_SCHEDULE, cfg_schedule_names,
                       CFG_COUNT(cfg_schedule_names), &sch, err)) ||
-        (rc = jr_u32(&a, "mac_pipeline_cycles", false, CFG_DEFAULT_MAC_PIPELINE_CYCLES, 1, 64,
+        (rc = jr_u32(&a, "mac_pipeline_cycles", false, CFG_DEFAULT_MAC_PIPELINE_CYCLES, 1, 16,
                      &c->mac_pipeline_cycles, err)))
         return rc;
-    if (c->mac_pipeline_cycles != 1)
-        return jr_fail(&a, "mac_pipeline_cycles", err,
-                       "only single-cycle MACs (1) are modelled so far, got %u",
-                       c->mac_pipeline_cycles);
     c->dataflow = (cfg_dataflow)df;
+    if (c->mac_pipeline_cycles != 1 && c->dataflow == CFG_OS)
+        return jr_fail(&a, "mac_pipeline_cycles", err,
+                       "output stationary needs a single-cycle accumulate loop (1), got %u",
+                       c->mac_pipeline_cycles);
     c->schedule = (cfg_schedule)sch;
     return jr_obj_done(&a, err);
 }

@@ -46,7 +46,7 @@ typedef struct cfg_accel {
     uint32_t rows, cols; /* PE array R x C */
     cfg_dataflow dataflow;
     cfg_schedule schedule;
-    uint32_t mac_pipeline_cycles; /* PE MAC latency; only 1 is modelled */
+    uint32_t mac_pipeline_cycles; /* PE MAC latency in cycles (1..16; os: 1) */
     nx_mac_cfg mac;               /* precision: formats, fused, rounding, subnormals, overflow */
     double clock_mhz;
     cfg_sram sram[CFG_OPERANDS];

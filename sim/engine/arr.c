@@ -10,15 +10,16 @@
 
 uint64_t arr_fold_cycles(const cfg_accel *cfg, uint64_t t)
 {
-    uint64_t r = cfg->rows, c = cfg->cols;
-    return cfg->dataflow == CFG_OS ? t + r + c - 2 : 2 * r + c + t - 2;
+    uint64_t r = cfg->rows, c = cfg->cols, p = cfg->mac_pipeline_cycles;
+    return cfg->dataflow == CFG_OS ? t + r + c - 2 : r + r * p + c + t - 2;
 }
 
 uint64_t arr_fold_gap(const cfg_accel *cfg, uint64_t t)
 {
     if (cfg->schedule == CFG_SERIAL)
         return arr_fold_cycles(cfg, t);
-    return t > cfg->rows ? t : cfg->rows;
+    uint64_t rp = (uint64_t)cfg->rows * (cfg->dataflow == CFG_OS ? 1 : cfg->mac_pipeline_cycles);
+    return t > rp ? t : rp;
 }
 
 /* A value in a register with its tag: the fold it belongs to (-1: empty) and its position
@@ -39,8 +40,9 @@ typedef struct arr_sim {
     uint64_t *X, *W, *O;
     uint64_t *o_ready;
     int64_t *o_fold; /* global fold index that wrote it, -1 none */
-    uint32_t R, C;
-    arr_reg *a, *b, *p, *w_act, *w_sh; /* R*C each */
+    uint32_t R, C, P;                  /* array, MAC pipeline cycles */
+    arr_reg *a, *b, *w_act, *w_sh;     /* R*C each */
+    arr_reg *p;                        /* partial sums: R*C*P (os: the accumulators, P = 1) */
     uint64_t *bus_last;                /* os: last cycle column j's result bus was used, +1 */
     eng_counters *ctr;
     fw_err *err;
@@ -121,7 +123,7 @@ static int arr_cycle_stationary(arr_sim *s, uint64_t cyc, uint64_t f_lo, uint64_
             if (j == 0) {
                 /* injection: e(t, i) of the fold with x_f + R + t + i == cyc */
                 for (uint64_t f = f_lo; f < f_hi; f++) {
-                    uint64_t base = s->x_start[f] + R + i;
+                    uint64_t base = s->x_start[f] + R + (uint64_t)i * s->P;
                     if (cyc < base || cyc - base >= map->t)
                         continue;
                     const map_fold *d = arr_fd(s, f);
@@ -142,7 +144,10 @@ static int arr_cycle_stationary(arr_sim *s, uint64_t cyc, uint64_t f_lo, uint64_
                 }
             }
             arr_reg *a = &ARR_AT(s, a, i, j);
-            arr_reg *p = &ARR_AT(s, p, i, j);
+            /* partial-sum pipeline: the slot written now is read by the PE below P cycles
+             * later (it has read this cycle's slot already: rows go bottom-up) */
+            size_t slot = (size_t)(cyc % s->P);
+            arr_reg *p = &s->p[((size_t)i * C + j) * s->P + slot];
             *a = in;
             if (in.fold < 0) {
                 p->fold = -1;
@@ -174,7 +179,7 @@ static int arr_cycle_stationary(arr_sim *s, uint64_t cyc, uint64_t f_lo, uint64_
                     s->ctr->sram_reads[CFG_OFMAP]++;
                 }
             } else {
-                arr_reg up = ARR_AT(s, p, i - 1, j);
+                arr_reg up = s->p[((size_t)(i - 1) * C + j) * s->P + slot];
                 if (up.fold != in.fold || up.t != in.t)
                     return arr_hazard(s, cyc, i, j, "partial sum from above is not this one's");
                 p_in = up.v;
@@ -190,7 +195,7 @@ static int arr_cycle_stationary(arr_sim *s, uint64_t cyc, uint64_t f_lo, uint64_
             s->ctr->macs++;
             if (i == d->sr - 1) {
                 /* through the R - sr bypassed rows: written at x_f + R + t + R - 1 + j */
-                uint64_t wcyc = cyc + (R - d->sr);
+                uint64_t wcyc = cyc + s->P - 1 + (uint64_t)(R - d->sr) * s->P;
                 s->ctr->reg_reads++;
                 arr_write_out(s, in.fold, m_out, n_out, p->v, wcyc);
             }
@@ -333,7 +338,8 @@ int arr_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map,
     s.o_fold = malloc(mn * sizeof *s.o_fold);
     s.a = calloc(pes, sizeof *s.a);
     s.b = calloc(pes, sizeof *s.b);
-    s.p = calloc(pes, sizeof *s.p);
+    s.P = cfg->mac_pipeline_cycles;
+    s.p = calloc(pes * s.P, sizeof *s.p);
     s.w_act = calloc(pes, sizeof *s.w_act);
     s.w_sh = calloc(pes, sizeof *s.w_sh);
     s.bus_last = calloc(s.C, sizeof *s.bus_last);
@@ -358,8 +364,10 @@ int arr_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map,
             s.o_ready[i] = 0;
         }
         for (size_t i = 0; i < pes; i++) {
-            s.a[i].fold = s.b[i].fold = s.p[i].fold = s.w_act[i].fold = s.w_sh[i].fold = -1;
+            s.a[i].fold = s.b[i].fold = s.w_act[i].fold = s.w_sh[i].fold = -1;
         }
+        for (size_t i = 0; i < pes * s.P; i++)
+            s.p[i].fold = -1;
         /* Cycle by cycle over the group's folds; folds of one group never overlap another
          * group's in time (x is increasing), and between groups the array is empty. */
         uint64_t lo = f0;

@@ -11,33 +11,35 @@
  * used sr x sc corner do nothing in that fold (clock-gated, nothing counted), but a partial
  * fold takes as long as a full one (as SCALE-Sim).
  *
- * Weight / input stationary (ws, is). The stationary tile S (sr x sc) holds, at PE(i, j),
- *   ws: filter element (k = row0 + i, n = col0 + j);  is: ifmap element (m = col0 + j,
- *   k = row0 + i). The streamed element e(t, i), t in [0, T), row i, is
+ * Weight / input stationary (ws, is). P = array.mac_pipeline_cycles (default 1): a MAC's result
+ * is readable P cycles after its operands arrive. The stationary tile S (sr x sc) holds, at
+ * PE(i, j), ws: filter element (k = row0 + i, n = col0 + j); is: ifmap element (m = col0 + j,
+ * k = row0 + i). The streamed element e(t, i), t in [0, T), row i, is
  *   ws: ifmap (m = t, k = row0 + i);                is: filter (k = row0 + i, n = t).
  *   - Load: column j's stationary values are read from SRAM during cycles
  *     [x_f + j, x_f + j + R) into the column's load chain and written into the shadow
  *     registers of PEs (i < sr, j) at cycle x_f + R - 1 + j.
- *   - Stream: e(t, i) enters PE(i, 0) at cycle x_f + R + t + i and moves one PE to the right
- *     per cycle: it is in PE(i, j) at cycle x_f + R + t + i + j (for j < sc).
- *   - Swap: when e(0, i) reaches PE(i, j) (cycle x_f + R + i + j), the PE first copies its
+ *   - Stream: e(t, i) enters PE(i, 0) at cycle x_f + R + t + i*P and moves one PE to the
+ *     right per cycle: it is in PE(i, j) at cycle a = x_f + R + t + i*P + j (for j < sc).
+ *   - Swap: when e(0, i) reaches PE(i, j) (cycle x_f + R + i*P + j), the PE first copies its
  *     shadow register into its active stationary register (double-buffered stationary).
- *   - MAC: at cycle x_f + R + t + i + j, PE(i, j) computes
- *       p(t, i, j) = nx_mac(p_in, x, w)  (x the ifmap operand, w the filter operand)
- *     with p_in = p(t, i-1, j) from the partial-sum register of the PE above for i > 0, and for
- *     i = 0 the accumulator-format zero in the first reduction fold of an output tile, else
- *     the partial sum of the same output that the previous reduction fold wrote into the
- *     ofmap buffer (read-modify-write). Partial sums move down one row per cycle.
+ *   - MAC: at cycle a, PE(i, j) starts p(t, i, j) = nx_mac(p_in, x, w) (x the ifmap operand,
+ *     w the filter operand); the result is in its partial-sum register (a P-stage pipeline)
+ *     from cycle a + P, when e(t, i+1) reaches PE(i+1, j). p_in = p(t, i-1, j) from the PE above
+ *     for i > 0; for i = 0 the accumulator-format zero in the first reduction fold of an
+ *     output tile, else the partial sum of the same output that the previous reduction fold
+ *     wrote into the ofmap buffer (read-modify-write).
  *   - Result: p(t, sr-1, j), the partial (or final) sum of output (t, j), goes through the
- *     R - sr unused rows (bypassed) and is written into the ofmap buffer at cycle
- *     x_f + R + t + (R - 1) + j. Output (t, j) is ws: (m = t, n = col0 + j);
+ *     R - sr unused rows (bypassed, P cycles each) and is written into the ofmap buffer at
+ *     cycle x_f + R + t + R*P - 1 + j. Output (t, j) is ws: (m = t, n = col0 + j);
  *     is: (m = col0 + j, n = t).
  *   So each output is the chain acc = 0; for k = 0 .. K-1 ascending: acc = nx_mac(acc, x, w):
  *   the documented accumulation order, the same for every array shape.
- *   Fold length: the last result is written at x_f + 2R + T + C - 3, so a fold lasts
- *     L = 2R + C + T - 2 cycles (SCALE-Sim v2's WS/IS fold).
+ *   Fold length: the last result is written at x_f + R + T - 1 + R*P - 1 + C - 1, so a fold
+ *     lasts L = R + R*P + C + T - 2 cycles (P = 1: 2R + C + T - 2, SCALE-Sim v2's WS/IS fold).
  *
- * Output stationary (os). PE(i, j) owns output (m = row0 + i, n = col0 + j).
+ * Output stationary (os, P = 1 only: the accumulator loop must close in one cycle).
+ *   PE(i, j) owns output (m = row0 + i, n = col0 + j).
  *   - ifmap (m = row0 + i, k) enters PE(i, 0) at x_f + k + i and moves right one PE per cycle;
  *     filter (k, n = col0 + j) enters PE(0, j) at x_f + k + j and moves down one PE per cycle;
  *     both meet in PE(i, j) at cycle x_f + k + i + j, which computes
@@ -49,15 +51,15 @@
  *
  * Fold schedules (array.schedule):
  *   serial    (SCALE-Sim v2): folds one after another: x_{f+1} >= x_f + L.
- *   pipelined (default): x_{f+1} >= x_f + max(T, R). The next fold's stationary tile loads into
- *     the shadow registers while the current fold streams, and its stream follows the current
- *     one without draining the array. The bound max(T, R) is what makes this safe: the
- *     streams of consecutive folds do not overlap at any PE (T); the shadow of PE(i, j) is
- *     written (x_{f+1} + R - 1 + j) no earlier than the swap that consumes the previous value
- *     (x_f + R + i + j, needs x_{f+1} - x_f >= i + 1, i < R); a partial sum written by fold
- *     f at x_f + 2R - 1 + t + j is read by the next reduction fold at x_{f+1} + R + t + j,
- *     needing x_{f+1} - x_f >= R; os results of consecutive folds on one column bus
- *     (x_f + T - 1 + i + j, i < R) never collide when x_{f+1} - x_f >= R.
+ *   pipelined (default): x_{f+1} >= x_f + max(T, R*P). The next fold's stationary tile loads
+ *     into the shadow registers while the current fold streams, and its stream follows the
+ *     current one without draining the array. The bound is what makes this safe: the streams
+ *     of consecutive folds do not overlap at any PE (T); the shadow of PE(i, j) is written
+ *     (x_{f+1} + R - 1 + j) no earlier than the swap that consumes the previous value
+ *     (x_f + R + i*P + j: needs x_{f+1} - x_f >= i*P + 1, i < R); a partial sum written by
+ *     fold f at x_f + R + t + R*P - 1 + j is read by the next reduction fold at
+ *     x_{f+1} + R + t + j (needs x_{f+1} - x_f >= R*P); os results of consecutive folds on one
+ *     column bus (x_f + T - 1 + i + j, i < R) never collide when x_{f+1} - x_f >= R.
  *   In both schedules x_f is the smallest cycle allowed by these bounds and by memory
  *   (mem.h: the fold's tiles present, an ofmap buffer free). The layer's compute ends at
  *   x_last + L; it ends when the last output write-back to DRAM is done too (mem.h).
@@ -84,7 +86,7 @@
 /* Fold length L in cycles for streamed length t (formulas above). */
 uint64_t arr_fold_cycles(const cfg_accel *cfg, uint64_t t);
 /* Minimum distance x_{f+1} - x_f after a fold of streamed length t: L (serial) or
- * max(t, R) (pipelined). */
+ * max(t, R*P) (pipelined). */
 uint64_t arr_fold_gap(const cfg_accel *cfg, uint64_t t);
 
 /* The pe engine on one layer: executes the schedule with fold starts x[0 .. map->folds-1]

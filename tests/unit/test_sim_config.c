@@ -123,8 +123,11 @@ Test(sim_config, errors_name_the_path)
     cr_assert(strstr(err.msg, "c.json: array.dataflow") == err.msg, "%s", err.msg);
     const char *pipe[] = {"array.mac_pipeline_cycles=2"};
     parse_fails(base, pipe, 1,
-                "c.json: array.mac_pipeline_cycles: only single-cycle MACs (1) are modelled so "
-                "far, got 2");
+                "c.json: array.mac_pipeline_cycles: output stationary needs a single-cycle "
+                "accumulate loop (1), got 2");
+    const char *pipe_ws[] = {"array.mac_pipeline_cycles=3", "array.dataflow=ws"};
+    cfg_accel w = parse_ok(base, pipe_ws, 2);
+    cr_assert_eq(w.mac_pipeline_cycles, 3);
     const char *slow[] = {"dram.bandwidth_gbps=0.0000001"};
     cr_assert_eq(cfg_parse("c.json", base, slow, 1, &c, &err), FW_EXIT_INPUT);
     cr_assert(strstr(err.msg, "c.json: dram.bandwidth_gbps:") == err.msg, "%s", err.msg);

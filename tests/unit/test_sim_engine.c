@@ -167,8 +167,8 @@ Test(sim_engine, pe_equals_fast_on_random_layers, .timeout = 600)
     for (unsigned n = 0; n < cases; n++) {
         wl_layer l;
         random_layer(&s, &l);
-        char sets[9][48];
-        const char *setp[9];
+        char sets[10][48];
+        const char *setp[10];
         snprintf(sets[0], 48, "sram.ifmap.size_bytes=%s", sizes[rng_in(&s, 0, 5)]);
         snprintf(sets[1], 48, "sram.filter.size_bytes=%s", sizes[rng_in(&s, 0, 5)]);
         snprintf(sets[2], 48, "sram.ofmap.size_bytes=%s", sizes[rng_in(&s, 0, 5)]);
@@ -182,7 +182,11 @@ Test(sim_engine, pe_equals_fast_on_random_layers, .timeout = 600)
             setp[i] = sets[i];
         const char *df = dfs[rng_in(&s, 0, 2)], *sched = scheds[rng_in(&s, 0, 1)];
         unsigned rows = rng_in(&s, 1, 6), cols = rng_in(&s, 1, 6);
-        cfg_accel c = make_cfg(rows, cols, df, sched, "int8", "int32", setp, 9);
+        /* ws / is: MAC pipelines of 1..3 cycles */
+        snprintf(sets[9], 48, "array.mac_pipeline_cycles=%u",
+                 df[0] == 'o' ? 1 : rng_in(&s, 1, 3));
+        setp[9] = sets[9];
+        cfg_accel c = make_cfg(rows, cols, df, sched, "int8", "int32", setp, 10);
         eng_options opt = {.kind = ENG_FAST, .ideal_memory = rng_in(&s, 0, 4) == 0,
                            .seed = n, .keep_outputs = true};
         eng_result fast, pe;

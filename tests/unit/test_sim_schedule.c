@@ -11,22 +11,28 @@
 #include <string.h>
 
 /* int8 x int32, 1000 MHz, buffers large enough for every tile here. */
-static cfg_accel make_cfg(unsigned rows, unsigned cols, const char *df, const char *sched)
+static cfg_accel make_cfg_p(unsigned rows, unsigned cols, const char *df, const char *sched,
+                            unsigned pipe)
 {
     char text[1024];
     snprintf(text, sizeof text,
              "{\"clock_mhz\": 1000, \"array\": {\"rows\": %u, \"cols\": %u, \"dataflow\": \"%s\","
-             " \"schedule\": \"%s\"},"
+             " \"schedule\": \"%s\", \"mac_pipeline_cycles\": %u},"
              " \"precision\": {\"input\": \"int8\", \"accumulator\": \"int32\"},"
              " \"sram\": {\"ifmap\": {\"size_bytes\": 1048576}, \"filter\": {\"size_bytes\": "
              "1048576}, \"ofmap\": {\"size_bytes\": 1048576}},"
              " \"dram\": {\"type\": \"ddr4\", \"bandwidth_gbps\": 1, \"latency_cycles\": 0},"
              " \"tech\": {\"node_nm\": 28, \"vdd_v\": 0.9}}",
-             rows, cols, df, sched);
+             rows, cols, df, sched, pipe);
     cfg_accel c;
     fw_err err;
     cr_assert_eq(cfg_parse("t.json", text, NULL, 0, &c, &err), 0, "%s", err.msg);
     return c;
+}
+
+static cfg_accel make_cfg(unsigned rows, unsigned cols, const char *df, const char *sched)
+{
+    return make_cfg_p(rows, cols, df, sched, 1);
 }
 
 static eng_counters run_gemm(const cfg_accel *c, uint32_t m, uint32_t n, uint32_t k)
@@ -88,6 +94,26 @@ Test(sim_schedule, ws_multi_fold_and_accesses)
     cr_assert_eq(p.dram_write_bytes[CFG_OFMAP], 240);
     cr_assert_eq(p.sram_writes[CFG_IFMAP], 90);
     cr_assert_eq(p.sram_writes[CFG_FILTER], 54);
+}
+
+Test(sim_schedule, ws_is_mac_pipeline)
+{
+    /* P = 2 cycles per MAC: L = R + R*P + C + T - 2, pipelined gap max(T, R*P).
+     * 4x4 WS, M=10, N=6, K=9 (6 folds): L = 4 + 8 + 4 + 10 - 2 = 24: serial 144,
+     * pipelined 5 * 10 + 24 = 74. M=3: L = 17, serial 102, pipelined gap 8: 5 * 8 + 17 = 57.
+     * IS, M=9, N=3 (T), K=5 (6 folds): L = 4 + 8 + 4 + 3 - 2 = 17: serial 102, pipelined 57. */
+    cfg_accel ser = make_cfg_p(4, 4, "ws", "serial", 2);
+    cfg_accel pip = make_cfg_p(4, 4, "ws", "pipelined", 2);
+    cr_assert_eq(run_gemm(&ser, 10, 6, 9).cycles, 144);
+    cr_assert_eq(run_gemm(&pip, 10, 6, 9).cycles, 74);
+    cr_assert_eq(run_gemm(&ser, 3, 6, 9).cycles, 102);
+    cr_assert_eq(run_gemm(&pip, 3, 6, 9).cycles, 57);
+    cfg_accel iser = make_cfg_p(4, 4, "is", "serial", 2);
+    cfg_accel ipip = make_cfg_p(4, 4, "is", "pipelined", 2);
+    cr_assert_eq(run_gemm(&iser, 9, 3, 5).cycles, 102);
+    cr_assert_eq(run_gemm(&ipip, 9, 3, 5).cycles, 57);
+    /* the counts per MAC do not depend on P */
+    cr_assert_eq(run_gemm(&pip, 10, 6, 9).reg_writes, 1188);
 }
 
 Test(sim_schedule, os_folds)
