@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# tools/bench/sweep.sh BUILD: sweep throughput with the real evaluator (config validation + fast
+# engine over every MAC layer of the workload, one row appended and fdatasync'd per point).
+#   single-layer points: 4000 configs of one ResNet-50 layer (conv2_x 3x3, 56x56x64 -> 64)
+#   whole-network points: 64 configs of ResNet-50 (54 MAC layers each)
+# each with -j1 and -j2; prints points/s, layer evaluations/s and the -j1 -> -j2 scaling.
+# Target (issue 7): at least 10^4 layer evaluations per second on 2 cores.
+set -euo pipefail
+build=${1:-build}
+fw=${FLOPWATT:-$build/flopwatt}
+tmp="$build/tmp/bench_sweep"
+rm -rf "$tmp"
+mkdir -p "$tmp"
+root=$(pwd)
+
+cat >"$tmp/layer.json" <<'EOF'
+{"name": "resnet50_conv2_3x3", "batch": 1, "layers": [
+  {"name": "conv2_1_3x3", "type": "conv", "in_h": 56, "in_w": 56, "in_c": 64, "kernel": 3,
+   "filters": 64, "pad": 1}]}
+EOF
+# 16 array sizes x 250 SRAM sizes = 4000 points
+cat >"$tmp/layer_spec.json" <<EOF
+{"base": "$root/configs/edge32x32.json", "workloads": ["layer.json"],
+ "axes": [{"paths": ["array.rows", "array.cols"], "range": {"from": 8, "to": 128, "step": 8}},
+          {"path": "sram.ifmap.size_bytes", "range": {"from": 4096, "to": 1024000, "step": 4096}}],
+ "objectives": [{"metric": "latency_ms", "goal": "minimize"},
+                {"metric": "dram_bytes", "goal": "minimize"}]}
+EOF
+# 16 array sizes x 2 precisions x 2 SRAM sizes = 64 points
+cat >"$tmp/net_spec.json" <<EOF
+{"base": "$root/configs/edge32x32.json", "workloads": ["$root/configs/workloads/resnet50.json"],
+ "axes": [{"paths": ["array.rows", "array.cols"], "range": {"from": 8, "to": 128, "step": 8}},
+          {"path": "precision", "values": [{"input": "int8", "accumulator": "int32"},
+                                           {"input": "fp16", "accumulator": "fp32"}],
+           "labels": ["int8", "fp16"]},
+          {"path": "sram.ifmap.size_bytes", "values": [65536, 524288]}],
+ "objectives": [{"metric": "latency_ms", "goal": "minimize"},
+                {"metric": "dram_bytes", "goal": "minimize"}]}
+EOF
+net_layers=$(python3 -c 'import json,sys; print(sum(1 for l in json.load(open(sys.argv[1]))["layers"] if l["type"] in ("conv","fc","gemm")))' configs/workloads/resnet50.json)
+
+bench() { # bench NAME SPEC LAYERS_PER_POINT
+    local name=$1 spec=$2 layers=$3 j rate1=0
+    for j in 1 2; do
+        local out="$tmp/${name}_j$j" start end
+        start=$(date +%s%N)
+        "$fw" sweep "$spec" -j$j --out "$out" >/dev/null
+        end=$(date +%s%N)
+        local points=$(($(wc -l <"$out/points.csv") - 1))
+        awk -v n="$name" -v j=$j -v p=$points -v l=$layers -v ns=$((end - start)) -v r1="$rate1" 'BEGIN {
+            rate = p / (ns / 1e9)
+            printf "  %-14s -j%d  %5d points in %6.2f s  %8.1f points/s  %9.0f layer evaluations/s", n, j, p, ns / 1e9, rate, rate * l
+            if (r1 > 0) printf "  (-j1 -> -j2: x%.2f)", rate / r1
+            printf "\n" }'
+        rate1=$(awk -v p=$points -v ns=$((end - start)) 'BEGIN { print p / (ns / 1e9) }')
+    done
+    cmp -s "$tmp/${name}_j1/points.csv" "$tmp/${name}_j2/points.csv" ||
+        echo "  $name: WARNING: -j1 and -j2 points.csv differ"
+}
+echo "sweep: whole process (spec, config, workload reading, evaluation, log, final files)"
+bench single-layer "$tmp/layer_spec.json" 1
+bench "resnet50" "$tmp/net_spec.json" "$net_layers"
