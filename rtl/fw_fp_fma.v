@@ -32,7 +32,10 @@ module fw_fp_fma #(
   parameter integer ACC_BIAS     = 15,
   parameter integer ACC_HAS_INF  = 1,
   parameter integer ACC_IEEE_NAN = 1,
-  parameter [ACC_EXP_BITS+ACC_MAN_BITS:0] ACC_QNAN = 16'h7E00
+  parameter [ACC_EXP_BITS+ACC_MAN_BITS:0] ACC_QNAN = 16'h7E00,
+  // -1: the operation comes from op_i; 0..2: fixed to that `FW_OP_* (op_i unused), so that
+  // synthesis of a MAC-only unit drops the mul/add selection logic.
+  parameter integer OP_FIXED = -1
 ) (
   input  wire [1:0]                         op_i,   // `FW_OP_*
   input  wire [IN_EXP_BITS+IN_MAN_BITS:0]   a_i,
@@ -72,8 +75,9 @@ module fw_fp_fma #(
       : {1'b0, {ACC_EXP_BITS{1'b1}}, {(ACC_MAN_BITS-1){1'b1}}, 1'b0};
 
   // ---- 1. unpack
-  wire use_c = (op_i != `FW_OP_MUL);
-  wire [IN_W-1:0] b_eff = (op_i == `FW_OP_ADD) ? IN_ONE : b_i;
+  wire [1:0] op = (OP_FIXED < 0) ? op_i : OP_FIXED[1:0];
+  wire use_c = (op != `FW_OP_MUL);
+  wire [IN_W-1:0] b_eff = (op == `FW_OP_ADD) ? IN_ONE : b_i;
 
   wire a_s, a_z, a_inf, a_nan, a_snan, b_s, b_z, b_inf, b_nan, b_snan;
   wire c_s, c_z, c_inf, c_nan, c_snan;
@@ -202,7 +206,7 @@ module fw_fp_fma #(
       res_o = c_i;
     end else if (p_zero & c_zero) begin
       // Exact zero from zero operands: product sign for mul, IEEE sum-of-zeros rule otherwise.
-      res_o = {(op_i == `FW_OP_MUL) ? p_s : ((p_s == c_s) ? p_s : (rnd_i == `FW_RND_MIN)),
+      res_o = {(op == `FW_OP_MUL) ? p_s : ((p_s == c_s) ? p_s : (rnd_i == `FW_RND_MIN)),
                {(ACC_W-1){1'b0}}};
     end else if (mag_zero) begin
       res_o = {(rnd_i == `FW_RND_MIN), {(ACC_W-1){1'b0}}};

@@ -23,7 +23,8 @@ module fw_fp_mac_pe #(
   parameter integer ACC_IEEE_NAN = `FW_FP16_IEEE_NAN,
   parameter [ACC_EXP_BITS+ACC_MAN_BITS:0] ACC_QNAN = `FW_FP16_QNAN,
   parameter integer FUSED        = 1,
-  parameter integer PIPE_DEPTH   = 1
+  parameter integer PIPE_DEPTH   = 1,
+  parameter integer OP_FIXED     = -1   // -1: op_i selects; else the fixed `FW_OP_* (op_i unused)
 ) (
   input  wire                               clk_i,
   input  wire                               rst_ni,
@@ -40,6 +41,7 @@ module fw_fp_mac_pe #(
   output wire [4:0]                         flags_o
 );
   localparam integer ACC_W = 1 + ACC_EXP_BITS + ACC_MAN_BITS;
+  wire [1:0] op = (OP_FIXED < 0) ? op_i : OP_FIXED[1:0];
   wire [ACC_W-1:0] res_d;
   wire [4:0] flags_d;
 
@@ -49,9 +51,10 @@ module fw_fp_mac_pe #(
         .IN_EXP_BITS(IN_EXP_BITS), .IN_MAN_BITS(IN_MAN_BITS), .IN_BIAS(IN_BIAS),
         .IN_HAS_INF(IN_HAS_INF), .IN_IEEE_NAN(IN_IEEE_NAN),
         .ACC_EXP_BITS(ACC_EXP_BITS), .ACC_MAN_BITS(ACC_MAN_BITS), .ACC_BIAS(ACC_BIAS),
-        .ACC_HAS_INF(ACC_HAS_INF), .ACC_IEEE_NAN(ACC_IEEE_NAN), .ACC_QNAN(ACC_QNAN)
+        .ACC_HAS_INF(ACC_HAS_INF), .ACC_IEEE_NAN(ACC_IEEE_NAN), .ACC_QNAN(ACC_QNAN),
+        .OP_FIXED(OP_FIXED)
       ) u_fma (
-        .op_i(op_i), .a_i(a_i), .b_i(b_i), .c_i(c_i), .rnd_i(rnd_i), .ftz_i(ftz_i),
+        .op_i(op), .a_i(a_i), .b_i(b_i), .c_i(c_i), .rnd_i(rnd_i), .ftz_i(ftz_i),
         .tininess_before_i(tininess_before_i), .res_o(res_d), .flags_o(flags_d));
     end else begin : g_unfused
       // Stage 1: a*b (a*1.0 for ADD) rounded to ACC. Stage 2: + c (skipped for MUL).
@@ -63,22 +66,24 @@ module fw_fp_mac_pe #(
         .IN_EXP_BITS(IN_EXP_BITS), .IN_MAN_BITS(IN_MAN_BITS), .IN_BIAS(IN_BIAS),
         .IN_HAS_INF(IN_HAS_INF), .IN_IEEE_NAN(IN_IEEE_NAN),
         .ACC_EXP_BITS(ACC_EXP_BITS), .ACC_MAN_BITS(ACC_MAN_BITS), .ACC_BIAS(ACC_BIAS),
-        .ACC_HAS_INF(ACC_HAS_INF), .ACC_IEEE_NAN(ACC_IEEE_NAN), .ACC_QNAN(ACC_QNAN)
+        .ACC_HAS_INF(ACC_HAS_INF), .ACC_IEEE_NAN(ACC_IEEE_NAN), .ACC_QNAN(ACC_QNAN),
+        .OP_FIXED(1)
       ) u_mul (
-        .op_i(`FW_OP_MUL), .a_i(a_i), .b_i((op_i == `FW_OP_ADD) ? IN_ONE : b_i), .c_i(c_i),
+        .op_i(`FW_OP_MUL), .a_i(a_i), .b_i((op == `FW_OP_ADD) ? IN_ONE : b_i), .c_i(c_i),
         .rnd_i(rnd_i), .ftz_i(ftz_i), .tininess_before_i(tininess_before_i),
         .res_o(prod), .flags_o(prod_flags));
       fw_fp_fma #(
         .IN_EXP_BITS(ACC_EXP_BITS), .IN_MAN_BITS(ACC_MAN_BITS), .IN_BIAS(ACC_BIAS),
         .IN_HAS_INF(ACC_HAS_INF), .IN_IEEE_NAN(ACC_IEEE_NAN),
         .ACC_EXP_BITS(ACC_EXP_BITS), .ACC_MAN_BITS(ACC_MAN_BITS), .ACC_BIAS(ACC_BIAS),
-        .ACC_HAS_INF(ACC_HAS_INF), .ACC_IEEE_NAN(ACC_IEEE_NAN), .ACC_QNAN(ACC_QNAN)
+        .ACC_HAS_INF(ACC_HAS_INF), .ACC_IEEE_NAN(ACC_IEEE_NAN), .ACC_QNAN(ACC_QNAN),
+        .OP_FIXED(2)
       ) u_add (
         .op_i(`FW_OP_ADD), .a_i(prod), .b_i(prod), .c_i(c_i),
         .rnd_i(rnd_i), .ftz_i(ftz_i), .tininess_before_i(tininess_before_i),
         .res_o(sum), .flags_o(sum_flags));
-      assign res_d   = (op_i == `FW_OP_MUL) ? prod : sum;
-      assign flags_d = (op_i == `FW_OP_MUL) ? prod_flags : (prod_flags | sum_flags);
+      assign res_d   = (op == `FW_OP_MUL) ? prod : sum;
+      assign flags_d = (op == `FW_OP_MUL) ? prod_flags : (prod_flags | sum_flags);
     end
   endgenerate
 

@@ -15,6 +15,10 @@ module fw_pipe #(
 );
   generate
     if (DEPTH == 0) begin : g_wire
+      // No registers: the clock and reset are legitimately unused in this configuration.
+      /* verilator lint_off UNUSEDSIGNAL */
+      wire unused_clk_rst = clk_i ^ rst_ni;
+      /* verilator lint_on UNUSEDSIGNAL */
       assign valid_o = valid_i;
       assign data_o  = data_i;
     end else begin : g_regs

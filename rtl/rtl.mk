@@ -1,0 +1,52 @@
+# rtl/rtl.mk: RTL targets, included by the top Makefile.
+#   make rtl          verilated PE harness build/rtl/pe_fp (= build/rtl/pe_int), vector generator
+#   make rtl-lint     verilator --lint-only -Wall on every PE variant and the harness (in `make lint`)
+#   make rtl-formats  regenerates rtl/fw_formats.vh from the C model's format table
+#   make gates        Yosys gate counts per PE variant -> build/gates/table.md (not in `make test`)
+# Verilated objects live in build/rtl/obj_pe/ and are rebuilt only when an RTL source or the
+# driver changes; ccache is used when installed (OBJCACHE).
+
+RTL_DIR      := $(BUILD)/rtl
+RTL_SRC      := $(sort $(wildcard rtl/*.v))
+RTL_INC      := $(sort $(wildcard rtl/*.vh))
+RTL_TB       := rtl/tb/fw_pe_harness.v rtl/tb/pe_main.cpp
+RTL_OBJCACHE := $(shell command -v ccache 2>/dev/null)
+VERILATOR    ?= verilator
+# -Wno-fatal is not used: the build fails on any warning, like the C code.
+RTL_VFLAGS   := -Wall -O3 -Irtl -Irtl/tb
+
+.PHONY: rtl rtl-lint rtl-formats gates
+rtl: $(RTL_DIR)/pe_fp $(RTL_DIR)/pe_int $(BUILD)/tools/vecgen $(BUILD)/tools/gen_formats
+TEST_PREREQS += rtl
+
+$(RTL_DIR)/pe_fp: $(RTL_SRC) $(RTL_INC) $(RTL_TB) rtl/rtl.mk
+	@mkdir -p $(RTL_DIR)
+	$(VERILATOR) --cc --exe --build -j 2 $(RTL_VFLAGS) --top-module fw_pe_harness \
+	    -Mdir $(RTL_DIR)/obj_pe -o pe_fp -MAKEFLAGS "OBJCACHE=$(RTL_OBJCACHE) OPT_FAST=-O2" \
+	    $(abspath $(RTL_TB)) $(RTL_SRC) >$(RTL_DIR)/verilate.log 2>&1 \
+	    || { cat $(RTL_DIR)/verilate.log; exit 1; }
+	cp $(RTL_DIR)/obj_pe/pe_fp $@
+
+$(RTL_DIR)/pe_int: $(RTL_DIR)/pe_fp
+	cp $< $@
+
+$(BUILD)/tools/vecgen $(BUILD)/tools/gen_formats: $(BUILD)/tools/%: tools/%.c $(LIB_NUMERICS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_NUMERICS)
+
+rtl-formats: $(BUILD)/tools/gen_formats
+	$(BUILD)/tools/gen_formats > rtl/fw_formats.vh
+
+rtl-lint:
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module fw_fp_mac_pe $(RTL_SRC)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module fw_fp_mac_pe -GFUSED=0 $(RTL_SRC)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module fw_fp_mac_pe -GPIPE_DEPTH=0 $(RTL_SRC)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module fw_int_mac_pe $(RTL_SRC)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module fw_int_mac_pe -GIN_W=16 -GACC_W=48 \
+	    $(RTL_SRC)
+	$(VERILATOR) --lint-only -Wall -Irtl -Irtl/tb --top-module fw_pe_harness \
+	    rtl/tb/fw_pe_harness.v $(RTL_SRC)
+lint: rtl-lint
+
+gates: $(RTL_SRC) $(RTL_INC) tools/gates.sh
+	BUILD=$(BUILD) tools/gates.sh
