@@ -8,7 +8,7 @@
 
 static const char *const sw_sim_metrics[] = {
     "latency_cycles", "latency_ms", "stall_cycles", "macs", "utilization", "gflops",
-    "dram_bytes",
+    "dram_bytes",     "pe_count",   "sram_bytes",
 };
 
 struct sw_eval_sim {
@@ -57,6 +57,11 @@ static int sw_sim_eval(void *ctx, const jr_doc *config, const wl_workload *workl
     values[4] = cycles > 0 ? (double)total.macs / (cycles * cfg.rows * cfg.cols) : 0;
     values[5] = seconds > 0 ? 2.0 * (double)total.macs / seconds / 1e9 : 0;
     values[6] = (double)dram;
+    values[7] = (double)cfg.rows * cfg.cols;
+    double sram = 0;
+    for (unsigned op = 0; op < CFG_OPERANDS; op++)
+        sram += (double)cfg.sram[op].size_bytes;
+    values[8] = sram;
     return 0;
 }
 

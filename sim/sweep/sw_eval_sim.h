@@ -10,6 +10,8 @@
  *   utilization     macs / (latency_cycles x rows x cols)
  *   gflops          2 x macs / latency (1 MAC = 2 FLOPs; integer formats: GOPS)
  *   dram_bytes      DRAM bytes read and written
+ *   pe_count        rows x cols (a size proxy until area_mm2 is available)
+ *   sram_bytes      total SRAM capacity of the three operand buffers
  * The energy metrics (energy_pj, power_w, gflops_per_w, area_mm2) are added when the energy
  * accounting stage (sim/energy) is available; see configs/README.md, "Sweeps".
  */

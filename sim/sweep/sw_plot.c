@@ -208,6 +208,9 @@ int sw_plot_pareto(const sw_pareto_plot *p, const char *out_dir, fw_err *err)
     if (x < 0 && !p->x)
         x = sw_csv_col(&c, "latency_cycles");
     long y = p->y ? sw_csv_col(&c, p->y) : sw_csv_col(&c, "energy_pj");
+    for (size_t o = 0; y < 0 && !p->y && have_spec && o < spec.objective_count; o++)
+        if (sw_csv_col(&c, spec.objectives[o].metric) != x)
+            y = sw_csv_col(&c, spec.objectives[o].metric);
     if (y < 0 && !p->y)
         y = (long)first_metric + (x == (long)first_metric);
     if (x < 0 || y < 0 || y >= feas) {
@@ -310,7 +313,8 @@ int sw_plot_pareto(const sw_pareto_plot *p, const char *out_dir, fw_err *err)
     char lx[128], ly[128], lw[256], lc[128];
     sw_gp_label(lx, sizeof lx, c.cols[x]);
     sw_gp_label(ly, sizeof ly, c.cols[y]);
-    sw_gp_label(lw, sizeof lw, workload);
+    const char *slash = strrchr(workload, '/');
+    sw_gp_label(lw, sizeof lw, slash ? slash + 1 : workload);
     sw_gp_label(lc, sizeof lc, c.cols[color]);
     sw_gp_begin(gp, "pareto", 900, 620);
     fprintf(gp, "set title '%s: %zu points, %zu on the Pareto front'\n", lw, shown, on_front);

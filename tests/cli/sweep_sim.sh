@@ -38,7 +38,7 @@ EOF
 "$fw" sweep "$tmp/spec.json" -j2 --out "$tmp/out" >/dev/null 2>"$tmp/err" || fail "sweep: $(cat "$tmp/err")"
 [[ $(wc -l <"$tmp/out/points.csv") -eq 9 ]] || fail "8 points expected"
 checked=0
-while IFS=, read -r point wl rows prec sram cycles ms stalls macs util gflops dram feas par; do
+while IFS=, read -r point wl rows prec sram cycles ms stalls macs util gflops dram pes srams feas par; do
     case $prec in
     int8) pj='{"input":"int8","accumulator":"int32"}' ;;
     fp16) pj='{"input":"fp16","accumulator":"fp32"}' ;;
