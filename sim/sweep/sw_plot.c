@@ -4,6 +4,7 @@
 #include "sweep/sw_spec.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_fit.h>
 #include <math.h>
@@ -77,6 +78,14 @@ static int sw_gnuplot(const char *dir, const char *name, fw_err *err)
     if (pid == 0) {
         if (chdir(dir))
             _exit(126);
+        /* gnuplot's warnings go to NAME.log, not to the user's terminal. */
+        char log[256];
+        snprintf(log, sizeof log, "%s.log", name);
+        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd >= 0) {
+            dup2(fd, STDERR_FILENO);
+            close(fd);
+        }
         execlp("gnuplot", "gnuplot", script, (char *)NULL);
         _exit(127);
     }
@@ -87,7 +96,8 @@ static int sw_gnuplot(const char *dir, const char *name, fw_err *err)
     if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
         return fw_err_set(err, FW_EXIT_FAIL, "gnuplot not found (install gnuplot-nox)");
     if (!WIFEXITED(status) || WEXITSTATUS(status))
-        return fw_err_set(err, FW_EXIT_FAIL, "gnuplot failed on %s/%s", dir, script);
+        return fw_err_set(err, FW_EXIT_FAIL, "gnuplot failed on %s/%s (see %s/%s.log)", dir,
+                          script, dir, name);
     return 0;
 }
 

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# tests/cli/plot.sh: `flopwatt plot`:
+#   - trend: the printed growth factors equal an ordinary least-squares fit of log2 values
+#     computed here independently (python, closed form) from the reference figures;
+#   - pareto: on a sweep of the analytic test evaluator, the front data file holds exactly the
+#     rows of points.csv marked pareto; SVG and PNG files are written and look like SVG / PNG;
+#   - bad input: exit 2 and one line on stderr.
+# Writes only under $BUILD.
+set -uo pipefail
+build=${BUILD:-build}
+fw=${FLOPWATT:-$build/flopwatt}
+tmp="$build/tmp/cli_plot"
+rm -rf "$tmp"
+mkdir -p "$tmp"
+fails=0
+fail() {
+    echo "plot.sh: FAIL: $*" >&2
+    fails=$((fails + 1))
+}
+is_svg_png() { # DIR NAME
+    head -c 400 "$1/$2.svg" | grep -q "<svg" || fail "$1/$2.svg is not SVG"
+    [[ $(head -c 4 "$1/$2.png" | od -An -tx1 | tr -d ' \n') == 89504e47 ]] || fail "$1/$2.png is not PNG"
+}
+
+"$fw" plot trend --until 2020 --out "$tmp/trend" >"$tmp/trend.out" || fail "plot trend"
+is_svg_png "$tmp/trend" trend
+python3 - "$tmp/trend.out" <<'EOF' || fail "trend fit differs from the independent least-squares fit"
+import math, re, sys
+def fit(xs, ys):
+    ly = [math.log2(y) for y in ys]
+    n = len(xs); mx = sum(xs) / n; my = sum(ly) / n
+    b = sum((x - mx) * (y - my) for x, y in zip(xs, ly)) / sum((x - mx) ** 2 for x in xs)
+    return 2 ** b
+# reference figures: DESIGN.md / networks.md (GFLOP per image), energy-data.md (peak / TDP)
+demand = fit([2013, 2014, 2015], [2.0, 4.5, 22.6])
+gpu = fit([2013, 2015, 2015, 2016, 2016],
+          [4290 / 235, 6100 / 250, 6840 / 250, 10600 / 300, 11760 / 250])
+text = open(sys.argv[1]).read()
+got = [float(v) for v in re.findall(r"x([0-9.]+) per year", text)]
+assert len(got) == 3, text
+assert abs(got[0] - demand) < 0.006, (got[0], demand)
+assert abs(got[1] - gpu) < 0.006, (got[1], gpu)
+assert abs(got[2] - demand / gpu) < 0.006, (got[2], demand / gpu)
+EOF
+
+cat >"$tmp/base.json" <<'EOF'
+{"array": {"rows": 8, "cols": 8}, "precision": "int8", "node_nm": 28}
+EOF
+cat >"$tmp/w.json" <<'EOF'
+{"name": "w", "batch": 1, "layers": [{"name": "g", "type": "gemm", "m": 64, "n": 64, "k": 64}]}
+EOF
+cat >"$tmp/spec.json" <<'EOF'
+{"base": "base.json", "workloads": ["w.json"],
+ "axes": [{"path": "array.rows", "values": [4, 8, 16, 32]},
+          {"path": "array.cols", "values": [4, 8, 16, 32]},
+          {"path": "precision", "values": ["int8", "fp16"]},
+          {"path": "node_nm", "values": [65, 28]}],
+ "constraints": [{"metric": "area_mm2", "max": 25}],
+ "objectives": [{"metric": "latency_cycles", "goal": "minimize"},
+                {"metric": "energy_pj", "goal": "minimize"}]}
+EOF
+FLOPWATT_SWEEP_TEST_EVAL=analytic "$fw" sweep "$tmp/spec.json" --out "$tmp/sweep" >/dev/null || fail "sweep"
+"$fw" plot pareto "$tmp/sweep" --out "$tmp/pareto" >/dev/null || fail "plot pareto"
+is_svg_png "$tmp/pareto" pareto
+want=$(awk -F, 'NR > 1 && $NF == 1 { print $1 }' "$tmp/sweep/points.csv" | sort -n | tr '\n' ' ')
+got=$(awk '{ print $3 }' "$tmp/pareto/pareto_front.dat" | sort -n | tr '\n' ' ')
+[[ -n "$want" && "$want" == "$got" ]] || fail "front points: plotted '$got', points.csv '$want'"
+grep -q "with steps" "$tmp/pareto/pareto.gp" || fail "the two plotted objectives should draw the staircase"
+"$fw" plot pareto "$tmp/sweep" --color node_nm --x area_mm2 --y macs --out "$tmp/p2" >/dev/null || fail "plot pareto --color"
+grep -q "title 'node_nm'" "$tmp/p2/pareto.gp" || fail "--color node_nm"
+
+bad() { # bad EXPECTED ARGS...
+    local want=$1
+    shift
+    "$fw" "$@" >"$tmp/bad.out" 2>"$tmp/bad.err"
+    local rc=$?
+    [[ $rc -eq 2 ]] || fail "$* exited $rc, want 2"
+    [[ $(wc -l <"$tmp/bad.err") -eq 1 ]] || fail "$*: stderr should be one line: $(cat "$tmp/bad.err")"
+    grep -qF -- "$want" "$tmp/bad.err" || fail "$*: stderr lacks '$want': $(cat "$tmp/bad.err")"
+}
+bad "unknown kind 'pie'" plot pie x
+bad "no column 'watts'" plot pareto "$tmp/sweep" --y watts --out "$tmp/bad"
+bad "--until 1999: expected a year after 2016" plot trend --until 1999 --out "$tmp/bad"
+bad "missing input" plot pareto
+
+if [[ $fails -ne 0 ]]; then
+    echo "plot.sh: $fails failures" >&2
+    exit 1
+fi
+echo "plot.sh: ok (trend fits equal an independent least-squares fit; pareto front plotted = points.csv front; 4 bad inputs)"
