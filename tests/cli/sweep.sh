@@ -78,7 +78,10 @@ grep -q "32 points are missing" "$tmp/part.err" || fail "merge should count the 
 # SIGKILL mid-run, then --resume (each point sleeps 20 ms: 96 points take ~1 s on 2 workers)
 FLOPWATT_SWEEP_TEST_DELAY_US=20000 "$fw" sweep "$tmp/spec.json" -j2 --out "$tmp/killed" >/dev/null 2>&1 &
 pid=$!
-sleep 0.5
+for ((i = 0; i < 400; i++)); do # wait (up to 20 s) until some rows are logged, then kill
+    [[ -f "$tmp/killed/points.log" && $(wc -l <"$tmp/killed/points.log") -ge 12 ]] && break
+    sleep 0.05
+done
 kill -9 "$pid"
 wait "$pid" 2>/dev/null
 sleep 0.1 # the workers die with their parent (PR_SET_PDEATHSIG)
@@ -95,6 +98,13 @@ same "$tmp/j1" "$tmp/killed"
 n=$(tail -n +3 "$tmp/killed/points.log" | cut -d, -f1 | sort -n | uniq | wc -l)
 t=$(tail -n +3 "$tmp/killed/points.log" | wc -l)
 [[ $n -eq 96 && $t -eq 96 ]] || fail "after resume the log holds $t rows of $n distinct points (want 96, 96)"
+
+# On a terminal (script(1) provides one) the progress bar shows done/total, rate and ETA.
+if command -v script >/dev/null; then
+    script -qc "FLOPWATT_SWEEP_TEST_DELAY_US=2000 $fw sweep $tmp/spec.json -j2 --out $tmp/tty" /dev/null >"$tmp/tty.out" 2>&1
+    grep -q "96/96 points .* points/s" "$tmp/tty.out" || fail "no progress bar on a terminal: $(tr '\r' '\n' <"$tmp/tty.out" | tail -3)"
+    same "$tmp/j1" "$tmp/tty"
+fi
 
 # Bad input: exit 2, one line on stderr with file and JSON path
 bad() { # bad EXPECTED_SUBSTRING ARGS...
