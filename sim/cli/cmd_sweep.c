@@ -89,8 +89,7 @@ int cmd_sweep(int argc, char **argv)
             const char *v = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : "");
             uint64_t j;
             if (sweep_parse_u64(v, &j) || j < 1 || j > SW_CLI_MAX_JOBS) {
-                fprintf(stderr, "flopwatt sweep: -j: expected 1 to %d workers\n",
-                        SW_CLI_MAX_JOBS);
+                fprintf(stderr, "flopwatt sweep: -j: expected 1 to %d workers\n", SW_CLI_MAX_JOBS);
                 return FW_EXIT_INPUT;
             }
             opts.jobs = (unsigned)j;
@@ -105,8 +104,7 @@ int cmd_sweep(int argc, char **argv)
                 return FW_EXIT_INPUT;
             }
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "flopwatt sweep: unknown or incomplete option '%s' (try --help)\n",
-                    a);
+            fprintf(stderr, "flopwatt sweep: unknown or incomplete option '%s' (try --help)\n", a);
             return FW_EXIT_INPUT;
         } else if (!spec_path) {
             spec_path = a;
@@ -163,9 +161,10 @@ int cmd_sweep(int argc, char **argv)
                    stats.points_resumed, stats.points_run, stats.seconds, opts.jobs,
                    opts.jobs == 1 ? "" : "s", opts.out_dir);
         if (!rc && stats.bytes_dropped)
-            fprintf(stderr, "flopwatt sweep: dropped %" PRIu64
-                            " bytes of a torn line at the end of the log (those points ran "
-                            "again)\n",
+            fprintf(stderr,
+                    "flopwatt sweep: dropped %" PRIu64
+                    " bytes of a torn line at the end of the log (those points ran "
+                    "again)\n",
                     stats.bytes_dropped);
     } else if (!rc) {
         fprintf(stderr, "flopwatt sweep: out of memory\n");

@@ -7,16 +7,16 @@
 #include <string.h>
 
 static const char *const sw_sim_metrics[] = {
-    "latency_cycles", "latency_ms", "stall_cycles", "macs", "utilization", "gflops",
-    "dram_bytes",     "pe_count",   "sram_bytes",
+    "latency_cycles", "latency_ms", "stall_cycles", "macs",       "utilization",
+    "gflops",         "dram_bytes", "pe_count",     "sram_bytes",
 };
 
 struct sw_eval_sim {
     int unused; /* no state yet: every point is independent */
 };
 
-static int sw_sim_eval(void *ctx, const jr_doc *config, const wl_workload *workload,
-                       double *values, fw_err *err)
+static int sw_sim_eval(void *ctx, const jr_doc *config, const wl_workload *workload, double *values,
+                       fw_err *err)
 {
     (void)ctx;
     char *text = cJSON_PrintUnformatted(config->root);

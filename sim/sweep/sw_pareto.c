@@ -65,8 +65,8 @@ static int sw_lex_cmp(const void *pa, const void *pb)
     return a->index < b->index ? -1 : a->index > b->index;
 }
 
-int sw_pareto(const double *rows, size_t n, size_t width, const sw_goal *goals,
-              size_t goal_count, const bool *eligible, bool *on_front)
+int sw_pareto(const double *rows, size_t n, size_t width, const sw_goal *goals, size_t goal_count,
+              const bool *eligible, bool *on_front)
 {
     sw_sort_ctx ctx = {rows, width, goals, goal_count};
     sw_sort_item *items = malloc((n ? n : 1) * sizeof *items);

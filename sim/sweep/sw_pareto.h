@@ -31,7 +31,7 @@ bool sw_dominates(const double *a, const double *b, const sw_goal *goals, size_t
 /* Sets on_front[i] for the n rows: eligible[i] (NULL: all eligible), no NaN objective, and not
  * dominated by any other such row. O(n log n + n * front size). Returns 0, or -1 when out of
  * memory (on_front untouched). */
-int sw_pareto(const double *rows, size_t n, size_t width, const sw_goal *goals,
-              size_t goal_count, const bool *eligible, bool *on_front);
+int sw_pareto(const double *rows, size_t n, size_t width, const sw_goal *goals, size_t goal_count,
+              const bool *eligible, bool *on_front);
 
 #endif

@@ -59,8 +59,7 @@ static int sw_make_out_dir(const char *dir, fw_err *err)
 {
     struct stat st;
     if (mkdir(dir, 0755) && errno != EEXIST)
-        return fw_err_set(err, FW_EXIT_IO, "%s: cannot create directory: %s", dir,
-                          strerror(errno));
+        return fw_err_set(err, FW_EXIT_IO, "%s: cannot create directory: %s", dir, strerror(errno));
     if (stat(dir, &st) || !S_ISDIR(st.st_mode))
         return fw_err_set(err, FW_EXIT_IO, "%s: not a directory", dir);
     return 0;
@@ -96,8 +95,8 @@ static int sw_gnuplot(const char *dir, const char *name, fw_err *err)
     if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
         return fw_err_set(err, FW_EXIT_FAIL, "gnuplot not found (install gnuplot-nox)");
     if (!WIFEXITED(status) || WEXITSTATUS(status))
-        return fw_err_set(err, FW_EXIT_FAIL, "gnuplot failed on %s/%s (see %s/%s.log)", dir,
-                          script, dir, name);
+        return fw_err_set(err, FW_EXIT_FAIL, "gnuplot failed on %s/%s (see %s/%s.log)", dir, script,
+                          dir, name);
     return 0;
 }
 
@@ -228,14 +227,15 @@ int sw_plot_pareto(const sw_pareto_plot *p, const char *out_dir, fw_err *err)
                         x < 0 ? (p->x ? p->x : "latency_ms") : (p->y ? p->y : "energy_pj"));
         goto out;
     }
-    long color = p->color ? sw_csv_col(&c, p->color) : sw_csv_col_like(&c, "precision", first_metric);
+    long color =
+        p->color ? sw_csv_col(&c, p->color) : sw_csv_col_like(&c, "precision", first_metric);
     if (color < 0 && !p->color)
         color = sw_csv_col_like(&c, "node", first_metric);
     if (color < 0 && !p->color)
         color = 1;
     if (color < 0) {
-        rc = fw_err_set(err, FW_EXIT_INPUT, "%s/points.csv: no column '%s'", p->sweep_dir,
-                        p->color);
+        rc =
+            fw_err_set(err, FW_EXIT_INPUT, "%s/points.csv: no column '%s'", p->sweep_dir, p->color);
         goto out;
     }
     const char *workload = p->workload ? p->workload : (c.row_count ? c.rows[1] : "");
@@ -272,8 +272,7 @@ int sw_plot_pareto(const sw_pareto_plot *p, const char *out_dir, fw_err *err)
         for (size_t r = 0; r < c.row_count; r++) {
             char **row = c.rows + r * c.col_count;
             double vx = strtod(row[x], NULL), vy = strtod(row[y], NULL);
-            if (strcmp(row[1], workload) || strcmp(row[color], groups[g]) || isnan(vx) ||
-                isnan(vy))
+            if (strcmp(row[1], workload) || strcmp(row[color], groups[g]) || isnan(vx) || isnan(vy))
                 continue;
             lo[0] = fmin(lo[0], vx), hi[0] = fmax(hi[0], vx);
             lo[1] = fmin(lo[1], vy), hi[1] = fmax(hi[1], vy);
@@ -328,8 +327,8 @@ int sw_plot_pareto(const sw_pareto_plot *p, const char *out_dir, fw_err *err)
     sw_gp_label(lc, sizeof lc, c.cols[color]);
     sw_gp_begin(gp, "pareto", 900, 620);
     fprintf(gp, "set title '%s: %zu points, %zu on the Pareto front'\n", lw, shown, on_front);
-    fprintf(gp, "set xlabel '%s'\nset ylabel '%s'\nset key outside right top title '%s'\n", lx,
-            ly, lc);
+    fprintf(gp, "set xlabel '%s'\nset ylabel '%s'\nset key outside right top title '%s'\n", lx, ly,
+            lc);
     if (sw_axis_log(lo[0], hi[0]))
         fprintf(gp, "set logscale x\n");
     if (sw_axis_log(lo[1], hi[1]))
@@ -341,24 +340,28 @@ int sw_plot_pareto(const sw_pareto_plot *p, const char *out_dir, fw_err *err)
         if (!per_group[g])
             continue;
         sw_gp_label(lg, sizeof lg, groups[g]);
-        fprintf(gp, "%s'pareto_points.dat' index %zu using 1:2 with points pt 7 ps 0.6 lc %zu "
-                    "title '%s'",
+        fprintf(gp,
+                "%s'pareto_points.dat' index %zu using 1:2 with points pt 7 ps 0.6 lc %zu "
+                "title '%s'",
                 sep, g, g + 1, lg);
         sep = ", \\\n     ";
     }
     if (infeasible) {
-        fprintf(gp, "%s'pareto_infeasible.dat' using 1:2 with points pt 1 ps 0.5 lc rgb "
-                    "'#b0b0b0' title 'infeasible'",
+        fprintf(gp,
+                "%s'pareto_infeasible.dat' using 1:2 with points pt 1 ps 0.5 lc rgb "
+                "'#b0b0b0' title 'infeasible'",
                 sep);
         sep = ", \\\n     ";
     }
     if (on_front) {
         if (steps)
-            fprintf(gp, "%s'pareto_front.dat' using 1:2 with steps lw 1.5 lc rgb 'black' "
-                        "notitle",
+            fprintf(gp,
+                    "%s'pareto_front.dat' using 1:2 with steps lw 1.5 lc rgb 'black' "
+                    "notitle",
                     sep);
-        fprintf(gp, "%s'pareto_front.dat' using 1:2 with points pt 6 ps 1.3 lw 1.5 lc rgb "
-                    "'black' title 'Pareto front'",
+        fprintf(gp,
+                "%s'pareto_front.dat' using 1:2 with points pt 6 ps 1.3 lw 1.5 lc rgb "
+                "'black' title 'Pareto front'",
                 steps ? ", \\\n     " : sep);
     }
     fprintf(gp, "\n");
@@ -410,8 +413,9 @@ int sw_plot_layers(const char *run_json, const char *out_dir, fw_err *err)
     size_t key_count = 0;
     FILE *dat = NULL, *gp = NULL;
     if (!cJSON_IsArray(layers) || !cJSON_GetArraySize(layers)) {
-        rc = fw_err_set(err, FW_EXIT_INPUT, "%s: layers: expected the non-empty array of "
-                                            "`flopwatt run --json`",
+        rc = fw_err_set(err, FW_EXIT_INPUT,
+                        "%s: layers: expected the non-empty array of "
+                        "`flopwatt run --json`",
                         run_json);
         goto out;
     }
@@ -454,11 +458,12 @@ int sw_plot_layers(const char *run_json, const char *out_dir, fw_err *err)
     }
     int width = 500 + 18 * (int)shown;
     sw_gp_begin(gp, "layers", width, 600);
-    fprintf(gp, "set title 'energy per layer (%zu layers)'\nset ylabel 'energy (uJ)'\n"
-                "set style data histograms\nset style histogram rowstacked\n"
-                "set style fill solid 0.85 border -1\nset boxwidth 0.8\n"
-                "set xtics rotate by -60 font ',8' nomirror\nset key outside right top\n"
-                "set grid noxtics ytics\nplot ",
+    fprintf(gp,
+            "set title 'energy per layer (%zu layers)'\nset ylabel 'energy (uJ)'\n"
+            "set style data histograms\nset style histogram rowstacked\n"
+            "set style fill solid 0.85 border -1\nset boxwidth 0.8\n"
+            "set xtics rotate by -60 font ',8' nomirror\nset key outside right top\n"
+            "set grid noxtics ytics\nplot ",
             shown);
     for (size_t k = 0; k < key_count; k++) {
         char lk[128];
@@ -570,8 +575,7 @@ int sw_plot_trend(const char *out_dir, double until_year, sw_trend_fit *demand,
         fprintf(dat, "%g %.4g \"%s\"\n", sw_gpu_year[i], sw_gpu_gflops_per_w[i], sw_gpu_name[i]);
     fprintf(dat, "\n\n# accelerators: year GOPS-per-W label\n");
     for (size_t i = 0; i < 2; i++)
-        fprintf(dat, "%g %.4g \"%s\"\n", sw_asic_year[i], sw_asic_gops_per_w[i],
-                sw_asic_name[i]);
+        fprintf(dat, "%g %.4g \"%s\"\n", sw_asic_year[i], sw_asic_gops_per_w[i], sw_asic_name[i]);
     if ((rc = sw_close_out(dat, out_dir, "trend.dat", err)))
         return rc;
     FILE *gp = sw_open_out(out_dir, "trend.gp", err);

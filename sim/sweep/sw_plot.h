@@ -23,11 +23,11 @@
 
 typedef struct sw_pareto_plot {
     const char *sweep_dir;
-    const char *x, *y;     /* metric columns; NULL: latency_ms (or latency_cycles), energy_pj
-                              (or the first other metric) */
-    const char *color;     /* input column grouping the colours; NULL: a column named like
-                              "precision", then "node", else the workload */
-    const char *workload;  /* NULL: the first workload of points.csv */
+    const char *x, *y;    /* metric columns; NULL: latency_ms (or latency_cycles), energy_pj
+                             (or the first other metric) */
+    const char *color;    /* input column grouping the colours; NULL: a column named like
+                             "precision", then "node", else the workload */
+    const char *workload; /* NULL: the first workload of points.csv */
 } sw_pareto_plot;
 
 int sw_plot_pareto(const sw_pareto_plot *p, const char *out_dir, fw_err *err);
@@ -36,9 +36,9 @@ int sw_plot_ceiling(const char *ceiling_json, const char *out_dir, fw_err *err);
 
 /* A straight-line fit log2(value) = c0 + c1 * year. */
 typedef struct sw_trend_fit {
-    double c0, c1;             /* c1: doublings per year */
+    double c0, c1; /* c1: doublings per year */
     double cov00, cov01, cov11, sumsq;
-    double growth_per_year;    /* 2^c1 */
+    double growth_per_year; /* 2^c1 */
 } sw_trend_fit;
 
 /* Fits the built-in series and draws trend.svg/png extrapolated to until_year; report (may be

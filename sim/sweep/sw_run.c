@@ -17,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SW_POLL_NS 20000000L      /* parent's wait/progress period: 20 ms */
-#define SW_PROGRESS_PERIOD_S 0.1  /* progress bar redraw period */
+#define SW_POLL_NS 20000000L     /* parent's wait/progress period: 20 ms */
+#define SW_PROGRESS_PERIOD_S 0.1 /* progress bar redraw period */
 #define SW_PROGRESS_BAR_CELLS 28
 
 /* State shared between the parent and its workers (an anonymous shared mapping). */
@@ -68,8 +68,8 @@ static void sw_point_desc(const sw_spec *spec, size_t w, const size_t *v, char *
 }
 
 /* Evaluates one point and appends its row to the log. */
-static int sw_point(const sw_job *job, uint64_t point, char *line, size_t line_size,
-                    double *values, fw_err *err)
+static int sw_point(const sw_job *job, uint64_t point, char *line, size_t line_size, double *values,
+                    fw_err *err)
 {
     const sw_spec *spec = job->spec;
     size_t w, v[SW_MAX_AXES];
@@ -91,8 +91,8 @@ static int sw_point(const sw_job *job, uint64_t point, char *line, size_t line_s
     }
     size_t used = (size_t)snprintf(line, line_size, "%" PRIu64 ",%s", point, spec->workloads[w]);
     for (size_t a = 0; a < spec->axis_count && used < line_size; a++)
-        used += (size_t)snprintf(line + used, line_size - used, ",%s",
-                                 spec->axes[a].csv_values[v[a]]);
+        used +=
+            (size_t)snprintf(line + used, line_size - used, ",%s", spec->axes[a].csv_values[v[a]]);
     for (size_t m = 0; m < job->ev->metric_count && used < line_size; m++)
         used += (size_t)snprintf(line + used, line_size - used, ",%.15g", values[m]);
     if (used + 1 >= line_size)
@@ -172,15 +172,15 @@ static void sw_progress(FILE *f, uint64_t done, uint64_t total, uint64_t run, do
 }
 
 /* Forks the workers and waits for them, drawing the progress bar. */
-static int sw_run_workers(sw_job *job, const sw_run_opts *opts, uint64_t resumed,
-                          uint64_t total, double *seconds, fw_err *err)
+static int sw_run_workers(sw_job *job, const sw_run_opts *opts, uint64_t resumed, uint64_t total,
+                          double *seconds, fw_err *err)
 {
     unsigned jobs = opts->jobs;
     if (jobs > job->todo_count)
         jobs = (unsigned)job->todo_count;
     size_t shared_bytes = sizeof(sw_shared) + (jobs + 1) * sizeof(_Atomic uint64_t);
-    sw_shared *sh = mmap(NULL, shared_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-                         -1, 0);
+    sw_shared *sh =
+        mmap(NULL, shared_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (sh == MAP_FAILED)
         return fw_err_set(err, FW_EXIT_IO, "mmap: %s", strerror(errno));
     memset(sh, 0, shared_bytes);
@@ -245,8 +245,8 @@ static int sw_run_workers(sw_job *job, const sw_run_opts *opts, uint64_t resumed
     }
     *seconds = sw_now_s() - start;
     if (opts->progress)
-        sw_progress(opts->progress, resumed + atomic_load(&sh->done), total,
-                    atomic_load(&sh->done), *seconds, true);
+        sw_progress(opts->progress, resumed + atomic_load(&sh->done), total, atomic_load(&sh->done),
+                    *seconds, true);
     if (!rc && atomic_load(&sh->claimed)) {
         *err = sh->err;
         rc = err->status ? err->status : FW_EXIT_FAIL;
@@ -269,8 +269,7 @@ static int sw_run_workers(sw_job *job, const sw_run_opts *opts, uint64_t resumed
 static int sw_make_dir(const char *dir, fw_err *err)
 {
     if (mkdir(dir, 0755) && errno != EEXIST)
-        return fw_err_set(err, FW_EXIT_IO, "%s: cannot create directory: %s", dir,
-                          strerror(errno));
+        return fw_err_set(err, FW_EXIT_IO, "%s: cannot create directory: %s", dir, strerror(errno));
     struct stat st;
     if (stat(dir, &st) || !S_ISDIR(st.st_mode))
         return fw_err_set(err, FW_EXIT_IO, "%s: not a directory", dir);
@@ -312,8 +311,7 @@ static int sw_read_log(int fd, const char *path, sw_table *t, uint64_t *dropped,
     if (good < len) {
         if (ftruncate(fd, (off_t)good)) {
             sw_table_fini(t);
-            return fw_err_set(err, FW_EXIT_IO, "%s: cannot truncate: %s", path,
-                              strerror(errno));
+            return fw_err_set(err, FW_EXIT_IO, "%s: cannot truncate: %s", path, strerror(errno));
         }
         *dropped += len - good;
     }
@@ -340,8 +338,7 @@ static int sw_open_log(const sw_spec *spec, const sw_run_opts *opts, const char 
     if (st.st_size == 0) {
         if (write(fd, header, hlen) != (ssize_t)hlen || fdatasync(fd)) {
             close(fd);
-            return fw_err_set(err, FW_EXIT_IO, "%s: write error: %s", log_path,
-                              strerror(errno));
+            return fw_err_set(err, FW_EXIT_IO, "%s: write error: %s", log_path, strerror(errno));
         }
     } else {
         if (!opts->resume) {
@@ -379,7 +376,7 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
     int rc = sw_spec_check_metrics(spec, ev->metric_names, ev->metric_count, err);
     if (rc)
         return rc;
-    sw_log_id id = {spec->fnv64, 0, spec->point_count, ev->metric_count, opts->shard_index,
+    sw_log_id id = {spec->fnv64,      0, spec->point_count, ev->metric_count, opts->shard_index,
                     opts->shard_count};
     if ((rc = sw_inputs_hash(spec, ev, &id.inputs_fnv64, err)))
         return rc;
@@ -408,8 +405,7 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
 
     /* Points already in the log are done; the rest of this shard is the to-do list. */
     done = calloc(spec->point_count / 8 + 1, 1);
-    stats->points_shard =
-        sw_shard_points(spec->point_count, opts->shard_index, opts->shard_count);
+    stats->points_shard = sw_shard_points(spec->point_count, opts->shard_index, opts->shard_count);
     todo = malloc((stats->points_shard + 1) * sizeof *todo);
     if (!done || !todo) {
         rc = fw_err_set(err, FW_EXIT_IO, "out of memory");
@@ -428,8 +424,8 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
 
     if (todo_count) {
         sw_job job = {spec, ev, &base, wls, todo, todo_count, fd, NULL};
-        rc = sw_run_workers(&job, opts, stats->points_resumed, stats->points_shard,
-                            &stats->seconds, err);
+        rc = sw_run_workers(&job, opts, stats->points_resumed, stats->points_shard, &stats->seconds,
+                            err);
         if (rc)
             goto out;
     }
@@ -437,8 +433,8 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
     if ((rc = sw_read_log(fd, log_path, &table, &stats->bytes_dropped, err)))
         goto out;
     if (table.row_count != stats->points_shard) {
-        rc = fw_err_set(err, FW_EXIT_FAIL, "%s: %zu of %" PRIu64 " points after the run",
-                        log_path, table.row_count, stats->points_shard);
+        rc = fw_err_set(err, FW_EXIT_FAIL, "%s: %zu of %" PRIu64 " points after the run", log_path,
+                        table.row_count, stats->points_shard);
         goto out;
     }
     rc = sw_table_finish(spec, &table, stats->points_shard, opts->out_dir, err);
@@ -483,8 +479,7 @@ int sw_merge(const char *const *dirs, size_t dir_count, const char *out_dir, uin
             rc = sw_spec_load(spec_path, &spec, err);
             have_spec = rc == 0;
             if (!rc && spec.fnv64 != t.id.spec_fnv64)
-                rc = fw_err_set(err, FW_EXIT_INPUT, "%s: does not match %s", spec_path,
-                                log_path);
+                rc = fw_err_set(err, FW_EXIT_INPUT, "%s: does not match %s", spec_path, log_path);
             if (!rc) {
                 all = t;
                 memset(&t, 0, sizeof t);
@@ -501,8 +496,7 @@ int sw_merge(const char *const *dirs, size_t dir_count, const char *out_dir, uin
         goto out;
     all.id.shard_index = 0;
     all.id.shard_count = 1;
-    header = sw_log_header(&spec, &all.id, (const char *const *)all.metric_names,
-                           all.metric_count);
+    header = sw_log_header(&spec, &all.id, (const char *const *)all.metric_names, all.metric_count);
     if (!header) {
         rc = fw_err_set(err, FW_EXIT_IO, "out of memory");
         goto out;

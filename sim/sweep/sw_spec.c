@@ -140,8 +140,8 @@ static int sw_parse_values(const jr_arr *arr, const jr_arr *labels, sw_axis *axi
         int rc = 0;
         if (cJSON_IsNumber(v)) {
             if (!isfinite(v->valuedouble))
-                return fw_err_set(err, FW_EXIT_INPUT, "%s: %s[%zu]: not a finite number",
-                                  arr->file, arr->path, i);
+                return fw_err_set(err, FW_EXIT_INPUT, "%s: %s[%zu]: not a finite number", arr->file,
+                                  arr->path, i);
             sw_format_number(num, sizeof num, v->valuedouble);
             rc = sw_axis_add_value(axis, num, num);
         } else if (cJSON_IsBool(v)) {
@@ -350,8 +350,7 @@ static int sw_spec_parse_doc(const jr_doc *doc, sw_spec *spec, fw_err *err)
     if ((rc = jr_arr_get(&root, "workloads", true, &arr, NULL, err)))
         return rc;
     if (arr.count == 0 || arr.count > SW_MAX_AXIS_VALUES)
-        return jr_fail(&root, "workloads", err, "expected 1 to %d workloads",
-                       SW_MAX_AXIS_VALUES);
+        return jr_fail(&root, "workloads", err, "expected 1 to %d workloads", SW_MAX_AXIS_VALUES);
     spec->workloads = calloc(arr.count, sizeof(char *));
     spec->workload_paths = calloc(arr.count, sizeof(char *));
     if (!spec->workloads || !spec->workload_paths)
@@ -438,8 +437,7 @@ static int sw_spec_parse_doc(const jr_doc *doc, sw_spec *spec, fw_err *err)
         ob->maximize = goal == 1;
         for (size_t j = 0; j < i; j++)
             if (!strcmp(spec->objectives[j].metric, ob->metric))
-                return jr_fail(&o, "metric", err, "%s is already objectives[%zu]", ob->metric,
-                               j);
+                return jr_fail(&o, "metric", err, "%s is already objectives[%zu]", ob->metric, j);
     }
 
     spec->grid_count = spec->workload_count;
@@ -570,8 +568,8 @@ static int sw_unknown_metric(const sw_spec *spec, const char *where, size_t i, c
     char known[FW_ERR_MSG_BYTES] = "";
     size_t used = 0;
     for (size_t k = 0; k < count && used < sizeof known; k++)
-        used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", k ? ", " : "",
-                                 names[k]);
+        used +=
+            (size_t)snprintf(known + used, sizeof known - used, "%s%s", k ? ", " : "", names[k]);
     return fw_err_set(err, FW_EXIT_INPUT, "%s: %s[%zu].metric: unknown metric '%s' (known: %s)",
                       spec->file, where, i, m, known);
 }
@@ -584,8 +582,7 @@ static bool sw_known(const char *m, const char *const *names, size_t count)
     return false;
 }
 
-int sw_spec_check_metrics(const sw_spec *spec, const char *const *names, size_t count,
-                          fw_err *err)
+int sw_spec_check_metrics(const sw_spec *spec, const char *const *names, size_t count, fw_err *err)
 {
     for (size_t i = 0; i < spec->constraint_count; i++)
         if (!sw_known(spec->constraints[i].metric, names, count))

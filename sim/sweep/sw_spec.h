@@ -21,10 +21,10 @@
 #include <stdint.h>
 
 #define SW_MAX_AXES 32
-#define SW_MAX_PATHS 8           /* config paths one axis sets to the same value */
+#define SW_MAX_PATHS 8 /* config paths one axis sets to the same value */
 #define SW_MAX_AXIS_VALUES 100000
 #define SW_MAX_POINTS 10000000ULL /* points of one sweep (grid or sampled) */
-#define SW_NAME_BYTES 64         /* metric names */
+#define SW_NAME_BYTES 64          /* metric names */
 
 typedef struct sw_axis {
     char *paths[SW_MAX_PATHS]; /* owned; paths[0] is the CSV column name */
@@ -48,14 +48,14 @@ typedef struct sw_objective {
 typedef enum sw_sampling { SW_SAMPLE_GRID = 0, SW_SAMPLE_RANDOM } sw_sampling;
 
 typedef struct sw_spec {
-    char *file;          /* owned: the spec's path as given (for messages) */
-    char *text;          /* owned: the spec's bytes (copied into the output directory) */
-    uint64_t fnv64;      /* FNV-1a 64 of text: identifies the spec in logs and shards */
-    char *base_path;     /* owned: base config, resolved against the spec's directory */
-    char **workloads;    /* owned: workload paths as written (CSV column "workload") */
+    char *file;            /* owned: the spec's path as given (for messages) */
+    char *text;            /* owned: the spec's bytes (copied into the output directory) */
+    uint64_t fnv64;        /* FNV-1a 64 of text: identifies the spec in logs and shards */
+    char *base_path;       /* owned: base config, resolved against the spec's directory */
+    char **workloads;      /* owned: workload paths as written (CSV column "workload") */
     char **workload_paths; /* owned: the same, resolved against the spec's directory */
     size_t workload_count;
-    uint32_t batch;      /* batch override for every workload; 0 keeps each workload's */
+    uint32_t batch; /* batch override for every workload; 0 keeps each workload's */
     sw_axis axes[SW_MAX_AXES];
     size_t axis_count;
     sw_constraint *constraints; /* owned */
@@ -64,8 +64,8 @@ typedef struct sw_spec {
     size_t objective_count;
     sw_sampling sampling;
     uint64_t seed;
-    uint64_t grid_count;  /* workloads x product of axis sizes */
-    uint64_t point_count; /* grid_count for a grid, the sample size for random */
+    uint64_t grid_count;     /* workloads x product of axis sizes */
+    uint64_t point_count;    /* grid_count for a grid, the sample size for random */
     uint32_t *random_choice; /* owned (random only): point_count x (1 + axis_count) indices */
 } sw_spec;
 
@@ -82,8 +82,7 @@ void sw_spec_point(const sw_spec *spec, uint64_t index, size_t *workload, size_t
 
 /* Checks that every constraint and objective names one of the metric names (the evaluator's
  * columns); fails with the spec's JSON path ("objectives[1].metric: unknown metric ..."). */
-int sw_spec_check_metrics(const sw_spec *spec, const char *const *names, size_t count,
-                          fw_err *err);
+int sw_spec_check_metrics(const sw_spec *spec, const char *const *names, size_t count, fw_err *err);
 
 /* FNV-1a 64-bit hash of n bytes, continuing from h (start with SW_FNV64_INIT). */
 #define SW_FNV64_INIT 0xcbf29ce484222325ULL

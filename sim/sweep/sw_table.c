@@ -95,8 +95,8 @@ char *sw_log_header(const sw_spec *spec, const sw_log_id *id, const char *const 
     sw_buf_printf(&b,
                   SW_LOG_MAGIC "spec_fnv64=%016" PRIx64 " inputs_fnv64=%016" PRIx64
                                " points=%" PRIu64 " metrics=%zu shard=%" PRIu64 "/%" PRIu64 "\n",
-                  id->spec_fnv64, id->inputs_fnv64, id->point_count, metric_count,
-                  id->shard_index, id->shard_count);
+                  id->spec_fnv64, id->inputs_fnv64, id->point_count, metric_count, id->shard_index,
+                  id->shard_count);
     sw_buf_str(&b, "point,workload");
     for (size_t a = 0; a < spec->axis_count; a++) {
         sw_buf_str(&b, ",");
@@ -181,8 +181,7 @@ static int sw_parse_id(const char *line, sw_log_id *id)
                "spec_fnv64=%16llx inputs_fnv64=%16llx points=%llu metrics=%llu shard=%llu/%llu%n",
                &spec, &inputs, &points, &metrics, &si, &sk, &used) != 6)
         return -1;
-    if (line[strlen(SW_LOG_MAGIC) + (size_t)used] != '\0' || sk == 0 || si >= sk ||
-        metrics == 0)
+    if (line[strlen(SW_LOG_MAGIC) + (size_t)used] != '\0' || sk == 0 || si >= sk || metrics == 0)
         return -1;
     *id = (sw_log_id){spec, inputs, points, metrics, si, sk};
     return 0;
@@ -206,8 +205,8 @@ static int sw_parse_row(const sw_table *t, const char *line, size_t n, sw_row *r
     char *end;
     errno = 0;
     unsigned long long point = strtoull(copy, &end, 10);
-    int bad = errno || end == copy || *end != ',' || copy[0] == '-' ||
-              point >= t->id.point_count || point % t->id.shard_count != t->id.shard_index;
+    int bad = errno || end == copy || *end != ',' || copy[0] == '-' || point >= t->id.point_count ||
+              point % t->id.shard_count != t->id.shard_index;
     /* The metrics are the last metric_count fields. */
     const char *f = copy;
     for (size_t k = 0; k < t->column_count - t->metric_count && !bad; k++) {
@@ -306,8 +305,7 @@ int sw_log_parse(const char *name, const char *text, size_t len, sw_table *t, si
 int sw_table_absorb(sw_table *dst, sw_table *src, const char *src_name, fw_err *err)
 {
     if (strcmp(dst->header, src->header) || dst->id.spec_fnv64 != src->id.spec_fnv64 ||
-        dst->id.inputs_fnv64 != src->id.inputs_fnv64 ||
-        dst->id.point_count != src->id.point_count)
+        dst->id.inputs_fnv64 != src->id.inputs_fnv64 || dst->id.point_count != src->id.point_count)
         return fw_err_set(err, FW_EXIT_INPUT,
                           "%s: comes from a different sweep (spec, inputs or columns differ)",
                           src_name);
@@ -321,8 +319,7 @@ int sw_table_absorb(sw_table *dst, sw_table *src, const char *src_name, fw_err *
     return sw_table_dedupe(dst, src_name, err);
 }
 
-int sw_write_atomic(const char *dir, const char *name, const char *text, size_t len,
-                    fw_err *err)
+int sw_write_atomic(const char *dir, const char *name, const char *text, size_t len, fw_err *err)
 {
     size_t n = strlen(dir) + strlen(name) + 8;
     char *path = malloc(n), *tmp = malloc(n);
@@ -410,7 +407,7 @@ typedef struct sw_finish {
     const sw_goal *goals;
     const sw_bound *bounds;
     const bool *feasible, *front;
-    const size_t *workload; /* per row: index into spec->workloads */
+    const size_t *workload;     /* per row: index into spec->workloads */
     const sw_front_item *items; /* the front, in front order */
     size_t front_count;
 } sw_finish;
@@ -425,8 +422,9 @@ static void sw_summary_workload(sw_buf *b, const sw_finish *f, size_t w)
             feasible += f->feasible[i];
             on_front += f->front[i];
         }
-    sw_buf_printf(b, "    {\"workload\": \"%s\", \"points_done\": %zu, \"points_feasible\": %zu, "
-                     "\"pareto_points\": %zu,\n      \"best\": [",
+    sw_buf_printf(b,
+                  "    {\"workload\": \"%s\", \"points_done\": %zu, \"points_feasible\": %zu, "
+                  "\"pareto_points\": %zu,\n      \"best\": [",
                   f->spec->workloads[w], done, feasible, on_front);
     for (size_t g = 0; g < f->spec->objective_count; g++) {
         /* The best value of each objective alone is reached on the front; name the first
@@ -437,9 +435,8 @@ static void sw_summary_workload(sw_buf *b, const sw_finish *f, size_t w)
             if (!f->front[i] || f->workload[i] != w)
                 continue;
             double v = t->rows[i].metrics[col];
-            if (best == SIZE_MAX ||
-                (f->goals[g].maximize ? v > t->rows[best].metrics[col]
-                                      : v < t->rows[best].metrics[col]))
+            if (best == SIZE_MAX || (f->goals[g].maximize ? v > t->rows[best].metrics[col]
+                                                          : v < t->rows[best].metrics[col]))
                 best = i;
         }
         sw_buf_printf(b, "%s{\"metric\": \"%s\", \"value\": ", g ? ", " : "",
@@ -479,8 +476,7 @@ static void sw_summary(sw_buf *b, const sw_finish *f)
     sw_buf_str(b, "  \"objectives\": [");
     for (size_t g = 0; g < spec->objective_count; g++)
         sw_buf_printf(b, "%s{\"metric\": \"%s\", \"goal\": \"%s\"}", g ? ", " : "",
-                      spec->objectives[g].metric,
-                      f->goals[g].maximize ? "maximize" : "minimize");
+                      spec->objectives[g].metric, f->goals[g].maximize ? "maximize" : "minimize");
     sw_buf_str(b, "],\n  \"constraints\": [");
     for (size_t c = 0; c < spec->constraint_count; c++) {
         size_t violations = 0;
@@ -542,8 +538,8 @@ static int sw_row_workload(const sw_spec *spec, const sw_row *row, size_t *out)
 int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const char *dir,
                     fw_err *err)
 {
-    int rc = sw_spec_check_metrics(spec, (const char *const *)t->metric_names, t->metric_count,
-                                   err);
+    int rc =
+        sw_spec_check_metrics(spec, (const char *const *)t->metric_names, t->metric_count, err);
     if (rc)
         return rc;
     sw_table_sort(t);
@@ -592,8 +588,7 @@ int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const c
     size_t front_count = 0;
     for (size_t i = 0; i < n; i++)
         if (front[i])
-            items[front_count++] =
-                (sw_front_item){t, goals, spec->objective_count, i, workload[i]};
+            items[front_count++] = (sw_front_item){t, goals, spec->objective_count, i, workload[i]};
     if (front_count > 1)
         qsort(items, front_count, sizeof *items, sw_front_cmp);
 
@@ -603,8 +598,7 @@ int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const c
     sw_csv_header(&par, t);
     for (size_t k = 0; k < front_count; k++)
         sw_buf_printf(&par, "%s,1,1\n", t->rows[items[k].row].line);
-    sw_finish f = {spec, t, expected, goals, bounds, feasible, front, workload, items,
-                   front_count};
+    sw_finish f = {spec, t, expected, goals, bounds, feasible, front, workload, items, front_count};
     sw_summary(&sum, &f);
     if (csv.oom || par.oom || sum.oom) {
         rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", dir);

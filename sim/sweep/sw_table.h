@@ -45,7 +45,7 @@ typedef struct sw_row {
 
 typedef struct sw_table {
     sw_log_id id;
-    char *header; /* owned: CSV header line, no newline */
+    char *header;        /* owned: CSV header line, no newline */
     char **metric_names; /* owned: the metric columns, in order */
     size_t metric_count;
     size_t column_count;
@@ -82,8 +82,7 @@ int sw_table_finish(const sw_spec *spec, sw_table *table, uint64_t expected, con
                     fw_err *err);
 
 /* Writes text to dir/name through dir/name.tmp, fsync and rename. */
-int sw_write_atomic(const char *dir, const char *name, const char *text, size_t len,
-                    fw_err *err);
+int sw_write_atomic(const char *dir, const char *name, const char *text, size_t len, fw_err *err);
 
 /* Points of shard i/k among n points: those with point % k == i. */
 uint64_t sw_shard_points(uint64_t n, uint64_t i, uint64_t k);

@@ -82,7 +82,8 @@ static const char *const spec_text =
     "{\"base\": \"base.json\", \"workloads\": [\"w1.json\", \"w2.json\"],\n"
     " \"axes\": [{\"path\": \"array.rows\", \"values\": [2, 4, 8, 16]},\n"
     "          {\"path\": \"array.cols\", \"range\": {\"from\": 2, \"to\": 16, \"factor\": 2}},\n"
-    "          {\"path\": \"clock_mhz\", \"range\": {\"from\": 100, \"to\": 300, \"step\": 100}}],\n"
+    "          {\"path\": \"clock_mhz\", \"range\": {\"from\": 100, \"to\": 300, \"step\": "
+    "100}}],\n"
     " \"constraints\": [{\"metric\": \"area_mm2\", \"max\": 32}],\n"
     " \"objectives\": [{\"metric\": \"latency_cycles\", \"goal\": \"minimize\"},\n"
     "                {\"metric\": \"energy_pj\", \"goal\": \"minimize\"}]}\n";
@@ -169,8 +170,9 @@ Test(sw_run, jobs_do_not_change_the_bytes, .timeout = 60)
     same_outputs("jobs", "j1", "j3");
     char *csv = slurp(ROOT "/jobs/j1/points.csv");
     cr_assert_eq(count_lines(csv), 97);
-    cr_assert(!strncmp(csv, "point,workload,array.rows,array.cols,clock_mhz,latency_cycles,"
-                            "energy_pj,area_mm2,feasible,pareto\n0,w1.json,2,2,100,",
+    cr_assert(!strncmp(csv,
+                       "point,workload,array.rows,array.cols,clock_mhz,latency_cycles,"
+                       "energy_pj,area_mm2,feasible,pareto\n0,w1.json,2,2,100,",
                        strlen("point,workload,array.rows,array.cols,clock_mhz,latency_cycles,"
                               "energy_pj,area_mm2,feasible,pareto\n0,w1.json,2,2,100,")));
     free(csv);
@@ -283,7 +285,8 @@ Test(sw_run, feasible_and_front_columns_match_a_recomputation, .timeout = 60)
         cr_assert_eq(feas[i], area[i] <= 32, "point %d", i);
         bool dominated = false;
         for (int j = 0; j < 96; j++) /* the same workload only: points 0-47 and 48-95 */
-            if (feas[j] && j / 48 == i / 48 && lat[j] <= lat[i] && en[j] <= en[i] && (lat[j] < lat[i] || en[j] < en[i]))
+            if (feas[j] && j / 48 == i / 48 && lat[j] <= lat[i] && en[j] <= en[i] &&
+                (lat[j] < lat[i] || en[j] < en[i]))
                 dominated = true;
         cr_assert_eq(front[i], feas[i] && !dominated, "point %d", i);
         on_front += front[i];

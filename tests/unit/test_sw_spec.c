@@ -15,8 +15,7 @@ static void spec_fails(const char *text, const char *expected)
 {
     sw_spec spec;
     fw_err err;
-    cr_assert_eq(sw_spec_parse("s.json", text, &spec, &err), FW_EXIT_INPUT, "accepted: %s",
-                 text);
+    cr_assert_eq(sw_spec_parse("s.json", text, &spec, &err), FW_EXIT_INPUT, "accepted: %s", text);
     cr_assert_str_eq(err.msg, expected);
 }
 
@@ -36,8 +35,7 @@ Test(sw_spec, errors_name_the_json_path)
     spec_fails(HEAD "\"axes\": [{\"path\": \"a\", \"values\": [1]}, {\"path\": \"b\", "
                     "\"range\": {\"from\": 4, \"to\": 1, \"step\": 1}}], " OBJ "}",
                "s.json: axes[1].range.to: 1 is below from (4)");
-    spec_fails(HEAD "\"axes\": [{\"path\": \"a\", \"range\": {\"from\": 1, \"to\": 4}}], " OBJ
-                    "}",
+    spec_fails(HEAD "\"axes\": [{\"path\": \"a\", \"range\": {\"from\": 1, \"to\": 4}}], " OBJ "}",
                "s.json: axes[0].range: give exactly one of \"step\" and \"factor\"");
     spec_fails(HEAD "\"axes\": [{\"path\": \"a\", \"values\": [1], \"color\": 2}], " OBJ "}",
                "s.json: axes[0].color: unknown key");
