@@ -84,6 +84,15 @@ uint64_t nx_fma(nx_fmt fmt, uint64_t a, uint64_t b, uint64_t c, nx_mode mode, nx
 /* Conversion between floating formats (rounded per mode; NaN -> canonical NaN of `to`). */
 uint64_t nx_convert(nx_fmt from, nx_fmt to, uint64_t a, nx_mode mode, nx_flags *flags);
 
+/* Floating -> integer (requantization): a (format `from`, floating) rounded per mode to an integer
+ * of format `to` (NX_INT8..NX_INT48). NaN gives the maximum, infinities and out-of-range values
+ * the nearest bound, all raising invalid (SoftFloat's f32_to_i32 rule); inexact is raised for a
+ * rounded value only when `exact` (TestFloat's -exact). Integer -> floating: the value of a
+ * (integer format `from`) rounded per mode into floating format `to`. */
+uint64_t nx_to_int(nx_fmt from, nx_fmt to, uint64_t a, nx_mode mode, bool exact,
+                   nx_flags *flags);
+uint64_t nx_from_int(nx_fmt from, nx_fmt to, uint64_t a, nx_mode mode, nx_flags *flags);
+
 /* Mixed-precision MAC: acc + a*b where a, b are in format `in` and acc in format `acc_fmt`
  * (acc_fmt at least as wide as `in` in exponent and fraction). fused: the exact product is
  * added with one rounding to acc_fmt; unfused: the product is first rounded to acc_fmt, then

@@ -1,0 +1,20 @@
+/* nx_mac: the PE's multiply-accumulate step, floating (fused or unfused, mixed precision) and the
+ * dispatch over a datapath config. */
+#include "numerics/nx_internal.h"
+
+uint64_t nx_mac_fp(nx_fmt in, nx_fmt acc_fmt, bool fused, uint64_t acc, uint64_t a, uint64_t b,
+                   nx_mode mode, nx_flags *flags)
+{
+    if (fused)
+        return nxi_fma(in, acc_fmt, a, b, acc, mode, flags);
+    /* unfused: the product is rounded into the accumulator format (with its flags), then added */
+    const uint64_t p = nxi_mul(in, acc_fmt, a, b, mode, flags);
+    return nx_add(acc_fmt, acc, p, mode, flags);
+}
+
+uint64_t nx_mac(const nx_mac_cfg *cfg, uint64_t acc, uint64_t a, uint64_t b, nx_flags *flags)
+{
+    if (nx_fmt_get(cfg->input)->is_float)
+        return nx_mac_fp(cfg->input, cfg->accumulator, cfg->fused, acc, a, b, cfg->mode, flags);
+    return nx_mac_int(cfg->input, cfg->accumulator, cfg->overflow, acc, a, b, flags);
+}
