@@ -154,12 +154,13 @@ int cmd_sweep(int argc, char **argv)
         if (rc)
             fprintf(stderr, "flopwatt sweep: %s\n", err.msg);
         else
-            printf("sweep %s: %" PRIu64 " points in this run%s (%" PRIu64 " resumed, %" PRIu64
-                   " evaluated in %.2f s with %u worker%s)\nwrote %s/points.csv, pareto.csv, "
-                   "summary.json\n",
-                   spec.file, stats.points_shard, opts.shard_count > 1 ? "'s shard" : "",
+            printf("sweep %s: %" PRIu64 " points%s (%" PRIu64 " resumed, %" PRIu64
+                   " evaluated in %.2f s with %u worker%s)\n%zu feasible, %zu on the Pareto "
+                   "front%s\nwrote %s/points.csv, pareto.csv, summary.json\n",
+                   spec.file, stats.points_shard, opts.shard_count > 1 ? " in this shard" : "",
                    stats.points_resumed, stats.points_run, stats.seconds, opts.jobs,
-                   opts.jobs == 1 ? "" : "s", opts.out_dir);
+                   opts.jobs == 1 ? "" : "s", stats.counts.feasible, stats.counts.pareto,
+                   spec.workload_count > 1 ? " (one front per workload)" : "", opts.out_dir);
         if (!rc && stats.bytes_dropped)
             fprintf(stderr,
                     "flopwatt sweep: dropped %" PRIu64

@@ -437,7 +437,7 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
                         table.row_count, stats->points_shard);
         goto out;
     }
-    rc = sw_table_finish(spec, &table, stats->points_shard, opts->out_dir, err);
+    rc = sw_table_finish(spec, &table, stats->points_shard, opts->out_dir, &stats->counts, err);
 out:
     sw_table_fini(&table);
     if (fd >= 0)
@@ -520,7 +520,7 @@ int sw_merge(const char *const *dirs, size_t dir_count, const char *out_dir, uin
     if (!rc)
         rc = sw_write_atomic(out_dir, "spec.json", spec.text, strlen(spec.text), err);
     if (!rc)
-        rc = sw_table_finish(&spec, &all, spec.point_count, out_dir, err);
+        rc = sw_table_finish(&spec, &all, spec.point_count, out_dir, NULL, err);
     *missing = spec.point_count - all.row_count;
 out:
     free(header);

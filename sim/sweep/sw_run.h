@@ -17,6 +17,7 @@
 #include "common/fw_err.h"
 #include "common/jr.h"
 #include "sweep/sw_spec.h"
+#include "sweep/sw_table.h"
 #include "workload/wl.h"
 
 #include <stdbool.h>
@@ -52,6 +53,7 @@ typedef struct sw_run_stats {
     uint64_t points_run;     /* evaluated by this call */
     uint64_t bytes_dropped;  /* torn or unparsable log tail removed on resume */
     double seconds;          /* wall time of the evaluation phase */
+    sw_finish_counts counts; /* rows, feasible and Pareto points of the finished files */
 } sw_run_stats;
 
 /* Runs the sweep. Loads the base config and the workloads once, hashes them (a resume with

@@ -536,7 +536,7 @@ static int sw_row_workload(const sw_spec *spec, const sw_row *row, size_t *out)
 }
 
 int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const char *dir,
-                    fw_err *err)
+                    sw_finish_counts *counts, fw_err *err)
 {
     int rc =
         sw_spec_check_metrics(spec, (const char *const *)t->metric_names, t->metric_count, err);
@@ -599,6 +599,13 @@ int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const c
     for (size_t k = 0; k < front_count; k++)
         sw_buf_printf(&par, "%s,1,1\n", t->rows[items[k].row].line);
     sw_finish f = {spec, t, expected, goals, bounds, feasible, front, workload, items, front_count};
+    if (counts) {
+        counts->rows = n;
+        counts->feasible = 0;
+        for (size_t i = 0; i < n; i++)
+            counts->feasible += feasible[i];
+        counts->pareto = front_count;
+    }
     sw_summary(&sum, &f);
     if (csv.oom || par.oom || sum.oom) {
         rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", dir);

@@ -75,11 +75,17 @@ void sw_table_sort(sw_table *table);
  * for one point. Keeps dst's shard. */
 int sw_table_absorb(sw_table *dst, sw_table *src, const char *src_name, fw_err *err);
 
+/* Counts of a finished table (sw_table_finish). */
+typedef struct sw_finish_counts {
+    size_t rows, feasible, pareto;
+} sw_finish_counts;
+
 /* Writes points.csv, pareto.csv and summary.json into dir from the table's rows, using the
  * spec's constraints and objectives (checked against the table's metric names). expected is
- * the number of points this table should hold (its shard's share). FW_EXIT_IO on write errors. */
+ * the number of points this table should hold (its shard's share). counts may be NULL.
+ * FW_EXIT_IO on write errors. */
 int sw_table_finish(const sw_spec *spec, sw_table *table, uint64_t expected, const char *dir,
-                    fw_err *err);
+                    sw_finish_counts *counts, fw_err *err);
 
 /* Writes text to dir/name through dir/name.tmp, fsync and rename. */
 int sw_write_atomic(const char *dir, const char *name, const char *text, size_t len, fw_err *err);

@@ -4,6 +4,7 @@
 #     computed here independently (python, closed form) from the reference figures;
 #   - pareto: on a sweep of the analytic test evaluator, the front data file holds exactly the
 #     rows of points.csv marked pareto; SVG and PNG files are written and look like SVG / PNG;
+#   - layers: the bar data equal the report's per-layer *_pj keys in uJ;
 #   - bad input: exit 2 and one line on stderr.
 # Writes only under $BUILD.
 set -uo pipefail
@@ -69,6 +70,26 @@ grep -q "with steps" "$tmp/pareto/pareto.gp" || fail "the two plotted objectives
 "$fw" plot pareto "$tmp/sweep" --color node_nm --x area_mm2 --y macs --out "$tmp/p2" >/dev/null || fail "plot pareto --color"
 grep -q "title 'node_nm'" "$tmp/p2/pareto.gp" || fail "--color node_nm"
 
+# layers: a report shaped like `flopwatt run --json` with per-layer energy keys (*_pj); the
+# segments are every *_pj key except energy_pj, in the first layer's order, in uJ; layers
+# without energy (pooling) are left out.
+cat >"$tmp/run.json" <<'EOF'
+{"config": {"name": "t"}, "layers": [
+  {"name": "conv1", "macs": 100, "mac_pj": 2000000, "sram_pj": 500000, "dram_pj": 1500000, "energy_pj": 4000000},
+  {"name": "pool1", "macs": 0, "mac_pj": 0, "sram_pj": 0, "dram_pj": 0, "energy_pj": 0},
+  {"name": "fc", "macs": 10, "mac_pj": 250000, "sram_pj": 125000, "dram_pj": 3000000, "energy_pj": 3375000}],
+ "total": {"energy_pj": 7375000}}
+EOF
+"$fw" plot layers "$tmp/run.json" --out "$tmp/layers" >/dev/null || fail "plot layers"
+is_svg_png "$tmp/layers" layers
+printf '"conv1" 2 0.5 1.5\n"fc" 0.25 0.125 3\n' | cmp -s - "$tmp/layers/layers.dat" ||
+    fail "layers.dat: $(cat "$tmp/layers/layers.dat")"
+for k in mac_pj sram_pj dram_pj; do
+    grep -q "title '$k'" "$tmp/layers/layers.gp" || fail "layers.gp lacks segment $k"
+done
+grep -q "title 'energy_pj'" "$tmp/layers/layers.gp" && fail "energy_pj is the total, not a segment"
+echo '{"layers": [{"name": "a", "macs": 1}]}' >"$tmp/noenergy.json"
+
 bad() { # bad EXPECTED ARGS...
     local want=$1
     shift
@@ -82,9 +103,10 @@ bad "unknown kind 'pie'" plot pie x
 bad "no column 'watts'" plot pareto "$tmp/sweep" --y watts --out "$tmp/bad"
 bad "--until 1999: expected a year after 2016" plot trend --until 1999 --out "$tmp/bad"
 bad "missing input" plot pareto
+bad "no per-layer energy keys" plot layers "$tmp/noenergy.json" --out "$tmp/bad"
 
 if [[ $fails -ne 0 ]]; then
     echo "plot.sh: $fails failures" >&2
     exit 1
 fi
-echo "plot.sh: ok (trend fits equal an independent least-squares fit; pareto front plotted = points.csv front; 4 bad inputs)"
+echo "plot.sh: ok (trend fits equal an independent least-squares fit; pareto front plotted = points.csv front; 5 bad inputs)"
