@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# tests/rtl/pe.sh: co-simulation of the PE RTL (build/rtl/pe_fp, Verilator) against the C model
+# (`flopwatt fp`, models/numerics): the same vectors (tools/vecgen.c: corner cases, then random
+# with a fixed seed) go through both; the output lines (operands, result, flags) must be equal.
+# Covers mul/add/mulAdd of every floating format in all five rounding modes, sub, flush-to-zero
+# and tininess before rounding, the mixed-precision MACs fused and unfused, and the integer MACs
+# (wrap and saturate). Also checks that rtl/fw_formats.vh matches the C model's format table.
+# FLOPWATT_LONG=1: 100x more random vectors (>= 10^7 per floating format).
+# Environment: BUILD (default build), FLOPWATT (default $BUILD/flopwatt). Writes under $BUILD/rtl.
+set -euo pipefail
+build=${BUILD:-build}
+flopwatt=${FLOPWATT:-$build/flopwatt}
+pe="$build/rtl/pe_fp"
+vecgen="$build/tools/vecgen"
+work="$build/rtl/test"
+mkdir -p "$work"
+scale=1
+[[ "${FLOPWATT_LONG:-0}" == 1 ]] && scale=100
+
+fail=0
+total=0
+declare -A per_format
+
+# The generated header must be what the format table gives today.
+if ! "$build/tools/gen_formats" | cmp -s - rtl/fw_formats.vh; then
+    echo "FAIL: rtl/fw_formats.vh is out of date with models/numerics (run: make rtl-formats)"
+    fail=1
+fi
+
+# check FUNCTION COUNT SEED [OPTIONS...]: one comparison run.
+check() {
+    local fn=$1 n=$2 seed=$3
+    shift 3
+    local tag="$fn${*// /}"
+    "$vecgen" -n "$n" -seed "$seed" "$fn" > "$work/vec.txt"
+    "$pe" "$@" "$fn" < "$work/vec.txt" > "$work/rtl.txt"
+    "$flopwatt" fp "$@" "$fn" < "$work/vec.txt" > "$work/c.txt"
+    local lines
+    lines=$(wc -l < "$work/rtl.txt")
+    if [[ $lines -ne $n ]] || ! cmp -s "$work/rtl.txt" "$work/c.txt"; then
+        local bad
+        bad=$(diff "$work/rtl.txt" "$work/c.txt" | grep -c '^<' || true)
+        echo "FAIL: $fn $*: $bad of $n lines differ (rtl $lines lines); first differences:"
+        diff "$work/rtl.txt" "$work/c.txt" | head -n 8 | sed 's/^</  rtl:/; s/^>/  C:  /'
+        cp "$work/vec.txt" "$work/fail_$tag.vec"
+        fail=1
+    fi
+    total=$((total + n))
+    local fmt=${fn%%_*}
+    per_format[$fmt]=$(( ${per_format[$fmt]:-0} + n ))
+}
+
+modes=(-rnear_even -rminMag -rmin -rmax -rnear_maxMag)
+seed=1
+for f in f32 f16 bf16 f8e5m2 f8e4m3; do
+    for m in "${modes[@]}"; do
+        check "${f}_mul" $((8000 * scale)) $((seed++)) "$m"
+        check "${f}_add" $((8000 * scale)) $((seed++)) "$m"
+        check "${f}_mulAdd" $((16000 * scale)) $((seed++)) "$m"
+        check "${f}_mulAdd" $((2000 * scale)) $((seed++)) "$m" -ftz
+        check "${f}_mul" $((2000 * scale)) $((seed++)) "$m" -ftz
+        check "${f}_mulAdd" $((2000 * scale)) $((seed++)) "$m" -tininessbefore
+    done
+    check "${f}_sub" $((4000 * scale)) $((seed++))
+    check "${f}_add" $((2000 * scale)) $((seed++)) -ftz -tininessbefore
+done
+for mac in f16_mac_f32 bf16_mac_f32 f8e4m3_mac_f16 f8e5m2_mac_f16 f8e4m3_mac_f32 f8e5m2_mac_f32; do
+    for fn in "$mac" "${mac/_mac_/_macu_}"; do
+        for m in "${modes[@]}"; do
+            check "$fn" $((3000 * scale)) $((seed++)) "$m"
+        done
+        check "$fn" $((2000 * scale)) $((seed++)) -ftz
+        check "$fn" $((2000 * scale)) $((seed++)) -tininessbefore
+    done
+done
+for fn in i8_mac_i32 i16_mac_i32 i8_mac_i48 i16_mac_i48; do
+    check "$fn" $((10000 * scale)) $((seed++))
+    check "$fn" $((10000 * scale)) $((seed++)) -sat
+done
+
+for fmt in "${!per_format[@]}"; do
+    echo "pe: $fmt: ${per_format[$fmt]} vectors"
+done | sort
+if [[ $fail -ne 0 ]]; then
+    echo "pe: FAILED ($total vectors compared)"
+    exit 1
+fi
+echo "pe: $total vectors, 0 mismatches in results and flags (RTL vs C model)"
