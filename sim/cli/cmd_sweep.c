@@ -3,13 +3,16 @@
 #include "cli/cmd.h"
 #include "common/fw_err.h"
 #include "sweep/sw_eval_sim.h"
+#include "sweep/sw_plot.h"
 #include "sweep/sw_run.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define SW_CLI_MAX_JOBS 1024
@@ -17,7 +20,7 @@
 static void sweep_usage(FILE *out)
 {
     fprintf(out,
-            "usage: flopwatt sweep SPEC [-j N] [--out DIR] [--resume] [--shard I/K]\n"
+            "usage: flopwatt sweep SPEC [-j N] [--out DIR] [--resume] [--shard I/K] [--plot]\n"
             "\n"
             "Runs every point of the sweep spec SPEC (configs/README.md, \"Sweeps\") and writes\n"
             "into DIR (default: SPEC's name without .json, plus \"-sweep\"):\n"
@@ -32,6 +35,8 @@ static void sweep_usage(FILE *out)
             "  --resume      continue an interrupted sweep in DIR (finished points are kept)\n"
             "  --shard I/K   run only the points with point %% K == I (0 <= I < K); join the\n"
             "                shards' directories with `flopwatt merge`\n"
+            "  --plot        also draw DIR/plots/workloadN/pareto.svg and .png (gnuplot; see\n"
+            "                `flopwatt plot pareto` for other axes and colours)\n"
             "A progress bar is drawn on stderr when it is a terminal. The same spec gives\n"
             "byte-identical points.csv, pareto.csv and summary.json for any -j and sharding.\n");
 }
@@ -79,6 +84,7 @@ static char *sweep_default_out(const char *spec_path)
 int cmd_sweep(int argc, char **argv)
 {
     const char *spec_path = NULL, *out_dir = NULL;
+    bool plot = false;
     sw_run_opts opts = {.jobs = 1, .shard_index = 0, .shard_count = 1};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -97,6 +103,8 @@ int cmd_sweep(int argc, char **argv)
             out_dir = argv[++i];
         } else if (!strcmp(a, "--resume")) {
             opts.resume = true;
+        } else if (!strcmp(a, "--plot")) {
+            plot = true;
         } else if (!strcmp(a, "--shard") && i + 1 < argc) {
             if (sweep_parse_shard(argv[++i], &opts.shard_index, &opts.shard_count)) {
                 fprintf(stderr, "flopwatt sweep: --shard %s: expected I/K with 0 <= I < K\n",
@@ -161,6 +169,19 @@ int cmd_sweep(int argc, char **argv)
                    stats.points_resumed, stats.points_run, stats.seconds, opts.jobs,
                    opts.jobs == 1 ? "" : "s", stats.counts.feasible, stats.counts.pareto,
                    spec.workload_count > 1 ? " (one front per workload)" : "", opts.out_dir);
+        /* Plots: one Pareto figure per workload, under DIR/plots/<workload index>. */
+        for (size_t w = 0; !rc && plot && w < spec.workload_count; w++) {
+            char dir[4096];
+            snprintf(dir, sizeof dir, "%s/plots", opts.out_dir);
+            mkdir(dir, 0755);
+            snprintf(dir, sizeof dir, "%s/plots/workload%zu", opts.out_dir, w);
+            sw_pareto_plot pp = {.sweep_dir = opts.out_dir, .workload = spec.workloads[w]};
+            rc = sw_plot_pareto(&pp, dir, &err);
+            if (rc)
+                fprintf(stderr, "flopwatt sweep: --plot: %s\n", err.msg);
+            else
+                printf("wrote %s/pareto.svg and pareto.png (%s)\n", dir, spec.workloads[w]);
+        }
         if (!rc && stats.bytes_dropped)
             fprintf(stderr,
                     "flopwatt sweep: dropped %" PRIu64
