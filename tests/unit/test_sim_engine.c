@@ -5,7 +5,9 @@
  * documented order (k = (r, s, c) ascending from the accumulator zero), for int8, int16, fp16,
  * bf16, fp32 and mixed precision. */
 #include "config/cfg.h"
+#include "engine/arr.h"
 #include "engine/eng.h"
+#include "mapping/map.h"
 #include "numerics/nx.h"
 #include "workload/wl.h"
 
@@ -270,4 +272,45 @@ Test(sim_engine, random_operands_are_deterministic_and_in_range)
     cr_assert_eq(eng_operands_random(&c, &l, 0, &ops, &err), 0);
     cr_assert_eq(ops.ifmap[0], 0xaf);
     eng_operands_fini(&ops);
+}
+
+/* The pe engine's checks can fail: folds started closer than the documented bound max(T, R)
+ * are reported as schedule hazards, folds exactly at the bound are not. */
+static int run_with_starts(const char *df, uint32_t m, uint32_t n, uint32_t k, const uint64_t *x,
+                           size_t folds, fw_err *err)
+{
+    cfg_accel c = make_cfg(4, 4, df, "pipelined", "int8", "int32", NULL, 0);
+    wl_layer l;
+    cr_assert_eq(wl_layer_gemm(&l, "g", m, n, k, 1, err), 0);
+    map_layer map;
+    cr_assert_eq(map_layer_init(&c, &l, &map, err), 0);
+    cr_assert_eq(map.folds, folds);
+    eng_operands ops;
+    cr_assert_eq(eng_operands_random(&c, &l, 1, &ops, err), 0);
+    eng_counters ctr;
+    memset(&ctr, 0, sizeof ctr);
+    int rc = arr_run(&c, &l, &map, x, &ops, NULL, &ctr, err);
+    eng_operands_fini(&ops);
+    return rc;
+}
+
+Test(sim_engine, pe_engine_detects_schedule_hazards)
+{
+    fw_err err;
+    /* ws 4x4, M = 2 (T), N = 4, K = 8: two reduction folds; the bound is max(2, 4) = 4 */
+    uint64_t ok[] = {0, 4}, early[] = {0, 3};
+    cr_assert_eq(run_with_starts("ws", 2, 4, 8, ok, 2, &err), 0, "%s", err.msg);
+    cr_assert_eq(run_with_starts("ws", 2, 4, 8, early, 2, &err), FW_EXIT_FAIL);
+    cr_assert(strstr(err.msg, "schedule hazard") != NULL, "%s", err.msg);
+    /* streams overlapping (T = 6 > R): gap 5 < 6 */
+    uint64_t ok6[] = {0, 6}, early6[] = {0, 5};
+    cr_assert_eq(run_with_starts("ws", 6, 4, 8, ok6, 2, &err), 0, "%s", err.msg);
+    cr_assert_eq(run_with_starts("ws", 6, 4, 8, early6, 2, &err), FW_EXIT_FAIL);
+    /* os 4x4, M = 8 (2 row folds), N = 4, K = 2 (T): column result buses collide below R */
+    uint64_t os_ok[] = {0, 4}, os_early[] = {0, 3};
+    cr_assert_eq(run_with_starts("os", 8, 4, 2, os_ok, 2, &err), 0, "%s", err.msg);
+    cr_assert_eq(run_with_starts("os", 8, 4, 2, os_early, 2, &err), FW_EXIT_FAIL);
+    /* is 4x4, M = 4, N = 2 (T), K = 8: two reduction folds */
+    cr_assert_eq(run_with_starts("is", 4, 2, 8, ok, 2, &err), 0, "%s", err.msg);
+    cr_assert_eq(run_with_starts("is", 4, 2, 8, early, 2, &err), FW_EXIT_FAIL);
 }
