@@ -57,8 +57,8 @@ static int runcli_dump(FILE *f, const cfg_accel *cfg, const wl_layer *l, const e
     const nx_fmt_info *acc = nx_fmt_get(cfg->mac.accumulator);
     int digits = (int)((acc->width_bits + 3) / 4);
     if (l->kind == WL_GEMM)
-        fprintf(f, "layer %s seed %" PRIu64 " format %s shape %" PRIu64 "x%" PRIu64 "\n",
-                l->name, seed, acc->name, l->gemm_m, l->gemm_n);
+        fprintf(f, "layer %s seed %" PRIu64 " format %s shape %" PRIu64 "x%" PRIu64 "\n", l->name,
+                seed, acc->name, l->gemm_m, l->gemm_n);
     else
         fprintf(f, "layer %s seed %" PRIu64 " format %s shape %ux%ux%ux%u\n", l->name, seed,
                 acc->name, l->batch, l->out_h, l->out_w, l->filters);

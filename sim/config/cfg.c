@@ -13,15 +13,15 @@
 #define CFG_DEFAULT_SCHEDULE CFG_PIPELINED
 #define CFG_DEFAULT_MAC_PIPELINE_CYCLES 1u
 #define CFG_DEFAULT_FUSED true
-#define CFG_DEFAULT_ROUNDING 0u /* near_even */
-#define CFG_DEFAULT_SUBNORMALS 0u /* ieee */
+#define CFG_DEFAULT_ROUNDING 0u     /* near_even */
+#define CFG_DEFAULT_SUBNORMALS 0u   /* ieee */
 #define CFG_DEFAULT_INT_OVERFLOW 0u /* wrap */
 #define CFG_DEFAULT_WORD_BITS 64u
 #define CFG_DEFAULT_DOUBLE_BUFFERED true
 #define CFG_DEFAULT_DRAM_LATENCY_CYCLES 100u
 
 /* Ranges. */
-#define CFG_MAX_DIM 4096u            /* array rows/cols */
+#define CFG_MAX_DIM 4096u /* array rows/cols */
 #define CFG_MAX_SRAM_BYTES (1ull << 40)
 #define CFG_MAX_GBPS 1.0e5
 
@@ -29,17 +29,28 @@ static const char *const cfg_dataflow_names[] = {"ws", "os", "is"};
 static const char *const cfg_schedule_names[] = {"pipelined", "serial"};
 static const char *const cfg_operand_names[] = {"ifmap", "filter", "ofmap"};
 static const char *const cfg_dram_names[] = {"ddr3", "ddr4", "lpddr4", "hbm2"};
-static const char *const cfg_round_names[] = {"near_even", "minMag", "min", "max",
-                                              "near_maxMag"};
+static const char *const cfg_round_names[] = {"near_even", "minMag", "min", "max", "near_maxMag"};
 static const char *const cfg_subnormal_names[] = {"ieee", "ftz"};
 static const char *const cfg_overflow_names[] = {"wrap", "saturate"};
 
 #define CFG_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-const char *cfg_dataflow_name(cfg_dataflow df) { return cfg_dataflow_names[df]; }
-const char *cfg_schedule_name(cfg_schedule s) { return cfg_schedule_names[s]; }
-const char *cfg_operand_name(cfg_operand op) { return cfg_operand_names[op]; }
-const char *cfg_dram_type_name(cfg_dram_type t) { return cfg_dram_names[t]; }
+const char *cfg_dataflow_name(cfg_dataflow df)
+{
+    return cfg_dataflow_names[df];
+}
+const char *cfg_schedule_name(cfg_schedule s)
+{
+    return cfg_schedule_names[s];
+}
+const char *cfg_operand_name(cfg_operand op)
+{
+    return cfg_operand_names[op];
+}
+const char *cfg_dram_type_name(cfg_dram_type t)
+{
+    return cfg_dram_names[t];
+}
 
 uint32_t cfg_input_bytes(const cfg_accel *cfg)
 {
@@ -70,8 +81,8 @@ static int cfg_read_array(jr_obj *root, cfg_accel *c, fw_err *err)
     if ((rc = jr_obj_get(root, "array", true, &a, NULL, err)) ||
         (rc = jr_u32(&a, "rows", true, 0, 1, CFG_MAX_DIM, &c->rows, err)) ||
         (rc = jr_u32(&a, "cols", true, 0, 1, CFG_MAX_DIM, &c->cols, err)) ||
-        (rc = jr_enum(&a, "dataflow", true, 0, cfg_dataflow_names,
-                      CFG_COUNT(cfg_dataflow_names), &df, err)) ||
+        (rc = jr_enum(&a, "dataflow", true, 0, cfg_dataflow_names, CFG_COUNT(cfg_dataflow_names),
+                      &df, err)) ||
         (rc = jr_enum(&a, "schedule", false, CFG_DEFAULT_SCHEDULE, cfg_schedule_names,
                       CFG_COUNT(cfg_schedule_names), &sch, err)) ||
         (rc = jr_u32(&a, "mac_pipeline_cycles", false, CFG_DEFAULT_MAC_PIPELINE_CYCLES, 1, 16,
@@ -135,8 +146,7 @@ static int cfg_read_sram(jr_obj *root, cfg_accel *c, fw_err *err)
         jr_obj o;
         cfg_sram *m = &c->sram[op];
         if ((rc = jr_obj_get(&s, cfg_operand_names[op], true, &o, NULL, err)) ||
-            (rc = jr_u64(&o, "size_bytes", true, 0, 1, CFG_MAX_SRAM_BYTES, &m->size_bytes,
-                         err)) ||
+            (rc = jr_u64(&o, "size_bytes", true, 0, 1, CFG_MAX_SRAM_BYTES, &m->size_bytes, err)) ||
             (rc = jr_u32(&o, "word_bits", false, CFG_DEFAULT_WORD_BITS, 8, 65536, &m->word_bits,
                          err)) ||
             (rc = jr_bool(&o, "double_buffered", false, CFG_DEFAULT_DOUBLE_BUFFERED,
@@ -153,8 +163,8 @@ static int cfg_read_dram(jr_obj *root, cfg_accel *c, fw_err *err)
     unsigned type;
     int rc;
     if ((rc = jr_obj_get(root, "dram", true, &d, NULL, err)) ||
-        (rc = jr_enum(&d, "type", true, 0, cfg_dram_names, CFG_COUNT(cfg_dram_names), &type,
-                      err)) ||
+        (rc =
+             jr_enum(&d, "type", true, 0, cfg_dram_names, CFG_COUNT(cfg_dram_names), &type, err)) ||
         (rc = jr_f64(&d, "bandwidth_gbps", true, 0, 0, CFG_MAX_GBPS, &c->dram.bandwidth_gbps,
                      err)) ||
         (rc = jr_u32(&d, "latency_cycles", false, CFG_DEFAULT_DRAM_LATENCY_CYCLES, 0, 1000000,

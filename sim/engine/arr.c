@@ -39,11 +39,11 @@ typedef struct arr_sim {
     const uint64_t *x_start;
     uint64_t *X, *W, *O;
     uint64_t *o_ready;
-    int64_t *o_fold; /* global fold index that wrote it, -1 none */
-    uint32_t R, C, P;                  /* array, MAC pipeline cycles */
-    arr_reg *a, *b, *w_act, *w_sh;     /* R*C each */
-    arr_reg *p;                        /* partial sums: R*C*P (os: the accumulators, P = 1) */
-    uint64_t *bus_last;                /* os: last cycle column j's result bus was used, +1 */
+    int64_t *o_fold;               /* global fold index that wrote it, -1 none */
+    uint32_t R, C, P;              /* array, MAC pipeline cycles */
+    arr_reg *a, *b, *w_act, *w_sh; /* R*C each */
+    arr_reg *p;                    /* partial sums: R*C*P (os: the accumulators, P = 1) */
+    uint64_t *bus_last;            /* os: last cycle column j's result bus was used, +1 */
     eng_counters *ctr;
     fw_err *err;
     uint64_t last_write; /* last ofmap write cycle + 1 */
@@ -51,19 +51,23 @@ typedef struct arr_sim {
     uint64_t fd0;
 } arr_sim;
 
-static const map_fold *arr_fd(const arr_sim *s, uint64_t f) { return &s->fd[f - s->fd0]; }
+static const map_fold *arr_fd(const arr_sim *s, uint64_t f)
+{
+    return &s->fd[f - s->fd0];
+}
 
 #define ARR_AT(s, arr, i, j) ((s)->arr[(size_t)(i) * (s)->C + (j)])
 
 static int arr_hazard(arr_sim *s, uint64_t cyc, uint32_t i, uint32_t j, const char *what)
 {
-    return fw_err_set(s->err, FW_EXIT_FAIL, "pe engine: schedule hazard at cycle %llu, PE(%u,%u): %s",
+    return fw_err_set(s->err, FW_EXIT_FAIL,
+                      "pe engine: schedule hazard at cycle %llu, PE(%u,%u): %s",
                       (unsigned long long)cyc, i, j, what);
 }
 
 /* Fills X and W of group g from the tensors (wl.h lowering). */
-static void arr_im2col(const wl_layer *L, const map_layer *map, const eng_operands *ops,
-                       uint64_t g, uint64_t *X, uint64_t *W, uint64_t zero)
+static void arr_im2col(const wl_layer *L, const map_layer *map, const eng_operands *ops, uint64_t g,
+                       uint64_t *X, uint64_t *W, uint64_t zero)
 {
     uint64_t M = map->m, N = map->n, K = map->k;
     if (L->kind == WL_GEMM) {
@@ -85,8 +89,7 @@ static void arr_im2col(const wl_layer *L, const map_layer *map, const eng_operan
             int64_t xx = (int64_t)(ox * L->stride_w + s * L->dil_w) - (int64_t)L->pad_left;
             uint64_t v = zero;
             if (y >= 0 && xx >= 0 && y < (int64_t)L->in_h && xx < (int64_t)L->in_w)
-                v = ops->ifmap[((img * L->in_h + (uint64_t)y) * L->in_w + (uint64_t)xx) *
-                                   L->in_c +
+                v = ops->ifmap[((img * L->in_h + (uint64_t)y) * L->in_w + (uint64_t)xx) * L->in_c +
                                g * cg + c];
             X[m * K + k] = v;
         }
@@ -311,12 +314,12 @@ static int arr_cycle_os(arr_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t f_hi)
     return 0;
 }
 
-int arr_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map,
-            const uint64_t *x, const eng_operands *ops, uint64_t *outputs, eng_counters *ctr,
-            fw_err *err)
+int arr_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map, const uint64_t *x,
+            const eng_operands *ops, uint64_t *outputs, eng_counters *ctr, fw_err *err)
 {
     uint64_t mk, kn, mn;
-    if (__builtin_mul_overflow(map->m, map->k, &mk) || __builtin_mul_overflow(map->k, map->n, &kn) ||
+    if (__builtin_mul_overflow(map->m, map->k, &mk) ||
+        __builtin_mul_overflow(map->k, map->n, &kn) ||
         __builtin_mul_overflow(map->m, map->n, &mn) || mk > ARR_MAX_ELEMENTS ||
         kn > ARR_MAX_ELEMENTS || mn > ARR_MAX_ELEMENTS)
         return fw_err_set(err, FW_EXIT_INPUT,
@@ -347,8 +350,8 @@ int arr_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map,
     int rc = 0;
     if (!s.X || !s.W || !s.O || !s.o_ready || !s.o_fold || !s.a || !s.b || !s.p || !s.w_act ||
         !s.w_sh || !s.bus_last || !s.fd) {
-        rc = fw_err_set(err, FW_EXIT_INPUT, "layer %s: out of memory in the pe engine",
-                        layer->name);
+        rc =
+            fw_err_set(err, FW_EXIT_INPUT, "layer %s: out of memory in the pe engine", layer->name);
         goto out;
     }
     uint64_t len = arr_fold_cycles(cfg, map->t);
@@ -390,8 +393,10 @@ int arr_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map,
             cyc++;
         }
         if (!rc && s.last_write > group_end)
-            rc = fw_err_set(err, FW_EXIT_FAIL, "pe engine: layer %s: a result was written after "
-                            "its fold ended", layer->name);
+            rc = fw_err_set(err, FW_EXIT_FAIL,
+                            "pe engine: layer %s: a result was written after "
+                            "its fold ended",
+                            layer->name);
         for (uint64_t f = f0; f < f1 && !rc; f++)
             ctr->pe_slots += map->t * cfg->rows * cfg->cols;
         if (!rc && outputs) {

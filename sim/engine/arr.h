@@ -96,8 +96,7 @@ uint64_t arr_fold_gap(const cfg_accel *cfg, uint64_t t);
  * FW_EXIT_INPUT when the layer is too large for it (more than ARR_MAX_ELEMENTS im2col
  * elements). */
 #define ARR_MAX_ELEMENTS (1ull << 27)
-int arr_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map,
-            const uint64_t *x, const eng_operands *ops, uint64_t *outputs, eng_counters *ctr,
-            fw_err *err);
+int arr_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map, const uint64_t *x,
+            const eng_operands *ops, uint64_t *outputs, eng_counters *ctr, fw_err *err);
 
 #endif

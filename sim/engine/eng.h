@@ -36,16 +36,16 @@
  * prices these counts (sim/energy), the report prints them. Element counts are in elements of
  * the operand's format (input format for ifmap/filter, accumulator format for ofmap). */
 typedef struct eng_counters {
-    uint64_t cycles;                       /* total = compute_cycles + stall_cycles */
+    uint64_t cycles; /* total = compute_cycles + stall_cycles */
     uint64_t compute_cycles;
-    uint64_t stall_cycles;                 /* waiting for memory */
-    uint64_t stall_cycles_by[CFG_OPERANDS];/* attributed: ifmap, filter, ofmap */
+    uint64_t stall_cycles;                  /* waiting for memory */
+    uint64_t stall_cycles_by[CFG_OPERANDS]; /* attributed: ifmap, filter, ofmap */
     uint64_t folds;
-    uint64_t macs;                         /* useful MACs */
-    uint64_t pe_slots;                     /* sum over folds of T*R*C */
-    uint64_t reg_reads, reg_writes;        /* PE operand/partial-sum register accesses */
-    uint64_t sram_reads[CFG_OPERANDS];     /* elements read from each operand SRAM */
-    uint64_t sram_writes[CFG_OPERANDS];    /* elements written (fills, partial sums, outputs) */
+    uint64_t macs;                           /* useful MACs */
+    uint64_t pe_slots;                       /* sum over folds of T*R*C */
+    uint64_t reg_reads, reg_writes;          /* PE operand/partial-sum register accesses */
+    uint64_t sram_reads[CFG_OPERANDS];       /* elements read from each operand SRAM */
+    uint64_t sram_writes[CFG_OPERANDS];      /* elements written (fills, partial sums, outputs) */
     uint64_t dram_read_bytes[CFG_OPERANDS];  /* ofmap: spilled partial sums read back */
     uint64_t dram_write_bytes[CFG_OPERANDS]; /* ofmap only: outputs and spilled partial sums */
 } eng_counters;
@@ -56,7 +56,7 @@ typedef enum eng_kind { ENG_FAST = 0, ENG_PE } eng_kind;
  * layouts of workload/wl.h: ifmap [batch][in_h][in_w][in_c], filters
  * [filters][filt_r][filt_s][in_c/groups]; a GEMM layer: ifmap [M][K], filters [N][K]. */
 typedef struct eng_operands {
-    uint64_t *ifmap;  /* owned */
+    uint64_t *ifmap; /* owned */
     size_t ifmap_count;
     uint64_t *filter; /* owned */
     size_t filter_count;

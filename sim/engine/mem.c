@@ -14,7 +14,10 @@ uint64_t mem_transfer_cycles(const cfg_accel *cfg, uint64_t bytes)
     return (uint64_t)((n + bw - 1) / bw);
 }
 
-static uint64_t mem_max(uint64_t a, uint64_t b) { return a > b ? a : b; }
+static uint64_t mem_max(uint64_t a, uint64_t b)
+{
+    return a > b ? a : b;
+}
 
 typedef struct mem_state {
     const cfg_accel *cfg;
@@ -80,8 +83,8 @@ void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64
                 allowed = f >= 2 ? x_prev : 0;
             else
                 allowed = f >= 1 ? end_prev : 0;
-            ready[op] = mem_read(&s, (cfg_operand)op, d.tile_bytes[op], allowed,
-                                 map->input_bytes, ctr);
+            ready[op] =
+                mem_read(&s, (cfg_operand)op, d.tile_bytes[op], allowed, map->input_bytes, ctr);
         }
         if (map->ofmap_fits && d.first_reduction && !ideal) {
             /* the tile may refill the half while its previous tile drains, as long as the

@@ -3,7 +3,10 @@
 
 #include <string.h>
 
-static uint64_t map_ceil_div(uint64_t a, uint64_t b) { return a / b + (a % b != 0); }
+static uint64_t map_ceil_div(uint64_t a, uint64_t b)
+{
+    return a / b + (a % b != 0);
+}
 
 uint64_t map_buffer_bytes(const cfg_accel *cfg, cfg_operand op)
 {
@@ -63,8 +66,7 @@ int map_layer_init(const cfg_accel *cfg, const wl_layer *layer, map_layer *out, 
         !map_mul3(m.t * (m.rows > m.cols ? m.rows : m.cols), 8 * 4 * 1000ull, m.folds,
                   &mem_bound) ||
         !map_mul3(m.folds, 4, (uint64_t)cfg->dram.latency_cycles + 1, &lat_bound) ||
-        __builtin_add_overflow(mem_bound, lat_bound, &mem_bound) ||
-        mem_bound > (UINT64_MAX >> 2))
+        __builtin_add_overflow(mem_bound, lat_bound, &mem_bound) || mem_bound > (UINT64_MAX >> 2))
         return fw_err_set(err, FW_EXIT_INPUT,
                           "layer %s: too large to count in 64 bits (M %llu, N %llu, K %llu, "
                           "groups %llu)",

@@ -42,33 +42,33 @@
 
 typedef struct map_layer {
     cfg_dataflow dataflow;
-    uint32_t rows, cols;       /* array R, C */
+    uint32_t rows, cols; /* array R, C */
     uint64_t groups;
     uint64_t m, n, k;          /* GEMM per group */
     uint64_t row_dim, col_dim; /* GEMM dimensions on rows / cols (table above) */
     uint64_t t;                /* streamed length of every fold */
     uint64_t row_folds, col_folds;
     uint64_t folds_per_group;
-    uint64_t folds;            /* all groups */
-    uint64_t macs;             /* m * n * k * groups */
+    uint64_t folds;                  /* all groups */
+    uint64_t macs;                   /* m * n * k * groups */
     uint32_t input_bytes, acc_bytes; /* element sizes */
-    bool resident[2];          /* ifmap, filter: whole matrix stays in SRAM */
-    bool ofmap_fits;           /* output tiles accumulate in the ofmap buffer (no spill) */
+    bool resident[2];                /* ifmap, filter: whole matrix stays in SRAM */
+    bool ofmap_fits;                 /* output tiles accumulate in the ofmap buffer (no spill) */
 } map_layer;
 
 typedef struct map_fold {
-    uint64_t index;              /* position in the layer's fold order */
+    uint64_t index; /* position in the layer's fold order */
     uint64_t group;
     uint64_t row_fold, col_fold;
-    uint32_t sr, sc;             /* rows / cols used */
-    uint64_t t;                  /* streamed length */
-    uint64_t row0, col0;         /* first row-dim / col-dim index (table above) */
-    bool first_reduction;        /* first fold of its output tile: partial sums start at zero */
-    bool last_reduction;         /* last fold of its output tile: outputs are final */
-    uint64_t out_tile;           /* output tile number within the layer */
-    uint64_t tile_id[2];         /* ifmap, filter tile identity within the group */
-    bool fetch[2];               /* ifmap, filter tile must come from DRAM before this fold */
-    uint64_t tile_bytes[3];      /* ifmap, filter tile bytes; ofmap: output tile bytes */
+    uint32_t sr, sc;        /* rows / cols used */
+    uint64_t t;             /* streamed length */
+    uint64_t row0, col0;    /* first row-dim / col-dim index (table above) */
+    bool first_reduction;   /* first fold of its output tile: partial sums start at zero */
+    bool last_reduction;    /* last fold of its output tile: outputs are final */
+    uint64_t out_tile;      /* output tile number within the layer */
+    uint64_t tile_id[2];    /* ifmap, filter tile identity within the group */
+    bool fetch[2];          /* ifmap, filter tile must come from DRAM before this fold */
+    uint64_t tile_bytes[3]; /* ifmap, filter tile bytes; ofmap: output tile bytes */
 } map_fold;
 
 /* Maps one layer (kind != WL_NOMAC, derived fields filled). Fails with FW_EXIT_INPUT when a

@@ -27,7 +27,10 @@ typedef struct rpt_field {
     size_t offset;
 } rpt_field;
 
-#define RPT_F(key, field) {key, offsetof(eng_counters, field)}
+#define RPT_F(key, field)                                                                          \
+    {                                                                                              \
+        key, offsetof(eng_counters, field)                                                         \
+    }
 static const rpt_field rpt_fields[] = {
     RPT_F("cycles", cycles),
     RPT_F("compute_cycles", compute_cycles),
@@ -65,10 +68,10 @@ static uint64_t rpt_get(const eng_counters *c, size_t i)
 static void rpt_derived_list(const rpt_derived *d, const char *keys[RPT_NDERIVED],
                              double vals[RPT_NDERIVED])
 {
-    const char *k[RPT_NDERIVED] = {"utilization", "mapping_efficiency", "time_s",
-                                   "gmacs_per_s", "gflops", "dram_gbps"};
-    double v[RPT_NDERIVED] = {d->utilization, d->mapping_efficiency, d->time_s,
-                              d->gmacs_per_s, d->gflops, d->dram_gbps};
+    const char *k[RPT_NDERIVED] = {"utilization", "mapping_efficiency", "time_s", "gmacs_per_s",
+                                   "gflops",      "dram_gbps"};
+    double v[RPT_NDERIVED] = {d->utilization, d->mapping_efficiency, d->time_s, d->gmacs_per_s,
+                              d->gflops,      d->dram_gbps};
     memcpy(keys, k, sizeof k);
     memcpy(vals, v, sizeof v);
 }
@@ -110,8 +113,7 @@ static void rpt_json_row(FILE *out, const rpt_input *in, const char *name, const
     for (size_t e = 0; e < in->extra_count; e++) {
         const rpt_column *col = &in->extra[e];
         fprintf(out, "%s  \"%s\": %.9g%s\n", indent, col->key,
-                is_total ? col->total : col->per_layer[layer],
-                e + 1 < in->extra_count ? "," : "");
+                is_total ? col->total : col->per_layer[layer], e + 1 < in->extra_count ? "," : "");
     }
     fprintf(out, "%s}", indent);
 }
@@ -203,8 +205,9 @@ static void rpt_text_row(FILE *out, const rpt_input *in, const char *name, const
     uint64_t dram = 0;
     for (int op = 0; op < CFG_OPERANDS; op++)
         dram += c->dram_read_bytes[op] + c->dram_write_bytes[op];
-    fprintf(out, "%-20.20s %8" PRIu64 " %12" PRIu64 " %12" PRIu64 " %11" PRIu64 " %6.1f %6.1f %14" PRIu64
-                 " %9.1f %11.3f %8.2f",
+    fprintf(out,
+            "%-20.20s %8" PRIu64 " %12" PRIu64 " %12" PRIu64 " %11" PRIu64 " %6.1f %6.1f %14" PRIu64
+            " %9.1f %11.3f %8.2f",
             name, c->folds, c->cycles, c->compute_cycles, c->stall_cycles, 100 * d.utilization,
             100 * d.mapping_efficiency, c->macs, d.gmacs_per_s, (double)dram / 1e6, d.dram_gbps);
     for (size_t e = 0; e < in->extra_count; e++)
@@ -217,8 +220,9 @@ static void rpt_text_row(FILE *out, const rpt_input *in, const char *name, const
 static void rpt_text(FILE *out, const rpt_input *in)
 {
     const cfg_accel *cfg = in->cfg;
-    fprintf(out, "%s: %ux%u %s array, %s schedule, %s x %s -> %s, %.6g MHz; workload %s; "
-                 "engine %s%s\n\n",
+    fprintf(out,
+            "%s: %ux%u %s array, %s schedule, %s x %s -> %s, %.6g MHz; workload %s; "
+            "engine %s%s\n\n",
             cfg->name, cfg->rows, cfg->cols, cfg_dataflow_name(cfg->dataflow),
             cfg_schedule_name(cfg->schedule), nx_fmt_get(cfg->mac.input)->name,
             nx_fmt_get(cfg->mac.input)->name, nx_fmt_get(cfg->mac.accumulator)->name,
@@ -235,8 +239,9 @@ static void rpt_text(FILE *out, const rpt_input *in)
     const eng_counters *t = in->total;
     rpt_derived d;
     rpt_derive(cfg, t, &d);
-    fprintf(out, "\ntotal: %" PRIu64 " cycles (%.6g ms at %.6g MHz), %" PRIu64 " MACs, %.4g GFLOPS, "
-                 "utilization %.2f%%\n",
+    fprintf(out,
+            "\ntotal: %" PRIu64 " cycles (%.6g ms at %.6g MHz), %" PRIu64 " MACs, %.4g GFLOPS, "
+            "utilization %.2f%%\n",
             t->cycles, d.time_s * 1e3, cfg->clock_mhz, t->macs, d.gflops, 100 * d.utilization);
     fprintf(out, "stalls: ifmap %" PRIu64 ", filter %" PRIu64 ", ofmap %" PRIu64 " cycles\n",
             t->stall_cycles_by[CFG_IFMAP], t->stall_cycles_by[CFG_FILTER],
@@ -244,8 +249,9 @@ static void rpt_text(FILE *out, const rpt_input *in)
     fprintf(out, "PE registers: %" PRIu64 " reads, %" PRIu64 " writes\n", t->reg_reads,
             t->reg_writes);
     for (int op = 0; op < CFG_OPERANDS; op++)
-        fprintf(out, "SRAM %-6s: %" PRIu64 " reads, %" PRIu64 " writes (elements); DRAM %" PRIu64
-                     " bytes read, %" PRIu64 " bytes written\n",
+        fprintf(out,
+                "SRAM %-6s: %" PRIu64 " reads, %" PRIu64 " writes (elements); DRAM %" PRIu64
+                " bytes read, %" PRIu64 " bytes written\n",
                 cfg_operand_name((cfg_operand)op), t->sram_reads[op], t->sram_writes[op],
                 t->dram_read_bytes[op], t->dram_write_bytes[op]);
 }

@@ -64,11 +64,11 @@ Test(sim_config, fields_and_defaults)
 
 Test(sim_config, set_overrides_before_validation)
 {
-    const char *sets[] = {"array.dataflow=ws", "array.schedule=serial", "precision.input=bf16",
-                          "precision.accumulator=fp32", "precision.fused=false",
-                          "precision.rounding=minMag", "precision.subnormals=ftz",
-                          "sram.ofmap.double_buffered=false", "dram.bandwidth_gbps=0",
-                          "name=\"x\""};
+    const char *sets[] = {"array.dataflow=ws",        "array.schedule=serial",
+                          "precision.input=bf16",     "precision.accumulator=fp32",
+                          "precision.fused=false",    "precision.rounding=minMag",
+                          "precision.subnormals=ftz", "sram.ofmap.double_buffered=false",
+                          "dram.bandwidth_gbps=0",    "name=\"x\""};
     cfg_accel c = parse_ok(base, sets, sizeof sets / sizeof sets[0]);
     cr_assert_eq(c.dataflow, CFG_WS);
     cr_assert_eq(c.schedule, CFG_SERIAL);

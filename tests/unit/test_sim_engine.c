@@ -30,8 +30,7 @@ static uint32_t rng_in(uint64_t *s, uint32_t lo, uint32_t hi) /* [lo, hi] */
 }
 
 static cfg_accel make_cfg(unsigned rows, unsigned cols, const char *df, const char *sched,
-                          const char *in, const char *acc, const char *extra_sets[],
-                          size_t n_extra)
+                          const char *in, const char *acc, const char *extra_sets[], size_t n_extra)
 {
     char text[1024];
     snprintf(text, sizeof text,
@@ -54,9 +53,9 @@ static void random_layer(uint64_t *s, wl_layer *l)
 {
     fw_err err;
     if (rng_in(s, 0, 5) == 0) {
-        cr_assert_eq(wl_layer_gemm(l, "g", rng_in(s, 1, 12), rng_in(s, 1, 9), rng_in(s, 1, 12),
-                                   1, &err),
-                     0, "%s", err.msg);
+        cr_assert_eq(
+            wl_layer_gemm(l, "g", rng_in(s, 1, 12), rng_in(s, 1, 9), rng_in(s, 1, 12), 1, &err), 0,
+            "%s", err.msg);
         return;
     }
     for (;;) {
@@ -97,8 +96,8 @@ static uint64_t *reference_conv(const cfg_accel *cfg, const wl_layer *l, const e
                 uint64_t acc = nx_zero(cfg->mac.accumulator);
                 nx_flags fl = 0;
                 for (uint64_t k = 0; k < K; k++)
-                    acc = nx_mac(&cfg->mac, acc, ops->ifmap[m * K + k], ops->filter[n * K + k],
-                                 &fl);
+                    acc =
+                        nx_mac(&cfg->mac, acc, ops->ifmap[m * K + k], ops->filter[n * K + k], &fl);
                 out[m * N + n] = acc;
             }
         return out;
@@ -115,10 +114,10 @@ static uint64_t *reference_conv(const cfg_accel *cfg, const wl_layer *l, const e
                     for (uint32_t r = 0; r < l->filt_r; r++)
                         for (uint32_t s = 0; s < l->filt_s; s++)
                             for (uint32_t c = 0; c < cg; c++) {
-                                int64_t y = (int64_t)oy * l->stride_h + (int64_t)r * l->dil_h -
-                                            l->pad_top;
-                                int64_t x = (int64_t)ox * l->stride_w + (int64_t)s * l->dil_w -
-                                            l->pad_left;
+                                int64_t y =
+                                    (int64_t)oy * l->stride_h + (int64_t)r * l->dil_h - l->pad_top;
+                                int64_t x =
+                                    (int64_t)ox * l->stride_w + (int64_t)s * l->dil_w - l->pad_left;
                                 uint64_t xv = zero_in;
                                 if (y >= 0 && x >= 0 && y < l->in_h && x < l->in_w)
                                     xv = ops->ifmap[(((uint64_t)b * l->in_h + (uint64_t)y) *
@@ -137,12 +136,29 @@ static uint64_t *reference_conv(const cfg_accel *cfg, const wl_layer *l, const e
     return out;
 }
 
-static const char *const counter_names[] = {
-    "cycles", "compute_cycles", "stall_cycles", "stall_ifmap", "stall_filter", "stall_ofmap",
-    "folds", "macs", "pe_slots", "reg_reads", "reg_writes", "sram_reads_ifmap",
-    "sram_reads_filter", "sram_reads_ofmap", "sram_writes_ifmap", "sram_writes_filter",
-    "sram_writes_ofmap", "dram_read_ifmap", "dram_read_filter", "dram_read_ofmap",
-    "dram_write_ifmap", "dram_write_filter", "dram_write_ofmap"};
+static const char *const counter_names[] = {"cycles",
+                                            "compute_cycles",
+                                            "stall_cycles",
+                                            "stall_ifmap",
+                                            "stall_filter",
+                                            "stall_ofmap",
+                                            "folds",
+                                            "macs",
+                                            "pe_slots",
+                                            "reg_reads",
+                                            "reg_writes",
+                                            "sram_reads_ifmap",
+                                            "sram_reads_filter",
+                                            "sram_reads_ofmap",
+                                            "sram_writes_ifmap",
+                                            "sram_writes_filter",
+                                            "sram_writes_ofmap",
+                                            "dram_read_ifmap",
+                                            "dram_read_filter",
+                                            "dram_read_ofmap",
+                                            "dram_write_ifmap",
+                                            "dram_write_filter",
+                                            "dram_write_ofmap"};
 
 static void expect_same_counters(const eng_counters *a, const eng_counters *b, const char *what)
 {
@@ -175,7 +191,8 @@ Test(sim_engine, pe_equals_fast_on_random_layers, .timeout = 600)
         snprintf(sets[1], 48, "sram.filter.size_bytes=%s", sizes[rng_in(&s, 0, 5)]);
         snprintf(sets[2], 48, "sram.ofmap.size_bytes=%s", sizes[rng_in(&s, 0, 5)]);
         snprintf(sets[3], 48, "sram.ifmap.double_buffered=%s", rng_in(&s, 0, 3) ? "true" : "false");
-        snprintf(sets[4], 48, "sram.filter.double_buffered=%s", rng_in(&s, 0, 3) ? "true" : "false");
+        snprintf(sets[4], 48, "sram.filter.double_buffered=%s",
+                 rng_in(&s, 0, 3) ? "true" : "false");
         snprintf(sets[5], 48, "sram.ofmap.double_buffered=%s", rng_in(&s, 0, 3) ? "true" : "false");
         snprintf(sets[6], 48, "dram.bandwidth_gbps=%s", bws[rng_in(&s, 0, 4)]);
         snprintf(sets[7], 48, "dram.latency_cycles=%u", rng_in(&s, 0, 40));
@@ -185,12 +202,13 @@ Test(sim_engine, pe_equals_fast_on_random_layers, .timeout = 600)
         const char *df = dfs[rng_in(&s, 0, 2)], *sched = scheds[rng_in(&s, 0, 1)];
         unsigned rows = rng_in(&s, 1, 6), cols = rng_in(&s, 1, 6);
         /* ws / is: MAC pipelines of 1..3 cycles */
-        snprintf(sets[9], 48, "array.mac_pipeline_cycles=%u",
-                 df[0] == 'o' ? 1 : rng_in(&s, 1, 3));
+        snprintf(sets[9], 48, "array.mac_pipeline_cycles=%u", df[0] == 'o' ? 1 : rng_in(&s, 1, 3));
         setp[9] = sets[9];
         cfg_accel c = make_cfg(rows, cols, df, sched, "int8", "int32", setp, 10);
-        eng_options opt = {.kind = ENG_FAST, .ideal_memory = rng_in(&s, 0, 4) == 0,
-                           .seed = n, .keep_outputs = true};
+        eng_options opt = {.kind = ENG_FAST,
+                           .ideal_memory = rng_in(&s, 0, 4) == 0,
+                           .seed = n,
+                           .keep_outputs = true};
         eng_result fast, pe;
         fw_err err;
         cr_assert_eq(eng_run_layer(&c, &l, &opt, &fast, &err), 0, "%s", err.msg);
@@ -228,8 +246,8 @@ static void check_precision(const char *in, const char *acc, const char *extra)
         const char *sets[1] = {extra};
         cfg_accel c = make_cfg(rng_in(&s, 1, 5), rng_in(&s, 1, 5), dfs[n % 3], scheds[(n / 3) % 2],
                                in, acc, sets, extra ? 1 : 0);
-        eng_options opt = {.kind = ENG_PE, .ideal_memory = true, .seed = 100 + n,
-                           .keep_outputs = true};
+        eng_options opt = {
+            .kind = ENG_PE, .ideal_memory = true, .seed = 100 + n, .keep_outputs = true};
         eng_result pe;
         fw_err err;
         cr_assert_eq(eng_run_layer(&c, &l, &opt, &pe, &err), 0, "%s", err.msg);
@@ -237,28 +255,55 @@ static void check_precision(const char *in, const char *acc, const char *extra)
         cr_assert_eq(eng_operands_random(&c, &l, 100 + n, &ops, &err), 0);
         uint64_t *ref = reference_conv(&c, &l, &ops);
         for (size_t i = 0; i < pe.output_count; i++)
-            cr_assert_eq(pe.outputs[i], ref[i], "%s x %s (%s) case %u output %zu: %#" PRIx64
-                         " vs reference %#" PRIx64, in, acc, extra ? extra : "", n, i,
-                         pe.outputs[i], ref[i]);
+            cr_assert_eq(pe.outputs[i], ref[i],
+                         "%s x %s (%s) case %u output %zu: %#" PRIx64 " vs reference %#" PRIx64, in,
+                         acc, extra ? extra : "", n, i, pe.outputs[i], ref[i]);
         free(ref);
         eng_operands_fini(&ops);
         eng_result_fini(&pe);
     }
 }
 
-Test(sim_engine, outputs_int8) { check_precision("int8", "int32", NULL); }
+Test(sim_engine, outputs_int8)
+{
+    check_precision("int8", "int32", NULL);
+}
 Test(sim_engine, outputs_int8_saturate)
 {
     check_precision("int8", "int32", "precision.int_overflow=saturate");
 }
-Test(sim_engine, outputs_int16) { check_precision("int16", "int48", NULL); }
-Test(sim_engine, outputs_fp16) { check_precision("fp16", "fp16", NULL); }
-Test(sim_engine, outputs_bf16) { check_precision("bf16", "bf16", NULL); }
-Test(sim_engine, outputs_fp32) { check_precision("fp32", "fp32", NULL); }
-Test(sim_engine, outputs_fp16_fp32) { check_precision("fp16", "fp32", NULL); }
-Test(sim_engine, outputs_bf16_fp32) { check_precision("bf16", "fp32", NULL); }
-Test(sim_engine, outputs_fp16_fp32_unfused) { check_precision("fp16", "fp32", "precision.fused=false"); }
-Test(sim_engine, outputs_bf16_fp32_round_min) { check_precision("bf16", "fp32", "precision.rounding=min"); }
+Test(sim_engine, outputs_int16)
+{
+    check_precision("int16", "int48", NULL);
+}
+Test(sim_engine, outputs_fp16)
+{
+    check_precision("fp16", "fp16", NULL);
+}
+Test(sim_engine, outputs_bf16)
+{
+    check_precision("bf16", "bf16", NULL);
+}
+Test(sim_engine, outputs_fp32)
+{
+    check_precision("fp32", "fp32", NULL);
+}
+Test(sim_engine, outputs_fp16_fp32)
+{
+    check_precision("fp16", "fp32", NULL);
+}
+Test(sim_engine, outputs_bf16_fp32)
+{
+    check_precision("bf16", "fp32", NULL);
+}
+Test(sim_engine, outputs_fp16_fp32_unfused)
+{
+    check_precision("fp16", "fp32", "precision.fused=false");
+}
+Test(sim_engine, outputs_bf16_fp32_round_min)
+{
+    check_precision("bf16", "fp32", "precision.rounding=min");
+}
 
 Test(sim_engine, random_operands_are_deterministic_and_in_range)
 {

@@ -143,8 +143,10 @@ Test(sim_memory, more_bandwidth_never_more_cycles)
                 cfg_accel c = make_cfg(rows, cols, dfs[n % 3], scheds[(n / 3) % 2], sets, 6);
                 cyc[bw][k] = run(&c, &l, false).cycles;
             }
-            cr_assert_leq(cyc[bw][1], cyc[bw][0], "case %d bandwidth %s: less latency, more "
-                          "cycles", n, bws[bw]);
+            cr_assert_leq(cyc[bw][1], cyc[bw][0],
+                          "case %d bandwidth %s: less latency, more "
+                          "cycles",
+                          n, bws[bw]);
             if (bw > 0)
                 for (unsigned k = 0; k < 2; k++)
                     cr_assert_leq(cyc[bw][k], cyc[bw - 1][k],
