@@ -19,26 +19,30 @@
 
 static void sweep_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: flopwatt sweep SPEC [-j N] [--out DIR] [--resume] [--shard I/K] [--plot]\n"
-            "\n"
-            "Runs every point of the sweep spec SPEC (configs/README.md, \"Sweeps\") and writes\n"
-            "into DIR (default: SPEC's name without .json, plus \"-sweep\"):\n"
-            "  points.csv    one row per point: inputs, metrics (units in the column names),\n"
-            "                feasible (constraints hold) and pareto (on the front) as 0/1\n"
-            "  pareto.csv    the non-dominated feasible points\n"
-            "  summary.json  counts, best point per objective, metric ranges, the front\n"
-            "  points.log    the crash-safe log (finished rows in completion order)\n"
-            "  spec.json     a copy of the spec (used by `flopwatt merge`)\n"
-            "\n"
-            "  -j N          N worker processes (default 1)\n"
-            "  --resume      continue an interrupted sweep in DIR (finished points are kept)\n"
-            "  --shard I/K   run only the points with point %% K == I (0 <= I < K); join the\n"
-            "                shards' directories with `flopwatt merge`\n"
-            "  --plot        also draw DIR/plots/workloadN/pareto.svg and .png (gnuplot; see\n"
-            "                `flopwatt plot pareto` for other axes and colours)\n"
-            "A progress bar is drawn on stderr when it is a terminal. The same spec gives\n"
-            "byte-identical points.csv, pareto.csv and summary.json for any -j and sharding.\n");
+    fprintf(
+        out,
+        "usage: flopwatt sweep SPEC [-j N] [--out DIR] [--resume] [--shard I/K] [--plot]\n"
+        "                      [--skip-invalid]\n"
+        "\n"
+        "Runs every point of the sweep spec SPEC (configs/README.md, \"Sweeps\") and writes\n"
+        "into DIR (default: SPEC's name without .json, plus \"-sweep\"):\n"
+        "  points.csv    one row per point: inputs, metrics (units in the column names),\n"
+        "                feasible (constraints hold) and pareto (on the front) as 0/1\n"
+        "  pareto.csv    the non-dominated feasible points\n"
+        "  summary.json  counts, best point per objective, metric ranges, the front\n"
+        "  points.log    the crash-safe log (finished rows in completion order)\n"
+        "  spec.json     a copy of the spec (used by `flopwatt merge`)\n"
+        "\n"
+        "  -j N          N worker processes (default 1)\n"
+        "  --resume      continue an interrupted sweep in DIR (finished points are kept)\n"
+        "  --shard I/K   run only the points with point %% K == I (0 <= I < K); join the\n"
+        "                shards' directories with `flopwatt merge`\n"
+        "  --skip-invalid  a point whose config is invalid (e.g. an impossible precision\n"
+        "                pair) gets NaN metrics (never feasible) instead of stopping the sweep\n"
+        "  --plot        also draw DIR/plots/workloadN/pareto.svg and .png (gnuplot; see\n"
+        "                `flopwatt plot pareto` for other axes and colours)\n"
+        "A progress bar is drawn on stderr when it is a terminal. The same spec gives\n"
+        "byte-identical points.csv, pareto.csv and summary.json for any -j and sharding.\n");
 }
 
 static int sweep_parse_u64(const char *s, uint64_t *out)
@@ -105,6 +109,8 @@ int cmd_sweep(int argc, char **argv)
             opts.resume = true;
         } else if (!strcmp(a, "--plot")) {
             plot = true;
+        } else if (!strcmp(a, "--skip-invalid")) {
+            opts.skip_invalid = true;
         } else if (!strcmp(a, "--shard") && i + 1 < argc) {
             if (sweep_parse_shard(argv[++i], &opts.shard_index, &opts.shard_count)) {
                 fprintf(stderr, "flopwatt sweep: --shard %s: expected I/K with 0 <= I < K\n",
@@ -164,11 +170,12 @@ int cmd_sweep(int argc, char **argv)
         else
             printf("sweep %s: %" PRIu64 " points%s (%" PRIu64 " resumed, %" PRIu64
                    " evaluated in %.2f s with %u worker%s)\n%zu feasible, %zu on the Pareto "
-                   "front%s\nwrote %s/points.csv, pareto.csv, summary.json\n",
+                   "front%s, %zu invalid\nwrote %s/points.csv, pareto.csv, summary.json\n",
                    spec.file, stats.points_shard, opts.shard_count > 1 ? " in this shard" : "",
                    stats.points_resumed, stats.points_run, stats.seconds, opts.jobs,
                    opts.jobs == 1 ? "" : "s", stats.counts.feasible, stats.counts.pareto,
-                   spec.workload_count > 1 ? " (one front per workload)" : "", opts.out_dir);
+                   spec.workload_count > 1 ? " (one front per workload)" : "", stats.counts.invalid,
+                   opts.out_dir);
         /* Plots: one Pareto figure per workload, under DIR/plots/<workload index>. */
         for (size_t w = 0; !rc && plot && w < spec.workload_count; w++) {
             char dir[4096];

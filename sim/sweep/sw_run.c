@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -39,6 +40,7 @@ typedef struct sw_job {
     const uint64_t *todo;
     uint64_t todo_count;
     int log_fd;
+    bool skip_invalid;
     sw_shared *shared;
 } sw_job;
 
@@ -81,8 +83,14 @@ static int sw_point(const sw_job *job, uint64_t point, char *line, size_t line_s
     for (size_t a = 0; a < spec->axis_count && !rc; a++)
         for (size_t p = 0; p < spec->axes[a].path_count && !rc; p++)
             rc = jr_doc_set(&cfg, spec->axes[a].paths[p], spec->axes[a].json_values[v[a]], err);
-    if (!rc)
+    if (!rc) {
         rc = job->ev->eval(job->ev->ctx, &cfg, job->workloads[w], values, err);
+        if (rc == FW_EXIT_INPUT && job->skip_invalid) {
+            for (size_t m = 0; m < job->ev->metric_count; m++)
+                values[m] = NAN;
+            rc = 0;
+        }
+    }
     cJSON_Delete(cfg.root);
     if (rc) {
         char desc[FW_ERR_MSG_BYTES];
@@ -278,9 +286,12 @@ static int sw_make_dir(const char *dir, fw_err *err)
 
 /* Hash of everything a point's result depends on besides the spec: evaluator, base config,
  * workload files. */
-static int sw_inputs_hash(const sw_spec *spec, const sw_eval *ev, uint64_t *hash, fw_err *err)
+static int sw_inputs_hash(const sw_spec *spec, const sw_eval *ev, bool skip_invalid, uint64_t *hash,
+                          fw_err *err)
 {
     uint64_t h = sw_fnv64(SW_FNV64_INIT, ev->name, strlen(ev->name) + 1);
+    if (skip_invalid)
+        h = sw_fnv64(h, "skip_invalid", 12);
     for (size_t i = 0; i <= spec->workload_count; i++) {
         const char *path = i == 0 ? spec->base_path : spec->workload_paths[i - 1];
         char *text;
@@ -378,7 +389,7 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
         return rc;
     sw_log_id id = {spec->fnv64,      0, spec->point_count, ev->metric_count, opts->shard_index,
                     opts->shard_count};
-    if ((rc = sw_inputs_hash(spec, ev, &id.inputs_fnv64, err)))
+    if ((rc = sw_inputs_hash(spec, ev, opts->skip_invalid, &id.inputs_fnv64, err)))
         return rc;
 
     jr_doc base = {0};
@@ -423,7 +434,7 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
             todo[todo_count++] = p;
 
     if (todo_count) {
-        sw_job job = {spec, ev, &base, wls, todo, todo_count, fd, NULL};
+        sw_job job = {spec, ev, &base, wls, todo, todo_count, fd, opts->skip_invalid, NULL};
         rc = sw_run_workers(&job, opts, stats->points_resumed, stats->points_shard, &stats->seconds,
                             err);
         if (rc)

@@ -45,6 +45,10 @@ typedef struct sw_run_opts {
     uint64_t shard_index; /* run the points with point % shard_count == shard_index */
     uint64_t shard_count; /* 1: no sharding */
     FILE *progress;       /* progress bar stream (a terminal), or NULL for silence */
+    bool skip_invalid;    /* a point the evaluator rejects as bad input (FW_EXIT_INPUT: an
+                             invalid config value or combination) is logged with NaN metrics
+                             (infeasible, never on a front) instead of stopping the sweep; part
+                             of the run's identity (a resume must use the same setting) */
 } sw_run_opts;
 
 typedef struct sw_run_stats {

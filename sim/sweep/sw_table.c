@@ -399,6 +399,23 @@ static void sw_csv_header(sw_buf *b, const sw_table *t)
     sw_buf_str(b, ",feasible,pareto\n");
 }
 
+/* A row whose metrics are all NaN: a point skipped as invalid (--skip-invalid). */
+static bool sw_row_invalid(const sw_table *t, size_t i)
+{
+    bool all_nan = t->metric_count > 0;
+    for (size_t m = 0; m < t->metric_count; m++)
+        all_nan = all_nan && isnan(t->rows[i].metrics[m]);
+    return all_nan;
+}
+
+static size_t sw_invalid_rows(const sw_table *t)
+{
+    size_t invalid = 0;
+    for (size_t i = 0; i < t->row_count; i++)
+        invalid += sw_row_invalid(t, i);
+    return invalid;
+}
+
 /* What the summary needs, computed once by sw_table_finish. */
 typedef struct sw_finish {
     const sw_spec *spec;
@@ -471,6 +488,7 @@ static void sw_summary(sw_buf *b, const sw_finish *f)
     sw_buf_printf(b, "  \"points_expected\": %" PRIu64 ",\n", f->expected);
     sw_buf_printf(b, "  \"points_done\": %zu,\n", t->row_count);
     sw_buf_printf(b, "  \"complete\": %s,\n", t->row_count == f->expected ? "true" : "false");
+    sw_buf_printf(b, "  \"points_invalid\": %zu,\n", sw_invalid_rows(t));
     sw_buf_printf(b, "  \"points_feasible\": %zu,\n", feasible_count);
     sw_buf_printf(b, "  \"pareto_points\": %zu,\n", f->front_count);
     sw_buf_str(b, "  \"objectives\": [");
@@ -566,7 +584,8 @@ int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const c
     }
     for (size_t i = 0; i < n; i++) {
         memcpy(matrix + i * w, t->rows[i].metrics, w * sizeof *matrix);
-        feasible[i] = sw_feasible(t->rows[i].metrics, bounds, spec->constraint_count);
+        feasible[i] = sw_feasible(t->rows[i].metrics, bounds, spec->constraint_count) &&
+                      !sw_row_invalid(t, i);
         front[i] = false;
         if (sw_row_workload(spec, &t->rows[i], &workload[i])) {
             rc = fw_err_set(err, FW_EXIT_INPUT, "%s: point %" PRIu64 ": workload not in the spec",
@@ -605,6 +624,7 @@ int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const c
         for (size_t i = 0; i < n; i++)
             counts->feasible += feasible[i];
         counts->pareto = front_count;
+        counts->invalid = sw_invalid_rows(t);
     }
     sw_summary(&sum, &f);
     if (csv.oom || par.oom || sum.oom) {

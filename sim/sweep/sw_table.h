@@ -78,6 +78,7 @@ int sw_table_absorb(sw_table *dst, sw_table *src, const char *src_name, fw_err *
 /* Counts of a finished table (sw_table_finish). */
 typedef struct sw_finish_counts {
     size_t rows, feasible, pareto;
+    size_t invalid; /* rows whose metrics are all NaN (skipped invalid configs) */
 } sw_finish_counts;
 
 /* Writes points.csv, pareto.csv and summary.json into dir from the table's rows, using the

@@ -71,6 +71,14 @@ rc=$?
 grep -q "^flopwatt sweep: point 4 (workload=.*array.rows=0, precision=int8, sram.ifmap.size_bytes=32768): .*edge32x32.json: array.rows: " "$tmp/bad.err" ||
     fail "invalid axis value message: $(cat "$tmp/bad.err")"
 
+# --skip-invalid: the invalid points get NaN metrics, are infeasible, and the sweep completes.
+"$fw" sweep "$tmp/bad.json" --skip-invalid -j2 --out "$tmp/skip" >"$tmp/skip.out" 2>&1 || fail "--skip-invalid: $(cat "$tmp/skip.out")"
+grep -q "^4 feasible, .*, 4 invalid$" "$tmp/skip.out" || fail "--skip-invalid counts: $(cat "$tmp/skip.out")"
+[[ $(awk -F, '$3 == 0 && $6 == "nan" && $(NF-1) == 0 && $NF == 0' "$tmp/skip/points.csv" | wc -l) -eq 4 ]] ||
+    fail "--skip-invalid rows: $(cat "$tmp/skip/points.csv")"
+"$fw" sweep "$tmp/bad.json" --resume -j2 --out "$tmp/skip" >/dev/null 2>"$tmp/skip.err"
+[[ $? -eq 2 ]] && grep -q "belongs to another sweep" "$tmp/skip.err" || fail "resume without --skip-invalid must be refused"
+
 if [[ $fails -ne 0 ]]; then
     echo "sweep_sim.sh: $fails failures" >&2
     exit 1

@@ -125,7 +125,8 @@ static int run(const char *name, const char *out, unsigned jobs, uint64_t si, ui
     load_spec(name, &spec);
     snprintf(dir, sizeof dir, "%s/%s/%s", ROOT, name, out);
     sw_eval ev = test_evaluator(ctx);
-    sw_run_opts opts = {jobs, dir, resume, si, sk, NULL};
+    sw_run_opts opts = {
+        .jobs = jobs, .out_dir = dir, .resume = resume, .shard_index = si, .shard_count = sk};
     int rc = sw_run(&spec, &ev, &opts, stats, err);
     sw_spec_fini(&spec);
     return rc;
