@@ -1,0 +1,203 @@
+/* tech: the technology model of flopwatt (DESIGN.md contract 3). Loads the technology data
+ * (models/tech/data/NAME.json: every constant with a unit in its key and a source), validates it
+ * through the strict JSON reader, derives what has no published figure, and answers energy and
+ * area questions at a (node, supply) point:
+ *   - arithmetic: add / multiply per number format at 45 nm, 0.9 V (Horowitz 2014), formats
+ *     without a row derived (multiplier ~ significand width^2, adder ~ width), marked derived;
+ *   - node and supply: Stillmaker-Baas E_N(V) = a V^2 + b V + c, relative to 45 nm at 0.9 V;
+ *     nodes outside the fit (40, 28, 22 nm) interpolated in log-log and marked interpolated;
+ *   - SRAM: energy per bit = exp(k0) * capacity^k1 * word^k2, least-squares fit (GSL) to the
+ *     published points moved to 45 nm / 0.9 V; registers, wires, DRAM per bit;
+ *   - assumptions (ladder access counts, leakage and clock fractions) and references (GPUs,
+ *     published chips), all with sources.
+ * Data location: the JSON text is embedded in the binary at build time (tests/tech.mk
+ * generates build/gen/tech_data.c), so the installed command needs no data files; the
+ * environment variable FLOPWATT_DATA=DIR makes the command read DIR/<name>.json instead
+ * (tech_load_dir). Stage models/tech: reads numerics (format widths) and common.
+ * No globals: a loaded tech_lib is read-only and may be shared by threads.
+ */
+#ifndef TECH_H
+#define TECH_H
+
+#include "common/fw_err.h"
+#include "numerics/nx.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define TECH_TEXT_BYTES 400
+#define TECH_NAME_BYTES 64
+#define TECH_MAX_NODES 24
+#define TECH_MAX_SRAM_POINTS 16
+#define TECH_MAX_DRAM 8
+#define TECH_MAX_REFS 16
+#define TECH_FILE_COUNT 5
+
+/* One data file: its name ("arith.json") and text. */
+typedef struct tech_text {
+    const char *name;
+    const char *text;
+} tech_text;
+
+/* The data files embedded at build time (TECH_FILE_COUNT entries, static storage). */
+const tech_text *tech_embedded(size_t *count);
+
+typedef enum tech_op { TECH_ADD = 0, TECH_MUL, TECH_OPS } tech_op;
+
+/* One operation of one format at 45 nm / 0.9 V. */
+typedef struct tech_arith {
+    double energy_pj;
+    double area_um2;
+    bool derived; /* no published row: derived by the width rule */
+    char source[TECH_TEXT_BYTES];
+} tech_arith;
+
+typedef enum tech_node_method {
+    TECH_NODE_FIT = 0,
+    TECH_NODE_INTERPOLATED,
+    TECH_NODE_EXCLUDED
+} tech_node_method;
+
+typedef struct tech_node {
+    double node_nm;
+    tech_node_method method;
+    double a_per_v2, b_per_v, c_rel; /* fit nodes only */
+    size_t lo, hi;                   /* interpolated: indices of the fitted neighbours */
+    double nominal_vdd_v;
+    double area_rel_45; /* area relative to 45 nm (interpolated ones filled at load) */
+    bool area_derived;
+    char source[TECH_TEXT_BYTES];
+    char note[TECH_TEXT_BYTES];
+} tech_node;
+
+typedef struct tech_sram_point {
+    double node_nm, vdd_v, capacity_bytes, word_bits;
+    double read_pj_per_bit, write_pj_per_bit; /* as published (write 0 when absent) */
+    double read_pj_per_bit_45;                /* moved to 45 nm / 0.9 V */
+    char source[TECH_TEXT_BYTES];
+} tech_sram_point;
+
+typedef struct tech_dram {
+    char type[TECH_NAME_BYTES];
+    double low_pj_per_bit, high_pj_per_bit, pj_per_bit; /* pj_per_bit = midpoint */
+    char source[TECH_TEXT_BYTES];
+} tech_dram;
+
+/* Access counts behind the ceiling ladder's non-arithmetic rungs (assumptions.json). */
+typedef struct tech_ladder {
+    double reg_input_reads_per_mac, reg_acc_reads_per_mac;
+    double reg_input_writes_per_mac, reg_acc_writes_per_mac;
+    double sram_input_reads_per_mac, sram_acc_writes_per_mac;
+    double sram_capacity_bytes, sram_word_bits;
+    double dram_input_elements_per_mac;
+    char dram_type[TECH_NAME_BYTES];
+    char reg_source[TECH_TEXT_BYTES], sram_source[TECH_TEXT_BYTES],
+        sram_size_source[TECH_TEXT_BYTES], dram_source[TECH_TEXT_BYTES];
+} tech_ladder;
+
+typedef struct tech_gpu {
+    char name[TECH_NAME_BYTES];
+    double node_nm;
+    nx_fmt precision;
+    double peak_tflops, tdp_w;
+    char source[TECH_TEXT_BYTES];
+} tech_gpu;
+
+typedef struct tech_chip {
+    char name[TECH_NAME_BYTES];
+    char config[TECH_NAME_BYTES];        /* repository path of the flopwatt config modelling it */
+    double peak_gops, power_w, area_mm2; /* area 0 = not published */
+    char source[TECH_TEXT_BYTES];
+} tech_chip;
+
+typedef struct tech_lib {
+    tech_arith arith[NX_FMT_COUNT][TECH_OPS];
+    tech_node nodes[TECH_MAX_NODES];
+    size_t node_count;
+    double ref_node_nm, ref_vdd_v;   /* 45 nm, 0.9 V: where arith and the SRAM fit live */
+    double vdd_min_rel, vdd_max_rel; /* plausible supply range, relative to nominal */
+    char vdd_range_source[TECH_TEXT_BYTES];
+    tech_sram_point sram[TECH_MAX_SRAM_POINTS];
+    size_t sram_count;
+    double sram_k0, sram_k_cap, sram_k_word; /* ln E_bit = k0 + k_cap ln C + k_word ln W (45 nm) */
+    double sram_fit_rms_ln;                  /* rms residual of the fit in ln units */
+    double sram_write_read_ratio;            /* geometric mean over points with both */
+    double sram_area_um2_per_bit_45;
+    double reg_pj_per_bit_45, reg_area_um2_per_bit_45;
+    char reg_source[TECH_TEXT_BYTES];
+    double wire_pj_per_bit_mm_45;
+    char wire_source[TECH_TEXT_BYTES];
+    tech_dram dram[TECH_MAX_DRAM];
+    size_t dram_count;
+    tech_ladder ladder;
+    double leak_fraction, clock_fraction, wire_side_fraction;
+    char leak_source[TECH_TEXT_BYTES], clock_source[TECH_TEXT_BYTES],
+        wire_side_source[TECH_TEXT_BYTES];
+    nx_fmt default_acc[NX_FMT_COUNT]; /* accumulator per input format; NX_FMT_COUNT = none */
+    tech_gpu gpus[TECH_MAX_REFS];
+    size_t gpu_count;
+    double quoted_gflops_per_w, quoted_node_nm;
+    nx_fmt quoted_precision;
+    char quoted_source[TECH_TEXT_BYTES];
+    tech_chip chips[TECH_MAX_REFS];
+    size_t chip_count;
+} tech_lib;
+
+/* Loads and validates the data files files[0..count-1] (each of arith.json, nodes.json,
+ * memory.json, assumptions.json, references.json exactly once). On success the caller owns
+ * *out (tech_destroy). Errors (FW_EXIT_INPUT) name the file and the JSON path: syntax, missing
+ * or unknown key, value out of range (energies must be > 0), unknown source id, unknown
+ * format or node, a fit that does not grow with capacity. */
+int tech_load_texts(const tech_text *files, size_t count, tech_lib **out, fw_err *err);
+/* The embedded data (dir NULL) or DIR/<name>.json for each file name (FW_EXIT_IO if a file
+ * cannot be read). */
+int tech_load(const char *dir, tech_lib **out, fw_err *err);
+void tech_destroy(tech_lib *lib);
+
+/* A (node, supply) operating point: scale factors from 45 nm / 0.9 V. Plain data; borrows lib. */
+typedef struct tech_point {
+    const tech_lib *lib;
+    const tech_node *node;
+    double vdd_v;
+    double energy_scale; /* E_node(vdd) / E_45(0.9 V) */
+    double area_scale;   /* area relative to 45 nm */
+} tech_point;
+
+/* Finds a node (exact match in nm). Unknown or excluded nodes fail (FW_EXIT_INPUT) with a
+ * message listing the known nodes or the exclusion note. */
+int tech_node_find(const tech_lib *lib, double node_nm, const tech_node **out, fw_err *err);
+/* Relative energy E_N(V) of a node (dimensionless, the fit's units); interpolated nodes: the
+ * log-log interpolation between their fitted neighbours at the same V. */
+double tech_node_energy_rel(const tech_lib *lib, const tech_node *node, double vdd_v);
+/* The supply where dE/dV = 0 for the node's polynomial (V); below it the fit is not monotonic
+ * and not used. 0 when the polynomial is monotonic for all V > 0. */
+double tech_node_vdd_floor_v(const tech_lib *lib, const tech_node *node);
+
+/* Sets up a point. vdd_v <= 0 selects the node's nominal supply. Fails (FW_EXIT_INPUT) for an
+ * unknown node or a supply outside (floor, 3 x nominal]. */
+int tech_point_init(const tech_lib *lib, double node_nm, double vdd_v, tech_point *out,
+                    fw_err *err);
+
+/* Energy (pJ) and area (um2) of one operation of format fmt at the point. */
+double tech_op_pj(const tech_point *pt, nx_fmt fmt, tech_op op);
+double tech_op_area_um2(const tech_point *pt, nx_fmt fmt, tech_op op);
+/* One MAC: multiply in `in` + add in `acc` (no published fused row; derived as the sum). */
+double tech_mac_pj(const tech_point *pt, nx_fmt in, nx_fmt acc);
+/* Register access energy (pJ per bit per read or write) and area (um2 per bit). */
+double tech_reg_pj_per_bit(const tech_point *pt);
+double tech_reg_area_um2_per_bit(const tech_point *pt);
+/* SRAM read / write energy (pJ per bit of an access) for a capacity (bytes) and access width
+ * (bits); area (um2 per bit of capacity). */
+double tech_sram_read_pj_per_bit(const tech_point *pt, double capacity_bytes, double word_bits);
+double tech_sram_write_pj_per_bit(const tech_point *pt, double capacity_bytes, double word_bits);
+double tech_sram_area_um2_per_bit(const tech_point *pt);
+/* On-chip wire energy, pJ per bit per mm. */
+double tech_wire_pj_per_bit_mm(const tech_point *pt);
+/* DRAM energy per bit of an interface type ("ddr3", ...); NULL if unknown. Not node scaled
+ * (the DRAM is a separate chip). */
+const tech_dram *tech_dram_find(const tech_lib *lib, const char *type);
+
+/* Short label of a node's method: "fit", "interpolated", "excluded". */
+const char *tech_node_method_name(tech_node_method m);
+
+#endif

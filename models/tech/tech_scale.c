@@ -1,0 +1,153 @@
+/* tech_scale: questions answered from a loaded tech_lib at a (node, supply) point. Every energy
+ * is the 45 nm / 0.9 V figure times E_node(V) / E_45(0.9 V) (Stillmaker-Baas); every area the
+ * 45 nm figure times the node's area factor. Interpolated nodes take the log-log interpolation
+ * of their fitted neighbours' E(V) at the same V. DRAM is not scaled (a separate chip).
+ */
+#include "tech/tech.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static double ts_poly(const tech_node *n, double v)
+{
+    return n->a_per_v2 * v * v + n->b_per_v * v + n->c_rel;
+}
+
+double tech_node_energy_rel(const tech_lib *lib, const tech_node *node, double vdd_v)
+{
+    if (node->method != TECH_NODE_INTERPOLATED)
+        return ts_poly(node, vdd_v);
+    const tech_node *lo = &lib->nodes[node->lo], *hi = &lib->nodes[node->hi];
+    double t = log(lo->node_nm / node->node_nm) / log(lo->node_nm / hi->node_nm);
+    double e0 = ts_poly(lo, vdd_v), e1 = ts_poly(hi, vdd_v);
+    if (!(e0 > 0) || !(e1 > 0))
+        return NAN;
+    return exp(log(e0) + t * (log(e1) - log(e0)));
+}
+
+static double ts_floor(const tech_node *n)
+{
+    return n->a_per_v2 > 0 && n->b_per_v < 0 ? -n->b_per_v / (2.0 * n->a_per_v2) : 0.0;
+}
+
+double tech_node_vdd_floor_v(const tech_lib *lib, const tech_node *node)
+{
+    if (node->method != TECH_NODE_INTERPOLATED)
+        return ts_floor(node);
+    return fmax(ts_floor(&lib->nodes[node->lo]), ts_floor(&lib->nodes[node->hi]));
+}
+
+const char *tech_node_method_name(tech_node_method m)
+{
+    switch (m) {
+    case TECH_NODE_FIT:
+        return "fit";
+    case TECH_NODE_INTERPOLATED:
+        return "interpolated";
+    case TECH_NODE_EXCLUDED:
+        return "excluded";
+    }
+    return "?";
+}
+
+int tech_node_find(const tech_lib *lib, double node_nm, const tech_node **out, fw_err *err)
+{
+    char known[256] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < lib->node_count; i++) {
+        const tech_node *n = &lib->nodes[i];
+        if (n->node_nm == node_nm) {
+            if (n->method == TECH_NODE_EXCLUDED)
+                return fw_err_set(err, FW_EXIT_INPUT, "node %g nm: %s", node_nm, n->note);
+            *out = n;
+            return 0;
+        }
+        if (n->method != TECH_NODE_EXCLUDED && len < sizeof known)
+            len += (size_t)snprintf(known + len, sizeof known - len, "%s%g", len ? ", " : "",
+                                    n->node_nm);
+    }
+    return fw_err_set(err, FW_EXIT_INPUT, "node %g nm: unknown node (known: %s nm)", node_nm,
+                      known);
+}
+
+int tech_point_init(const tech_lib *lib, double node_nm, double vdd_v, tech_point *out, fw_err *err)
+{
+    const tech_node *n, *ref;
+    int rc = tech_node_find(lib, node_nm, &n, err);
+    if (rc)
+        return rc;
+    if ((rc = tech_node_find(lib, lib->ref_node_nm, &ref, err)))
+        return rc;
+    if (vdd_v <= 0)
+        vdd_v = n->nominal_vdd_v;
+    double floor_v = tech_node_vdd_floor_v(lib, n);
+    if (!(vdd_v > floor_v) || vdd_v > 3.0 * n->nominal_vdd_v)
+        return fw_err_set(err, FW_EXIT_INPUT,
+                          "supply %g V at %g nm: outside the model's range (%.3g V, %.3g V] "
+                          "(below %.3g V the node's energy fit is not monotonic)",
+                          vdd_v, node_nm, floor_v, 3.0 * n->nominal_vdd_v, floor_v);
+    out->lib = lib;
+    out->node = n;
+    out->vdd_v = vdd_v;
+    out->energy_scale =
+        tech_node_energy_rel(lib, n, vdd_v) / tech_node_energy_rel(lib, ref, lib->ref_vdd_v);
+    out->area_scale = n->area_rel_45;
+    return 0;
+}
+
+double tech_op_pj(const tech_point *pt, nx_fmt fmt, tech_op op)
+{
+    return pt->lib->arith[fmt][op].energy_pj * pt->energy_scale;
+}
+
+double tech_op_area_um2(const tech_point *pt, nx_fmt fmt, tech_op op)
+{
+    return pt->lib->arith[fmt][op].area_um2 * pt->area_scale;
+}
+
+double tech_mac_pj(const tech_point *pt, nx_fmt in, nx_fmt acc)
+{
+    return tech_op_pj(pt, in, TECH_MUL) + tech_op_pj(pt, acc, TECH_ADD);
+}
+
+double tech_reg_pj_per_bit(const tech_point *pt)
+{
+    return pt->lib->reg_pj_per_bit_45 * pt->energy_scale;
+}
+
+double tech_reg_area_um2_per_bit(const tech_point *pt)
+{
+    return pt->lib->reg_area_um2_per_bit_45 * pt->area_scale;
+}
+
+double tech_sram_read_pj_per_bit(const tech_point *pt, double capacity_bytes, double word_bits)
+{
+    const tech_lib *l = pt->lib;
+    return exp(l->sram_k0 + l->sram_k_cap * log(capacity_bytes) + l->sram_k_word * log(word_bits)) *
+           pt->energy_scale;
+}
+
+double tech_sram_write_pj_per_bit(const tech_point *pt, double capacity_bytes, double word_bits)
+{
+    return tech_sram_read_pj_per_bit(pt, capacity_bytes, word_bits) *
+           pt->lib->sram_write_read_ratio;
+}
+
+double tech_sram_area_um2_per_bit(const tech_point *pt)
+{
+    return pt->lib->sram_area_um2_per_bit_45 * pt->area_scale;
+}
+
+double tech_wire_pj_per_bit_mm(const tech_point *pt)
+{
+    return pt->lib->wire_pj_per_bit_mm_45 * pt->energy_scale;
+}
+
+const tech_dram *tech_dram_find(const tech_lib *lib, const char *type)
+{
+    for (size_t i = 0; i < lib->dram_count; i++)
+        if (!strcmp(lib->dram[i].type, type))
+            return &lib->dram[i];
+    return NULL;
+}

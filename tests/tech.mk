@@ -1,0 +1,16 @@
+# tests/tech.mk (energy/technology model): embeds models/tech/data/*.json into the library as
+# build/gen/tech_data.c (tech_embedded() in tech/tech.h), so the installed binary carries its
+# technology data. Included by the Makefile (tests/*.mk); adds the object to libflopwatt.a.
+TECH_DATA_JSON := $(sort $(wildcard models/tech/data/*.json))
+TECH_DATA_C    := $(BUILD)/gen/tech_data.c
+TECH_DATA_OBJ  := $(BUILD)/obj/gen/tech_data.o
+
+$(TECH_DATA_C): $(TECH_DATA_JSON) models/tech/embed.sh
+	@mkdir -p $(dir $@)
+	models/tech/embed.sh $@ tech_embedded $(TECH_DATA_JSON)
+
+$(TECH_DATA_OBJ): $(TECH_DATA_C)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB_CORE): $(TECH_DATA_OBJ)
