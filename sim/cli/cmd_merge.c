@@ -2,6 +2,7 @@
  * recomputes feasibility, the Pareto front and the summary (sim/sweep/sw_run.h, sw_merge). */
 #include "cli/cmd.h"
 #include "common/fw_err.h"
+#include "sweep/sw_spec.h"
 #include "sweep/sw_run.h"
 
 #include <inttypes.h>
@@ -51,6 +52,7 @@ int cmd_merge(int argc, char **argv)
     fw_err_clear(&err);
     int rc = sw_merge(dirs, dir_count, out_dir, &missing, &err);
     if (rc) {
+        sw_msg_one_line(err.msg);
         fprintf(stderr, "flopwatt merge: %s\n", err.msg);
         return rc;
     }

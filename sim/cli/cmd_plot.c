@@ -2,6 +2,7 @@
  * (sim/sweep/sw_plot.h). */
 #include "cli/cmd.h"
 #include "common/fw_err.h"
+#include "sweep/sw_spec.h"
 #include "sweep/sw_plot.h"
 
 #include <stdbool.h>
@@ -90,6 +91,7 @@ int cmd_plot(int argc, char **argv)
         return FW_EXIT_INPUT;
     }
     if (rc) {
+        sw_msg_one_line(err.msg);
         fprintf(stderr, "flopwatt plot %s: %s\n", kind, err.msg);
         return rc;
     }

@@ -2,6 +2,7 @@
  * "Sweeps"). Parses the arguments, picks the point evaluator and hands over to sim/sweep. */
 #include "cli/cmd.h"
 #include "common/fw_err.h"
+#include "sweep/sw_spec.h"
 #include "sweep/sw_eval_sim.h"
 #include "sweep/sw_plot.h"
 #include "sweep/sw_run.h"
@@ -137,6 +138,7 @@ int cmd_sweep(int argc, char **argv)
     fw_err_clear(&err);
     int rc = sw_spec_load(spec_path, &spec, &err);
     if (rc) {
+        sw_msg_one_line(err.msg);
         fprintf(stderr, "flopwatt sweep: %s\n", err.msg);
         return rc;
     }
@@ -159,15 +161,18 @@ int cmd_sweep(int argc, char **argv)
         rc = FW_EXIT_INPUT;
     } else {
         rc = sw_eval_sim_create(&sim, &ev, &err);
-        if (rc)
+        if (rc) {
+            sw_msg_one_line(err.msg);
             fprintf(stderr, "flopwatt sweep: %s\n", err.msg);
+        }
     }
     sw_run_stats stats;
     if (!rc && opts.out_dir) {
         rc = sw_run(&spec, &ev, &opts, &stats, &err);
-        if (rc)
+        if (rc) {
+            sw_msg_one_line(err.msg);
             fprintf(stderr, "flopwatt sweep: %s\n", err.msg);
-        else
+        } else
             printf("sweep %s: %" PRIu64 " points%s (%" PRIu64 " resumed, %" PRIu64
                    " evaluated in %.2f s with %u worker%s)\n%zu feasible, %zu on the Pareto "
                    "front%s, %zu invalid\nwrote %s/points.csv, pareto.csv, summary.json\n",
@@ -184,9 +189,10 @@ int cmd_sweep(int argc, char **argv)
             snprintf(dir, sizeof dir, "%s/plots/workload%zu", opts.out_dir, w);
             sw_pareto_plot pp = {.sweep_dir = opts.out_dir, .workload = spec.workloads[w]};
             rc = sw_plot_pareto(&pp, dir, &err);
-            if (rc)
+            if (rc) {
+                sw_msg_one_line(err.msg);
                 fprintf(stderr, "flopwatt sweep: --plot: %s\n", err.msg);
-            else
+            } else
                 printf("wrote %s/pareto.svg and pareto.png (%s)\n", dir, spec.workloads[w]);
         }
         if (!rc && stats.bytes_dropped)

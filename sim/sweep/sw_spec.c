@@ -57,6 +57,13 @@ int sw_read_file(const char *path, char **text, size_t *len, fw_err *err)
     return 0;
 }
 
+void sw_msg_one_line(char *msg)
+{
+    for (; *msg; msg++)
+        if ((unsigned char)*msg < 0x20)
+            *msg = '?';
+}
+
 static char *sw_strdup(const char *s)
 {
     size_t n = strlen(s) + 1;

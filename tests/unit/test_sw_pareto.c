@@ -42,7 +42,11 @@ static void oracle_front(const double *rows, size_t n, size_t w, const sw_goal *
     }
 }
 
-Test(sw_pareto, random_sets_match_brute_force, .timeout = 60)
+/* One timeout for the whole binary (a timeout per test leaks inside libcriterion under
+ * LeakSanitizer). */
+TestSuite(sw_pareto, .timeout = 120);
+
+Test(sw_pareto, random_sets_match_brute_force)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, 7);

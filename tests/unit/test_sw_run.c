@@ -158,7 +158,11 @@ static size_t count_lines(const char *text)
     return n;
 }
 
-Test(sw_run, jobs_do_not_change_the_bytes, .timeout = 60)
+/* One timeout for the whole binary (a timeout per test leaks inside libcriterion under
+ * LeakSanitizer). */
+TestSuite(sw_run, .timeout = 120);
+
+Test(sw_run, jobs_do_not_change_the_bytes)
 {
     sw_run_stats st;
     setup_dir("jobs", spec_text);
@@ -179,7 +183,7 @@ Test(sw_run, jobs_do_not_change_the_bytes, .timeout = 60)
     free(csv);
 }
 
-Test(sw_run, shards_merge_to_the_unsharded_run, .timeout = 60)
+Test(sw_run, shards_merge_to_the_unsharded_run)
 {
     sw_run_stats st;
     fw_err err;
@@ -206,7 +210,7 @@ Test(sw_run, shards_merge_to_the_unsharded_run, .timeout = 60)
     same_outputs("shard", "all", "merged2");
 }
 
-Test(sw_run, resume_after_a_torn_line_gives_every_point_once, .timeout = 60)
+Test(sw_run, resume_after_a_torn_line_gives_every_point_once)
 {
     sw_run_stats st;
     fw_err err;
@@ -241,7 +245,7 @@ Test(sw_run, resume_after_a_torn_line_gives_every_point_once, .timeout = 60)
     cr_assert(strstr(err.msg, "belongs to another sweep"), "%s", err.msg);
 }
 
-Test(sw_run, evaluation_errors_name_the_point_and_keep_finished_rows, .timeout = 60)
+Test(sw_run, evaluation_errors_name_the_point_and_keep_finished_rows)
 {
     sw_run_stats st;
     fw_err err;
@@ -261,7 +265,7 @@ Test(sw_run, evaluation_errors_name_the_point_and_keep_finished_rows, .timeout =
     same_outputs("fail", "ref", "out");
 }
 
-Test(sw_run, feasible_and_front_columns_match_a_recomputation, .timeout = 60)
+Test(sw_run, feasible_and_front_columns_match_a_recomputation)
 {
     sw_run_stats st;
     setup_dir("front", spec_text);
@@ -300,7 +304,7 @@ Test(sw_run, feasible_and_front_columns_match_a_recomputation, .timeout = 60)
     free(par);
 }
 
-Test(sw_run, random_sampling_shards_merge_and_nul_tail_resume, .timeout = 60)
+Test(sw_run, random_sampling_shards_merge_and_nul_tail_resume)
 {
     /* The grid spec with 40 random points: shards and merge agree with the unsharded run. */
     char spec[2048];
