@@ -1,0 +1,86 @@
+/* en: per-action costs of a config and the pricing of engine counters (rules in en.h). */
+#include "energy/en.h"
+
+#include <math.h>
+
+int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_err *err)
+{
+    *out = (en_costs){0};
+    int rc = tech_point_init(lib, cfg->tech.node_nm, cfg->tech.vdd_v, &out->pt, err);
+    if (rc)
+        return fw_err_prefix(err, "%s: tech", cfg->name);
+    const tech_point *pt = &out->pt;
+    const tech_dram *dram = tech_dram_find(lib, cfg_dram_type_name(cfg->dram.type));
+    if (!dram)
+        return fw_err_set(err, FW_EXIT_INPUT, "%s: dram.type: no energy figure for '%s'", cfg->name,
+                          cfg_dram_type_name(cfg->dram.type));
+    double in_bits = nx_fmt_get(cfg->mac.input)->width_bits;
+    double acc_bits = nx_fmt_get(cfg->mac.accumulator)->width_bits;
+    double pe_count = (double)cfg->rows * (double)cfg->cols;
+    double reg_pj_bit = tech_reg_pj_per_bit(pt);
+
+    out->clock_hz = cfg->clock_mhz * 1e6;
+    out->mac_pj = tech_mac_pj(pt, cfg->mac.input, cfg->mac.accumulator);
+    out->reg_read_pj = reg_pj_bit * (2 * in_bits + acc_bits) / 3;
+    out->reg_write_pj = reg_pj_bit * (cfg->dataflow == CFG_OS ? (2 * in_bits + acc_bits) / 3
+                                                              : (in_bits + acc_bits) / 2);
+    /* area: one PE = multiplier + adder + stream, stationary, shadow input registers and the
+     * partial-sum register */
+    out->pe_area_um2 = tech_op_area_um2(pt, cfg->mac.input, TECH_MUL) +
+                       tech_op_area_um2(pt, cfg->mac.accumulator, TECH_ADD) +
+                       tech_reg_area_um2_per_bit(pt) * (3 * in_bits + acc_bits);
+    out->array_area_mm2 = out->pe_area_um2 * pe_count * 1e-6;
+    out->area_mm2 = out->array_area_mm2;
+    double side_mm = sqrt(out->array_area_mm2);
+    double wire_pj_bit = tech_wire_pj_per_bit_mm(pt) * lib->wire_side_fraction * side_mm;
+    for (int op = 0; op < CFG_OPERANDS; op++) {
+        const cfg_sram *s = &cfg->sram[op];
+        double bank_bytes = s->double_buffered ? s->size_bytes / 2.0 : (double)s->size_bytes;
+        double elem_bits = op == CFG_OFMAP ? acc_bits : in_bits;
+        out->sram_read_pj[op] = tech_sram_read_pj_per_bit(pt, bank_bytes, s->word_bits) * elem_bits;
+        out->sram_write_pj[op] =
+            tech_sram_write_pj_per_bit(pt, bank_bytes, s->word_bits) * elem_bits;
+        out->wire_pj[op] = wire_pj_bit * elem_bits;
+        out->sram_area_mm2[op] = tech_sram_area_um2_per_bit(pt) * (double)s->size_bytes * 8 * 1e-6;
+        out->area_mm2 += out->sram_area_mm2[op];
+    }
+    out->dram_pj_per_byte = dram->pj_per_bit * 8;
+    const tech_ladder *l = &lib->ladder;
+    double reg_bits_per_mac = (l->reg_input_reads_per_mac + l->reg_input_writes_per_mac) * in_bits +
+                              (l->reg_acc_reads_per_mac + l->reg_acc_writes_per_mac) * acc_bits;
+    out->pe_peak_pj_per_cycle = pe_count * (out->mac_pj + reg_bits_per_mac * reg_pj_bit);
+    out->leakage_pj_per_cycle = lib->leak_fraction * out->pe_peak_pj_per_cycle;
+    out->leakage_w = out->leakage_pj_per_cycle * 1e-12 * out->clock_hz;
+    out->clock_pj_per_cycle = lib->clock_fraction * out->pe_peak_pj_per_cycle;
+    return 0;
+}
+
+void en_price(const en_costs *k, const eng_counters *c, en_breakdown *out)
+{
+    *out = (en_breakdown){0};
+    out->mac_pj = (double)c->macs * k->mac_pj;
+    out->reg_pj = (double)c->reg_reads * k->reg_read_pj + (double)c->reg_writes * k->reg_write_pj;
+    double dram_bytes = 0;
+    for (int op = 0; op < CFG_OPERANDS; op++) {
+        out->sram_pj[op] = (double)c->sram_reads[op] * k->sram_read_pj[op] +
+                           (double)c->sram_writes[op] * k->sram_write_pj[op];
+        out->wire_pj += (double)(c->sram_reads[op] + c->sram_writes[op]) * k->wire_pj[op];
+        dram_bytes += (double)c->dram_read_bytes[op] + (double)c->dram_write_bytes[op];
+    }
+    out->dram_pj = dram_bytes * k->dram_pj_per_byte;
+    out->leakage_pj = (double)c->cycles * k->leakage_pj_per_cycle;
+    out->clock_pj = (double)c->cycles * k->clock_pj_per_cycle;
+    out->total_pj = out->mac_pj + out->reg_pj + out->sram_pj[CFG_IFMAP] + out->sram_pj[CFG_FILTER] +
+                    out->sram_pj[CFG_OFMAP] + out->wire_pj + out->dram_pj + out->leakage_pj +
+                    out->clock_pj;
+    out->time_s = (double)c->cycles / k->clock_hz;
+    out->area_mm2 = k->area_mm2;
+    if (out->time_s > 0) {
+        out->power_w = out->total_pj * 1e-12 / out->time_s;
+        out->gflops_per_mm2 = 2.0 * (double)c->macs / out->time_s * 1e-9 / k->area_mm2;
+    }
+    if (c->macs > 0)
+        out->pj_per_mac = out->total_pj / (double)c->macs;
+    if (out->total_pj > 0)
+        out->gflops_per_w = 2.0 * (double)c->macs / out->total_pj * 1e3;
+}

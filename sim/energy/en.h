@@ -1,0 +1,77 @@
+/* en: energy and area accounting (DESIGN.md contract 3). Prices the engine's counters with the
+ * technology model at the config's node and supply:
+ *   energy = sum over actions (MACs, PE register reads/writes, SRAM reads/writes per operand,
+ *            DRAM bytes, SRAM<->array wires) of count x energy per action
+ *          + leakage power x time + clock/control energy per cycle;
+ *   area   = PE array (multiplier, adder, operand/partial-sum registers per PE) + SRAMs.
+ * Two steps: en_costs_init (once per config: every per-action cost, derived from tech_) and
+ * en_price (per layer or total: pure arithmetic on the counters, reentrant, no allocation).
+ * Stage sim/energy: reads models/tech, sim/config and sim/engine's counters; the report and the
+ * CLI show the result.
+ *
+ * Per-action rules (models/tech/README.md gives the sources):
+ *   MAC            tech_mac_pj(input, accumulator): multiply in the input format + add in the
+ *                  accumulator format.
+ *   register       eng counts reads and writes without widths; a read is priced at the mean
+ *                  width of the reads per MAC (two input operands + one partial sum:
+ *                  (2 in + acc)/3 bits), a write at (in + acc)/2 bits for ws/is (streamed
+ *                  operand + partial sum) and (2 in + acc)/3 bits for os. x register pJ/bit.
+ *   SRAM element   pJ/bit of one bank (size/2 when double buffered) at the config's word width,
+ *                  x element bits (input format for ifmap/filter, accumulator for ofmap).
+ *   wire           every SRAM element access moves its bits wire_side_fraction x the side of
+ *                  the (square) PE array.
+ *   DRAM byte      8 x pJ/bit of the config's DRAM type (not node scaled).
+ *   per cycle      leakage and clock: fractions (tech assumptions) of the PE array's dynamic
+ *                  energy per cycle at full rate (R*C MACs with their steady-state register
+ *                  accesses); charged every cycle, busy or stalled.
+ */
+#ifndef EN_H
+#define EN_H
+
+#include "common/fw_err.h"
+#include "config/cfg.h"
+#include "engine/eng.h"
+#include "tech/tech.h"
+
+typedef struct en_costs {
+    tech_point pt; /* node, supply and scale factors (borrows the tech_lib) */
+    double clock_hz;
+    double mac_pj;                      /* one MAC */
+    double reg_read_pj;                 /* one register read */
+    double reg_write_pj;                /* one register write */
+    double sram_read_pj[CFG_OPERANDS];  /* one element read */
+    double sram_write_pj[CFG_OPERANDS]; /* one element written */
+    double wire_pj[CFG_OPERANDS];       /* one element moved between its SRAM and the array */
+    double dram_pj_per_byte;
+    double pe_peak_pj_per_cycle; /* R*C MACs and their register accesses, one cycle */
+    double leakage_w;            /* leakage power */
+    double leakage_pj_per_cycle; /* leakage_w / clock */
+    double clock_pj_per_cycle;   /* clock tree and control */
+    /* area */
+    double pe_area_um2;    /* one PE: multiplier, adder, 3 input + 1 accumulator regs */
+    double array_area_mm2; /* R*C PEs */
+    double sram_area_mm2[CFG_OPERANDS];
+    double area_mm2; /* total */
+} en_costs;
+
+/* Energy of some counters, by component (pJ), and figures derived from it. */
+typedef struct en_breakdown {
+    double mac_pj, reg_pj, sram_pj[CFG_OPERANDS], wire_pj, dram_pj, leakage_pj, clock_pj;
+    double total_pj;       /* the sum of the components above */
+    double time_s;         /* cycles / clock */
+    double power_w;        /* total / time (0 when cycles = 0) */
+    double pj_per_mac;     /* total / macs (0 when macs = 0) */
+    double gflops_per_w;   /* 2 FLOPs (or ops) per MAC / total energy (0 when total = 0) */
+    double area_mm2;       /* the config's area (copied from the costs) */
+    double gflops_per_mm2; /* achieved GFLOPS / area */
+} en_breakdown;
+
+/* Computes every per-action cost of a config. Fails (FW_EXIT_INPUT, message naming the
+ * config's "tech" keys) when the node is unknown to the technology data or the supply is
+ * outside the model's range, or the DRAM type has no energy figure. lib must outlive *out. */
+int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_err *err);
+
+/* Prices counters: pure, exact sums of count x cost (no rounding beyond double arithmetic). */
+void en_price(const en_costs *costs, const eng_counters *c, en_breakdown *out);
+
+#endif

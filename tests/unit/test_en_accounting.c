@@ -1,0 +1,211 @@
+/* Tests of the energy accounting (sim/energy): synthetic counters priced by hand from the
+ * per-action costs must equal the reported energy exactly; zero activity costs leakage and
+ * clock only; the breakdown sums to the total; per-action costs at 45 nm / 0.9 V worked by hand
+ * from the published figures (Horowitz table, DRAM midpoints, fractions of assumptions.json). */
+#include "energy/en.h"
+
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+static const char *const cfg_text =
+    "{\"name\": \"t\", \"clock_mhz\": 500,"
+    " \"array\": {\"rows\": 4, \"cols\": 8, \"dataflow\": \"ws\", \"schedule\": \"pipelined\"},"
+    " \"precision\": {\"input\": \"int8\", \"accumulator\": \"int32\", \"int_overflow\": \"wrap\"},"
+    " \"sram\": {\"ifmap\": {\"size_bytes\": 16384, \"word_bits\": 64, \"double_buffered\": true},"
+    "  \"filter\": {\"size_bytes\": 8192, \"word_bits\": 64, \"double_buffered\": false},"
+    "  \"ofmap\": {\"size_bytes\": 16384, \"word_bits\": 128, \"double_buffered\": true}},"
+    " \"dram\": {\"type\": \"ddr3\", \"bandwidth_gbps\": 10, \"latency_cycles\": 10},"
+    " \"tech\": {\"node_nm\": 45, \"vdd_v\": 0.9}}";
+
+typedef struct fixture {
+    tech_lib *lib;
+    cfg_accel cfg;
+    en_costs k;
+} fixture;
+
+static void setup(fixture *f, const char *const *sets, size_t n)
+{
+    fw_err err;
+    cr_assert_eq(tech_load(NULL, &f->lib, &err), 0, "%s", err.msg);
+    cr_assert_eq(cfg_parse("t.json", cfg_text, sets, n, &f->cfg, &err), 0, "%s", err.msg);
+    cr_assert_eq(en_costs_init(f->lib, &f->cfg, &f->k, &err), 0, "%s", err.msg);
+}
+
+static void close_to(double got, double want, const char *what)
+{
+    cr_assert(fabs(got - want) <= 1e-12 * fabs(want) + 1e-15, "%s: got %.17g, want %.17g", what,
+              got, want);
+}
+
+static eng_counters synthetic(void)
+{
+    eng_counters c = {0};
+    c.cycles = 5000;
+    c.compute_cycles = 4000;
+    c.stall_cycles = 1000;
+    c.macs = 100000;
+    c.reg_reads = 300000;
+    c.reg_writes = 200000;
+    c.sram_reads[CFG_IFMAP] = 1000;
+    c.sram_reads[CFG_FILTER] = 2000;
+    c.sram_reads[CFG_OFMAP] = 500;
+    c.sram_writes[CFG_IFMAP] = 3000;
+    c.sram_writes[CFG_FILTER] = 4000;
+    c.sram_writes[CFG_OFMAP] = 6000;
+    c.dram_read_bytes[CFG_IFMAP] = 3000;
+    c.dram_read_bytes[CFG_FILTER] = 4000;
+    c.dram_read_bytes[CFG_OFMAP] = 100;
+    c.dram_write_bytes[CFG_OFMAP] = 24000;
+    return c;
+}
+
+Test(en, synthetic_counters_times_costs_equal_reported_energy)
+{
+    fixture f;
+    setup(&f, NULL, 0);
+    eng_counters c = synthetic();
+    en_breakdown b;
+    en_price(&f.k, &c, &b);
+    const en_costs *k = &f.k;
+    double mac = 100000 * k->mac_pj;
+    double reg = 300000 * k->reg_read_pj + 200000 * k->reg_write_pj;
+    double s_if = 1000 * k->sram_read_pj[0] + 3000 * k->sram_write_pj[0];
+    double s_fi = 2000 * k->sram_read_pj[1] + 4000 * k->sram_write_pj[1];
+    double s_of = 500 * k->sram_read_pj[2] + 6000 * k->sram_write_pj[2];
+    double wire = 4000 * k->wire_pj[0] + 6000 * k->wire_pj[1] + 6500 * k->wire_pj[2];
+    double dram = (3000 + 4000 + 100 + 24000) * k->dram_pj_per_byte;
+    double leak = 5000 * k->leakage_pj_per_cycle, clk = 5000 * k->clock_pj_per_cycle;
+    close_to(b.mac_pj, mac, "mac");
+    close_to(b.reg_pj, reg, "reg");
+    close_to(b.sram_pj[CFG_IFMAP], s_if, "sram ifmap");
+    close_to(b.sram_pj[CFG_FILTER], s_fi, "sram filter");
+    close_to(b.sram_pj[CFG_OFMAP], s_of, "sram ofmap");
+    close_to(b.wire_pj, wire, "wire");
+    close_to(b.dram_pj, dram, "dram");
+    close_to(b.leakage_pj, leak, "leakage");
+    close_to(b.clock_pj, clk, "clock");
+    double total = mac + reg + s_if + s_fi + s_of + wire + dram + leak + clk;
+    close_to(b.total_pj, total, "total");
+    close_to(b.mac_pj + b.reg_pj + b.sram_pj[0] + b.sram_pj[1] + b.sram_pj[2] + b.wire_pj +
+                 b.dram_pj + b.leakage_pj + b.clock_pj,
+             b.total_pj, "breakdown sums to total");
+    /* derived figures: 5000 cycles at 500 MHz = 10 us */
+    close_to(b.time_s, 1e-5, "time");
+    close_to(b.power_w, total * 1e-12 / 1e-5, "power");
+    close_to(b.pj_per_mac, total / 100000, "pJ/MAC");
+    close_to(b.gflops_per_w, 2.0 * 100000 / (total * 1e-12) / 1e9, "GFLOPS/W");
+    /* leakage is power x time */
+    close_to(b.leakage_pj, k->leakage_w * b.time_s * 1e12, "leakage = P x t");
+    tech_destroy(f.lib);
+}
+
+Test(en, zero_activity_costs_leakage_and_clock_only)
+{
+    fixture f;
+    setup(&f, NULL, 0);
+    eng_counters c = {0};
+    c.cycles = 1234;
+    c.stall_cycles = 1234;
+    en_breakdown b;
+    en_price(&f.k, &c, &b);
+    cr_assert_eq(b.mac_pj + b.reg_pj + b.sram_pj[0] + b.sram_pj[1] + b.sram_pj[2] + b.wire_pj +
+                     b.dram_pj,
+                 0.0);
+    close_to(b.total_pj, 1234 * (f.k.leakage_pj_per_cycle + f.k.clock_pj_per_cycle), "idle");
+    cr_assert(b.total_pj > 0);
+    cr_assert_eq(b.gflops_per_w, 0.0);
+    cr_assert_eq(b.pj_per_mac, 0.0);
+    c.cycles = 0;
+    en_price(&f.k, &c, &b);
+    cr_assert_eq(b.total_pj, 0.0);
+    cr_assert_eq(b.power_w, 0.0);
+    tech_destroy(f.lib);
+}
+
+/* Costs at 45 nm / 0.9 V by hand: int8 x int8 + int32 MAC = 0.2 + 0.1 pJ (Horowitz); DRAM DDR3
+ * midpoint (15+70)/2 = 42.5 pJ/bit = 340 pJ/byte; leakage and clock = 0.10 and 0.15 of the
+ * 32 PEs' peak energy per cycle (MAC + 88 register bits: 2 reads + 1 write of 8 bits, 1 read +
+ * 1 write of 32 bits); register reads priced at (2*8+32)/3 = 16 bits, ws writes at (8+32)/2 =
+ * 20 bits. Register pJ/bit: Aladdin 0.009 pJ/bit at 40 nm / 0.9 V moved to 45 nm by
+ * E_45(0.9)/E_40(0.9); E_40 = log-log between E_45 = 0.69885 and E_32 = 0.457138. */
+Test(en, per_action_costs_by_hand)
+{
+    fixture f;
+    setup(&f, NULL, 0);
+    double t = log(45.0 / 40) / log(45.0 / 32);
+    double e40 = exp(log(0.69885) + t * log(0.457138 / 0.69885));
+    double reg_bit = 0.009 * 0.69885 / e40;
+    cr_assert(fabs(f.k.mac_pj - 0.3) < 1e-12);
+    cr_assert(fabs(f.k.dram_pj_per_byte - 340) < 1e-9);
+    cr_assert(fabs(f.k.reg_read_pj - 16 * reg_bit) < 1e-6, "%g", f.k.reg_read_pj);
+    cr_assert(fabs(f.k.reg_write_pj - 20 * reg_bit) < 1e-6, "%g", f.k.reg_write_pj);
+    double peak = 32 * (0.3 + 88 * reg_bit);
+    cr_assert(fabs(f.k.pe_peak_pj_per_cycle - peak) < 1e-5 * peak);
+    cr_assert(fabs(f.k.leakage_pj_per_cycle - 0.10 * peak) < 1e-5 * peak);
+    cr_assert(fabs(f.k.clock_pj_per_cycle - 0.15 * peak) < 1e-5 * peak);
+    /* leakage power: 0.1 x peak pJ/cycle x 500 MHz */
+    cr_assert(fabs(f.k.leakage_w - 0.1 * peak * 1e-12 * 500e6) < 1e-5 * f.k.leakage_w);
+    /* SRAM: the ifmap bank is half of 16 KB (double buffered), the filter SRAM all of 8 KB:
+     * same capacity, same word -> the same energy per int8 element */
+    close_to(f.k.sram_read_pj[CFG_IFMAP], f.k.sram_read_pj[CFG_FILTER], "bank = half");
+    /* an ofmap element is an int32: 4x the bits of an int8 element, wider word */
+    cr_assert(f.k.sram_read_pj[CFG_OFMAP] > f.k.sram_read_pj[CFG_IFMAP]);
+    /* area: 32 PEs (int8 mul 282 + int32 add 137 um2 + 56 register bits) + SRAMs */
+    double pe = 282 + 137 + 56 * f.k.pt.lib->reg_area_um2_per_bit_45;
+    cr_assert(fabs(f.k.pe_area_um2 - pe) < 1e-9 * pe);
+    close_to(f.k.area_mm2,
+             f.k.array_area_mm2 + f.k.sram_area_mm2[0] + f.k.sram_area_mm2[1] +
+                 f.k.sram_area_mm2[2],
+             "area sum");
+    tech_destroy(f.lib);
+}
+
+Test(en, energy_is_linear_in_the_counters)
+{
+    fixture f;
+    setup(&f, NULL, 0);
+    eng_counters c = synthetic(), d = synthetic();
+    fw_err err;
+    cr_assert_eq(eng_counters_add(&d, &c, &err), 0);
+    en_breakdown b1, b2;
+    en_price(&f.k, &c, &b1);
+    en_price(&f.k, &d, &b2);
+    close_to(b2.total_pj, 2 * b1.total_pj, "2x counters");
+    close_to(b2.gflops_per_w, b1.gflops_per_w, "same efficiency");
+    tech_destroy(f.lib);
+}
+
+Test(en, node_and_supply_move_the_costs)
+{
+    fixture a, b;
+    const char *s65[] = {"tech.node_nm=65", "tech.vdd_v=1.1"};
+    setup(&a, NULL, 0);
+    setup(&b, s65, 2);
+    /* 65 nm / 1.1 V over 45 nm / 0.9 V = 1.680750 / 0.69885 (Stillmaker-Baas, by hand) */
+    close_to(b.k.mac_pj / a.k.mac_pj, 1.680750 / 0.69885, "MAC ratio");
+    close_to(b.k.dram_pj_per_byte, a.k.dram_pj_per_byte, "DRAM not node scaled");
+    cr_assert(b.k.area_mm2 > a.k.area_mm2);
+    tech_destroy(a.lib);
+    tech_destroy(b.lib);
+}
+
+Test(en, unknown_node_or_supply_fails_clearly)
+{
+    tech_lib *lib;
+    cfg_accel cfg;
+    en_costs k;
+    fw_err err;
+    const char *s11[] = {"tech.node_nm=11"};
+    const char *slow[] = {"tech.node_nm=65", "tech.vdd_v=0.3"};
+    cr_assert_eq(tech_load(NULL, &lib, &err), 0);
+    cr_assert_eq(cfg_parse("t.json", cfg_text, s11, 1, &cfg, &err), 0);
+    cr_assert_eq(en_costs_init(lib, &cfg, &k, &err), FW_EXIT_INPUT);
+    cr_assert(strstr(err.msg, "t: tech: node 11 nm: unknown node (known: 130, 90, 65"), "%s",
+              err.msg);
+    cr_assert_eq(cfg_parse("t.json", cfg_text, slow, 2, &cfg, &err), 0);
+    cr_assert_eq(en_costs_init(lib, &cfg, &k, &err), FW_EXIT_INPUT);
+    cr_assert(strstr(err.msg, "t: tech: supply 0.3 V at 65 nm: outside the model's range"), "%s",
+              err.msg);
+    tech_destroy(lib);
+}
