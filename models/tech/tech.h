@@ -197,6 +197,14 @@ double tech_wire_pj_per_bit_mm(const tech_point *pt);
  * (the DRAM is a separate chip). */
 const tech_dram *tech_dram_find(const tech_lib *lib, const char *type);
 
+/* Solves (GSL Brent) for the supply at which the node's energy scale (relative to 45 nm / 0.9 V)
+ * equals energy_scale, searching (floor, 3 x nominal] where E_N(V) rises monotonically.
+ * Returns 0 and *vdd_v; FW_EXIT_FAIL with a message when the target lies outside that range
+ * (*vdd_v is then the nearer end: the floor when even the floor costs more, 3 x nominal when
+ * even that costs less). */
+int tech_vdd_for_scale(const tech_lib *lib, const tech_node *node, double energy_scale,
+                       double *vdd_v, fw_err *err);
+
 /* Short label of a node's method: "fit", "interpolated", "excluded". */
 const char *tech_node_method_name(tech_node_method m);
 

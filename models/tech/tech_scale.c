@@ -5,6 +5,8 @@
  */
 #include "tech/tech.h"
 
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -150,4 +152,71 @@ const tech_dram *tech_dram_find(const tech_lib *lib, const char *type)
         if (!strcmp(lib->dram[i].type, type))
             return &lib->dram[i];
     return NULL;
+}
+
+typedef struct ts_target {
+    const tech_lib *lib;
+    const tech_node *node;
+    double want; /* E_N(V) wanted, in the fit's units */
+} ts_target;
+
+static double ts_residual(double v, void *p)
+{
+    const ts_target *t = p;
+    return tech_node_energy_rel(t->lib, t->node, v) - t->want;
+}
+
+int tech_vdd_for_scale(const tech_lib *lib, const tech_node *node, double energy_scale,
+                       double *vdd_v, fw_err *err)
+{
+    const tech_node *ref;
+    int rc = tech_node_find(lib, lib->ref_node_nm, &ref, err);
+    if (rc)
+        return rc;
+    ts_target t = {lib, node, energy_scale * tech_node_energy_rel(lib, ref, lib->ref_vdd_v)};
+    double lo = tech_node_vdd_floor_v(lib, node) + 1e-6, hi = 3.0 * node->nominal_vdd_v;
+    double flo = ts_residual(lo, &t), fhi = ts_residual(hi, &t);
+    if (!(flo < 0)) {
+        *vdd_v = lo;
+        return fw_err_set(err, FW_EXIT_FAIL,
+                          "%g nm: not reachable: even at the fit's floor %.3g V the energy is "
+                          "%.3gx the 45 nm / 0.9 V figure (target %.3gx)",
+                          node->node_nm, lo, (flo + t.want) / (t.want / energy_scale),
+                          energy_scale);
+    }
+    if (!(fhi > 0)) {
+        *vdd_v = hi;
+        return fw_err_set(err, FW_EXIT_FAIL,
+                          "%g nm: reached at any supply up to 3x nominal (%.3g V)", node->node_nm,
+                          hi);
+    }
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!s) {
+        gsl_set_error_handler(old);
+        return fw_err_set(err, FW_EXIT_FAIL, "tech: out of memory");
+    }
+    gsl_function fn = {ts_residual, &t};
+    int st = gsl_root_fsolver_set(s, &fn, lo, hi);
+    bool converged = false;
+    for (int iter = 0; st == GSL_SUCCESS && !converged && iter < 200; iter++) {
+        st = gsl_root_fsolver_iterate(s);
+        if (st != GSL_SUCCESS)
+            break;
+        int t_st = gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s),
+                                          1e-12, 1e-12);
+        if (t_st == GSL_SUCCESS)
+            converged = true;
+        else if (t_st != GSL_CONTINUE)
+            st = t_st;
+    }
+    if (st == GSL_SUCCESS && !converged)
+        st = GSL_EMAXITER;
+    *vdd_v = gsl_root_fsolver_root(s);
+    gsl_root_fsolver_free(s);
+    gsl_set_error_handler(old);
+    if (st != GSL_SUCCESS)
+        return fw_err_set(err, FW_EXIT_FAIL, "%g nm: root finding failed: %s", node->node_nm,
+                          gsl_strerror(st));
+    return 0;
 }
