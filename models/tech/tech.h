@@ -106,6 +106,7 @@ typedef struct tech_gpu {
 typedef struct tech_chip {
     char name[TECH_NAME_BYTES];
     char config[TECH_NAME_BYTES];        /* repository path of the flopwatt config modelling it */
+    char workload[TECH_NAME_BYTES];      /* repository path of the workload it is validated on */
     double peak_gops, power_w, area_mm2; /* area 0 = not published */
     char source[TECH_TEXT_BYTES];
 } tech_chip;

@@ -634,9 +634,10 @@ static int tl_refs(const jr_doc *doc, tech_lib *lib, fw_err *err)
     lib->chip_count = arr.count;
     for (size_t i = 0; i < arr.count; i++) {
         tech_chip *c = &lib->chips[i];
-        const char *cfg;
+        const char *cfg, *wl;
         if ((rc = jr_arr_obj(&arr, i, &o, err)) || (rc = jr_str(&o, "name", true, NULL, &s, err)) ||
             (rc = jr_str(&o, "config", true, NULL, &cfg, err)) ||
+            (rc = jr_str(&o, "workload", true, NULL, &wl, err)) ||
             (rc = tl_pos(&o, "peak_gops", true, 0, &c->peak_gops, err)) ||
             (rc = tl_pos(&o, "power_w", true, 0, &c->power_w, err)) ||
             (rc = tl_pos(&o, "area_mm2", false, 0, &c->area_mm2, err)) ||
@@ -645,6 +646,7 @@ static int tl_refs(const jr_doc *doc, tech_lib *lib, fw_err *err)
             return rc;
         tl_copy(c->name, sizeof c->name, s);
         tl_copy(c->config, sizeof c->config, cfg);
+        tl_copy(c->workload, sizeof c->workload, wl);
     }
     return jr_obj_done(&root, err);
 }
