@@ -88,7 +88,7 @@ test-long: deps
 
 # RTL co-simulation is not rebuilt with sanitizers: the C model it checks is the same code.
 test-asan: deps
-	FLOPWATT_SKIP_RTL=1 $(MAKE) --no-print-directory BUILD=build/asan \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tools/lsan.supp FLOPWATT_SKIP_RTL=1 $(MAKE) --no-print-directory BUILD=build/asan \
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    test-nodeps
 

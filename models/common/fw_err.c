@@ -4,6 +4,15 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Messages are one line: control characters that came from user input (a JSON string holding
+ * "\n", a raw byte in a CSV field) are replaced by '?'. */
+static void fw_err_one_line(char *msg)
+{
+    for (unsigned char *p = (unsigned char *)msg; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            *p = '?';
+}
+
 void fw_err_clear(fw_err *err)
 {
     if (err) {
@@ -19,6 +28,7 @@ int fw_err_set(fw_err *err, int status, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(err->msg, sizeof err->msg, fmt, ap);
         va_end(ap);
+        fw_err_one_line(err->msg);
         err->status = status;
     }
     return status;
@@ -46,5 +56,6 @@ int fw_err_prefix(fw_err *err, const char *fmt, ...)
         rest = sizeof err->msg - 1 - n;
     memcpy(err->msg + n, old, rest);
     err->msg[n + rest] = '\0';
+    fw_err_one_line(err->msg);
     return err->status;
 }

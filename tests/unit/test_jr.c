@@ -131,3 +131,18 @@ Test(jr, load_missing_file_is_io_error)
     cr_assert_eq(jr_doc_load("build/does-not-exist.json", &doc, &err), FW_EXIT_IO);
     cr_assert_str_eq(err.msg, "build/does-not-exist.json: cannot open: No such file or directory");
 }
+
+Test(jr, messages_stay_on_one_line)
+{
+    jr_doc doc = parse_ok("{\"s\": \"a\\nb\", \"k\\tx\": 1}");
+    jr_obj root;
+    fw_err err;
+    unsigned e;
+    static const char *const names[] = {"ws"};
+    cr_assert_eq(jr_root(&doc, &root, &err), 0);
+    cr_assert_eq(jr_enum(&root, "s", true, 0, names, 1, &e, &err), FW_EXIT_INPUT);
+    cr_assert_str_eq(err.msg, "t.json: s: 'a?b' is not one of: ws");
+    cr_assert_eq(jr_obj_done(&root, &err), FW_EXIT_INPUT);
+    cr_assert_str_eq(err.msg, "t.json: k?x: unknown key");
+    jr_doc_fini(&doc);
+}
