@@ -321,7 +321,8 @@ int arr_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map, c
     if (__builtin_mul_overflow(map->m, map->k, &mk) ||
         __builtin_mul_overflow(map->k, map->n, &kn) ||
         __builtin_mul_overflow(map->m, map->n, &mn) || mk > ARR_MAX_ELEMENTS ||
-        kn > ARR_MAX_ELEMENTS || mn > ARR_MAX_ELEMENTS)
+        kn > ARR_MAX_ELEMENTS || mn > ARR_MAX_ELEMENTS ||
+        (uint64_t)cfg->rows * cfg->cols > ARR_MAX_PES)
         return fw_err_set(err, FW_EXIT_INPUT,
                           "layer %s: too large for the pe engine (use --engine fast)", layer->name);
     arr_sim s;

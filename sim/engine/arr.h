@@ -94,8 +94,9 @@ uint64_t arr_fold_gap(const cfg_accel *cfg, uint64_t t);
  * registers, array-side SRAM accesses) into *ctr and, when outputs is not NULL, writes the
  * output tensor (eng_output_count elements). FW_EXIT_FAIL on a schedule hazard,
  * FW_EXIT_INPUT when the layer is too large for it (more than ARR_MAX_ELEMENTS im2col
- * elements). */
-#define ARR_MAX_ELEMENTS (1ull << 27)
+ * elements) or the array has more than ARR_MAX_PES PEs. */
+#define ARR_MAX_ELEMENTS (1ull << 24)
+#define ARR_MAX_PES (1ull << 20) /* the pe engine's array size limit (R * C) */
 int arr_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map, const uint64_t *x,
             const eng_operands *ops, uint64_t *outputs, eng_counters *ctr, fw_err *err);
 
