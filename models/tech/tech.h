@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define TECH_TEXT_BYTES 400
 #define TECH_NAME_BYTES 64
@@ -105,7 +106,9 @@ typedef struct tech_gpu {
 
 typedef struct tech_chip {
     char name[TECH_NAME_BYTES];
-    char config[TECH_NAME_BYTES];        /* repository path of the flopwatt config modelling it */
+    char config[TECH_NAME_BYTES]; /* repository path of the flopwatt config modelling it */
+    uint32_t batch;               /* images per run of the workload */
+    char batch_source[TECH_TEXT_BYTES];
     char workload[TECH_NAME_BYTES];      /* repository path of the workload it is validated on */
     double peak_gops, power_w, area_mm2; /* area 0 = not published */
     char source[TECH_TEXT_BYTES];

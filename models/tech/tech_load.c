@@ -638,6 +638,9 @@ static int tl_refs(const jr_doc *doc, tech_lib *lib, fw_err *err)
         if ((rc = jr_arr_obj(&arr, i, &o, err)) || (rc = jr_str(&o, "name", true, NULL, &s, err)) ||
             (rc = jr_str(&o, "config", true, NULL, &cfg, err)) ||
             (rc = jr_str(&o, "workload", true, NULL, &wl, err)) ||
+            (rc = jr_u32(&o, "batch", true, 1, 1, 1u << 20, &c->batch, err)) ||
+            (rc = tl_source(&o, "batch_source", &src, c->batch_source, sizeof c->batch_source,
+                            err)) ||
             (rc = tl_pos(&o, "peak_gops", true, 0, &c->peak_gops, err)) ||
             (rc = tl_pos(&o, "power_w", true, 0, &c->power_w, err)) ||
             (rc = tl_pos(&o, "area_mm2", false, 0, &c->area_mm2, err)) ||

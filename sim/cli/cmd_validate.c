@@ -45,12 +45,14 @@ static void val_text(FILE *out, const tech_lib *lib, const en_validation *v, siz
     for (size_t i = 0; i < n; i++) {
         const tech_chip *c = &lib->chips[i];
         fprintf(out,
-                "%s: %s on %s\n  modelled pJ per MAC: arithmetic %.4g + registers %.4g + SRAM "
+                "%s: %s on %s (batch %u: %s)\n  modelled pJ per MAC: arithmetic %.4g + registers "
+                "%.4g + SRAM "
                 "%.4g + wires %.4g = on-chip dynamic %.4g, + leakage and clock %.4g at full rate\n"
                 "  arithmetic alone would give %.4g GOPS/W; modelled area %.4g mm2",
-                c->name, c->config, c->workload, v[i].mac_pj_per_mac, v[i].reg_pj_per_mac,
-                v[i].sram_pj_per_mac, v[i].wire_pj_per_mac, v[i].onchip_dynamic_pj_per_mac,
-                v[i].overhead_pj_per_mac, 2000.0 / v[i].mac_pj_per_mac, v[i].area_mm2_model);
+                c->name, c->config, c->workload, c->batch, c->batch_source, v[i].mac_pj_per_mac,
+                v[i].reg_pj_per_mac, v[i].sram_pj_per_mac, v[i].wire_pj_per_mac,
+                v[i].onchip_dynamic_pj_per_mac, v[i].overhead_pj_per_mac,
+                2000.0 / v[i].mac_pj_per_mac, v[i].area_mm2_model);
         if (c->area_mm2 > 0)
             fprintf(out, " (published %.4g mm2)", c->area_mm2);
         fprintf(out,
@@ -67,7 +69,7 @@ static void val_json(FILE *out, const tech_lib *lib, const en_validation *v, siz
     for (size_t i = 0; i < n; i++) {
         const tech_chip *c = &lib->chips[i];
         fprintf(out,
-                "  {\"chip\": \"%s\", \"config\": \"%s\", \"workload\": \"%s\",\n"
+                "  {\"chip\": \"%s\", \"config\": \"%s\", \"workload\": \"%s\", \"batch\": %u,\n"
                 "   \"peak_gops_model\": %.6g, \"peak_gops_published\": %.6g, "
                 "\"peak_error_percent\": %.6g,\n"
                 "   \"gops_per_w_model\": %.6g, \"gops_per_w_published\": %.6g, "
@@ -77,11 +79,11 @@ static void val_json(FILE *out, const tech_lib *lib, const en_validation *v, siz
                 "   \"achieved_gops_per_w\": %.6g, \"achieved_onchip_gops_per_w\": %.6g, "
                 "\"area_mm2_model\": %.6g,\n"
                 "   \"peak_pass\": %s, \"efficiency_pass\": %s}%s\n",
-                c->name, c->config, c->workload, v[i].peak_gops_model, v[i].peak_gops_published,
-                v[i].peak_error_percent, v[i].gops_per_w_model, v[i].gops_per_w_published,
-                v[i].efficiency_error_percent, v[i].onchip_dynamic_pj_per_mac,
-                v[i].overhead_pj_per_mac, v[i].utilization, v[i].achieved_gops_per_w,
-                v[i].achieved_onchip_gops_per_w, v[i].area_mm2_model,
+                c->name, c->config, c->workload, c->batch, v[i].peak_gops_model,
+                v[i].peak_gops_published, v[i].peak_error_percent, v[i].gops_per_w_model,
+                v[i].gops_per_w_published, v[i].efficiency_error_percent,
+                v[i].onchip_dynamic_pj_per_mac, v[i].overhead_pj_per_mac, v[i].utilization,
+                v[i].achieved_gops_per_w, v[i].achieved_onchip_gops_per_w, v[i].area_mm2_model,
                 v[i].peak_pass ? "true" : "false", v[i].efficiency_pass ? "true" : "false",
                 i + 1 < n ? "," : "");
     }
@@ -117,7 +119,7 @@ int cmd_validate(int argc, char **argv)
         cfg_accel cfg;
         wl_workload *wl = NULL;
         if ((rc = cfg_load(c->config, NULL, 0, &cfg, &err)) ||
-            (rc = wl_load(c->workload, 0, &wl, &err)) ||
+            (rc = wl_load(c->workload, c->batch, &wl, &err)) ||
             (rc = en_validate(lib, &cfg, wl, c, &v[i], &err)))
             fprintf(stderr, "flopwatt validate: %s\n", err.msg);
         wl_destroy(wl);

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# tests/cli/energy.sh: end-to-end tests of `flopwatt ceiling` and `flopwatt validate`: the default
+# ladder covers 90/65/28 nm x int8/fp16/bf16/fp32 with the quoted 65 nm fp32 figure and the GPU
+# points; --json shape and hand-derived values (65 nm fp32 arithmetic = 2000 / (4.6 pJ x
+# 1.680750/0.69885)); --target-gflops-per-w; FLOPWATT_DATA with a broken copy of the data;
+# validate: peak throughput exact for both chips; byte-identical reruns; bad inputs exit 2 with
+# one line. Writes only under $BUILD.
+set -euo pipefail
+fw=${FLOPWATT:-build/flopwatt}
+build=${BUILD:-build}
+tmp="$build/tmp/cli_energy"
+rm -rf "$tmp"
+mkdir -p "$tmp"
+fail() { echo "energy.sh: $*" >&2; exit 1; }
+
+# default ladder: 12 rows, the quoted figure, GPUs, sources
+"$fw" ceiling >"$tmp/ceil.txt"
+for node in "90 nm (fit)" "65 nm (fit)" "28 nm (interpolated)"; do
+    for p in "int8->int32" "fp16->fp32" "bf16->fp32" "fp32->fp32"; do
+        grep -qF -- "$node" "$tmp/ceil.txt" || fail "no $node"
+        grep -F -- "$node" "$tmp/ceil.txt" | grep -qF -- " $p " || fail "no $node $p row"
+    done
+done
+grep -q "^quoted: 650 GFLOPS/W for fp32 at 65 nm" "$tmp/ceil.txt" || fail "no quoted figure"
+grep -q "Tesla K40 (GK110B) .* 18.3 GFLOPS/W" "$tmp/ceil.txt" || fail "no K40 point (4290/235)"
+grep -q "achieved rung: absent" "$tmp/ceil.txt" || fail "absent achieved rung not stated"
+grep -q "bf16 multiply: 0.5818 pJ at 45 nm / 0.9 V: derived" "$tmp/ceil.txt" || fail "bf16 source"
+"$fw" ceiling >"$tmp/ceil2.txt"
+cmp -s "$tmp/ceil.txt" "$tmp/ceil2.txt" || fail "ceiling output not byte-identical"
+
+# JSON: list of 12 entries, 5 rungs each, in order, falling
+"$fw" ceiling --json >"$tmp/ceil.json"
+jq -e 'length == 12 and all(.[]; (.ladder | length) == 5
+        and ([.ladder[].level] == ["arithmetic", "+registers", "+sram", "+dram", "+leakage_clock"])
+        and .ladder[0].gflops_per_w > .ladder[4].gflops_per_w
+        and has("node_nm") and has("precision") and has("vdd_v") and has("mac_energy_pj"))' \
+    "$tmp/ceil.json" >/dev/null || fail "ceiling JSON shape"
+# 65 nm fp32 at 1.1 V: MAC 4.6 pJ x 1.680750/0.69885 = 11.0631 pJ -> 180.78 GFLOPS/W
+jq -e '[.[] | select(.node_nm == 65 and .precision == "fp32")][0]
+       | (.mac_energy_pj - 11.0631 | fabs) < 0.001 and (.ladder[0].gflops_per_w - 180.78 | fabs) < 0.01
+         and .vdd_v == 1.1' "$tmp/ceil.json" >/dev/null || fail "65 nm fp32 value"
+# --vdd moves the energy: 65 nm at 1.0 V: 4.6 x 1.332/0.69885 = 8.7675 pJ
+"$fw" ceiling --node 65 --precision fp32 --vdd 1.0 --json >"$tmp/v.json"
+jq -e 'length == 1 and (.[0].mac_energy_pj - 8.7675 | fabs) < 0.001' "$tmp/v.json" >/dev/null \
+    || fail "--vdd 1.0"
+# target: the 65 nm fp32 arithmetic ceiling reaches 2000/8.7675 = 228.11 GFLOPS/W at 1.0 V
+"$fw" ceiling --node 65 --precision fp32 --target-gflops-per-w 228.1125 --json >"$tmp/t.json"
+jq -e '(.[0].target.vdd_v - 1.0 | fabs) < 0.001 and .[0].target.reachable and .[0].target.plausible' \
+    "$tmp/t.json" >/dev/null || fail "target supply"
+"$fw" ceiling --node 65 --precision fp32 --target-gflops-per-w 650 >"$tmp/t.txt"
+grep -q "65 nm fp32->fp32: 65 nm: not reachable" "$tmp/t.txt" || fail "650 at 65 nm reachable?"
+# IN/ACC precision
+"$fw" ceiling --node 28 --precision fp16/fp16 --json | jq -e '.[0].accumulator == "fp16"' \
+    >/dev/null || fail "fp16/fp16"
+# achieved rung with a config and a workload
+"$fw" ceiling --config configs/test8x8.json --workload configs/workloads/tiny.json --json \
+    >"$tmp/a.json"
+jq -e '.[0].ladder | length == 6 and .[5].level == "achieved" and .[5].gflops_per_w > 0
+       and .[5].gflops_per_w < .[4].gflops_per_w' "$tmp/a.json" >/dev/null \
+    || fail "achieved rung"
+
+# bad inputs: exit 2, one line
+bad() {
+    local want=$1
+    shift
+    set +e
+    "$fw" "$@" >"$tmp/out" 2>"$tmp/err"
+    local rc=$?
+    set -e
+    [[ $rc -eq 2 ]] || fail "$*: exit $rc, want 2"
+    grep -qF -- "$want" "$tmp/err" || { cat "$tmp/err"; fail "$*: message"; }
+}
+bad "flopwatt ceiling: node 11 nm: unknown node (known: 130, 90, 65" ceiling --node 11
+bad "flopwatt ceiling: node 180 nm: excluded" ceiling --node 180
+bad "flopwatt ceiling: --precision: unknown input format 'int4'" ceiling --precision int4
+bad "flopwatt ceiling: --vdd: bad value 'x'" ceiling --vdd x
+bad "flopwatt ceiling: supply 0.2 V at 65 nm: outside the model's range" ceiling --node 65 --vdd 0.2
+bad "flopwatt ceiling: --config and --workload go together" ceiling --config configs/test8x8.json
+bad "flopwatt ceiling: --bogus: unknown argument" ceiling --bogus 1
+bad "flopwatt validate: --x: unknown argument" validate --x
+
+# FLOPWATT_DATA: a copy of the data is used; a broken copy fails naming file and path
+mkdir -p "$tmp/data"
+cp models/tech/data/*.json "$tmp/data/"
+FLOPWATT_DATA="$tmp/data" "$fw" ceiling >"$tmp/ceil3.txt"
+cmp -s "$tmp/ceil.txt" "$tmp/ceil3.txt" || fail "FLOPWATT_DATA copy gives other output"
+sed -i 's/"energy_pj": 0.03,/"energy_pj": -0.03,/' "$tmp/data/arith.json"
+set +e
+FLOPWATT_DATA="$tmp/data" "$fw" ceiling >"$tmp/out" 2>"$tmp/err"
+rc=$?
+set -e
+[[ $rc -eq 2 ]] || fail "broken data: exit $rc"
+grep -qF "flopwatt ceiling: $tmp/data/arith.json: rows[0].energy_pj: -0.03 must be > 0" \
+    "$tmp/err" || { cat "$tmp/err"; fail "broken data message"; }
+
+# validate: peaks exact for both chips (the efficiency verdicts are reported, see README)
+set +e
+"$fw" validate --json >"$tmp/val.json"
+rc=$?
+set -e
+[[ $rc -eq 0 || $rc -eq 1 ]] || fail "validate exit $rc"
+jq -e 'length == 2 and all(.[]; .peak_pass)
+       and (.[0].peak_gops_model == 452) and ((.[1].peak_gops_model - 91750.4) | fabs) < 0.001
+       and all(.[]; (.gops_per_w_model > 0) and (.gops_per_w_published > 0))
+       and ($rc == 0) == all(.[]; .peak_pass and .efficiency_pass)' --argjson rc "$rc" \
+    "$tmp/val.json" >/dev/null || fail "validate JSON"
+"$fw" validate >"$tmp/val.txt" || true
+grep -q "^DianNao .* 452 .* 452 " "$tmp/val.txt" || fail "validate text"
+echo "energy.sh: ok"
