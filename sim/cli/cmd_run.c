@@ -24,7 +24,7 @@ static void runcli_usage(FILE *out)
     fprintf(out,
             "usage: flopwatt run CONFIG WORKLOAD [--engine fast|pe] [--layer NAME]\n"
             "                    [--set PATH=VALUE]... [--ideal-memory] [--json | --csv]\n"
-            "                    [--dump-outputs FILE] [--seed N] [--batch N]\n"
+            "                    [--dump-outputs FILE] [--trace FILE] [--seed N] [--batch N]\n"
             "  CONFIG            accelerator config JSON (configs/README.md)\n"
             "  WORKLOAD          workload JSON or SCALE-Sim topology CSV\n"
             "  --engine E        fast (default): closed forms per fold; pe: every PE every\n"
@@ -34,6 +34,8 @@ static void runcli_usage(FILE *out)
             "  --ideal-memory    every operand always ready: no memory stalls\n"
             "  --json, --csv     machine-readable output instead of the table\n"
             "  --dump-outputs F  pe engine: write every output element as hex to F\n"
+            "  --trace FILE      write every fold as CSV: where it starts and ends, how long it\n"
+            "                    waited and for which operand, its DRAM bytes\n"
             "  --seed N          pe engine: operand data seed (layer i uses N + i; default 1)\n"
             "  --batch N         images per run (replaces the workload's batch)\n");
 }
@@ -67,13 +69,31 @@ static int runcli_dump(FILE *f, const cfg_accel *cfg, const wl_layer *l, const e
     return ferror(f) ? FW_EXIT_IO : 0;
 }
 
+typedef struct runcli_trace {
+    FILE *f;
+    const char *layer;
+} runcli_trace;
+
+static void runcli_trace_fold(void *ctx, const eng_fold_event *e)
+{
+    const runcli_trace *t = ctx;
+    fprintf(t->f,
+            "%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u,%u,%" PRIu64 ",%" PRIu64
+            ",%" PRIu64 ",%" PRIu64 ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n",
+            t->layer, e->fold, e->group, e->row_fold, e->col_fold, e->sr, e->sc, e->t,
+            e->start_cycle, e->end_cycle, e->stall_cycles,
+            e->stall_operand < 0 ? "" : cfg_operand_name((cfg_operand)e->stall_operand),
+            e->dram_read_bytes[CFG_IFMAP], e->dram_read_bytes[CFG_FILTER],
+            e->dram_read_bytes[CFG_OFMAP], e->dram_write_bytes);
+}
+
 int cmd_run(int argc, char **argv)
 {
     const char *pos[2] = {NULL, NULL};
     size_t npos = 0;
     const char *sets[RUNCLI_MAX_SETS];
     size_t nsets = 0;
-    const char *layer_name = NULL, *dump_path = NULL;
+    const char *layer_name = NULL, *dump_path = NULL, *trace_path = NULL;
     eng_options opt;
     memset(&opt, 0, sizeof opt);
     uint64_t seed = RUNCLI_DEFAULT_SEED, batch = 0;
@@ -111,6 +131,8 @@ int cmd_run(int argc, char **argv)
             fmt = RPT_CSV;
         } else if (!strcmp(a, "--dump-outputs") && has_val) {
             dump_path = argv[++i];
+        } else if (!strcmp(a, "--trace") && has_val) {
+            trace_path = argv[++i];
         } else if (!strcmp(a, "--seed") && has_val) {
             if ((rc = runcli_u64("--seed", argv[++i], UINT64_MAX, &seed)))
                 return rc;
@@ -165,6 +187,19 @@ int cmd_run(int argc, char **argv)
         rc = FW_EXIT_IO;
         goto out;
     }
+    runcli_trace tr = {NULL, NULL};
+    if (trace_path) {
+        if (!(tr.f = fopen(trace_path, "w"))) {
+            fprintf(stderr, "flopwatt run: %s: cannot write: %s\n", trace_path, strerror(errno));
+            rc = FW_EXIT_IO;
+            goto out;
+        }
+        fprintf(tr.f, "layer,fold,group,row_fold,col_fold,rows_used,cols_used,t,start_cycle,"
+                      "end_cycle,stall_cycles,stall_operand,dram_ifmap_read_bytes,"
+                      "dram_filter_read_bytes,dram_ofmap_read_bytes,dram_ofmap_write_bytes\n");
+        opt.trace = runcli_trace_fold;
+        opt.trace_ctx = &tr;
+    }
     opt.keep_outputs = dump != NULL;
     for (size_t i = 0; i < wl->layer_count; i++) {
         const wl_layer *l = &wl->layers[i];
@@ -175,6 +210,7 @@ int cmd_run(int argc, char **argv)
             continue;
         eng_result r;
         opt.seed = seed + i;
+        tr.layer = l->name;
         if ((rc = eng_run_layer(&cfg, l, &opt, &r, &err)) ||
             (rc = eng_counters_add(&total, &r.c, &err))) {
             fprintf(stderr, "flopwatt run: %s: %s\n", pos[1], err.msg);
@@ -207,6 +243,10 @@ int cmd_run(int argc, char **argv)
     if ((rc = rpt_write(stdout, fmt, &in, &err)))
         fprintf(stderr, "flopwatt run: %s\n", err.msg);
 out:
+    if (tr.f && fclose(tr.f) != 0 && !rc) {
+        fprintf(stderr, "flopwatt run: %s: write error\n", trace_path);
+        rc = FW_EXIT_IO;
+    }
     if (dump && fclose(dump) != 0 && !rc) {
         fprintf(stderr, "flopwatt run: %s: write error\n", dump_path);
         rc = FW_EXIT_IO;

@@ -107,7 +107,8 @@ int eng_run_layer(const cfg_accel *cfg, const wl_layer *layer, const eng_options
     if (rc)
         return rc;
     if (opt->kind == ENG_FAST) {
-        mem_timeline(cfg, &map, opt->ideal_memory, NULL, eng_fast_fold, &out->c);
+        mem_timeline(cfg, &map, opt->ideal_memory, NULL, eng_fast_fold, opt->trace, opt->trace_ctx,
+                     &out->c);
         return 0;
     }
     eng_operands own;
@@ -124,7 +125,7 @@ int eng_run_layer(const cfg_accel *cfg, const wl_layer *layer, const eng_options
     if (!x || (opt->keep_outputs && !outputs)) {
         rc = fw_err_set(err, FW_EXIT_INPUT, "layer %s: out of memory", layer->name);
     } else {
-        mem_timeline(cfg, &map, opt->ideal_memory, x, NULL, &out->c);
+        mem_timeline(cfg, &map, opt->ideal_memory, x, NULL, opt->trace, opt->trace_ctx, &out->c);
         rc = arr_run(cfg, layer, &map, x, ops, outputs, &out->c, err);
     }
     free(x);

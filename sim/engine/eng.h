@@ -52,6 +52,22 @@ typedef struct eng_counters {
 
 typedef enum eng_kind { ENG_FAST = 0, ENG_PE } eng_kind;
 
+/* One fold as the memory model placed it (for traces: why a layer takes its time). */
+typedef struct eng_fold_event {
+    uint64_t fold, group, row_fold, col_fold;
+    uint32_t sr, sc;                        /* rows / cols used */
+    uint64_t t;                             /* streamed length */
+    uint64_t start_cycle;                   /* x_f (arr.h) */
+    uint64_t end_cycle;                     /* x_f + L */
+    uint64_t stall_cycles;                  /* waited for memory before start_cycle */
+    int stall_operand;                      /* cfg_operand that arrived last, -1 when no stall */
+    uint64_t dram_read_bytes[CFG_OPERANDS]; /* fetched for this fold */
+    uint64_t dram_write_bytes;              /* written back after it */
+} eng_fold_event;
+
+/* Receives every fold of a layer in order; ctx is eng_options.trace_ctx. */
+typedef void (*eng_trace_fn)(void *ctx, const eng_fold_event *ev);
+
 /* Operand tensors of a layer for the pe engine, as bit patterns of the input format, in the
  * layouts of workload/wl.h: ifmap [batch][in_h][in_w][in_c], filters
  * [filters][filt_r][filt_s][in_c/groups]; a GEMM layer: ifmap [M][K], filters [N][K]. */
@@ -68,6 +84,8 @@ typedef struct eng_options {
     uint64_t seed;                /* pe engine: operand data (eng_operands_random) */
     const eng_operands *operands; /* pe engine: use these instead of random data (borrowed) */
     bool keep_outputs;            /* pe engine: return the output tensor */
+    eng_trace_fn trace;           /* optional: called once per fold (both engines) */
+    void *trace_ctx;
 } eng_options;
 
 typedef struct eng_result {

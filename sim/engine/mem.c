@@ -56,7 +56,7 @@ static uint64_t mem_write(mem_state *s, uint64_t bytes, uint64_t allowed, uint32
 }
 
 void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64_t *x,
-                  mem_fold_fn per_fold, eng_counters *ctr)
+                  mem_fold_fn per_fold, eng_trace_fn trace, void *trace_ctx, eng_counters *ctr)
 {
     mem_state s;
     memset(&s, 0, sizeof s);
@@ -71,6 +71,8 @@ void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64
         map_fold d;
         map_fold_get(map, f, &d);
         uint64_t ready[CFG_OPERANDS] = {0, 0, 0};
+        uint64_t rd_before[CFG_OPERANDS], wr_before = ctr->dram_write_bytes[CFG_OFMAP];
+        memcpy(rd_before, ctr->dram_read_bytes, sizeof rd_before);
         /* spilled partial sums first, then ifmap, then filter (mem.h) */
         if (!map->ofmap_fits && !d.first_reduction)
             ready[CFG_OFMAP] =
@@ -114,6 +116,25 @@ void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64
                 s.ofmap_free[ofmap_db ? d.out_tile % 2 : 0] = done;
         } else if (!map->ofmap_fits) {
             s.psum_ready = mem_write(&s, d.tile_bytes[2], end, map->acc_bytes, ctr);
+        }
+        if (trace) {
+            eng_fold_event ev;
+            memset(&ev, 0, sizeof ev);
+            ev.fold = f;
+            ev.group = d.group;
+            ev.row_fold = d.row_fold;
+            ev.col_fold = d.col_fold;
+            ev.sr = d.sr;
+            ev.sc = d.sc;
+            ev.t = d.t;
+            ev.start_cycle = start;
+            ev.end_cycle = end;
+            ev.stall_cycles = start - earliest;
+            ev.stall_operand = cause;
+            for (int op = 0; op < CFG_OPERANDS; op++)
+                ev.dram_read_bytes[op] = ctr->dram_read_bytes[op] - rd_before[op];
+            ev.dram_write_bytes = ctr->dram_write_bytes[CFG_OFMAP] - wr_before;
+            trace(trace_ctx, &ev);
         }
         x_prev = start;
         end_prev = end;

@@ -48,6 +48,13 @@ cmp -s "$tmp/r50.json" "$tmp/r50b.json" || fail "reruns differ"
 "$fw" run configs/tpu_v1_like.json configs/workloads/scalesim/alexnet.csv >"$tmp/alex.txt"
 grep -q '^total ' "$tmp/alex.txt" || fail "text table from a SCALE-Sim CSV"
 
+# --trace: one CSV row per fold, the same from both engines
+"$fw" run configs/test8x8.json "$tiny" --trace "$tmp/fast_trace.csv" --json >"$tmp/t.json"
+"$fw" run configs/test8x8.json "$tiny" --trace "$tmp/pe_trace.csv" --engine pe >/dev/null
+cmp -s "$tmp/fast_trace.csv" "$tmp/pe_trace.csv" || fail "traces differ between engines"
+folds=$(jq '.total.folds' "$tmp/t.json")
+[[ $(($(wc -l <"$tmp/fast_trace.csv") - 1)) -eq $folds ]] || fail "trace rows != $folds folds"
+
 # bad inputs: exit 2, one line, file and path
 expect_fail() {
     local want=$1
