@@ -1,24 +1,29 @@
-/* sw_eval_sim: config + fast engine point evaluator (see sw_eval_sim.h). */
+/* sw_eval_sim: config + fast engine + energy accounting point evaluator (see sw_eval_sim.h). */
 #include "sweep/sw_eval_sim.h"
 #include "config/cfg.h"
+#include "energy/en.h"
 #include "engine/eng.h"
+#include "tech/tech.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* The order of the values written by sw_sim_eval. */
 static const char *const sw_sim_metrics[] = {
-    "latency_cycles", "latency_ms", "stall_cycles", "macs",       "utilization",
-    "gflops",         "dram_bytes", "pe_count",     "sram_bytes",
+    "latency_cycles", "latency_ms",     "stall_cycles", "macs",       "utilization",
+    "gflops",         "dram_bytes",     "pe_count",     "sram_bytes", "energy_pj",
+    "power_w",        "gflops_per_w",   "pj_per_mac",   "area_mm2",   "energy_mac_pj",
+    "energy_sram_pj", "energy_dram_pj",
 };
 
 struct sw_eval_sim {
-    int unused; /* no state yet: every point is independent */
+    tech_lib *tech; /* owned; read-only after loading, shared by the points */
 };
 
 static int sw_sim_eval(void *ctx, const jr_doc *config, const wl_workload *workload, double *values,
                        fw_err *err)
 {
-    (void)ctx;
+    const sw_eval_sim *sim = ctx;
     char *text = cJSON_PrintUnformatted(config->root);
     if (!text)
         return fw_err_set(err, FW_EXIT_IO, "out of memory");
@@ -26,6 +31,9 @@ static int sw_sim_eval(void *ctx, const jr_doc *config, const wl_workload *workl
     int rc = cfg_parse(config->file, text, NULL, 0, &cfg, err);
     cJSON_free(text);
     if (rc)
+        return rc;
+    en_costs costs;
+    if ((rc = en_costs_init(sim->tech, &cfg, &costs, err)))
         return rc;
     eng_counters total;
     memset(&total, 0, sizeof total);
@@ -45,11 +53,19 @@ static int sw_sim_eval(void *ctx, const jr_doc *config, const wl_workload *workl
     }
     if (rc)
         return rc;
+    /* Energy is priced once on the summed counters: en_price is a sum of count x cost, so this
+     * equals the sum of the per-layer prices. */
+    en_breakdown b;
+    en_price(&costs, &total, &b);
     double cycles = (double)total.cycles;
     double seconds = cycles / (cfg.clock_mhz * 1e6);
     uint64_t dram = 0;
-    for (unsigned op = 0; op < CFG_OPERANDS; op++)
+    double sram_bytes = 0, sram_pj = 0;
+    for (unsigned op = 0; op < CFG_OPERANDS; op++) {
         dram += total.dram_read_bytes[op] + total.dram_write_bytes[op];
+        sram_bytes += (double)cfg.sram[op].size_bytes;
+        sram_pj += b.sram_pj[op];
+    }
     values[0] = cycles;
     values[1] = seconds * 1e3;
     values[2] = (double)total.stall_cycles;
@@ -58,10 +74,15 @@ static int sw_sim_eval(void *ctx, const jr_doc *config, const wl_workload *workl
     values[5] = seconds > 0 ? 2.0 * (double)total.macs / seconds / 1e9 : 0;
     values[6] = (double)dram;
     values[7] = (double)cfg.rows * cfg.cols;
-    double sram = 0;
-    for (unsigned op = 0; op < CFG_OPERANDS; op++)
-        sram += (double)cfg.sram[op].size_bytes;
-    values[8] = sram;
+    values[8] = sram_bytes;
+    values[9] = b.total_pj;
+    values[10] = b.power_w;
+    values[11] = b.gflops_per_w;
+    values[12] = b.pj_per_mac;
+    values[13] = b.area_mm2;
+    values[14] = b.mac_pj;
+    values[15] = sram_pj;
+    values[16] = b.dram_pj;
     return 0;
 }
 
@@ -70,12 +91,20 @@ int sw_eval_sim_create(sw_eval_sim **out, sw_eval *ev, fw_err *err)
     *out = calloc(1, sizeof **out);
     if (!*out)
         return fw_err_set(err, FW_EXIT_IO, "out of memory");
-    *ev = (sw_eval){"sim-fast-v1", sw_sim_metrics, sizeof sw_sim_metrics / sizeof sw_sim_metrics[0],
-                    *out, sw_sim_eval};
+    int rc = tech_load(getenv("FLOPWATT_DATA"), &(*out)->tech, err);
+    if (rc) {
+        free(*out);
+        *out = NULL;
+        return rc;
+    }
+    *ev = (sw_eval){"sim-fast-energy-v1", sw_sim_metrics,
+                    sizeof sw_sim_metrics / sizeof sw_sim_metrics[0], *out, sw_sim_eval};
     return 0;
 }
 
 void sw_eval_sim_destroy(sw_eval_sim *sim)
 {
+    if (sim)
+        tech_destroy(sim->tech);
     free(sim);
 }

@@ -3,8 +3,10 @@
 #   - every point of a small ResNet-50 sweep equals `flopwatt run --set ...` of that point
 #     (total cycles, stall cycles, MACs): the axes reach the simulator as the config keys;
 #   - MACs equal the workload's total (3,857,973,248 for ResNet-50 v1, networks.md: 3.86 G);
-#     latency_cycles >= MACs / (rows x cols) (at most R x C MACs per cycle); utilization and
-#     gflops follow from their definitions;
+#     latency_cycles >= MACs / (rows x cols) (at most R x C MACs per cycle); utilization,
+#     gflops, power_w, gflops_per_w and pj_per_mac follow from their definitions; the energy
+#     components are positive and below the total;
+#   - --skip-invalid records invalid points as NaN rows;
 #   - a point with an invalid config value stops the sweep naming the point and the JSON path.
 # Writes only under $BUILD.
 set -uo pipefail
@@ -37,8 +39,32 @@ cat >"$tmp/spec.json" <<EOF
 EOF
 "$fw" sweep "$tmp/spec.json" -j2 --out "$tmp/out" >/dev/null 2>"$tmp/err" || fail "sweep: $(cat "$tmp/err")"
 [[ $(wc -l <"$tmp/out/points.csv") -eq 9 ]] || fail "8 points expected"
+# Derived metrics from their definitions (independent formulas), per point.
+python3 - "$tmp/out/points.csv" <<'EOF' || fail "derived metrics"
+import csv, sys
+clock_mhz = 500  # configs/edge32x32.json
+for row in csv.DictReader(open(sys.argv[1])):
+    v = {k: float(x) for k, x in row.items() if k not in ("workload", "precision")}
+    r, cycles, macs = v["array.rows"], v["latency_cycles"], v["macs"]
+    def near(a, b, what, tol=1e-9):
+        assert abs(a - b) <= tol * abs(b), (row["point"], what, a, b)
+    assert cycles >= macs / (r * r), "more than R*C MACs per cycle"
+    near(v["utilization"], macs / (cycles * r * r), "utilization")
+    near(v["latency_ms"], cycles / (clock_mhz * 1e3), "latency_ms")
+    near(v["gflops"], 2 * macs / (v["latency_ms"] * 1e-3) / 1e9, "gflops")
+    near(v["pe_count"], r * r, "pe_count")
+    e = v["energy_pj"]
+    near(v["power_w"], e * 1e-12 / (v["latency_ms"] * 1e-3), "power_w")
+    near(v["gflops_per_w"], 2 * macs / (e * 1e-12) / 1e9, "gflops_per_w")
+    near(v["pj_per_mac"], e / macs, "pj_per_mac")
+    assert v["area_mm2"] > 0
+    parts = v["energy_mac_pj"] + v["energy_sram_pj"] + v["energy_dram_pj"]
+    assert 0 < parts < e, (row["point"], parts, e)
+    assert v["energy_dram_pj"] > 0 and v["dram_bytes"] > 0
+EOF
+# Each point against `flopwatt run` of the same config (cycles, stalls, MACs).
 checked=0
-while IFS=, read -r point wl rows prec sram cycles ms stalls macs util gflops dram pes srams feas par; do
+while IFS=, read -r point rows prec sram cycles stalls macs; do
     case $prec in
     int8) pj='{"input":"int8","accumulator":"int32"}' ;;
     fp16) pj='{"input":"fp16","accumulator":"fp32"}' ;;
@@ -51,17 +77,12 @@ while IFS=, read -r point wl rows prec sram cycles ms stalls macs util gflops dr
     [[ "$cycles" == "$rcycles" ]] || fail "point $point: sweep cycles $cycles, run $rcycles"
     [[ "$stalls" == "$rstalls" ]] || fail "point $point: sweep stalls $stalls, run $rstalls"
     [[ "$macs" == "$rmacs" && "$macs" == 3857973248 ]] || fail "point $point: macs $macs (run $rmacs)"
-    python3 - "$rows" "$cycles" "$macs" "$util" "$ms" "$gflops" <<'EOF' || fail "point $point: derived metrics"
-import sys
-r, cycles, macs, util, ms, gflops = (float(v) for v in sys.argv[1:])
-assert cycles >= macs / (r * r), "more than R*C MACs per cycle"
-assert abs(util - macs / (cycles * r * r)) <= 1e-12 * util
-clock_mhz = 500  # configs/edge32x32.json
-assert abs(ms - cycles / (clock_mhz * 1e3)) <= 1e-12 * ms
-assert abs(gflops - 2 * macs / (ms * 1e-3) / 1e9) <= 1e-9 * gflops
-EOF
     checked=$((checked + 1))
-done < <(tail -n +2 "$tmp/out/points.csv")
+done < <(python3 -c '
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1])):
+    print(",".join(r[k] for k in ("point", "array.rows", "precision", "sram.ifmap.size_bytes",
+                                  "latency_cycles", "stall_cycles", "macs")))' "$tmp/out/points.csv")
 [[ $checked -eq 8 ]] || fail "checked $checked points"
 
 sed 's/"values": \[16, 32\]/"values": [16, 0]/' "$tmp/spec.json" >"$tmp/bad.json"
