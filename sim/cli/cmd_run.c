@@ -5,8 +5,10 @@
 #include "cli/cmd.h"
 #include "common/fw_err.h"
 #include "config/cfg.h"
+#include "energy/en.h"
 #include "engine/eng.h"
 #include "report/rpt.h"
+#include "tech/tech.h"
 #include "workload/wl.h"
 
 #include <errno.h>
@@ -67,6 +69,50 @@ static int runcli_dump(FILE *f, const cfg_accel *cfg, const wl_layer *l, const e
     for (size_t i = 0; i < r->output_count; i++)
         fprintf(f, "%0*" PRIx64 "\n", digits, r->outputs[i]);
     return ferror(f) ? FW_EXIT_IO : 0;
+}
+
+/* Energy columns of the report (sim/energy): key, text header, text scale, shown in text. */
+typedef struct runcli_energy_col {
+    const char *key, *header;
+    double scale;
+    bool text;
+} runcli_energy_col;
+
+static const runcli_energy_col runcli_energy_cols[] = {
+    {"energy_pj", "energy uJ", 1e-6, true},
+    {"power_w", "power W", 1, true},
+    {"gflops_per_w", "GFLOPS/W", 1, true},
+    {"pj_per_mac", "pJ/MAC", 1, false},
+    {"area_mm2", "area mm2", 1, false},
+    {"energy_mac_pj", "MAC pJ", 1, false},
+    {"energy_reg_pj", "reg pJ", 1, false},
+    {"energy_sram_ifmap_pj", "SRAM ifmap pJ", 1, false},
+    {"energy_sram_filter_pj", "SRAM filter pJ", 1, false},
+    {"energy_sram_ofmap_pj", "SRAM ofmap pJ", 1, false},
+    {"energy_wire_pj", "wire pJ", 1, false},
+    {"energy_dram_pj", "DRAM pJ", 1, false},
+    {"energy_leakage_pj", "leakage pJ", 1, false},
+    {"energy_clock_pj", "clock pJ", 1, false},
+};
+#define RUNCLI_NCOLS (sizeof runcli_energy_cols / sizeof runcli_energy_cols[0])
+
+static void runcli_energy_values(const en_breakdown *b, double v[RUNCLI_NCOLS])
+{
+    const double vals[RUNCLI_NCOLS] = {b->total_pj,
+                                       b->power_w,
+                                       b->gflops_per_w,
+                                       b->pj_per_mac,
+                                       b->area_mm2,
+                                       b->mac_pj,
+                                       b->reg_pj,
+                                       b->sram_pj[CFG_IFMAP],
+                                       b->sram_pj[CFG_FILTER],
+                                       b->sram_pj[CFG_OFMAP],
+                                       b->wire_pj,
+                                       b->dram_pj,
+                                       b->leakage_pj,
+                                       b->clock_pj};
+    memcpy(v, vals, sizeof vals);
 }
 
 typedef struct runcli_trace {
@@ -165,9 +211,21 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "flopwatt run: %s\n", err.msg);
         return rc;
     }
+    tech_lib *lib = NULL;
+    en_costs costs;
+    if ((rc = tech_load(getenv("FLOPWATT_DATA"), &lib, &err))) {
+        fprintf(stderr, "flopwatt run: %s\n", err.msg);
+        return rc;
+    }
+    if ((rc = en_costs_init(lib, &cfg, &costs, &err))) {
+        fprintf(stderr, "flopwatt run: %s: %s\n", pos[0], err.msg);
+        tech_destroy(lib);
+        return rc;
+    }
     wl_workload *wl = NULL;
     if ((rc = wl_load(pos[1], (uint32_t)batch, &wl, &err))) {
         fprintf(stderr, "flopwatt run: %s\n", err.msg);
+        tech_destroy(lib);
         return rc;
     }
     size_t n = 0;
@@ -176,6 +234,7 @@ int cmd_run(int argc, char **argv)
     eng_counters total;
     memset(&total, 0, sizeof total);
     FILE *dump = NULL;
+    double *energy = NULL;
     bool found = layer_name == NULL;
     if (!names || !rows) {
         fprintf(stderr, "flopwatt run: out of memory\n");
@@ -230,8 +289,38 @@ int cmd_run(int argc, char **argv)
         rc = FW_EXIT_INPUT;
         goto out;
     }
+    /* energy columns: one value per layer and the total, priced from the counters */
+    energy = calloc(RUNCLI_NCOLS * (n ? n : 1), sizeof *energy);
+    if (!energy) {
+        fprintf(stderr, "flopwatt run: out of memory\n");
+        rc = FW_EXIT_IO;
+        goto out;
+    }
+    rpt_column cols[RUNCLI_NCOLS];
+    for (size_t l = 0; l < n; l++) {
+        en_breakdown b;
+        double v[RUNCLI_NCOLS];
+        en_price(&costs, &rows[l], &b);
+        runcli_energy_values(&b, v);
+        for (size_t c = 0; c < RUNCLI_NCOLS; c++)
+            energy[c * n + l] = v[c];
+    }
+    en_breakdown bt;
+    double vt[RUNCLI_NCOLS];
+    en_price(&costs, &total, &bt);
+    runcli_energy_values(&bt, vt);
+    for (size_t c = 0; c < RUNCLI_NCOLS; c++) {
+        cols[c].key = runcli_energy_cols[c].key;
+        cols[c].header = runcli_energy_cols[c].header;
+        cols[c].scale = runcli_energy_cols[c].scale;
+        cols[c].text = runcli_energy_cols[c].text;
+        cols[c].per_layer = energy + c * n;
+        cols[c].total = vt[c];
+    }
     rpt_input in;
     memset(&in, 0, sizeof in);
+    in.extra = cols;
+    in.extra_count = RUNCLI_NCOLS;
     in.cfg = &cfg;
     in.workload_name = wl->name;
     in.engine_name = opt.kind == ENG_PE ? "pe" : "fast";
@@ -253,6 +342,8 @@ out:
     }
     free(names);
     free(rows);
+    free(energy);
     wl_destroy(wl);
+    tech_destroy(lib);
     return rc;
 }

@@ -211,9 +211,10 @@ static void rpt_text_row(FILE *out, const rpt_input *in, const char *name, const
             name, c->folds, c->cycles, c->compute_cycles, c->stall_cycles, 100 * d.utilization,
             100 * d.mapping_efficiency, c->macs, d.gmacs_per_s, (double)dram / 1e6, d.dram_gbps);
     for (size_t e = 0; e < in->extra_count; e++)
-        fprintf(out, " %12.6g",
-                in->extra[e].scale *
-                    (is_total ? in->extra[e].total : in->extra[e].per_layer[layer]));
+        if (in->extra[e].text)
+            fprintf(out, " %12.6g",
+                    in->extra[e].scale *
+                        (is_total ? in->extra[e].total : in->extra[e].per_layer[layer]));
     fputc('\n', out);
 }
 
@@ -231,7 +232,8 @@ static void rpt_text(FILE *out, const rpt_input *in)
     fprintf(out, "%-20s %8s %12s %12s %11s %6s %6s %14s %9s %11s %8s", "layer", "folds", "cycles",
             "compute", "stall", "util%", "map%", "MACs", "GMAC/s", "DRAM MB", "DRAM GB/s");
     for (size_t e = 0; e < in->extra_count; e++)
-        fprintf(out, " %12.12s", in->extra[e].header);
+        if (in->extra[e].text)
+            fprintf(out, " %12.12s", in->extra[e].header);
     fputc('\n', out);
     for (size_t l = 0; l < in->layer_count; l++)
         rpt_text_row(out, in, in->layer_names[l], &in->layers[l], l, false);
@@ -246,6 +248,9 @@ static void rpt_text(FILE *out, const rpt_input *in)
     fprintf(out, "stalls: ifmap %" PRIu64 ", filter %" PRIu64 ", ofmap %" PRIu64 " cycles\n",
             t->stall_cycles_by[CFG_IFMAP], t->stall_cycles_by[CFG_FILTER],
             t->stall_cycles_by[CFG_OFMAP]);
+    for (size_t e = 0; e < in->extra_count; e++)
+        fprintf(out, "%s%s %.6g%s", e ? ", " : "", in->extra[e].header,
+                in->extra[e].scale * in->extra[e].total, e + 1 == in->extra_count ? "\n" : "");
     fprintf(out, "PE registers: %" PRIu64 " reads, %" PRIu64 " writes\n", t->reg_reads,
             t->reg_writes);
     for (int op = 0; op < CFG_OPERANDS; op++)

@@ -24,6 +24,7 @@ typedef struct rpt_column {
     const char *key;
     const char *header;
     double scale;
+    bool text;               /* also a text-table column (JSON and CSV always have it) */
     const double *per_layer; /* layer_count values, borrowed */
     double total;
 } rpt_column;

@@ -38,6 +38,14 @@ jq -e '.total.cycles > 0 and .total.macs == 3857973248 and .total.utilization > 
        and (.layers | length) == 54 and (.layers[0] | has("dram_gbps") and has("macs"))
        and ([.layers[].cycles] | add) == .total.cycles' "$tmp/r50.json" >/dev/null \
     || fail "resnet50 JSON totals"
+# energy columns from sim/energy: present per layer and in total, components sum to the total
+jq -e '(.total | has("energy_pj") and has("power_w") and has("gflops_per_w") and has("area_mm2"))
+       and (.layers[0] | has("energy_pj") and has("energy_dram_pj"))
+       and (.total | ((.energy_mac_pj + .energy_reg_pj + .energy_sram_ifmap_pj
+            + .energy_sram_filter_pj + .energy_sram_ofmap_pj + .energy_wire_pj + .energy_dram_pj
+            + .energy_leakage_pj + .energy_clock_pj - .energy_pj) | fabs) < 1e-6 * .energy_pj)' \
+    "$tmp/r50.json" >/dev/null \
+    || fail "energy columns"
 "$fw" run configs/edge32x32.json configs/workloads/resnet50.json --json >"$tmp/r50b.json"
 cmp -s "$tmp/r50.json" "$tmp/r50b.json" || fail "reruns differ"
 "$fw" run configs/edge32x32.json configs/workloads/resnet50.json --json --ideal-memory \
@@ -75,6 +83,7 @@ expect_fail "flopwatt run: --engine: expected fast or pe, got 'slow'" \
     configs/test8x8.json "$tiny" --engine slow
 expect_fail "no layer named 'nope'" configs/test8x8.json "$tiny" --layer nope
 expect_fail "--dump-outputs needs --engine pe" configs/test8x8.json "$tiny" --dump-outputs "$tmp/x"
+expect_fail "unknown node" configs/test8x8.json "$tiny" --set tech.node_nm=11
 printf '{"clock_mhz": 1}\n' >"$tmp/bad.json"
 expect_fail "bad.json: array: missing required key" "$tmp/bad.json" "$tiny"
 echo "run.sh: ok"
