@@ -20,7 +20,9 @@ static void plot_usage(FILE *out)
                  "        a sweep's points (default latency_ms vs energy_pj, coloured by the\n"
                  "        precision or node axis), infeasible points grey, the Pareto front\n"
                  "  layers RUN_JSON       per-layer energy breakdown of `flopwatt run --json`\n"
-                 "  ceiling CEILING_JSON  the efficiency ladder of `flopwatt ceiling --json`\n"
+                 "  ceiling CEILING_JSON [--node NM] [--precision P]\n"
+                 "        the efficiency ladder of `flopwatt ceiling --json` (GFLOPS/W after each\n"
+                 "        level: arithmetic, +registers, +sram, +dram, +leakage_clock, ...)\n"
                  "  trend [--until YEAR]  compute per image 2013-2015 vs GPU GFLOPS/W, fitted on\n"
                  "        log2 values and extrapolated to YEAR (default 2020); prints the fits\n");
 }
@@ -33,7 +35,8 @@ int cmd_plot(int argc, char **argv)
     }
     const char *kind = argv[1], *input = NULL, *out_dir = "plots";
     sw_pareto_plot pp = {0};
-    double until = 2020;
+    double until = 2020, node_nm = 0;
+    const char *precision = NULL;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -47,7 +50,16 @@ int cmd_plot(int argc, char **argv)
             pp.color = argv[++i];
         else if (!strcmp(a, "--workload") && v)
             pp.workload = argv[++i];
-        else if (!strcmp(a, "--until") && v) {
+        else if (!strcmp(a, "--precision") && v)
+            precision = argv[++i];
+        else if (!strcmp(a, "--node") && v) {
+            char *end;
+            node_nm = strtod(argv[++i], &end);
+            if (*end || end == argv[i] || !(node_nm > 0)) {
+                fprintf(stderr, "flopwatt plot: --node %s: expected a node in nm\n", argv[i]);
+                return FW_EXIT_INPUT;
+            }
+        } else if (!strcmp(a, "--until") && v) {
             char *end;
             until = strtod(argv[++i], &end);
             if (*end || end == argv[i]) {
@@ -78,7 +90,7 @@ int cmd_plot(int argc, char **argv)
     } else if (!strcmp(kind, "layers")) {
         rc = sw_plot_layers(input, out_dir, &err);
     } else if (!strcmp(kind, "ceiling")) {
-        rc = sw_plot_ceiling(input, out_dir, &err);
+        rc = sw_plot_ceiling(input, node_nm, precision, out_dir, &err);
     } else if (!strcmp(kind, "trend")) {
         if (input) {
             fprintf(stderr, "flopwatt plot trend: takes no input ('%s'?)\n", input);

@@ -491,13 +491,129 @@ out:
 
 /* ---- ceiling ---- */
 
-int sw_plot_ceiling(const char *ceiling_json, const char *out_dir, fw_err *err)
+#define SW_PLOT_MAX_LEVELS 12
+
+int sw_plot_ceiling(const char *ceiling_json, double node_nm, const char *precision,
+                    const char *out_dir, fw_err *err)
 {
-    (void)out_dir;
-    return fw_err_set(err, FW_EXIT_FAIL,
-                      "%s: the ceiling ladder plot waits for `flopwatt ceiling --json` (energy "
-                      "model), not in this build",
-                      ceiling_json);
+    jr_doc doc;
+    int rc = jr_doc_load(ceiling_json, &doc, err);
+    if (rc)
+        return rc;
+    const char *levels[SW_PLOT_MAX_LEVELS];
+    size_t level_count = 0, shown = 0, index = 0;
+    FILE *dat = NULL, *gp = NULL;
+    if (!cJSON_IsArray(doc.root)) {
+        rc = fw_err_set(err, FW_EXIT_INPUT,
+                        "%s: (root): expected the list of `flopwatt ceiling --json`", ceiling_json);
+        goto out;
+    }
+    /* The union of the levels, each after its predecessor in the entry that names it first;
+     * every entry must be well formed. */
+    for (const cJSON *e = doc.root->child; e; e = e->next, index++) {
+        const cJSON *ladder = cJSON_GetObjectItemCaseSensitive(e, "ladder");
+        const cJSON *node = cJSON_GetObjectItemCaseSensitive(e, "node_nm");
+        const cJSON *prec = cJSON_GetObjectItemCaseSensitive(e, "precision");
+        if (!cJSON_IsArray(ladder) || !cJSON_IsNumber(node) || !cJSON_IsString(prec)) {
+            rc = fw_err_set(err, FW_EXIT_INPUT, "%s: [%zu]: expected node_nm, precision and ladder",
+                            ceiling_json, index);
+            goto out;
+        }
+        size_t step = 0;
+        const char *prev = NULL;
+        for (const cJSON *l = ladder->child; l; l = l->next, step++) {
+            const cJSON *name = cJSON_GetObjectItemCaseSensitive(l, "level");
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(l, "gflops_per_w");
+            if (!cJSON_IsString(name) || !cJSON_IsNumber(v)) {
+                rc = fw_err_set(err, FW_EXIT_INPUT,
+                                "%s: [%zu].ladder[%zu]: expected level and gflops_per_w",
+                                ceiling_json, index, step);
+                goto out;
+            }
+            size_t k = 0;
+            while (k < level_count && strcmp(levels[k], name->valuestring))
+                k++;
+            if (k == level_count && level_count < SW_PLOT_MAX_LEVELS) {
+                /* A new level goes right after this entry's previous level. */
+                size_t at = level_count;
+                for (size_t q = 0; prev && q < level_count; q++)
+                    if (!strcmp(levels[q], prev))
+                        at = q + 1;
+                memmove(levels + at + 1, levels + at, (level_count - at) * sizeof *levels);
+                levels[at] = name->valuestring;
+                level_count++;
+            }
+            prev = name->valuestring;
+        }
+    }
+    if ((rc = sw_make_out_dir(out_dir, err)))
+        goto out;
+    if (!(dat = sw_open_out(out_dir, "ceiling.dat", err)) ||
+        !(gp = sw_open_out(out_dir, "ceiling.gp", err))) {
+        rc = err->status;
+        goto out;
+    }
+    fprintf(dat, "# node precision");
+    for (size_t k = 0; k < level_count; k++)
+        fprintf(dat, " %s", levels[k]);
+    fprintf(dat, "   (GFLOPS/W, GOPS/W for integer formats; ? = level absent)\n");
+    for (const cJSON *e = doc.root->child; e; e = e->next) {
+        double node = cJSON_GetObjectItemCaseSensitive(e, "node_nm")->valuedouble;
+        const char *prec = cJSON_GetObjectItemCaseSensitive(e, "precision")->valuestring;
+        if ((node_nm > 0 && node != node_nm) || (precision && strcmp(precision, prec)))
+            continue;
+        char label[96];
+        sw_gp_label(label, sizeof label, prec);
+        fprintf(dat, "\"%g nm %s\"", node, label);
+        const cJSON *ladder = cJSON_GetObjectItemCaseSensitive(e, "ladder");
+        for (size_t k = 0; k < level_count; k++) {
+            const cJSON *hit = NULL;
+            for (const cJSON *l = ladder->child; l && !hit; l = l->next)
+                if (!strcmp(cJSON_GetObjectItemCaseSensitive(l, "level")->valuestring, levels[k]))
+                    hit = l;
+            if (hit)
+                fprintf(dat, " %.6g",
+                        cJSON_GetObjectItemCaseSensitive(hit, "gflops_per_w")->valuedouble);
+            else
+                fprintf(dat, " ?");
+        }
+        fprintf(dat, "\n");
+        shown++;
+    }
+    if (!shown || !level_count) {
+        rc = fw_err_set(err, FW_EXIT_INPUT, "%s: no ladder entries%s", ceiling_json,
+                        node_nm > 0 || precision ? " match --node/--precision" : "");
+        goto out;
+    }
+    int width = 500 + (int)(shown * (level_count * 14 + 20));
+    sw_gp_begin(gp, "ceiling", width, 620);
+    fprintf(gp, "set title 'efficiency ceiling ladder: GFLOPS/W (GOPS/W for integers) after each "
+                "level'\nset ylabel 'GFLOPS/W'\nset logscale y\nset datafile missing '?'\n"
+                "set style data histograms\nset style histogram clustered gap 1\n"
+                "set style fill solid 0.85 border -1\nset xtics rotate by -45 nomirror\n"
+                "set key outside right top\nset grid noxtics ytics\nplot ");
+    for (size_t k = 0; k < level_count; k++) {
+        char lk[128];
+        sw_gp_label(lk, sizeof lk, levels[k]);
+        fprintf(gp, "%s'ceiling.dat' using %zu%s title '%s'", k ? ", \\\n     " : "", k + 2,
+                k ? "" : ":xtic(1)", lk);
+    }
+    fprintf(gp, "\n");
+    sw_gp_end(gp, "ceiling", width * 3 / 2, 930);
+    rc = sw_close_out(dat, out_dir, "ceiling.dat", err);
+    dat = NULL;
+    if (!rc)
+        rc = sw_close_out(gp, out_dir, "ceiling.gp", err);
+    gp = NULL;
+    if (!rc)
+        rc = sw_gnuplot(out_dir, "ceiling", err);
+out:
+    if (dat)
+        fclose(dat);
+    if (gp)
+        fclose(gp);
+    jr_doc_fini(&doc);
+    return rc;
 }
 
 /* ---- trend ---- */

@@ -7,7 +7,8 @@
  *            Pareto front as a step line; one workload per figure.
  *   layers   per-layer energy breakdown bars from `flopwatt run --json` (every per-layer key
  *            ending in "_pj", except energy_pj itself, is one stacked segment).
- *   ceiling  the efficiency ceiling ladder from `flopwatt ceiling --json`.
+ *   ceiling  the efficiency ceiling ladder from `flopwatt ceiling --json`: GFLOPS/W (GOPS/W)
+ *            after each level (arithmetic, +registers, +sram, +dram, +leakage_clock, ...).
  *   trend    demand vs efficiency, 2013-2016: forward compute per image of ImageNet winners and
  *            GPU GFLOPS/W (shared/reference figures, built in), each fitted with a straight line
  *            on log2 values (GSL gsl_fit_linear) and extrapolated.
@@ -32,7 +33,11 @@ typedef struct sw_pareto_plot {
 
 int sw_plot_pareto(const sw_pareto_plot *p, const char *out_dir, fw_err *err);
 int sw_plot_layers(const char *run_json, const char *out_dir, fw_err *err);
-int sw_plot_ceiling(const char *ceiling_json, const char *out_dir, fw_err *err);
+/* The ladder of `flopwatt ceiling --json` (a list of {node_nm, precision, unit, ladder: [{level,
+ * gflops_per_w}, ...]}): one cluster of bars per (node, precision), one bar per level, log
+ * scale. node_nm > 0 and precision != NULL keep only the matching entries. */
+int sw_plot_ceiling(const char *ceiling_json, double node_nm, const char *precision,
+                    const char *out_dir, fw_err *err);
 
 /* A straight-line fit log2(value) = c0 + c1 * year. */
 typedef struct sw_trend_fit {

@@ -5,6 +5,8 @@
 #   - pareto: on a sweep of the analytic test evaluator, the front data file holds exactly the
 #     rows of points.csv marked pareto; SVG and PNG files are written and look like SVG / PNG;
 #   - layers: the bar data equal the report's per-layer *_pj keys in uJ;
+#   - ceiling: the bar data equal the ladder levels of each entry, filters work, and the real
+#     `flopwatt ceiling --json` plots;
 #   - bad input: exit 2 and one line on stderr.
 # Writes only under $BUILD.
 set -uo pipefail
@@ -90,6 +92,26 @@ done
 grep -q "title 'energy_pj'" "$tmp/layers/layers.gp" && fail "energy_pj is the total, not a segment"
 echo '{"layers": [{"name": "a", "macs": 1}]}' >"$tmp/noenergy.json"
 
+# ceiling: the list of `flopwatt ceiling --json`; one row per (node, precision), one column per
+# level (each after its predecessor in the entry naming it first), ? where an entry lacks a level; --node/--precision filter.
+cat >"$tmp/ceiling.json" <<'EOF'
+[{"node_nm": 65, "precision": "fp32", "unit": "GFLOPS/W", "ladder": [
+   {"level": "arithmetic", "gflops_per_w": 650}, {"level": "+registers", "gflops_per_w": 300},
+   {"level": "+dram", "gflops_per_w": 20}]},
+ {"node_nm": 28, "precision": "int8", "unit": "GOPS/W", "ladder": [
+   {"level": "arithmetic", "gflops_per_w": 12000}, {"level": "+registers", "gflops_per_w": 3000},
+   {"level": "+sram", "gflops_per_w": 1000}, {"level": "+dram", "gflops_per_w": 200},
+   {"level": "achieved", "gflops_per_w": 150}]}]
+EOF
+"$fw" plot ceiling "$tmp/ceiling.json" --out "$tmp/ceiling" >/dev/null || fail "plot ceiling"
+is_svg_png "$tmp/ceiling" ceiling
+[[ $(grep -v '^#' "$tmp/ceiling/ceiling.dat") == $'"65 nm fp32" 650 300 ? 20 ?\n"28 nm int8" 12000 3000 1000 200 150' ]] ||
+    fail "ceiling.dat: $(cat "$tmp/ceiling/ceiling.dat")"
+"$fw" plot ceiling "$tmp/ceiling.json" --node 28 --out "$tmp/ceiling28" >/dev/null || fail "plot ceiling --node"
+[[ $(grep -vc '^#' "$tmp/ceiling28/ceiling.dat") -eq 1 ]] || fail "--node 28 keeps one entry"
+"$fw" ceiling --json >"$tmp/real_ceiling.json" 2>/dev/null &&
+    { "$fw" plot ceiling "$tmp/real_ceiling.json" --out "$tmp/real_ceiling" >/dev/null || fail "plot of flopwatt ceiling --json"; }
+
 bad() { # bad EXPECTED ARGS...
     local want=$1
     shift
@@ -103,10 +125,12 @@ bad "unknown kind 'pie'" plot pie x
 bad "no column 'watts'" plot pareto "$tmp/sweep" --y watts --out "$tmp/bad"
 bad "--until 1999: expected a year after 2016" plot trend --until 1999 --out "$tmp/bad"
 bad "missing input" plot pareto
+bad "no ladder entries match" plot ceiling "$tmp/ceiling.json" --precision fp8e4m3 --out "$tmp/bad"
+bad "(root): expected the list of" plot ceiling "$tmp/run.json" --out "$tmp/bad"
 bad "no per-layer energy keys" plot layers "$tmp/noenergy.json" --out "$tmp/bad"
 
 if [[ $fails -ne 0 ]]; then
     echo "plot.sh: $fails failures" >&2
     exit 1
 fi
-echo "plot.sh: ok (trend fits equal an independent least-squares fit; pareto front plotted = points.csv front; 5 bad inputs)"
+echo "plot.sh: ok (trend fits equal an independent least-squares fit; pareto front plotted = points.csv front; 7 bad inputs)"
