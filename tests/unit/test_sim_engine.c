@@ -48,8 +48,8 @@ static cfg_accel make_cfg(unsigned rows, unsigned cols, const char *df, const ch
     return c;
 }
 
-/* A random small conv (or GEMM) layer. */
-static void random_layer(uint64_t *s, wl_layer *l)
+/* A random small conv (or GEMM) layer; scale 2 (long tests) doubles channels and sizes. */
+static void random_layer_scaled(uint64_t *s, wl_layer *l, uint32_t scale)
 {
     fw_err err;
     if (rng_in(s, 0, 5) == 0) {
@@ -62,10 +62,10 @@ static void random_layer(uint64_t *s, wl_layer *l)
         wl_layer_init(l, WL_CONV, "c");
         uint32_t groups = rng_in(s, 1, 3);
         l->groups = rng_in(s, 0, 2) ? 1 : groups;
-        l->in_c = l->groups * rng_in(s, 1, 3);
-        l->filters = l->groups * rng_in(s, 1, 4);
-        l->in_h = rng_in(s, 1, 6);
-        l->in_w = rng_in(s, 1, 6);
+        l->in_c = l->groups * rng_in(s, 1, 3 * scale);
+        l->filters = l->groups * rng_in(s, 1, 4 * scale);
+        l->in_h = rng_in(s, 1, 6 * scale);
+        l->in_w = rng_in(s, 1, 6 * scale);
         l->filt_r = rng_in(s, 1, 3);
         l->filt_s = rng_in(s, 1, 3);
         l->stride_h = rng_in(s, 1, 2);
@@ -80,6 +80,11 @@ static void random_layer(uint64_t *s, wl_layer *l)
         if (wl_layer_finish(l, &err) == 0)
             return;
     }
+}
+
+static void random_layer(uint64_t *s, wl_layer *l)
+{
+    random_layer_scaled(s, l, 1);
 }
 
 /* Direct convolution from the layer definition (wl.h), accumulating k = (r, s, c) ascending
@@ -178,13 +183,16 @@ static const char *const scheds[] = {"pipelined", "serial"};
 Test(sim_engine, pe_equals_fast_on_random_layers, .timeout = 600)
 {
     uint64_t s = 20261126;
-    unsigned cases = getenv("FLOPWATT_LONG") ? 20000 : 1200;
+    /* long variant (make test-long): more cases, larger layers and arrays */
+    bool long_run = getenv("FLOPWATT_LONG") != NULL;
+    unsigned cases = long_run ? 20000 : 1200;
+    uint32_t scale = long_run ? 2 : 1;
     static const char *const sizes[] = {"8", "32", "64", "200", "1024", "1048576"};
     static const char *const bws[] = {"0", "0.25", "1", "3", "1000"};
     unsigned stalled = 0;
     for (unsigned n = 0; n < cases; n++) {
         wl_layer l;
-        random_layer(&s, &l);
+        random_layer_scaled(&s, &l, scale);
         char sets[10][48];
         const char *setp[10];
         snprintf(sets[0], 48, "sram.ifmap.size_bytes=%s", sizes[rng_in(&s, 0, 5)]);
@@ -200,7 +208,7 @@ Test(sim_engine, pe_equals_fast_on_random_layers, .timeout = 600)
         for (int i = 0; i < 9; i++)
             setp[i] = sets[i];
         const char *df = dfs[rng_in(&s, 0, 2)], *sched = scheds[rng_in(&s, 0, 1)];
-        unsigned rows = rng_in(&s, 1, 6), cols = rng_in(&s, 1, 6);
+        unsigned rows = rng_in(&s, 1, 6 * scale), cols = rng_in(&s, 1, 6 * scale);
         /* ws / is: MAC pipelines of 1..3 cycles */
         snprintf(sets[9], 48, "array.mac_pipeline_cycles=%u", df[0] == 'o' ? 1 : rng_in(&s, 1, 3));
         setp[9] = sets[9];
