@@ -720,25 +720,25 @@ static char *tl_read_file(const char *path, fw_err *err)
     }
     size_t cap = 4096, len = 0;
     char *buf = malloc(cap);
-    while (buf) {
+    bool ok = buf != NULL;
+    while (ok) {
         if (len + 1 >= cap) {
             char *nb = realloc(buf, cap * 2);
             if (!nb) {
-                free(buf);
-                buf = NULL;
+                ok = false;
                 break;
             }
             buf = nb;
             cap *= 2;
         }
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
+        size_t got = fread(&buf[len], 1, cap - len - 1, f);
         len += got;
         if (got == 0)
             break;
     }
-    bool bad = ferror(f);
+    ok = ok && !ferror(f);
     fclose(f);
-    if (!buf || bad) {
+    if (!ok) {
         free(buf);
         fw_err_set(err, FW_EXIT_IO, "%s: cannot read", path);
         return NULL;
