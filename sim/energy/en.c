@@ -6,13 +6,16 @@
 int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_err *err)
 {
     *out = (en_costs){0};
-    int rc = tech_point_init(lib, cfg->tech.node_nm, cfg->tech.vdd_v, &out->pt, err);
+    const tech_node *node;
+    int rc = tech_node_find(lib, cfg->tech.node_nm, &node, err);
     if (rc)
-        return fw_err_prefix(err, "%s: tech", cfg->name);
+        return fw_err_prefix(err, "tech.node_nm");
+    if ((rc = tech_point_init(lib, cfg->tech.node_nm, cfg->tech.vdd_v, &out->pt, err)))
+        return fw_err_prefix(err, "tech.vdd_v");
     const tech_point *pt = &out->pt;
     const tech_dram *dram = tech_dram_find(lib, cfg_dram_type_name(cfg->dram.type));
     if (!dram)
-        return fw_err_set(err, FW_EXIT_INPUT, "%s: dram.type: no energy figure for '%s'", cfg->name,
+        return fw_err_set(err, FW_EXIT_INPUT, "dram.type: no energy figure for '%s'",
                           cfg_dram_type_name(cfg->dram.type));
     double in_bits = nx_fmt_get(cfg->mac.input)->width_bits;
     double acc_bits = nx_fmt_get(cfg->mac.accumulator)->width_bits;

@@ -66,8 +66,9 @@ typedef struct en_breakdown {
     double gflops_per_mm2; /* achieved GFLOPS / area */
 } en_breakdown;
 
-/* Computes every per-action cost of a config. Fails (FW_EXIT_INPUT, message naming the
- * config's "tech" keys) when the node is unknown to the technology data or the supply is
+/* Computes every per-action cost of a config. Fails (FW_EXIT_INPUT, message starting with the
+ * config's JSON path, "tech.node_nm: node 11 nm: unknown node (known: ...)", for the caller to
+ * prefix with the file name) when the node is unknown to the technology data or the supply is
  * outside the model's range, or the DRAM type has no energy figure. lib must outlive *out. */
 int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_err *err);
 

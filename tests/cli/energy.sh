@@ -78,6 +78,11 @@ bad "flopwatt ceiling: supply 0.2 V at 65 nm: outside the model's range" ceiling
 bad "flopwatt ceiling: --config and --workload go together" ceiling --config configs/test8x8.json
 bad "flopwatt ceiling: --bogus: unknown argument" ceiling --bogus 1
 bad "flopwatt validate: --x: unknown argument" validate --x
+# configs whose tech block the model cannot price
+bad "flopwatt run: configs/test8x8.json: tech.node_nm: node 11 nm: unknown node" \
+    run configs/test8x8.json configs/workloads/tiny.json --set tech.node_nm=11
+bad "flopwatt run: configs/test8x8.json: tech.vdd_v: supply 0.3 V at 65 nm: outside" \
+    run configs/test8x8.json configs/workloads/tiny.json --set tech.vdd_v=0.3
 
 # FLOPWATT_DATA: a copy of the data is used; a broken copy fails naming file and path
 mkdir -p "$tmp/data"

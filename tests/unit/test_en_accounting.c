@@ -201,11 +201,11 @@ Test(en, unknown_node_or_supply_fails_clearly)
     cr_assert_eq(tech_load(NULL, &lib, &err), 0);
     cr_assert_eq(cfg_parse("t.json", cfg_text, s11, 1, &cfg, &err), 0);
     cr_assert_eq(en_costs_init(lib, &cfg, &k, &err), FW_EXIT_INPUT);
-    cr_assert(strstr(err.msg, "t: tech: node 11 nm: unknown node (known: 130, 90, 65"), "%s",
+    cr_assert(strstr(err.msg, "tech.node_nm: node 11 nm: unknown node (known: 130, 90, 65"), "%s",
               err.msg);
     cr_assert_eq(cfg_parse("t.json", cfg_text, slow, 2, &cfg, &err), 0);
     cr_assert_eq(en_costs_init(lib, &cfg, &k, &err), FW_EXIT_INPUT);
-    cr_assert(strstr(err.msg, "t: tech: supply 0.3 V at 65 nm: outside the model's range"), "%s",
+    cr_assert(strstr(err.msg, "tech.vdd_v: supply 0.3 V at 65 nm: outside the model's range"), "%s",
               err.msg);
     tech_destroy(lib);
 }
