@@ -391,7 +391,8 @@ static int ceil_config(const tech_lib *lib, const ceil_opts *o, ceil_entry *e)
     fw_err err;
     int rc;
     if ((rc = cfg_load(o->config, NULL, 0, &cfg, &err)) ||
-        (rc = wl_load(o->workload, 0, &wl, &err)) || (rc = en_costs_init(lib, &cfg, &k, &err)) ||
+        (rc = wl_load(o->workload, 0, &wl, &err)) ||
+        (rc = en_costs_init(lib, &cfg, &k, &err) ? fw_err_prefix(&err, "%s", o->config) : 0) ||
         (rc = ceil_add(lib, cfg.tech.node_nm, cfg.tech.vdd_v, cfg.mac.input, cfg.mac.accumulator, e,
                        &err)) ||
         (rc = en_achieved(&k, &cfg, wl, &total, &e->achieved, &err))) {

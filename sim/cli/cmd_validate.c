@@ -120,7 +120,8 @@ int cmd_validate(int argc, char **argv)
         wl_workload *wl = NULL;
         if ((rc = cfg_load(c->config, NULL, 0, &cfg, &err)) ||
             (rc = wl_load(c->workload, c->batch, &wl, &err)) ||
-            (rc = en_validate(lib, &cfg, wl, c, &v[i], &err)))
+            (rc = en_validate(lib, &cfg, wl, c, &v[i], &err) ? fw_err_prefix(&err, "%s", c->config)
+                                                             : 0))
             fprintf(stderr, "flopwatt validate: %s\n", err.msg);
         wl_destroy(wl);
         all_pass &= v[i].peak_pass && v[i].efficiency_pass;
