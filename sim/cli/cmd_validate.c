@@ -54,7 +54,7 @@ static void val_text(FILE *out, const tech_lib *lib, const en_validation *v, siz
                 v[i].onchip_dynamic_pj_per_mac, v[i].overhead_pj_per_mac,
                 2000.0 / v[i].mac_pj_per_mac, v[i].area_mm2_model);
         if (c->area_mm2 > 0)
-            fprintf(out, " (published %.4g mm2)", c->area_mm2);
+            fprintf(out, " (published %.4g mm2, %.1f%%)", c->area_mm2, v[i].area_error_percent);
         fprintf(out,
                 "\n  achieved on the workload: utilization %.1f%%, %.4g GOPS/W on chip, %.4g "
                 "GOPS/W with DRAM\n  published: %s\n",
@@ -77,15 +77,15 @@ static void val_json(FILE *out, const tech_lib *lib, const en_validation *v, siz
                 "   \"onchip_dynamic_pj_per_mac\": %.6g, \"overhead_pj_per_mac\": %.6g, "
                 "\"utilization\": %.6g,\n"
                 "   \"achieved_gops_per_w\": %.6g, \"achieved_onchip_gops_per_w\": %.6g, "
-                "\"area_mm2_model\": %.6g,\n"
+                "\"area_mm2_model\": %.6g, \"area_error_percent\": %.6g,\n"
                 "   \"peak_pass\": %s, \"efficiency_pass\": %s}%s\n",
                 c->name, c->config, c->workload, c->batch, v[i].peak_gops_model,
                 v[i].peak_gops_published, v[i].peak_error_percent, v[i].gops_per_w_model,
                 v[i].gops_per_w_published, v[i].efficiency_error_percent,
                 v[i].onchip_dynamic_pj_per_mac, v[i].overhead_pj_per_mac, v[i].utilization,
                 v[i].achieved_gops_per_w, v[i].achieved_onchip_gops_per_w, v[i].area_mm2_model,
-                v[i].peak_pass ? "true" : "false", v[i].efficiency_pass ? "true" : "false",
-                i + 1 < n ? "," : "");
+                v[i].area_error_percent, v[i].peak_pass ? "true" : "false",
+                v[i].efficiency_pass ? "true" : "false", i + 1 < n ? "," : "");
     }
     fprintf(out, "]\n");
 }

@@ -43,5 +43,7 @@ int en_validate(const tech_lib *lib, const cfg_accel *cfg, const wl_workload *wl
     out->achieved_gops_per_w = b.gflops_per_w;
     out->achieved_onchip_gops_per_w = 2.0 * (double)c.macs / (b.total_pj - b.dram_pj) * 1e3;
     out->area_mm2_model = k.area_mm2;
+    if (chip->area_mm2 > 0)
+        out->area_error_percent = 100.0 * (k.area_mm2 / chip->area_mm2 - 1.0);
     return 0;
 }

@@ -8,6 +8,8 @@
  *                    shared by the R x C MACs of a full-rate cycle. DRAM is excluded: published
  *                    chip power does not include the DRAM devices.
  *                    Passes within +-35% of the published peak ops / power.
+ *   area             modelled (PE array + SRAMs) vs published die area, when published
+ *                    (information, not checked: control, I/O and wiring are not modelled).
  *   achieved         on the workload itself, stalls and idle PEs included, with and without DRAM
  *                    (information, not checked).
  * Stage sim/energy.
@@ -32,6 +34,7 @@ typedef struct en_validation {
     double achieved_gops_per_w;        /* everything, DRAM included */
     double achieved_onchip_gops_per_w; /* DRAM excluded */
     double area_mm2_model;
+    double area_error_percent; /* vs the published area; 0 when none is published */
     bool peak_pass, efficiency_pass;
 } en_validation;
 
