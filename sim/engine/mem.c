@@ -78,7 +78,7 @@ void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64
             ready[CFG_OFMAP] =
                 mem_read(&s, CFG_OFMAP, d.tile_bytes[2], s.psum_ready, map->acc_bytes, ctr);
         for (int op = 0; op < 2; op++) {
-            if (!d.fetch[op])
+            if (!d.fetch_bytes[op])
                 continue;
             uint64_t allowed;
             if (cfg->sram[op].double_buffered)
@@ -86,7 +86,7 @@ void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64
             else
                 allowed = f >= 1 ? end_prev : 0;
             ready[op] =
-                mem_read(&s, (cfg_operand)op, d.tile_bytes[op], allowed, map->input_bytes, ctr);
+                mem_read(&s, (cfg_operand)op, d.fetch_bytes[op], allowed, map->input_bytes, ctr);
         }
         if (map->ofmap_fits && d.first_reduction && !ideal) {
             /* the tile may refill the half while its previous tile drains, as long as the

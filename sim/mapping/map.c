@@ -74,7 +74,13 @@ int map_layer_init(const cfg_accel *cfg, const wl_layer *layer, map_layer *out, 
                           (unsigned long long)m.k, (unsigned long long)m.groups);
     m.folds_per_group = m.row_folds * m.col_folds;
     out_tile = (m.dataflow == CFG_OS ? sr * sc : m.t * sc) * m.acc_bytes;
-    m.resident[0] = ifmap_all <= map_buffer_bytes(cfg, CFG_IFMAP);
+    uint64_t tensor = m.m * m.k; /* GEMM: the matrix itself */
+    if (layer->kind != WL_GEMM &&
+        (!map_mul3(layer->batch, layer->in_h, layer->in_w, &tensor) ||
+         __builtin_mul_overflow(tensor, (uint64_t)layer->in_c / m.groups, &tensor)))
+        tensor = UINT64_MAX;
+    m.ifmap_resident_elems = tensor < m.m * m.k ? tensor : m.m * m.k;
+    m.resident[0] = m.ifmap_resident_elems * m.input_bytes <= map_buffer_bytes(cfg, CFG_IFMAP);
     m.resident[1] = filter_all <= map_buffer_bytes(cfg, CFG_FILTER);
     m.ofmap_fits = out_tile <= map_buffer_bytes(cfg, CFG_OFMAP);
     *out = m;
@@ -108,6 +114,12 @@ static void map_fold_pos(const map_layer *map, uint64_t in_group, uint64_t *row_
         *col_fold = in_group / map->row_folds;
         *row_fold = in_group % map->row_folds;
     }
+}
+
+/* floor(e * x / area) without overflow (x <= area). */
+static uint64_t map_share(uint64_t e, uint64_t x, uint64_t area)
+{
+    return (uint64_t)((unsigned __int128)e * x / area);
 }
 
 static void map_tile_ids(const map_layer *map, uint64_t in_group, uint64_t ids[2])
@@ -180,6 +192,28 @@ void map_fold_get(const map_layer *map, uint64_t f, map_fold *out)
             }
         }
         d.fetch[op] = fetch;
+        d.fetch_bytes[op] = fetch ? d.tile_bytes[op] : 0;
+    }
+    if (d.fetch[0] && map->resident[0]) {
+        /* the share of the resident ifmap this tile is the first to cover (map.h) */
+        uint64_t area = map->m * map->k, a, b;
+        switch (map->dataflow) {
+        case CFG_WS: /* K range, all M rows */
+            a = d.row0 * map->m;
+            b = a + (uint64_t)d.sr * map->m;
+            break;
+        case CFG_OS: /* M range, all K */
+            a = d.row0 * map->k;
+            b = a + (uint64_t)d.sr * map->k;
+            break;
+        default: /* is: col folds (M) outer, row folds (K) inner */
+            a = d.col0 * map->k + d.row0 * d.sc;
+            b = a + (uint64_t)d.sr * d.sc;
+            break;
+        }
+        d.fetch_bytes[0] = (map_share(map->ifmap_resident_elems, b, area) -
+                            map_share(map->ifmap_resident_elems, a, area)) *
+                           map->input_bytes;
     }
     *out = d;
 }

@@ -23,12 +23,17 @@
  *   ws: ifmap tile = M x sr (id: row fold), filter tile = sr x sc (unique), out tile T x sc
  *   is: ifmap tile = sr x sc (unique), filter tile = sr x T (id: row fold), out tile sc x T
  *   os: ifmap tile = sr x T (id: row fold), filter tile = T x sc (id: col fold), out sr x sc
- * An operand is resident when its whole per-group matrix fits in one buffer (half of the SRAM
- * when double buffered, all of it otherwise): then each tile is fetched from DRAM only on its
- * first use in the group. A tile equal to the previous fold's tile is never fetched again.
+ * An operand is resident when it fits in one buffer (half of the SRAM when double buffered, all
+ * of it otherwise): then each tile is fetched from DRAM only on its first use in the group. A
+ * tile equal to the previous fold's tile is never fetched again. A resident ifmap is held as
+ * the input tensor (batch x in_h x in_w x in_c/groups per group; the im2col view is generated
+ * on chip), or as the im2col matrix when that is smaller (strides larger than the window): its
+ * E elements are fetched once per group, tile by tile in proportion to the GEMM area each tile
+ * is the first to cover (elements floor(E*b/A) - floor(E*a/A) for the area range [a, b) of A).
+ * A non-resident ifmap is fetched per fold in its im2col view (every window element: an upper
+ * bound on the traffic, as without convolution reuse).
  * The output tile fits when its accumulator-format bytes fit in one ofmap buffer; otherwise the
  * partial sums of each reduction fold spill to DRAM and are read back by the next one.
- * DRAM traffic is counted in this GEMM (im2col) view: no convolution-window reuse.
  */
 #ifndef MAP_H
 #define MAP_H
@@ -52,7 +57,8 @@ typedef struct map_layer {
     uint64_t folds;                  /* all groups */
     uint64_t macs;                   /* m * n * k * groups */
     uint32_t input_bytes, acc_bytes; /* element sizes */
-    bool resident[2];                /* ifmap, filter: whole matrix stays in SRAM */
+    bool resident[2];                /* ifmap, filter: whole operand stays in SRAM */
+    uint64_t ifmap_resident_elems;   /* per group: min(input tensor, im2col matrix) */
     bool ofmap_fits;                 /* output tiles accumulate in the ofmap buffer (no spill) */
 } map_layer;
 
@@ -60,15 +66,16 @@ typedef struct map_fold {
     uint64_t index; /* position in the layer's fold order */
     uint64_t group;
     uint64_t row_fold, col_fold;
-    uint32_t sr, sc;        /* rows / cols used */
-    uint64_t t;             /* streamed length */
-    uint64_t row0, col0;    /* first row-dim / col-dim index (table above) */
-    bool first_reduction;   /* first fold of its output tile: partial sums start at zero */
-    bool last_reduction;    /* last fold of its output tile: outputs are final */
-    uint64_t out_tile;      /* output tile number within the layer */
-    uint64_t tile_id[2];    /* ifmap, filter tile identity within the group */
-    bool fetch[2];          /* ifmap, filter tile must come from DRAM before this fold */
-    uint64_t tile_bytes[3]; /* ifmap, filter tile bytes; ofmap: output tile bytes */
+    uint32_t sr, sc;         /* rows / cols used */
+    uint64_t t;              /* streamed length */
+    uint64_t row0, col0;     /* first row-dim / col-dim index (table above) */
+    bool first_reduction;    /* first fold of its output tile: partial sums start at zero */
+    bool last_reduction;     /* last fold of its output tile: outputs are final */
+    uint64_t out_tile;       /* output tile number within the layer */
+    uint64_t tile_id[2];     /* ifmap, filter tile identity within the group */
+    bool fetch[2];           /* ifmap, filter tile must come from DRAM before this fold */
+    uint64_t tile_bytes[3];  /* ifmap, filter tile bytes; ofmap: output tile bytes */
+    uint64_t fetch_bytes[2]; /* ifmap, filter bytes read from DRAM before this fold */
 } map_fold;
 
 /* Maps one layer (kind != WL_NOMAC, derived fields filled). Fails with FW_EXIT_INPUT when a

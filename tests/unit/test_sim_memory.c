@@ -201,3 +201,71 @@ Test(sim_memory, bigger_sram_cuts_traffic_and_stalls)
     cr_assert_lt(eb.stall_cycles, es.stall_cycles);
     cr_assert_lt(eb.cycles, es.cycles);
 }
+
+Test(sim_memory, resident_ifmap_is_the_tensor)
+{
+    /* 3x3 conv, pad 1, 6x6x2 int8 input, 4 filters, ws on 4x4: M = 36, K = 18, N = 4.
+     * Input tensor 72 bytes; im2col matrix 36 x 18 = 648 bytes. 5 row folds (sr 4,4,4,4,2).
+     * ifmap SRAM 144 B (a 72 B half): resident, fetched once as the tensor, in shares
+     * 16, 16, 16, 16, 8 bytes. 64 B: not resident, each fold fetches its im2col tile:
+     * 36 * 18 = 648 bytes. */
+    wl_layer l;
+    fw_err err;
+    wl_layer_init(&l, WL_CONV, "c");
+    l.in_h = l.in_w = 6;
+    l.in_c = 2;
+    l.filt_r = l.filt_s = 3;
+    l.filters = 4;
+    l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = 1;
+    cr_assert_eq(wl_layer_finish(&l, &err), 0, "%s", err.msg);
+    const char *res[] = {"sram.ifmap.size_bytes=144"};
+    const char *stream[] = {"sram.ifmap.size_bytes=64"};
+    cfg_accel cr = make_cfg(4, 4, "ws", "pipelined", res, 1);
+    cfg_accel cs = make_cfg(4, 4, "ws", "pipelined", stream, 1);
+    cr_assert_eq(run(&cr, &l, false).dram_read_bytes[CFG_IFMAP], 72);
+    cr_assert_eq(run(&cs, &l, false).dram_read_bytes[CFG_IFMAP], 648);
+    /* stride 3 with a 1x1 window skips pixels: the im2col matrix (2x2 outputs x 2 channels =
+     * 8 B) is smaller than the tensor (72 B) and is what stays resident */
+    wl_layer_init(&l, WL_CONV, "s");
+    l.in_h = l.in_w = 6;
+    l.in_c = 2;
+    l.filt_r = l.filt_s = 1;
+    l.stride_h = l.stride_w = 3;
+    l.filters = 4;
+    cr_assert_eq(wl_layer_finish(&l, &err), 0, "%s", err.msg);
+    cr_assert_eq(run(&cr, &l, false).dram_read_bytes[CFG_IFMAP], 8);
+}
+
+Test(sim_memory, bigger_sram_never_more_traffic_convs)
+{
+    uint64_t s = 4;
+    static const char *const sizes[] = {"8", "64", "512", "4096", "32768", "262144"};
+    for (int n = 0; n < 150; n++) {
+        wl_layer l;
+        fw_err err;
+        do {
+            wl_layer_init(&l, WL_CONV, "c");
+            l.groups = 1 + (uint32_t)(rng(&s) % 2);
+            l.in_c = l.groups * (1 + (uint32_t)(rng(&s) % 8));
+            l.filters = l.groups * (1 + (uint32_t)(rng(&s) % 8));
+            l.in_h = 1 + (uint32_t)(rng(&s) % 14);
+            l.in_w = 1 + (uint32_t)(rng(&s) % 14);
+            l.filt_r = 1 + (uint32_t)(rng(&s) % 3);
+            l.filt_s = 1 + (uint32_t)(rng(&s) % 3);
+            l.stride_h = l.stride_w = 1 + (uint32_t)(rng(&s) % 3);
+            l.pad_top = l.pad_left = (uint32_t)(rng(&s) % 2);
+        } while (wl_layer_finish(&l, &err) != 0);
+        unsigned rows = 1 + (unsigned)(rng(&s) % 8), cols = 1 + (unsigned)(rng(&s) % 8);
+        uint64_t prev = UINT64_MAX;
+        for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+            char a[64];
+            snprintf(a, sizeof a, "sram.ifmap.size_bytes=%s", sizes[z]);
+            const char *sets[] = {a};
+            cfg_accel c = make_cfg(rows, cols, dfs[n % 3], scheds[(n / 3) % 2], sets, 1);
+            eng_counters e = run(&c, &l, false);
+            uint64_t bytes = dram_bytes(&e);
+            cr_assert_leq(bytes, prev, "case %d ifmap %s bytes", n, sizes[z]);
+            prev = bytes;
+        }
+    }
+}
