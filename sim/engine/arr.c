@@ -124,7 +124,7 @@ static int arr_cycle_stationary(arr_sim *s, uint64_t cyc, uint64_t f_lo, uint64_
             uint32_t i = ii, j = jj;
             arr_reg in = {0, -1, 0};
             if (j == 0) {
-                /* injection: e(t, i) of the fold with x_f + R + t + i == cyc */
+                /* injection: e(t, i) of the fold with x_f + R + t + i*P == cyc */
                 for (uint64_t f = f_lo; f < f_hi; f++) {
                     uint64_t base = s->x_start[f] + R + (uint64_t)i * s->P;
                     if (cyc < base || cyc - base >= map->t)
@@ -197,7 +197,7 @@ static int arr_cycle_stationary(arr_sim *s, uint64_t cyc, uint64_t f_lo, uint64_
             s->ctr->reg_writes++;
             s->ctr->macs++;
             if (i == d->sr - 1) {
-                /* through the R - sr bypassed rows: written at x_f + R + t + R - 1 + j */
+                /* through the R - sr bypassed rows: written at x_f + R + t + R*P - 1 + j */
                 uint64_t wcyc = cyc + s->P - 1 + (uint64_t)(R - d->sr) * s->P;
                 s->ctr->reg_reads++;
                 arr_write_out(s, in.fold, m_out, n_out, p->v, wcyc);
