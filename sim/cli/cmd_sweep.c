@@ -23,7 +23,7 @@ static void sweep_usage(FILE *out)
     fprintf(
         out,
         "usage: flopwatt sweep SPEC [-j N] [--out DIR] [--resume] [--shard I/K] [--plot]\n"
-        "                      [--skip-invalid]\n"
+        "                      [--skip-invalid] [--sync-every-point]\n"
         "\n"
         "Runs every point of the sweep spec SPEC (configs/README.md, \"Sweeps\") and writes\n"
         "into DIR (default: SPEC's name without .json, plus \"-sweep\"):\n"
@@ -40,6 +40,8 @@ static void sweep_usage(FILE *out)
         "                shards' directories with `flopwatt merge`\n"
         "  --skip-invalid  a point whose config is invalid (e.g. an impossible precision\n"
         "                pair) gets NaN metrics (never feasible) instead of stopping the sweep\n"
+        "  --sync-every-point  fdatasync the log after every point (default: each row is\n"
+        "                written at once, so a kill loses none, and synced every 0.1 s)\n"
         "  --plot        also draw DIR/plots/workloadN/pareto.svg and .png (gnuplot; see\n"
         "                `flopwatt plot pareto` for other axes and colours)\n"
         "A progress bar is drawn on stderr when it is a terminal. The same spec gives\n"
@@ -112,6 +114,8 @@ int cmd_sweep(int argc, char **argv)
             plot = true;
         } else if (!strcmp(a, "--skip-invalid")) {
             opts.skip_invalid = true;
+        } else if (!strcmp(a, "--sync-every-point")) {
+            opts.sync_every_point = true;
         } else if (!strcmp(a, "--shard") && i + 1 < argc) {
             if (sweep_parse_shard(argv[++i], &opts.shard_index, &opts.shard_count)) {
                 fprintf(stderr, "flopwatt sweep: --shard %s: expected I/K with 0 <= I < K\n",

@@ -21,6 +21,10 @@
 #define SW_POLL_NS 20000000L     /* parent's wait/progress period: 20 ms */
 #define SW_PROGRESS_PERIOD_S 0.1 /* progress bar redraw period */
 #define SW_PROGRESS_BAR_CELLS 28
+/* A worker forces its rows to disk at most this often (and when it ends): each row is written
+ * with one write() at once, so a killed sweep loses no finished row; only an OS crash or power
+ * loss can lose the rows of the last period. --sync-every-point syncs every row. */
+#define SW_SYNC_PERIOD_S 0.1
 
 /* State shared between the parent and its workers (an anonymous shared mapping). */
 typedef struct sw_shared {
@@ -41,6 +45,7 @@ typedef struct sw_job {
     uint64_t todo_count;
     int log_fd;
     bool skip_invalid;
+    bool sync_every_point;
     sw_shared *shared;
 } sw_job;
 
@@ -111,6 +116,12 @@ static int sw_point(const sw_job *job, uint64_t point, char *line, size_t line_s
     if (n != (ssize_t)used)
         return fw_err_set(err, FW_EXIT_IO, "%s: write error: %s", SW_LOG_NAME,
                           n < 0 ? strerror(errno) : "short write");
+    return 0;
+}
+
+/* Forces the log to disk (the rows are already in the kernel: a killed process loses none). */
+static int sw_sync(const sw_job *job, fw_err *err)
+{
     if (fdatasync(job->log_fd))
         return fw_err_set(err, FW_EXIT_IO, "%s: fdatasync: %s", SW_LOG_NAME, strerror(errno));
     return 0;
@@ -136,6 +147,7 @@ static int sw_worker(const sw_job *job, unsigned slot)
     fw_err err;
     int rc = 0;
     fw_err_clear(&err);
+    double last_sync = sw_now_s();
     if (!line || !values)
         rc = fw_err_set(&err, FW_EXIT_IO, "out of memory");
     while (!rc && !atomic_load(&sh->stop)) {
@@ -145,9 +157,15 @@ static int sw_worker(const sw_job *job, unsigned slot)
         atomic_store(&sh->current[slot], job->todo[k] + 1);
         rc = sw_point(job, job->todo[k], line, line_size, values, &err);
         atomic_store(&sh->current[slot], 0);
+        if (!rc && (job->sync_every_point || sw_now_s() - last_sync >= SW_SYNC_PERIOD_S)) {
+            rc = sw_sync(job, &err);
+            last_sync = sw_now_s();
+        }
         if (!rc)
             atomic_fetch_add(&sh->done, 1);
     }
+    if (!rc)
+        rc = sw_sync(job, &err);
     if (rc) {
         atomic_store(&sh->stop, 1);
         if (atomic_exchange(&sh->claimed, 1) == 0)
@@ -434,7 +452,9 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
             todo[todo_count++] = p;
 
     if (todo_count) {
-        sw_job job = {spec, ev, &base, wls, todo, todo_count, fd, opts->skip_invalid, NULL};
+        sw_job job = {
+            spec, ev, &base, wls, todo, todo_count, fd, opts->skip_invalid, opts->sync_every_point,
+            NULL};
         rc = sw_run_workers(&job, opts, stats->points_resumed, stats->points_shard, &stats->seconds,
                             err);
         if (rc)

@@ -3,9 +3,10 @@
  * DIR/points.log is the only file written while points run. Its first line identifies the run,
  *   # flopwatt sweep log v1 spec_fnv64=HEX inputs_fnv64=HEX points=N metrics=M shard=I/K
  * its second line is the CSV header (point,workload,<axis paths>,<metric names>), and every
- * further line is one finished point, appended with a single write() of the whole line and
- * fdatasync'd, in completion order. A kill can therefore leave at most one torn line, at the
- * end; reading the log for a resume drops it (and anything unparsable after the last good line).
+ * further line is one finished point, appended with a single write() of the whole line (and
+ * fdatasync'd periodically, see sw_run.h), in completion order. A kill can therefore leave at most
+ * one torn line, at the end; reading the log for a resume drops it (and anything unparsable after
+ * the last good line).
  *
  * Finishing (after a run, or `flopwatt merge`) reads the log rows, sorts them by point, and
  * writes, each through a temporary file and rename():
