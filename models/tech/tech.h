@@ -14,7 +14,9 @@
  * generates build/gen/tech_data.c), so the installed command needs no data files; the
  * environment variable FLOPWATT_DATA=DIR makes the command read DIR/<name>.json instead
  * (tech_load_dir). Stage models/tech: reads numerics (format widths) and common.
- * No globals: a loaded tech_lib is read-only and may be shared by threads.
+ * No globals: a loaded tech_lib is read-only and may be shared by threads. Loading and the
+ * supply solver turn GSL's abort-on-error handler off (process-wide, idempotent) and check
+ * every GSL return code instead.
  */
 #ifndef TECH_H
 #define TECH_H

@@ -692,7 +692,7 @@ int tech_load_texts(const tech_text *files, size_t count, tech_lib **out, fw_err
     tech_lib *lib = calloc(1, sizeof *lib);
     if (!lib)
         return fw_err_set(err, FW_EXIT_FAIL, "tech: out of memory");
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    gsl_set_error_handler_off(); /* process-wide and idempotent: errors are return codes */
     int rc = 0;
     for (int j = 0; j < TECH_FILE_COUNT && !rc; j++) {
         const tech_text *t = found[order[j]];
@@ -702,7 +702,6 @@ int tech_load_texts(const tech_text *files, size_t count, tech_lib **out, fw_err
         rc = readers[order[j]](&doc, lib, err);
         jr_doc_fini(&doc);
     }
-    gsl_set_error_handler(old);
     if (rc) {
         free(lib);
         return rc;

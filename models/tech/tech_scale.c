@@ -190,12 +190,10 @@ int tech_vdd_for_scale(const tech_lib *lib, const tech_node *node, double energy
                           "%g nm: reached at any supply up to 3x nominal (%.3g V)", node->node_nm,
                           hi);
     }
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    gsl_set_error_handler_off(); /* process-wide and idempotent: errors are return codes */
     gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (!s) {
-        gsl_set_error_handler(old);
+    if (!s)
         return fw_err_set(err, FW_EXIT_FAIL, "tech: out of memory");
-    }
     gsl_function fn = {ts_residual, &t};
     int st = gsl_root_fsolver_set(s, &fn, lo, hi);
     bool converged = false;
@@ -214,7 +212,6 @@ int tech_vdd_for_scale(const tech_lib *lib, const tech_node *node, double energy
         st = GSL_EMAXITER;
     *vdd_v = gsl_root_fsolver_root(s);
     gsl_root_fsolver_free(s);
-    gsl_set_error_handler(old);
     if (st != GSL_SUCCESS)
         return fw_err_set(err, FW_EXIT_FAIL, "%g nm: root finding failed: %s", node->node_nm,
                           gsl_strerror(st));
