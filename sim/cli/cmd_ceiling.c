@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CEIL_MAX_ENTRIES 64
+#define CEIL_MAX_ENTRIES (TECH_MAX_NODES * NX_FMT_COUNT)
 
 typedef struct ceil_entry {
     tech_point pt;
@@ -37,9 +37,11 @@ typedef struct ceil_entry {
 } ceil_entry;
 
 typedef struct ceil_opts {
-    double node_nm; /* 0 = default set */
-    nx_fmt in, acc; /* in == NX_FMT_COUNT: default set */
-    double vdd_v;   /* 0 = nominal */
+    double nodes_nm[TECH_MAX_NODES]; /* --node values; none = default set */
+    size_t node_count;
+    nx_fmt in[NX_FMT_COUNT], acc[NX_FMT_COUNT]; /* --precision values; none = default set */
+    size_t prec_count;
+    double vdd_v; /* 0 = nominal */
     const char *config, *workload;
     bool json;
     double target; /* 0 = none */
@@ -51,9 +53,9 @@ static void ceil_usage(FILE *out)
         out,
         "usage: flopwatt ceiling [--node NM] [--precision IN[/ACC]] [--vdd V]\n"
         "                        [--config C --workload W] [--target-gflops-per-w X] [--json]\n"
-        "  --node NM        process node in nm (default: 90, 65 and 28)\n"
-        "  --precision P    MAC input format, optionally /accumulator (default: int8, fp16,\n"
-        "                   bf16, fp32; accumulators from models/tech/data/assumptions.json)\n"
+        "  --node NM        process node in nm, repeatable, or 'all' (default: 90, 65, 28)\n"
+        "  --precision P    MAC input format, optionally /accumulator, repeatable (default:\n"
+        "                   int8, fp16, bf16, fp32; accumulators from assumptions.json)\n"
         "  --vdd V          supply voltage in V (default: the node's nominal supply)\n"
         "  --config C --workload W\n"
         "                   also simulate W on C (fast engine) and add the achieved rung;\n"
@@ -75,6 +77,23 @@ static int ceil_num(const char *opt, const char *s, double *out)
     }
     *out = v;
     return 0;
+}
+
+/* --node NM (repeatable) or --node all: every usable node of the data, largest first. */
+static int ceil_nodes(const tech_lib *lib, const char *v, ceil_opts *o)
+{
+    if (!strcmp(v, "all")) {
+        o->node_count = 0;
+        for (size_t i = 0; i < lib->node_count; i++)
+            if (lib->nodes[i].method != TECH_NODE_EXCLUDED)
+                o->nodes_nm[o->node_count++] = lib->nodes[i].node_nm;
+        return 0;
+    }
+    if (o->node_count == TECH_MAX_NODES) {
+        fprintf(stderr, "flopwatt ceiling: --node: at most %d\n", TECH_MAX_NODES);
+        return FW_EXIT_INPUT;
+    }
+    return ceil_num("--node", v, &o->nodes_nm[o->node_count++]);
 }
 
 static int ceil_precision(const tech_lib *lib, const char *s, nx_fmt *in, nx_fmt *acc)
@@ -355,14 +374,21 @@ static int ceil_parse(int argc, char **argv, const tech_lib *lib, ceil_opts *o)
             return FW_EXIT_INPUT;
         } else {
             const char *v = argv[++i];
-            if (!strcmp(a, "--node") && (rc = ceil_num(a, v, &o->node_nm)))
+            if (!strcmp(a, "--node") && (rc = ceil_nodes(lib, v, o)))
                 return rc;
             if (!strcmp(a, "--vdd") && (rc = ceil_num(a, v, &o->vdd_v)))
                 return rc;
             if (!strcmp(a, "--target-gflops-per-w") && (rc = ceil_num(a, v, &o->target)))
                 return rc;
-            if (!strcmp(a, "--precision") && (rc = ceil_precision(lib, v, &o->in, &o->acc)))
-                return rc;
+            if (!strcmp(a, "--precision")) {
+                if (o->prec_count == NX_FMT_COUNT) {
+                    fprintf(stderr, "flopwatt ceiling: --precision: at most %d\n", NX_FMT_COUNT);
+                    return FW_EXIT_INPUT;
+                }
+                if ((rc = ceil_precision(lib, v, &o->in[o->prec_count], &o->acc[o->prec_count])))
+                    return rc;
+                o->prec_count++;
+            }
             if (!strcmp(a, "--config"))
                 o->config = v;
             if (!strcmp(a, "--workload"))
@@ -373,7 +399,7 @@ static int ceil_parse(int argc, char **argv, const tech_lib *lib, ceil_opts *o)
         fprintf(stderr, "flopwatt ceiling: --config and --workload go together\n");
         return FW_EXIT_INPUT;
     }
-    if (o->config && (o->node_nm > 0 || o->in != NX_FMT_COUNT || o->vdd_v > 0)) {
+    if (o->config && (o->node_count || o->prec_count || o->vdd_v > 0)) {
         fprintf(stderr, "flopwatt ceiling: with --config, node, precision and supply come from "
                         "the config (drop --node/--precision/--vdd)\n");
         return FW_EXIT_INPUT;
@@ -418,7 +444,6 @@ int cmd_ceiling(int argc, char **argv)
         return rc;
     }
     ceil_opts o = {0};
-    o.in = NX_FMT_COUNT;
     rc = ceil_parse(argc, argv, lib, &o);
     if (rc) {
         tech_destroy(lib);
@@ -437,13 +462,13 @@ int cmd_ceiling(int argc, char **argv)
         rc = ceil_config(lib, &o, &es[n]);
         n += rc == 0;
     } else {
-        size_t nn = o.node_nm > 0 ? 1 : 3, np = o.in != NX_FMT_COUNT ? 1 : 4;
+        size_t nn = o.node_count ? o.node_count : 3, np = o.prec_count ? o.prec_count : 4;
         for (size_t a = 0; a < nn && !rc; a++)
             for (size_t b = 0; b < np && !rc; b++) {
-                nx_fmt in = np == 1 ? o.in : def_prec[b];
-                nx_fmt acc = np == 1 ? o.acc : lib->default_acc[in];
-                rc = ceil_add(lib, nn == 1 ? o.node_nm : def_nodes[a], o.vdd_v, in, acc, &es[n],
-                              &err);
+                nx_fmt in = o.prec_count ? o.in[b] : def_prec[b];
+                nx_fmt acc = o.prec_count ? o.acc[b] : lib->default_acc[in];
+                rc = ceil_add(lib, o.node_count ? o.nodes_nm[a] : def_nodes[a], o.vdd_v, in, acc,
+                              &es[n], &err);
                 if (rc)
                     fprintf(stderr, "flopwatt ceiling: %s\n", err.msg);
                 else

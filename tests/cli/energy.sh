@@ -49,6 +49,12 @@ jq -e '(.[0].target.vdd_v - 1.0 | fabs) < 0.001 and .[0].target.reachable and .[
     "$tmp/t.json" >/dev/null || fail "target supply"
 "$fw" ceiling --node 65 --precision fp32 --target-gflops-per-w 650 >"$tmp/t.txt"
 grep -q "65 nm fp32->fp32: 65 nm: not reachable" "$tmp/t.txt" || fail "650 at 65 nm reachable?"
+# every node: 13 usable nodes (180 nm excluded), arithmetic ceiling rising as the node shrinks
+"$fw" ceiling --node all --precision int8 --precision fp32 --json >"$tmp/all.json"
+jq -e 'length == 26 and ([.[] | select(.precision == "int8") | .ladder[0].gflops_per_w]
+       | . == sort) and ([.[].node_method] | index("excluded") == null)
+       and ([.[] | select(.node_method == "interpolated") | .node_nm] | unique == [22, 28, 40])' \
+    "$tmp/all.json" >/dev/null || fail "--node all"
 # IN/ACC precision
 "$fw" ceiling --node 28 --precision fp16/fp16 --json | jq -e '.[0].accumulator == "fp16"' \
     >/dev/null || fail "fp16/fp16"
