@@ -227,6 +227,7 @@ Test(sim_engine, pe_equals_fast_on_random_layers, .timeout = 600)
                  sched, (unsigned long long)l.gemm_m, (unsigned long long)l.gemm_n,
                  (unsigned long long)l.gemm_k, l.groups);
         expect_same_counters(&pe.c, &fast.c, what);
+        cr_assert_eq(pe.c.macs, wl_layer_macs(&l), "%s: MACs vs the workload's count", what);
         stalled += pe.c.stall_cycles > 0;
         /* and the values: the same random operands through the direct convolution */
         eng_operands ops;
