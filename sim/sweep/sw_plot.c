@@ -138,11 +138,7 @@ static int sw_csv_load(const char *path, sw_csv *c, fw_err *err)
     char *line = strtok_r(c->text, "\n", &save);
     if (!line)
         return fw_err_set(err, FW_EXIT_INPUT, "%s: empty", path);
-    for (char *f = line;; f = NULL) {
-        char *field = strsep(&line, ",");
-        (void)f;
-        if (!field)
-            break;
+    for (char *field; (field = strsep(&line, ","));) {
         if (c->col_count == SW_PLOT_MAX_COLUMNS)
             return fw_err_set(err, FW_EXIT_INPUT, "%s: too many columns", path);
         c->cols[c->col_count++] = field;
