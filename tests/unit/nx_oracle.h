@@ -417,7 +417,7 @@ static inline void or_check(or_stats *st, nx_fmt res_fmt, nx_mode m, const uint6
                 m.tininess_before ? " -tininessbefore" : "");
         for (unsigned i = 0; i < n; i++)
             fprintf(stderr, " %llX", (unsigned long long)ops[i]);
-        const int d = (int)or_fmts[res_fmt].width / 4;
+        const int d = (int)nx_fmt_get(res_fmt)->width_bits / 4; /* printing only */
         fprintf(stderr, ": nx %0*llX %02X, oracle %0*llX %02X\n", d, (unsigned long long)got,
                 got_fl, d, (unsigned long long)want, want_fl);
     }
