@@ -14,3 +14,19 @@ $(TECH_DATA_OBJ): $(TECH_DATA_C)
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(LIB_CORE): $(TECH_DATA_OBJ)
+
+# The inputs of `flopwatt validate` (tech_embedded_inputs()): used when the command does not run
+# from the repository root (e.g. after make install).
+TECH_INPUTS      := $(sort $(wildcard configs/validate/*.json)) configs/workloads/alexnet.json
+TECH_INPUTS_C    := $(BUILD)/gen/tech_inputs.c
+TECH_INPUTS_OBJ  := $(BUILD)/obj/gen/tech_inputs.o
+
+$(TECH_INPUTS_C): $(TECH_INPUTS) models/tech/embed.sh
+	@mkdir -p $(dir $@)
+	models/tech/embed.sh $@ tech_embedded_inputs $(TECH_INPUTS)
+
+$(TECH_INPUTS_OBJ): $(TECH_INPUTS_C)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB_CORE): $(TECH_INPUTS_OBJ)

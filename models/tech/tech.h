@@ -44,6 +44,11 @@ typedef struct tech_text {
 
 /* The data files embedded at build time (TECH_FILE_COUNT entries, static storage). */
 const tech_text *tech_embedded(size_t *count);
+/* The inputs of flopwatt validate (configs/validate/NAME.json and the workloads the chips of
+ * references.json name), embedded the same way, named by repository path. */
+const tech_text *tech_embedded_inputs(size_t *count);
+/* The text of an embedded input by repository path, or NULL. */
+const char *tech_embedded_input(const char *path);
 
 typedef enum tech_op { TECH_ADD = 0, TECH_MUL, TECH_OPS } tech_op;
 

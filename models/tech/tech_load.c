@@ -776,3 +776,13 @@ void tech_destroy(tech_lib *lib)
 {
     free(lib);
 }
+
+const char *tech_embedded_input(const char *path)
+{
+    size_t count;
+    const tech_text *t = tech_embedded_inputs(&count);
+    for (size_t i = 0; i < count; i++)
+        if (!strcmp(t[i].name, path))
+            return t[i].text;
+    return NULL;
+}

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void val_usage(FILE *out)
 {
@@ -23,7 +24,29 @@ static void val_usage(FILE *out)
                  "  FLOPWATT_DATA=DIR  read the technology data from DIR\n");
 }
 
-static void val_text(FILE *out, const tech_lib *lib, const en_validation *v, size_t n)
+/* The chip's config and workload: the repository files when they exist (run from the root),
+ * else the copies built into the binary (tech_embedded_inputs). */
+static int val_inputs(const tech_chip *c, cfg_accel *cfg, wl_workload **wl, bool *embedded,
+                      fw_err *err)
+{
+    int rc;
+    if (access(c->config, R_OK) == 0 && access(c->workload, R_OK) == 0) {
+        if ((rc = cfg_load(c->config, NULL, 0, cfg, err)))
+            return rc;
+        return wl_load(c->workload, c->batch, wl, err);
+    }
+    const char *ct = tech_embedded_input(c->config), *wt = tech_embedded_input(c->workload);
+    if (!ct || !wt)
+        return fw_err_set(err, FW_EXIT_IO, "%s: cannot open, and no built-in copy",
+                          ct ? c->workload : c->config);
+    *embedded = true;
+    if ((rc = cfg_parse(c->config, ct, NULL, 0, cfg, err)))
+        return rc;
+    return wl_parse_json(c->workload, wt, c->batch, wl, err);
+}
+
+static void val_text(FILE *out, const tech_lib *lib, const en_validation *v, size_t n,
+                     bool embedded)
 {
     fprintf(out,
             "flopwatt validate: modelled vs published chips (fast engine; pass: peak "
@@ -31,7 +54,10 @@ static void val_text(FILE *out, const tech_lib *lib, const en_validation *v, siz
             EN_PEAK_TOLERANCE_PERCENT, EN_EFFICIENCY_TOLERANCE_PERCENT);
     fprintf(out, "efficiency at peak rate: on-chip dynamic energy per MAC averaged over the "
                  "workload + leakage and clock per MAC at full rate; DRAM excluded (published "
-                 "power is the chip's)\n\n");
+                 "power is the chip's)\n");
+    fprintf(out, "inputs: %s\n\n",
+            embedded ? "copies built into the binary (not run from the repository root)"
+                     : "the repository files");
     fprintf(out, "%-9s %12s %12s %8s  %12s %12s %8s  %s\n", "chip", "peak GOPS", "published",
             "error", "GOPS/W", "published", "error", "verdict");
     for (size_t i = 0; i < n; i++) {
@@ -113,13 +139,12 @@ int cmd_validate(int argc, char **argv)
         return rc;
     }
     en_validation v[TECH_MAX_REFS];
-    bool all_pass = true;
+    bool all_pass = true, embedded = false;
     for (size_t i = 0; i < lib->chip_count && !rc; i++) {
         const tech_chip *c = &lib->chips[i];
         cfg_accel cfg;
         wl_workload *wl = NULL;
-        if ((rc = cfg_load(c->config, NULL, 0, &cfg, &err)) ||
-            (rc = wl_load(c->workload, c->batch, &wl, &err)) ||
+        if ((rc = val_inputs(c, &cfg, &wl, &embedded, &err)) ||
             (rc = en_validate(lib, &cfg, wl, c, &v[i], &err) ? fw_err_prefix(&err, "%s", c->config)
                                                              : 0))
             fprintf(stderr, "flopwatt validate: %s\n", err.msg);
@@ -130,7 +155,7 @@ int cmd_validate(int argc, char **argv)
         if (json)
             val_json(stdout, lib, v, lib->chip_count);
         else
-            val_text(stdout, lib, v, lib->chip_count);
+            val_text(stdout, lib, v, lib->chip_count, embedded);
         if (fflush(stdout) != 0 || ferror(stdout)) {
             fprintf(stderr, "flopwatt validate: write error on stdout\n");
             rc = FW_EXIT_IO;

@@ -123,4 +123,10 @@ jq -e '.[1].chip == "TPU v1" and .[1].efficiency_pass
     || fail "TPU v1 efficiency outside +-35%"
 "$fw" validate >"$tmp/val.txt" || true
 grep -q "^DianNao .* 452 .* 452 " "$tmp/val.txt" || fail "validate text"
+# outside the repository root, validate uses its built-in copies of the same inputs
+abs_fw=$(cd "$(dirname "$fw")" && pwd)/$(basename "$fw")
+(cd "$tmp" && "$abs_fw" validate --json >val_elsewhere.json) || true
+cmp -s "$tmp/val.json" "$tmp/val_elsewhere.json" || fail "validate from elsewhere differs"
+(cd "$tmp" && "$abs_fw" validate || true) | grep -q "^inputs: copies built into the binary" \
+    || fail "built-in inputs not stated"
 echo "energy.sh: ok"
