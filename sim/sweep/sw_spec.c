@@ -88,10 +88,14 @@ static char *sw_resolve(const char *spec_name, const char *path)
     return out;
 }
 
-/* A CSV field may not hold separators, quotes or line breaks (fields are never quoted). */
+/* A CSV field may not hold separators or quotes (fields are never quoted); backslashes and
+ * control characters are refused too, so the same text is also a valid JSON string body. */
 static bool sw_csv_safe(const char *s)
 {
-    return s[0] && !strpbrk(s, ",\"\r\n");
+    for (const char *p = s; *p; p++)
+        if ((unsigned char)*p < 0x20)
+            return false;
+    return s[0] && !strpbrk(s, ",\"\\");
 }
 
 static void sw_format_number(char *buf, size_t size, double v)
@@ -134,8 +138,8 @@ static int sw_parse_values(const jr_arr *arr, const jr_arr *labels, sw_axis *axi
             return rc;
         if (!sw_csv_safe(l))
             return fw_err_set(err, FW_EXIT_INPUT,
-                              "%s: %s[%zu]: a label must be non-empty and hold no comma, quote "
-                              "or line break",
+                              "%s: %s[%zu]: a label must be non-empty and hold no comma, quote, "
+                              "backslash or control character",
                               labels->file, labels->path, i);
     }
     if (arr->count == 0 || arr->count > SW_MAX_AXIS_VALUES)
@@ -158,7 +162,7 @@ static int sw_parse_values(const jr_arr *arr, const jr_arr *labels, sw_axis *axi
             if (!sw_csv_safe(v->valuestring))
                 return fw_err_set(err, FW_EXIT_INPUT,
                                   "%s: %s[%zu]: a string value must be non-empty and hold no "
-                                  "comma, quote or line break",
+                                  "comma, quote, backslash or control character",
                                   arr->file, arr->path, i);
             char *json = cJSON_PrintUnformatted(v);
             if (!json)
@@ -368,8 +372,8 @@ static int sw_spec_parse_doc(const jr_doc *doc, sw_spec *spec, fw_err *err)
             return rc;
         if (!sw_csv_safe(s))
             return fw_err_set(err, FW_EXIT_INPUT,
-                              "%s: workloads[%zu]: a path must hold no comma, quote or line "
-                              "break",
+                              "%s: workloads[%zu]: a path must hold no comma, quote, backslash "
+                              "or control character",
                               spec->file, i);
         spec->workloads[i] = sw_strdup(s);
         spec->workload_paths[i] = sw_resolve(spec->file, s);

@@ -56,7 +56,13 @@ Test(sw_spec, errors_name_the_json_path)
                "s.json: sampling.seed: unknown key");
     spec_fails(HEAD "\"axes\": [{\"path\": \"a\", \"values\": [\"x,y\"]}], " OBJ "}",
                "s.json: axes[0].values[0]: a string value must be non-empty and hold no comma, "
-               "quote or line break");
+               "quote, backslash or control character");
+    spec_fails(HEAD "\"axes\": [{\"path\": \"a\", \"values\": [\"x\\\\y\"]}], " OBJ "}",
+               "s.json: axes[0].values[0]: a string value must be non-empty and hold no comma, "
+               "quote, backslash or control character");
+    spec_fails("{\"base\": \"acc.json\", \"workloads\": [\"w\\tx.json\"], \"axes\": [], " OBJ "}",
+               "s.json: workloads[0]: a path must hold no comma, quote, backslash or control "
+               "character");
     spec_fails(HEAD "\"axes\": [], " OBJ ", \"extra\": 1}", "s.json: extra: unknown key");
 }
 
