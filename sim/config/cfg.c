@@ -62,6 +62,11 @@ uint32_t cfg_acc_bytes(const cfg_accel *cfg)
     return (nx_fmt_get(cfg->mac.accumulator)->width_bits + 7) / 8;
 }
 
+uint32_t cfg_output_bytes(const cfg_accel *cfg)
+{
+    return (nx_fmt_get(cfg->output)->width_bits + 7) / 8;
+}
+
 static int cfg_fmt(jr_obj *obj, const char *key, nx_fmt *out, fw_err *err)
 {
     const char *s;
@@ -132,6 +137,19 @@ static int cfg_read_precision(jr_obj *root, cfg_accel *c, fw_err *err)
                        "'%s' cannot accumulate '%s' (needs a float format at least as wide in "
                        "exponent and fraction)",
                        acc->name, in->name);
+    }
+    /* output: written back in this format (default: the accumulator's); integer outputs of an
+     * integer accumulator no wider than it, float outputs of a float accumulator */
+    c->output = c->mac.accumulator;
+    if (jr_has(&p, "output")) {
+        if ((rc = cfg_fmt(&p, "output", &c->output, err)))
+            return rc;
+        const nx_fmt_info *o = nx_fmt_get(c->output);
+        if (o->is_float != acc->is_float || o->width_bits > acc->width_bits)
+            return jr_fail(&p, "output", err,
+                           "'%s' is not an output format of a '%s' accumulator (same kind, no "
+                           "wider)",
+                           o->name, acc->name);
     }
     return jr_obj_done(&p, err);
 }

@@ -48,6 +48,7 @@ typedef struct cfg_accel {
     cfg_schedule schedule;
     uint32_t mac_pipeline_cycles; /* PE MAC latency in cycles (1..16; os: 1) */
     nx_mac_cfg mac;               /* precision: formats, fused, rounding, subnormals, overflow */
+    nx_fmt output; /* format of the outputs written back to DRAM (default: the accumulator) */
     double clock_mhz;
     cfg_sram sram[CFG_OPERANDS];
     cfg_dram dram;
@@ -66,6 +67,7 @@ int cfg_parse(const char *name, const char *text, const char *const *sets, size_
 /* Storage bytes of one element of the input format / the accumulator format. */
 uint32_t cfg_input_bytes(const cfg_accel *cfg);
 uint32_t cfg_acc_bytes(const cfg_accel *cfg);
+uint32_t cfg_output_bytes(const cfg_accel *cfg);
 
 /* Names for messages and reports. */
 const char *cfg_dataflow_name(cfg_dataflow df);

@@ -111,7 +111,7 @@ void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64
             per_fold(cfg, map, &d, ctr);
         uint64_t end = start + len;
         if (d.last_reduction) {
-            uint64_t done = mem_write(&s, d.tile_bytes[2], end, map->acc_bytes, ctr);
+            uint64_t done = mem_write(&s, d.out_bytes, end, map->output_bytes, ctr);
             if (map->ofmap_fits)
                 s.ofmap_free[ofmap_db ? d.out_tile % 2 : 0] = done;
         } else if (!map->ofmap_fits) {

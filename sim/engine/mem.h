@@ -22,8 +22,8 @@
  *     order, so f may start once its end is no earlier than the drain's:
  *     x_f + L >= write-back done of that tile (an approximation at tile granularity).
  *   - At the end of fold f (x_f + L_f): when f is the last reduction fold its output tile
- *     (accumulator format) is written back to DRAM; otherwise, when the tile does not fit,
- *     its partial sums spill to DRAM.
+ *     (in the output format, precision.output) is written back to DRAM; otherwise, when the
+ *     tile does not fit, its partial sums spill to DRAM (in the accumulator format).
  *   - x_f = max(earliest from the schedule, every ready cycle above); the difference is a stall
  *     of the operand with the latest ready cycle (ties: ifmap, filter, ofmap). The layer ends
  *     at max(x_last + L_last, last write done); the tail is an ofmap stall.

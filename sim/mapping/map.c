@@ -34,6 +34,7 @@ int map_layer_init(const cfg_accel *cfg, const wl_layer *layer, map_layer *out, 
     m.k = layer->gemm_k;
     m.input_bytes = cfg_input_bytes(cfg);
     m.acc_bytes = cfg_acc_bytes(cfg);
+    m.output_bytes = cfg_output_bytes(cfg);
     if (!m.m || !m.n || !m.k)
         return fw_err_set(err, FW_EXIT_INPUT, "layer %s: empty GEMM (M %llu, N %llu, K %llu)",
                           layer->name, (unsigned long long)m.m, (unsigned long long)m.n,
@@ -194,6 +195,7 @@ void map_fold_get(const map_layer *map, uint64_t f, map_fold *out)
         d.fetch[op] = fetch;
         d.fetch_bytes[op] = fetch ? d.tile_bytes[op] : 0;
     }
+    d.out_bytes = d.tile_bytes[2] / map->acc_bytes * map->output_bytes;
     if (d.fetch[0] && map->resident[0]) {
         /* the share of the resident ifmap this tile is the first to cover (map.h) */
         uint64_t area = map->m * map->k, a, b;

@@ -19,7 +19,7 @@
  *   os: for group, for row fold (M), for col fold (N)   -> no reduction folds (T = K)
  *
  * Tiles (identities decide reuse; bytes are in the input format, partial sums and outputs in
- * the accumulator format):
+ * the accumulator format; the final write-back of outputs in the output format):
  *   ws: ifmap tile = M x sr (id: row fold), filter tile = sr x sc (unique), out tile T x sc
  *   is: ifmap tile = sr x sc (unique), filter tile = sr x T (id: row fold), out tile sc x T
  *   os: ifmap tile = sr x T (id: row fold), filter tile = T x sc (id: col fold), out sr x sc
@@ -54,12 +54,12 @@ typedef struct map_layer {
     uint64_t t;                /* streamed length of every fold */
     uint64_t row_folds, col_folds;
     uint64_t folds_per_group;
-    uint64_t folds;                  /* all groups */
-    uint64_t macs;                   /* m * n * k * groups */
-    uint32_t input_bytes, acc_bytes; /* element sizes */
-    bool resident[2];                /* ifmap, filter: whole operand stays in SRAM */
-    uint64_t ifmap_resident_elems;   /* per group: min(input tensor, im2col matrix) */
-    bool ofmap_fits;                 /* output tiles accumulate in the ofmap buffer (no spill) */
+    uint64_t folds;                                /* all groups */
+    uint64_t macs;                                 /* m * n * k * groups */
+    uint32_t input_bytes, acc_bytes, output_bytes; /* element sizes */
+    bool resident[2];                              /* ifmap, filter: whole operand stays in SRAM */
+    uint64_t ifmap_resident_elems;                 /* per group: min(input tensor, im2col matrix) */
+    bool ofmap_fits; /* output tiles accumulate in the ofmap buffer (no spill) */
 } map_layer;
 
 typedef struct map_fold {
@@ -74,7 +74,8 @@ typedef struct map_fold {
     uint64_t out_tile;       /* output tile number within the layer */
     uint64_t tile_id[2];     /* ifmap, filter tile identity within the group */
     bool fetch[2];           /* ifmap, filter tile must come from DRAM before this fold */
-    uint64_t tile_bytes[3];  /* ifmap, filter tile bytes; ofmap: output tile bytes */
+    uint64_t tile_bytes[3];  /* ifmap, filter tile bytes; ofmap: output tile (accumulator) */
+    uint64_t out_bytes;      /* the output tile in the output format (final write-back) */
     uint64_t fetch_bytes[2]; /* ifmap, filter bytes read from DRAM before this fold */
 } map_fold;
 

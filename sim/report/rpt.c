@@ -126,10 +126,10 @@ static void rpt_json(FILE *out, const rpt_input *in)
     fprintf(out,
             ",\n    \"rows\": %u,\n    \"cols\": %u,\n    \"dataflow\": \"%s\",\n"
             "    \"schedule\": \"%s\",\n    \"clock_mhz\": %.9g,\n    \"input\": \"%s\",\n"
-            "    \"accumulator\": \"%s\"\n  },\n  \"workload\": ",
+            "    \"accumulator\": \"%s\",\n    \"output\": \"%s\"\n  },\n  \"workload\": ",
             cfg->rows, cfg->cols, cfg_dataflow_name(cfg->dataflow),
             cfg_schedule_name(cfg->schedule), cfg->clock_mhz, nx_fmt_get(cfg->mac.input)->name,
-            nx_fmt_get(cfg->mac.accumulator)->name);
+            nx_fmt_get(cfg->mac.accumulator)->name, nx_fmt_get(cfg->output)->name);
     rpt_json_string(out, in->workload_name);
     fprintf(out, ",\n  \"engine\": \"%s\",\n  \"ideal_memory\": %s,\n  \"layers\": [",
             in->engine_name, in->ideal_memory ? "true" : "false");

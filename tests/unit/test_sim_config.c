@@ -106,6 +106,13 @@ Test(sim_config, precision_combinations)
     const char *ok[] = {"precision.input=fp8e4m3", "precision.accumulator=fp32"};
     cfg_accel cc = parse_ok(base, ok, 2);
     cr_assert_eq(cfg_input_bytes(&cc), 1);
+    cr_assert_eq(cc.output, NX_FP32); /* default: the accumulator */
+    const char *o8[] = {"precision.output=int8"};
+    cr_assert_eq(parse_ok(base, o8, 1).output, NX_INT8);
+    const char *of[] = {"precision.output=fp16"};
+    parse_fails(base, of, 1,
+                "c.json: precision.output: 'fp16' is not an output format of a 'int32' "
+                "accumulator (same kind, no wider)");
     const char *wide[] = {"precision.input=int16", "precision.accumulator=int48",
                           "precision.int_overflow=saturate"};
     cc = parse_ok(base, wide, 3);

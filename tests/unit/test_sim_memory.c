@@ -269,3 +269,27 @@ Test(sim_memory, bigger_sram_never_more_traffic_convs)
         }
     }
 }
+
+Test(sim_memory, outputs_written_back_in_the_output_format)
+{
+    /* GEMM M=10, N=6, K=9 on 4x4 ws: 60 outputs, written back once: int32 (the default,
+     * the accumulator) 240 bytes, int8 60 bytes; spilled partial sums stay int32: with an 8-byte
+     * ofmap SRAM every non-final row fold (2 per col fold) spills its T x sc partial sums
+     * (10 x 4 and 10 x 2 int32) out and back: 2 x (160 + 80) = 480 bytes each way */
+    wl_layer l;
+    fw_err err;
+    cr_assert_eq(wl_layer_gemm(&l, "g", 10, 6, 9, 1, &err), 0);
+    cfg_accel acc = make_cfg(4, 4, "ws", "pipelined", NULL, 0);
+    const char *i8[] = {"precision.output=int8"};
+    cfg_accel out8 = make_cfg(4, 4, "ws", "pipelined", i8, 1);
+    cr_assert_eq(out8.output, NX_INT8);
+    cr_assert_eq(run(&acc, &l, false).dram_write_bytes[CFG_OFMAP], 240);
+    eng_counters e = run(&out8, &l, false);
+    cr_assert_eq(e.dram_write_bytes[CFG_OFMAP], 60);
+    cr_assert_eq(e.sram_reads[CFG_OFMAP], 120 + 60); /* read-modify-write + write-back */
+    const char *spill[] = {"precision.output=int8", "sram.ofmap.size_bytes=8"};
+    cfg_accel sp = make_cfg(4, 4, "ws", "pipelined", spill, 2);
+    e = run(&sp, &l, false);
+    cr_assert_eq(e.dram_read_bytes[CFG_OFMAP], 480);
+    cr_assert_eq(e.dram_write_bytes[CFG_OFMAP], 480 + 60);
+}
