@@ -392,6 +392,12 @@ out:
 
 /* ---- layers ---- */
 
+/* Distinct fill colours for up to 12 stacked segments (then they repeat). */
+#define SW_PALETTE_COLORS 12
+static const char *const sw_palette[SW_PALETTE_COLORS] = {
+    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
+    "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#1b9e77", "#7570b3"};
+
 static bool sw_is_segment_key(const char *k)
 {
     size_t n = strlen(k);
@@ -463,9 +469,12 @@ int sw_plot_layers(const char *run_json, const char *out_dir, fw_err *err)
             shown);
     for (size_t k = 0; k < key_count; k++) {
         char lk[128];
-        sw_gp_label(lk, sizeof lk, keys[k]);
-        fprintf(gp, "%s'layers.dat' using %zu%s title '%s'", k ? ", \\\n     " : "", k + 2,
-                k ? "" : ":xtic(1)", lk);
+        const char *key = keys[k];
+        if (!strncmp(key, "energy_", 7))
+            key += 7; /* "energy_dram_pj" -> "dram_pj" */
+        sw_gp_label(lk, sizeof lk, key);
+        fprintf(gp, "%s'layers.dat' using %zu%s lc rgb '%s' title '%s'", k ? ", \\\n     " : "",
+                k + 2, k ? "" : ":xtic(1)", sw_palette[k % SW_PALETTE_COLORS], lk);
     }
     fprintf(gp, "\n");
     sw_gp_end(gp, "layers", width * 3 / 2, 900);
