@@ -223,12 +223,19 @@ static void rpt_text(FILE *out, const rpt_input *in)
     const cfg_accel *cfg = in->cfg;
     fprintf(out,
             "%s: %ux%u %s array, %s schedule, %s x %s -> %s, %.6g MHz; workload %s; "
-            "engine %s%s\n\n",
+            "engine %s%s\n",
             cfg->name, cfg->rows, cfg->cols, cfg_dataflow_name(cfg->dataflow),
             cfg_schedule_name(cfg->schedule), nx_fmt_get(cfg->mac.input)->name,
             nx_fmt_get(cfg->mac.input)->name, nx_fmt_get(cfg->mac.accumulator)->name,
             cfg->clock_mhz, in->workload_name, in->engine_name,
             in->ideal_memory ? ", ideal memory" : "");
+    fprintf(out, "outputs %s; SRAM", nx_fmt_get(cfg->output)->name);
+    for (int op = 0; op < CFG_OPERANDS; op++)
+        fprintf(out, "%s %s %" PRIu64 " B%s", op ? "," : "", cfg_operand_name((cfg_operand)op),
+                cfg->sram[op].size_bytes, cfg->sram[op].double_buffered ? " (2 halves)" : "");
+    fprintf(out, "; DRAM %s %.6g GB/s%s, %u cycles latency\n\n", cfg_dram_type_name(cfg->dram.type),
+            cfg->dram.bandwidth_gbps, cfg->dram.bandwidth_gbps == 0 ? " (unlimited)" : "",
+            cfg->dram.latency_cycles);
     fprintf(out, "%-20s %8s %12s %12s %11s %6s %6s %14s %9s %11s %8s", "layer", "folds", "cycles",
             "compute", "stall", "util%", "map%", "MACs", "GMAC/s", "DRAM MB", "DRAM GB/s");
     for (size_t e = 0; e < in->extra_count; e++)
