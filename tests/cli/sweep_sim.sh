@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # tests/cli/sweep_sim.sh: `flopwatt sweep` with the real evaluator (config + fast engine):
 #   - every point of a small ResNet-50 sweep equals `flopwatt run --set ...` of that point
-#     (total cycles, stall cycles, MACs): the axes reach the simulator as the config keys;
+#     (total cycles, stall cycles, MACs; energy and area within 1e-8, since run sums per-layer
+#     prices and the sweep prices the summed counters): the axes reach the simulator as the
+#     config keys;
 #   - MACs equal the workload's total (3,857,973,248 for ResNet-50 v1, networks.md: 3.86 G);
 #     latency_cycles >= MACs / (rows x cols) (at most R x C MACs per cycle); utilization,
 #     gflops, power_w, gflops_per_w and pj_per_mac follow from their definitions; the energy
@@ -64,16 +66,25 @@ for row in csv.DictReader(open(sys.argv[1])):
 EOF
 # Each point against `flopwatt run` of the same config (cycles, stalls, MACs).
 checked=0
-while IFS=, read -r point rows prec sram cycles stalls macs; do
+while IFS=, read -r point rows prec sram cycles stalls macs energy area; do
     case $prec in
     int8) pj='{"input":"int8","accumulator":"int32"}' ;;
     fp16) pj='{"input":"fp16","accumulator":"fp32"}' ;;
     esac
-    ref=$("$fw" run configs/edge32x32.json configs/workloads/resnet50.json --csv \
+    "$fw" run configs/edge32x32.json configs/workloads/resnet50.json --csv \
         --set array.rows=$rows --set array.cols=$rows --set "precision=$pj" \
-        --set sram.ifmap.size_bytes=$sram | grep '^total,')
+        --set sram.ifmap.size_bytes=$sram >"$tmp/run.csv"
+    ref=$(grep '^total,' "$tmp/run.csv")
     IFS=, read -r _ rcycles _ rstalls _ <<<"$ref"
     rmacs=$(echo "$ref" | cut -d, -f9)
+    # energy: run prices every layer and sums; the sweep prices the summed counters once
+    python3 - "$tmp/run.csv" "$energy" "$area" <<'EOF' || fail "point $point: energy/area differ from flopwatt run"
+import csv, sys
+total = [r for r in csv.DictReader(open(sys.argv[1])) if r["layer"] == "total"][0]
+for key, got in (("energy_pj", float(sys.argv[2])), ("area_mm2", float(sys.argv[3]))):
+    want = float(total[key])
+    assert abs(got - want) <= 1e-8 * want, (key, got, want)
+EOF
     [[ "$cycles" == "$rcycles" ]] || fail "point $point: sweep cycles $cycles, run $rcycles"
     [[ "$stalls" == "$rstalls" ]] || fail "point $point: sweep stalls $stalls, run $rstalls"
     [[ "$macs" == "$rmacs" && "$macs" == 3857973248 ]] || fail "point $point: macs $macs (run $rmacs)"
@@ -82,7 +93,8 @@ done < <(python3 -c '
 import csv, sys
 for r in csv.DictReader(open(sys.argv[1])):
     print(",".join(r[k] for k in ("point", "array.rows", "precision", "sram.ifmap.size_bytes",
-                                  "latency_cycles", "stall_cycles", "macs")))' "$tmp/out/points.csv")
+                                  "latency_cycles", "stall_cycles", "macs", "energy_pj",
+                                  "area_mm2")))' "$tmp/out/points.csv")
 [[ $checked -eq 8 ]] || fail "checked $checked points"
 
 sed 's/"values": \[16, 32\]/"values": [16, 0]/' "$tmp/spec.json" >"$tmp/bad.json"
