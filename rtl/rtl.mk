@@ -1,5 +1,6 @@
 # rtl/rtl.mk: RTL targets, included by the top Makefile.
-#   make rtl          verilated PE harness build/rtl/pe_fp (= build/rtl/pe_int), vector generator
+#   make rtl          verilated PE harness build/rtl/pe_fp (= build/rtl/pe_int), vector generator,
+#                     array co-simulation build/rtl/array
 #   make rtl-lint     verilator --lint-only -Wall on every PE variant and the harness (in `make lint`)
 #   make rtl-formats  regenerates rtl/fw_formats.vh from the C model's format table
 #   make gates        Yosys gate counts per PE variant -> build/gates/table.md (not in `make test`)
@@ -44,9 +45,31 @@ rtl-lint:
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module fw_int_mac_pe $(RTL_SRC)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module fw_int_mac_pe -GIN_W=16 -GACC_W=48 \
 	    $(RTL_SRC)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module fw_array_ws $(RTL_SRC)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module fw_array_os -GIS_INT=1 -GIN_W=8 -GACC_W=32 \
+	    $(RTL_SRC)
+	$(VERILATOR) --lint-only -Wall -Irtl -Irtl/tb --top-module fw_array_harness \
+	    rtl/tb/fw_array_harness.v $(RTL_SRC)
 	$(VERILATOR) --lint-only -Wall -Irtl -Irtl/tb --top-module fw_pe_harness \
 	    rtl/tb/fw_pe_harness.v $(RTL_SRC)
 lint: rtl-lint
 
 gates: $(RTL_SRC) $(RTL_INC) tools/gates.sh
 	BUILD=$(BUILD) tools/gates.sh
+
+# The array co-simulation model (weight- and output-stationary arrays per precision) and its
+# driver; links the C model (libflopwatt_numerics.a) as the reference. Verilator emits the code
+# of each of its 120 PE instances separately (46 MB of C++ fully inlined, ~6.5 min to compile);
+# --inline-mult 1 and -O0 bring a clean build to ~1.7 min, and the runs are short (~4 s).
+# (The binary is not called "array" inside the object directory: <array> would include it.)
+RTL_ARRAY_TB := rtl/tb/fw_array_harness.v rtl/tb/array_main.cpp
+rtl: $(RTL_DIR)/array
+$(RTL_DIR)/array: $(RTL_SRC) $(RTL_INC) $(RTL_ARRAY_TB) rtl/rtl.mk $(LIB_NUMERICS)
+	@mkdir -p $(RTL_DIR)
+	$(VERILATOR) --cc --exe --build -j 2 $(RTL_VFLAGS) --top-module fw_array_harness \
+	    --inline-mult 1 -Mdir $(RTL_DIR)/obj_array -o fw_array_sim \
+	    -MAKEFLAGS "OBJCACHE=$(RTL_OBJCACHE) OPT_FAST=-O0 OPT_SLOW=-O0" \
+	    -CFLAGS -I$(abspath models) -LDFLAGS $(abspath $(LIB_NUMERICS)) \
+	    $(abspath $(RTL_ARRAY_TB)) $(RTL_SRC) >$(RTL_DIR)/verilate_array.log 2>&1 \
+	    || { cat $(RTL_DIR)/verilate_array.log; exit 1; }
+	cp $(RTL_DIR)/obj_array/fw_array_sim $@

@@ -1,0 +1,360 @@
+// array_main.cpp: co-simulation driver of rtl/tb/fw_array_harness.v (build/rtl/array).
+// For each precision (int8->int32, fp16, bf16, fp32, fp16->fp32) and dataflow (ws, os) it runs
+// random fold sequences on the RTL array: 1-3 folds of random used size sr x sc <= ROWS x COLS
+// and streamed length T, started back to back per the pipelined (x_{f+1} = x_f + max(T, R)) or
+// the serial (x_{f+1} = x_f + L) fold schedule of sim/engine/arr.h, with random stall cycles
+// (en_i = 0, random junk on every input meanwhile). Each input is presented at the cycle the
+// documented schedule names; every result must appear at the documented cycle (counted in
+// enabled cycles) with the bits of the C model's chain acc = nx_mac(acc, x, w), k ascending.
+// Usage: array [-seed N] [-seqs N] [-stall PERCENT]. Prints counts per configuration; on a
+// mismatch names the configuration, fold, element, cycle and both values, and exits 1.
+#include "Vfw_array_harness.h"
+#include "verilated.h"
+
+extern "C" {
+#include "numerics/nx.h"
+}
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr int kRows = 4;  // fw_array_harness defaults
+constexpr int kCols = 3;
+constexpr int kRowW = 3;  // $clog2(ROWS + 1)
+
+struct Rng {
+    uint64_t s;
+    uint64_t next()
+    {
+        s ^= s >> 12;
+        s ^= s << 25;
+        s ^= s >> 27;
+        return s * 0x2545F4914F6CDD1DULL;
+    }
+    int below(int n) { return (int)(next() % (uint64_t)n); }
+};
+
+struct Precision {
+    const char *name;
+    nx_fmt in, acc;
+};
+const Precision kPrecisions[] = {{"int8->int32", NX_INT8, NX_INT32},
+                                 {"fp16", NX_FP16, NX_FP16},
+                                 {"bf16", NX_BF16, NX_BF16},
+                                 {"fp32", NX_FP32, NX_FP32},
+                                 {"fp16->fp32", NX_FP16, NX_FP32}};
+
+uint64_t mask(unsigned bits) { return bits >= 64 ? ~0ULL : (1ULL << bits) - 1; }
+
+// A random operand: mostly values of moderate magnitude, sometimes raw bits (specials too).
+uint64_t rand_value(Rng &r, nx_fmt fmt)
+{
+    const nx_fmt_info *fi = nx_fmt_get(fmt);
+    if (!fi->is_float || r.below(16) == 0)
+        return r.next() & mask(fi->width_bits);
+    const uint64_t sign = (uint64_t)r.below(2) << (fi->width_bits - 1);
+    const uint64_t e = (uint64_t)(fi->bias - 3 + r.below(6));
+    return sign | e << fi->man_bits | (r.next() & mask(fi->man_bits));
+}
+
+struct Fold {
+    int sr, sc;
+    uint64_t x0;                            // start cycle x_f
+    std::vector<std::vector<uint64_t>> st;  // stationary / streamed operands (see below)
+    std::vector<std::vector<uint64_t>> sm;
+    std::vector<std::vector<uint64_t>> p0;  // ws: initial partial sums [t][j]
+};
+
+struct Expect {
+    int fold, a, b;  // ws: (t, j); os: (i, j)
+    uint64_t value;
+    bool seen;
+};
+
+struct Inputs {
+    uint32_t ld_valid = 0, ld_last = 0, x_valid = 0, x_first = 0, x_last = 0, ps_valid = 0,
+             w_valid = 0;
+    uint32_t ld[kCols] = {}, x[kRows] = {}, ps[kCols] = {}, w[kCols] = {};
+};
+
+template <typename W>
+void set_lanes(W &port, const uint32_t *v, int n)
+{
+    for (int k = 0; k < n; k++)
+        port[k] = v[k];
+}
+
+void apply(Vfw_array_harness &top, const Inputs &in)
+{
+    top.ld_valid_i = in.ld_valid;
+    top.ld_last_i = in.ld_last;
+    top.x_valid_i = in.x_valid;
+    top.x_first_i = in.x_first;
+    top.x_last_i = in.x_last;
+    top.ps_valid_i = in.ps_valid;
+    top.w_valid_i = in.w_valid;
+    set_lanes(top.ld_i, in.ld, kCols);
+    set_lanes(top.x_i, in.x, kRows);
+    set_lanes(top.ps_i, in.ps, kCols);
+    set_lanes(top.w_i, in.w, kCols);
+}
+
+Inputs junk(Rng &r)
+{
+    Inputs in;
+    in.ld_valid = (uint32_t)r.next();
+    in.ld_last = (uint32_t)r.next();
+    in.x_valid = (uint32_t)r.next();
+    in.x_first = (uint32_t)r.next();
+    in.x_last = (uint32_t)r.next();
+    in.ps_valid = (uint32_t)r.next();
+    in.w_valid = (uint32_t)r.next();
+    in.ld_valid &= mask(kCols);
+    in.ld_last &= mask(kCols);
+    in.ps_valid &= mask(kCols);
+    in.w_valid &= mask(kCols);
+    in.x_valid &= mask(kRows);
+    in.x_first &= mask(kRows);
+    in.x_last &= mask(kRows);
+    for (auto &v : in.ld) v = (uint32_t)r.next();
+    for (auto &v : in.x) v = (uint32_t)r.next();
+    for (auto &v : in.ps) v = (uint32_t)r.next();
+    for (auto &v : in.w) v = (uint32_t)r.next();
+    return in;
+}
+
+struct Stats {
+    uint64_t seqs = 0, folds = 0, outputs = 0, cycles = 0, stalls = 0;
+};
+
+// Runs one fold sequence; returns false (after printing the first difference) on a mismatch.
+bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, Rng &rng, int stall_pct,
+                  Stats &st)
+{
+    const int R = kRows, C = kCols;
+    const int T = 1 + rng.below(9);
+    const int nf = 1 + rng.below(3);
+    const bool pipelined = rng.below(2) != 0;
+    const uint64_t L = df == 0 ? (uint64_t)(2 * R + C + T - 2) : (uint64_t)(T + R + C - 2);
+    const uint64_t gap = pipelined ? (uint64_t)(T > R ? T : R) : L;
+    nx_mac_cfg cfg = {};
+    cfg.input = pr.in;
+    cfg.accumulator = pr.acc;
+    cfg.fused = true;
+    cfg.mode.round = NX_RNE;
+    cfg.overflow = NX_WRAP;
+
+    std::vector<Fold> folds(nf);
+    std::map<std::pair<uint64_t, int>, Expect> expect;  // (cycle, column) -> expected result
+    for (int f = 0; f < nf; f++) {
+        Fold &fo = folds[f];
+        fo.sr = 1 + rng.below(R);
+        fo.sc = 1 + rng.below(C);
+        fo.x0 = (uint64_t)f * gap;
+        if (df == 0) {
+            // st[i][j]: filter (k = i, n = j); sm[t][i]: ifmap (m = t, k = i); p0[t][j]
+            fo.st.assign(R, std::vector<uint64_t>(C));
+            fo.sm.assign(T, std::vector<uint64_t>(R));
+            fo.p0.assign(T, std::vector<uint64_t>(C));
+            for (auto &row : fo.st) for (auto &v : row) v = rand_value(rng, pr.in);
+            for (auto &row : fo.sm) for (auto &v : row) v = rand_value(rng, pr.in);
+            const bool zero = rng.below(2) != 0;  // first reduction fold, or a later one
+            for (auto &row : fo.p0)
+                for (auto &v : row) v = zero ? nx_zero(pr.acc) : rand_value(rng, pr.acc);
+            for (int t = 0; t < T; t++)
+                for (int j = 0; j < fo.sc; j++) {
+                    nx_flags fl = 0;
+                    uint64_t acc = fo.p0[t][j];
+                    for (int i = 0; i < fo.sr; i++)
+                        acc = nx_mac(&cfg, acc, fo.sm[t][i], fo.st[i][j], &fl);
+                    expect[{fo.x0 + R + t + (R - 1) + j, j}] = {f, t, j, acc, false};
+                }
+        } else {
+            // sm[i][k]: ifmap (m = i, k); st[k][j]: filter (k, n = j)
+            fo.sm.assign(R, std::vector<uint64_t>(T));
+            fo.st.assign(T, std::vector<uint64_t>(C));
+            for (auto &row : fo.sm) for (auto &v : row) v = rand_value(rng, pr.in);
+            for (auto &row : fo.st) for (auto &v : row) v = rand_value(rng, pr.in);
+            for (int i = 0; i < fo.sr; i++)
+                for (int j = 0; j < fo.sc; j++) {
+                    nx_flags fl = 0;
+                    uint64_t acc = nx_zero(pr.acc);
+                    for (int k = 0; k < T; k++)
+                        acc = nx_mac(&cfg, acc, fo.sm[i][k], fo.st[k][j], &fl);
+                    expect[{fo.x0 + (uint64_t)(T - 1 + i + j), j}] = {f, i, j, acc, false};
+                }
+        }
+    }
+    const uint64_t total = folds.back().x0 + L;  // schedule cycles of the sequence
+
+    top.sel_i = 2 * (&pr - kPrecisions) + df;
+    uint64_t c = 0, wall = 0;
+    while (c < total) {
+        const bool stall = stall_pct > 0 && rng.below(100) < stall_pct;
+        Inputs in;
+        if (stall) {
+            in = junk(rng);
+        } else {
+            for (const Fold &fo : folds) {
+                if (c < fo.x0) continue;
+                const uint64_t d = c - fo.x0;
+                if (df == 0) {
+                    for (int j = 0; j < fo.sc; j++) {
+                        if (d >= (uint64_t)j && d < (uint64_t)(j + R)) {  // load chain
+                            const int r = R - 1 - (int)(d - j);
+                            in.ld_valid |= 1u << j;
+                            in.ld[j] = r < fo.sr ? (uint32_t)fo.st[r][j] : 0;
+                            if (d == (uint64_t)(j + R - 1)) in.ld_last |= 1u << j;
+                        }
+                        const int64_t t = (int64_t)d - R - j;  // partial sum into row 0
+                        if (t >= 0 && t < T) {
+                            in.ps_valid |= 1u << j;
+                            in.ps[j] = (uint32_t)fo.p0[t][j];
+                        }
+                    }
+                    for (int i = 0; i < fo.sr; i++) {
+                        const int64_t t = (int64_t)d - R - i;
+                        if (t >= 0 && t < T) {
+                            in.x_valid |= 1u << i;
+                            if (t == 0) in.x_first |= 1u << i;
+                            in.x[i] = (uint32_t)fo.sm[t][i];
+                        }
+                    }
+                } else {
+                    for (int i = 0; i < fo.sr; i++) {
+                        const int64_t k = (int64_t)d - i;
+                        if (k >= 0 && k < T) {
+                            in.x_valid |= 1u << i;
+                            if (k == 0) in.x_first |= 1u << i;
+                            if (k == T - 1) in.x_last |= 1u << i;
+                            in.x[i] = (uint32_t)fo.sm[i][k];
+                        }
+                    }
+                    for (int j = 0; j < fo.sc; j++) {
+                        const int64_t k = (int64_t)d - j;
+                        if (k >= 0 && k < T) {
+                            in.w_valid |= 1u << j;
+                            in.w[j] = (uint32_t)fo.st[k][j];
+                        }
+                    }
+                }
+            }
+        }
+        apply(top, in);
+        top.en_i = !stall;
+        top.clk_i = 0;
+        top.eval();
+        top.clk_i = 1;
+        top.eval();
+        wall++;
+        if (stall) continue;
+        // Results written at schedule cycle c are visible now.
+        for (int j = 0; j < C; j++) {
+            if (!((top.out_valid_o >> j) & 1)) continue;
+            const uint64_t got = top.out_o[j] & mask(nx_fmt_get(pr.acc)->width_bits);
+            const int row = (int)((top.out_row_o >> (kRowW * j)) & mask(kRowW));
+            auto it = expect.find({c, j});
+            if (it == expect.end()) {
+                std::printf("MISMATCH %s %s: unexpected result %llX on column %d at cycle %llu\n",
+                            pr.name, df ? "os" : "ws", (unsigned long long)got, j,
+                            (unsigned long long)c);
+                return false;
+            }
+            Expect &e = it->second;
+            e.seen = true;
+            if (got != e.value || (df == 1 && row != e.a)) {
+                std::printf("MISMATCH %s %s fold %d: %s (%d, %d) at cycle %llu: RTL %llX "
+                            "(row %d), C model %llX\n",
+                            pr.name, df ? "os" : "ws", e.fold, df ? "output (i, j)" : "output (t, j)",
+                            e.a, e.b, (unsigned long long)c, (unsigned long long)got, row,
+                            (unsigned long long)e.value);
+                return false;
+            }
+            st.outputs++;
+        }
+        c++;
+    }
+    for (const auto &kv : expect)
+        if (!kv.second.seen) {
+            std::printf("MISMATCH %s %s fold %d: output (%d, %d) expected at cycle %llu never "
+                        "appeared\n",
+                        pr.name, df ? "os" : "ws", kv.second.fold, kv.second.a, kv.second.b,
+                        (unsigned long long)kv.first.first);
+            return false;
+        }
+    st.seqs++;
+    st.folds += (uint64_t)nf;
+    st.cycles += total;
+    st.stalls += wall - total;
+    // Drain: a few idle cycles so nothing of this sequence is left in flight.
+    Inputs idle;
+    apply(top, idle);
+    top.en_i = 1;
+    for (int k = 0; k < 2 * (R + C); k++) {
+        top.clk_i = 0;
+        top.eval();
+        top.clk_i = 1;
+        top.eval();
+        if (top.out_valid_o) {
+            std::printf("MISMATCH %s %s: result after the end of the sequence\n", pr.name,
+                        df ? "os" : "ws");
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    uint64_t seed = 1;
+    int seqs = 20, stall_pct = 15;
+    for (int i = 1; i < argc; i++) {
+        if (!std::strcmp(argv[i], "-seed") && i + 1 < argc)
+            seed = std::strtoull(argv[++i], nullptr, 10);
+        else if (!std::strcmp(argv[i], "-seqs") && i + 1 < argc)
+            seqs = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "-stall") && i + 1 < argc)
+            stall_pct = std::atoi(argv[++i]);
+        else {
+            std::fprintf(stderr, "usage: array [-seed N] [-seqs N] [-stall PERCENT]\n");
+            return 2;
+        }
+    }
+    VerilatedContext ctx;
+    Vfw_array_harness top{&ctx};
+    top.clk_i = 0;
+    top.rst_ni = 0;
+    top.en_i = 0;
+    top.rnd_i = NX_RNE;
+    top.ftz_i = 0;
+    top.tininess_before_i = 0;
+    top.sat_i = 0;
+    top.eval();
+    top.rst_ni = 1;
+    top.eval();
+    Rng rng{seed * 0x9E3779B97F4A7C15ULL + 7};
+    bool ok = true;
+    for (const Precision &pr : kPrecisions)
+        for (int df = 0; df < 2 && ok; df++) {
+            Stats st;
+            for (int s = 0; s < seqs && ok; s++)
+                ok = run_sequence(top, pr, df, rng, stall_pct, st);
+            std::printf("array %dx%d %-11s %s: %llu sequences, %llu folds, %llu outputs, %llu "
+                        "schedule cycles + %llu stall cycles%s\n",
+                        kRows, kCols, pr.name, df ? "os" : "ws", (unsigned long long)st.seqs,
+                        (unsigned long long)st.folds, (unsigned long long)st.outputs,
+                        (unsigned long long)st.cycles, (unsigned long long)st.stalls,
+                        ok ? "" : " (stopped at the mismatch)");
+        }
+    top.final();
+    return ok ? 0 : 1;
+}
