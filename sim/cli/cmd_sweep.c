@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #define SW_CLI_MAX_JOBS 1024
+#define SW_CLI_FRONT_ROWS 12 /* rows of the front printed per workload */
 
 static void sweep_usage(FILE *out)
 {
@@ -185,6 +186,13 @@ int cmd_sweep(int argc, char **argv)
                    opts.jobs == 1 ? "" : "s", stats.counts.feasible, stats.counts.pareto,
                    spec.workload_count > 1 ? " (one front per workload)" : "", stats.counts.invalid,
                    opts.out_dir);
+        if (!rc) {
+            fw_err perr;
+            if (sw_print_front(&spec, opts.out_dir, SW_CLI_FRONT_ROWS, stdout, &perr)) {
+                sw_msg_one_line(perr.msg);
+                fprintf(stderr, "flopwatt sweep: %s\n", perr.msg);
+            }
+        }
         /* Plots: one Pareto figure per workload, under DIR/plots/<workload index>. */
         for (size_t w = 0; !rc && plot && w < spec.workload_count; w++) {
             char dir[4096];

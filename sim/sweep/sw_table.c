@@ -649,3 +649,96 @@ out:
     free(sum.p);
     return rc;
 }
+
+#define SW_FRONT_MAX_FIELDS 256
+#define SW_FRONT_CELL_BYTES 32
+
+/* One cell of the front table: axis values as written, metrics with 4 significant digits. */
+static void sw_front_cell(char *buf, const char *field, bool metric)
+{
+    char *end;
+    double v = metric ? strtod(field, &end) : 0;
+    if (metric && end != field && !*end)
+        snprintf(buf, SW_FRONT_CELL_BYTES, "%.4g", v);
+    else
+        snprintf(buf, SW_FRONT_CELL_BYTES, "%s", field);
+}
+
+int sw_print_front(const sw_spec *spec, const char *dir, size_t max_rows, FILE *out, fw_err *err)
+{
+    char path[4096];
+    char *text;
+    snprintf(path, sizeof path, "%s/pareto.csv", dir);
+    int rc = sw_read_file(path, &text, NULL, err);
+    if (rc)
+        return rc;
+    char *rows[SW_FRONT_MAX_FIELDS];
+    size_t row_count = 0;
+    char *save = NULL;
+    for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+        if (row_count < SW_FRONT_MAX_FIELDS)
+            rows[row_count++] = l;
+    if (!row_count) {
+        free(text);
+        return fw_err_set(err, FW_EXIT_INPUT, "%s: empty", path);
+    }
+    /* Fields of every line (in place). */
+    static const size_t max_f = SW_FRONT_MAX_FIELDS;
+    char *(*fields)[SW_FRONT_MAX_FIELDS] = calloc(row_count, sizeof *fields);
+    size_t *nf = calloc(row_count, sizeof *nf);
+    if (!fields || !nf) {
+        free(fields);
+        free(nf);
+        free(text);
+        return fw_err_set(err, FW_EXIT_IO, "out of memory");
+    }
+    for (size_t r = 0; r < row_count; r++)
+        for (char *f, *l = rows[r]; (f = strsep(&l, ",")) && nf[r] < max_f;)
+            fields[r][nf[r]++] = f;
+    /* Shown columns: point, the axes, the objectives. */
+    size_t show[SW_FRONT_MAX_FIELDS], nshow = 0;
+    for (size_t c = 0; c < nf[0]; c++) {
+        bool keep = c == 0 || (c >= 2 && c < 2 + spec->axis_count);
+        for (size_t g = 0; g < spec->objective_count && !keep; g++)
+            keep = !strcmp(fields[0][c], spec->objectives[g].metric);
+        if (keep)
+            show[nshow++] = c;
+    }
+    for (size_t w = 0; w < spec->workload_count; w++) {
+        size_t width[SW_FRONT_MAX_FIELDS], n = 0, shown = 0;
+        for (size_t k = 0; k < nshow; k++)
+            width[k] = strlen(fields[0][show[k]]);
+        for (size_t r = 1; r < row_count; r++) {
+            if (nf[r] != nf[0] || strcmp(fields[r][1], spec->workloads[w]))
+                continue;
+            if (n++ >= max_rows)
+                continue;
+            for (size_t k = 0; k < nshow; k++) {
+                char cell[SW_FRONT_CELL_BYTES];
+                sw_front_cell(cell, fields[r][show[k]], show[k] >= 2 + spec->axis_count);
+                width[k] = strlen(cell) > width[k] ? strlen(cell) : width[k];
+            }
+        }
+        fprintf(out, "Pareto front of %s: %zu point%s%s\n", spec->workloads[w], n,
+                n == 1 ? "" : "s", n > max_rows ? " (the first shown; all in pareto.csv)" : "");
+        if (!n)
+            continue;
+        for (size_t k = 0; k < nshow; k++)
+            fprintf(out, "  %-*s", k + 1 < nshow ? (int)width[k] : 0, fields[0][show[k]]);
+        fprintf(out, "\n");
+        for (size_t r = 1; r < row_count; r++) {
+            if (nf[r] != nf[0] || strcmp(fields[r][1], spec->workloads[w]) || shown++ >= max_rows)
+                continue;
+            for (size_t k = 0; k < nshow; k++) {
+                char cell[SW_FRONT_CELL_BYTES];
+                sw_front_cell(cell, fields[r][show[k]], show[k] >= 2 + spec->axis_count);
+                fprintf(out, "  %-*s", k + 1 < nshow ? (int)width[k] : 0, cell);
+            }
+            fprintf(out, "\n");
+        }
+    }
+    free(fields);
+    free(nf);
+    free(text);
+    return ferror(out) ? fw_err_set(err, FW_EXIT_IO, "write error") : 0;
+}

@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define SW_LOG_NAME "points.log"
 
@@ -88,6 +89,11 @@ typedef struct sw_finish_counts {
  * FW_EXIT_IO on write errors. */
 int sw_table_finish(const sw_spec *spec, sw_table *table, uint64_t expected, const char *dir,
                     sw_finish_counts *counts, fw_err *err);
+
+/* Prints the front of dir/pareto.csv as a table for people: per workload, the point, the axis
+ * values and the objectives (4 significant digits), at most max_rows rows each. The front file
+ * is read at most 256 lines deep. FW_EXIT_IO / FW_EXIT_INPUT on unreadable files. */
+int sw_print_front(const sw_spec *spec, const char *dir, size_t max_rows, FILE *out, fw_err *err);
 
 /* Writes text to dir/name through dir/name.tmp, fsync and rename. */
 int sw_write_atomic(const char *dir, const char *name, const char *text, size_t len, fw_err *err);

@@ -62,6 +62,9 @@ same "$tmp/j1" "$tmp/j2"
 [[ -s "$tmp/j1.err" ]] && fail "stderr is not a terminal: the progress bar must stay silent"
 head -1 "$tmp/j1/points.csv" | grep -q '^point,workload,array.rows,array.cols,precision,sram_bytes,latency_cycles,energy_pj,area_mm2,macs,feasible,pareto$' ||
     fail "points.csv header: $(head -1 "$tmp/j1/points.csv")"
+front=$(($(wc -l <"$tmp/j1/pareto.csv") - 1))
+grep -q "^Pareto front of w.json: $front points" "$tmp/j1.out" || fail "stdout should show the $front-point front: $(cat "$tmp/j1.out")"
+[[ $(grep -c '^  [0-9]' "$tmp/j1.out") -eq $front ]] || fail "stdout front rows"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["complete"] and d["points_done"]==96' \
     "$tmp/j1/summary.json" || fail "summary.json"
 
