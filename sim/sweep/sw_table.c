@@ -653,12 +653,15 @@ out:
 #define SW_FRONT_MAX_FIELDS 256
 #define SW_FRONT_CELL_BYTES 32
 
-/* One cell of the front table: axis values as written, metrics with 4 significant digits. */
+/* One cell of the front table: axis values as written, integral metrics exactly, other metrics
+ * with 4 significant digits. */
 static void sw_front_cell(char *buf, const char *field, bool metric)
 {
     char *end;
     double v = metric ? strtod(field, &end) : 0;
-    if (metric && end != field && !*end)
+    if (metric && end != field && !*end && v == floor(v) && fabs(v) < 1e15)
+        snprintf(buf, SW_FRONT_CELL_BYTES, "%.0f", v); /* counts stay exact */
+    else if (metric && end != field && !*end)
         snprintf(buf, SW_FRONT_CELL_BYTES, "%.4g", v);
     else
         snprintf(buf, SW_FRONT_CELL_BYTES, "%s", field);
