@@ -53,6 +53,8 @@ cmp -s "$tmp/r50.json" "$tmp/r50b.json" || fail "reruns differ"
 "$fw" run configs/edge32x32.json configs/workloads/resnet50.json --layer conv1 --json \
     --set array.rows=64 | jq -e '(.layers | length) == 1 and .config.rows == 64' >/dev/null \
     || fail "--layer / --set"
+"$fw" run configs/edge32x32.json configs/workloads/resnet50.json --json --batch 2 \
+    | jq -e '.total.macs == 2 * 3857973248' >/dev/null || fail "--batch 2"
 "$fw" run configs/tpu_v1_like.json configs/workloads/scalesim/alexnet.csv >"$tmp/alex.txt"
 grep -q '^total ' "$tmp/alex.txt" || fail "text table from a SCALE-Sim CSV"
 
