@@ -4,10 +4,13 @@
 #include "common/fw_err.h"
 #include "sweep/sw_spec.h"
 #include "sweep/sw_run.h"
+#include "sweep/sw_table.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+
+#define MERGE_FRONT_ROWS 12 /* rows of the front printed per workload */
 
 static void merge_usage(FILE *out)
 {
@@ -57,6 +60,15 @@ int cmd_merge(int argc, char **argv)
         return rc;
     }
     printf("merged %zu director%s into %s\n", dir_count, dir_count == 1 ? "y" : "ies", out_dir);
+    /* The merged front, read back from DIR (spec.json, pareto.csv). */
+    char spec_path[4096];
+    sw_spec spec;
+    snprintf(spec_path, sizeof spec_path, "%s/spec.json", out_dir);
+    if (sw_spec_load(spec_path, &spec, &err) == 0) {
+        if (sw_print_front(&spec, out_dir, MERGE_FRONT_ROWS, stdout, &err))
+            fprintf(stderr, "flopwatt merge: %s\n", err.msg);
+        sw_spec_fini(&spec);
+    }
     if (missing) {
         fprintf(stderr, "flopwatt merge: %" PRIu64 " points are missing from every input\n",
                 missing);
