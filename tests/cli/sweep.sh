@@ -79,15 +79,21 @@ same "$tmp/j1" "$tmp/merged"
 grep -q "32 points are missing" "$tmp/part.err" || fail "merge should count the missing points"
 
 # SIGKILL mid-run, then --resume (each point sleeps 20 ms: 96 points take ~1 s on 2 workers)
-FLOPWATT_SWEEP_TEST_DELAY_US=20000 "$fw" sweep "$tmp/spec.json" -j2 --out "$tmp/killed" >/dev/null 2>&1 &
-pid=$!
+# (a wrapper subshell holds the sweep so that bash does not report the killed job)
+(
+    FLOPWATT_SWEEP_TEST_DELAY_US=20000 "$fw" sweep "$tmp/spec.json" -j2 --out "$tmp/killed" >/dev/null 2>&1 &
+    echo $! >"$tmp/killed.pid"
+    wait
+) 2>/dev/null &
+wrapper=$!
 for ((i = 0; i < 400; i++)); do # wait (up to 20 s) until some rows are logged, then kill
     [[ -f "$tmp/killed/points.log" && $(wc -l <"$tmp/killed/points.log") -ge 12 ]] && break
     sleep 0.05
 done
-kill -9 "$pid"
-wait "$pid" 2>/dev/null
+kill -9 "$(cat "$tmp/killed.pid")"
+wait "$wrapper"
 sleep 0.1 # the workers die with their parent (PR_SET_PDEATHSIG)
+pgrep -f -- "--out $tmp/killed" >/dev/null && fail "workers survived their killed parent"
 rows_before=$(($(wc -l <"$tmp/killed/points.log") - 2))
 if [[ $rows_before -le 0 || $rows_before -ge 96 ]]; then
     fail "the kill should land mid-run ($rows_before of 96 rows were logged)"
