@@ -21,9 +21,10 @@
 #define SW_POLL_NS 20000000L     /* parent's wait/progress period: 20 ms */
 #define SW_PROGRESS_PERIOD_S 0.1 /* progress bar redraw period */
 #define SW_PROGRESS_BAR_CELLS 28
-/* A worker forces its rows to disk at most this often (and when it ends): each row is written
- * with one write() at once, so a killed sweep loses no finished row; only an OS crash or power
- * loss can lose the rows of the last period. --sync-every-point syncs every row. */
+/* Rows are written by the workers with one write() each, at once, so a killed sweep loses no
+ * finished row; the parent fdatasyncs the log this often and at the end, so an OS crash or power
+ * loss loses at most the rows of about the last period. --sync-every-point makes each worker
+ * sync after every row. */
 #define SW_SYNC_PERIOD_S 0.1
 
 /* State shared between the parent and its workers (an anonymous shared mapping). */
@@ -147,7 +148,6 @@ static int sw_worker(const sw_job *job, unsigned slot)
     fw_err err;
     int rc = 0;
     fw_err_clear(&err);
-    double last_sync = sw_now_s();
     if (!line || !values)
         rc = fw_err_set(&err, FW_EXIT_IO, "out of memory");
     while (!rc && !atomic_load(&sh->stop)) {
@@ -157,15 +157,11 @@ static int sw_worker(const sw_job *job, unsigned slot)
         atomic_store(&sh->current[slot], job->todo[k] + 1);
         rc = sw_point(job, job->todo[k], line, line_size, values, &err);
         atomic_store(&sh->current[slot], 0);
-        if (!rc && (job->sync_every_point || sw_now_s() - last_sync >= SW_SYNC_PERIOD_S)) {
+        if (!rc && job->sync_every_point)
             rc = sw_sync(job, &err);
-            last_sync = sw_now_s();
-        }
         if (!rc)
             atomic_fetch_add(&sh->done, 1);
     }
-    if (!rc)
-        rc = sw_sync(job, &err);
     if (rc) {
         atomic_store(&sh->stop, 1);
         if (atomic_exchange(&sh->claimed, 1) == 0)
@@ -214,7 +210,7 @@ static int sw_run_workers(sw_job *job, const sw_run_opts *opts, uint64_t resumed
     pid_t parent = getpid();
     pid_t *pids = calloc(jobs + 1, sizeof *pids);
     int rc = 0;
-    double start = sw_now_s(), last_draw = 0;
+    double start = sw_now_s(), last_draw = 0, last_sync = start;
     if (!pids) {
         munmap(sh, shared_bytes);
         return fw_err_set(err, FW_EXIT_IO, "out of memory");
@@ -261,6 +257,13 @@ static int sw_run_workers(sw_job *job, const sw_run_opts *opts, uint64_t resumed
             continue;
         }
         double now = sw_now_s();
+        /* The parent makes the workers' rows durable: every row older than about one period
+         * is on disk, and the workers never wait for the disk. */
+        if (now - last_sync >= SW_SYNC_PERIOD_S) {
+            if (fdatasync(job->log_fd) && !rc)
+                rc = fw_err_set(err, FW_EXIT_IO, "%s: fdatasync: %s", SW_LOG_NAME, strerror(errno));
+            last_sync = now;
+        }
         if (opts->progress && now - last_draw >= SW_PROGRESS_PERIOD_S) {
             sw_progress(opts->progress, resumed + atomic_load(&sh->done), total,
                         atomic_load(&sh->done), now - start, false);
@@ -269,6 +272,8 @@ static int sw_run_workers(sw_job *job, const sw_run_opts *opts, uint64_t resumed
         struct timespec pause = {0, SW_POLL_NS};
         nanosleep(&pause, NULL);
     }
+    if (fdatasync(job->log_fd) && !rc)
+        rc = fw_err_set(err, FW_EXIT_IO, "%s: fdatasync: %s", SW_LOG_NAME, strerror(errno));
     *seconds = sw_now_s() - start;
     if (opts->progress)
         sw_progress(opts->progress, resumed + atomic_load(&sh->done), total, atomic_load(&sh->done),

@@ -7,10 +7,11 @@
  *
  * Parallelism: `jobs` forked worker processes take points from a shared counter (so slow and
  * fast points balance), each appends every finished row to DIR/points.log with one write() at
- * once (a killed sweep loses no finished row) and fdatasyncs it at least every 0.1 s and at its
- * end (every row with sync_every_point). Workers die with the parent (PR_SET_PDEATHSIG), so a
- * killed sweep leaves no stray writer behind. An exclusive flock() on the log refuses a second
- * concurrent run. Sharding: shard i/k runs the points with point % k == i.
+ * once (a killed sweep loses no finished row); the parent fdatasyncs the log every 0.1 s and at
+ * the end (each worker syncs every row with sync_every_point). Workers die with the parent
+ * (PR_SET_PDEATHSIG), so a killed sweep leaves no stray writer behind. An exclusive flock() on
+ * the log refuses a second concurrent run. Sharding: shard i/k runs the points with
+ * point % k == i.
  */
 #ifndef SW_RUN_H
 #define SW_RUN_H
@@ -46,8 +47,8 @@ typedef struct sw_run_opts {
     uint64_t shard_index;  /* run the points with point % shard_count == shard_index */
     uint64_t shard_count;  /* 1: no sharding */
     FILE *progress;        /* progress bar stream (a terminal), or NULL for silence */
-    bool sync_every_point; /* fdatasync the log after every row (default: every 0.1 s per
-                              worker and at the end; rows are written at once either way) */
+    bool sync_every_point; /* fdatasync the log after every row (default: the parent syncs
+                              every 0.1 s and at the end; rows are written at once either way) */
     bool skip_invalid;     /* a point the evaluator rejects as bad input (FW_EXIT_INPUT: an
                               invalid config value or combination) is logged with NaN metrics
                               (infeasible, never on a front) instead of stopping the sweep; part
