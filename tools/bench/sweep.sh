@@ -44,12 +44,14 @@ bench() { # bench NAME SPEC LAYERS_PER_POINT
     for j in 1 2; do
         local out="$tmp/${name}_j$j" start end
         start=$(date +%s%N)
-        "$fw" sweep "$spec" -j$j --out "$out" >/dev/null
+        "$fw" sweep "$spec" -j$j --out "$out" >"$tmp/out.txt"
         end=$(date +%s%N)
         local points=$(($(wc -l <"$out/points.csv") - 1))
-        awk -v n="$name" -v j=$j -v p=$points -v l=$layers -v ns=$((end - start)) -v r1="$rate1" 'BEGIN {
+        local eval_s
+        eval_s=$(sed -n 's/.* evaluated in \([0-9.]*\) s .*/\1/p' "$tmp/out.txt")
+        awk -v n="$name" -v j=$j -v p=$points -v l=$layers -v ns=$((end - start)) -v r1="$rate1" -v es="$eval_s" 'BEGIN {
             rate = p / (ns / 1e9)
-            printf "  %-14s -j%d  %5d points in %6.2f s  %8.1f points/s  %9.0f layer evaluations/s", n, j, p, ns / 1e9, rate, rate * l
+            printf "  %-14s -j%d  %5d points in %6.2f s (evaluation phase %5.2f s)  %8.1f points/s  %9.0f layer evaluations/s", n, j, p, ns / 1e9, es, rate, rate * l
             if (r1 > 0) printf "  (-j1 -> -j2: x%.2f)", rate / r1
             printf "\n" }'
         rate1=$(awk -v p=$points -v ns=$((end - start)) 'BEGIN { print p / (ns / 1e9) }')
@@ -57,7 +59,7 @@ bench() { # bench NAME SPEC LAYERS_PER_POINT
     cmp -s "$tmp/${name}_j1/points.csv" "$tmp/${name}_j2/points.csv" ||
         echo "  $name: WARNING: -j1 and -j2 points.csv differ"
 }
-echo "sweep: whole process (spec, config, workload reading, evaluation, log, final files)"
+echo "sweep: rates over the whole process (spec, config, workload reading, evaluation, log, final files); load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores"
 bench single-layer "$tmp/layer_spec.json" 1
 bench "resnet50" "$tmp/net_spec.json" "$net_layers"
 start=$(date +%s%N)
