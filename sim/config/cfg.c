@@ -12,6 +12,7 @@
 #define CFG_DEFAULT_NAME "accelerator"
 #define CFG_DEFAULT_SCHEDULE CFG_PIPELINED
 #define CFG_DEFAULT_MAC_PIPELINE_CYCLES 1u
+#define CFG_DEFAULT_MAX_STREAM 0u /* whole streamed dimension (SCALE-Sim) */
 #define CFG_DEFAULT_FUSED true
 #define CFG_DEFAULT_ROUNDING 0u     /* near_even */
 #define CFG_DEFAULT_SUBNORMALS 0u   /* ieee */
@@ -91,9 +92,16 @@ static int cfg_read_array(jr_obj *root, cfg_accel *c, fw_err *err)
         (rc = jr_enum(&a, "schedule", false, CFG_DEFAULT_SCHEDULE, cfg_schedule_names,
                       CFG_COUNT(cfg_schedule_names), &sch, err)) ||
         (rc = jr_u32(&a, "mac_pipeline_cycles", false, CFG_DEFAULT_MAC_PIPELINE_CYCLES, 1, 16,
-                     &c->mac_pipeline_cycles, err)))
+                     &c->mac_pipeline_cycles, err)) ||
+        (rc = jr_u64(&a, "max_stream", false, CFG_DEFAULT_MAX_STREAM, 0, 1ull << 40, &c->max_stream,
+                     err)))
         return rc;
     c->dataflow = (cfg_dataflow)df;
+    if (c->max_stream != 0 && c->dataflow == CFG_OS)
+        return jr_fail(&a, "max_stream", err,
+                       "output stationary streams the reduction: chunks would need partial "
+                       "sums saved from the PEs (only 0 is supported), got %llu",
+                       (unsigned long long)c->max_stream);
     if (c->mac_pipeline_cycles != 1 && c->dataflow == CFG_OS)
         return jr_fail(&a, "mac_pipeline_cycles", err,
                        "output stationary needs a single-cycle accumulate loop (1), got %u",

@@ -127,13 +127,13 @@ static int arr_cycle_stationary(arr_sim *s, uint64_t cyc, uint64_t f_lo, uint64_
                 /* injection: e(t, i) of the fold with x_f + R + t + i*P == cyc */
                 for (uint64_t f = f_lo; f < f_hi; f++) {
                     uint64_t base = s->x_start[f] + R + (uint64_t)i * s->P;
-                    if (cyc < base || cyc - base >= map->t)
-                        continue;
                     const map_fold *d = arr_fd(s, f);
+                    if (cyc < base || cyc - base >= d->t)
+                        continue;
                     if (i >= d->sr)
                         continue;
-                    uint64_t t = cyc - base, k = d->row0 + i;
-                    in.v = ws ? s->X[t * map->k + k] : s->W[k * map->n + t];
+                    uint64_t t = cyc - base, k = d->row0 + i, tg = d->t0 + t;
+                    in.v = ws ? s->X[tg * map->k + k] : s->W[k * map->n + tg];
                     in.fold = (int64_t)f;
                     in.t = t;
                     s->ctr->sram_reads[ws ? CFG_IFMAP : CFG_FILTER]++;
@@ -169,7 +169,8 @@ static int arr_cycle_stationary(arr_sim *s, uint64_t cyc, uint64_t f_lo, uint64_
             }
             if (wa->fold != in.fold)
                 return arr_hazard(s, cyc, i, j, "stationary register holds another fold");
-            uint64_t m_out = ws ? in.t : d->col0 + j, n_out = ws ? d->col0 + j : in.t;
+            uint64_t m_out = ws ? d->t0 + in.t : d->col0 + j;
+            uint64_t n_out = ws ? d->col0 + j : d->t0 + in.t;
             uint64_t p_in;
             if (i == 0) {
                 if (d->first_reduction) {
@@ -355,7 +356,6 @@ int arr_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map, c
             fw_err_set(err, FW_EXIT_INPUT, "layer %s: out of memory in the pe engine", layer->name);
         goto out;
     }
-    uint64_t len = arr_fold_cycles(cfg, map->t);
     uint64_t zero_in = nx_zero(cfg->mac.input);
     for (uint64_t g = 0; g < map->groups && !rc; g++) {
         uint64_t f0 = g * map->folds_per_group, f1 = f0 + map->folds_per_group;
@@ -376,9 +376,9 @@ int arr_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map, c
          * group's in time (x is increasing), and between groups the array is empty. */
         uint64_t lo = f0;
         uint64_t cyc = x[f0];
-        uint64_t group_end = x[f1 - 1] + len;
+        uint64_t group_end = x[f1 - 1] + arr_fold_cycles(cfg, s.fd[f1 - 1 - f0].t);
         while (cyc < group_end && !rc) {
-            while (lo < f1 && x[lo] + len <= cyc)
+            while (lo < f1 && x[lo] + arr_fold_cycles(cfg, s.fd[lo - f0].t) <= cyc)
                 lo++;
             uint64_t hi = lo;
             while (hi < f1 && x[hi] <= cyc)
@@ -399,7 +399,7 @@ int arr_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map, c
                             "its fold ended",
                             layer->name);
         for (uint64_t f = f0; f < f1 && !rc; f++)
-            ctr->pe_slots += map->t * cfg->rows * cfg->cols;
+            ctr->pe_slots += s.fd[f - f0].t * cfg->rows * cfg->cols;
         if (!rc && outputs) {
             /* output (m, n) of group g -> tensor [m][g*N + n] (wl.h: pixel-major, NHWC) */
             uint64_t filters = map->n * map->groups;

@@ -64,12 +64,11 @@ void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64
     s.ideal = ideal;
     uint64_t x_prev = 0, end_prev = 0, earliest = 0, compute_end = 0, stall = 0;
     uint64_t stall_by[CFG_OPERANDS] = {0, 0, 0};
-    uint64_t len = arr_fold_cycles(cfg, map->t);
-    uint64_t gap = arr_fold_gap(cfg, map->t);
     bool ofmap_db = cfg->sram[CFG_OFMAP].double_buffered;
     for (uint64_t f = 0; f < map->folds; f++) {
         map_fold d;
         map_fold_get(map, f, &d);
+        uint64_t len = arr_fold_cycles(cfg, d.t), gap = arr_fold_gap(cfg, d.t);
         uint64_t ready[CFG_OPERANDS] = {0, 0, 0};
         uint64_t rd_before[CFG_OPERANDS], wr_before = ctr->dram_write_bytes[CFG_OFMAP];
         memcpy(rd_before, ctr->dram_read_bytes, sizeof rd_before);

@@ -52,11 +52,14 @@ int map_layer_init(const cfg_accel *cfg, const wl_layer *layer, map_layer *out, 
     }
     m.row_folds = map_ceil_div(m.row_dim, m.rows);
     m.col_folds = map_ceil_div(m.col_dim, m.cols);
+    m.chunk = cfg->max_stream && cfg->max_stream < m.t ? cfg->max_stream : m.t;
+    m.chunks = map_ceil_div(m.t, m.chunk);
     uint64_t ifmap_all, filter_all, out_tile, max_tile, mem_bound, lat_bound;
     uint64_t sr = m.row_dim < m.rows ? m.row_dim : m.rows;
     uint64_t sc = m.col_dim < m.cols ? m.col_dim : m.cols;
     if (!map_mul3(m.row_folds, m.col_folds, m.groups, &m.folds) ||
-        !map_mul3(m.m, m.n, m.k, &m.macs) || __builtin_mul_overflow(m.macs, m.groups, &m.macs) ||
+        __builtin_mul_overflow(m.folds, m.chunks, &m.folds) || !map_mul3(m.m, m.n, m.k, &m.macs) ||
+        __builtin_mul_overflow(m.macs, m.groups, &m.macs) ||
         !map_mul3(m.m, m.k, m.input_bytes, &ifmap_all) ||
         !map_mul3(m.k, m.n, m.input_bytes, &filter_all) ||
         !map_mul3(m.t, m.rows > m.cols ? m.rows : m.cols, m.acc_bytes, &max_tile) ||
@@ -73,8 +76,8 @@ int map_layer_init(const cfg_accel *cfg, const wl_layer *layer, map_layer *out, 
                           "groups %llu)",
                           layer->name, (unsigned long long)m.m, (unsigned long long)m.n,
                           (unsigned long long)m.k, (unsigned long long)m.groups);
-    m.folds_per_group = m.row_folds * m.col_folds;
-    out_tile = (m.dataflow == CFG_OS ? sr * sc : m.t * sc) * m.acc_bytes;
+    m.folds_per_group = m.row_folds * m.col_folds * m.chunks;
+    out_tile = (m.dataflow == CFG_OS ? sr * sc : m.chunk * sc) * m.acc_bytes;
     uint64_t tensor = m.m * m.k; /* GEMM: the matrix itself */
     if (layer->kind != WL_GEMM &&
         (!map_mul3(layer->batch, layer->in_h, layer->in_w, &tensor) ||
@@ -88,32 +91,34 @@ int map_layer_init(const cfg_accel *cfg, const wl_layer *layer, map_layer *out, 
     return 0;
 }
 
-/* What a tile identity depends on: row fold only, col fold only, or both (unique). */
-typedef enum map_tile_key { MAP_KEY_ROW, MAP_KEY_COL, MAP_KEY_BOTH } map_tile_key;
+/* What a tile identity depends on: a set of fold coordinates. */
+enum { MAP_KEY_ROW = 1, MAP_KEY_COL = 2, MAP_KEY_CHUNK = 4 };
 
-static map_tile_key map_tile_key_of(cfg_dataflow df, int op)
+static unsigned map_tile_key_of(cfg_dataflow df, int op)
 {
     switch (df) {
     case CFG_WS:
-        return op == 0 ? MAP_KEY_ROW : MAP_KEY_BOTH;
+        return op == 0 ? MAP_KEY_CHUNK | MAP_KEY_ROW : MAP_KEY_ROW | MAP_KEY_COL;
     case CFG_IS:
-        return op == 0 ? MAP_KEY_BOTH : MAP_KEY_ROW;
+        return op == 0 ? MAP_KEY_ROW | MAP_KEY_COL : MAP_KEY_CHUNK | MAP_KEY_ROW;
     case CFG_OS:
         break;
     }
     return op == 0 ? MAP_KEY_ROW : MAP_KEY_COL;
 }
 
-/* Row and col fold of the in-group fold index (fold order of map.h). */
-static void map_fold_pos(const map_layer *map, uint64_t in_group, uint64_t *row_fold,
-                         uint64_t *col_fold)
+/* Row fold, col fold and chunk of the in-group fold index (fold order of map.h). */
+static void map_fold_pos(const map_layer *map, uint64_t in_group, uint64_t pos[3])
 {
+    uint64_t *row = &pos[0], *col = &pos[1], *chunk = &pos[2];
     if (map->dataflow == CFG_OS) {
-        *row_fold = in_group / map->col_folds;
-        *col_fold = in_group % map->col_folds;
+        *row = in_group / map->col_folds;
+        *col = in_group % map->col_folds;
+        *chunk = 0;
     } else {
-        *col_fold = in_group / map->row_folds;
-        *row_fold = in_group % map->row_folds;
+        *row = in_group % map->row_folds;
+        *chunk = (in_group / map->row_folds) % map->chunks;
+        *col = in_group / (map->row_folds * map->chunks);
     }
 }
 
@@ -123,13 +128,21 @@ static uint64_t map_share(uint64_t e, uint64_t x, uint64_t area)
     return (uint64_t)((unsigned __int128)e * x / area);
 }
 
+/* Tile identity: the key coordinates (row, col, chunk) packed mixed-radix. */
 static void map_tile_ids(const map_layer *map, uint64_t in_group, uint64_t ids[2])
 {
-    uint64_t r, c;
-    map_fold_pos(map, in_group, &r, &c);
+    uint64_t pos[3];
+    map_fold_pos(map, in_group, pos);
     for (int op = 0; op < 2; op++) {
-        map_tile_key key = map_tile_key_of(map->dataflow, op);
-        ids[op] = key == MAP_KEY_ROW ? r : key == MAP_KEY_COL ? c : r * map->col_folds + c;
+        unsigned key = map_tile_key_of(map->dataflow, op);
+        uint64_t id = 0;
+        if (key & MAP_KEY_ROW)
+            id = pos[0];
+        if (key & MAP_KEY_COL)
+            id = id * map->col_folds + pos[1];
+        if (key & MAP_KEY_CHUNK)
+            id = id * map->chunks + pos[2];
+        ids[op] = id;
     }
 }
 
@@ -140,30 +153,28 @@ void map_fold_get(const map_layer *map, uint64_t f, map_fold *out)
     uint64_t in_group = f % map->folds_per_group;
     d.index = f;
     d.group = f / map->folds_per_group;
-    map_fold_pos(map, in_group, &d.row_fold, &d.col_fold);
+    uint64_t pos[3];
+    map_fold_pos(map, in_group, pos);
+    d.row_fold = pos[0];
+    d.col_fold = pos[1];
+    d.chunk = pos[2];
     d.row0 = d.row_fold * map->rows;
     d.col0 = d.col_fold * map->cols;
     uint64_t rem_r = map->row_dim - d.row0, rem_c = map->col_dim - d.col0;
     d.sr = (uint32_t)(rem_r < map->rows ? rem_r : map->rows);
     d.sc = (uint32_t)(rem_c < map->cols ? rem_c : map->cols);
-    d.t = map->t;
+    d.t0 = d.chunk * map->chunk;
+    d.t = map->t - d.t0 < map->chunk ? map->t - d.t0 : map->chunk;
     map_tile_ids(map, in_group, d.tile_id);
     uint64_t ib = map->input_bytes;
     switch (map->dataflow) {
     case CFG_WS:
-        d.first_reduction = d.row_fold == 0;
-        d.last_reduction = d.row_fold == map->row_folds - 1;
-        d.out_tile = d.group * map->col_folds + d.col_fold;
-        d.tile_bytes[0] = d.t * d.sr * ib;
-        d.tile_bytes[1] = (uint64_t)d.sr * d.sc * ib;
-        d.tile_bytes[2] = d.t * d.sc * map->acc_bytes;
-        break;
     case CFG_IS:
         d.first_reduction = d.row_fold == 0;
         d.last_reduction = d.row_fold == map->row_folds - 1;
-        d.out_tile = d.group * map->col_folds + d.col_fold;
-        d.tile_bytes[0] = (uint64_t)d.sr * d.sc * ib;
-        d.tile_bytes[1] = d.t * d.sr * ib;
+        d.out_tile = (d.group * map->col_folds + d.col_fold) * map->chunks + d.chunk;
+        d.tile_bytes[map->dataflow == CFG_WS ? 0 : 1] = d.t * d.sr * ib; /* streamed */
+        d.tile_bytes[map->dataflow == CFG_WS ? 1 : 0] = (uint64_t)d.sr * d.sc * ib;
         d.tile_bytes[2] = d.t * d.sc * map->acc_bytes;
         break;
     case CFG_OS:
@@ -176,8 +187,8 @@ void map_fold_get(const map_layer *map, uint64_t f, map_fold *out)
         break;
     }
     /* Fetch decision: the first fold of a group always fetches; a tile equal to the previous
-     * fold's is kept; a resident operand fetches a tile only on its first use in the group
-     * (a tile named by the row fold alone is first used at col fold 0, and vice versa). */
+     * fold's is kept; a resident operand fetches a tile only on its first use in the group,
+     * the fold where every coordinate outside the tile's key is 0. */
     for (int op = 0; op < 2; op++) {
         bool fetch = true;
         if (in_group > 0) {
@@ -185,11 +196,10 @@ void map_fold_get(const map_layer *map, uint64_t f, map_fold *out)
             map_tile_ids(map, in_group - 1, prev_ids);
             fetch = prev_ids[op] != d.tile_id[op];
             if (fetch && map->resident[op]) {
-                map_tile_key key = map_tile_key_of(map->dataflow, op);
-                if (key == MAP_KEY_ROW)
-                    fetch = d.col_fold == 0;
-                else if (key == MAP_KEY_COL)
-                    fetch = d.row_fold == 0;
+                unsigned key = map_tile_key_of(map->dataflow, op);
+                fetch = ((key & MAP_KEY_ROW) || d.row_fold == 0) &&
+                        ((key & MAP_KEY_COL) || d.col_fold == 0) &&
+                        ((key & MAP_KEY_CHUNK) || d.chunk == 0);
             }
         }
         d.fetch[op] = fetch;
@@ -200,9 +210,9 @@ void map_fold_get(const map_layer *map, uint64_t f, map_fold *out)
         /* the share of the resident ifmap this tile is the first to cover (map.h) */
         uint64_t area = map->m * map->k, a, b;
         switch (map->dataflow) {
-        case CFG_WS: /* K range, all M rows */
-            a = d.row0 * map->m;
-            b = a + (uint64_t)d.sr * map->m;
+        case CFG_WS: /* chunks (M rows) outer, row folds (K) inner */
+            a = d.t0 * map->k + d.row0 * d.t;
+            b = a + (uint64_t)d.sr * d.t;
             break;
         case CFG_OS: /* M range, all K */
             a = d.row0 * map->k;

@@ -10,22 +10,29 @@
  *   os        M (output pixels) N (filters)       K (reduction)            output tile
  * A fold is one placement of the stationary tile: row fold r covers the row dimension range
  * [r*R, r*R + sr), col fold c covers [c*C, c*C + sc), sr <= R, sc <= C (the last folds of a
- * dimension are partial). T is the whole streamed dimension (no tiling of T, as SCALE-Sim).
+ * dimension are partial). The streamed dimension is whole (T, as SCALE-Sim) unless
+ * array.max_stream > 0 (ws, is): then it is cut into chunks of at most max_stream (the last one
+ * shorter); chunk h streams indices [t0, t0 + t) with t0 = h * max_stream.
  *
  * Fold order (index f = 0, 1, ... over the layer; groups run one after another):
- *   ws: for group, for col fold (N), for row fold (K)   -> the K folds of one N range are
- *       consecutive: their partial sums accumulate in the ofmap buffer (read-modify-write)
- *   is: for group, for col fold (M), for row fold (K)   -> likewise for one M range
+ *   ws: for group, for col fold (N), for chunk (M), for row fold (K) -> the K folds of one
+ *       output tile are consecutive: their partial sums accumulate in the ofmap buffer
+ *       (read-modify-write)
+ *   is: for group, for col fold (M), for chunk (N), for row fold (K) -> likewise
  *   os: for group, for row fold (M), for col fold (N)   -> no reduction folds (T = K)
  *
  * Tiles (identities decide reuse; bytes are in the input format, partial sums and outputs in
  * the accumulator format; the final write-back of outputs in the output format):
- *   ws: ifmap tile = M x sr (id: row fold), filter tile = sr x sc (unique), out tile T x sc
- *   is: ifmap tile = sr x sc (unique), filter tile = sr x T (id: row fold), out tile sc x T
+ *   ws: ifmap tile = t x sr (id: chunk, row fold), filter tile = sr x sc (id: row, col fold),
+ *       out tile t x sc (chunk, col fold)
+ *   is: ifmap tile = sr x sc (id: row, col fold), filter tile = sr x t (id: chunk, row fold),
+ *       out tile sc x t (chunk, col fold)
  *   os: ifmap tile = sr x T (id: row fold), filter tile = T x sc (id: col fold), out sr x sc
  * An operand is resident when it fits in one buffer (half of the SRAM when double buffered, all
  * of it otherwise): then each tile is fetched from DRAM only on its first use in the group. A
- * tile equal to the previous fold's tile is never fetched again. A resident ifmap is held as
+ * tile equal to the previous fold's tile is never fetched again. (Without chunks every ws filter
+ * tile and is ifmap tile is used by one fold only; with chunks they are reused by every chunk,
+ * from SRAM when resident, else fetched again.) A resident ifmap is held as
  * the input tensor (batch x in_h x in_w x in_c/groups per group; the im2col view is generated
  * on chip), or as the im2col matrix when that is smaller (strides larger than the window): its
  * E elements are fetched once per group, tile by tile in proportion to the GEMM area each tile
@@ -51,8 +58,9 @@ typedef struct map_layer {
     uint64_t groups;
     uint64_t m, n, k;          /* GEMM per group */
     uint64_t row_dim, col_dim; /* GEMM dimensions on rows / cols (table above) */
-    uint64_t t;                /* streamed length of every fold */
-    uint64_t row_folds, col_folds;
+    uint64_t t;                /* the whole streamed dimension */
+    uint64_t chunk;            /* streamed length of a chunk (t when not cut) */
+    uint64_t row_folds, col_folds, chunks;
     uint64_t folds_per_group;
     uint64_t folds;                                /* all groups */
     uint64_t macs;                                 /* m * n * k * groups */
@@ -67,6 +75,8 @@ typedef struct map_fold {
     uint64_t group;
     uint64_t row_fold, col_fold;
     uint32_t sr, sc;         /* rows / cols used */
+    uint64_t chunk;          /* chunk index of the streamed dimension */
+    uint64_t t0;             /* first streamed index of the chunk */
     uint64_t t;              /* streamed length */
     uint64_t row0, col0;     /* first row-dim / col-dim index (table above) */
     bool first_reduction;    /* first fold of its output tile: partial sums start at zero */

@@ -193,8 +193,8 @@ Test(sim_engine, pe_equals_fast_on_random_layers, .timeout = 600)
     for (unsigned n = 0; n < cases; n++) {
         wl_layer l;
         random_layer_scaled(&s, &l, scale);
-        char sets[10][48];
-        const char *setp[10];
+        char sets[11][48];
+        const char *setp[11];
         snprintf(sets[0], 48, "sram.ifmap.size_bytes=%s", sizes[rng_in(&s, 0, 5)]);
         snprintf(sets[1], 48, "sram.filter.size_bytes=%s", sizes[rng_in(&s, 0, 5)]);
         snprintf(sets[2], 48, "sram.ofmap.size_bytes=%s", sizes[rng_in(&s, 0, 5)]);
@@ -212,7 +212,10 @@ Test(sim_engine, pe_equals_fast_on_random_layers, .timeout = 600)
         /* ws / is: MAC pipelines of 1..3 cycles */
         snprintf(sets[9], 48, "array.mac_pipeline_cycles=%u", df[0] == 'o' ? 1 : rng_in(&s, 1, 3));
         setp[9] = sets[9];
-        cfg_accel c = make_cfg(rows, cols, df, sched, "int8", "int32", setp, 10);
+        /* ws / is: the streamed dimension whole (0) or cut into chunks of 1..8 */
+        snprintf(sets[10], 48, "array.max_stream=%u", df[0] == 'o' ? 0 : rng_in(&s, 0, 8));
+        setp[10] = sets[10];
+        cfg_accel c = make_cfg(rows, cols, df, sched, "int8", "int32", setp, 11);
         eng_options opt = {.kind = ENG_FAST,
                            .ideal_memory = rng_in(&s, 0, 4) == 0,
                            .seed = n,

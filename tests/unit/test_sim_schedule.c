@@ -116,6 +116,39 @@ Test(sim_schedule, ws_is_mac_pipeline)
     cr_assert_eq(run_gemm(&pip, 10, 6, 9).reg_writes, 1188);
 }
 
+Test(sim_schedule, ws_stream_chunks)
+{
+    /* 4x4 WS, M=10, N=6, K=9, max_stream 4: chunks of 4, 4, 2 rows; 3 row folds x 2 col
+     * folds x 3 chunks = 18 folds. L = 2R + C + t - 2 = 14 (t = 4) or 12 (t = 2).
+     * serial: per col fold 6 * 14 + 3 * 12 = 120, total 240. pipelined: every gap
+     * max(t, R) = 4: x_17 = 68, + 12 = 80. The filter tiles are read from SRAM once per chunk
+     * (3 x 54) but fetched from DRAM once (resident). */
+    const char *sets[] = {"array.max_stream=4"};
+    char text[1024];
+    cfg_accel ser, pip;
+    fw_err err;
+    for (int k = 0; k < 2; k++) {
+        snprintf(text, sizeof text,
+                 "{\"clock_mhz\": 1000, \"array\": {\"rows\": 4, \"cols\": 4, \"dataflow\": "
+                 "\"ws\", \"schedule\": \"%s\"}, \"precision\": {\"input\": \"int8\", "
+                 "\"accumulator\": \"int32\"}, \"sram\": {\"ifmap\": {\"size_bytes\": 65536}, "
+                 "\"filter\": {\"size_bytes\": 65536}, \"ofmap\": {\"size_bytes\": 65536}}, "
+                 "\"dram\": {\"type\": \"ddr4\", \"bandwidth_gbps\": 1}, \"tech\": "
+                 "{\"node_nm\": 28, \"vdd_v\": 0.9}}",
+                 k ? "pipelined" : "serial");
+        cr_assert_eq(cfg_parse("t.json", text, sets, 1, k ? &pip : &ser, &err), 0, "%s", err.msg);
+    }
+    eng_counters s = run_gemm(&ser, 10, 6, 9), p = run_gemm(&pip, 10, 6, 9);
+    cr_assert_eq(s.cycles, 240);
+    cr_assert_eq(p.cycles, 80);
+    cr_assert_eq(p.folds, 18);
+    cr_assert_eq(p.macs, 540);
+    cr_assert_eq(p.sram_reads[CFG_FILTER], 3 * 54);
+    cr_assert_eq(p.dram_read_bytes[CFG_FILTER], 54);
+    cr_assert_eq(p.dram_read_bytes[CFG_IFMAP], 90);
+    cr_assert_eq(p.dram_write_bytes[CFG_OFMAP], 240);
+}
+
 Test(sim_schedule, os_folds)
 {
     /* 4x4, M=6, N=5, K=7 (T): row folds (M) 2, col folds (N) 2: 4 folds of
