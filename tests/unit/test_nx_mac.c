@@ -221,8 +221,9 @@ Test(nx_convert, int_to_float, .timeout = 600)
             mpfr_t x;
             mpfr_init2(x, OR_PREC);
             mpfr_set_si(x, (long)value, MPFR_RNDN);
+            /* integers are never tiny and have no subnormals: the 5 rounding modes suffice */
             for (unsigned i = 0; i < OR_N_FLOAT; i++)
-                for (unsigned mi = 0; mi < OR_N_MODES; mi++) {
+                for (unsigned mi = 0; mi < 5; mi++) {
                     const nx_fmt to = or_float_fmts[i];
                     const nx_mode m = or_mode(mi);
                     nx_flags got_fl = 0;
