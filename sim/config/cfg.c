@@ -97,11 +97,6 @@ static int cfg_read_array(jr_obj *root, cfg_accel *c, fw_err *err)
                      err)))
         return rc;
     c->dataflow = (cfg_dataflow)df;
-    if (c->max_stream != 0 && c->dataflow == CFG_OS)
-        return jr_fail(&a, "max_stream", err,
-                       "output stationary streams the reduction: chunks would need partial "
-                       "sums saved from the PEs (only 0 is supported), got %llu",
-                       (unsigned long long)c->max_stream);
     if (c->mac_pipeline_cycles != 1 && c->dataflow == CFG_OS)
         return jr_fail(&a, "mac_pipeline_cycles", err,
                        "output stationary needs a single-cycle accumulate loop (1), got %u",

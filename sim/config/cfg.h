@@ -47,7 +47,8 @@ typedef struct cfg_accel {
     cfg_dataflow dataflow;
     cfg_schedule schedule;
     uint32_t mac_pipeline_cycles; /* PE MAC latency in cycles (1..16; os: 1) */
-    uint64_t max_stream; /* ws/is: streamed dimension cut into chunks of this length; 0 = whole */
+    uint64_t max_stream; /* ws/is: streamed dimension cut into chunks of this length; 0 = whole;
+                            os ignores it (its streamed dimension is the reduction) */
     nx_mac_cfg mac;      /* precision: formats, fused, rounding, subnormals, overflow */
     nx_fmt output;       /* format of the outputs written back to DRAM (default: the accumulator) */
     double clock_mhz;

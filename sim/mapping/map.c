@@ -52,7 +52,9 @@ int map_layer_init(const cfg_accel *cfg, const wl_layer *layer, map_layer *out, 
     }
     m.row_folds = map_ceil_div(m.row_dim, m.rows);
     m.col_folds = map_ceil_div(m.col_dim, m.cols);
-    m.chunk = cfg->max_stream && cfg->max_stream < m.t ? cfg->max_stream : m.t;
+    /* os streams the reduction: never cut (chunks would need partial sums saved from PEs) */
+    m.chunk =
+        cfg->max_stream && cfg->max_stream < m.t && m.dataflow != CFG_OS ? cfg->max_stream : m.t;
     m.chunks = map_ceil_div(m.t, m.chunk);
     uint64_t ifmap_all, filter_all, out_tile, max_tile, mem_bound, lat_bound;
     uint64_t sr = m.row_dim < m.rows ? m.row_dim : m.rows;

@@ -11,8 +11,8 @@
  * A fold is one placement of the stationary tile: row fold r covers the row dimension range
  * [r*R, r*R + sr), col fold c covers [c*C, c*C + sc), sr <= R, sc <= C (the last folds of a
  * dimension are partial). The streamed dimension is whole (T, as SCALE-Sim) unless
- * array.max_stream > 0 (ws, is): then it is cut into chunks of at most max_stream (the last one
- * shorter); chunk h streams indices [t0, t0 + t) with t0 = h * max_stream.
+ * array.max_stream > 0 (ws, is; os ignores it): then it is cut into chunks of at most
+ * max_stream (the last one shorter); chunk h streams indices [t0, t0 + t), t0 = h * max_stream.
  *
  * Fold order (index f = 0, 1, ... over the layer; groups run one after another):
  *   ws: for group, for col fold (N), for chunk (M), for row fold (K) -> the K folds of one
