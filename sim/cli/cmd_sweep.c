@@ -207,6 +207,14 @@ int cmd_sweep(int argc, char **argv)
             } else
                 printf("wrote %s/pareto.svg and pareto.png (%s)\n", dir, spec.workloads[w]);
         }
+        if (!rc && stats.points_skipped) {
+            sw_msg_one_line(stats.first_skipped.msg);
+            fprintf(stderr,
+                    "flopwatt sweep: %" PRIu64
+                    " invalid point%s skipped (NaN rows); the first: %s\n",
+                    stats.points_skipped, stats.points_skipped == 1 ? "" : "s",
+                    stats.first_skipped.msg);
+        }
         if (!rc && stats.bytes_dropped)
             fprintf(stderr,
                     "flopwatt sweep: dropped %" PRIu64

@@ -27,6 +27,14 @@
  * sync after every row. */
 #define SW_SYNC_PERIOD_S 0.1
 
+/* A worker's own part of the shared state (written by that worker only; no locks). */
+typedef struct sw_slot {
+    _Atomic uint64_t current; /* point being evaluated + 1, or 0 */
+    uint64_t skipped;         /* points skipped as invalid (skip_invalid) */
+    uint64_t skipped_first;   /* the lowest such point (UINT64_MAX: none) */
+    fw_err skipped_err;       /* its reason */
+} sw_slot;
+
 /* State shared between the parent and its workers (an anonymous shared mapping). */
 typedef struct sw_shared {
     _Atomic uint64_t next; /* next index into the to-do list */
@@ -34,7 +42,7 @@ typedef struct sw_shared {
     _Atomic int stop;      /* set on the first failure: workers take no new point */
     _Atomic int claimed;   /* the first failing worker owns `err` */
     fw_err err;
-    _Atomic uint64_t current[]; /* per worker: point being evaluated + 1, or 0 */
+    sw_slot slot[]; /* one per worker */
 } sw_shared;
 
 typedef struct sw_job {
@@ -76,8 +84,8 @@ static void sw_point_desc(const sw_spec *spec, size_t w, const size_t *v, char *
 }
 
 /* Evaluates one point and appends its row to the log. */
-static int sw_point(const sw_job *job, uint64_t point, char *line, size_t line_size, double *values,
-                    fw_err *err)
+static int sw_point(const sw_job *job, sw_slot *slot, uint64_t point, char *line, size_t line_size,
+                    double *values, fw_err *err)
 {
     const sw_spec *spec = job->spec;
     size_t w, v[SW_MAX_AXES];
@@ -95,6 +103,16 @@ static int sw_point(const sw_job *job, uint64_t point, char *line, size_t line_s
             for (size_t m = 0; m < job->ev->metric_count; m++)
                 values[m] = NAN;
             rc = 0;
+            /* Keep the first reason (by point number) for the user: all NaN rows could also
+             * come from a typo in an axis path. */
+            if (point < slot->skipped_first) {
+                char desc[FW_ERR_MSG_BYTES];
+                sw_point_desc(spec, w, v, desc, sizeof desc);
+                fw_err_prefix(err, "point %" PRIu64 " (%s)", point, desc);
+                slot->skipped_first = point;
+                slot->skipped_err = *err;
+            }
+            slot->skipped++;
         }
     }
     cJSON_Delete(cfg.root);
@@ -154,9 +172,9 @@ static int sw_worker(const sw_job *job, unsigned slot)
         uint64_t k = atomic_fetch_add(&sh->next, 1);
         if (k >= job->todo_count)
             break;
-        atomic_store(&sh->current[slot], job->todo[k] + 1);
-        rc = sw_point(job, job->todo[k], line, line_size, values, &err);
-        atomic_store(&sh->current[slot], 0);
+        atomic_store(&sh->slot[slot].current, job->todo[k] + 1);
+        rc = sw_point(job, &sh->slot[slot], job->todo[k], line, line_size, values, &err);
+        atomic_store(&sh->slot[slot].current, 0);
         if (!rc && job->sync_every_point)
             rc = sw_sync(job, &err);
         if (!rc)
@@ -195,17 +213,19 @@ static void sw_progress(FILE *f, uint64_t done, uint64_t total, uint64_t run, do
 
 /* Forks the workers and waits for them, drawing the progress bar. */
 static int sw_run_workers(sw_job *job, const sw_run_opts *opts, uint64_t resumed, uint64_t total,
-                          double *seconds, fw_err *err)
+                          double *seconds, uint64_t *skipped, fw_err *skipped_err, fw_err *err)
 {
     unsigned jobs = opts->jobs;
     if (jobs > job->todo_count)
         jobs = (unsigned)job->todo_count;
-    size_t shared_bytes = sizeof(sw_shared) + (jobs + 1) * sizeof(_Atomic uint64_t);
+    size_t shared_bytes = sizeof(sw_shared) + (jobs + 1) * sizeof(sw_slot);
     sw_shared *sh =
         mmap(NULL, shared_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (sh == MAP_FAILED)
         return fw_err_set(err, FW_EXIT_IO, "mmap: %s", strerror(errno));
     memset(sh, 0, shared_bytes);
+    for (unsigned w = 0; w <= jobs; w++)
+        sh->slot[w].skipped_first = UINT64_MAX;
     job->shared = sh;
     pid_t parent = getpid();
     pid_t *pids = calloc(jobs + 1, sizeof *pids);
@@ -248,7 +268,7 @@ static int sw_run_workers(sw_job *job, const sw_run_opts *opts, uint64_t resumed
                     alive--;
                     if (WIFSIGNALED(status) && !crash_signal) {
                         crash_signal = WTERMSIG(status);
-                        crash_point = atomic_load(&sh->current[w]);
+                        crash_point = atomic_load(&sh->slot[w].current);
                         atomic_store(&sh->stop, 1);
                     } else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
                         atomic_store(&sh->stop, 1);
@@ -290,6 +310,15 @@ static int sw_run_workers(sw_job *job, const sw_run_opts *opts, uint64_t resumed
             rc = fw_err_set(err, FW_EXIT_FAIL, "a worker died of signal %d", crash_signal);
     } else if (!rc && atomic_load(&sh->stop)) {
         rc = fw_err_set(err, FW_EXIT_FAIL, "a worker failed");
+    }
+    *skipped = 0;
+    uint64_t first = UINT64_MAX;
+    for (unsigned w = 0; w < jobs; w++) {
+        *skipped += sh->slot[w].skipped;
+        if (sh->slot[w].skipped_first < first) {
+            first = sh->slot[w].skipped_first;
+            *skipped_err = sh->slot[w].skipped_err;
+        }
     }
     free(pids);
     munmap(sh, shared_bytes);
@@ -461,7 +490,7 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
             spec, ev, &base, wls, todo, todo_count, fd, opts->skip_invalid, opts->sync_every_point,
             NULL};
         rc = sw_run_workers(&job, opts, stats->points_resumed, stats->points_shard, &stats->seconds,
-                            err);
+                            &stats->points_skipped, &stats->first_skipped, err);
         if (rc)
             goto out;
     }

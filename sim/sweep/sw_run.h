@@ -62,6 +62,8 @@ typedef struct sw_run_stats {
     uint64_t bytes_dropped;  /* torn or unparsable log tail removed on resume */
     double seconds;          /* wall time of the evaluation phase */
     sw_finish_counts counts; /* rows, feasible and Pareto points of the finished files */
+    uint64_t points_skipped; /* evaluated by this call and skipped as invalid (skip_invalid) */
+    fw_err first_skipped;    /* the reason of the lowest-numbered one (when points_skipped) */
 } sw_run_stats;
 
 /* Runs the sweep. Loads the base config and the workloads once, hashes them (a resume with

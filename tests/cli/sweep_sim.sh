@@ -107,6 +107,8 @@ grep -q "^flopwatt sweep: point 4 (workload=.*array.rows=0, precision=int8, sram
 # --skip-invalid: the invalid points get NaN metrics, are infeasible, and the sweep completes.
 "$fw" sweep "$tmp/bad.json" --skip-invalid -j2 --out "$tmp/skip" >"$tmp/skip.out" 2>&1 || fail "--skip-invalid: $(cat "$tmp/skip.out")"
 grep -q "^4 feasible, .*, 4 invalid$" "$tmp/skip.out" || fail "--skip-invalid counts: $(cat "$tmp/skip.out")"
+grep -q "^flopwatt sweep: 4 invalid points skipped (NaN rows); the first: point 4 (.*array.rows=0.*): .*array.rows: " "$tmp/skip.out" ||
+    fail "--skip-invalid should name the first skipped point: $(cat "$tmp/skip.out")"
 [[ $(awk -F, '$3 == 0 && $6 == "nan" && $(NF-1) == 0 && $NF == 0' "$tmp/skip/points.csv" | wc -l) -eq 4 ]] ||
     fail "--skip-invalid rows: $(cat "$tmp/skip/points.csv")"
 "$fw" sweep "$tmp/bad.json" --resume -j2 --out "$tmp/skip" >/dev/null 2>"$tmp/skip.err"
