@@ -8,6 +8,8 @@
 // enabled cycles) with the bits of the C model's chain acc = nx_mac(acc, x, w), k ascending.
 // Usage: array [-seed N] [-seqs N] [-stall PERCENT]. Prints counts per configuration; on a
 // mismatch names the configuration, fold, element, cycle and both values, and exits 1.
+// Layer mode (-layer NAME ...): runs one GEMM layer with the fold starts of the simulator's
+// trace and compares outputs and fold ends with `flopwatt run --engine pe` (run_layer below).
 #include "Vfw_array_harness.h"
 #include "verilated.h"
 
@@ -19,6 +21,7 @@ extern "C" {
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -311,24 +314,311 @@ bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, Rng &rng,
     return true;
 }
 
+
+// ---- layer mode: one GEMM layer against `flopwatt run --engine pe` (its --trace and
+// --dump-outputs files), with the fold order and tiles of sim/mapping/map.h and the operand
+// data of sim/engine/arr.h ("Operand data"), both re-derived here from their documentation.
+
+struct TraceFold {
+    uint64_t row_fold, col_fold, sr, sc, t, start, end;
+};
+
+uint64_t splitmix64(uint64_t &state)
+{
+    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+uint64_t operand_value(nx_fmt in, uint64_t r)
+{
+    const nx_fmt_info *fi = nx_fmt_get(in);
+    if (!fi->is_float)
+        return r & mask(fi->width_bits);
+    const double d = (double)(r >> 11) * 0x1p-53 * 4.0 - 2.0;
+    nx_mode mode = {NX_RNE, false, false};
+    nx_flags fl = 0;
+    return nx_from_double(in, d, mode, &fl);
+}
+
+struct LayerArgs {
+    const char *name = nullptr, *trace = nullptr, *dump = nullptr, *prec = nullptr;
+    int df = 0;
+    uint64_t m = 0, n = 0, k = 0, seed = 1;
+    int rnd = NX_RNE;
+    bool ftz = false;
+};
+
+int run_layer(Vfw_array_harness &top, const LayerArgs &a)
+{
+    const int R = kRows, C = kCols;
+    const Precision *pr = nullptr;
+    for (const Precision &p : kPrecisions)
+        if (!std::strcmp(p.name, a.prec)) pr = &p;
+    if (!pr || !a.name || !a.trace || !a.dump || !a.m || !a.n || !a.k) {
+        std::fprintf(stderr, "array: -layer needs -name -trace -dump -prec -m -n -k\n");
+        return 2;
+    }
+    const char *dfn = a.df ? "os" : "ws";
+    // Folds of the simulator, from its trace (CSV: layer, fold, group, row_fold, col_fold,
+    // rows_used, cols_used, t, start_cycle, end_cycle, ...).
+    std::vector<TraceFold> tf;
+    {
+        FILE *f = std::fopen(a.trace, "r");
+        if (!f) { std::fprintf(stderr, "array: cannot read %s\n", a.trace); return 2; }
+        char line[512];
+        while (std::fgets(line, sizeof line, f)) {
+            char lname[128];
+            unsigned long long v[10];
+            if (std::sscanf(line, "%127[^,],%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu", lname,
+                            &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8]) != 10 ||
+                std::strcmp(lname, a.name) != 0)
+                continue;
+            tf.push_back({v[2], v[3], v[4], v[5], v[6], v[7], v[8]});
+        }
+        std::fclose(f);
+    }
+    // Expected outputs, from the dump ("layer NAME seed S format F shape MxN", then M*N hex).
+    std::vector<uint64_t> want(a.m * a.n);
+    {
+        FILE *f = std::fopen(a.dump, "r");
+        if (!f) { std::fprintf(stderr, "array: cannot read %s\n", a.dump); return 2; }
+        char line[512];
+        bool in_layer = false;
+        size_t got = 0;
+        while (got < want.size() && std::fgets(line, sizeof line, f)) {
+            if (!std::strncmp(line, "layer ", 6)) {
+                char lname[128];
+                in_layer = std::sscanf(line + 6, "%127s", lname) == 1 && !std::strcmp(lname, a.name);
+                continue;
+            }
+            if (in_layer) want[got++] = std::strtoull(line, nullptr, 16);
+        }
+        std::fclose(f);
+        if (got != want.size()) {
+            std::printf("MISMATCH layer %s: the dump has %zu of %zu outputs\n", a.name, got,
+                        want.size());
+            return 1;
+        }
+    }
+    // Operands: ifmap [M][K] then filters [N][K], one splitmix64 word per element.
+    std::vector<uint64_t> ifm(a.m * a.k), fil(a.n * a.k);
+    uint64_t state = a.seed;
+    for (auto &v : ifm) v = operand_value(pr->in, splitmix64(state));
+    for (auto &v : fil) v = operand_value(pr->in, splitmix64(state));
+
+    // Fold order and tiles (map.h): ws rows = K, cols = N, T = M, order col fold then row fold;
+    // os rows = M, cols = N, T = K, order row fold then col fold.
+    const uint64_t row_dim = a.df ? a.m : a.k, col_dim = a.n, T = a.df ? a.k : a.m;
+    const uint64_t rf_n = (row_dim + R - 1) / R, cf_n = (col_dim + C - 1) / C;
+    struct F { uint64_t rf, cf, sr, sc, x0, end; };
+    std::vector<F> folds;
+    for (uint64_t o = 0; o < rf_n * cf_n; o++) {
+        const uint64_t rf = a.df ? o / cf_n : o % rf_n, cf = a.df ? o % cf_n : o / rf_n;
+        const uint64_t sr = std::min<uint64_t>(R, row_dim - rf * R);
+        const uint64_t sc = std::min<uint64_t>(C, col_dim - cf * C);
+        folds.push_back({rf, cf, sr, sc, 0, 0});
+    }
+    if (folds.size() != tf.size()) {
+        std::printf("MISMATCH layer %s %s: %zu folds here, %zu in the simulator's trace\n",
+                    a.name, dfn, folds.size(), tf.size());
+        return 1;
+    }
+    for (size_t f = 0; f < folds.size(); f++) {
+        const TraceFold &t = tf[f];
+        if (t.row_fold != folds[f].rf || t.col_fold != folds[f].cf || t.sr != folds[f].sr ||
+            t.sc != folds[f].sc || t.t != T) {
+            std::printf("MISMATCH layer %s %s fold %zu: tile (row fold %llu, col fold %llu, %llux%llu,"
+                        " T %llu) here, (%llu, %llu, %llux%llu, T %llu) in the trace\n",
+                        a.name, dfn, f, (unsigned long long)folds[f].rf,
+                        (unsigned long long)folds[f].cf, (unsigned long long)folds[f].sr,
+                        (unsigned long long)folds[f].sc, (unsigned long long)T,
+                        (unsigned long long)t.row_fold, (unsigned long long)t.col_fold,
+                        (unsigned long long)t.sr, (unsigned long long)t.sc,
+                        (unsigned long long)t.t);
+            return 1;
+        }
+        folds[f].x0 = t.start;
+        folds[f].end = t.end;
+    }
+    // Output buffer: value and write cycle per (m, n); UINT64_MAX = not written.
+    std::vector<uint64_t> ob(a.m * a.n, 0), ob_cycle(a.m * a.n, UINT64_MAX);
+    // (cycle, column) -> (fold, output index) of every result the schedule announces.
+    std::map<std::pair<uint64_t, int>, std::pair<size_t, uint64_t>> expect;
+    std::vector<uint64_t> last_write(folds.size(), 0);
+    for (size_t f = 0; f < folds.size(); f++) {
+        const F &fo = folds[f];
+        for (uint64_t j = 0; j < fo.sc; j++) {
+            const uint64_t n = fo.cf * C + j;
+            if (a.df == 0)
+                for (uint64_t t = 0; t < T; t++)
+                    expect[{fo.x0 + R + t + (R - 1) + j, (int)j}] = {f, t * a.n + n};
+            else
+                for (uint64_t i = 0; i < fo.sr; i++)
+                    expect[{fo.x0 + T - 1 + i + j, (int)j}] = {f, (fo.rf * R + i) * a.n + n};
+        }
+    }
+    top.sel_i = 2 * (pr - kPrecisions) + a.df;
+    top.rnd_i = a.rnd;
+    top.ftz_i = a.ftz;
+    const uint64_t total = folds.back().end;
+    size_t seen = 0;
+    for (uint64_t c = 0; c < total; c++) {
+        Inputs in;
+        for (const F &fo : folds) {
+            if (c < fo.x0 || c >= fo.end) continue;
+            const uint64_t d = c - fo.x0;
+            if (a.df == 0) {
+                for (uint64_t j = 0; j < fo.sc; j++) {
+                    const uint64_t n = fo.cf * C + j;
+                    if (d >= j && d < j + R) {
+                        const uint64_t i = R - 1 - (d - j);  // row of the value read now
+                        in.ld_valid |= 1u << j;
+                        in.ld[j] = i < fo.sr ? (uint32_t)fil[n * a.k + fo.rf * R + i] : 0;
+                        if (d == j + R - 1) in.ld_last |= 1u << j;
+                    }
+                    if (d >= R + j && d < R + j + T) {
+                        const uint64_t t = d - R - j, o = t * a.n + n;
+                        in.ps_valid |= 1u << j;
+                        if (fo.rf == 0) {
+                            in.ps[j] = (uint32_t)nx_zero(pr->acc);
+                        } else if (ob_cycle[o] >= c) {
+                            std::printf("MISMATCH layer %s ws fold %zu: partial sum (%llu, %llu) "
+                                        "read at cycle %llu before it was written\n", a.name,
+                                        (size_t)(&fo - &folds[0]), (unsigned long long)t,
+                                        (unsigned long long)n, (unsigned long long)c);
+                            return 1;
+                        } else {
+                            in.ps[j] = (uint32_t)ob[o];
+                        }
+                    }
+                }
+                for (uint64_t i = 0; i < fo.sr; i++)
+                    if (d >= R + i && d < R + i + T) {
+                        const uint64_t t = d - R - i;
+                        in.x_valid |= 1u << i;
+                        if (t == 0) in.x_first |= 1u << i;
+                        in.x[i] = (uint32_t)ifm[t * a.k + fo.rf * R + i];
+                    }
+            } else {
+                for (uint64_t i = 0; i < fo.sr; i++)
+                    if (d >= i && d < i + T) {
+                        const uint64_t kk = d - i;
+                        in.x_valid |= 1u << i;
+                        if (kk == 0) in.x_first |= 1u << i;
+                        if (kk == T - 1) in.x_last |= 1u << i;
+                        in.x[i] = (uint32_t)ifm[(fo.rf * R + i) * a.k + kk];
+                    }
+                for (uint64_t j = 0; j < fo.sc; j++)
+                    if (d >= j && d < j + T) {
+                        in.w_valid |= 1u << j;
+                        in.w[j] = (uint32_t)fil[(fo.cf * C + j) * a.k + (d - j)];
+                    }
+            }
+        }
+        apply(top, in);
+        top.en_i = 1;
+        top.clk_i = 0;
+        top.eval();
+        top.clk_i = 1;
+        top.eval();
+        for (int j = 0; j < C; j++) {
+            if (!((top.out_valid_o >> j) & 1)) continue;
+            auto it = expect.find({c, j});
+            if (it == expect.end()) {
+                std::printf("MISMATCH layer %s %s: unexpected result on column %d at cycle %llu\n",
+                            a.name, dfn, j, (unsigned long long)c);
+                return 1;
+            }
+            const uint64_t o = it->second.second;
+            ob[o] = top.out_o[j] & mask(nx_fmt_get(pr->acc)->width_bits);
+            ob_cycle[o] = c;
+            last_write[it->second.first] = c;
+            seen++;
+        }
+    }
+    if (seen != expect.size()) {
+        std::printf("MISMATCH layer %s %s: %zu of %zu results appeared\n", a.name, dfn, seen,
+                    expect.size());
+        return 1;
+    }
+    // The simulator's fold end x_f + L against the RTL's last result of the fold: the last
+    // result is written L - 1 - (C - sc) (ws) or L - 1 - (R - sr) - (C - sc) (os) after x_f.
+    for (size_t f = 0; f < folds.size(); f++) {
+        const F &fo = folds[f];
+        const uint64_t slack = (C - fo.sc) + (a.df ? R - fo.sr : 0);
+        if (last_write[f] + 1 + slack != fo.end) {
+            std::printf("MISMATCH layer %s %s fold %zu: last result at cycle %llu, the simulator "
+                        "ends the fold at %llu (expected %llu + 1 + %llu unused)\n", a.name, dfn,
+                        f, (unsigned long long)last_write[f], (unsigned long long)fo.end,
+                        (unsigned long long)last_write[f], (unsigned long long)slack);
+            return 1;
+        }
+    }
+    for (uint64_t o = 0; o < want.size(); o++)
+        if (ob[o] != want[o]) {
+            std::printf("MISMATCH layer %s %s: output (m %llu, n %llu): RTL %llX written at cycle "
+                        "%llu, flopwatt run --engine pe %llX\n", a.name, dfn,
+                        (unsigned long long)(o / a.n), (unsigned long long)(o % a.n),
+                        (unsigned long long)ob[o], (unsigned long long)ob_cycle[o],
+                        (unsigned long long)want[o]);
+            return 1;
+        }
+    std::printf("layer %s %s %s %llux%llux%llu: %zu folds, %zu outputs and %llu cycles identical "
+                "to flopwatt run --engine pe\n", a.name, dfn, pr->name, (unsigned long long)a.m,
+                (unsigned long long)a.n, (unsigned long long)a.k, folds.size(), want.size(),
+                (unsigned long long)total);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char **argv)
 {
     uint64_t seed = 1;
     int seqs = 20, stall_pct = 15;
+    bool layer = false;
+    LayerArgs la;
     for (int i = 1; i < argc; i++) {
-        if (!std::strcmp(argv[i], "-seed") && i + 1 < argc)
+        const char *o = argv[i];
+        const bool v = i + 1 < argc;
+        if (!std::strcmp(o, "-seed") && v)
             seed = std::strtoull(argv[++i], nullptr, 10);
-        else if (!std::strcmp(argv[i], "-seqs") && i + 1 < argc)
+        else if (!std::strcmp(o, "-seqs") && v)
             seqs = std::atoi(argv[++i]);
-        else if (!std::strcmp(argv[i], "-stall") && i + 1 < argc)
+        else if (!std::strcmp(o, "-stall") && v)
             stall_pct = std::atoi(argv[++i]);
+        else if (!std::strcmp(o, "-layer") && v) {
+            layer = true;
+            la.name = argv[++i];
+        } else if (!std::strcmp(o, "-trace") && v)
+            la.trace = argv[++i];
+        else if (!std::strcmp(o, "-dump") && v)
+            la.dump = argv[++i];
+        else if (!std::strcmp(o, "-prec") && v)
+            la.prec = argv[++i];
+        else if (!std::strcmp(o, "-df") && v)
+            la.df = !std::strcmp(argv[++i], "os");
+        else if (!std::strcmp(o, "-m") && v)
+            la.m = std::strtoull(argv[++i], nullptr, 10);
+        else if (!std::strcmp(o, "-n") && v)
+            la.n = std::strtoull(argv[++i], nullptr, 10);
+        else if (!std::strcmp(o, "-k") && v)
+            la.k = std::strtoull(argv[++i], nullptr, 10);
+        else if (!std::strcmp(o, "-rmin"))
+            la.rnd = NX_RMIN;
+        else if (!std::strcmp(o, "-ftz"))
+            la.ftz = true;
         else {
-            std::fprintf(stderr, "usage: array [-seed N] [-seqs N] [-stall PERCENT]\n");
+            std::fprintf(stderr,
+                         "usage: array [-seed N] [-seqs N] [-stall PERCENT]\n"
+                         "       array -layer NAME -df ws|os -prec P -m M -n N -k K -seed S\n"
+                         "             -trace TRACE.csv -dump OUTPUTS [-rmin] [-ftz]\n");
             return 2;
         }
     }
+    la.seed = seed;
     VerilatedContext ctx;
     Vfw_array_harness top{&ctx};
     top.clk_i = 0;
@@ -341,6 +631,11 @@ int main(int argc, char **argv)
     top.eval();
     top.rst_ni = 1;
     top.eval();
+    if (layer) {
+        const int rc = run_layer(top, la);
+        top.final();
+        return rc;
+    }
     Rng rng{seed * 0x9E3779B97F4A7C15ULL + 7};
     bool ok = true;
     for (const Precision &pr : kPrecisions)

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# tests/rtl/layer.sh: whole GEMM layers on the RTL arrays (build/rtl/array, 4x3) against
+# `flopwatt run --engine pe` on the same config: the simulator writes its fold trace (tiles and
+# start/end cycles chosen by its memory model) and its output tensor; the RTL driver re-derives
+# the fold order, tiles and operand data from their documentation (map.h, arr.h), runs the
+# folds at the simulator's start cycles, and requires identical output bits and, per fold, its
+# last result exactly where the simulator's fold end puts it. Per precision (int8->int32, fp16,
+# bf16, fp32, fp16->fp32) and dataflow (ws, os), with ideal and with modelled memory, plus
+# fp16 with rounding `min` and flush-to-zero. A mismatch names the element, both values and
+# the cycle. Environment: BUILD, FLOPWATT. Writes under $BUILD/rtl/layer.
+set -euo pipefail
+build=${BUILD:-build}
+flopwatt=${FLOPWATT:-$build/flopwatt}
+work="$build/rtl/layer"
+mkdir -p "$work"
+
+# name m n k: partial row and column folds, reduction folds (k > 4), a one-row layer.
+layers=("g1 9 7 10" "g2 5 4 3" "g3 1 3 17" "g4 6 8 4")
+[[ "${FLOPWATT_LONG:-0}" == 1 ]] && layers+=("g5 23 19 29")
+{
+    echo '{"name": "rtl_layers", "batch": 1, "layers": ['
+    sep=""
+    for l in "${layers[@]}"; do
+        read -r name m n k <<< "$l"
+        printf '%s {"name": "%s", "type": "gemm", "m": %s, "n": %s, "k": %s}' "$sep" "$name" "$m" "$n" "$k"
+        sep=$',\n'
+    done
+    echo ']}'
+} > "$work/gemm.json"
+
+fail=0
+count=0
+run() { # input acc dataflow memory(ideal|modelled) [rounding subnormals]
+    local in=$1 acc=$2 df=$3 mem=$4 rnd=${5:-near_even} sub=${6:-ieee}
+    local prec="$in->$acc" extra=()
+    [[ $in == "$acc" ]] && prec=$in
+    [[ $in == int8 ]] && prec="int8->int32"
+    [[ $mem == ideal ]] && extra+=(--ideal-memory)
+    local opts=()
+    [[ $rnd == min ]] && opts+=(-rmin)
+    [[ $sub == ftz ]] && opts+=(-ftz)
+    local seed=$((count * 10 + 3))
+    "$flopwatt" run configs/test8x8.json "$work/gemm.json" --engine pe \
+        --set array.rows=4 --set array.cols=3 --set array.dataflow="$df" \
+        --set precision.input="$in" --set precision.accumulator="$acc" \
+        --set precision.rounding="$rnd" --set precision.subnormals="$sub" "${extra[@]}" \
+        --seed "$seed" --dump-outputs "$work/out.txt" --trace "$work/trace.csv" > "$work/run.txt"
+    local i=0
+    for l in "${layers[@]}"; do
+        read -r name m n k <<< "$l"
+        if ! "$build/rtl/array" -layer "$name" -df "$df" -prec "$prec" -m "$m" -n "$n" -k "$k" \
+            -seed $((seed + i)) -trace "$work/trace.csv" -dump "$work/out.txt" "${opts[@]}" \
+            | sed "s/\$/ ($mem memory${opts[*]:+, ${opts[*]}})/"; then
+            fail=1
+        fi
+        i=$((i + 1))
+    done
+    count=$((count + 1))
+}
+
+for p in "int8 int32" "fp16 fp16" "bf16 bf16" "fp32 fp32" "fp16 fp32"; do
+    for df in ws os; do
+        for mem in ideal modelled; do
+            run $p "$df" "$mem"
+        done
+    done
+done
+run fp16 fp16 ws modelled min ftz
+run fp16 fp32 os modelled min ftz
+
+[[ $fail -eq 0 ]] || { echo "layer: FAILED"; exit 1; }
+echo "layer: $count runs x ${#layers[@]} GEMM layers: outputs and fold cycles identical (RTL vs flopwatt run --engine pe)"
