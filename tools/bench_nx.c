@@ -9,8 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-#define N_OPS 4096u            /* operand table size (fits in L1/L2) */
-#define REPS_DEFAULT 2000u     /* passes over the table */
+#define N_OPS 4096u        /* operand table size (fits in L1/L2) */
+#define REPS_DEFAULT 2000u /* passes over the table */
 
 static double bn_now_s(void)
 {
@@ -80,7 +80,9 @@ static double bn_native32(int op, unsigned reps, uint64_t *sink)
     for (unsigned r = 0; r < reps; r++)
         for (unsigned k = 0; k < N_OPS; k++) {
             volatile float x; /* one result per operation, not vectorised away */
-            x = op == 0 ? fa_[k] * fb_[k] : op == 1 ? fa_[k] + fb_[k] : fmaf(fa_[k], fb_[k], fc_[k]);
+            x = op == 0   ? fa_[k] * fb_[k]
+                : op == 1 ? fa_[k] + fb_[k]
+                          : fmaf(fa_[k], fb_[k], fc_[k]);
             acc += x;
         }
     const double dt = bn_now_s() - t0;

@@ -29,16 +29,16 @@ typedef enum nx_fmt {
 } nx_fmt;
 
 typedef struct nx_fmt_info {
-    const char *name;     /* config / CLI name: "fp32", "fp16", "bf16", "fp8e5m2", "fp8e4m3", "int8"... */
-    const char *tf_name;  /* TestFloat-style function prefix: "f32", "f16", "bf16", "f8e5m2", ... */
-    unsigned width_bits;  /* storage width */
+    const char *name;    /* config / CLI name: "fp32", "fp16", "bf16", "fp8e5m2", "int8", ... */
+    const char *tf_name; /* TestFloat-style function prefix: "f32", "f16", "bf16", "f8e5m2", ... */
+    unsigned width_bits; /* storage width */
     bool is_float;
-    unsigned exp_bits;    /* 0 for integers */
-    unsigned man_bits;    /* stored fraction bits (0 for integers) */
-    int bias;             /* exponent bias (0 for integers) */
-    bool has_inf;         /* false for E4M3 */
-    bool ieee_nan;        /* true: all-ones exponent with nonzero fraction is NaN (IEEE-like);
-                             false: only the all-ones exponent and fraction is NaN (E4M3) */
+    unsigned exp_bits;      /* 0 for integers */
+    unsigned man_bits;      /* stored fraction bits (0 for integers) */
+    int bias;               /* exponent bias (0 for integers) */
+    bool has_inf;           /* false for E4M3 */
+    bool ieee_nan;          /* true: all-ones exponent with nonzero fraction is NaN (IEEE-like);
+                               false: only the all-ones exponent and fraction is NaN (E4M3) */
     uint64_t canonical_nan; /* the canonical quiet NaN result (sign 0) */
 } nx_fmt_info;
 
@@ -89,8 +89,7 @@ uint64_t nx_convert(nx_fmt from, nx_fmt to, uint64_t a, nx_mode mode, nx_flags *
  * the nearest bound, all raising invalid (SoftFloat's f32_to_i32 rule); inexact is raised for a
  * rounded value only when `exact` (TestFloat's -exact). Integer -> floating: the value of a
  * (integer format `from`) rounded per mode into floating format `to`. */
-uint64_t nx_to_int(nx_fmt from, nx_fmt to, uint64_t a, nx_mode mode, bool exact,
-                   nx_flags *flags);
+uint64_t nx_to_int(nx_fmt from, nx_fmt to, uint64_t a, nx_mode mode, bool exact, nx_flags *flags);
 uint64_t nx_from_int(nx_fmt from, nx_fmt to, uint64_t a, nx_mode mode, nx_flags *flags);
 
 /* Mixed-precision MAC: acc + a*b where a, b are in format `in` and acc in format `acc_fmt`
@@ -116,10 +115,10 @@ uint64_t nx_int_bits(nx_fmt fmt, int64_t value);
 
 /* The precision of a MAC datapath: what a PE computes. */
 typedef struct nx_mac_cfg {
-    nx_fmt input;       /* operand format */
-    nx_fmt accumulator; /* accumulator format */
-    bool fused;         /* floating only: one rounding per MAC */
-    nx_mode mode;       /* floating only */
+    nx_fmt input;         /* operand format */
+    nx_fmt accumulator;   /* accumulator format */
+    bool fused;           /* floating only: one rounding per MAC */
+    nx_mode mode;         /* floating only */
     nx_overflow overflow; /* integer only */
 } nx_mac_cfg;
 

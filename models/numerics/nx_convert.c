@@ -6,10 +6,15 @@ uint64_t nx_convert(nx_fmt from, nx_fmt to, uint64_t a, nx_mode mode, nx_flags *
 {
     const nxi_num x = nxi_unpack(from, a, mode);
     switch (x.cls) {
-    case NXI_SNAN: *flags |= NX_FLAG_INVALID; return nxi_pack_nan(to);
-    case NXI_QNAN: return nxi_pack_nan(to);
-    case NXI_INF: return nxi_pack_inf(to, x.sign, flags);
-    default: return nxi_round_num(to, x, mode, flags);
+    case NXI_SNAN:
+        *flags |= NX_FLAG_INVALID;
+        return nxi_pack_nan(to);
+    case NXI_QNAN:
+        return nxi_pack_nan(to);
+    case NXI_INF:
+        return nxi_pack_inf(to, x.sign, flags);
+    default:
+        return nxi_round_num(to, x, mode, flags);
     }
 }
 
@@ -56,8 +61,7 @@ uint64_t nxi_to_int(nx_fmt to, nxi_num x, nx_mode mode, bool exact, nx_flags *fl
     return nx_int_bits(to, x.sign ? -(int64_t)mag : (int64_t)mag);
 }
 
-uint64_t nx_to_int(nx_fmt from, nx_fmt to, uint64_t a, nx_mode mode, bool exact,
-                   nx_flags *flags)
+uint64_t nx_to_int(nx_fmt from, nx_fmt to, uint64_t a, nx_mode mode, bool exact, nx_flags *flags)
 {
     return nxi_to_int(to, nxi_unpack(from, a, mode), mode, exact, flags);
 }

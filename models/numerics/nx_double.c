@@ -28,10 +28,15 @@ uint64_t nx_from_double(nx_fmt fmt, double value, nx_mode mode, nx_flags *flags)
     if (!nx_fmt_get(fmt)->is_float)
         return nxi_to_int(fmt, x, mode, true, flags);
     switch (x.cls) {
-    case NXI_SNAN: *flags |= NX_FLAG_INVALID; return nxi_pack_nan(fmt);
-    case NXI_QNAN: return nxi_pack_nan(fmt);
-    case NXI_INF: return nxi_pack_inf(fmt, sign, flags);
-    default: return nxi_round_num(fmt, x, mode, flags);
+    case NXI_SNAN:
+        *flags |= NX_FLAG_INVALID;
+        return nxi_pack_nan(fmt);
+    case NXI_QNAN:
+        return nxi_pack_nan(fmt);
+    case NXI_INF:
+        return nxi_pack_inf(fmt, sign, flags);
+    default:
+        return nxi_round_num(fmt, x, mode, flags);
     }
 }
 
@@ -43,10 +48,13 @@ double nx_to_double(nx_fmt fmt, uint64_t bits)
     const nx_mode exact = {NX_RNE, false, false};
     const nxi_num x = nxi_unpack(fmt, bits, exact);
     switch (x.cls) {
-    case NXI_ZERO: return x.sign ? -0.0 : 0.0;
-    case NXI_INF: return x.sign ? -INFINITY : INFINITY;
+    case NXI_ZERO:
+        return x.sign ? -0.0 : 0.0;
+    case NXI_INF:
+        return x.sign ? -INFINITY : INFINITY;
     case NXI_QNAN:
-    case NXI_SNAN: return NAN;
+    case NXI_SNAN:
+        return NAN;
     default: {
         const double v = ldexp((double)x.sig, x.exp);
         return x.sign ? -v : v;

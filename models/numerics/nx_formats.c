@@ -18,7 +18,10 @@ static const nx_fmt_info nx_formats[NX_FMT_COUNT] = {
     [NX_INT48] = {"int48", "i48", 48, false, 0, 0, 0, false, false, 0},
 };
 
-const nx_fmt_info *nx_fmt_get(nx_fmt fmt) { return &nx_formats[fmt]; }
+const nx_fmt_info *nx_fmt_get(nx_fmt fmt)
+{
+    return &nx_formats[fmt];
+}
 
 int nx_fmt_from_name(const char *name, nx_fmt *out)
 {

@@ -17,12 +17,15 @@ typedef enum nxi_cls { NXI_ZERO, NXI_FINITE, NXI_INF, NXI_QNAN, NXI_SNAN } nxi_c
 
 typedef struct nxi_num {
     nxi_cls cls;
-    bool sign;   /* true: negative */
-    int32_t exp; /* FINITE only: value = sig * 2^exp */
+    bool sign;    /* true: negative */
+    int32_t exp;  /* FINITE only: value = sig * 2^exp */
     uint64_t sig; /* FINITE only: nonzero, below 2^62 */
 } nxi_num;
 
-static inline bool nxi_is_nan(nxi_num x) { return x.cls == NXI_QNAN || x.cls == NXI_SNAN; }
+static inline bool nxi_is_nan(nxi_num x)
+{
+    return x.cls == NXI_QNAN || x.cls == NXI_SNAN;
+}
 
 /* Decodes bits of floating format fmt. mode.ftz turns subnormal inputs into zeros of the same
  * sign (no flag). */
@@ -77,6 +80,9 @@ static inline uint64_t nxi_shift_jam(uint64_t sig, uint32_t d)
 }
 
 /* Number of leading zero bits of a nonzero 64-bit value. */
-static inline unsigned nxi_clz64(uint64_t x) { return (unsigned)__builtin_clzll(x); }
+static inline unsigned nxi_clz64(uint64_t x)
+{
+    return (unsigned)__builtin_clzll(x);
+}
 
 #endif

@@ -4,10 +4,10 @@
 
 /* Field layout of a floating format, derived from the table. */
 typedef struct nxi_layout {
-    unsigned p;          /* significand precision including the hidden bit */
-    int32_t emin, emax;  /* unbiased exponents of the smallest normal and of the largest finite */
-    uint64_t max_sig;    /* largest significand (hidden bit included) at emax */
-    uint64_t exp_ones;   /* all-ones exponent field */
+    unsigned p;         /* significand precision including the hidden bit */
+    int32_t emin, emax; /* unbiased exponents of the smallest normal and of the largest finite */
+    uint64_t max_sig;   /* largest significand (hidden bit included) at emax */
+    uint64_t exp_ones;  /* all-ones exponent field */
 } nxi_layout;
 
 static nxi_layout nxi_layout_of(const nx_fmt_info *f)
@@ -67,7 +67,10 @@ uint64_t nxi_pack_zero(nx_fmt fmt, bool sign)
     return (uint64_t)sign << (nx_fmt_get(fmt)->width_bits - 1);
 }
 
-uint64_t nxi_pack_nan(nx_fmt fmt) { return nx_fmt_get(fmt)->canonical_nan; }
+uint64_t nxi_pack_nan(nx_fmt fmt)
+{
+    return nx_fmt_get(fmt)->canonical_nan;
+}
 
 uint64_t nxi_pack_inf(nx_fmt fmt, bool sign, nx_flags *flags)
 {
@@ -100,11 +103,21 @@ uint64_t nxi_shift_round(uint64_t sig, uint32_t d, bool sign, nx_round r, bool *
     *inexact = rem != 0;
     bool up = false;
     switch (r) {
-    case NX_RNE: up = rem > half || (rem == half && (q & 1)); break;
-    case NX_RNEARMAXMAG: up = rem >= half; break;
-    case NX_RMINMAG: up = false; break;
-    case NX_RMIN: up = sign && rem != 0; break;
-    case NX_RMAX: up = !sign && rem != 0; break;
+    case NX_RNE:
+        up = rem > half || (rem == half && (q & 1));
+        break;
+    case NX_RNEARMAXMAG:
+        up = rem >= half;
+        break;
+    case NX_RMINMAG:
+        up = false;
+        break;
+    case NX_RMIN:
+        up = sign && rem != 0;
+        break;
+    case NX_RMAX:
+        up = !sign && rem != 0;
+        break;
     }
     return q + up;
 }
@@ -117,8 +130,8 @@ static uint64_t nxi_overflow(nx_fmt fmt, const nxi_layout *l, bool sign, nx_roun
 {
     const nx_fmt_info *f = nx_fmt_get(fmt);
     *flags |= NX_FLAG_OVERFLOW | NX_FLAG_INEXACT;
-    bool to_inf = r == NX_RNE || r == NX_RNEARMAXMAG || (r == NX_RMIN && sign) ||
-                  (r == NX_RMAX && !sign);
+    bool to_inf =
+        r == NX_RNE || r == NX_RNEARMAXMAG || (r == NX_RMIN && sign) || (r == NX_RMAX && !sign);
     if (to_inf) {
         if (!f->has_inf)
             return f->canonical_nan;

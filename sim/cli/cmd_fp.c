@@ -25,14 +25,17 @@ typedef enum fp_kind {
 
 typedef struct fp_func {
     fp_kind kind;
-    nx_fmt in, out;     /* operand format (MACs: a and b) and result format */
-    unsigned n_ops;     /* operands per line */
-    nx_fmt op_fmt[3];   /* format of each operand, in line order */
+    nx_fmt in, out;   /* operand format (MACs: a and b) and result format */
+    unsigned n_ops;   /* operands per line */
+    nx_fmt op_fmt[3]; /* format of each operand, in line order */
 } fp_func;
 
 static const char *const fp_ops[] = {"mul", "add", "sub", "mulAdd"};
 
-static bool fp_float(nx_fmt f) { return nx_fmt_get(f)->is_float; }
+static bool fp_float(nx_fmt f)
+{
+    return nx_fmt_get(f)->is_float;
+}
 
 /* Parses FUNCTION; returns 0 or -1 for an unknown name. */
 static int fp_parse_func(const char *name, fp_func *fn)
@@ -124,30 +127,30 @@ static void fp_list(FILE *out)
                     nx_fmt_get(floats[j])->tf_name);
     for (size_t i = 0; i < 2; i++)
         for (size_t j = 2; j < 4; j++)
-            fprintf(out, "%s_mac_%s\n", nx_fmt_get(ints[i])->tf_name,
-                    nx_fmt_get(ints[j])->tf_name);
+            fprintf(out, "%s_mac_%s\n", nx_fmt_get(ints[i])->tf_name, nx_fmt_get(ints[j])->tf_name);
 }
 
 static void fp_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: flopwatt fp [-rnear_even|-rminMag|-rmin|-rmax|-rnear_maxMag]\n"
-            "                   [-tininessbefore|-tininessafter] [-ftz] [-sat] [-exact] FUNCTION\n"
-            "       flopwatt fp --list | --help\n\n"
-            "Reads lines of hex operands on stdin (as Berkeley TestFloat's testfloat_gen writes\n"
-            "them) and writes each line back followed by the result and the exception flags\n"
-            "(inexact 01, underflow 02, overflow 04, infinite 08, invalid 10), upper case, as\n"
-            "testfloat_ver FUNCTION reads them. Example:\n"
-            "  printf '3C00 3C00 3C00\\n' | flopwatt fp f16_mulAdd   ->  3C00 3C00 3C00 4000 00\n\n"
-            "FUNCTION (see --list): F_mul F_add F_sub F_mulAdd, F_to_G, F_to_I, I_to_F,\n"
-            "  F_mac_G (fused MAC, operands: acc(G) a(F) b(F), result acc + a*b rounded once),\n"
-            "  F_macu_G (unfused: a*b rounded to G, then added), I_mac_J (integer MAC, operands\n"
-            "  acc a b; wraps unless -sat; overflow flag 04),\n"
-            "  with F, G in f16 f32 bf16 f8e4m3 f8e5m2, I in i8 i16 (i32 i48 for _to_), J in i32 i48.\n"
-            "Options: rounding mode (default -rnear_even); tininess detection (default after);\n"
-            "  -ftz flushes subnormal inputs and tiny results to signed zero; -sat saturates the\n"
-            "  integer MAC; -exact raises inexact in float -> int conversions.\n"
-            "Exit status 0, or 2 for a malformed line (named by its number) or bad usage.\n");
+    fprintf(
+        out,
+        "usage: flopwatt fp [-rnear_even|-rminMag|-rmin|-rmax|-rnear_maxMag]\n"
+        "                   [-tininessbefore|-tininessafter] [-ftz] [-sat] [-exact] FUNCTION\n"
+        "       flopwatt fp --list | --help\n\n"
+        "Reads lines of hex operands on stdin (as Berkeley TestFloat's testfloat_gen writes\n"
+        "them) and writes each line back followed by the result and the exception flags\n"
+        "(inexact 01, underflow 02, overflow 04, infinite 08, invalid 10), upper case, as\n"
+        "testfloat_ver FUNCTION reads them. Example:\n"
+        "  printf '3C00 3C00 3C00\\n' | flopwatt fp f16_mulAdd   ->  3C00 3C00 3C00 4000 00\n\n"
+        "FUNCTION (see --list): F_mul F_add F_sub F_mulAdd, F_to_G, F_to_I, I_to_F,\n"
+        "  F_mac_G (fused MAC, operands: acc(G) a(F) b(F), result acc + a*b rounded once),\n"
+        "  F_macu_G (unfused: a*b rounded to G, then added), I_mac_J (integer MAC, operands\n"
+        "  acc a b; wraps unless -sat; overflow flag 04),\n"
+        "  with F, G in f16 f32 bf16 f8e4m3 f8e5m2, I in i8 i16 (i32 i48 for _to_), J in i32 i48.\n"
+        "Options: rounding mode (default -rnear_even); tininess detection (default after);\n"
+        "  -ftz flushes subnormal inputs and tiny results to signed zero; -sat saturates the\n"
+        "  integer MAC; -exact raises inexact in float -> int conversions.\n"
+        "Exit status 0, or 2 for a malformed line (named by its number) or bad usage.\n");
 }
 
 /* Buffered writer: constant memory, one fwrite per 64 KiB. */
@@ -175,16 +178,26 @@ static uint64_t fp_apply(const fp_func *fn, const uint64_t *v, nx_mode mode, nx_
                          bool exact, nx_flags *fl)
 {
     switch (fn->kind) {
-    case FP_MUL: return nx_mul(fn->in, v[0], v[1], mode, fl);
-    case FP_ADD: return nx_add(fn->in, v[0], v[1], mode, fl);
-    case FP_SUB: return nx_sub(fn->in, v[0], v[1], mode, fl);
-    case FP_MULADD: return nx_fma(fn->in, v[0], v[1], v[2], mode, fl);
-    case FP_CONVERT: return nx_convert(fn->in, fn->out, v[0], mode, fl);
-    case FP_TO_INT: return nx_to_int(fn->in, fn->out, v[0], mode, exact, fl);
-    case FP_FROM_INT: return nx_from_int(fn->in, fn->out, v[0], mode, fl);
-    case FP_MAC: return nx_mac_fp(fn->in, fn->out, true, v[0], v[1], v[2], mode, fl);
-    case FP_MACU: return nx_mac_fp(fn->in, fn->out, false, v[0], v[1], v[2], mode, fl);
-    case FP_MAC_INT: return nx_mac_int(fn->in, fn->out, ovf, v[0], v[1], v[2], fl);
+    case FP_MUL:
+        return nx_mul(fn->in, v[0], v[1], mode, fl);
+    case FP_ADD:
+        return nx_add(fn->in, v[0], v[1], mode, fl);
+    case FP_SUB:
+        return nx_sub(fn->in, v[0], v[1], mode, fl);
+    case FP_MULADD:
+        return nx_fma(fn->in, v[0], v[1], v[2], mode, fl);
+    case FP_CONVERT:
+        return nx_convert(fn->in, fn->out, v[0], mode, fl);
+    case FP_TO_INT:
+        return nx_to_int(fn->in, fn->out, v[0], mode, exact, fl);
+    case FP_FROM_INT:
+        return nx_from_int(fn->in, fn->out, v[0], mode, fl);
+    case FP_MAC:
+        return nx_mac_fp(fn->in, fn->out, true, v[0], v[1], v[2], mode, fl);
+    case FP_MACU:
+        return nx_mac_fp(fn->in, fn->out, false, v[0], v[1], v[2], mode, fl);
+    case FP_MAC_INT:
+        return nx_mac_int(fn->in, fn->out, ovf, v[0], v[1], v[2], fl);
     }
     return 0;
 }
@@ -225,9 +238,8 @@ static int fp_parse_line(const fp_func *fn, const char *s, uint64_t *v, char *wh
                 return -1;
             }
             if (digits == max_digits) {
-                snprintf(why, n, "operand %u: more than %u hex digits (%s is %u bits)",
-                         count + 1, max_digits, nx_fmt_get(fn->op_fmt[count])->tf_name,
-                         max_digits * 4);
+                snprintf(why, n, "operand %u: more than %u hex digits (%s is %u bits)", count + 1,
+                         max_digits, nx_fmt_get(fn->op_fmt[count])->tf_name, max_digits * 4);
                 return -1;
             }
             x = x << 4 | d;
@@ -255,8 +267,11 @@ int cmd_fp(int argc, char **argv)
     nx_overflow ovf = NX_WRAP;
     bool exact = false;
     const char *name = NULL;
-    static const struct { const char *opt; nx_round r; } rounds[] = {
-        {"-rnear_even", NX_RNE}, {"-rminMag", NX_RMINMAG}, {"-rmin", NX_RMIN},
+    static const struct {
+        const char *opt;
+        nx_round r;
+    } rounds[] = {
+        {"-rnear_even", NX_RNE}, {"-rminMag", NX_RMINMAG},          {"-rmin", NX_RMIN},
         {"-rmax", NX_RMAX},      {"-rnear_maxMag", NX_RNEARMAXMAG},
     };
     for (int i = 1; i < argc; i++) {

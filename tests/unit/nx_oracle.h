@@ -94,8 +94,8 @@ static inline void or_decode(nx_fmt f, uint64_t bits, int ftz, or_val *x)
         }
         mpfr_set_ui_2exp(x->v, (unsigned long)M, F->emin - (int)mb, MPFR_RNDN);
     } else {
-        mpfr_set_ui_2exp(x->v, (unsigned long)(M | (UINT64_C(1) << mb)),
-                         (int)E - bias - (int)mb, MPFR_RNDN);
+        mpfr_set_ui_2exp(x->v, (unsigned long)(M | (UINT64_C(1) << mb)), (int)E - bias - (int)mb,
+                         MPFR_RNDN);
     }
     if (neg)
         mpfr_neg(x->v, x->v, MPFR_RNDN);
@@ -134,7 +134,8 @@ static inline uint64_t or_encode(nx_fmt f, const mpfr_t y)
 
 /* y := x rounded to p significant bits per r; with a floor on the exponent (subnormals) when
  * bounded. Returns nonzero when y != x. */
-static inline int or_round_grid(mpfr_t y, const mpfr_t x, unsigned p, int bounded, int emin, nx_round r)
+static inline int or_round_grid(mpfr_t y, const mpfr_t x, unsigned p, int bounded, int emin,
+                                nx_round r)
 {
     long e = (long)mpfr_get_exp(x) - 1;
     if (bounded && e < emin)
@@ -144,11 +145,21 @@ static inline int or_round_grid(mpfr_t y, const mpfr_t x, unsigned p, int bounde
     mpfr_init2(q, OR_PREC);
     mpfr_mul_2si(q, x, sh, MPFR_RNDN); /* exact */
     switch (r) {
-    case NX_RNE: mpfr_rint(q, q, MPFR_RNDN); break;
-    case NX_RMINMAG: mpfr_rint(q, q, MPFR_RNDZ); break;
-    case NX_RMIN: mpfr_rint(q, q, MPFR_RNDD); break;
-    case NX_RMAX: mpfr_rint(q, q, MPFR_RNDU); break;
-    case NX_RNEARMAXMAG: mpfr_round(q, q); break;
+    case NX_RNE:
+        mpfr_rint(q, q, MPFR_RNDN);
+        break;
+    case NX_RMINMAG:
+        mpfr_rint(q, q, MPFR_RNDZ);
+        break;
+    case NX_RMIN:
+        mpfr_rint(q, q, MPFR_RNDD);
+        break;
+    case NX_RMAX:
+        mpfr_rint(q, q, MPFR_RNDU);
+        break;
+    case NX_RNEARMAXMAG:
+        mpfr_round(q, q);
+        break;
     }
     mpfr_mul_2si(y, q, -sh, MPFR_RNDN);
     if (mpfr_zero_p(y)) /* a value rounded to zero keeps its sign */
@@ -179,8 +190,7 @@ static inline uint64_t or_round(nx_fmt f, const mpfr_t x, nx_mode m, unsigned *f
     or_round_grid(y, x, F->p, 0, 0, m.round);
     const int tiny_after = mpfr_cmpabs(y, lim) < 0;
     /* max finite: (2^p - 1) ulps at emax, or (2^p - 2) for E4M3 (1.111 x 2^8 is the NaN) */
-    mpfr_set_ui_2exp(lim, (1UL << F->p) - (F->has_inf ? 1 : 2), F->emax - (int)F->p + 1,
-                     MPFR_RNDN);
+    mpfr_set_ui_2exp(lim, (1UL << F->p) - (F->has_inf ? 1 : 2), F->emax - (int)F->p + 1, MPFR_RNDN);
     if (mpfr_cmpabs(y, lim) > 0) {
         *flags |= NX_FLAG_OVERFLOW | NX_FLAG_INEXACT;
         const int to_inf = m.round == NX_RNE || m.round == NX_RNEARMAXMAG ||
@@ -215,10 +225,14 @@ static inline uint64_t or_round(nx_fmt f, const mpfr_t x, nx_mode m, unsigned *f
 }
 
 /* MPFR rounding used for the sign of exact zero sums: -0 only when rounding toward -inf. */
-static inline mpfr_rnd_t or_zero_rnd(nx_mode m) { return m.round == NX_RMIN ? MPFR_RNDD : MPFR_RNDN; }
+static inline mpfr_rnd_t or_zero_rnd(nx_mode m)
+{
+    return m.round == NX_RMIN ? MPFR_RNDD : MPFR_RNDN;
+}
 
 /* a*b rounded into out (a, b in format in). */
-static inline uint64_t or_mul(nx_fmt in, nx_fmt out, uint64_t a, uint64_t b, nx_mode m, unsigned *fl)
+static inline uint64_t or_mul(nx_fmt in, nx_fmt out, uint64_t a, uint64_t b, nx_mode m,
+                              unsigned *fl)
 {
     or_val x, y;
     or_val_init(&x);
@@ -278,7 +292,7 @@ static inline uint64_t or_add(nx_fmt f, uint64_t a, uint64_t b, int sub, nx_mode
 /* a*b + c with one rounding into acc (a, b in format in; c in acc), SoftFloat's invalid rule:
  * any signaling NaN, inf*0 even when c is a quiet NaN, inf - inf. */
 static inline uint64_t or_fma(nx_fmt in, nx_fmt acc, uint64_t a, uint64_t b, uint64_t c, nx_mode m,
-                       unsigned *fl)
+                              unsigned *fl)
 {
     or_val x, y, z;
     or_val_init(&x);
@@ -343,8 +357,10 @@ static inline uint64_t or_convert(nx_fmt from, nx_fmt to, uint64_t a, nx_mode m,
 static inline uint64_t or_emulated(nx_fmt f, int op, uint64_t a, uint64_t b, uint64_t c, nx_round r)
 {
     const or_fmt *F = &or_fmts[f];
-    const mpfr_rnd_t rnd = r == NX_RNE ? MPFR_RNDN : r == NX_RMINMAG ? MPFR_RNDZ
-                         : r == NX_RMIN ? MPFR_RNDD : MPFR_RNDU;
+    const mpfr_rnd_t rnd = r == NX_RNE       ? MPFR_RNDN
+                           : r == NX_RMINMAG ? MPFR_RNDZ
+                           : r == NX_RMIN    ? MPFR_RNDD
+                                             : MPFR_RNDU;
     or_val x, y, z;
     or_val_init(&x);
     or_val_init(&y);
@@ -357,9 +373,9 @@ static inline uint64_t or_emulated(nx_fmt f, int op, uint64_t a, uint64_t b, uin
     mpfr_init2(res, F->p);
     mpfr_set_emin(F->emin - (int)F->p + 2);
     mpfr_set_emax(F->emax + 1);
-    int t = op == 0 ? mpfr_mul(res, x.v, y.v, rnd)
-          : op == 1 ? mpfr_add(res, x.v, y.v, rnd)
-                    : mpfr_fma(res, x.v, y.v, z.v, rnd);
+    int t = op == 0   ? mpfr_mul(res, x.v, y.v, rnd)
+            : op == 1 ? mpfr_add(res, x.v, y.v, rnd)
+                      : mpfr_fma(res, x.v, y.v, z.v, rnd);
     t = mpfr_check_range(res, t, rnd);
     mpfr_subnormalize(res, t, rnd);
     mpfr_set_emin(old_emin);
@@ -406,8 +422,9 @@ typedef struct or_stats {
 } or_stats;
 
 /* Records one comparison; prints the first few mismatches in hex. */
-static inline void or_check(or_stats *st, nx_fmt res_fmt, nx_mode m, const uint64_t *ops, unsigned n,
-                     uint64_t got, unsigned got_fl, uint64_t want, unsigned want_fl)
+static inline void or_check(or_stats *st, nx_fmt res_fmt, nx_mode m, const uint64_t *ops,
+                            unsigned n, uint64_t got, unsigned got_fl, uint64_t want,
+                            unsigned want_fl)
 {
     st->cases++;
     if (got == want && got_fl == want_fl)
@@ -425,8 +442,8 @@ static inline void or_check(or_stats *st, nx_fmt res_fmt, nx_mode m, const uint6
 
 static inline void or_report(const or_stats *st)
 {
-    fprintf(stderr, "%s: %llu cases, %llu mismatches\n", st->what,
-            (unsigned long long)st->cases, (unsigned long long)st->mismatches);
+    fprintf(stderr, "%s: %llu cases, %llu mismatches\n", st->what, (unsigned long long)st->cases,
+            (unsigned long long)st->mismatches);
 }
 
 /* Multiplier of the random case counts: 100 in the long variant (FLOPWATT_LONG=1), else 1. */
@@ -466,31 +483,31 @@ static inline unsigned or_structured(nx_fmt f, int small, uint64_t *out)
     const long emax_field = F->emax + bias;
     unsigned n = 0;
     for (int s = 0; s < 2; s++) {
-        out[n++] = or_bits(f, s, 0, 0);                  /* zero */
-        out[n++] = or_bits(f, s, 0, 1);                  /* min subnormal */
-        out[n++] = or_bits(f, s, 1, 0);                  /* min normal */
-        out[n++] = or_bits(f, s, bias, 0);               /* 1 */
-        out[n++] = or_bits(f, s, emax_field, mall);      /* max finite */
+        out[n++] = or_bits(f, s, 0, 0);             /* zero */
+        out[n++] = or_bits(f, s, 0, 1);             /* min subnormal */
+        out[n++] = or_bits(f, s, 1, 0);             /* min normal */
+        out[n++] = or_bits(f, s, bias, 0);          /* 1 */
+        out[n++] = or_bits(f, s, emax_field, mall); /* max finite */
         if (!small) {
-            out[n++] = or_bits(f, s, 0, mall);           /* max subnormal */
-            out[n++] = or_bits(f, s, 1, 1);              /* min normal + ulp */
-            out[n++] = or_bits(f, s, bias, 1);           /* 1 + ulp */
-            out[n++] = or_bits(f, s, bias, half);        /* 1.5 */
-            out[n++] = or_bits(f, s, bias - 1, mall);    /* 1 - ulp/2 */
+            out[n++] = or_bits(f, s, 0, mall);                  /* max subnormal */
+            out[n++] = or_bits(f, s, 1, 1);                     /* min normal + ulp */
+            out[n++] = or_bits(f, s, bias, 1);                  /* 1 + ulp */
+            out[n++] = or_bits(f, s, bias, half);               /* 1.5 */
+            out[n++] = or_bits(f, s, bias - 1, mall);           /* 1 - ulp/2 */
             out[n++] = or_bits(f, s, bias - (long)F->p, 0);     /* ulp(1)/2: tie with 1 */
             out[n++] = or_bits(f, s, bias - (long)F->p, half);  /* 3/4 ulp(1) */
             out[n++] = or_bits(f, s, bias - (long)F->p - 1, 0); /* ulp(1)/4 */
             out[n++] = or_bits(f, s, emax_field - 1, mall);
             out[n++] = or_bits(f, s, emax_field, 0);
-            out[n++] = or_bits(f, s, bias + 1, mall);    /* 4 - ulp */
-            out[n++] = or_bits(f, s, bias / 2, half);    /* product near underflow */
+            out[n++] = or_bits(f, s, bias + 1, mall); /* 4 - ulp */
+            out[n++] = or_bits(f, s, bias / 2, half); /* product near underflow */
         }
         if (F->has_inf)
             out[n++] = ((uint64_t)s << (F->width - 1)) | (((UINT64_C(1) << F->ebits) - 1) << mb);
     }
     if (F->has_inf) {
-        out[n++] = F->qnan;                                              /* quiet NaN */
-        out[n++] = (((UINT64_C(1) << F->ebits) - 1) << mb) | 1;          /* signaling NaN */
+        out[n++] = F->qnan;                                     /* quiet NaN */
+        out[n++] = (((UINT64_C(1) << F->ebits) - 1) << mb) | 1; /* signaling NaN */
     } else {
         out[n++] = F->qnan;
         out[n++] = F->qnan | (UINT64_C(1) << (F->width - 1));
@@ -506,10 +523,17 @@ static inline uint64_t or_rand_near(or_rng *g, nx_fmt f, long center, long sprea
     const long E = center + (long)(r % (uint64_t)(2 * spread + 1)) - spread;
     uint64_t M = or_next(g);
     switch ((r >> 20) % 8) { /* fractions with long runs make ties and carries likely */
-    case 0: M = 0; break;
-    case 1: M = ~UINT64_C(0); break;
-    case 2: M = (UINT64_C(1) << (or_fmts[f].p - 2)) | (M & 1); break;
-    default: break;
+    case 0:
+        M = 0;
+        break;
+    case 1:
+        M = ~UINT64_C(0);
+        break;
+    case 2:
+        M = (UINT64_C(1) << (or_fmts[f].p - 2)) | (M & 1);
+        break;
+    default:
+        break;
     }
     return or_bits(f, (int)((r >> 40) & 1), E, M);
 }

@@ -38,12 +38,30 @@ static void run_fp8(nx_fmt f, int op)
     cr_expect_eq(st.mismatches, 0);
 }
 
-Test(nx_exhaustive, f8e5m2_mul, .timeout = 600) { run_fp8(NX_FP8E5M2, 0); }
-Test(nx_exhaustive, f8e5m2_add, .timeout = 600) { run_fp8(NX_FP8E5M2, 1); }
-Test(nx_exhaustive, f8e5m2_sub, .timeout = 600) { run_fp8(NX_FP8E5M2, 2); }
-Test(nx_exhaustive, f8e4m3_mul, .timeout = 600) { run_fp8(NX_FP8E4M3, 0); }
-Test(nx_exhaustive, f8e4m3_add, .timeout = 600) { run_fp8(NX_FP8E4M3, 1); }
-Test(nx_exhaustive, f8e4m3_sub, .timeout = 600) { run_fp8(NX_FP8E4M3, 2); }
+Test(nx_exhaustive, f8e5m2_mul, .timeout = 600)
+{
+    run_fp8(NX_FP8E5M2, 0);
+}
+Test(nx_exhaustive, f8e5m2_add, .timeout = 600)
+{
+    run_fp8(NX_FP8E5M2, 1);
+}
+Test(nx_exhaustive, f8e5m2_sub, .timeout = 600)
+{
+    run_fp8(NX_FP8E5M2, 2);
+}
+Test(nx_exhaustive, f8e4m3_mul, .timeout = 600)
+{
+    run_fp8(NX_FP8E4M3, 0);
+}
+Test(nx_exhaustive, f8e4m3_add, .timeout = 600)
+{
+    run_fp8(NX_FP8E4M3, 1);
+}
+Test(nx_exhaustive, f8e4m3_sub, .timeout = 600)
+{
+    run_fp8(NX_FP8E4M3, 2);
+}
 
 /* The integer MAC oracle: exact sum in __int128, then wrap modulo 2^w or clamp. */
 static uint64_t or_mac_int(unsigned w_in, unsigned w_acc, bool sat, uint64_t acc, uint64_t a,
@@ -120,8 +138,7 @@ Test(nx_exhaustive, int8_products, .timeout = 600)
     nx_flags fl = 0;
     cr_expect_eq(nx_mac_int(NX_INT8, NX_INT32, NX_WRAP, 0x7FFFFFFF, 1, 1, &fl), 0x80000000);
     cr_expect_eq(fl, NX_FLAG_OVERFLOW);
-    cr_expect_eq(nx_mac_int(NX_INT8, NX_INT32, NX_SATURATE, 0x80000000, 0x80, 1, &fl),
-                 0x80000000);
+    cr_expect_eq(nx_mac_int(NX_INT8, NX_INT32, NX_SATURATE, 0x80000000, 0x80, 1, &fl), 0x80000000);
     fl = 0;
     cr_expect_eq(nx_mac_int(NX_INT8, NX_INT32, NX_SATURATE, 5, 0xFF, 3, &fl), 2); /* 5 + -3 */
     cr_expect_eq(fl, 0);
@@ -143,8 +160,8 @@ Test(nx_exhaustive, int16_random, .timeout = 600)
             /* the accumulator near a bound (within 2^31) or uniform */
             uint64_t c = or_next(&g) & mask;
             if (k % 2)
-                c = (maxv + (k % 4 == 1 ? 1 : 0) + ((r >> 32) & 0x7FFFFFFF) *
-                                                       (k % 4 == 1 ? 1 : (uint64_t)-1)) &
+                c = (maxv + (k % 4 == 1 ? 1 : 0) +
+                     ((r >> 32) & 0x7FFFFFFF) * (k % 4 == 1 ? 1 : (uint64_t)-1)) &
                     mask;
             int_case(&st, NX_INT16, accs[t], c, r & 0xFFFF, (r >> 16) & 0xFFFF);
         }

@@ -7,7 +7,10 @@
 
 #include <criterion/criterion.h>
 
-static long unbiased(nx_fmt f, uint64_t bits) { return or_field(f, bits) - (1 - or_fmts[f].emin); }
+static long unbiased(nx_fmt f, uint64_t bits)
+{
+    return or_field(f, bits) - (1 - or_fmts[f].emin);
+}
 
 /* Random MAC operands: acc (format acc) then a, b (format in). */
 static void gen_mac(or_rng *g, nx_fmt in, nx_fmt acc, uint64_t *v)
@@ -23,10 +26,13 @@ static void gen_mac(or_rng *g, nx_fmt in, nx_fmt acc, uint64_t *v)
     }
     const long top_in = I->emax + bias_in;
     v[1] = or_rand_near(g, in, (long)(or_next(g) % (uint64_t)(top_in + 1)), 0);
-    v[2] = or_rand_near(g, in, kind == 1 ? bias_in - unbiased(in, v[1]) : (long)(or_next(g) % (uint64_t)(top_in + 1)), 2);
+    v[2] = or_rand_near(
+        g, in,
+        kind == 1 ? bias_in - unbiased(in, v[1]) : (long)(or_next(g) % (uint64_t)(top_in + 1)), 2);
     const long prod_e = unbiased(in, v[1]) + unbiased(in, v[2]);
     /* the accumulator near the product (cancellation), or near the accumulator's extremes */
-    const long center = kind == 3 ? (long)(or_next(g) % 2) * (A->emax + bias_acc) : prod_e + bias_acc;
+    const long center =
+        kind == 3 ? (long)(or_next(g) % 2) * (A->emax + bias_acc) : prod_e + bias_acc;
     v[0] = or_rand_near(g, acc, center, (long)A->p + 2);
 }
 
@@ -86,8 +92,14 @@ static void run_mac(bool fused)
     cr_expect_eq(bad, 0);
 }
 
-Test(nx_mac, fused, .timeout = 900) { run_mac(true); }
-Test(nx_mac, unfused, .timeout = 900) { run_mac(false); }
+Test(nx_mac, fused, .timeout = 900)
+{
+    run_mac(true);
+}
+Test(nx_mac, unfused, .timeout = 900)
+{
+    run_mac(false);
+}
 
 /* Conversions from one source format to every other floating format; 8- and 16-bit sources
  * exhaustively, fp32 by random patterns and steered values. */
@@ -131,16 +143,30 @@ static void run_convert(nx_fmt from)
                  (unsigned long long)bad, (unsigned long long)total);
 }
 
-Test(nx_convert, from_f32, .timeout = 600) { run_convert(NX_FP32); }
-Test(nx_convert, from_f16, .timeout = 600) { run_convert(NX_FP16); }
-Test(nx_convert, from_bf16, .timeout = 600) { run_convert(NX_BF16); }
-Test(nx_convert, from_f8e5m2, .timeout = 600) { run_convert(NX_FP8E5M2); }
-Test(nx_convert, from_f8e4m3, .timeout = 600) { run_convert(NX_FP8E4M3); }
+Test(nx_convert, from_f32, .timeout = 600)
+{
+    run_convert(NX_FP32);
+}
+Test(nx_convert, from_f16, .timeout = 600)
+{
+    run_convert(NX_FP16);
+}
+Test(nx_convert, from_bf16, .timeout = 600)
+{
+    run_convert(NX_BF16);
+}
+Test(nx_convert, from_f8e5m2, .timeout = 600)
+{
+    run_convert(NX_FP8E5M2);
+}
+Test(nx_convert, from_f8e4m3, .timeout = 600)
+{
+    run_convert(NX_FP8E4M3);
+}
 
 /* Oracle of float -> int: round with MPFR (rint / round for ties away), NaN -> max, infinities
  * and out-of-range values -> the bound on their side, all invalid; inexact only when exact. */
-static uint64_t or_to_int(nx_fmt from, nx_fmt to, uint64_t a, nx_mode m, bool exact,
-                          unsigned *fl)
+static uint64_t or_to_int(nx_fmt from, nx_fmt to, uint64_t a, nx_mode m, bool exact, unsigned *fl)
 {
     const unsigned w = to == NX_INT8 ? 8 : to == NX_INT16 ? 16 : to == NX_INT32 ? 32 : 48;
     const int64_t max = ((int64_t)1 << (w - 1)) - 1, min = -max - 1;
@@ -159,11 +185,21 @@ static uint64_t or_to_int(nx_fmt from, nx_fmt to, uint64_t a, nx_mode m, bool ex
         mpfr_t q;
         mpfr_init2(q, OR_PREC);
         switch (m.round) {
-        case NX_RNE: mpfr_rint(q, x.v, MPFR_RNDN); break;
-        case NX_RMINMAG: mpfr_rint(q, x.v, MPFR_RNDZ); break;
-        case NX_RMIN: mpfr_rint(q, x.v, MPFR_RNDD); break;
-        case NX_RMAX: mpfr_rint(q, x.v, MPFR_RNDU); break;
-        case NX_RNEARMAXMAG: mpfr_round(q, x.v); break;
+        case NX_RNE:
+            mpfr_rint(q, x.v, MPFR_RNDN);
+            break;
+        case NX_RMINMAG:
+            mpfr_rint(q, x.v, MPFR_RNDZ);
+            break;
+        case NX_RMIN:
+            mpfr_rint(q, x.v, MPFR_RNDD);
+            break;
+        case NX_RMAX:
+            mpfr_rint(q, x.v, MPFR_RNDU);
+            break;
+        case NX_RNEARMAXMAG:
+            mpfr_round(q, x.v);
+            break;
         }
         if (mpfr_cmp_si(q, (long)max) > 0 || mpfr_cmp_si(q, (long)min) < 0) {
             *fl |= NX_FLAG_INVALID;
@@ -189,8 +225,9 @@ Test(nx_convert, float_to_int, .timeout = 600)
         const bool all = or_fmts[from].width <= 16;
         const uint64_t n = all ? UINT64_C(1) << or_fmts[from].width : 20000;
         for (uint64_t k = 0; k < n; k++) {
-            const uint64_t a = all ? k : k % 2 ? or_rand_bits(&g, from)
-                                               : or_rand_near(&g, from, 127 + (long)(k % 50), 0);
+            const uint64_t a = all     ? k
+                               : k % 2 ? or_rand_bits(&g, from)
+                                       : or_rand_near(&g, from, 127 + (long)(k % 50), 0);
             for (unsigned t = 0; t < 4; t++)
                 for (unsigned mi = 0; mi < 10; mi++) { /* tininess plays no part here */
                     const nx_mode m = or_mode(mi);
@@ -253,7 +290,8 @@ Test(nx_convert, double_helpers)
             if (x.kind != OR_NUM) {
                 cr_expect(d != d, "%s %llX is NaN", or_fmts[f].name, (unsigned long long)k);
             } else {
-                cr_expect(mpfr_cmp_d(x.v, d) == 0 && (mpfr_signbit(x.v) != 0) == (d < 0 || 1 / d < 0),
+                cr_expect(mpfr_cmp_d(x.v, d) == 0 &&
+                              (mpfr_signbit(x.v) != 0) == (d < 0 || 1 / d < 0),
                           "%s %llX -> %g", or_fmts[f].name, (unsigned long long)k, d);
                 nx_flags fl = 0;
                 cr_expect_eq(nx_from_double(f, d, m, &fl), k);

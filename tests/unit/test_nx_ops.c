@@ -74,8 +74,11 @@ static void run_one(nx_fmt f, int op, const uint64_t *v, or_stats *st, or_stats 
                 mpfr_clear(x.v);
             }
             if (!nan_in) {
-                const uint64_t e = or_emulated(f, op == OP_MUL ? 0 : op == OP_ADD ? 1 : 2, v[0],
-                                               v[1], v[2], m.round);
+                const uint64_t e = or_emulated(f,
+                                               op == OP_MUL   ? 0
+                                               : op == OP_ADD ? 1
+                                                              : 2,
+                                               v[0], v[1], v[2], m.round);
                 or_check(emu, f, m, v, op == OP_FMA ? 3 : 2, want, 0, e, 0);
             }
         }
@@ -117,17 +120,28 @@ static void run_op(nx_fmt f, int op)
             (unsigned long long)structured, (unsigned long long)(st.cases - structured));
     or_report(&st);
     or_report(&emu);
-    cr_expect_eq(st.mismatches, 0, "%s: %llu mismatches", what,
-                 (unsigned long long)st.mismatches);
+    cr_expect_eq(st.mismatches, 0, "%s: %llu mismatches", what, (unsigned long long)st.mismatches);
     cr_expect_eq(emu.mismatches, 0, "%s: %llu mismatches", what_emu,
                  (unsigned long long)emu.mismatches);
 }
 
-#define OPS_TESTS(F, id)                                                                         \
-    Test(nx_ops, id##_mul, .timeout = 600) { run_op(F, OP_MUL); }                                \
-    Test(nx_ops, id##_add, .timeout = 600) { run_op(F, OP_ADD); }                                \
-    Test(nx_ops, id##_sub, .timeout = 600) { run_op(F, OP_SUB); }                                \
-    Test(nx_ops, id##_mulAdd, .timeout = 600) { run_op(F, OP_FMA); }
+#define OPS_TESTS(F, id)                                                                           \
+    Test(nx_ops, id##_mul, .timeout = 600)                                                         \
+    {                                                                                              \
+        run_op(F, OP_MUL);                                                                         \
+    }                                                                                              \
+    Test(nx_ops, id##_add, .timeout = 600)                                                         \
+    {                                                                                              \
+        run_op(F, OP_ADD);                                                                         \
+    }                                                                                              \
+    Test(nx_ops, id##_sub, .timeout = 600)                                                         \
+    {                                                                                              \
+        run_op(F, OP_SUB);                                                                         \
+    }                                                                                              \
+    Test(nx_ops, id##_mulAdd, .timeout = 600)                                                      \
+    {                                                                                              \
+        run_op(F, OP_FMA);                                                                         \
+    }
 
 OPS_TESTS(NX_FP32, f32)
 OPS_TESTS(NX_FP16, f16)
