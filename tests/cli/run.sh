@@ -23,6 +23,14 @@ for df in ws os is; do
             fail "$df $sch: pe and fast counters differ"; }
     done
 done
+# long variant: a whole network, pe = fast in every counter (MobileNet v2, 8x8, chunked stream)
+if [[ -n "${FLOPWATT_LONG:-}" ]]; then
+    s=(--set precision.input=int8 --set precision.accumulator=int32 --csv)
+    "$fw" run configs/test8x8.json configs/workloads/mobilenet_v2.json "${s[@]}" >"$tmp/mv2_fast.csv"
+    "$fw" run configs/test8x8.json configs/workloads/mobilenet_v2.json "${s[@]}" --engine pe \
+        >"$tmp/mv2_pe.csv"
+    cmp -s "$tmp/mv2_fast.csv" "$tmp/mv2_pe.csv" || fail "mobilenet_v2: pe and fast differ"
+fi
 # same outputs whatever the dataflow (the accumulation order does not depend on it)
 cmp -s "$tmp/out_ws.hex" "$tmp/out_os.hex" || fail "ws and os outputs differ"
 cmp -s "$tmp/out_ws.hex" "$tmp/out_is.hex" || fail "ws and is outputs differ"
