@@ -335,3 +335,37 @@ Test(sw_run, random_sampling_shards_merge_and_nul_tail_resume)
     cr_assert_eq(st.points_run, 0);
     same_outputs("random", "all", "merged");
 }
+
+/* An evaluator that crashes the worker on one point (abort: SIGABRT). */
+static int crash_eval(void *ctx, const jr_doc *config, const wl_workload *wl, double *values,
+                      fw_err *err)
+{
+    const test_ctx *c = ctx;
+    jr_obj root, array;
+    uint32_t rows = 0;
+    jr_root(config, &root, err);
+    jr_obj_get(&root, "array", true, &array, NULL, err);
+    jr_u32(&array, "rows", true, 0, 1, 1024, &rows, err);
+    if ((long)rows == c->fail_point_rows)
+        abort();
+    return test_eval(NULL, config, wl, values, err);
+}
+
+Test(sw_run, a_crashing_worker_names_signal_and_point)
+{
+    sw_run_stats st;
+    fw_err err;
+    sw_spec spec;
+    test_ctx ctx = {16};
+    setup_dir("crash", spec_text);
+    load_spec("crash", &spec);
+    sw_eval ev = {"unit-test", test_metrics, 3, &ctx, crash_eval};
+    sw_run_opts opts = {.jobs = 1, .out_dir = ROOT "/crash/out", .shard_count = 1};
+    cr_assert_eq(sw_run(&spec, &ev, &opts, &st, &err), FW_EXIT_FAIL);
+    /* Point 36 is the first with rows = 16 (workload 0, rows index 3). */
+    cr_assert_str_eq(err.msg, "a worker died of signal 6 while evaluating point 36");
+    char *log = slurp(ROOT "/crash/out/points.log");
+    cr_assert_eq(count_lines(log), 2 + 36);
+    free(log);
+    sw_spec_fini(&spec);
+}
