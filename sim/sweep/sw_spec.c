@@ -315,29 +315,28 @@ static bool sw_set_insert(sw_set *s, uint64_t v)
 
 static int sw_sample(sw_spec *spec, fw_err *err)
 {
-    size_t width = 1 + spec->axis_count;
     size_t cap = 16;
     while (cap < 2 * spec->point_count)
         cap *= 2;
     sw_set set = {calloc(cap, sizeof(uint64_t)), cap - 1};
-    spec->random_choice = malloc(spec->point_count * width * sizeof(uint32_t));
+    spec->random_grid = malloc(spec->point_count * sizeof *spec->random_grid);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!set.slots || !spec->random_choice || !rng) {
+    if (!set.slots || !spec->random_grid || !rng) {
         free(set.slots);
         if (rng)
             gsl_rng_free(rng);
         return sw_oom(spec->file, err);
     }
     gsl_rng_set(rng, (unsigned long)spec->seed);
+    /* Each draw picks the workload, then each axis's value; a grid point drawn before is
+     * drawn again. */
     for (uint64_t p = 0; p < spec->point_count;) {
-        uint32_t *c = spec->random_choice + p * width;
-        uint64_t grid = c[0] = (uint32_t)gsl_rng_uniform_int(rng, spec->workload_count);
-        for (size_t a = 0; a < spec->axis_count; a++) {
-            c[1 + a] = (uint32_t)gsl_rng_uniform_int(rng, spec->axes[a].value_count);
-            grid = grid * spec->axes[a].value_count + c[1 + a];
-        }
+        uint64_t grid = gsl_rng_uniform_int(rng, spec->workload_count);
+        for (size_t a = 0; a < spec->axis_count; a++)
+            grid = grid * spec->axes[a].value_count +
+                   gsl_rng_uniform_int(rng, spec->axes[a].value_count);
         if (sw_set_insert(&set, grid))
-            p++;
+            spec->random_grid[p++] = grid;
     }
     gsl_rng_free(rng);
     free(set.slots);
@@ -550,7 +549,7 @@ void sw_spec_fini(sw_spec *spec)
     free(spec->workload_paths);
     free(spec->constraints);
     free(spec->objectives);
-    free(spec->random_choice);
+    free(spec->random_grid);
     free(spec->base_path);
     free(spec->text);
     free(spec->file);
@@ -559,13 +558,8 @@ void sw_spec_fini(sw_spec *spec)
 
 void sw_spec_point(const sw_spec *spec, uint64_t index, size_t *workload, size_t *value)
 {
-    if (spec->sampling == SW_SAMPLE_RANDOM) {
-        const uint32_t *c = spec->random_choice + index * (1 + spec->axis_count);
-        *workload = c[0];
-        for (size_t a = 0; a < spec->axis_count; a++)
-            value[a] = c[1 + a];
-        return;
-    }
+    if (spec->sampling == SW_SAMPLE_RANDOM)
+        index = spec->random_grid[index];
     for (size_t a = spec->axis_count; a-- > 0;) {
         value[a] = (size_t)(index % spec->axes[a].value_count);
         index /= spec->axes[a].value_count;

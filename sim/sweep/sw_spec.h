@@ -64,9 +64,9 @@ typedef struct sw_spec {
     size_t objective_count;
     sw_sampling sampling;
     uint64_t seed;
-    uint64_t grid_count;     /* workloads x product of axis sizes */
-    uint64_t point_count;    /* grid_count for a grid, the sample size for random */
-    uint32_t *random_choice; /* owned (random only): point_count x (1 + axis_count) indices */
+    uint64_t grid_count;   /* workloads x product of axis sizes */
+    uint64_t point_count;  /* grid_count for a grid, the sample size for random */
+    uint64_t *random_grid; /* owned (random only): the grid point of each sampled point */
 } sw_spec;
 
 /* Parses spec text; name is used in messages and to resolve relative paths. On success the
