@@ -348,18 +348,37 @@ struct LayerArgs {
     uint64_t m = 0, n = 0, k = 0, seed = 1;
     int rnd = NX_RNE;
     bool ftz = false;
+    // conv layer (-conv): input H x W x C, filters FR x FS, F filters, stride, padding, groups
+    bool conv = false;
+    uint64_t in_h = 0, in_w = 0, in_c = 0, fr = 0, fs = 0, nf = 0, stride = 1, pad = 0,
+             groups = 1;
 };
 
-int run_layer(Vfw_array_harness &top, const LayerArgs &a)
+int run_layer(Vfw_array_harness &top, const LayerArgs &args)
 {
     const int R = kRows, C = kCols;
     const Precision *pr = nullptr;
     for (const Precision &p : kPrecisions)
-        if (!std::strcmp(p.name, a.prec)) pr = &p;
+        if (!std::strcmp(p.name, args.prec)) pr = &p;
+    LayerArgs a = args;
+    uint64_t out_h = 0, out_w = 0;
+    if (a.conv) {  // wl.h lowering: M = out_h*out_w (batch 1), K = FR*FS*C/groups, N = F/groups
+        if (!a.groups || a.in_c % a.groups || a.nf % a.groups || !a.stride ||
+            a.in_h + 2 * a.pad < a.fr || a.in_w + 2 * a.pad < a.fs) {
+            std::fprintf(stderr, "array: bad -conv shape\n");
+            return 2;
+        }
+        out_h = (a.in_h + 2 * a.pad - a.fr) / a.stride + 1;
+        out_w = (a.in_w + 2 * a.pad - a.fs) / a.stride + 1;
+        a.m = out_h * out_w;
+        a.k = a.fr * a.fs * (a.in_c / a.groups);
+        a.n = a.nf / a.groups;
+    }
     if (!pr || !a.name || !a.trace || !a.dump || !a.m || !a.n || !a.k) {
-        std::fprintf(stderr, "array: -layer needs -name -trace -dump -prec -m -n -k\n");
+        std::fprintf(stderr, "array: -layer needs -trace -dump -prec and -m -n -k or -conv\n");
         return 2;
     }
+    const uint64_t G = a.groups;
     const char *dfn = a.df ? "os" : "ws";
     // Folds of the simulator, from its trace (CSV: layer, fold, group, row_fold, col_fold,
     // rows_used, cols_used, t, start_cycle, end_cycle, ...).
@@ -380,7 +399,7 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &a)
         std::fclose(f);
     }
     // Expected outputs, from the dump ("layer NAME seed S format F shape MxN", then M*N hex).
-    std::vector<uint64_t> want(a.m * a.n);
+    std::vector<uint64_t> want(a.m * a.n * G);
     {
         FILE *f = std::fopen(a.dump, "r");
         if (!f) { std::fprintf(stderr, "array: cannot read %s\n", a.dump); return 2; }
@@ -402,24 +421,51 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &a)
             return 1;
         }
     }
-    // Operands: ifmap [M][K] then filters [N][K], one splitmix64 word per element.
-    std::vector<uint64_t> ifm(a.m * a.k), fil(a.n * a.k);
+    // Operands: the ifmap tensor then the filter tensor in layout order, one splitmix64 word
+    // per element (GEMM: ifmap [M][K], filters [N][K]; conv: ifmap [H][W][C], filters
+    // [F][FR][FS][C/groups]), lowered per group to X[g] (M x K) and W[g] (K x N) by wl.h's im2col.
+    const uint64_t n_ifm = a.conv ? a.in_h * a.in_w * a.in_c : a.m * a.k;
+    std::vector<uint64_t> ifm_t(n_ifm), fil_t(a.n * G * a.k);
     uint64_t state = a.seed;
-    for (auto &v : ifm) v = operand_value(pr->in, splitmix64(state));
-    for (auto &v : fil) v = operand_value(pr->in, splitmix64(state));
+    for (auto &v : ifm_t) v = operand_value(pr->in, splitmix64(state));
+    for (auto &v : fil_t) v = operand_value(pr->in, splitmix64(state));
+    std::vector<std::vector<uint64_t>> Xg(G, std::vector<uint64_t>(a.m * a.k)),
+        Wg(G, std::vector<uint64_t>(a.k * a.n));
+    for (uint64_t g = 0; g < G; g++) {
+        const uint64_t cg = a.conv ? a.in_c / G : 1;
+        for (uint64_t m = 0; m < a.m; m++)
+            for (uint64_t kk = 0; kk < a.k; kk++) {
+                if (!a.conv) {
+                    Xg[g][m * a.k + kk] = ifm_t[m * a.k + kk];
+                    continue;
+                }
+                const uint64_t ox = m % out_w, oy = m / out_w;
+                const uint64_t c = kk % cg, fs = (kk / cg) % a.fs, fr = kk / (cg * a.fs);
+                const int64_t y = (int64_t)(oy * a.stride + fr) - (int64_t)a.pad;
+                const int64_t x = (int64_t)(ox * a.stride + fs) - (int64_t)a.pad;
+                uint64_t v = nx_zero(pr->in);
+                if (y >= 0 && x >= 0 && y < (int64_t)a.in_h && x < (int64_t)a.in_w)
+                    v = ifm_t[((uint64_t)y * a.in_w + (uint64_t)x) * a.in_c + g * cg + c];
+                Xg[g][m * a.k + kk] = v;
+            }
+        for (uint64_t kk = 0; kk < a.k; kk++)
+            for (uint64_t n = 0; n < a.n; n++)
+                Wg[g][kk * a.n + n] = fil_t[(g * a.n + n) * a.k + kk];
+    }
 
     // Fold order and tiles (map.h): ws rows = K, cols = N, T = M, order col fold then row fold;
     // os rows = M, cols = N, T = K, order row fold then col fold.
     const uint64_t row_dim = a.df ? a.m : a.k, col_dim = a.n, T = a.df ? a.k : a.m;
     const uint64_t rf_n = (row_dim + R - 1) / R, cf_n = (col_dim + C - 1) / C;
-    struct F { uint64_t rf, cf, sr, sc, x0, end; };
+    struct F { uint64_t g, rf, cf, sr, sc, x0, end; };
     std::vector<F> folds;
-    for (uint64_t o = 0; o < rf_n * cf_n; o++) {
-        const uint64_t rf = a.df ? o / cf_n : o % rf_n, cf = a.df ? o % cf_n : o / rf_n;
-        const uint64_t sr = std::min<uint64_t>(R, row_dim - rf * R);
-        const uint64_t sc = std::min<uint64_t>(C, col_dim - cf * C);
-        folds.push_back({rf, cf, sr, sc, 0, 0});
-    }
+    for (uint64_t g = 0; g < G; g++)
+        for (uint64_t o = 0; o < rf_n * cf_n; o++) {
+            const uint64_t rf = a.df ? o / cf_n : o % rf_n, cf = a.df ? o % cf_n : o / rf_n;
+            const uint64_t sr = std::min<uint64_t>(R, row_dim - rf * R);
+            const uint64_t sc = std::min<uint64_t>(C, col_dim - cf * C);
+            folds.push_back({g, rf, cf, sr, sc, 0, 0});
+        }
     if (folds.size() != tf.size()) {
         std::printf("MISMATCH layer %s %s: %zu folds here, %zu in the simulator's trace\n",
                     a.name, dfn, folds.size(), tf.size());
@@ -443,20 +489,22 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &a)
         folds[f].end = t.end;
     }
     // Output buffer: value and write cycle per (m, n); UINT64_MAX = not written.
-    std::vector<uint64_t> ob(a.m * a.n, 0), ob_cycle(a.m * a.n, UINT64_MAX);
+    // Index (g * M + m) * N + n.
+    std::vector<uint64_t> ob(G * a.m * a.n, 0), ob_cycle(G * a.m * a.n, UINT64_MAX);
     // (cycle, column) -> (fold, output index) of every result the schedule announces.
     std::map<std::pair<uint64_t, int>, std::pair<size_t, uint64_t>> expect;
     std::vector<uint64_t> last_write(folds.size(), 0);
     for (size_t f = 0; f < folds.size(); f++) {
         const F &fo = folds[f];
+        const uint64_t base = fo.g * a.m * a.n;
         for (uint64_t j = 0; j < fo.sc; j++) {
             const uint64_t n = fo.cf * C + j;
             if (a.df == 0)
                 for (uint64_t t = 0; t < T; t++)
-                    expect[{fo.x0 + R + t + (R - 1) + j, (int)j}] = {f, t * a.n + n};
+                    expect[{fo.x0 + R + t + (R - 1) + j, (int)j}] = {f, base + t * a.n + n};
             else
                 for (uint64_t i = 0; i < fo.sr; i++)
-                    expect[{fo.x0 + T - 1 + i + j, (int)j}] = {f, (fo.rf * R + i) * a.n + n};
+                    expect[{fo.x0 + T - 1 + i + j, (int)j}] = {f, base + (fo.rf * R + i) * a.n + n};
         }
     }
     top.sel_i = 2 * (pr - kPrecisions) + a.df;
@@ -469,17 +517,18 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &a)
         for (const F &fo : folds) {
             if (c < fo.x0 || c >= fo.end) continue;
             const uint64_t d = c - fo.x0;
+            const std::vector<uint64_t> &X = Xg[fo.g], &W = Wg[fo.g];
             if (a.df == 0) {
                 for (uint64_t j = 0; j < fo.sc; j++) {
                     const uint64_t n = fo.cf * C + j;
                     if (d >= j && d < j + R) {
                         const uint64_t i = R - 1 - (d - j);  // row of the value read now
                         in.ld_valid |= 1u << j;
-                        in.ld[j] = i < fo.sr ? (uint32_t)fil[n * a.k + fo.rf * R + i] : 0;
+                        in.ld[j] = i < fo.sr ? (uint32_t)W[(fo.rf * R + i) * a.n + n] : 0;
                         if (d == j + R - 1) in.ld_last |= 1u << j;
                     }
                     if (d >= R + j && d < R + j + T) {
-                        const uint64_t t = d - R - j, o = t * a.n + n;
+                        const uint64_t t = d - R - j, o = fo.g * a.m * a.n + t * a.n + n;
                         in.ps_valid |= 1u << j;
                         if (fo.rf == 0) {
                             in.ps[j] = (uint32_t)nx_zero(pr->acc);
@@ -499,7 +548,7 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &a)
                         const uint64_t t = d - R - i;
                         in.x_valid |= 1u << i;
                         if (t == 0) in.x_first |= 1u << i;
-                        in.x[i] = (uint32_t)ifm[t * a.k + fo.rf * R + i];
+                        in.x[i] = (uint32_t)X[t * a.k + fo.rf * R + i];
                     }
             } else {
                 for (uint64_t i = 0; i < fo.sr; i++)
@@ -508,12 +557,12 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &a)
                         in.x_valid |= 1u << i;
                         if (kk == 0) in.x_first |= 1u << i;
                         if (kk == T - 1) in.x_last |= 1u << i;
-                        in.x[i] = (uint32_t)ifm[(fo.rf * R + i) * a.k + kk];
+                        in.x[i] = (uint32_t)X[(fo.rf * R + i) * a.k + kk];
                     }
                 for (uint64_t j = 0; j < fo.sc; j++)
                     if (d >= j && d < j + T) {
                         in.w_valid |= 1u << j;
-                        in.w[j] = (uint32_t)fil[(fo.cf * C + j) * a.k + (d - j)];
+                        in.w[j] = (uint32_t)W[(d - j) * a.n + fo.cf * C + j];
                     }
             }
         }
@@ -556,18 +605,23 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &a)
             return 1;
         }
     }
-    for (uint64_t o = 0; o < want.size(); o++)
-        if (ob[o] != want[o]) {
-            std::printf("MISMATCH layer %s %s: output (m %llu, n %llu): RTL %llX written at cycle "
-                        "%llu, flopwatt run --engine pe %llX\n", a.name, dfn,
-                        (unsigned long long)(o / a.n), (unsigned long long)(o % a.n),
-                        (unsigned long long)ob[o], (unsigned long long)ob_cycle[o],
-                        (unsigned long long)want[o]);
-            return 1;
-        }
-    std::printf("layer %s %s %s %llux%llux%llu: %zu folds, %zu outputs and %llu cycles identical "
-                "to flopwatt run --engine pe\n", a.name, dfn, pr->name, (unsigned long long)a.m,
-                (unsigned long long)a.n, (unsigned long long)a.k, folds.size(), want.size(),
+    for (uint64_t g = 0; g < G; g++)
+        for (uint64_t m = 0; m < a.m; m++)
+            for (uint64_t n = 0; n < a.n; n++) {
+                const uint64_t o = (g * a.m + m) * a.n + n, w = m * a.n * G + g * a.n + n;
+                if (ob[o] != want[w]) {
+                    std::printf("MISMATCH layer %s %s: output (pixel %llu, channel %llu): RTL %llX "
+                                "written at cycle %llu, flopwatt run --engine pe %llX\n", a.name,
+                                dfn, (unsigned long long)m, (unsigned long long)(g * a.n + n),
+                                (unsigned long long)ob[o], (unsigned long long)ob_cycle[o],
+                                (unsigned long long)want[w]);
+                    return 1;
+                }
+            }
+    std::printf("layer %s %s %s %s%llux%llux%llu%s: %zu folds, %zu outputs and %llu cycles "
+                "identical to flopwatt run --engine pe\n", a.name, dfn, pr->name,
+                a.conv ? "conv, GEMM " : "", (unsigned long long)a.m, (unsigned long long)a.n,
+                (unsigned long long)a.k, G > 1 ? " per group" : "", folds.size(), want.size(),
                 (unsigned long long)total);
     return 0;
 }
@@ -606,7 +660,17 @@ int main(int argc, char **argv)
             la.n = std::strtoull(argv[++i], nullptr, 10);
         else if (!std::strcmp(o, "-k") && v)
             la.k = std::strtoull(argv[++i], nullptr, 10);
-        else if (!std::strcmp(o, "-rmin"))
+        else if (!std::strcmp(o, "-conv") && v) {
+            unsigned long long q[9];
+            if (std::sscanf(argv[++i], "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu", &q[0], &q[1],
+                            &q[2], &q[3], &q[4], &q[5], &q[6], &q[7], &q[8]) != 9) {
+                std::fprintf(stderr, "array: -conv H,W,C,FR,FS,F,STRIDE,PAD,GROUPS\n");
+                return 2;
+            }
+            la.conv = true;
+            la.in_h = q[0], la.in_w = q[1], la.in_c = q[2], la.fr = q[3], la.fs = q[4];
+            la.nf = q[5], la.stride = q[6], la.pad = q[7], la.groups = q[8];
+        } else if (!std::strcmp(o, "-rmin"))
             la.rnd = NX_RMIN;
         else if (!std::strcmp(o, "-ftz"))
             la.ftz = true;
@@ -614,7 +678,9 @@ int main(int argc, char **argv)
             std::fprintf(stderr,
                          "usage: array [-seed N] [-seqs N] [-stall PERCENT]\n"
                          "       array -layer NAME -df ws|os -prec P -m M -n N -k K -seed S\n"
-                         "             -trace TRACE.csv -dump OUTPUTS [-rmin] [-ftz]\n");
+                         "             -trace TRACE.csv -dump OUTPUTS [-rmin] [-ftz]\n"
+                         "       (a conv layer: -conv H,W,C,FR,FS,F,STRIDE,PAD,GROUPS instead of\n"
+                         "        -m -n -k; batch 1, dilation 1, symmetric padding)\n");
             return 2;
         }
     }

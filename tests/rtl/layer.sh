@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# tests/rtl/layer.sh: whole GEMM layers on the RTL arrays (build/rtl/array, 4x3) against
+# tests/rtl/layer.sh: whole GEMM and conv layers on the RTL arrays (build/rtl/array, 4x3) against
 # `flopwatt run --engine pe` on the same config: the simulator writes its fold trace (tiles and
 # start/end cycles chosen by its memory model) and its output tensor; the RTL driver re-derives
-# the fold order, tiles and operand data from their documentation (map.h, arr.h), runs the
+# the fold order, tiles, operand data and im2col lowering from their documentation (map.h,
+# arr.h, wl.h), runs the
 # folds at the simulator's start cycles, and requires identical output bits and, per fold, its
 # last result exactly where the simulator's fold end puts it. Per precision (int8->int32, fp16,
 # bf16, fp32, fp16->fp32) and dataflow (ws, os), with ideal and with modelled memory, plus
@@ -14,19 +15,28 @@ flopwatt=${FLOPWATT:-$build/flopwatt}
 work="$build/rtl/layer"
 mkdir -p "$work"
 
-# name m n k: partial row and column folds, reduction folds (k > 4), a one-row layer.
-layers=("g1 9 7 10" "g2 5 4 3" "g3 1 3 17" "g4 6 8 4")
-[[ "${FLOPWATT_LONG:-0}" == 1 ]] && layers+=("g5 23 19 29")
+# GEMM layers "name gemm m n k": partial row and column folds, reduction folds (k > 4), a
+# one-row layer. Conv layers "name conv H,W,C,FR,FS,F,STRIDE,PAD,GROUPS": padding, stride 2,
+# depthwise (groups = channels).
+layers=("g1 gemm 9 7 10" "g2 gemm 5 4 3" "g3 gemm 1 3 17" "g4 gemm 6 8 4"
+        "c1 conv 5,6,3,3,3,5,1,1,1" "c2 conv 7,7,2,3,2,4,2,0,1" "dw conv 4,4,4,3,3,4,1,1,4")
+[[ "${FLOPWATT_LONG:-0}" == 1 ]] && layers+=("g5 gemm 23 19 29" "c3 conv 9,9,8,3,3,12,1,1,2")
 {
     echo '{"name": "rtl_layers", "batch": 1, "layers": ['
     sep=""
     for l in "${layers[@]}"; do
-        read -r name m n k <<< "$l"
-        printf '%s {"name": "%s", "type": "gemm", "m": %s, "n": %s, "k": %s}' "$sep" "$name" "$m" "$n" "$k"
+        read -r name kind a b c <<< "$l"
+        if [[ $kind == gemm ]]; then
+            printf '%s {"name": "%s", "type": "gemm", "m": %s, "n": %s, "k": %s}' "$sep" "$name" "$a" "$b" "$c"
+        else
+            IFS=, read -r h w ch fr fs nf st pad g <<< "$a"
+            printf '%s {"name": "%s", "type": "conv", "in_h": %s, "in_w": %s, "in_c": %s, "filt_r": %s, "filt_s": %s, "filters": %s, "stride": %s, "pad": %s, "groups": %s}' \
+                "$sep" "$name" "$h" "$w" "$ch" "$fr" "$fs" "$nf" "$st" "$pad" "$g"
+        fi
         sep=$',\n'
     done
     echo ']}'
-} > "$work/gemm.json"
+} > "$work/layers.json"
 
 fail=0
 count=0
@@ -40,15 +50,17 @@ run() { # input acc dataflow memory(ideal|modelled) [rounding subnormals]
     [[ $rnd == min ]] && opts+=(-rmin)
     [[ $sub == ftz ]] && opts+=(-ftz)
     local seed=$((count * 10 + 3))
-    "$flopwatt" run configs/test8x8.json "$work/gemm.json" --engine pe \
+    "$flopwatt" run configs/test8x8.json "$work/layers.json" --engine pe \
         --set array.rows=4 --set array.cols=3 --set array.dataflow="$df" \
         --set precision.input="$in" --set precision.accumulator="$acc" \
         --set precision.rounding="$rnd" --set precision.subnormals="$sub" "${extra[@]}" \
         --seed "$seed" --dump-outputs "$work/out.txt" --trace "$work/trace.csv" > "$work/run.txt"
     local i=0
     for l in "${layers[@]}"; do
-        read -r name m n k <<< "$l"
-        if ! "$build/rtl/array" -layer "$name" -df "$df" -prec "$prec" -m "$m" -n "$n" -k "$k" \
+        read -r name kind a b c <<< "$l"
+        local shape=(-conv "$a")
+        [[ $kind == gemm ]] && shape=(-m "$a" -n "$b" -k "$c")
+        if ! "$build/rtl/array" -layer "$name" -df "$df" -prec "$prec" "${shape[@]}" \
             -seed $((seed + i)) -trace "$work/trace.csv" -dump "$work/out.txt" "${opts[@]}" \
             | sed "s/\$/ ($mem memory${opts[*]:+, ${opts[*]}})/"; then
             fail=1
@@ -69,4 +81,4 @@ run fp16 fp16 ws modelled min ftz
 run fp16 fp32 os modelled min ftz
 
 [[ $fail -eq 0 ]] || { echo "layer: FAILED"; exit 1; }
-echo "layer: $count runs x ${#layers[@]} GEMM layers: outputs and fold cycles identical (RTL vs flopwatt run --engine pe)"
+echo "layer: $count runs x ${#layers[@]} layers (GEMM and conv): outputs and fold cycles identical (RTL vs flopwatt run --engine pe)"
