@@ -56,10 +56,9 @@ static uint64_t vg_make(const nx_fmt_info *fi, unsigned sign, int exp, uint64_t 
     } else if (field > emax_field) {
         field = emax_field;
     }
-    uint64_t bits = (uint64_t)sign << (fi->exp_bits + fi->man_bits) |
-                    (uint64_t)field << fi->man_bits | f;
-    if (!fi->ieee_nan && (uint64_t)field == vg_mask(fi->exp_bits) &&
-        f == vg_mask(fi->man_bits))
+    uint64_t bits =
+        (uint64_t)sign << (fi->exp_bits + fi->man_bits) | (uint64_t)field << fi->man_bits | f;
+    if (!fi->ieee_nan && (uint64_t)field == vg_mask(fi->exp_bits) && f == vg_mask(fi->man_bits))
         bits &= ~1ULL; /* E4M3: keep clear of the one NaN pattern */
     return bits;
 }
@@ -115,22 +114,22 @@ static int vg_corners(const nx_fmt_info *fi, uint64_t *out, int small)
     const uint64_t maxf = fi->ieee_nan ? ones_e - 1 : ones_e | (vg_mask(fi->man_bits) - 1);
     int n = 0;
     const uint64_t mags[] = {
-        0,                                    /* zero */
-        1,                                    /* smallest subnormal */
-        vg_mask(fi->man_bits),                /* largest subnormal */
-        1ULL << fi->man_bits,                 /* smallest normal */
-        maxf,                                 /* largest finite */
-        one,                                  /* one */
-        one + 1,                              /* one + ulp */
-        one - 1,                              /* one - ulp/2 */
-        one + (1ULL << fi->man_bits),         /* two */
-        ones_e,                               /* inf (E4M3: 256) */
-        fi->canonical_nan & ~sgn,             /* quiet NaN */
-        ones_e | 1,                           /* signaling NaN (E4M3: a normal) */
-        one | (1ULL << (fi->man_bits - 1)),   /* 1.5 */
-        3ULL << (fi->man_bits - 1),           /* 3 * 2^-?, a mid subnormal */
+        0,                                  /* zero */
+        1,                                  /* smallest subnormal */
+        vg_mask(fi->man_bits),              /* largest subnormal */
+        1ULL << fi->man_bits,               /* smallest normal */
+        maxf,                               /* largest finite */
+        one,                                /* one */
+        one + 1,                            /* one + ulp */
+        one - 1,                            /* one - ulp/2 */
+        one + (1ULL << fi->man_bits),       /* two */
+        ones_e,                             /* inf (E4M3: 256) */
+        fi->canonical_nan & ~sgn,           /* quiet NaN */
+        ones_e | 1,                         /* signaling NaN (E4M3: a normal) */
+        one | (1ULL << (fi->man_bits - 1)), /* 1.5 */
+        3ULL << (fi->man_bits - 1),         /* 3 * 2^-?, a mid subnormal */
         maxf - 1,
-        (fi->bias / 2ULL) << fi->man_bits,    /* a small normal */
+        (fi->bias / 2ULL) << fi->man_bits, /* a small normal */
     };
     const int nm = small ? 10 : (int)(sizeof mags / sizeof mags[0]);
     for (int i = 0; i < nm; i++) {
@@ -260,9 +259,10 @@ int main(int argc, char **argv)
         if (fn.n_ops == 3 && r < 3) {
             /* addend near the product: cancellation and sticky-bit cases */
             const int e = vg_exp(fa, ops[ia]) + vg_exp(fa, ops[ib]) + (int)vg_below(&rng, 5) - 2;
-            const unsigned s = (unsigned)(((ops[ia] >> (fa->width_bits - 1)) ^
-                                           (ops[ib] >> (fa->width_bits - 1)) ^
-                                           (vg_below(&rng, 4) != 0)) & 1);
+            const unsigned s =
+                (unsigned)(((ops[ia] >> (fa->width_bits - 1)) ^ (ops[ib] >> (fa->width_bits - 1)) ^
+                            (vg_below(&rng, 4) != 0)) &
+                           1);
             uint64_t frac = vg_below(&rng, 2) ? vg_runs(&rng, fc->man_bits) : vg_next(&rng);
             ops[ic] = vg_make(fc, s, e, frac);
         } else if (fn.n_ops == 2 && r < 2) {
@@ -275,10 +275,11 @@ int main(int argc, char **argv)
             const nx_fmt_info *fr = fn.fmt[fn.mac ? 0 : 0];
             const int emin = 1 - fr->bias;
             const int emax = (int)vg_mask(fr->exp_bits) - 1 - fr->bias;
-            const int target = vg_below(&rng, 2) ? emax : emin - (int)vg_below(&rng, fr->man_bits + 2);
+            const int target =
+                vg_below(&rng, 2) ? emax : emin - (int)vg_below(&rng, fr->man_bits + 2);
             const int ea = vg_exp(fa, ops[ia]);
-            ops[ib] = vg_make(fa, (unsigned)vg_below(&rng, 2), target - ea + (int)vg_below(&rng, 3) - 1,
-                              vg_next(&rng));
+            ops[ib] = vg_make(fa, (unsigned)vg_below(&rng, 2),
+                              target - ea + (int)vg_below(&rng, 3) - 1, vg_next(&rng));
         }
         vg_print(&fn, ops);
     }
