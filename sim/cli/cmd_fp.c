@@ -333,7 +333,8 @@ int cmd_fp(int argc, char **argv)
     while (fgets(line, sizeof line, stdin)) {
         line_no++;
         const size_t len = strlen(line);
-        if (len == sizeof line - 1 && line[len - 1] != '\n') {
+        /* a full buffer without its newline is too long, unless it is the unterminated last line */
+        if (len == sizeof line - 1 && line[len - 1] != '\n' && getc(stdin) != EOF) {
             fp_flush(&out);
             return fp_line_error(line_no, "line too long");
         }
