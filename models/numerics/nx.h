@@ -59,7 +59,8 @@ typedef enum nx_round {
 
 typedef struct nx_mode {
     nx_round round;
-    bool ftz;             /* flush subnormal inputs and results to signed zero */
+    bool ftz;             /* subnormal inputs read as signed zero (no flag); tiny results
+                             flush to signed zero with underflow|inexact (README.md) */
     bool tininess_before; /* detect tininess before rounding (default: after) */
 } nx_mode;
 
@@ -93,7 +94,7 @@ uint64_t nx_to_int(nx_fmt from, nx_fmt to, uint64_t a, nx_mode mode, bool exact,
 uint64_t nx_from_int(nx_fmt from, nx_fmt to, uint64_t a, nx_mode mode, nx_flags *flags);
 
 /* Mixed-precision MAC: acc + a*b where a, b are in format `in` and acc in format `acc_fmt`
- * (acc_fmt at least as wide as `in` in exponent and fraction). fused: the exact product is
+ * (any two floating formats; usually acc_fmt is the wider). fused: the exact product is
  * added with one rounding to acc_fmt; unfused: the product is first rounded to acc_fmt, then
  * added (two roundings). This is the PE's operation; `in` == acc_fmt gives the plain forms. */
 uint64_t nx_mac_fp(nx_fmt in, nx_fmt acc_fmt, bool fused, uint64_t acc, uint64_t a, uint64_t b,
