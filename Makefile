@@ -74,6 +74,11 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB_CORE) $(LIB_NUMERICS)
 
 -include $(sort $(wildcard rtl/*.mk tests/*.mk))
 
+# The sanitizer run (test-asan) skips the RTL: its harnesses link the C model uninstrumented.
+ifeq ($(FLOPWATT_SKIP_RTL),1)
+TEST_PREREQS := $(filter-out rtl,$(TEST_PREREQS))
+endif
+
 run: $(BIN)
 	./tools/run-default.sh $(BIN)
 
