@@ -208,8 +208,21 @@ static int fp_line_error(unsigned long line_no, const char *reason)
     return FW_EXIT_INPUT;
 }
 
-/* Parses one line's operands into v; returns 0 or writes the reason into why. */
-static int fp_parse_line(const fp_func *fn, const char *s, uint64_t *v, char *why, size_t n)
+/* Character classes of the line parser: 1-16 a hex digit's value + 1, FP_SEP a separator or
+ * the end of the line, 0 (every other byte) not allowed. */
+enum { FP_BAD = 0, FP_SEP = 17 };
+static const unsigned char fp_class[256] = {
+    ['0'] = 1,       ['1'] = 2,       ['2'] = 3,       ['3'] = 4,  ['4'] = 5,      ['5'] = 6,
+    ['6'] = 7,       ['7'] = 8,       ['8'] = 9,       ['9'] = 10, ['A'] = 11,     ['B'] = 12,
+    ['C'] = 13,      ['D'] = 14,      ['E'] = 15,      ['F'] = 16, ['a'] = 11,     ['b'] = 12,
+    ['c'] = 13,      ['d'] = 14,      ['e'] = 15,      ['f'] = 16, [' '] = FP_SEP, ['\t'] = FP_SEP,
+    ['\n'] = FP_SEP, ['\r'] = FP_SEP, ['\0'] = FP_SEP,
+};
+
+/* Parses one line's operands into v (digits: the width in hex digits of each operand);
+ * returns 0 or writes the reason into why. */
+static int fp_parse_line(const fp_func *fn, const unsigned *digits, const char *s, uint64_t *v,
+                         char *why, size_t n)
 {
     unsigned count = 0;
     for (;;) {
@@ -221,31 +234,21 @@ static int fp_parse_line(const fp_func *fn, const char *s, uint64_t *v, char *wh
             snprintf(why, n, "too many operands (expected %u)", fn->n_ops);
             return -1;
         }
-        const unsigned max_digits = nx_fmt_get(fn->op_fmt[count])->width_bits / 4;
         uint64_t x = 0;
-        unsigned digits = 0;
-        for (; *s && *s != ' ' && *s != '\t' && *s != '\n' && *s != '\r'; s++, digits++) {
-            const char c = *s;
-            unsigned d;
-            if (c >= '0' && c <= '9')
-                d = (unsigned)(c - '0');
-            else if (c >= 'A' && c <= 'F')
-                d = (unsigned)(c - 'A' + 10);
-            else if (c >= 'a' && c <= 'f')
-                d = (unsigned)(c - 'a' + 10);
-            else {
-                snprintf(why, n, "operand %u: bad hex digit '%c'", count + 1, c);
-                return -1;
-            }
-            if (digits == max_digits) {
+        unsigned nd = 0, d;
+        for (; (d = fp_class[(unsigned char)*s]) != FP_SEP && d != FP_BAD; s++, nd++) {
+            if (nd == digits[count]) {
                 snprintf(why, n, "operand %u: more than %u hex digits (%s is %u bits)", count + 1,
-                         max_digits, nx_fmt_get(fn->op_fmt[count])->tf_name, max_digits * 4);
+                         digits[count], nx_fmt_get(fn->op_fmt[count])->tf_name, digits[count] * 4);
                 return -1;
             }
-            x = x << 4 | d;
+            x = x << 4 | (d - 1);
         }
-        if (*s == '\r' && s[1] != '\n' && s[1] != '\0') {
-            snprintf(why, n, "operand %u: bad hex digit '\\r'", count + 1);
+        if (d == FP_BAD || (*s == '\r' && s[1] != '\n' && s[1] != '\0')) {
+            if (*s == '\r')
+                snprintf(why, n, "operand %u: bad hex digit '\\r'", count + 1);
+            else
+                snprintf(why, n, "operand %u: bad hex digit '%c'", count + 1, *s);
             return -1;
         }
         v[count++] = x;
@@ -339,7 +342,7 @@ int cmd_fp(int argc, char **argv)
             return fp_line_error(line_no, "line too long");
         }
         uint64_t v[3];
-        if (fp_parse_line(&fn, line, v, why, sizeof why) != 0) {
+        if (fp_parse_line(&fn, digits, line, v, why, sizeof why) != 0) {
             fp_flush(&out);
             return fp_line_error(line_no, why);
         }
