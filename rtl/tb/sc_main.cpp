@@ -1,0 +1,429 @@
+// sc_main.cpp: SystemC testbench of the weight-stationary RTL array (fw_array_ws, 4x3,
+// fp16 inputs, fp32 accumulator, verilated with --sc as the sc_module Vfw_array_ws and clocked
+// by an sc_clock), fed by SystemC models of the SRAM operand buffers and of a DRAM port with a
+// bandwidth (1/1000 bytes per cycle) and a latency, written from the model documented in
+// sim/engine/mem.h: in-order read and write queues, each transfer occupying its queue for
+// ceil(1000 n / B) cycles, read data in SRAM `latency` cycles after its transfer ends; a fold
+// starts at the first cycle >= the pipelined schedule's earliest start (x_{f-1} + max(T, R))
+// at which its tiles are in SRAM and its ofmap buffer half drains in time; a double-buffered
+// operand's next tile is requested when the previous fold starts (single-buffered: when it
+// ends); output tiles are written back when their last reduction fold ends.
+// The array runs the layer with real data; the testbench then compares with
+// `flopwatt run --engine pe` on the same config: every fold's start cycle and stall (its
+// --trace), the layer's total cycles including the write-back tail (its --json "cycles"), and
+// the output tensor (its --dump-outputs). What is fetched (tile bytes per fold) is taken from
+// the trace (the mapping decides it); only the timing is modelled here.
+// Usage: sc_array -layer NAME -m M -n N -k K -seed S -trace T.csv -dump OUT -cycles C
+//                 -bw MILLIBYTES_PER_CYCLE -lat CYCLES -db I,F,O (double buffered 0/1)
+// GEMM layers only, ofmap tiles that fit their buffer (no partial-sum spills). Exit 1 with the
+// first difference on a mismatch.
+#include "Vfw_array_ws.h"
+#include "verilated.h"
+
+#include <systemc.h>
+
+extern "C" {
+#include "numerics/nx.h"
+}
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr int R = 4, C = 3;
+constexpr unsigned IN_BITS = 16, ACC_BITS = 32;
+
+struct Args {
+    const char *name = nullptr, *trace = nullptr, *dump = nullptr;
+    uint64_t m = 0, n = 0, k = 0, seed = 1, cycles = 0, bw = 0, lat = 0;
+    bool db[3] = {true, true, true};
+};
+
+struct TraceFold {
+    uint64_t row_fold, col_fold, sr, sc, t, start, end, stall;
+    uint64_t rd[3], wr;
+};
+
+uint64_t splitmix64(uint64_t &state)
+{
+    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+uint64_t fp16_operand(uint64_t r)
+{
+    const double d = (double)(r >> 11) * 0x1p-53 * 4.0 - 2.0;
+    nx_mode mode = {NX_RNE, false, false};
+    nx_flags fl = 0;
+    return nx_from_double(NX_FP16, d, mode, &fl);
+}
+
+// One DRAM queue (reads or writes), in order. Requests carry the cycle before which they may
+// not start; the queue's thread performs each transfer in simulated time.
+struct Request {
+    uint64_t bytes, allowed;
+    uint64_t *done;  // set to the completion cycle (+ latency for reads) when it completes
+};
+std::ostream &operator<<(std::ostream &os, const Request &r)
+{
+    return os << r.bytes << "B@" << r.allowed;
+}
+
+SC_MODULE(DramQueue)
+{
+    sc_fifo<Request> req;
+    uint64_t bw_milli = 0, latency = 0;
+    uint64_t free_cycle = 0;  // the queue is free from this cycle (cycle numbers, 1 ns each)
+
+    uint64_t transfer_cycles(uint64_t bytes) const
+    {
+        return (bw_milli == 0 || bytes == 0) ? 0 : (bytes * 1000 + bw_milli - 1) / bw_milli;
+    }
+
+    void run()
+    {
+        for (;;) {
+            Request r = req.read();
+            const uint64_t issue = std::max(r.allowed, free_cycle);
+            const uint64_t end = issue + transfer_cycles(r.bytes);
+            const double now = sc_time_stamp().to_seconds() * 1e9;
+            if ((double)end > now)
+                wait(sc_time((double)end - now, SC_NS));
+            free_cycle = end;
+            *r.done = end + latency;
+        }
+    }
+
+    SC_CTOR(DramQueue) : req(64) { SC_THREAD(run); }
+};
+
+}  // namespace
+
+int sc_main(int argc, char **argv)
+{
+    Args a;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        const bool v = i + 1 < argc;
+        if (!std::strcmp(o, "-layer") && v) a.name = argv[++i];
+        else if (!std::strcmp(o, "-trace") && v) a.trace = argv[++i];
+        else if (!std::strcmp(o, "-dump") && v) a.dump = argv[++i];
+        else if (!std::strcmp(o, "-m") && v) a.m = std::strtoull(argv[++i], nullptr, 10);
+        else if (!std::strcmp(o, "-n") && v) a.n = std::strtoull(argv[++i], nullptr, 10);
+        else if (!std::strcmp(o, "-k") && v) a.k = std::strtoull(argv[++i], nullptr, 10);
+        else if (!std::strcmp(o, "-seed") && v) a.seed = std::strtoull(argv[++i], nullptr, 10);
+        else if (!std::strcmp(o, "-cycles") && v) a.cycles = std::strtoull(argv[++i], nullptr, 10);
+        else if (!std::strcmp(o, "-bw") && v) a.bw = std::strtoull(argv[++i], nullptr, 10);
+        else if (!std::strcmp(o, "-lat") && v) a.lat = std::strtoull(argv[++i], nullptr, 10);
+        else if (!std::strcmp(o, "-db") && v) {
+            int x[3];
+            if (std::sscanf(argv[++i], "%d,%d,%d", &x[0], &x[1], &x[2]) != 3) return 2;
+            for (int q = 0; q < 3; q++) a.db[q] = x[q] != 0;
+        } else {
+            std::fprintf(stderr, "usage: sc_array -layer NAME -m M -n N -k K -seed S -trace T "
+                                 "-dump OUT -cycles C -bw MB -lat L -db I,F,O\n");
+            return 2;
+        }
+    }
+    if (!a.name || !a.trace || !a.dump || !a.m || !a.n || !a.k || !a.cycles) {
+        std::fprintf(stderr, "sc_array: missing arguments\n");
+        return 2;
+    }
+    // ---- the simulator's folds (trace) and outputs (dump)
+    std::vector<TraceFold> tf;
+    {
+        FILE *f = std::fopen(a.trace, "r");
+        if (!f) return 2;
+        char line[512];
+        while (std::fgets(line, sizeof line, f)) {
+            char lname[128], cause[32];
+            unsigned long long v[15];
+            // layer,fold,group,row_fold,col_fold,sr,sc,t,start,end,stall,operand,rd x3,wr
+            char *p = std::strchr(line, ',');
+            if (!p || (size_t)(p - line) >= sizeof lname) continue;
+            std::memcpy(lname, line, (size_t)(p - line));
+            lname[p - line] = '\0';
+            if (std::strcmp(lname, a.name) != 0) continue;
+            if (std::sscanf(p + 1, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%31[^,],", &v[0],
+                            &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9],
+                            cause) < 10)
+                continue;
+            // the operand column may be empty: parse the last four numbers from the end
+            const char *q = line + std::strlen(line);
+            int commas = 0;
+            while (q > line && commas < 4) if (*--q == ',') commas++;
+            if (std::sscanf(q + 1, "%llu,%llu,%llu,%llu", &v[10], &v[11], &v[12], &v[13]) != 4)
+                continue;
+            tf.push_back({v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
+                          {v[10], v[11], v[12]}, v[13]});
+        }
+        std::fclose(f);
+    }
+    std::vector<uint64_t> want(a.m * a.n);
+    {
+        FILE *f = std::fopen(a.dump, "r");
+        if (!f) return 2;
+        char line[256];
+        bool in = false;
+        size_t got = 0;
+        while (got < want.size() && std::fgets(line, sizeof line, f)) {
+            if (!std::strncmp(line, "layer ", 6)) {
+                char ln[128];
+                in = std::sscanf(line + 6, "%127s", ln) == 1 && !std::strcmp(ln, a.name);
+                continue;
+            }
+            if (in) want[got++] = std::strtoull(line, nullptr, 16);
+        }
+        std::fclose(f);
+        if (got != want.size()) {
+            std::printf("MISMATCH sc %s: dump has %zu of %zu outputs\n", a.name, got, want.size());
+            return 1;
+        }
+    }
+    // ---- operands (arr.h "Operand data"), folds (map.h, ws: col fold then row fold)
+    std::vector<uint64_t> X(a.m * a.k), Wt(a.n * a.k);
+    uint64_t state = a.seed;
+    for (auto &x : X) x = fp16_operand(splitmix64(state));
+    for (auto &w : Wt) w = fp16_operand(splitmix64(state));
+    const uint64_t T = a.m, rf_n = (a.k + R - 1) / R, cf_n = (a.n + C - 1) / C;
+    const uint64_t L = 2 * R + C + T - 2, gap = std::max<uint64_t>(T, R);
+    const size_t nf = (size_t)(rf_n * cf_n);
+    if (tf.size() != nf) {
+        std::printf("MISMATCH sc %s: %zu folds here, %zu in the trace\n", a.name, nf, tf.size());
+        return 1;
+    }
+    for (size_t f = 0; f < nf; f++) {
+        if (tf[f].row_fold != f % rf_n || tf[f].col_fold != f / rf_n || tf[f].rd[2] != 0) {
+            std::printf("MISMATCH sc %s fold %zu: tile differs from the trace or spills partial "
+                        "sums (not modelled here)\n", a.name, f);
+            return 1;
+        }
+    }
+
+    // ---- SystemC structure
+    sc_clock clk("clk", 1, SC_NS, 0.5, 0, SC_NS, true);  // posedge at integer ns
+    sc_signal<bool> rst_n{"rst_n"}, en{"en"}, ftz{"ftz"}, tin{"tin"}, sat{"sat"};
+    sc_signal<uint32_t> rnd{"rnd"}, ld_valid{"ld_valid"}, ld_last{"ld_last"}, x_valid{"x_valid"},
+        x_first{"x_first"}, ps_valid{"ps_valid"}, out_valid{"out_valid"};
+    sc_signal<uint64_t> ld{"ld"}, x{"x"};
+    sc_signal<sc_bv<C * ACC_BITS>> ps{"ps"}, out{"out"};
+    Vfw_array_ws dut{"dut"};
+    dut.clk_i(clk);
+    dut.rst_ni(rst_n);
+    dut.en_i(en);
+    dut.rnd_i(rnd);
+    dut.ftz_i(ftz);
+    dut.tininess_before_i(tin);
+    dut.sat_i(sat);
+    dut.ld_valid_i(ld_valid);
+    dut.ld_last_i(ld_last);
+    dut.ld_i(ld);
+    dut.x_valid_i(x_valid);
+    dut.x_first_i(x_first);
+    dut.x_i(x);
+    dut.ps_valid_i(ps_valid);
+    dut.ps_i(ps);
+    dut.out_valid_o(out_valid);
+    dut.out_o(out);
+    DramQueue rdq{"dram_read"}, wrq{"dram_write"};
+    rdq.bw_milli = wrq.bw_milli = a.bw;
+    rdq.latency = a.lat;
+    wrq.latency = 0;
+
+    // ---- the controller (SRAM buffer bookkeeping, fold starts) and the array feeder, one
+    // SC_THREAD-like loop run by sc_start in steps of half a cycle: at cycle c + 0.5 it samples
+    // the results written at c - 1, decides whether fold f starts at c, posts DRAM requests and
+    // drives the array's inputs for cycle c.
+    const uint64_t UNSET = UINT64_MAX;
+    std::vector<uint64_t> xs(nf, UNSET), rd_done(2 * nf, UNSET), wr_done(nf, UNSET);
+    std::vector<bool> posted(nf, false);
+    std::vector<uint64_t> ob(a.m * a.n, 0), ob_cycle(a.m * a.n, UNSET), last_write(nf, 0);
+    uint64_t ofmap_free[2] = {0, 0};
+    std::map<std::pair<uint64_t, int>, std::pair<size_t, uint64_t>> expect;
+    size_t next = 0, seen = 0;
+    uint64_t earliest = 0, wr_predict = 0, last_write_done = 0, stall_total = 0;
+    rst_n = false;
+    en = true;
+    rnd = NX_RNE;
+    sc_start(0.25, SC_NS);
+    rst_n = true;
+    sc_start(0.25, SC_NS);  // now at 0.5: cycle 0's inputs
+    const uint64_t horizon = a.cycles + 4 * L + 1000;
+    uint64_t c = 0, compute_end = 0;
+    for (; c < horizon; c++) {
+        // results written at cycle c - 1 are visible now
+        if (c > 0) {
+            const uint32_t ov = out_valid.read();
+            const sc_bv<C * ACC_BITS> od = out.read();
+            for (int j = 0; j < C; j++) {
+                if (!((ov >> j) & 1)) continue;
+                auto it = expect.find({c - 1, j});
+                if (it == expect.end()) {
+                    std::printf("MISMATCH sc %s: unexpected result on column %d at cycle %llu\n",
+                                a.name, j, (unsigned long long)(c - 1));
+                    return 1;
+                }
+                const uint64_t o = it->second.second;
+                ob[o] = od.range(j * ACC_BITS + ACC_BITS - 1, j * ACC_BITS).to_uint64();
+                ob_cycle[o] = c - 1;
+                last_write[it->second.first] = c - 1;
+                seen++;
+            }
+        }
+        // post DRAM reads in fold order as soon as their buffer is free (mem.h)
+        for (size_t f = 0; f < nf; f++) {
+            if (posted[f]) continue;
+            if (f > 0 && !posted[f - 1]) break;
+            bool ok = true;
+            uint64_t allowed[2] = {0, 0};
+            for (int op = 0; op < 2; op++) {
+                if (!tf[f].rd[op]) continue;
+                if (a.db[op]) {
+                    if (f >= 2 && xs[f - 1] == UNSET) ok = false;
+                    else allowed[op] = f >= 2 ? xs[f - 1] : 0;
+                } else {
+                    if (f >= 1 && xs[f - 1] == UNSET) ok = false;
+                    else allowed[op] = f >= 1 ? xs[f - 1] + L : 0;
+                }
+            }
+            if (!ok) break;
+            for (int op = 0; op < 2; op++)
+                if (tf[f].rd[op] && !rdq.req.nb_write({tf[f].rd[op], allowed[op], &rd_done[2 * f + op]})) {
+                    std::printf("sc_array: DRAM read queue full\n");
+                    return 1;
+                }
+            posted[f] = true;
+        }
+        // may fold `next` start at cycle c?
+        if (next < nf && posted[next] && c >= earliest) {
+            const size_t f = next;
+            bool ready = true;
+            for (int op = 0; op < 2; op++)
+                if (tf[f].rd[op] && (rd_done[2 * f + op] == UNSET || rd_done[2 * f + op] > c))
+                    ready = false;
+            const uint64_t col_fold = f / rf_n, row_fold = f % rf_n;
+            const int half = a.db[2] ? (int)(col_fold % 2) : 0;
+            if (row_fold == 0 && c + L < ofmap_free[half]) ready = false;
+            if (ready) {
+                xs[f] = c;
+                stall_total += c - earliest;
+                earliest = c + gap;
+                compute_end = c + L;
+                for (uint64_t j = 0; j < tf[f].sc; j++)
+                    for (uint64_t t = 0; t < T; t++)
+                        expect[{c + R + t + (R - 1) + j, (int)j}] = {f, t * a.n + col_fold * C + j};
+                if (row_fold == rf_n - 1) {
+                    // write-back of the output tile when this fold ends (in-order write queue)
+                    const uint64_t issue = std::max(c + L, wr_predict);
+                    wr_predict = issue + wrq.transfer_cycles(tf[f].wr);
+                    ofmap_free[half] = wr_predict;
+                    if (!wrq.req.nb_write({tf[f].wr, c + L, &wr_done[f]})) {
+                        std::printf("sc_array: DRAM write queue full\n");
+                        return 1;
+                    }
+                }
+                next++;
+            }
+        }
+        // drive cycle c
+        uint32_t ldv = 0, ldl = 0, xv = 0, xf = 0, psv = 0;
+        uint64_t ldd = 0, xd = 0;
+        sc_bv<C * ACC_BITS> psd = 0;
+        for (size_t f = 0; f < next; f++) {
+            if (c < xs[f] || c >= xs[f] + L) continue;
+            const uint64_t d = c - xs[f], rf = f % rf_n, cf = f / rf_n;
+            for (uint64_t j = 0; j < tf[f].sc; j++) {
+                const uint64_t n = cf * C + j;
+                if (d >= j && d < j + R) {
+                    const uint64_t i = R - 1 - (d - j);
+                    ldv |= 1u << j;
+                    if (i < tf[f].sr) ldd |= Wt[n * a.k + rf * R + i] << (IN_BITS * j);
+                    if (d == j + R - 1) ldl |= 1u << j;
+                }
+                if (d >= R + j && d < R + j + T) {
+                    const uint64_t t = d - R - j, o = t * a.n + n;
+                    psv |= 1u << j;
+                    uint64_t p = nx_zero(NX_FP32);
+                    if (rf > 0) {
+                        if (ob_cycle[o] == UNSET || ob_cycle[o] >= c) {
+                            std::printf("MISMATCH sc %s: partial sum (%llu, %llu) read before "
+                                        "written\n", a.name, (unsigned long long)t,
+                                        (unsigned long long)n);
+                            return 1;
+                        }
+                        p = ob[o];
+                    }
+                    psd.range(j * ACC_BITS + ACC_BITS - 1, j * ACC_BITS) = p;
+                }
+            }
+            for (uint64_t i = 0; i < tf[f].sr; i++)
+                if (d >= R + i && d < R + i + T) {
+                    const uint64_t t = d - R - i;
+                    xv |= 1u << i;
+                    if (t == 0) xf |= 1u << i;
+                    xd |= X[t * a.k + rf * R + i] << (IN_BITS * i);
+                }
+        }
+        ld_valid = ldv;
+        ld_last = ldl;
+        ld = ldd;
+        x_valid = xv;
+        x_first = xf;
+        x = xd;
+        ps_valid = psv;
+        ps = psd;
+        // done: every fold ran, every result seen, every write-back completed
+        bool writes_done = next == nf;
+        for (size_t f = 0; f < nf && writes_done; f++)
+            if (f % rf_n == rf_n - 1 && (wr_done[f] == UNSET || wr_done[f] > c)) writes_done = false;
+        if (writes_done && seen == expect.size() && c >= compute_end) break;
+        sc_start(1, SC_NS);
+    }
+    for (size_t f = 0; f < nf; f++)
+        if (f % rf_n == rf_n - 1) last_write_done = std::max(last_write_done, wr_done[f]);
+    const uint64_t total = std::max(compute_end, last_write_done);
+    // ---- compare with the simulator
+    for (size_t f = 0; f < nf; f++) {
+        if (xs[f] != tf[f].start) {
+            std::printf("MISMATCH sc %s fold %zu: starts at cycle %llu here, %llu in flopwatt\n",
+                        a.name, f, (unsigned long long)xs[f], (unsigned long long)tf[f].start);
+            return 1;
+        }
+        if (last_write[f] + 1 + (C - tf[f].sc) != tf[f].end) {
+            std::printf("MISMATCH sc %s fold %zu: last result at %llu, flopwatt's fold ends at "
+                        "%llu\n", a.name, f, (unsigned long long)last_write[f],
+                        (unsigned long long)tf[f].end);
+            return 1;
+        }
+    }
+    if (total != a.cycles) {
+        std::printf("MISMATCH sc %s: layer takes %llu cycles here, %llu in flopwatt\n", a.name,
+                    (unsigned long long)total, (unsigned long long)a.cycles);
+        return 1;
+    }
+    for (uint64_t o = 0; o < want.size(); o++)
+        if (ob[o] != want[o]) {
+            std::printf("MISMATCH sc %s: output (m %llu, n %llu): RTL %llX written at cycle %llu, "
+                        "flopwatt %llX\n", a.name, (unsigned long long)(o / a.n),
+                        (unsigned long long)(o % a.n), (unsigned long long)ob[o],
+                        (unsigned long long)ob_cycle[o], (unsigned long long)want[o]);
+            return 1;
+        }
+    std::printf("sc %s %llux%llux%llu: %zu folds, %llu cycles (%llu stalled before folds, "
+                "%llu write-back tail), fold starts, outputs and layer cycles identical to "
+                "flopwatt run --engine pe\n", a.name, (unsigned long long)a.m,
+                (unsigned long long)a.n, (unsigned long long)a.k, nf, (unsigned long long)total,
+                (unsigned long long)stall_total, (unsigned long long)(total - compute_end));
+    dut.final();
+    return 0;
+}
