@@ -65,8 +65,8 @@ uint64_t nxi_fma(nx_fmt in, nx_fmt acc, uint64_t a, uint64_t b, uint64_t c, nx_m
  * the nearest bound (NaN: the maximum) and raise invalid; inexact only when `exact`. */
 uint64_t nxi_to_int(nx_fmt to, nxi_num x, nx_mode mode, bool exact, nx_flags *flags);
 
-/* sig >> d rounded to an integer per r for a value of the given sign; d may exceed 63.
- * Sets *inexact when bits were discarded. */
+/* sig >> d rounded to an integer per r for a value of the given sign; sig below 2^63, d may
+ * exceed 63. Sets *inexact when bits were discarded. */
 uint64_t nxi_shift_round(uint64_t sig, uint32_t d, bool sign, nx_round r, bool *inexact);
 
 /* sig >> d with every discarded 1 bit ORed into bit 0 ("jamming"); d may exceed 63. */

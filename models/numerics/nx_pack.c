@@ -89,12 +89,10 @@ uint64_t nxi_shift_round(uint64_t sig, uint32_t d, bool sign, nx_round r, bool *
         *inexact = false;
         return sig;
     }
-    if (d >= 64) { /* everything is discarded and sig < 2^63 <= half */
+    if (d >= 64) { /* everything is discarded; sig < 2^63 <= 2^(d-1) lies below the half */
         q = 0;
         rem = sig;
         half = UINT64_C(1) << 63;
-        if (sig >> 63) /* cannot happen for our callers (sig < 2^62); keep "rem < half" true */
-            rem = half - 1;
     } else {
         q = sig >> d;
         rem = sig & ((UINT64_C(1) << d) - 1);
