@@ -379,7 +379,10 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &args)
         return 2;
     }
     const uint64_t G = a.groups;
-    const char *dfn = a.df ? "os" : "ws";
+    // df: 0 ws, 1 os, 2 is. The input-stationary dataflow runs on the ws array (arr.h: same
+    // schedule, the stationary tile holds ifmap and the filter streams).
+    const char *dfn = a.df == 1 ? "os" : a.df == 2 ? "is" : "ws";
+    const bool os = a.df == 1, is = a.df == 2;
     // Folds of the simulator, from its trace (CSV: layer, fold, group, row_fold, col_fold,
     // rows_used, cols_used, t, start_cycle, end_cycle, ...).
     std::vector<TraceFold> tf;
@@ -455,13 +458,14 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &args)
 
     // Fold order and tiles (map.h): ws rows = K, cols = N, T = M, order col fold then row fold;
     // os rows = M, cols = N, T = K, order row fold then col fold.
-    const uint64_t row_dim = a.df ? a.m : a.k, col_dim = a.n, T = a.df ? a.k : a.m;
+    const uint64_t row_dim = os ? a.m : a.k, col_dim = is ? a.m : a.n;
+    const uint64_t T = os ? a.k : is ? a.n : a.m;
     const uint64_t rf_n = (row_dim + R - 1) / R, cf_n = (col_dim + C - 1) / C;
     struct F { uint64_t g, rf, cf, sr, sc, x0, end; };
     std::vector<F> folds;
     for (uint64_t g = 0; g < G; g++)
         for (uint64_t o = 0; o < rf_n * cf_n; o++) {
-            const uint64_t rf = a.df ? o / cf_n : o % rf_n, cf = a.df ? o % cf_n : o / rf_n;
+            const uint64_t rf = os ? o / cf_n : o % rf_n, cf = os ? o % cf_n : o / rf_n;
             const uint64_t sr = std::min<uint64_t>(R, row_dim - rf * R);
             const uint64_t sc = std::min<uint64_t>(C, col_dim - cf * C);
             folds.push_back({g, rf, cf, sr, sc, 0, 0});
@@ -499,7 +503,10 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &args)
         const uint64_t base = fo.g * a.m * a.n;
         for (uint64_t j = 0; j < fo.sc; j++) {
             const uint64_t n = fo.cf * C + j;
-            if (a.df == 0)
+            if (is)  // output (t, j) is (m = col0 + j, n = t)
+                for (uint64_t t = 0; t < T; t++)
+                    expect[{fo.x0 + R + t + (R - 1) + j, (int)j}] = {f, base + n * a.n + t};
+            else if (!os)
                 for (uint64_t t = 0; t < T; t++)
                     expect[{fo.x0 + R + t + (R - 1) + j, (int)j}] = {f, base + t * a.n + n};
             else
@@ -507,7 +514,7 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &args)
                     expect[{fo.x0 + T - 1 + i + j, (int)j}] = {f, base + (fo.rf * R + i) * a.n + n};
         }
     }
-    top.sel_i = 2 * (pr - kPrecisions) + a.df;
+    top.sel_i = 2 * (pr - kPrecisions) + (os ? 1 : 0);
     top.rnd_i = a.rnd;
     top.ftz_i = a.ftz;
     const uint64_t total = folds.back().end;
@@ -518,23 +525,27 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &args)
             if (c < fo.x0 || c >= fo.end) continue;
             const uint64_t d = c - fo.x0;
             const std::vector<uint64_t> &X = Xg[fo.g], &W = Wg[fo.g];
-            if (a.df == 0) {
+            if (!os) {
                 for (uint64_t j = 0; j < fo.sc; j++) {
-                    const uint64_t n = fo.cf * C + j;
+                    const uint64_t n = fo.cf * C + j;  // ws: filter column n; is: ifmap row m
                     if (d >= j && d < j + R) {
                         const uint64_t i = R - 1 - (d - j);  // row of the value read now
+                        const uint64_t kk = fo.rf * R + i;
                         in.ld_valid |= 1u << j;
-                        in.ld[j] = i < fo.sr ? (uint32_t)W[(fo.rf * R + i) * a.n + n] : 0;
+                        in.ld[j] = i >= fo.sr ? 0
+                                   : is       ? (uint32_t)X[n * a.k + kk]
+                                              : (uint32_t)W[kk * a.n + n];
                         if (d == j + R - 1) in.ld_last |= 1u << j;
                     }
                     if (d >= R + j && d < R + j + T) {
-                        const uint64_t t = d - R - j, o = fo.g * a.m * a.n + t * a.n + n;
+                        const uint64_t t = d - R - j;
+                        const uint64_t o = fo.g * a.m * a.n + (is ? n * a.n + t : t * a.n + n);
                         in.ps_valid |= 1u << j;
                         if (fo.rf == 0) {
                             in.ps[j] = (uint32_t)nx_zero(pr->acc);
                         } else if (ob_cycle[o] >= c) {
-                            std::printf("MISMATCH layer %s ws fold %zu: partial sum (%llu, %llu) "
-                                        "read at cycle %llu before it was written\n", a.name,
+                            std::printf("MISMATCH layer %s %s fold %zu: partial sum (%llu, %llu) "
+                                        "read at cycle %llu before it was written\n", a.name, dfn,
                                         (size_t)(&fo - &folds[0]), (unsigned long long)t,
                                         (unsigned long long)n, (unsigned long long)c);
                             return 1;
@@ -548,7 +559,8 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &args)
                         const uint64_t t = d - R - i;
                         in.x_valid |= 1u << i;
                         if (t == 0) in.x_first |= 1u << i;
-                        in.x[i] = (uint32_t)X[t * a.k + fo.rf * R + i];
+                        const uint64_t kk = fo.rf * R + i;
+                        in.x[i] = is ? (uint32_t)W[kk * a.n + t] : (uint32_t)X[t * a.k + kk];
                     }
             } else {
                 for (uint64_t i = 0; i < fo.sr; i++)
@@ -596,7 +608,7 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &args)
     // result is written L - 1 - (C - sc) (ws) or L - 1 - (R - sr) - (C - sc) (os) after x_f.
     for (size_t f = 0; f < folds.size(); f++) {
         const F &fo = folds[f];
-        const uint64_t slack = (C - fo.sc) + (a.df ? R - fo.sr : 0);
+        const uint64_t slack = (C - fo.sc) + (os ? R - fo.sr : 0);
         if (last_write[f] + 1 + slack != fo.end) {
             std::printf("MISMATCH layer %s %s fold %zu: last result at cycle %llu, the simulator "
                         "ends the fold at %llu (expected %llu + 1 + %llu unused)\n", a.name, dfn,
@@ -652,9 +664,10 @@ int main(int argc, char **argv)
             la.dump = argv[++i];
         else if (!std::strcmp(o, "-prec") && v)
             la.prec = argv[++i];
-        else if (!std::strcmp(o, "-df") && v)
-            la.df = !std::strcmp(argv[++i], "os");
-        else if (!std::strcmp(o, "-m") && v)
+        else if (!std::strcmp(o, "-df") && v) {
+            const char *d = argv[++i];
+            la.df = !std::strcmp(d, "os") ? 1 : !std::strcmp(d, "is") ? 2 : 0;
+        } else if (!std::strcmp(o, "-m") && v)
             la.m = std::strtoull(argv[++i], nullptr, 10);
         else if (!std::strcmp(o, "-n") && v)
             la.n = std::strtoull(argv[++i], nullptr, 10);
@@ -677,7 +690,7 @@ int main(int argc, char **argv)
         else {
             std::fprintf(stderr,
                          "usage: array [-seed N] [-seqs N] [-stall PERCENT]\n"
-                         "       array -layer NAME -df ws|os -prec P -m M -n N -k K -seed S\n"
+                         "       array -layer NAME -df ws|os|is -prec P -m M -n N -k K -seed S\n"
                          "             -trace TRACE.csv -dump OUTPUTS [-rmin] [-ftz]\n"
                          "       (a conv layer: -conv H,W,C,FR,FS,F,STRIDE,PAD,GROUPS instead of\n"
                          "        -m -n -k; batch 1, dilation 1, symmetric padding)\n");

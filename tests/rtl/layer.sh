@@ -3,12 +3,13 @@
 # `flopwatt run --engine pe` on the same config: the simulator writes its fold trace (tiles and
 # start/end cycles chosen by its memory model) and its output tensor; the RTL driver re-derives
 # the fold order, tiles, operand data and im2col lowering from their documentation (map.h,
-# arr.h, wl.h), runs the
-# folds at the simulator's start cycles, and requires identical output bits and, per fold, its
-# last result exactly where the simulator's fold end puts it. Per precision (int8->int32, fp16,
-# bf16, fp32, fp16->fp32) and dataflow (ws, os), with ideal and with modelled memory, plus
-# fp16 with rounding `min` and flush-to-zero. A mismatch names the element, both values and
-# the cycle. Environment: BUILD, FLOPWATT. Writes under $BUILD/rtl/layer.
+# arr.h, wl.h), runs the folds at the simulator's start cycles, and requires identical output
+# bits and, per fold, its last result exactly where the simulator's fold end puts it.
+# Per precision (int8->int32, fp16, bf16, fp32, fp16->fp32) and dataflow (ws, os, and is, which
+# runs on the ws array with the operands' roles swapped as arr.h specifies), with ideal and
+# with modelled memory, plus three runs with rounding `min` and flush-to-zero. A mismatch names
+# the element, both values and the cycle. Environment: BUILD, FLOPWATT. Writes under
+# $BUILD/rtl/layer.
 set -euo pipefail
 build=${BUILD:-build}
 flopwatt=${FLOPWATT:-$build/flopwatt}
@@ -71,7 +72,7 @@ run() { # input acc dataflow memory(ideal|modelled) [rounding subnormals]
 }
 
 for p in "int8 int32" "fp16 fp16" "bf16 bf16" "fp32 fp32" "fp16 fp32"; do
-    for df in ws os; do
+    for df in ws os is; do
         for mem in ideal modelled; do
             run $p "$df" "$mem"
         done
@@ -79,6 +80,7 @@ for p in "int8 int32" "fp16 fp16" "bf16 bf16" "fp32 fp32" "fp16 fp32"; do
 done
 run fp16 fp16 ws modelled min ftz
 run fp16 fp32 os modelled min ftz
+run bf16 bf16 is modelled min ftz
 
 [[ $fail -eq 0 ]] || { echo "layer: FAILED"; exit 1; }
 echo "layer: $count runs x ${#layers[@]} layers (GEMM and conv): outputs and fold cycles identical (RTL vs flopwatt run --engine pe)"
