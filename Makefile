@@ -47,6 +47,9 @@ TEST_BINS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Targets that `make test` builds before running (fragments append to it).
 TEST_PREREQS := $(BIN) $(TEST_BINS)
 
+# Keep object files of test binaries (make would delete them as intermediates).
+.SECONDARY:
+
 .PHONY: all run test test-nodeps test-asan test-long bench lint install deps clean format
 all: $(BIN) $(LIB_NUMERICS)
 
