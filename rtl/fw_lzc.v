@@ -1,6 +1,6 @@
 // fw_lzc: leading-zero counter. cnt_o = number of zero bits above the most significant one of
-// x_i (WIDTH when x_i is zero). Written as a priority scan: synthesis turns it into a mux chain;
-// a tree would be smaller, see rtl/README.md "not covered yet".
+// x_i (WIDTH when x_i is zero). A log-depth tree (fw_lzc_tree): x_i is extended at the bottom
+// by a one (so an all-zero x_i counts WIDTH) and zeros to 2^L bits.
 `default_nettype none
 
 module fw_lzc #(
@@ -8,25 +8,25 @@ module fw_lzc #(
   parameter integer CNT_W = $clog2(WIDTH + 1)
 ) (
   input  wire [WIDTH-1:0] x_i,
-  output reg  [CNT_W-1:0] cnt_o
+  output wire [CNT_W-1:0] cnt_o
 );
-  // zeros_above[i]: the count when bit i is the most significant one.
-  wire [CNT_W-1:0] zeros_above [0:WIDTH-1];
-  genvar g;
+  localparam integer L  = $clog2(WIDTH + 1);  // 2^L >= WIDTH + 1, L >= 1
+  localparam integer P2 = 1 << L;
+  wire [P2-1:0] xp;
   generate
-    for (g = 0; g < WIDTH; g = g + 1) begin : g_pos
-      localparam integer Z = WIDTH - 1 - g;
-      assign zeros_above[g] = Z[CNT_W-1:0];
+    if (P2 > WIDTH + 1) begin : g_pad
+      assign xp = {x_i, 1'b1, {(P2-WIDTH-1){1'b0}}};
+    end else begin : g_nopad
+      assign xp = {x_i, 1'b1};
     end
   endgenerate
-
-  integer i;
-  always @* begin
-    cnt_o = WIDTH[CNT_W-1:0];
-    // Scanning from the LSB upwards, the last one seen is the most significant.
-    for (i = 0; i < WIDTH; i = i + 1)
-      if (x_i[i]) cnt_o = zeros_above[i];
-  end
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire          any_one;  // always 1 (the padding one)
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire [L-1:0] cnt;
+  fw_lzc_tree #(.L(L)) u_tree (.x_i(xp), .any_o(any_one), .cnt_o(cnt));
+  // The count is at most WIDTH and fits CNT_W bits.
+  assign cnt_o = cnt[CNT_W-1:0];
 endmodule
 
 `default_nettype wire
