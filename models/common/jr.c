@@ -1,5 +1,6 @@
 /* jr: strict JSON reading over cJSON (see jr.h). */
 #include "common/jr.h"
+#include "common/fw_io.h"
 
 #include <errno.h>
 #include <math.h>
@@ -125,41 +126,13 @@ int jr_doc_parse(const char *name, const char *text, jr_doc *doc, fw_err *err)
 
 int jr_doc_load(const char *path, jr_doc *doc, fw_err *err)
 {
+    char *text;
     doc->root = NULL;
     doc->file = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return fw_err_set(err, FW_EXIT_IO, "%s: cannot open: %s", path, strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    char *text = malloc(cap);
-    while (text) {
-        size_t n = fread(text + len, 1, cap - len - 1, f);
-        len += n;
-        if (len < cap - 1)
-            break;
-        char *bigger = realloc(text, cap * 2);
-        if (!bigger) {
-            free(text);
-            text = NULL;
-            break;
-        }
-        text = bigger;
-        cap *= 2;
-    }
-    int read_error = ferror(f);
-    fclose(f);
-    if (!text)
-        return fw_err_set(err, FW_EXIT_IO, "%s: out of memory", path);
-    if (read_error) {
-        free(text);
-        return fw_err_set(err, FW_EXIT_IO, "%s: read error", path);
-    }
-    text[len] = '\0';
-    if (strlen(text) != len) {
-        free(text);
-        return fw_err_set(err, FW_EXIT_INPUT, "%s: NUL byte in JSON text", path);
-    }
-    int rc = jr_doc_parse(path, text, doc, err);
+    int rc = fw_read_text_file(path, &text, err);
+    if (rc)
+        return rc;
+    rc = jr_doc_parse(path, text, doc, err);
     free(text);
     return rc;
 }

@@ -6,6 +6,7 @@
  * (GSL Brent root finding, tech_vdd_for_scale) and whether it is plausible for the node.
  * Technology data: embedded, or FLOPWATT_DATA=DIR. Output is a pure function of the inputs.
  */
+#include "common/fw_io.h"
 #include "cli/cmd.h"
 #include "common/fw_err.h"
 #include "config/cfg.h"
@@ -290,20 +291,6 @@ static void ceil_text(FILE *out, const tech_lib *lib, const ceil_entry *es, size
     fprintf(out, "  (models/tech/README.md explains every number)\n");
 }
 
-static void ceil_json_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fprintf(out, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20)
-            fprintf(out, "\\u%04x", *s);
-        else
-            fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
 static void ceil_json(FILE *out, const ceil_entry *es, size_t n)
 {
     fprintf(out, "[\n");
@@ -332,7 +319,7 @@ static void ceil_json(FILE *out, const ceil_entry *es, size_t n)
                     e->target_plausible ? "true" : "false");
             if (!e->target_reachable) {
                 fprintf(out, ", \"reason\": ");
-                ceil_json_str(out, e->target_msg);
+                fw_json_write_string(out, e->target_msg);
             }
             fprintf(out, "}");
         }

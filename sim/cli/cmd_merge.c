@@ -55,7 +55,6 @@ int cmd_merge(int argc, char **argv)
     fw_err_clear(&err);
     int rc = sw_merge(dirs, dir_count, out_dir, &missing, &err);
     if (rc) {
-        sw_msg_one_line(err.msg);
         fprintf(stderr, "flopwatt merge: %s\n", err.msg);
         return rc;
     }

@@ -103,7 +103,6 @@ int cmd_plot(int argc, char **argv)
         return FW_EXIT_INPUT;
     }
     if (rc) {
-        sw_msg_one_line(err.msg);
         fprintf(stderr, "flopwatt plot %s: %s\n", kind, err.msg);
         return rc;
     }

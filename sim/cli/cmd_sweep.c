@@ -143,7 +143,6 @@ int cmd_sweep(int argc, char **argv)
     fw_err_clear(&err);
     int rc = sw_spec_load(spec_path, &spec, &err);
     if (rc) {
-        sw_msg_one_line(err.msg);
         fprintf(stderr, "flopwatt sweep: %s\n", err.msg);
         return rc;
     }
@@ -167,7 +166,6 @@ int cmd_sweep(int argc, char **argv)
     } else {
         rc = sw_eval_sim_create(&sim, &ev, &err);
         if (rc) {
-            sw_msg_one_line(err.msg);
             fprintf(stderr, "flopwatt sweep: %s\n", err.msg);
         }
     }
@@ -175,7 +173,6 @@ int cmd_sweep(int argc, char **argv)
     if (!rc && opts.out_dir) {
         rc = sw_run(&spec, &ev, &opts, &stats, &err);
         if (rc) {
-            sw_msg_one_line(err.msg);
             fprintf(stderr, "flopwatt sweep: %s\n", err.msg);
         } else
             printf("sweep %s: %" PRIu64 " points%s (%" PRIu64 " resumed, %" PRIu64
@@ -189,7 +186,6 @@ int cmd_sweep(int argc, char **argv)
         if (!rc) {
             fw_err perr;
             if (sw_print_front(&spec, opts.out_dir, SW_CLI_FRONT_ROWS, stdout, &perr)) {
-                sw_msg_one_line(perr.msg);
                 fprintf(stderr, "flopwatt sweep: %s\n", perr.msg);
             }
         }
@@ -202,13 +198,11 @@ int cmd_sweep(int argc, char **argv)
             sw_pareto_plot pp = {.sweep_dir = opts.out_dir, .workload = spec.workloads[w]};
             rc = sw_plot_pareto(&pp, dir, &err);
             if (rc) {
-                sw_msg_one_line(err.msg);
                 fprintf(stderr, "flopwatt sweep: --plot: %s\n", err.msg);
             } else
                 printf("wrote %s/pareto.svg and pareto.png (%s)\n", dir, spec.workloads[w]);
         }
         if (!rc && stats.points_skipped) {
-            sw_msg_one_line(stats.first_skipped.msg);
             fprintf(stderr,
                     "flopwatt sweep: %" PRIu64
                     " invalid point%s skipped (NaN rows); the first: %s\n",

@@ -3,6 +3,7 @@
  * activation element counts, and the totals: an aligned table for people (default), JSON or CSV
  * for machines, or the workload re-written as a SCALE-Sim topology CSV. Output is a pure
  * function of the input (byte-identical on every run). */
+#include "common/fw_io.h"
 #include "cli/cmd.h"
 #include "common/fw_err.h"
 #include "workload/wl.h"
@@ -182,33 +183,17 @@ static int wlcli_table(const wl_workload *wl, const char *file, FILE *out)
     return 0;
 }
 
-/* Writes s as a JSON string literal. */
-static void wlcli_json_str(const char *s, FILE *out)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(out, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(out, "\\u%04x", ch);
-        else
-            fputc(ch, out);
-    }
-    fputc('"', out);
-}
-
 #define WLCLI_U(v) ((unsigned long long)(v))
 
 static int wlcli_json(const wl_workload *wl, FILE *out)
 {
     fprintf(out, "{\"workload\": ");
-    wlcli_json_str(wl->name, out);
+    fw_json_write_string(out, wl->name);
     fprintf(out, ", \"batch\": %u, \"layers\": [", wl->batch);
     for (size_t i = 0; i < wl->layer_count; i++) {
         const wl_layer *l = &wl->layers[i];
         fprintf(out, "%s\n  {\"name\": ", i ? "," : "");
-        wlcli_json_str(l->name, out);
+        fw_json_write_string(out, l->name);
         fprintf(out,
                 ", \"type\": \"%s\", \"in_h\": %u, \"in_w\": %u, \"in_c\": %u, \"filt_r\": %u, "
                 "\"filt_s\": %u, \"filters\": %u, \"stride_h\": %u, \"stride_w\": %u, "

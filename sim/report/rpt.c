@@ -1,4 +1,5 @@
 /* rpt: text, JSON and CSV reports of engine counters (see rpt.h). */
+#include "common/fw_io.h"
 #include "report/rpt.h"
 
 #include <inttypes.h>
@@ -76,21 +77,6 @@ static void rpt_derived_list(const rpt_derived *d, const char *keys[RPT_NDERIVED
     memcpy(vals, v, sizeof v);
 }
 
-static void rpt_json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(out, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(out, "\\u%04x", ch);
-        else
-            fputc(ch, out);
-    }
-    fputc('"', out);
-}
-
 static void rpt_json_row(FILE *out, const rpt_input *in, const char *name, const eng_counters *c,
                          size_t layer, bool is_total, const char *indent)
 {
@@ -99,7 +85,7 @@ static void rpt_json_row(FILE *out, const rpt_input *in, const char *name, const
     fprintf(out, "{\n");
     if (name) {
         fprintf(out, "%s  \"name\": ", indent);
-        rpt_json_string(out, name);
+        fw_json_write_string(out, name);
         fprintf(out, ",\n");
     }
     for (size_t i = 0; i < RPT_NFIELDS; i++)
@@ -122,7 +108,7 @@ static void rpt_json(FILE *out, const rpt_input *in)
 {
     const cfg_accel *cfg = in->cfg;
     fprintf(out, "{\n  \"config\": {\n    \"name\": ");
-    rpt_json_string(out, cfg->name);
+    fw_json_write_string(out, cfg->name);
     fprintf(out,
             ",\n    \"rows\": %u,\n    \"cols\": %u,\n    \"dataflow\": \"%s\",\n"
             "    \"schedule\": \"%s\",\n    \"clock_mhz\": %.9g,\n    \"input\": \"%s\",\n"
@@ -130,7 +116,7 @@ static void rpt_json(FILE *out, const rpt_input *in)
             cfg->rows, cfg->cols, cfg_dataflow_name(cfg->dataflow),
             cfg_schedule_name(cfg->schedule), cfg->clock_mhz, nx_fmt_get(cfg->mac.input)->name,
             nx_fmt_get(cfg->mac.accumulator)->name, nx_fmt_get(cfg->output)->name);
-    rpt_json_string(out, in->workload_name);
+    fw_json_write_string(out, in->workload_name);
     fprintf(out, ",\n  \"engine\": \"%s\",\n  \"ideal_memory\": %s,\n  \"layers\": [",
             in->engine_name, in->ideal_memory ? "true" : "false");
     for (size_t l = 0; l < in->layer_count; l++) {

@@ -1,4 +1,5 @@
 /* sw_plot: gnuplot figures of sweeps, runs, ceilings and the demand trend (see sw_plot.h). */
+#include "common/fw_io.h"
 #include "sweep/sw_plot.h"
 #include "common/jr.h"
 #include "sweep/sw_spec.h"
@@ -131,7 +132,7 @@ static void sw_csv_fini(sw_csv *c)
 static int sw_csv_load(const char *path, sw_csv *c, fw_err *err)
 {
     memset(c, 0, sizeof *c);
-    int rc = sw_read_file(path, &c->text, NULL, err);
+    int rc = fw_read_file(path, &c->text, NULL, err);
     if (rc)
         return rc;
     char *save = NULL;

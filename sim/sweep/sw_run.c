@@ -1,4 +1,5 @@
 /* sw_run: parallel, resumable, sharded sweep runs and shard merging (see sw_run.h). */
+#include "common/fw_io.h"
 #include "sweep/sw_run.h"
 #include "sweep/sw_table.h"
 
@@ -348,7 +349,7 @@ static int sw_inputs_hash(const sw_spec *spec, const sw_eval *ev, bool skip_inva
         const char *path = i == 0 ? spec->base_path : spec->workload_paths[i - 1];
         char *text;
         size_t len;
-        int rc = sw_read_file(path, &text, &len, err);
+        int rc = fw_read_file(path, &text, &len, err);
         if (rc)
             return rc;
         h = sw_fnv64(h, &len, sizeof len);
@@ -364,7 +365,7 @@ static int sw_read_log(int fd, const char *path, sw_table *t, uint64_t *dropped,
 {
     char *text;
     size_t len, good;
-    int rc = sw_read_file(path, &text, &len, err);
+    int rc = fw_read_file(path, &text, &len, err);
     if (rc)
         return rc;
     rc = sw_log_parse(path, text, len, t, &good, err);
@@ -537,7 +538,7 @@ int sw_merge(const char *const *dirs, size_t dir_count, const char *out_dir, uin
         if (!log_path || !spec_path)
             rc = fw_err_set(err, FW_EXIT_IO, "out of memory");
         if (!rc)
-            rc = sw_read_file(log_path, &text, &len, err);
+            rc = fw_read_file(log_path, &text, &len, err);
         if (!rc)
             rc = sw_log_parse(log_path, text, len, &t, &good, err);
         if (!rc && !have_spec) {

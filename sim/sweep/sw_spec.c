@@ -1,5 +1,6 @@
 /* sw_spec: sweep spec parsing and point enumeration (see sw_spec.h). */
 #include "sweep/sw_spec.h"
+#include "common/fw_io.h"
 
 #include <errno.h>
 #include <gsl/gsl_rng.h>
@@ -19,49 +20,6 @@ uint64_t sw_fnv64(uint64_t h, const void *data, size_t n)
         h *= 0x100000001b3ULL;
     }
     return h;
-}
-
-int sw_read_file(const char *path, char **text, size_t *len, fw_err *err)
-{
-    FILE *f = fopen(path, "rb");
-    *text = NULL;
-    if (!f)
-        return fw_err_set(err, FW_EXIT_IO, "%s: cannot open: %s", path, strerror(errno));
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n - 1, f);
-        if (n < cap - 1)
-            break;
-        char *bigger = realloc(buf, cap * 2);
-        if (!bigger) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = bigger;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf)
-        return fw_err_set(err, FW_EXIT_IO, "%s: out of memory", path);
-    if (bad) {
-        free(buf);
-        return fw_err_set(err, FW_EXIT_IO, "%s: read error", path);
-    }
-    buf[n] = '\0';
-    *text = buf;
-    if (len)
-        *len = n;
-    return 0;
-}
-
-void sw_msg_one_line(char *msg)
-{
-    for (; *msg; msg++)
-        if ((unsigned char)*msg < 0x20)
-            *msg = '?';
 }
 
 static char *sw_strdup(const char *s)
@@ -513,14 +471,9 @@ int sw_spec_parse(const char *name, const char *text, sw_spec *spec, fw_err *err
 int sw_spec_load(const char *path, sw_spec *spec, fw_err *err)
 {
     char *text;
-    size_t len;
-    int rc = sw_read_file(path, &text, &len, err);
+    int rc = fw_read_text_file(path, &text, err);
     if (rc)
         return rc;
-    if (strlen(text) != len) {
-        free(text);
-        return fw_err_set(err, FW_EXIT_INPUT, "%s: NUL byte in JSON text", path);
-    }
     rc = sw_spec_parse(path, text, spec, err);
     free(text);
     return rc;

@@ -88,11 +88,6 @@ int sw_spec_check_metrics(const sw_spec *spec, const char *const *names, size_t 
 #define SW_FNV64_INIT 0xcbf29ce484222325ULL
 uint64_t sw_fnv64(uint64_t h, const void *data, size_t n);
 
-/* Replaces control characters (bytes < 0x20, which a JSON string can hold and a message may
- * echo) by '?', so an error stays one line. */
-void sw_msg_one_line(char *msg);
 
-/* Reads a whole file into a NUL-terminated malloc'd string (*len may be NULL). FW_EXIT_IO. */
-int sw_read_file(const char *path, char **text, size_t *len, fw_err *err);
 
 #endif

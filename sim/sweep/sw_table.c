@@ -1,4 +1,5 @@
 /* sw_table: sweep logs, result tables and the finished output files (see sw_table.h). */
+#include "common/fw_io.h"
 #include "sweep/sw_table.h"
 #include "sweep/sw_pareto.h"
 
@@ -672,7 +673,7 @@ int sw_print_front(const sw_spec *spec, const char *dir, size_t max_rows, FILE *
     char path[4096];
     char *text;
     snprintf(path, sizeof path, "%s/pareto.csv", dir);
-    int rc = sw_read_file(path, &text, NULL, err);
+    int rc = fw_read_file(path, &text, NULL, err);
     if (rc)
         return rc;
     char *rows[SW_FRONT_MAX_FIELDS];

@@ -1,6 +1,7 @@
 /* wl: the layer model, its validation and lowering to the GEMM view (wl.h documents the
  * lowering), element counts, and wl_load (dispatch to the JSON or SCALE-Sim CSV reader). */
 #include "workload/wl.h"
+#include "common/fw_io.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -247,49 +248,10 @@ void wl_destroy(wl_workload *wl)
     free(wl);
 }
 
-/* Reads a whole file into a NUL-terminated buffer the caller frees. */
-static int wl_read_file(const char *path, char **out, fw_err *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return fw_err_set(err, FW_EXIT_IO, "%s: cannot open: %s", path, strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    char *text = malloc(cap);
-    while (text) {
-        size_t n = fread(text + len, 1, cap - len - 1, f);
-        len += n;
-        if (len < cap - 1)
-            break;
-        char *bigger = realloc(text, cap * 2);
-        if (!bigger) {
-            free(text);
-            text = NULL;
-            break;
-        }
-        text = bigger;
-        cap *= 2;
-    }
-    int read_error = ferror(f);
-    fclose(f);
-    if (!text)
-        return fw_err_set(err, FW_EXIT_IO, "%s: out of memory", path);
-    if (read_error) {
-        free(text);
-        return fw_err_set(err, FW_EXIT_IO, "%s: read error", path);
-    }
-    text[len] = '\0';
-    if (strlen(text) != len) {
-        free(text);
-        return fw_err_set(err, FW_EXIT_INPUT, "%s: NUL byte in the file", path);
-    }
-    *out = text;
-    return 0;
-}
-
 int wl_load(const char *path, uint32_t batch_override, wl_workload **out, fw_err *err)
 {
     char *text = NULL;
-    int rc = wl_read_file(path, &text, err);
+    int rc = fw_read_text_file(path, &text, err);
     if (rc)
         return rc;
     const char *start = text;

@@ -302,10 +302,6 @@ done:
     free(line);
     free(linenos);
     if (rc) {
-        /* Messages are one line even when they quote a value holding a control character. */
-        for (char *c = err->msg; *c; c++)
-            if ((unsigned char)*c < 0x20)
-                *c = '?';
         wl_destroy(wl);
         return rc;
     }

@@ -254,10 +254,6 @@ int wl_parse_json(const char *name, const char *text, uint32_t batch_override, w
 done:
     jr_doc_fini(&doc);
     if (rc) {
-        /* Messages are one line even when they quote a value holding a line break. */
-        for (char *c = err->msg; *c; c++)
-            if ((unsigned char)*c < 0x20)
-                *c = '?';
         wl_destroy(wl);
         return rc;
     }

@@ -4,6 +4,7 @@
  * of points.csv checked against a brute-force recomputation from the CSV itself.
  * The point evaluator is defined here: a closed form of the config values the axes set, read
  * back through the strict reader (so a wrongly applied axis fails). Files go under build/. */
+#include "common/fw_io.h"
 #include "common/jr.h"
 #include "sweep/sw_run.h"
 #include "sweep/sw_table.h"
@@ -65,7 +66,7 @@ static char *slurp(const char *path)
 {
     char *text;
     fw_err err;
-    cr_assert_eq(sw_read_file(path, &text, NULL, &err), 0, "%s", err.msg);
+    cr_assert_eq(fw_read_file(path, &text, NULL, &err), 0, "%s", err.msg);
     return text;
 }
 
