@@ -10,6 +10,8 @@ uint64_t mem_transfer_cycles(const cfg_accel *cfg, uint64_t bytes)
     uint64_t bw = cfg->dram.bandwidth_millibytes_per_cycle;
     if (bw == 0 || bytes == 0)
         return 0;
+    if (bytes <= UINT64_MAX / 1000u) /* same quotient, without a 128-bit division */
+        return (bytes * 1000u + bw - 1) / bw;
     unsigned __int128 n = (unsigned __int128)bytes * 1000u;
     return (uint64_t)((n + bw - 1) / bw);
 }
@@ -65,19 +67,30 @@ void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64
     uint64_t x_prev = 0, end_prev = 0, earliest = 0, compute_end = 0, stall = 0;
     uint64_t stall_by[CFG_OPERANDS] = {0, 0, 0};
     bool ofmap_db = cfg->sram[CFG_OFMAP].double_buffered;
+    /* L and the gap depend on the streamed length only, which takes at most two values in a
+     * layer (a whole chunk, the last one): computed again only when it changes. */
+    uint64_t len_t = 0, len = arr_fold_cycles(cfg, 0), gap = arr_fold_gap(cfg, 0);
+    map_fold_iter it;
+    map_fold_iter_start(map, &it);
     for (uint64_t f = 0; f < map->folds; f++) {
-        map_fold d;
-        map_fold_get(map, f, &d);
-        uint64_t len = arr_fold_cycles(cfg, d.t), gap = arr_fold_gap(cfg, d.t);
+        if (f > 0)
+            map_fold_iter_next(&it);
+        const map_fold *d = &it.fold;
+        if (d->t != len_t) {
+            len_t = d->t;
+            len = arr_fold_cycles(cfg, d->t);
+            gap = arr_fold_gap(cfg, d->t);
+        }
         uint64_t ready[CFG_OPERANDS] = {0, 0, 0};
         uint64_t rd_before[CFG_OPERANDS], wr_before = ctr->dram_write_bytes[CFG_OFMAP];
-        memcpy(rd_before, ctr->dram_read_bytes, sizeof rd_before);
+        if (trace)
+            memcpy(rd_before, ctr->dram_read_bytes, sizeof rd_before);
         /* spilled partial sums first, then ifmap, then filter (mem.h) */
-        if (!map->ofmap_fits && !d.first_reduction)
+        if (!map->ofmap_fits && !d->first_reduction)
             ready[CFG_OFMAP] =
-                mem_read(&s, CFG_OFMAP, d.tile_bytes[2], s.psum_ready, map->acc_bytes, ctr);
+                mem_read(&s, CFG_OFMAP, d->tile_bytes[2], s.psum_ready, map->acc_bytes, ctr);
         for (int op = 0; op < 2; op++) {
-            if (!d.fetch_bytes[op])
+            if (!d->fetch_bytes[op])
                 continue;
             uint64_t allowed;
             if (cfg->sram[op].double_buffered)
@@ -85,12 +98,12 @@ void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64
             else
                 allowed = f >= 1 ? end_prev : 0;
             ready[op] =
-                mem_read(&s, (cfg_operand)op, d.fetch_bytes[op], allowed, map->input_bytes, ctr);
+                mem_read(&s, (cfg_operand)op, d->fetch_bytes[op], allowed, map->input_bytes, ctr);
         }
-        if (map->ofmap_fits && d.first_reduction && !ideal) {
+        if (map->ofmap_fits && d->first_reduction && !ideal) {
             /* the tile may refill the half while its previous tile drains, as long as the
              * drain is done by the time this fold ends (mem.h) */
-            uint64_t free_at = s.ofmap_free[ofmap_db ? d.out_tile % 2 : 0];
+            uint64_t free_at = s.ofmap_free[ofmap_db ? d->out_tile % 2 : 0];
             ready[CFG_OFMAP] = mem_max(ready[CFG_OFMAP], free_at > len ? free_at - len : 0);
         }
         uint64_t start = earliest;
@@ -107,25 +120,25 @@ void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64
         if (x)
             x[f] = start;
         if (per_fold)
-            per_fold(cfg, map, &d, ctr);
+            per_fold(cfg, map, d, ctr);
         uint64_t end = start + len;
-        if (d.last_reduction) {
-            uint64_t done = mem_write(&s, d.out_bytes, end, map->output_bytes, ctr);
+        if (d->last_reduction) {
+            uint64_t done = mem_write(&s, d->out_bytes, end, map->output_bytes, ctr);
             if (map->ofmap_fits)
-                s.ofmap_free[ofmap_db ? d.out_tile % 2 : 0] = done;
+                s.ofmap_free[ofmap_db ? d->out_tile % 2 : 0] = done;
         } else if (!map->ofmap_fits) {
-            s.psum_ready = mem_write(&s, d.tile_bytes[2], end, map->acc_bytes, ctr);
+            s.psum_ready = mem_write(&s, d->tile_bytes[2], end, map->acc_bytes, ctr);
         }
         if (trace) {
             eng_fold_event ev;
             memset(&ev, 0, sizeof ev);
             ev.fold = f;
-            ev.group = d.group;
-            ev.row_fold = d.row_fold;
-            ev.col_fold = d.col_fold;
-            ev.sr = d.sr;
-            ev.sc = d.sc;
-            ev.t = d.t;
+            ev.group = d->group;
+            ev.row_fold = d->row_fold;
+            ev.col_fold = d->col_fold;
+            ev.sr = d->sr;
+            ev.sc = d->sc;
+            ev.t = d->t;
             ev.start_cycle = start;
             ev.end_cycle = end;
             ev.stall_cycles = start - earliest;

@@ -127,14 +127,15 @@ static void map_fold_pos(const map_layer *map, uint64_t in_group, uint64_t pos[3
 /* floor(e * x / area) without overflow (x <= area). */
 static uint64_t map_share(uint64_t e, uint64_t x, uint64_t area)
 {
+    uint64_t ex;
+    if (!__builtin_mul_overflow(e, x, &ex)) /* same quotient, without a 128-bit division */
+        return ex / area;
     return (uint64_t)((unsigned __int128)e * x / area);
 }
 
-/* Tile identity: the key coordinates (row, col, chunk) packed mixed-radix. */
-static void map_tile_ids(const map_layer *map, uint64_t in_group, uint64_t ids[2])
+/* Tile identity of a fold at pos (row, col, chunk): the key coordinates packed mixed-radix. */
+static void map_tile_ids(const map_layer *map, const uint64_t pos[3], uint64_t ids[2])
 {
-    uint64_t pos[3];
-    map_fold_pos(map, in_group, pos);
     for (int op = 0; op < 2; op++) {
         unsigned key = map_tile_key_of(map->dataflow, op);
         uint64_t id = 0;
@@ -148,15 +149,17 @@ static void map_tile_ids(const map_layer *map, uint64_t in_group, uint64_t ids[2
     }
 }
 
-void map_fold_get(const map_layer *map, uint64_t f, map_fold *out)
+/* Describes fold f of group `group`, at in-group index in_group and position pos (row fold,
+ * col fold, chunk); prev_ids are the tile ids of fold f - 1 when in_group > 0 (unused
+ * otherwise). Shared by map_fold_get (positions by division) and the iterator (positions
+ * stepped), so both describe a fold the same way. */
+static void map_fold_fill(const map_layer *map, uint64_t f, uint64_t group, uint64_t in_group,
+                          const uint64_t pos[3], const uint64_t prev_ids[2], map_fold *out)
 {
     map_fold d;
     memset(&d, 0, sizeof d);
-    uint64_t in_group = f % map->folds_per_group;
     d.index = f;
-    d.group = f / map->folds_per_group;
-    uint64_t pos[3];
-    map_fold_pos(map, in_group, pos);
+    d.group = group;
     d.row_fold = pos[0];
     d.col_fold = pos[1];
     d.chunk = pos[2];
@@ -167,7 +170,7 @@ void map_fold_get(const map_layer *map, uint64_t f, map_fold *out)
     d.sc = (uint32_t)(rem_c < map->cols ? rem_c : map->cols);
     d.t0 = d.chunk * map->chunk;
     d.t = map->t - d.t0 < map->chunk ? map->t - d.t0 : map->chunk;
-    map_tile_ids(map, in_group, d.tile_id);
+    map_tile_ids(map, pos, d.tile_id);
     uint64_t ib = map->input_bytes;
     switch (map->dataflow) {
     case CFG_WS:
@@ -194,8 +197,6 @@ void map_fold_get(const map_layer *map, uint64_t f, map_fold *out)
     for (int op = 0; op < 2; op++) {
         bool fetch = true;
         if (in_group > 0) {
-            uint64_t prev_ids[2];
-            map_tile_ids(map, in_group - 1, prev_ids);
             fetch = prev_ids[op] != d.tile_id[op];
             if (fetch && map->resident[op]) {
                 unsigned key = map_tile_key_of(map->dataflow, op);
@@ -230,4 +231,60 @@ void map_fold_get(const map_layer *map, uint64_t f, map_fold *out)
                            map->input_bytes;
     }
     *out = d;
+}
+
+void map_fold_get(const map_layer *map, uint64_t f, map_fold *out)
+{
+    uint64_t in_group = f % map->folds_per_group;
+    uint64_t pos[3], prev_pos[3], prev_ids[2] = {0, 0};
+    map_fold_pos(map, in_group, pos);
+    if (in_group > 0) {
+        map_fold_pos(map, in_group - 1, prev_pos);
+        map_tile_ids(map, prev_pos, prev_ids);
+    }
+    map_fold_fill(map, f, f / map->folds_per_group, in_group, pos, prev_ids, out);
+}
+
+void map_fold_iter_start(const map_layer *map, map_fold_iter *it)
+{
+    it->map = map;
+    it->in_group = 0;
+    it->pos[0] = it->pos[1] = it->pos[2] = 0;
+    map_fold_fill(map, 0, 0, 0, it->pos, NULL, &it->fold);
+}
+
+void map_fold_iter_next(map_fold_iter *it)
+{
+    const map_layer *map = it->map;
+    uint64_t f = it->fold.index + 1, group = it->fold.group, prev_ids[2];
+    uint64_t *row = &it->pos[0], *col = &it->pos[1], *chunk = &it->pos[2];
+    prev_ids[0] = it->fold.tile_id[0];
+    prev_ids[1] = it->fold.tile_id[1];
+    /* the next position in the fold order of map.h (innermost coordinate first) */
+    bool wrapped = false;
+    if (map->dataflow == CFG_OS) {
+        if (++*col == map->col_folds) {
+            *col = 0;
+            if (++*row == map->row_folds) {
+                *row = 0;
+                wrapped = true;
+            }
+        }
+    } else if (++*row == map->row_folds) {
+        *row = 0;
+        if (++*chunk == map->chunks) {
+            *chunk = 0;
+            if (++*col == map->col_folds) {
+                *col = 0;
+                wrapped = true;
+            }
+        }
+    }
+    if (wrapped) {
+        group++;
+        it->in_group = 0;
+    } else {
+        it->in_group++;
+    }
+    map_fold_fill(map, f, group, it->in_group, it->pos, prev_ids, &it->fold);
 }

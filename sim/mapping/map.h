@@ -96,6 +96,20 @@ int map_layer_init(const cfg_accel *cfg, const wl_layer *layer, map_layer *out, 
 /* Describes fold f (0 <= f < map->folds) in the layer's fold order. */
 void map_fold_get(const map_layer *map, uint64_t f, map_fold *out);
 
+/* Walks a layer's folds in order without divisions: after map_fold_iter_start, `fold` is fold
+ * 0; each map_fold_iter_next (only while fold.index + 1 < map->folds) steps to the next fold.
+ * `fold` is always equal, field by field, to what map_fold_get gives for fold.index (both fill
+ * it with the same code; test_sim_engine.c checks). The map must outlive the iterator. */
+typedef struct map_fold_iter {
+    const map_layer *map; /* borrowed */
+    uint64_t in_group;    /* fold index within its group */
+    uint64_t pos[3];      /* row fold, col fold, chunk */
+    map_fold fold;        /* the current fold */
+} map_fold_iter;
+
+void map_fold_iter_start(const map_layer *map, map_fold_iter *it);
+void map_fold_iter_next(map_fold_iter *it);
+
 /* Operand capacity of one buffer in bytes: half the SRAM when double buffered. */
 uint64_t map_buffer_bytes(const cfg_accel *cfg, cfg_operand op);
 

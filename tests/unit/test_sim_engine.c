@@ -248,6 +248,65 @@ Test(sim_engine, pe_equals_fast_on_random_layers, .timeout = 600)
     cr_assert_gt(stalled, cases / 4, "only %u of %u cases stalled", stalled, cases);
 }
 
+static void expect_same_fold(const map_fold *a, const map_fold *b, const char *what)
+{
+    uint64_t x[] = {a->index,         a->group,           a->row_fold,       a->col_fold,
+                    a->sr,            a->sc,              a->chunk,          a->t0,
+                    a->t,             a->row0,            a->col0,           a->first_reduction,
+                    a->last_reduction, a->out_tile,        a->tile_id[0],     a->tile_id[1],
+                    a->fetch[0],      a->fetch[1],        a->tile_bytes[0],  a->tile_bytes[1],
+                    a->tile_bytes[2], a->out_bytes,       a->fetch_bytes[0], a->fetch_bytes[1]};
+    uint64_t y[] = {b->index,         b->group,           b->row_fold,       b->col_fold,
+                    b->sr,            b->sc,              b->chunk,          b->t0,
+                    b->t,             b->row0,            b->col0,           b->first_reduction,
+                    b->last_reduction, b->out_tile,        b->tile_id[0],     b->tile_id[1],
+                    b->fetch[0],      b->fetch[1],        b->tile_bytes[0],  b->tile_bytes[1],
+                    b->tile_bytes[2], b->out_bytes,       b->fetch_bytes[0], b->fetch_bytes[1]};
+    for (size_t i = 0; i < sizeof x / sizeof x[0]; i++)
+        cr_assert_eq(x[i], y[i], "%s: field %zu: iterator %" PRIu64 " map_fold_get %" PRIu64, what,
+                     i, x[i], y[i]);
+}
+
+/* The fold iterator (stepped positions, used by the memory model) describes every fold exactly
+ * as map_fold_get (positions by division from the fold index) does. */
+Test(sim_engine, fold_iterator_equals_fold_get)
+{
+    uint64_t s = 77;
+    static const char *const sizes[] = {"8", "64", "1024", "1048576"};
+    for (unsigned n = 0; n < 1500; n++) {
+        wl_layer l;
+        random_layer_scaled(&s, &l, 2);
+        char sets[4][48];
+        const char *setp[4];
+        snprintf(sets[0], 48, "sram.ifmap.size_bytes=%s", sizes[rng_in(&s, 0, 3)]);
+        snprintf(sets[1], 48, "sram.filter.size_bytes=%s", sizes[rng_in(&s, 0, 3)]);
+        snprintf(sets[2], 48, "sram.ofmap.size_bytes=%s", sizes[rng_in(&s, 0, 3)]);
+        const char *df = dfs[rng_in(&s, 0, 2)];
+        snprintf(sets[3], 48, "array.max_stream=%u", df[0] == 'o' ? 0 : rng_in(&s, 0, 8));
+        for (int i = 0; i < 4; i++)
+            setp[i] = sets[i];
+        static const char *const precs[][2] = {
+            {"int8", "int32"}, {"int16", "int48"}, {"fp32", "fp32"}};
+        unsigned p = rng_in(&s, 0, 2);
+        cfg_accel c = make_cfg(rng_in(&s, 1, 9), rng_in(&s, 1, 9), df, "pipelined", precs[p][0],
+                               precs[p][1], setp, 4);
+        map_layer map;
+        fw_err err;
+        cr_assert_eq(map_layer_init(&c, &l, &map, &err), 0, "%s", err.msg);
+        map_fold_iter it;
+        map_fold_iter_start(&map, &it);
+        for (uint64_t f = 0; f < map.folds; f++) {
+            if (f > 0)
+                map_fold_iter_next(&it);
+            map_fold d;
+            map_fold_get(&map, f, &d);
+            char what[96];
+            snprintf(what, sizeof what, "case %u %s fold %" PRIu64, n, df, f);
+            expect_same_fold(&it.fold, &d, what);
+        }
+    }
+}
+
 /* Bit-exact outputs per precision, on every dataflow and schedule. */
 static void check_precision(const char *in, const char *acc, const char *extra)
 {
