@@ -77,6 +77,10 @@ module fw_pe_harness #(
   `FW_HARNESS_FP(15, FP8E4M3, FP32, 0)
   `FW_HARNESS_FP(16, FP8E5M2, FP32, 1)
   `FW_HARNESS_FP(17, FP8E5M2, FP32, 0)
+  `FW_HARNESS_FP(18, FP8E4M3, BF16, 1)
+  `FW_HARNESS_FP(19, FP8E4M3, BF16, 0)
+  `FW_HARNESS_FP(20, FP8E5M2, BF16, 1)
+  `FW_HARNESS_FP(21, FP8E5M2, BF16, 0)
   // integer MACs
   `FW_HARNESS_INT(32, INT8, INT32)
   `FW_HARNESS_INT(33, INT16, INT32)
@@ -84,7 +88,8 @@ module fw_pe_harness #(
   `FW_HARNESS_INT(35, INT16, INT48)
 
   assign valid_o = v_0 | v_1 | v_2 | v_3 | v_4 | v_6 | v_7 | v_8 | v_9 | v_10 | v_11 | v_12 |
-                   v_13 | v_14 | v_15 | v_16 | v_17 | v_32 | v_33 | v_34 | v_35;
+                   v_13 | v_14 | v_15 | v_16 | v_17 | v_18 | v_19 | v_20 | v_21 | v_32 | v_33 |
+                   v_34 | v_35;
   assign res_o =
       `FW_HARNESS_OUT(0, FP32) | `FW_HARNESS_OUT(1, FP16) | `FW_HARNESS_OUT(2, BF16) |
       `FW_HARNESS_OUT(3, FP8E5M2) | `FW_HARNESS_OUT(4, FP8E4M3) |
@@ -92,6 +97,8 @@ module fw_pe_harness #(
       `FW_HARNESS_OUT(9, FP32) | `FW_HARNESS_OUT(10, FP16) | `FW_HARNESS_OUT(11, FP16) |
       `FW_HARNESS_OUT(12, FP16) | `FW_HARNESS_OUT(13, FP16) | `FW_HARNESS_OUT(14, FP32) |
       `FW_HARNESS_OUT(15, FP32) | `FW_HARNESS_OUT(16, FP32) | `FW_HARNESS_OUT(17, FP32) |
+      `FW_HARNESS_OUT(18, BF16) | `FW_HARNESS_OUT(19, BF16) | `FW_HARNESS_OUT(20, BF16) |
+      `FW_HARNESS_OUT(21, BF16) |
       `FW_HARNESS_OUT(32, INT32) | `FW_HARNESS_OUT(33, INT32) | `FW_HARNESS_OUT(34, INT48) |
       `FW_HARNESS_OUT(35, INT48);
   assign flags_o =
@@ -99,7 +106,8 @@ module fw_pe_harness #(
       (f_4 & {5{v_4}}) | (f_6 & {5{v_6}}) | (f_7 & {5{v_7}}) | (f_8 & {5{v_8}}) |
       (f_9 & {5{v_9}}) | (f_10 & {5{v_10}}) | (f_11 & {5{v_11}}) | (f_12 & {5{v_12}}) |
       (f_13 & {5{v_13}}) | (f_14 & {5{v_14}}) | (f_15 & {5{v_15}}) | (f_16 & {5{v_16}}) |
-      (f_17 & {5{v_17}}) | (f_32 & {5{v_32}}) | (f_33 & {5{v_33}}) | (f_34 & {5{v_34}}) |
+      (f_17 & {5{v_17}}) | (f_18 & {5{v_18}}) | (f_19 & {5{v_19}}) | (f_20 & {5{v_20}}) |
+      (f_21 & {5{v_21}}) | (f_32 & {5{v_32}}) | (f_33 & {5{v_33}}) | (f_34 & {5{v_34}}) |
       (f_35 & {5{v_35}});
 endmodule
 

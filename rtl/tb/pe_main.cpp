@@ -59,7 +59,8 @@ std::vector<PeFunction> pe_functions()
     // Mixed MACs: operands "acc a b", result acc + a*b in the accumulator format.
     const struct { FmtName in, acc; int sel; } mixed[] = {
         {kFp16, kFp32, 6}, {kBf16, kFp32, 8}, {kE4m3, kFp16, 10},
-        {kE5m2, kFp16, 12}, {kE4m3, kFp32, 14}, {kE5m2, kFp32, 16}};
+        {kE5m2, kFp16, 12}, {kE4m3, kFp32, 14}, {kE5m2, kFp32, 16},
+        {kE4m3, kBf16, 18}, {kE5m2, kBf16, 20}};
     for (const auto &m : mixed) {
         const std::string p = std::string(m.in.tf);
         const std::string acc = m.acc.tf;

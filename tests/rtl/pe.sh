@@ -69,7 +69,8 @@ for f in f32 f16 bf16 f8e5m2 f8e4m3; do
     check "${f}_sub" $((4000 * scale)) $((seed++))
     check "${f}_add" $((2000 * scale)) $((seed++)) -ftz -tininessbefore
 done
-for mac in f16_mac_f32 bf16_mac_f32 f8e4m3_mac_f16 f8e5m2_mac_f16 f8e4m3_mac_f32 f8e5m2_mac_f32; do
+for mac in f16_mac_f32 bf16_mac_f32 f8e4m3_mac_f16 f8e5m2_mac_f16 f8e4m3_mac_f32 f8e5m2_mac_f32 \
+    f8e4m3_mac_bf16 f8e5m2_mac_bf16; do
     for fn in "$mac" "${mac/_mac_/_macu_}"; do
         for m in "${modes[@]}"; do
             check "$fn" $((3000 * mscale)) $((seed++)) "$m"
