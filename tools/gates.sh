@@ -14,8 +14,8 @@ mkdir -p "$out"
 
 # name | kind | in format | acc format | fused
 variants=(
-    "int8:int:INT8:INT32:1"
-    "int16:int:INT16:INT48:1"
+    "int8->int32:int:INT8:INT32:1"
+    "int16->int48:int:INT16:INT48:1"
     "fp8e4m3:fp:FP8E4M3:FP8E4M3:1"
     "fp8e5m2:fp:FP8E5M2:FP8E5M2:1"
     "bf16:fp:BF16:BF16:1"
@@ -66,7 +66,7 @@ EOV
 
 table="$out/table.md"
 {
-    echo "| PE variant | cells | of which flip-flops | AND/NAND/OR/NOR | XOR/XNOR | MUX | NOT | cells / int8 |"
+    echo "| PE variant | cells | of which flip-flops | AND/NAND/OR/NOR | XOR/XNOR | MUX | NOT | cells / int8 PE |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 } > "$table.tmp"
 base=""
