@@ -18,10 +18,8 @@ RTL_VFLAGS   := -Wall -O3 -Irtl -Irtl/tb
 
 .PHONY: rtl rtl-lint rtl-formats gates
 rtl: $(RTL_DIR)/pe_fp $(RTL_DIR)/pe_int $(BUILD)/tools/vecgen $(BUILD)/tools/gen_formats
-# `make test` builds the RTL unless its suites are skipped (test-asan sets FLOPWATT_SKIP_RTL=1).
-ifneq ($(FLOPWATT_SKIP_RTL),1)
+# `make test` builds the RTL (the Makefile drops it again when FLOPWATT_SKIP_RTL=1, test-asan).
 TEST_PREREQS += rtl
-endif
 
 $(RTL_DIR)/pe_fp: $(RTL_SRC) $(RTL_INC) $(RTL_TB) rtl/rtl.mk
 	@mkdir -p $(RTL_DIR)
