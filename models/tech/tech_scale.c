@@ -55,8 +55,6 @@ const char *tech_node_method_name(tech_node_method m)
 
 int tech_node_find(const tech_lib *lib, double node_nm, const tech_node **out, fw_err *err)
 {
-    char known[256] = "";
-    size_t len = 0;
     for (size_t i = 0; i < lib->node_count; i++) {
         const tech_node *n = &lib->nodes[i];
         if (n->node_nm == node_nm) {
@@ -65,6 +63,12 @@ int tech_node_find(const tech_lib *lib, double node_nm, const tech_node **out, f
             *out = n;
             return 0;
         }
+    }
+    /* the list of known nodes is written only for the message (this is called per point) */
+    char known[256] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < lib->node_count; i++) {
+        const tech_node *n = &lib->nodes[i];
         if (n->method != TECH_NODE_EXCLUDED && len < sizeof known)
             len += (size_t)snprintf(known + len, sizeof known - len, "%s%g", len ? ", " : "",
                                     n->node_nm);
