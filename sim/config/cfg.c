@@ -231,6 +231,12 @@ static int cfg_from_doc(jr_doc *doc, const char *const *sets, size_t set_count, 
         if ((rc = jr_doc_set(doc, path, eq + 1, err)))
             return rc;
     }
+    return cfg_from_json(doc, out, err);
+}
+
+int cfg_from_json(const jr_doc *doc, cfg_accel *out, fw_err *err)
+{
+    int rc;
     cfg_accel c;
     memset(&c, 0, sizeof c);
     jr_obj root;

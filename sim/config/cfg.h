@@ -7,6 +7,7 @@
 #define CFG_H
 
 #include "common/fw_err.h"
+#include "common/jr.h"
 #include "numerics/nx.h"
 
 #include <stdbool.h>
@@ -65,6 +66,10 @@ int cfg_load(const char *path, const char *const *sets, size_t set_count, cfg_ac
 /* The same from JSON text; name is used in messages. */
 int cfg_parse(const char *name, const char *text, const char *const *sets, size_t set_count,
               cfg_accel *out, fw_err *err);
+
+/* The same from a parsed document, without overrides: validates doc (not changed, still owned
+ * by the caller) exactly as cfg_parse validates its text. */
+int cfg_from_json(const jr_doc *doc, cfg_accel *out, fw_err *err);
 
 /* Storage bytes of one element of the input format / the accumulator format. */
 uint32_t cfg_input_bytes(const cfg_accel *cfg);

@@ -24,12 +24,11 @@ static int sw_sim_eval(void *ctx, const jr_doc *config, const wl_workload *workl
                        fw_err *err)
 {
     const sw_eval_sim *sim = ctx;
-    char *text = cJSON_PrintUnformatted(config->root);
-    if (!text)
-        return fw_err_set(err, FW_EXIT_IO, "out of memory");
+    /* validated from the tree itself: the same checks and messages as cfg_parse on its text
+     * (the point's document comes from a duplicate-free file and values, so the text's extra
+     * duplicate-key check could never fire) */
     cfg_accel cfg;
-    int rc = cfg_parse(config->file, text, NULL, 0, &cfg, err);
-    cJSON_free(text);
+    int rc = cfg_from_json(config, &cfg, err);
     if (rc)
         return rc;
     en_costs costs;
