@@ -91,6 +91,41 @@ Test(wl_zoo, googlenet)
     expect_total("googlenet.json", 1.5e9, 0.06);
 }
 
+/* MACs of the layers whose name starts with prefix. */
+static uint64_t macs_with_prefix(const wl_workload *wl, const char *prefix)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < wl->layer_count; i++)
+        if (!strncmp(wl->layers[i].name, prefix, strlen(prefix)))
+            total += wl_layer_macs(&wl->layers[i]);
+    return total;
+}
+
+Test(wl_zoo, googlenet_per_module)
+{
+    /* The paper's Table 1 (Szegedy et al., "Going deeper with convolutions", CVPR 2015), "ops"
+     * column, in millions of multiply-adds per module, rounded to 1 M there: conv2 (reduce +
+     * 3x3) 360, 3a 128, 3b 304, 4a 73, 4b 88, 4c 100, 4d 119, 4e 170, 5b 71, linear 1. The
+     * tolerance (2%) covers that rounding. Two rows of the table disagree with its own shapes
+     * and are left out: conv1 (34 M listed; 7x7x3x64 at 112x112 is 118 M) and 5a (54 M listed;
+     * its branches 832->256, 832->160->320 (3x3), 832->32->128 (5x5), pool->128 at 7x7 give
+     * 51.1 M). The total's 5.5% excess over "1.5 G" is conv1's difference (84 M) less 5a's. */
+    static const struct {
+        const char *prefix;
+        double published_macs;
+    } rows[] = {
+        {"conv2_", 360e6},        {"inception_3a", 128e6}, {"inception_3b", 304e6},
+        {"inception_4a", 73e6},   {"inception_4b", 88e6},  {"inception_4c", 100e6},
+        {"inception_4d", 119e6},  {"inception_4e", 170e6}, {"inception_5b", 71e6},
+        {"loss3_classifier", 1e6},
+    };
+    wl_workload *wl = load("googlenet.json");
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        expect_near((double)macs_with_prefix(wl, rows[i].prefix), rows[i].published_macs,
+                    rows[i].published_macs < 2e6 ? 0.05 : 0.02, rows[i].prefix);
+    wl_destroy(wl);
+}
+
 Test(wl_zoo, resnets)
 {
     /* networks.md: ResNet-50 3.86 G (v1) / 4.09 G (v1.5), ResNet-101 7.57 G, ResNet-152
