@@ -53,6 +53,7 @@ run() { # input acc dataflow memory(ideal|modelled) [rounding subnormals]
     local seed=$((count * 10 + 3))
     "$flopwatt" run configs/test8x8.json "$work/layers.json" --engine pe \
         --set array.rows=4 --set array.cols=3 --set array.dataflow="$df" \
+        --set array.max_stream=0 --set array.mac_pipeline_cycles=1 \
         --set precision.input="$in" --set precision.accumulator="$acc" \
         --set precision.rounding="$rnd" --set precision.subnormals="$sub" "${extra[@]}" \
         --seed "$seed" --dump-outputs "$work/out.txt" --trace "$work/trace.csv" > "$work/run.txt"

@@ -33,6 +33,7 @@ for mem in "${memories[@]}"; do
     mb=$(awk -v g="$gbps" 'BEGIN{printf "%d", g * 1e9 / 200e6 * 1000}')
     tf() { [[ $1 == 1 ]] && echo true || echo false; }
     sets=(--set array.rows=4 --set array.cols=3 --set array.dataflow=ws
+          --set array.max_stream=0 --set array.mac_pipeline_cycles=1
           --set array.schedule=pipelined --set clock_mhz=200
           --set precision.input=fp16 --set precision.accumulator=fp32
           --set dram.bandwidth_gbps="$gbps" --set dram.latency_cycles="$lat"
