@@ -156,39 +156,40 @@ static void map_tile_ids(const map_layer *map, const uint64_t pos[3], uint64_t i
 static void map_fold_fill(const map_layer *map, uint64_t f, uint64_t group, uint64_t in_group,
                           const uint64_t pos[3], const uint64_t prev_ids[2], map_fold *out)
 {
-    map_fold d;
-    memset(&d, 0, sizeof d);
-    d.index = f;
-    d.group = group;
-    d.row_fold = pos[0];
-    d.col_fold = pos[1];
-    d.chunk = pos[2];
-    d.row0 = d.row_fold * map->rows;
-    d.col0 = d.col_fold * map->cols;
-    uint64_t rem_r = map->row_dim - d.row0, rem_c = map->col_dim - d.col0;
-    d.sr = (uint32_t)(rem_r < map->rows ? rem_r : map->rows);
-    d.sc = (uint32_t)(rem_c < map->cols ? rem_c : map->cols);
-    d.t0 = d.chunk * map->chunk;
-    d.t = map->t - d.t0 < map->chunk ? map->t - d.t0 : map->chunk;
-    map_tile_ids(map, pos, d.tile_id);
+    /* every field is assigned below, straight into *out (no zeroing, no copy: this runs once
+     * per fold) */
+    map_fold *d = out;
+    d->index = f;
+    d->group = group;
+    d->row_fold = pos[0];
+    d->col_fold = pos[1];
+    d->chunk = pos[2];
+    d->row0 = d->row_fold * map->rows;
+    d->col0 = d->col_fold * map->cols;
+    uint64_t rem_r = map->row_dim - d->row0, rem_c = map->col_dim - d->col0;
+    d->sr = (uint32_t)(rem_r < map->rows ? rem_r : map->rows);
+    d->sc = (uint32_t)(rem_c < map->cols ? rem_c : map->cols);
+    d->t0 = d->chunk * map->chunk;
+    d->t = map->t - d->t0 < map->chunk ? map->t - d->t0 : map->chunk;
+    map_tile_ids(map, pos, d->tile_id);
     uint64_t ib = map->input_bytes;
     switch (map->dataflow) {
     case CFG_WS:
     case CFG_IS:
-        d.first_reduction = d.row_fold == 0;
-        d.last_reduction = d.row_fold == map->row_folds - 1;
-        d.out_tile = (d.group * map->col_folds + d.col_fold) * map->chunks + d.chunk;
-        d.tile_bytes[map->dataflow == CFG_WS ? 0 : 1] = d.t * d.sr * ib; /* streamed */
-        d.tile_bytes[map->dataflow == CFG_WS ? 1 : 0] = (uint64_t)d.sr * d.sc * ib;
-        d.tile_bytes[2] = d.t * d.sc * map->acc_bytes;
+        d->first_reduction = d->row_fold == 0;
+        d->last_reduction = d->row_fold == map->row_folds - 1;
+        d->out_tile = (d->group * map->col_folds + d->col_fold) * map->chunks + d->chunk;
+        d->tile_bytes[map->dataflow == CFG_WS ? 0 : 1] = d->t * d->sr * ib; /* streamed */
+        d->tile_bytes[map->dataflow == CFG_WS ? 1 : 0] = (uint64_t)d->sr * d->sc * ib;
+        d->tile_bytes[2] = d->t * d->sc * map->acc_bytes;
         break;
     case CFG_OS:
-        d.first_reduction = true;
-        d.last_reduction = true;
-        d.out_tile = f;
-        d.tile_bytes[0] = d.t * d.sr * ib;
-        d.tile_bytes[1] = d.t * d.sc * ib;
-        d.tile_bytes[2] = (uint64_t)d.sr * d.sc * map->acc_bytes;
+        d->first_reduction = true;
+        d->last_reduction = true;
+        d->out_tile = f;
+        d->tile_bytes[0] = d->t * d->sr * ib;
+        d->tile_bytes[1] = d->t * d->sc * ib;
+        d->tile_bytes[2] = (uint64_t)d->sr * d->sc * map->acc_bytes;
         break;
     }
     /* Fetch decision: the first fold of a group always fetches; a tile equal to the previous
@@ -197,40 +198,41 @@ static void map_fold_fill(const map_layer *map, uint64_t f, uint64_t group, uint
     for (int op = 0; op < 2; op++) {
         bool fetch = true;
         if (in_group > 0) {
-            fetch = prev_ids[op] != d.tile_id[op];
+            fetch = prev_ids[op] != d->tile_id[op];
             if (fetch && map->resident[op]) {
                 unsigned key = map_tile_key_of(map->dataflow, op);
-                fetch = ((key & MAP_KEY_ROW) || d.row_fold == 0) &&
-                        ((key & MAP_KEY_COL) || d.col_fold == 0) &&
-                        ((key & MAP_KEY_CHUNK) || d.chunk == 0);
+                fetch = ((key & MAP_KEY_ROW) || d->row_fold == 0) &&
+                        ((key & MAP_KEY_COL) || d->col_fold == 0) &&
+                        ((key & MAP_KEY_CHUNK) || d->chunk == 0);
             }
         }
-        d.fetch[op] = fetch;
-        d.fetch_bytes[op] = fetch ? d.tile_bytes[op] : 0;
+        d->fetch[op] = fetch;
+        d->fetch_bytes[op] = fetch ? d->tile_bytes[op] : 0;
     }
-    d.out_bytes = d.tile_bytes[2] / map->acc_bytes * map->output_bytes;
-    if (d.fetch[0] && map->resident[0]) {
+    /* tile_bytes[2] / acc_bytes, exactly: the output tile's elements */
+    d->out_bytes =
+        (map->dataflow == CFG_OS ? (uint64_t)d->sr * d->sc : d->t * d->sc) * map->output_bytes;
+    if (d->fetch[0] && map->resident[0]) {
         /* the share of the resident ifmap this tile is the first to cover (map.h) */
         uint64_t area = map->m * map->k, a, b;
         switch (map->dataflow) {
         case CFG_WS: /* chunks (M rows) outer, row folds (K) inner */
-            a = d.t0 * map->k + d.row0 * d.t;
-            b = a + (uint64_t)d.sr * d.t;
+            a = d->t0 * map->k + d->row0 * d->t;
+            b = a + (uint64_t)d->sr * d->t;
             break;
         case CFG_OS: /* M range, all K */
-            a = d.row0 * map->k;
-            b = a + (uint64_t)d.sr * map->k;
+            a = d->row0 * map->k;
+            b = a + (uint64_t)d->sr * map->k;
             break;
         default: /* is: col folds (M) outer, row folds (K) inner */
-            a = d.col0 * map->k + d.row0 * d.sc;
-            b = a + (uint64_t)d.sr * d.sc;
+            a = d->col0 * map->k + d->row0 * d->sc;
+            b = a + (uint64_t)d->sr * d->sc;
             break;
         }
-        d.fetch_bytes[0] = (map_share(map->ifmap_resident_elems, b, area) -
-                            map_share(map->ifmap_resident_elems, a, area)) *
-                           map->input_bytes;
+        d->fetch_bytes[0] = (map_share(map->ifmap_resident_elems, b, area) -
+                             map_share(map->ifmap_resident_elems, a, area)) *
+                            map->input_bytes;
     }
-    *out = d;
 }
 
 void map_fold_get(const map_layer *map, uint64_t f, map_fold *out)

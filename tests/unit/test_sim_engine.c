@@ -248,21 +248,29 @@ Test(sim_engine, pe_equals_fast_on_random_layers, .timeout = 600)
     cr_assert_gt(stalled, cases / 4, "only %u of %u cases stalled", stalled, cases);
 }
 
+/* Every field of a fold, in declaration order. */
+enum { FOLD_FIELDS = 24 };
+static void fold_fields(const map_fold *a, uint64_t v[FOLD_FIELDS])
+{
+    size_t n = 0;
+    v[n++] = a->index, v[n++] = a->group, v[n++] = a->row_fold, v[n++] = a->col_fold;
+    v[n++] = a->sr, v[n++] = a->sc, v[n++] = a->chunk, v[n++] = a->t0, v[n++] = a->t;
+    v[n++] = a->row0, v[n++] = a->col0, v[n++] = a->first_reduction;
+    v[n++] = a->last_reduction, v[n++] = a->out_tile;
+    for (int op = 0; op < 2; op++)
+        v[n++] = a->tile_id[op], v[n++] = a->fetch[op], v[n++] = a->fetch_bytes[op];
+    for (int op = 0; op < 3; op++)
+        v[n++] = a->tile_bytes[op];
+    v[n++] = a->out_bytes;
+    cr_assert_eq(n, FOLD_FIELDS);
+}
+
 static void expect_same_fold(const map_fold *a, const map_fold *b, const char *what)
 {
-    uint64_t x[] = {a->index,         a->group,           a->row_fold,       a->col_fold,
-                    a->sr,            a->sc,              a->chunk,          a->t0,
-                    a->t,             a->row0,            a->col0,           a->first_reduction,
-                    a->last_reduction, a->out_tile,        a->tile_id[0],     a->tile_id[1],
-                    a->fetch[0],      a->fetch[1],        a->tile_bytes[0],  a->tile_bytes[1],
-                    a->tile_bytes[2], a->out_bytes,       a->fetch_bytes[0], a->fetch_bytes[1]};
-    uint64_t y[] = {b->index,         b->group,           b->row_fold,       b->col_fold,
-                    b->sr,            b->sc,              b->chunk,          b->t0,
-                    b->t,             b->row0,            b->col0,           b->first_reduction,
-                    b->last_reduction, b->out_tile,        b->tile_id[0],     b->tile_id[1],
-                    b->fetch[0],      b->fetch[1],        b->tile_bytes[0],  b->tile_bytes[1],
-                    b->tile_bytes[2], b->out_bytes,       b->fetch_bytes[0], b->fetch_bytes[1]};
-    for (size_t i = 0; i < sizeof x / sizeof x[0]; i++)
+    uint64_t x[FOLD_FIELDS], y[FOLD_FIELDS];
+    fold_fields(a, x);
+    fold_fields(b, y);
+    for (size_t i = 0; i < FOLD_FIELDS; i++)
         cr_assert_eq(x[i], y[i], "%s: field %zu: iterator %" PRIu64 " map_fold_get %" PRIu64, what,
                      i, x[i], y[i]);
 }
