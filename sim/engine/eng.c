@@ -8,29 +8,39 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Closed forms of one fold (eng.h). Cannot overflow: map_layer_init bounded the layer. */
-static void eng_fast_fold(const cfg_accel *cfg, const map_layer *map, const map_fold *d,
-                          eng_counters *c)
+/* The closed forms of eng.h summed over the layer's folds. The folds form a full grid
+ * (groups x row folds x col folds x chunks) in which sr depends on the row fold only, sc on
+ * the col fold only and t on the chunk only, so a sum over folds of a product of them is the
+ * product of their sums: sum sr = row_dim, sum sc = col_dim, sum t = the streamed length.
+ * (Unsigned arithmetic is a ring, so this is exact even modulo 2^64; map_layer_init bounded
+ * the layer so that nothing wraps.) test_sim_engine.c compares these with the pe engine,
+ * which counts fold by fold. */
+static void eng_fast_layer(const cfg_accel *cfg, const map_layer *map, eng_counters *c)
 {
-    uint64_t t = d->t, sr = d->sr, sc = d->sc, tss = t * sr * sc;
+    uint64_t g = map->groups, rd = map->row_dim, cd = map->col_dim, t = map->t;
+    uint64_t rf = map->row_folds, cf = map->col_folds, chunks = map->chunks;
+    uint64_t tss = g * t * rd * cd;     /* sum of t*sr*sc */
+    uint64_t ss = g * chunks * rd * cd; /* sum of sr*sc */
+    uint64_t t_sr = g * cf * t * rd;    /* sum of t*sr */
+    uint64_t t_sc = g * rf * t * cd;    /* sum of t*sc */
     c->macs += tss;
-    c->pe_slots += t * cfg->rows * cfg->cols;
+    c->pe_slots += g * rf * cf * t * cfg->rows * cfg->cols; /* sum of t*R*C */
     if (map->dataflow == CFG_OS) {
         c->reg_writes += 3 * tss;
         c->reg_reads += 3 * tss;
-        c->sram_reads[CFG_IFMAP] += t * sr;
-        c->sram_reads[CFG_FILTER] += t * sc;
-        c->sram_writes[CFG_OFMAP] += sr * sc;
+        c->sram_reads[CFG_IFMAP] += t_sr;
+        c->sram_reads[CFG_FILTER] += t_sc;
+        c->sram_writes[CFG_OFMAP] += ss;
         return;
     }
     bool ws = map->dataflow == CFG_WS;
-    c->reg_writes += 2 * tss + 2 * sr * sc;
-    c->reg_reads += 3 * tss + sr * sc;
-    c->sram_reads[ws ? CFG_FILTER : CFG_IFMAP] += sr * sc;
-    c->sram_reads[ws ? CFG_IFMAP : CFG_FILTER] += t * sr;
-    c->sram_writes[CFG_OFMAP] += t * sc;
-    if (!d->first_reduction)
-        c->sram_reads[CFG_OFMAP] += t * sc;
+    c->reg_writes += 2 * tss + 2 * ss;
+    c->reg_reads += 3 * tss + ss;
+    c->sram_reads[ws ? CFG_FILTER : CFG_IFMAP] += ss;
+    c->sram_reads[ws ? CFG_IFMAP : CFG_FILTER] += t_sr;
+    c->sram_writes[CFG_OFMAP] += t_sc;
+    /* every fold but the first reduction fold (row fold 0) of its output tile */
+    c->sram_reads[CFG_OFMAP] += g * (rf - 1) * t * cd;
 }
 
 uint64_t eng_output_count(const wl_layer *layer)
@@ -107,8 +117,8 @@ int eng_run_layer(const cfg_accel *cfg, const wl_layer *layer, const eng_options
     if (rc)
         return rc;
     if (opt->kind == ENG_FAST) {
-        mem_timeline(cfg, &map, opt->ideal_memory, NULL, eng_fast_fold, opt->trace, opt->trace_ctx,
-                     &out->c);
+        mem_timeline(cfg, &map, opt->ideal_memory, NULL, opt->trace, opt->trace_ctx, &out->c);
+        eng_fast_layer(cfg, &map, &out->c);
         return 0;
     }
     eng_operands own;
@@ -125,7 +135,7 @@ int eng_run_layer(const cfg_accel *cfg, const wl_layer *layer, const eng_options
     if (!x || (opt->keep_outputs && !outputs)) {
         rc = fw_err_set(err, FW_EXIT_INPUT, "layer %s: out of memory", layer->name);
     } else {
-        mem_timeline(cfg, &map, opt->ideal_memory, x, NULL, opt->trace, opt->trace_ctx, &out->c);
+        mem_timeline(cfg, &map, opt->ideal_memory, x, opt->trace, opt->trace_ctx, &out->c);
         rc = arr_run(cfg, layer, &map, x, ops, outputs, &out->c, err);
     }
     free(x);

@@ -18,6 +18,8 @@
  *            once when the result leaves); SRAM reads ifmap T*sr, filter T*sc; ofmap writes
  *            sr*sc.
  *   both:    pe_slots = T*R*C (the mapping-efficiency denominator).
+ * The fast engine adds these up over the layer in closed form (eng.c: sums of sr, sc and T over
+ * the fold grid); the pe engine counts them fold by fold and PE by PE.
  * Memory-side accesses (DRAM bytes, SRAM fills and write-back reads) come from mem.h.
  */
 #ifndef ENG_H

@@ -58,7 +58,7 @@ static uint64_t mem_write(mem_state *s, uint64_t bytes, uint64_t allowed, uint32
 }
 
 void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64_t *x,
-                  mem_fold_fn per_fold, eng_trace_fn trace, void *trace_ctx, eng_counters *ctr)
+                  eng_trace_fn trace, void *trace_ctx, eng_counters *ctr)
 {
     mem_state s;
     memset(&s, 0, sizeof s);
@@ -119,8 +119,6 @@ void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64
         }
         if (x)
             x[f] = start;
-        if (per_fold)
-            per_fold(cfg, map, d, ctr);
         uint64_t end = start + len;
         if (d->last_reduction) {
             uint64_t done = mem_write(&s, d->out_bytes, end, map->output_bytes, ctr);

@@ -45,16 +45,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Adds the compute-side counts of one fold (the fast engine's closed forms); may be NULL. */
-typedef void (*mem_fold_fn)(const cfg_accel *cfg, const map_layer *map, const map_fold *fold,
-                            eng_counters *ctr);
-
 /* Runs the fold event model over the whole layer: fills x[f] with each fold's start cycle
- * when x is not NULL (map->folds entries, caller-owned), calls per_fold and trace (when not
- * NULL) for every fold, and
- * adds cycles, stalls, folds and memory-side accesses into *ctr. */
+ * when x is not NULL (map->folds entries, caller-owned), calls trace (when not NULL) for every
+ * fold, and adds cycles, stalls, folds and memory-side accesses into *ctr. */
 void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64_t *x,
-                  mem_fold_fn per_fold, eng_trace_fn trace, void *trace_ctx, eng_counters *ctr);
+                  eng_trace_fn trace, void *trace_ctx, eng_counters *ctr);
 
 /* Cycles to move n bytes at the configured bandwidth (0 for unlimited). */
 uint64_t mem_transfer_cycles(const cfg_accel *cfg, uint64_t bytes);
