@@ -6,14 +6,16 @@
 //     with the last one (ld_last_i[j]) every PE of the column copies the value arriving at it
 //     into its shadow register (cycle x_f + ROWS - 1 + j);
 //   - stream: e(t, i) is presented on row i (x_valid_i[i], x_first_i[i] = (t == 0)) at cycle
-//     x_f + ROWS + t + i; PE(i, j) uses it at cycle x_f + ROWS + t + i + j and passes it right;
+//     x_f + ROWS + t + i*P; PE(i, j) uses it at cycle a = x_f + ROWS + t + i*P + j and passes
+//     it right (P = MAC_PIPE, array.mac_pipeline_cycles);
 //   - swap: with e(0, i) a PE first copies its shadow into its active stationary register;
 //   - partial sums: ps_i[j] (ps_valid_i[j]) is presented at cycle x_f + ROWS + t + j: the
 //     accumulator zero or the previous reduction fold's partial sum; PE(i, j) computes
 //     p = mac(p_in, x, w) when it holds a streamed element, else passes p_in (rows >= sr are
-//     bypassed), and hands p down one row per cycle;
+//     bypassed), into a P-stage partial-sum pipeline: p reaches the PE below at cycle a + P;
 //   - result: out_valid_o[j] / out_o[j] after the rising edge that ends cycle
-//     x_f + ROWS + t + (ROWS - 1) + j (the cycle in which the bottom row wrote it).
+//     x_f + ROWS + t + ROWS*P - 1 + j (the cycle in which the bottom row's last stage wrote it).
+// The MAC is combinational; its P registers follow it (retiming would move them inside).
 // en_i = 0 stalls the whole array for one cycle (nothing moves, inputs are ignored): the
 // schedule's cycles are counted in enabled cycles.
 `default_nettype none
@@ -23,6 +25,7 @@
 module fw_array_ws #(
   parameter integer ROWS = 4,
   parameter integer COLS = 4,
+  parameter integer MAC_PIPE = 1,  // P = array.mac_pipeline_cycles: partial-sum stages per PE
   `FW_MAC_PARAMS
 ) (
   input  wire                  clk_i,
@@ -96,16 +99,21 @@ module fw_array_ws #(
         fw_mac_unit #(`FW_MAC_PARAMS_PASS) u_mac (
           .a_i(x), .b_i(w), .c_i(p_in), .rnd_i(rnd_i), .ftz_i(ftz_i),
           .tininess_before_i(tininess_before_i), .sat_i(sat_i), .res_o(p_mac));
-        reg             xv_q, xf_q, psv_q;
+        reg             xv_q, xf_q;
         reg [IN_W-1:0]  x_q;
-        reg [ACC_W-1:0] ps_q;
+        // Partial-sum pipeline: stage 0 takes the MAC (or bypass) result, stage P-1 feeds the
+        // PE below.
+        reg             psv_q [0:MAC_PIPE-1];
+        reg [ACC_W-1:0] ps_q  [0:MAC_PIPE-1];
+        integer s;
         always @(posedge clk_i or negedge rst_ni) begin
           if (!rst_ni) begin
-            xv_q  <= 1'b0;
-            psv_q <= 1'b0;
+            xv_q <= 1'b0;
+            for (s = 0; s < MAC_PIPE; s = s + 1) psv_q[s] <= 1'b0;
           end else if (en_i) begin
-            xv_q  <= xv;
-            psv_q <= v_psv[V];
+            xv_q <= xv;
+            psv_q[0] <= v_psv[V];
+            for (s = 1; s < MAC_PIPE; s = s + 1) psv_q[s] <= psv_q[s-1];
           end
         end
         always @(posedge clk_i) begin
@@ -113,14 +121,16 @@ module fw_array_ws #(
             xf_q <= xf;
             if (xv) x_q <= x;
             if (xv && xf) active_q <= shadow_q;
-            if (v_psv[V]) ps_q <= xv ? p_mac : p_in;
+            if (v_psv[V]) ps_q[0] <= xv ? p_mac : p_in;
+            for (s = 1; s < MAC_PIPE; s = s + 1)
+              if (psv_q[s-1]) ps_q[s] <= ps_q[s-1];
           end
         end
         assign h_v[H + 1] = xv_q;
         assign h_f[H + 1] = xf_q;
         assign h_x[(H + 1)*IN_W +: IN_W] = x_q;
-        assign v_psv[V + COLS] = psv_q;
-        assign v_ps[(V + COLS)*ACC_W +: ACC_W] = ps_q;
+        assign v_psv[V + COLS] = psv_q[MAC_PIPE-1];
+        assign v_ps[(V + COLS)*ACC_W +: ACC_W] = ps_q[MAC_PIPE-1];
       end
     end
   endgenerate

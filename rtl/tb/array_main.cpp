@@ -138,15 +138,28 @@ struct Stats {
 };
 
 // Runs one fold sequence; returns false (after printing the first difference) on a mismatch.
-bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, Rng &rng, int stall_pct,
-                  Stats &st)
+// Harness id of the array for a precision, dataflow (0 ws, 1 os) and MAC pipeline depth P
+// (P > 1: ws only, int8->int32 with P = 3 and fp16->fp32 with P = 2); -1 if not in the harness.
+int array_sel(const Precision &pr, int df, int P)
+{
+    const int p = (int)(&pr - kPrecisions);
+    if (P == 1) return 2 * p + df;
+    if (df == 0 && p == 0 && P == 3) return 10;
+    if (df == 0 && p == 4 && P == 2) return 11;
+    return -1;
+}
+
+bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, int P, Rng &rng,
+                  int stall_pct, Stats &st)
 {
     const int R = kRows, C = kCols;
     const int T = 1 + rng.below(9);
     const int nf = 1 + rng.below(3);
     const bool pipelined = rng.below(2) != 0;
-    const uint64_t L = df == 0 ? (uint64_t)(2 * R + C + T - 2) : (uint64_t)(T + R + C - 2);
-    const uint64_t gap = pipelined ? (uint64_t)(T > R ? T : R) : L;
+    // arr.h: ws L = R + R*P + C + T - 2, gap max(T, R*P); os (P = 1) L = T + R + C - 2, gap max(T, R)
+    const uint64_t L = df == 0 ? (uint64_t)(R + R * P + C + T - 2) : (uint64_t)(T + R + C - 2);
+    const uint64_t RP = (uint64_t)(R * P);
+    const uint64_t gap = pipelined ? std::max<uint64_t>((uint64_t)T, RP) : L;
     nx_mac_cfg cfg = {};
     cfg.input = pr.in;
     cfg.accumulator = pr.acc;
@@ -177,7 +190,7 @@ bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, Rng &rng,
                     uint64_t acc = fo.p0[t][j];
                     for (int i = 0; i < fo.sr; i++)
                         acc = nx_mac(&cfg, acc, fo.sm[t][i], fo.st[i][j], &fl);
-                    expect[{fo.x0 + R + t + (R - 1) + j, j}] = {f, t, j, acc, false};
+                    expect[{fo.x0 + R + t + RP - 1 + j, j}] = {f, t, j, acc, false};
                 }
         } else {
             // sm[i][k]: ifmap (m = i, k); st[k][j]: filter (k, n = j)
@@ -197,7 +210,7 @@ bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, Rng &rng,
     }
     const uint64_t total = folds.back().x0 + L;  // schedule cycles of the sequence
 
-    top.sel_i = 2 * (&pr - kPrecisions) + df;
+    top.sel_i = array_sel(pr, df, P);
     uint64_t c = 0, wall = 0;
     while (c < total) {
         const bool stall = stall_pct > 0 && rng.below(100) < stall_pct;
@@ -223,7 +236,7 @@ bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, Rng &rng,
                         }
                     }
                     for (int i = 0; i < fo.sr; i++) {
-                        const int64_t t = (int64_t)d - R - i;
+                        const int64_t t = (int64_t)d - R - i * P;
                         if (t >= 0 && t < T) {
                             in.x_valid |= 1u << i;
                             if (t == 0) in.x_first |= 1u << i;
@@ -348,6 +361,7 @@ struct LayerArgs {
     uint64_t m = 0, n = 0, k = 0, seed = 1;
     int rnd = NX_RNE;
     bool ftz = false;
+    int P = 1;  // array.mac_pipeline_cycles (ws/is)
     // conv layer (-conv): input H x W x C, filters FR x FS, F filters, stride, padding, groups
     bool conv = false;
     uint64_t in_h = 0, in_w = 0, in_c = 0, fr = 0, fs = 0, nf = 0, stride = 1, pad = 0,
@@ -505,16 +519,22 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &args)
             const uint64_t n = fo.cf * C + j;
             if (is)  // output (t, j) is (m = col0 + j, n = t)
                 for (uint64_t t = 0; t < T; t++)
-                    expect[{fo.x0 + R + t + (R - 1) + j, (int)j}] = {f, base + n * a.n + t};
+                    expect[{fo.x0 + R + t + R * a.P - 1 + j, (int)j}] = {f, base + n * a.n + t};
             else if (!os)
                 for (uint64_t t = 0; t < T; t++)
-                    expect[{fo.x0 + R + t + (R - 1) + j, (int)j}] = {f, base + t * a.n + n};
+                    expect[{fo.x0 + R + t + R * a.P - 1 + j, (int)j}] = {f, base + t * a.n + n};
             else
                 for (uint64_t i = 0; i < fo.sr; i++)
                     expect[{fo.x0 + T - 1 + i + j, (int)j}] = {f, base + (fo.rf * R + i) * a.n + n};
         }
     }
-    top.sel_i = 2 * (pr - kPrecisions) + (os ? 1 : 0);
+    const int sel = array_sel(*pr, os ? 1 : 0, a.P);
+    if (sel < 0) {
+        std::fprintf(stderr, "array: no %s array with mac_pipeline_cycles %d in the harness\n",
+                     dfn, a.P);
+        return 2;
+    }
+    top.sel_i = sel;
     top.rnd_i = a.rnd;
     top.ftz_i = a.ftz;
     const uint64_t total = folds.back().end;
@@ -555,8 +575,8 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &args)
                     }
                 }
                 for (uint64_t i = 0; i < fo.sr; i++)
-                    if (d >= R + i && d < R + i + T) {
-                        const uint64_t t = d - R - i;
+                    if (d >= R + i * a.P && d < R + i * a.P + T) {
+                        const uint64_t t = d - R - i * a.P;
                         in.x_valid |= 1u << i;
                         if (t == 0) in.x_first |= 1u << i;
                         const uint64_t kk = fo.rf * R + i;
@@ -683,7 +703,9 @@ int main(int argc, char **argv)
             la.conv = true;
             la.in_h = q[0], la.in_w = q[1], la.in_c = q[2], la.fr = q[3], la.fs = q[4];
             la.nf = q[5], la.stride = q[6], la.pad = q[7], la.groups = q[8];
-        } else if (!std::strcmp(o, "-rmin"))
+        } else if (!std::strcmp(o, "-P") && v)
+            la.P = std::atoi(argv[++i]);
+        else if (!std::strcmp(o, "-rmin"))
             la.rnd = NX_RMIN;
         else if (!std::strcmp(o, "-ftz"))
             la.ftz = true;
@@ -691,7 +713,7 @@ int main(int argc, char **argv)
             std::fprintf(stderr,
                          "usage: array [-seed N] [-seqs N] [-stall PERCENT]\n"
                          "       array -layer NAME -df ws|os|is -prec P -m M -n N -k K -seed S\n"
-                         "             -trace TRACE.csv -dump OUTPUTS [-rmin] [-ftz]\n"
+                         "             -trace TRACE.csv -dump OUTPUTS [-rmin] [-ftz] [-P MAC_PIPE]\n"
                          "       (a conv layer: -conv H,W,C,FR,FS,F,STRIDE,PAD,GROUPS instead of\n"
                          "        -m -n -k; batch 1, dilation 1, symmetric padding)\n");
             return 2;
@@ -717,18 +739,28 @@ int main(int argc, char **argv)
     }
     Rng rng{seed * 0x9E3779B97F4A7C15ULL + 7};
     bool ok = true;
+    struct Cfg { const Precision *pr; int df, P; };
+    std::vector<Cfg> cfgs;
     for (const Precision &pr : kPrecisions)
-        for (int df = 0; df < 2 && ok; df++) {
+        for (int df = 0; df < 2; df++) cfgs.push_back({&pr, df, 1});
+    cfgs.push_back({&kPrecisions[0], 0, 3});
+    cfgs.push_back({&kPrecisions[4], 0, 2});
+    for (const Cfg &cf : cfgs) {
+        if (!ok) break;
+        const Precision &pr = *cf.pr;
+        const int df = cf.df;
+        {
             Stats st;
             for (int s = 0; s < seqs && ok; s++)
-                ok = run_sequence(top, pr, df, rng, stall_pct, st);
-            std::printf("array %dx%d %-11s %s: %llu sequences, %llu folds, %llu outputs, %llu "
+                ok = run_sequence(top, pr, df, cf.P, rng, stall_pct, st);
+            std::printf("array %dx%d %-11s %s P=%d: %llu sequences, %llu folds, %llu outputs, %llu "
                         "schedule cycles + %llu stall cycles%s\n",
-                        kRows, kCols, pr.name, df ? "os" : "ws", (unsigned long long)st.seqs,
+                        kRows, kCols, pr.name, df ? "os" : "ws", cf.P, (unsigned long long)st.seqs,
                         (unsigned long long)st.folds, (unsigned long long)st.outputs,
                         (unsigned long long)st.cycles, (unsigned long long)st.stalls,
                         ok ? "" : " (stopped at the mismatch)");
         }
+    }
     top.final();
     return ok ? 0 : 1;
 }

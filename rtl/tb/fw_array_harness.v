@@ -3,7 +3,9 @@
 // array that is clocked-enabled (the others are stalled), its outputs appear on the out ports.
 // Lane widths are 32 bits (operands and accumulators are zero-extended / truncated per array).
 // ids: 2*p + dataflow (0 ws, 1 os) with p = 0 int8->int32, 1 fp16, 2 bf16, 3 fp32,
-// 4 fp16->fp32 (fused). Harness only (uses SystemVerilog `` macro pasting).
+// 4 fp16->fp32 (fused), all with one partial-sum stage per PE (mac_pipeline_cycles 1); and
+// weight-stationary arrays with deeper MAC pipelines: 10 int8->int32 with P = 3, 11 fp16->fp32
+// with P = 2. Harness only (uses SystemVerilog `` macro pasting).
 `default_nettype none
 `include "fw_formats.vh"
 `include "fw_pe_defs.vh"
@@ -56,6 +58,32 @@
     assign orow[2*P+1][gj*ROW_W +: ROW_W] = osr_``P[gj*ROW_W +: ROW_W]; \
   end
 
+// A weight-stationary array alone, id ID, with MAC_PIPE = P.
+`define FW_ARR_WS_P(ID, PARAMS, IW, AW, P) \
+  wire [COLS-1:0] wsv_``ID; \
+  wire [COLS*AW-1:0] wso_``ID; \
+  wire [COLS*IW-1:0] ld_``ID; \
+  wire [ROWS*IW-1:0] x_``ID; \
+  wire [COLS*AW-1:0] ps_``ID; \
+  for (gi = 0; gi < ROWS; gi = gi + 1) begin : g_x_``ID \
+    assign x_``ID[gi*IW +: IW] = x_i[gi*32 +: IW]; \
+  end \
+  for (gj = 0; gj < COLS; gj = gj + 1) begin : g_c_``ID \
+    assign ld_``ID[gj*IW +: IW] = ld_i[gj*32 +: IW]; \
+    assign ps_``ID[gj*AW +: AW] = ps_i[gj*32 +: AW]; \
+  end \
+  fw_array_ws #(.ROWS(ROWS), .COLS(COLS), .MAC_PIPE(P), PARAMS) u_ws_``ID ( \
+    .clk_i(clk_i), .rst_ni(rst_ni), .en_i(en_i & (sel_i == ID)), .rnd_i(rnd_i), \
+    .ftz_i(ftz_i), .tininess_before_i(tininess_before_i), .sat_i(sat_i), \
+    .ld_valid_i(ld_valid_i), .ld_last_i(ld_last_i), .ld_i(ld_``ID), .x_valid_i(x_valid_i), \
+    .x_first_i(x_first_i), .x_i(x_``ID), .ps_valid_i(ps_valid_i), .ps_i(ps_``ID), \
+    .out_valid_o(wsv_``ID), .out_o(wso_``ID)); \
+  for (gj = 0; gj < COLS; gj = gj + 1) begin : g_o_``ID \
+    assign ov[ID][gj] = wsv_``ID[gj]; \
+    assign od[ID][gj*32 +: 32] = {{(32-AW){1'b0}}, wso_``ID[gj*AW +: AW]}; \
+    assign orow[ID][gj*ROW_W +: ROW_W] = {ROW_W{1'b0}}; \
+  end
+
 module fw_array_harness #(
   parameter integer ROWS = 4,
   parameter integer COLS = 3,
@@ -84,7 +112,7 @@ module fw_array_harness #(
   output wire [COLS*ROW_W-1:0] out_row_o,
   output wire [COLS*32-1:0]    out_o
 );
-  localparam integer NARR = 10;
+  localparam integer NARR = 12;
   wire [COLS-1:0]       ov   [0:NARR-1];
   wire [COLS*32-1:0]    od   [0:NARR-1];
   wire [COLS*ROW_W-1:0] orow [0:NARR-1];
@@ -95,8 +123,10 @@ module fw_array_harness #(
     `FW_ARR_PAIR(2, `FW_ARR_FP_PARAMS(BF16, BF16), 16, 16)
     `FW_ARR_PAIR(3, `FW_ARR_FP_PARAMS(FP32, FP32), 32, 32)
     `FW_ARR_PAIR(4, `FW_ARR_FP_PARAMS(FP16, FP32), 16, 32)
+    `FW_ARR_WS_P(10, `FW_ARR_INT_PARAMS(INT8, INT32), 8, 32, 3)
+    `FW_ARR_WS_P(11, `FW_ARR_FP_PARAMS(FP16, FP32), 16, 32, 2)
   endgenerate
-  wire [3:0] s = (sel_i < 4'd10) ? sel_i : 4'd0;  // NARR arrays
+  wire [3:0] s = (sel_i < 4'd12) ? sel_i : 4'd0;  // NARR arrays
   assign out_valid_o = ov[s];
   assign out_o = od[s];
   assign out_row_o = orow[s];

@@ -7,7 +7,8 @@
 # bits and, per fold, its last result exactly where the simulator's fold end puts it.
 # Per precision (int8->int32, fp16, bf16, fp32, fp16->fp32) and dataflow (ws, os, and is, which
 # runs on the ws array with the operands' roles swapped as arr.h specifies), with ideal and
-# with modelled memory, plus three runs with rounding `min` and flush-to-zero. A mismatch names
+# with modelled memory, plus three runs with rounding `min` and flush-to-zero and six with MAC
+# pipelines of 2 and 3 cycles (array.mac_pipeline_cycles). A mismatch names
 # the element, both values and the cycle. Environment: BUILD, FLOPWATT. Writes under
 # $BUILD/rtl/layer.
 set -euo pipefail
@@ -41,8 +42,8 @@ layers=("g1 gemm 9 7 10" "g2 gemm 5 4 3" "g3 gemm 1 3 17" "g4 gemm 6 8 4"
 
 fail=0
 count=0
-run() { # input acc dataflow memory(ideal|modelled) [rounding subnormals]
-    local in=$1 acc=$2 df=$3 mem=$4 rnd=${5:-near_even} sub=${6:-ieee}
+run() { # input acc dataflow memory(ideal|modelled) [rounding subnormals mac_pipeline_cycles]
+    local in=$1 acc=$2 df=$3 mem=$4 rnd=${5:-near_even} sub=${6:-ieee} pipe=${7:-1}
     local prec="$in->$acc" extra=()
     [[ $in == "$acc" ]] && prec=$in
     [[ $in == int8 ]] && prec="int8->int32"
@@ -50,10 +51,11 @@ run() { # input acc dataflow memory(ideal|modelled) [rounding subnormals]
     local opts=()
     [[ $rnd == min ]] && opts+=(-rmin)
     [[ $sub == ftz ]] && opts+=(-ftz)
+    [[ $pipe != 1 ]] && opts+=(-P "$pipe")
     local seed=$((count * 10 + 3))
     "$flopwatt" run configs/test8x8.json "$work/layers.json" --engine pe \
         --set array.rows=4 --set array.cols=3 --set array.dataflow="$df" \
-        --set array.max_stream=0 --set array.mac_pipeline_cycles=1 \
+        --set array.max_stream=0 --set array.mac_pipeline_cycles="$pipe" \
         --set precision.input="$in" --set precision.accumulator="$acc" \
         --set precision.rounding="$rnd" --set precision.subnormals="$sub" "${extra[@]}" \
         --seed "$seed" --dump-outputs "$work/out.txt" --trace "$work/trace.csv" > "$work/run.txt"
@@ -82,6 +84,12 @@ done
 run fp16 fp16 ws modelled min ftz
 run fp16 fp32 os modelled min ftz
 run bf16 bf16 is modelled min ftz
+# deeper MAC pipelines (array.mac_pipeline_cycles, ws/is): the harness has int8 P=3, fp16->fp32 P=2
+for df in ws is; do
+    run int8 int32 "$df" modelled near_even ieee 3
+    run fp16 fp32 "$df" ideal near_even ieee 2
+    run fp16 fp32 "$df" modelled near_even ieee 2
+done
 
 [[ $fail -eq 0 ]] || { echo "layer: FAILED"; exit 1; }
 echo "layer: $count runs x ${#layers[@]} layers (GEMM and conv): outputs and fold cycles identical (RTL vs flopwatt run --engine pe)"
