@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SW_POLL_NS 20000000L     /* parent's wait/progress period: 20 ms */
+#define SW_POLL_NS 2000000L      /* parent's wait/progress period: 2 ms */
 #define SW_PROGRESS_PERIOD_S 0.1 /* progress bar redraw period */
 #define SW_PROGRESS_BAR_CELLS 28
 /* Rows are written by the workers with one write() each, at once, so a killed sweep loses no
