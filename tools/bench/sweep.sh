@@ -2,7 +2,7 @@
 # tools/bench/sweep.sh BUILD: sweep throughput with the real evaluator (config validation + fast
 # engine over every MAC layer of the workload, one row appended and fdatasync'd per point).
 #   single-layer points: 4000 configs of one ResNet-50 layer (conv2_x 3x3, 56x56x64 -> 64)
-#   whole-network points: 64 configs of ResNet-50 (54 MAC layers each)
+#   whole-network points: 192 configs of ResNet-50 (54 MAC layers each)
 # each with -j1 and -j2 (best of 3 runs); prints points/s, layer evaluations/s, the CPU time and
 # CPU/wall (how many cores the run actually got) and the -j1 -> -j2 scaling.
 # Target (issue 7): at least 10^4 layer evaluations per second on 2 cores.
@@ -27,10 +27,13 @@ cat >"$tmp/layer_spec.json" <<EOF
  "objectives": [{"metric": "latency_ms", "goal": "minimize"},
                 {"metric": "dram_bytes", "goal": "minimize"}]}
 EOF
-# 16 array sizes x 2 precisions x 2 SRAM sizes = 64 points
+# 16 array sizes x 3 dataflows x 2 precisions x 2 SRAM sizes = 192 points (64 without the
+# dataflow axis evaluated in ~0.1 s at -j2: too short, start-up and the final files weighed on
+# the scaling)
 cat >"$tmp/net_spec.json" <<EOF
 {"base": "$root/configs/edge32x32.json", "workloads": ["$root/configs/workloads/resnet50.json"],
  "axes": [{"paths": ["array.rows", "array.cols"], "range": {"from": 8, "to": 128, "step": 8}},
+          {"path": "array.dataflow", "values": ["ws", "os", "is"]},
           {"path": "precision", "values": [{"input": "int8", "accumulator": "int32"},
                                            {"input": "fp16", "accumulator": "fp32"}],
            "labels": ["int8", "fp16"]},
