@@ -21,6 +21,17 @@ static uint64_t mem_max(uint64_t a, uint64_t b)
     return a > b ? a : b;
 }
 
+/* Request kinds, each with its own memo of the last transfer time (mem_transfer_cycles is a
+ * pure function of the bytes, and a kind mostly repeats the same tile size). */
+enum {
+    MEM_RD_IFMAP = CFG_IFMAP,
+    MEM_RD_FILTER = CFG_FILTER,
+    MEM_RD_OFMAP = CFG_OFMAP,
+    MEM_WR_OUT,
+    MEM_WR_SPILL,
+    MEM_KINDS
+};
+
 typedef struct mem_state {
     const cfg_accel *cfg;
     bool ideal;
@@ -28,31 +39,47 @@ typedef struct mem_state {
     uint64_t psum_ready;       /* previous fold's spill write done */
     uint64_t ofmap_free[2];    /* ofmap buffer (half) free from this cycle */
     uint64_t last_write_done;
+    /* Bytes moved per request kind in this layer. Every request is a whole number of elements
+     * of its kind's format (input for ifmap/filter reads, accumulator for partial sums and
+     * spills, output for write-backs: map_fold_fill), so the SRAM element counts are these sums
+     * divided once at the end: the same as dividing each request. */
+    uint64_t bytes[MEM_KINDS];
+    uint64_t memo_bytes[MEM_KINDS], memo_cycles[MEM_KINDS]; /* last transfer of each kind */
 } mem_state;
+
+static uint64_t mem_transfer_memo(mem_state *s, int kind, uint64_t bytes)
+{
+    if (bytes != s->memo_bytes[kind]) {
+        s->memo_bytes[kind] = bytes;
+        s->memo_cycles[kind] = mem_transfer_cycles(s->cfg, bytes);
+    }
+    return s->memo_cycles[kind];
+}
 
 /* Issues a read of `bytes` at or after `allowed`; returns the cycle the data is in SRAM. */
 static uint64_t mem_read(mem_state *s, cfg_operand op, uint64_t bytes, uint64_t allowed,
-                         uint32_t elem_bytes, eng_counters *ctr)
+                         eng_counters *ctr)
 {
     ctr->dram_read_bytes[op] += bytes;
-    ctr->sram_writes[op] += bytes / elem_bytes;
+    s->bytes[op] += bytes;
     if (s->ideal)
         return 0;
     uint64_t issue = mem_max(allowed, s->rd_free);
-    s->rd_free = issue + mem_transfer_cycles(s->cfg, bytes);
+    s->rd_free = issue + mem_transfer_memo(s, (int)op, bytes);
     return s->rd_free + s->cfg->dram.latency_cycles;
 }
 
-/* Issues a write of `bytes` at or after `allowed`; returns the cycle it is done. */
-static uint64_t mem_write(mem_state *s, uint64_t bytes, uint64_t allowed, uint32_t elem_bytes,
+/* Issues a write (MEM_WR_OUT or MEM_WR_SPILL) of `bytes` at or after `allowed`; returns the
+ * cycle it is done. */
+static uint64_t mem_write(mem_state *s, int kind, uint64_t bytes, uint64_t allowed,
                           eng_counters *ctr)
 {
     ctr->dram_write_bytes[CFG_OFMAP] += bytes;
-    ctr->sram_reads[CFG_OFMAP] += bytes / elem_bytes;
+    s->bytes[kind] += bytes;
     if (s->ideal)
         return 0;
     uint64_t issue = mem_max(allowed, s->wr_free);
-    s->wr_free = issue + mem_transfer_cycles(s->cfg, bytes);
+    s->wr_free = issue + mem_transfer_memo(s, kind, bytes);
     s->last_write_done = mem_max(s->last_write_done, s->wr_free);
     return s->wr_free;
 }
@@ -87,8 +114,7 @@ void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64
             memcpy(rd_before, ctr->dram_read_bytes, sizeof rd_before);
         /* spilled partial sums first, then ifmap, then filter (mem.h) */
         if (!map->ofmap_fits && !d->first_reduction)
-            ready[CFG_OFMAP] =
-                mem_read(&s, CFG_OFMAP, d->tile_bytes[2], s.psum_ready, map->acc_bytes, ctr);
+            ready[CFG_OFMAP] = mem_read(&s, CFG_OFMAP, d->tile_bytes[2], s.psum_ready, ctr);
         for (int op = 0; op < 2; op++) {
             if (!d->fetch_bytes[op])
                 continue;
@@ -97,8 +123,7 @@ void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64
                 allowed = f >= 2 ? x_prev : 0;
             else
                 allowed = f >= 1 ? end_prev : 0;
-            ready[op] =
-                mem_read(&s, (cfg_operand)op, d->fetch_bytes[op], allowed, map->input_bytes, ctr);
+            ready[op] = mem_read(&s, (cfg_operand)op, d->fetch_bytes[op], allowed, ctr);
         }
         if (map->ofmap_fits && d->first_reduction && !ideal) {
             /* the tile may refill the half while its previous tile drains, as long as the
@@ -121,11 +146,11 @@ void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64
             x[f] = start;
         uint64_t end = start + len;
         if (d->last_reduction) {
-            uint64_t done = mem_write(&s, d->out_bytes, end, map->output_bytes, ctr);
+            uint64_t done = mem_write(&s, MEM_WR_OUT, d->out_bytes, end, ctr);
             if (map->ofmap_fits)
                 s.ofmap_free[ofmap_db ? d->out_tile % 2 : 0] = done;
         } else if (!map->ofmap_fits) {
-            s.psum_ready = mem_write(&s, d->tile_bytes[2], end, map->acc_bytes, ctr);
+            s.psum_ready = mem_write(&s, MEM_WR_SPILL, d->tile_bytes[2], end, ctr);
         }
         if (trace) {
             eng_fold_event ev;
@@ -160,4 +185,10 @@ void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64
     for (int op = 0; op < CFG_OPERANDS; op++)
         ctr->stall_cycles_by[op] += stall_by[op];
     ctr->folds += map->folds;
+    /* SRAM side of the DRAM traffic (see mem_state.bytes) */
+    ctr->sram_writes[CFG_IFMAP] += s.bytes[MEM_RD_IFMAP] / map->input_bytes;
+    ctr->sram_writes[CFG_FILTER] += s.bytes[MEM_RD_FILTER] / map->input_bytes;
+    ctr->sram_writes[CFG_OFMAP] += s.bytes[MEM_RD_OFMAP] / map->acc_bytes;
+    ctr->sram_reads[CFG_OFMAP] +=
+        s.bytes[MEM_WR_OUT] / map->output_bytes + s.bytes[MEM_WR_SPILL] / map->acc_bytes;
 }
