@@ -20,7 +20,7 @@ if [[ ${#missing[@]} -eq 0 ]]; then
     exit 0
 fi
 
-cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
+cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${missing[*]}"
 if [[ $(id -u) -ne 0 ]]; then
     echo "tools/deps.sh: missing packages: ${missing[*]}" >&2
     echo "tools/deps.sh: run as root: $cmd" >&2
@@ -28,4 +28,4 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 echo "tools/deps.sh: installing ${missing[*]}" >&2
 apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
