@@ -101,6 +101,23 @@ static int sw_gnuplot(const char *dir, const char *name, fw_err *err)
     return 0;
 }
 
+/* Closes NAME.dat and NAME.gp (both, whatever happens) and, when both were written, runs
+ * gnuplot on NAME.gp. Returns the first error. */
+static int sw_plot_finish(FILE *dat, FILE *gp, const char *dir, const char *name, fw_err *err)
+{
+    char file[256];
+    snprintf(file, sizeof file, "%s.dat", name);
+    int rc = sw_close_out(dat, dir, file, err);
+    snprintf(file, sizeof file, "%s.gp", name);
+    if (rc) {
+        fclose(gp);
+        return rc;
+    }
+    if ((rc = sw_close_out(gp, dir, file, err)))
+        return rc;
+    return sw_gnuplot(dir, name, err);
+}
+
 /* Copies a label for a single-quoted gnuplot string (terminals are noenhanced: no markup). */
 static void sw_gp_label(char *out, size_t size, const char *s)
 {
@@ -479,13 +496,9 @@ int sw_plot_layers(const char *run_json, const char *out_dir, fw_err *err)
     }
     fprintf(gp, "\n");
     sw_gp_end(gp, "layers", width * 3 / 2, 900);
-    rc = sw_close_out(dat, out_dir, "layers.dat", err);
+    rc = sw_plot_finish(dat, gp, out_dir, "layers", err);
     dat = NULL;
-    if (!rc)
-        rc = sw_close_out(gp, out_dir, "layers.gp", err);
     gp = NULL;
-    if (!rc)
-        rc = sw_gnuplot(out_dir, "layers", err);
 out:
     if (dat)
         fclose(dat);
@@ -606,13 +619,9 @@ int sw_plot_ceiling(const char *ceiling_json, double node_nm, const char *precis
     }
     fprintf(gp, "\n");
     sw_gp_end(gp, "ceiling", width * 3 / 2, 930);
-    rc = sw_close_out(dat, out_dir, "ceiling.dat", err);
+    rc = sw_plot_finish(dat, gp, out_dir, "ceiling", err);
     dat = NULL;
-    if (!rc)
-        rc = sw_close_out(gp, out_dir, "ceiling.gp", err);
     gp = NULL;
-    if (!rc)
-        rc = sw_gnuplot(out_dir, "ceiling", err);
 out:
     if (dat)
         fclose(dat);
