@@ -131,6 +131,24 @@ static double tl_interp_log(double x, double x0, double x1, double y0, double y1
     return exp(log(y0) + t * (log(y1) - log(y0)));
 }
 
+/* The nearest indices below and above i (in [0, count)) whose ok[] is true; false when either
+ * side has none. */
+static bool tl_bracket(const bool *ok, size_t count, size_t i, size_t *lo, size_t *hi)
+{
+    size_t j = i;
+    while (j > 0 && !ok[j - 1])
+        j--;
+    if (j == 0)
+        return false;
+    *lo = j - 1;
+    for (j = i + 1; j < count && !ok[j]; j++)
+        ;
+    if (j == count)
+        return false;
+    *hi = j;
+    return true;
+}
+
 static int tl_nodes(const jr_doc *doc, tech_lib *lib, fw_err *err)
 {
     static const char *const methods[] = {"fit", "interpolated", "excluded"};
@@ -191,22 +209,15 @@ static int tl_nodes(const jr_doc *doc, tech_lib *lib, fw_err *err)
             return rc;
     }
     /* interpolated nodes: the nearest fitted nodes above and below */
+    bool fitted[TECH_MAX_NODES];
+    for (size_t i = 0; i < lib->node_count; i++)
+        fitted[i] = lib->nodes[i].method == TECH_NODE_FIT;
     for (size_t i = 0; i < lib->node_count; i++) {
         tech_node *n = &lib->nodes[i];
         if (n->method != TECH_NODE_INTERPOLATED)
             continue;
-        size_t lo = SIZE_MAX, hi = SIZE_MAX;
-        for (size_t j = i; j-- > 0;)
-            if (lib->nodes[j].method == TECH_NODE_FIT) {
-                lo = j;
-                break;
-            }
-        for (size_t j = i + 1; j < lib->node_count; j++)
-            if (lib->nodes[j].method == TECH_NODE_FIT) {
-                hi = j;
-                break;
-            }
-        if (lo == SIZE_MAX || hi == SIZE_MAX) {
+        size_t lo, hi;
+        if (!tl_bracket(fitted, lib->node_count, i, &lo, &hi)) {
             jr_obj no;
             if ((rc = jr_arr_obj(&arr, i, &no, err)))
                 return rc;
@@ -221,18 +232,8 @@ static int tl_nodes(const jr_doc *doc, tech_lib *lib, fw_err *err)
         tech_node *n = &lib->nodes[i];
         if (n->method == TECH_NODE_EXCLUDED || area_given[i])
             continue;
-        size_t lo = SIZE_MAX, hi = SIZE_MAX;
-        for (size_t j = i; j-- > 0;)
-            if (area_given[j]) {
-                lo = j;
-                break;
-            }
-        for (size_t j = i + 1; j < lib->node_count; j++)
-            if (area_given[j]) {
-                hi = j;
-                break;
-            }
-        if (lo == SIZE_MAX || hi == SIZE_MAX) {
+        size_t lo, hi;
+        if (!tl_bracket(area_given, lib->node_count, i, &lo, &hi)) {
             jr_obj no;
             if ((rc = jr_arr_obj(&arr, i, &no, err)))
                 return rc;
