@@ -82,6 +82,12 @@ static void val_text(FILE *out, const tech_lib *lib, const en_validation *v, siz
         if (c->area_mm2 > 0)
             fprintf(out, " (published %.4g mm2, %.1f%%)", c->area_mm2, v[i].area_error_percent);
         fprintf(out,
+                "\n  published %.4g GOPS/W = %.4g pJ per MAC; within %.0f%% needs %.4g to %.4g pJ "
+                "per MAC, of which the modelled arithmetic alone is %.0f%% of the upper end",
+                v[i].gops_per_w_published, v[i].published_pj_per_mac,
+                EN_EFFICIENCY_TOLERANCE_PERCENT, v[i].pass_pj_per_mac_min,
+                v[i].pass_pj_per_mac_max, 100.0 * v[i].mac_pj_per_mac / v[i].pass_pj_per_mac_max);
+        fprintf(out,
                 "\n  achieved on the workload: utilization %.1f%%, %.4g GOPS/W on chip, %.4g "
                 "GOPS/W with DRAM\n  published: %s\n",
                 100 * v[i].utilization, v[i].achieved_onchip_gops_per_w, v[i].achieved_gops_per_w,
@@ -100,6 +106,10 @@ static void val_json(FILE *out, const tech_lib *lib, const en_validation *v, siz
                 "\"peak_error_percent\": %.6g,\n"
                 "   \"gops_per_w_model\": %.6g, \"gops_per_w_published\": %.6g, "
                 "\"efficiency_error_percent\": %.6g,\n"
+                "   \"pj_per_mac\": {\"arithmetic\": %.6g, \"registers\": %.6g, \"sram\": %.6g, "
+                "\"wires\": %.6g, \"leakage_clock\": %.6g},\n"
+                "   \"published_pj_per_mac\": %.6g, \"pass_pj_per_mac_min\": %.6g, "
+                "\"pass_pj_per_mac_max\": %.6g,\n"
                 "   \"onchip_dynamic_pj_per_mac\": %.6g, \"overhead_pj_per_mac\": %.6g, "
                 "\"utilization\": %.6g,\n"
                 "   \"achieved_gops_per_w\": %.6g, \"achieved_onchip_gops_per_w\": %.6g, "
@@ -107,8 +117,10 @@ static void val_json(FILE *out, const tech_lib *lib, const en_validation *v, siz
                 "   \"peak_pass\": %s, \"efficiency_pass\": %s}%s\n",
                 c->name, c->config, c->workload, c->batch, v[i].peak_gops_model,
                 v[i].peak_gops_published, v[i].peak_error_percent, v[i].gops_per_w_model,
-                v[i].gops_per_w_published, v[i].efficiency_error_percent,
-                v[i].onchip_dynamic_pj_per_mac, v[i].overhead_pj_per_mac, v[i].utilization,
+                v[i].gops_per_w_published, v[i].efficiency_error_percent, v[i].mac_pj_per_mac,
+                v[i].reg_pj_per_mac, v[i].sram_pj_per_mac, v[i].wire_pj_per_mac,
+                v[i].overhead_pj_per_mac, v[i].published_pj_per_mac, v[i].pass_pj_per_mac_min,
+                v[i].pass_pj_per_mac_max, v[i].onchip_dynamic_pj_per_mac, v[i].overhead_pj_per_mac, v[i].utilization,
                 v[i].achieved_gops_per_w, v[i].achieved_onchip_gops_per_w, v[i].area_mm2_model,
                 v[i].area_error_percent, v[i].peak_pass ? "true" : "false",
                 v[i].efficiency_pass ? "true" : "false", i + 1 < n ? "," : "");

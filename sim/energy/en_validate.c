@@ -38,6 +38,11 @@ int en_validate(const tech_lib *lib, const cfg_accel *cfg, const wl_workload *wl
     out->gops_per_w_published = chip->peak_gops / chip->power_w;
     out->efficiency_error_percent =
         100.0 * (out->gops_per_w_model / out->gops_per_w_published - 1.0);
+    double tol = EN_EFFICIENCY_TOLERANCE_PERCENT / 100.0;
+    /* 2 ops per MAC: pJ per MAC = 2 / (GOPS/W) x 1000 */
+    out->published_pj_per_mac = 2000.0 / out->gops_per_w_published;
+    out->pass_pj_per_mac_min = 2000.0 / (out->gops_per_w_published * (1.0 + tol));
+    out->pass_pj_per_mac_max = 2000.0 / (out->gops_per_w_published * (1.0 - tol));
     out->efficiency_pass = fabs(out->efficiency_error_percent) <= EN_EFFICIENCY_TOLERANCE_PERCENT;
     out->utilization = c.cycles ? (double)c.macs / (pes * (double)c.cycles) : 0;
     out->achieved_gops_per_w = b.gflops_per_w;

@@ -27,6 +27,9 @@
 typedef struct en_validation {
     double peak_gops_model, peak_gops_published, peak_error_percent;
     double gops_per_w_model, gops_per_w_published, efficiency_error_percent;
+    /* the published efficiency as energy per MAC (2000 / GOPS/W: 2 ops per MAC) and the range of
+     * modelled energy per MAC that passes: 2000 / (published x (1 +- tolerance)) */
+    double published_pj_per_mac, pass_pj_per_mac_min, pass_pj_per_mac_max;
     double onchip_dynamic_pj_per_mac; /* workload average, DRAM excluded: the sum of */
     double mac_pj_per_mac, reg_pj_per_mac, sram_pj_per_mac, wire_pj_per_mac;
     double overhead_pj_per_mac;        /* leakage + clock at full rate */

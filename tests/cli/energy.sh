@@ -115,6 +115,16 @@ jq -e 'length == 2 and all(.[]; .peak_pass)
        and all(.[]; (.gops_per_w_model > 0) and (.gops_per_w_published > 0))
        and ($rc == 0) == all(.[]; .peak_pass and .efficiency_pass)' --argjson rc "$rc" \
     "$tmp/val.json" >/dev/null || fail "validate JSON"
+# the JSON breakdown adds up: components = on-chip dynamic + overhead, and 2 ops per MAC over that
+# total is the modelled efficiency (printed to 6 significant digits, hence the 1e-5 tolerances)
+jq -e 'all(.[]; (.pj_per_mac | .arithmetic + .registers + .sram + .wires) as $dyn
+            | (($dyn - .onchip_dynamic_pj_per_mac) | fabs) < 1e-5 * $dyn
+            and ((.pj_per_mac.leakage_clock - .overhead_pj_per_mac) | fabs) < 1e-9
+            and (((2000 / ($dyn + .pj_per_mac.leakage_clock)) / .gops_per_w_model - 1) | fabs) < 1e-5
+            and (((.published_pj_per_mac * .gops_per_w_published) / 2000 - 1) | fabs) < 1e-5
+            and .pass_pj_per_mac_min < .published_pj_per_mac
+            and .published_pj_per_mac < .pass_pj_per_mac_max)' "$tmp/val.json" >/dev/null \
+    || fail "validate JSON breakdown"
 # TPU v1 (published 92 TOPS, ~40 W -> 2300 GOPS/W): efficiency within the +-35% bound. DianNao's
 # efficiency is outside it today (models/tech/README.md, "What the model says"); not asserted.
 jq -e '.[1].chip == "TPU v1" and .[1].efficiency_pass

@@ -126,6 +126,14 @@ Test(en_validate, peak_and_efficiency_definitions)
     cr_assert(fabs(v.gops_per_w_model - eff) < 1e-9);
     cr_assert(fabs(v.efficiency_error_percent - 100 * (eff / (452 / 0.485) - 1)) < 1e-9);
     cr_assert_eq(v.efficiency_pass, fabs(v.efficiency_error_percent) <= 35.0);
+    /* published 452 GOP/s at 0.485 W: 0.485 / 452e9 J per op x 2 ops per MAC = 2.146 pJ; the
+     * passing range is the energy of 931.96 x 1.35 and x 0.65 GOPS/W */
+    cr_assert(fabs(v.published_pj_per_mac - 2 * 0.485 / 452e9 * 1e12) < 1e-12);
+    cr_assert(fabs(v.pass_pj_per_mac_min - 2 * 0.485 / (452e9 * 1.35) * 1e12) < 1e-12);
+    cr_assert(fabs(v.pass_pj_per_mac_max - 2 * 0.485 / (452e9 * 0.65) * 1e12) < 1e-12);
+    cr_assert_eq(v.efficiency_pass,
+                 v.onchip_dynamic_pj_per_mac + v.overhead_pj_per_mac >= v.pass_pj_per_mac_min &&
+                     v.onchip_dynamic_pj_per_mac + v.overhead_pj_per_mac <= v.pass_pj_per_mac_max);
     /* int16 MAC at 65 nm / 1.1 V: (0.787 + 0.1) pJ x 2.405 */
     cr_assert(fabs(v.mac_pj_per_mac - (sqrt(0.8 * 0.775) + 0.1) * 1.680750 / 0.69885) < 1e-9);
     tech_destroy(lib);
