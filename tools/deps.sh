@@ -8,6 +8,7 @@ PACKAGES=(
     build-essential pkg-config ccache zlib1g-dev
     libcjson-dev libgsl-dev libcriterion-dev libmpfr-dev libgmp-dev
     verilator libsystemc-dev yosys gnuplot-nox
+    jq python3
 )
 
 missing=()
