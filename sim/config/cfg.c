@@ -26,7 +26,7 @@
 #define CFG_MAX_SRAM_BYTES (1ull << 40)
 #define CFG_MAX_GBPS 1.0e5
 
-static const char *const cfg_dataflow_names[] = {"ws", "os", "is"};
+static const char *const cfg_dataflow_names[] = {"ws", "os", "is", "tree"};
 static const char *const cfg_schedule_names[] = {"pipelined", "serial"};
 static const char *const cfg_operand_names[] = {"ifmap", "filter", "ofmap"};
 static const char *const cfg_dram_names[] = {"ddr3", "ddr4", "lpddr4", "hbm2"};
@@ -100,6 +100,10 @@ static int cfg_read_array(jr_obj *root, cfg_accel *c, fw_err *err)
     if (c->mac_pipeline_cycles != 1 && c->dataflow == CFG_OS)
         return jr_fail(&a, "mac_pipeline_cycles", err,
                        "output stationary needs a single-cycle accumulate loop (1), got %u",
+                       c->mac_pipeline_cycles);
+    if (c->mac_pipeline_cycles != 1 && c->dataflow == CFG_TREE)
+        return jr_fail(&a, "mac_pipeline_cycles", err,
+                       "tree reduces a column in one cycle (engine/arr.h): needs 1, got %u",
                        c->mac_pipeline_cycles);
     c->schedule = (cfg_schedule)sch;
     return jr_obj_done(&a, err);

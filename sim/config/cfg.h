@@ -16,7 +16,9 @@
 
 #define CFG_NAME_BYTES 64
 
-typedef enum cfg_dataflow { CFG_WS = 0, CFG_OS, CFG_IS } cfg_dataflow;
+/* ws, os, is: systolic (engine/arr.h); tree: inputs broadcast along rows, each column reduced
+ * through an adder tree (DianNao's NFU, NVDLA's CMAC), mapped like ws (mapping/map.h) */
+typedef enum cfg_dataflow { CFG_WS = 0, CFG_OS, CFG_IS, CFG_TREE } cfg_dataflow;
 typedef enum cfg_schedule { CFG_PIPELINED = 0, CFG_SERIAL } cfg_schedule;
 /* The three operands, each with its own SRAM. */
 typedef enum cfg_operand { CFG_IFMAP = 0, CFG_FILTER, CFG_OFMAP, CFG_OPERANDS } cfg_operand;

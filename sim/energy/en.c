@@ -24,14 +24,18 @@ int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_e
 
     out->clock_hz = cfg->clock_mhz * 1e6;
     out->mac_pj = tech_mac_pj(pt, cfg->mac.input, cfg->mac.accumulator);
-    out->reg_read_pj = reg_pj_bit * (2 * in_bits + acc_bits) / 3;
-    out->reg_write_pj = reg_pj_bit * (cfg->dataflow == CFG_OS ? (2 * in_bits + acc_bits) / 3
-                                                              : (in_bits + acc_bits) / 2);
+    bool tree = cfg->dataflow == CFG_TREE;
+    out->reg_read_pj = reg_pj_bit * (tree ? acc_bits : (2 * in_bits + acc_bits) / 3);
+    out->reg_write_pj = reg_pj_bit * (tree                      ? acc_bits
+                                      : cfg->dataflow == CFG_OS ? (2 * in_bits + acc_bits) / 3
+                                                                : (in_bits + acc_bits) / 2);
     /* area: one PE = multiplier + adder + stream, stationary, shadow input registers and the
-     * partial-sum register */
+     * partial-sum register; tree: multiplier + adder (the tree has one adder per product) and
+     * a 1/R share of its column register */
     out->pe_area_um2 = tech_op_area_um2(pt, cfg->mac.input, TECH_MUL) +
                        tech_op_area_um2(pt, cfg->mac.accumulator, TECH_ADD) +
-                       tech_reg_area_um2_per_bit(pt) * (3 * in_bits + acc_bits);
+                       tech_reg_area_um2_per_bit(pt) *
+                           (tree ? acc_bits / cfg->rows : 3 * in_bits + acc_bits);
     out->array_area_mm2 = out->pe_area_um2 * pe_count * 1e-6;
     out->area_mm2 = out->array_area_mm2;
     double side_mm = sqrt(out->array_area_mm2);
@@ -49,8 +53,12 @@ int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_e
     }
     out->dram_pj_per_byte = dram->pj_per_bit * 8;
     const tech_ladder *l = &lib->ladder;
-    double reg_bits_per_mac = (l->reg_input_reads_per_mac + l->reg_input_writes_per_mac) * in_bits +
-                              (l->reg_acc_reads_per_mac + l->reg_acc_writes_per_mac) * acc_bits;
+    /* steady-state register bits per MAC at full rate: the ladder's (a ws PE) for the systolic
+     * dataflows; tree: one column register write and read per R MACs */
+    double reg_bits_per_mac =
+        tree ? 2 * acc_bits / cfg->rows
+             : (l->reg_input_reads_per_mac + l->reg_input_writes_per_mac) * in_bits +
+                   (l->reg_acc_reads_per_mac + l->reg_acc_writes_per_mac) * acc_bits;
     out->pe_peak_pj_per_cycle = pe_count * (out->mac_pj + reg_bits_per_mac * reg_pj_bit);
     out->leakage_pj_per_cycle = lib->leak_fraction * out->pe_peak_pj_per_cycle;
     out->leakage_w = out->leakage_pj_per_cycle * 1e-12 * out->clock_hz;

@@ -15,7 +15,8 @@
  *   register       eng counts reads and writes without widths; a read is priced at the mean
  *                  width of the reads per MAC (two input operands + one partial sum:
  *                  (2 in + acc)/3 bits), a write at (in + acc)/2 bits for ws/is (streamed
- *                  operand + partial sum) and (2 in + acc)/3 bits for os. x register pJ/bit.
+ *                  operand + partial sum) and (2 in + acc)/3 bits for os; tree: acc bits
+ *                  (its only registers are the column registers). x register pJ/bit.
  *   SRAM element   pJ/bit of one bank (size/2 when double buffered) at the config's word width,
  *                  x element bits (input format for ifmap/filter, accumulator for ofmap).
  *   wire           every SRAM element access moves its bits wire_side_fraction x the side of
@@ -23,7 +24,8 @@
  *   DRAM byte      8 x pJ/bit of the config's DRAM type (not node scaled).
  *   per cycle      leakage and clock: fractions (tech assumptions) of the PE array's dynamic
  *                  energy per cycle at full rate (R*C MACs with their steady-state register
- *                  accesses); charged every cycle, busy or stalled.
+ *                  accesses: the ladder's ws PE; tree: 2 acc bits per R MACs); charged every
+ *                  cycle, busy or stalled.
  */
 #ifndef EN_H
 #define EN_H

@@ -11,6 +11,8 @@
 uint64_t arr_fold_cycles(const cfg_accel *cfg, uint64_t t)
 {
     uint64_t r = cfg->rows, c = cfg->cols, p = cfg->mac_pipeline_cycles;
+    if (cfg->dataflow == CFG_TREE)
+        return t + 1;
     return cfg->dataflow == CFG_OS ? t + r + c - 2 : r + r * p + c + t - 2;
 }
 
@@ -18,6 +20,8 @@ uint64_t arr_fold_gap(const cfg_accel *cfg, uint64_t t)
 {
     if (cfg->schedule == CFG_SERIAL)
         return arr_fold_cycles(cfg, t);
+    if (cfg->dataflow == CFG_TREE)
+        return t > 2 ? t : 2;
     uint64_t rp = (uint64_t)cfg->rows * (cfg->dataflow == CFG_OS ? 1 : cfg->mac_pipeline_cycles);
     return t > rp ? t : rp;
 }
@@ -230,6 +234,59 @@ static int arr_cycle_stationary(arr_sim *s, uint64_t cyc, uint64_t f_lo, uint64_
     return 0;
 }
 
+/* tree: one cycle of the broadcast-and-reduce array. First the column registers filled in the
+ * previous cycle go to the ofmap buffer, then the fold streaming at this cycle (at most one:
+ * the gap is at least T) reduces each used column into its register. */
+static int arr_cycle_tree(arr_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t f_hi)
+{
+    const cfg_accel *cfg = s->cfg;
+    const map_layer *map = s->map;
+    for (uint32_t j = 0; j < s->C; j++) {
+        arr_reg *col = &ARR_AT(s, p, 0, j);
+        if (col->fold < 0)
+            continue;
+        const map_fold *d = arr_fd(s, (uint64_t)col->fold);
+        if (s->x_start[col->fold] + col->t + 1 != cyc)
+            return arr_hazard(s, cyc, 0, j, "column register not drained the cycle after");
+        s->ctr->reg_reads++;
+        arr_write_out(s, col->fold, d->t0 + col->t, d->col0 + j, col->v, cyc);
+        col->fold = -1;
+    }
+    for (uint64_t f = f_lo; f < f_hi; f++) {
+        const map_fold *d = arr_fd(s, f);
+        uint64_t xf = s->x_start[f];
+        if (cyc < xf || cyc - xf >= d->t)
+            continue;
+        uint64_t t = cyc - xf, m = d->t0 + t;
+        /* row i's ifmap element, read once and broadcast to every used column */
+        s->ctr->sram_reads[CFG_IFMAP] += d->sr;
+        for (uint32_t j = 0; j < d->sc; j++) {
+            uint64_t n = d->col0 + j, acc;
+            if (d->first_reduction) {
+                acc = nx_zero(cfg->mac.accumulator);
+            } else {
+                size_t idx = m * map->n + n;
+                if (s->o_fold[idx] != (int64_t)f - 1 || s->o_ready[idx] > cyc)
+                    return arr_hazard(s, cyc, 0, j, "partial sum not in the ofmap buffer");
+                acc = s->O[idx];
+                s->ctr->sram_reads[CFG_OFMAP]++;
+            }
+            /* the column's reduction in the array's accumulation order (k ascending) */
+            for (uint32_t i = 0; i < d->sr; i++) {
+                uint64_t k = d->row0 + i;
+                nx_flags fl = 0;
+                acc = nx_mac(&cfg->mac, acc, s->X[m * map->k + k], s->W[k * map->n + n], &fl);
+                s->ctr->sram_reads[CFG_FILTER]++;
+                s->ctr->macs++;
+            }
+            arr_reg *col = &ARR_AT(s, p, 0, j);
+            *col = (arr_reg){acc, (int64_t)f, t};
+            s->ctr->reg_writes++;
+        }
+    }
+    return 0;
+}
+
 /* os: one cycle of every PE. */
 static int arr_cycle_os(arr_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t f_hi)
 {
@@ -389,6 +446,8 @@ int arr_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map, c
             }
             if (cfg->dataflow == CFG_OS)
                 rc = arr_cycle_os(&s, cyc, lo, hi);
+            else if (cfg->dataflow == CFG_TREE)
+                rc = arr_cycle_tree(&s, cyc, lo, hi);
             else
                 rc = arr_cycle_stationary(&s, cyc, lo, hi);
             cyc++;

@@ -49,9 +49,28 @@
  *     finish on distinct cycles, so one bus per column carries them.
  *   Fold length: the last MAC is at x_f + T + R + C - 3: L = T + R + C - 2 cycles.
  *
+ * Tree (broadcast and reduce; P = 1 only). Not systolic: no operand moves from PE to PE. Mapped
+ * like ws (K on rows, N on columns, M streamed), but no operand is stationary in the PEs: the
+ * multiplier at row i, column j reads filter element (k = row0 + i, n = col0 + j) from the
+ * filter SRAM at every MAC, and row i's ifmap element is read once per cycle and broadcast to
+ * every used column. Each column reduces its sr products with an adder tree into one column
+ * register per column.
+ *   - Stream, cycle a = x_f + t (t in [0, T)): every used column j computes, within the cycle,
+ *     acc = p_in; for i = 0 .. sr-1: acc = nx_mac(acc, x(m = t0 + t, k = row0 + i), w(k, n)):
+ *     the array's accumulation order (k ascending, one rounding per MAC), so the output bits
+ *     equal every other dataflow's. A hardware tree that associates differently gives
+ *     different floating-point bits; integer wrap-around sums are the same. p_in is the
+ *     accumulator zero in the first reduction fold, else the partial sum of output (m, n) read
+ *     from the ofmap buffer at cycle a. The result goes into column j's register.
+ *   - Result: at cycle a + 1 the column register is written into the ofmap buffer.
+ *   Fold length: the last result is written at x_f + T: L = T + 1 cycles.
+ *   The multiply and the reduction take one cycle. A real tree at speed has pipeline registers
+ *   after the multipliers (DianNao's NFU-1/NFU-2), which this schedule does not have or count:
+ *   its register energy is a lower bound.
+ *
  * Fold schedules (array.schedule):
  *   serial    (SCALE-Sim v2): folds one after another: x_{f+1} >= x_f + L.
- *   pipelined (default): x_{f+1} >= x_f + max(T, R*P). The next fold's stationary tile loads
+ *   pipelined (default): x_{f+1} >= x_f + max(T, R*P) (tree: max(T, 2), below). The next fold's stationary tile loads
  *     into the shadow registers while the current fold streams, and its stream follows the
  *     current one without draining the array. The bound is what makes this safe: the streams
  *     of consecutive folds do not overlap at any PE (T); the shadow of PE(i, j) is written
@@ -59,7 +78,9 @@
  *     (x_f + R + i*P + j: needs x_{f+1} - x_f >= i*P + 1, i < R); a partial sum written by
  *     fold f at x_f + R + t + R*P - 1 + j is read by the next reduction fold at
  *     x_{f+1} + R + t + j (needs x_{f+1} - x_f >= R*P); os results of consecutive folds on one
- *     column bus (x_f + T - 1 + i + j, i < R) never collide when x_{f+1} - x_f >= R.
+ *     column bus (x_f + T - 1 + i + j, i < R) never collide when x_{f+1} - x_f >= R. Tree:
+ *     streams do not overlap (T), and a partial sum written at x_f + t + 1 (readable from
+ *     x_f + t + 2) is read by the next reduction fold at x_{f+1} + t (needs x_{f+1} - x_f >= 2).
  *   In both schedules x_f is the smallest cycle allowed by these bounds and by memory
  *   (mem.h: the fold's tiles present, an ofmap buffer free). The layer's compute ends at
  *   x_last + L; it ends when the last output write-back to DRAM is done too (mem.h).
@@ -86,7 +107,7 @@
 /* Fold length L in cycles for streamed length t (formulas above). */
 uint64_t arr_fold_cycles(const cfg_accel *cfg, uint64_t t);
 /* Minimum distance x_{f+1} - x_f after a fold of streamed length t: L (serial) or
- * max(t, R*P) (pipelined). */
+ * max(t, R*P) (pipelined; tree: max(t, 2)). */
 uint64_t arr_fold_gap(const cfg_accel *cfg, uint64_t t);
 
 /* The pe engine on one layer: executes the schedule with fold starts x[0 .. map->folds-1]

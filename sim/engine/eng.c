@@ -25,6 +25,15 @@ static void eng_fast_layer(const cfg_accel *cfg, const map_layer *map, eng_count
     uint64_t t_sc = g * rf * t * cd;    /* sum of t*sc */
     c->macs += tss;
     c->pe_slots += g * rf * cf * t * cfg->rows * cfg->cols; /* sum of t*R*C */
+    if (map->dataflow == CFG_TREE) {
+        c->reg_writes += t_sc;
+        c->reg_reads += t_sc;
+        c->sram_reads[CFG_IFMAP] += t_sr;
+        c->sram_reads[CFG_FILTER] += tss;
+        c->sram_writes[CFG_OFMAP] += t_sc;
+        c->sram_reads[CFG_OFMAP] += g * (rf - 1) * t * cd;
+        return;
+    }
     if (map->dataflow == CFG_OS) {
         c->reg_writes += 3 * tss;
         c->reg_reads += 3 * tss;

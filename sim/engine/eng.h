@@ -17,7 +17,10 @@
  *            reads = 3*T*sr*sc (ifmap, filter each MAC; the accumulator at MACs 1..T-1 and
  *            once when the result leaves); SRAM reads ifmap T*sr, filter T*sc; ofmap writes
  *            sr*sc.
- *   both:    pe_slots = T*R*C (the mapping-efficiency denominator).
+ *   tree:    macs = T*sr*sc; register writes = reads = T*sc (one column register per column
+ *            and cycle); SRAM reads ifmap T*sr (broadcast), filter T*sr*sc (every MAC), ofmap
+ *            T*sc when not the first reduction fold; ofmap writes T*sc.
+ *   all:     pe_slots = T*R*C (the mapping-efficiency denominator).
  * The fast engine adds these up over the layer in closed form (eng.c: sums of sr, sc and T over
  * the fold grid); the pe engine counts them fold by fold and PE by PE.
  * Memory-side accesses (DRAM bytes, SRAM fills and write-back reads) come from mem.h.

@@ -41,6 +41,7 @@ int map_layer_init(const cfg_accel *cfg, const wl_layer *layer, map_layer *out, 
                           (unsigned long long)m.k);
     switch (m.dataflow) {
     case CFG_WS:
+    case CFG_TREE:
         m.row_dim = m.k, m.col_dim = m.n, m.t = m.m;
         break;
     case CFG_IS:
@@ -100,6 +101,7 @@ static unsigned map_tile_key_of(cfg_dataflow df, int op)
 {
     switch (df) {
     case CFG_WS:
+    case CFG_TREE:
         return op == 0 ? MAP_KEY_CHUNK | MAP_KEY_ROW : MAP_KEY_ROW | MAP_KEY_COL;
     case CFG_IS:
         return op == 0 ? MAP_KEY_ROW | MAP_KEY_COL : MAP_KEY_CHUNK | MAP_KEY_ROW;
@@ -176,11 +178,12 @@ static void map_fold_fill(const map_layer *map, uint64_t f, uint64_t group, uint
     switch (map->dataflow) {
     case CFG_WS:
     case CFG_IS:
+    case CFG_TREE:
         d->first_reduction = d->row_fold == 0;
         d->last_reduction = d->row_fold == map->row_folds - 1;
         d->out_tile = (d->group * map->col_folds + d->col_fold) * map->chunks + d->chunk;
-        d->tile_bytes[map->dataflow == CFG_WS ? 0 : 1] = d->t * d->sr * ib; /* streamed */
-        d->tile_bytes[map->dataflow == CFG_WS ? 1 : 0] = (uint64_t)d->sr * d->sc * ib;
+        d->tile_bytes[map->dataflow == CFG_IS ? 1 : 0] = d->t * d->sr * ib; /* streamed */
+        d->tile_bytes[map->dataflow == CFG_IS ? 0 : 1] = (uint64_t)d->sr * d->sc * ib;
         d->tile_bytes[2] = d->t * d->sc * map->acc_bytes;
         break;
     case CFG_OS:
@@ -217,6 +220,7 @@ static void map_fold_fill(const map_layer *map, uint64_t f, uint64_t group, uint
         uint64_t area = map->m * map->k, a, b;
         switch (map->dataflow) {
         case CFG_WS: /* chunks (M rows) outer, row folds (K) inner */
+        case CFG_TREE:
             a = d->t0 * map->k + d->row0 * d->t;
             b = a + (uint64_t)d->sr * d->t;
             break;

@@ -8,6 +8,9 @@
  *   ws        K (reduction)     N (filters)       M (ifmap rows)           filter tile
  *   is        K (reduction)     M (output pixels) N (filter columns)       ifmap tile
  *   os        M (output pixels) N (filters)       K (reduction)            output tile
+ *   tree      K (reduction)     N (filters)       M (ifmap rows)           none (as ws, but the
+ *             filter tile stays in the filter SRAM and is read at every MAC)
+ * Everything below that says ws holds for tree as well (folds, order, tiles, residency).
  * A fold is one placement of the stationary tile: row fold r covers the row dimension range
  * [r*R, r*R + sr), col fold c covers [c*C, c*C + sc), sr <= R, sc <= C (the last folds of a
  * dimension are partial). The streamed dimension is whole (T, as SCALE-Sim) unless

@@ -177,7 +177,7 @@ static void expect_same_counters(const eng_counters *a, const eng_counters *b, c
                      x[i], y[i]);
 }
 
-static const char *const dfs[] = {"ws", "os", "is"};
+static const char *const dfs[] = {"ws", "os", "is", "tree"};
 static const char *const scheds[] = {"pipelined", "serial"};
 
 Test(sim_engine, pe_equals_fast_on_random_layers, .timeout = 600)
@@ -207,12 +207,13 @@ Test(sim_engine, pe_equals_fast_on_random_layers, .timeout = 600)
         snprintf(sets[8], 48, "precision.int_overflow=%s", rng_in(&s, 0, 1) ? "wrap" : "saturate");
         for (int i = 0; i < 9; i++)
             setp[i] = sets[i];
-        const char *df = dfs[rng_in(&s, 0, 2)], *sched = scheds[rng_in(&s, 0, 1)];
+        const char *df = dfs[rng_in(&s, 0, 3)], *sched = scheds[rng_in(&s, 0, 1)];
         unsigned rows = rng_in(&s, 1, 6 * scale), cols = rng_in(&s, 1, 6 * scale);
-        /* ws / is: MAC pipelines of 1..3 cycles */
-        snprintf(sets[9], 48, "array.mac_pipeline_cycles=%u", df[0] == 'o' ? 1 : rng_in(&s, 1, 3));
+        /* ws / is: MAC pipelines of 1..3 cycles (os, tree: 1) */
+        snprintf(sets[9], 48, "array.mac_pipeline_cycles=%u",
+                 df[0] == 'o' || df[0] == 't' ? 1 : rng_in(&s, 1, 3));
         setp[9] = sets[9];
-        /* ws / is: the streamed dimension whole (0) or cut into chunks of 1..8 */
+        /* ws / is / tree: the streamed dimension whole (0) or cut into chunks of 1..8 */
         snprintf(sets[10], 48, "array.max_stream=%u", df[0] == 'o' ? 0 : rng_in(&s, 0, 8));
         setp[10] = sets[10];
         cfg_accel c = make_cfg(rows, cols, df, sched, "int8", "int32", setp, 11);
@@ -289,7 +290,7 @@ Test(sim_engine, fold_iterator_equals_fold_get)
         snprintf(sets[0], 48, "sram.ifmap.size_bytes=%s", sizes[rng_in(&s, 0, 3)]);
         snprintf(sets[1], 48, "sram.filter.size_bytes=%s", sizes[rng_in(&s, 0, 3)]);
         snprintf(sets[2], 48, "sram.ofmap.size_bytes=%s", sizes[rng_in(&s, 0, 3)]);
-        const char *df = dfs[rng_in(&s, 0, 2)];
+        const char *df = dfs[rng_in(&s, 0, 3)];
         snprintf(sets[3], 48, "array.max_stream=%u", df[0] == 'o' ? 0 : rng_in(&s, 0, 8));
         for (int i = 0; i < 4; i++)
             setp[i] = sets[i];
@@ -323,7 +324,7 @@ static void check_precision(const char *in, const char *acc, const char *extra)
         wl_layer l;
         random_layer(&s, &l);
         const char *sets[1] = {extra};
-        cfg_accel c = make_cfg(rng_in(&s, 1, 5), rng_in(&s, 1, 5), dfs[n % 3], scheds[(n / 3) % 2],
+        cfg_accel c = make_cfg(rng_in(&s, 1, 5), rng_in(&s, 1, 5), dfs[n % 4], scheds[(n / 4) % 2],
                                in, acc, sets, extra ? 1 : 0);
         eng_options opt = {
             .kind = ENG_PE, .ideal_memory = true, .seed = 100 + n, .keep_outputs = true};

@@ -95,7 +95,7 @@ static void random_gemm(uint64_t *s, wl_layer *l)
                  0);
 }
 
-static const char *const dfs[] = {"ws", "os", "is"};
+static const char *const dfs[] = {"ws", "os", "is", "tree"};
 static const char *const scheds[] = {"pipelined", "serial"};
 
 Test(sim_memory, unlimited_bandwidth_no_stalls)
@@ -110,7 +110,7 @@ Test(sim_memory, unlimited_bandwidth_no_stalls)
         wl_layer l;
         random_gemm(&s, &l);
         cfg_accel c = make_cfg(1 + (unsigned)(rng(&s) % 16), 1 + (unsigned)(rng(&s) % 16),
-                               dfs[n % 3], scheds[(n / 3) % 2], sets, 5);
+                               dfs[n % 4], scheds[(n / 4) % 2], sets, 5);
         eng_counters e = run(&c, &l, false);
         cr_assert_eq(e.stall_cycles, 0, "case %d", n);
         cr_assert_gt(dram_bytes(&e), 0);
@@ -140,7 +140,7 @@ Test(sim_memory, more_bandwidth_never_more_cycles)
             for (unsigned k = 0; k < 2; k++) { /* latency lat + 1, then lat */
                 snprintf(e4, sizeof e4, "dram.latency_cycles=%u", lat + 1 - k);
                 const char *sets[] = {a, b, c3, d, f, e4};
-                cfg_accel c = make_cfg(rows, cols, dfs[n % 3], scheds[(n / 3) % 2], sets, 6);
+                cfg_accel c = make_cfg(rows, cols, dfs[n % 4], scheds[(n / 4) % 2], sets, 6);
                 cyc[bw][k] = run(&c, &l, false).cycles;
             }
             cr_assert_leq(cyc[bw][1], cyc[bw][0],
@@ -166,9 +166,9 @@ Test(sim_memory, bigger_sram_never_more_traffic)
         wl_layer l;
         random_gemm(&s, &l);
         unsigned rows = 1 + (unsigned)(rng(&s) % 16), cols = 1 + (unsigned)(rng(&s) % 16);
-        char chunk[64]; /* ws / is: half the cases cut the streamed dimension */
+        char chunk[64]; /* ws / is / tree: half the cases cut the streamed dimension */
         snprintf(chunk, sizeof chunk, "array.max_stream=%u",
-                 n % 3 == 1 || n % 2 ? 0 : 1 + (unsigned)(rng(&s) % 64));
+                 n % 4 == 1 || n % 2 ? 0 : 1 + (unsigned)(rng(&s) % 64));
         for (int op = 0; op < 3; op++) {
             static const char *const names[] = {"ifmap", "filter", "ofmap"};
             uint64_t prev = UINT64_MAX;
@@ -176,7 +176,7 @@ Test(sim_memory, bigger_sram_never_more_traffic)
                 char a[64];
                 snprintf(a, sizeof a, "sram.%s.size_bytes=%s", names[op], sizes[z]);
                 const char *sets[] = {a, chunk};
-                cfg_accel c = make_cfg(rows, cols, dfs[n % 3], scheds[(n / 3) % 2], sets, 2);
+                cfg_accel c = make_cfg(rows, cols, dfs[n % 4], scheds[(n / 4) % 2], sets, 2);
                 eng_counters e = run(&c, &l, false);
                 uint64_t bytes = dram_bytes(&e);
                 cr_assert_leq(bytes, prev, "case %d %s %s bytes", n, names[op], sizes[z]);
@@ -264,7 +264,7 @@ Test(sim_memory, bigger_sram_never_more_traffic_convs)
             char a[64];
             snprintf(a, sizeof a, "sram.ifmap.size_bytes=%s", sizes[z]);
             const char *sets[] = {a};
-            cfg_accel c = make_cfg(rows, cols, dfs[n % 3], scheds[(n / 3) % 2], sets, 1);
+            cfg_accel c = make_cfg(rows, cols, dfs[n % 4], scheds[(n / 4) % 2], sets, 1);
             eng_counters e = run(&c, &l, false);
             uint64_t bytes = dram_bytes(&e);
             cr_assert_leq(bytes, prev, "case %d ifmap %s bytes", n, sizes[z]);

@@ -191,6 +191,51 @@ Test(sim_schedule, is_folds)
     cr_assert_eq(run_gemm(&pip, 4, 6, 3).cycles, 16);
 }
 
+Test(sim_schedule, tree_folds_and_accesses)
+{
+    /* tree, 4x4, M=10 (T), N=6, K=9: mapped as ws, row folds 3 (sr 4, 4, 1), col folds 2
+     * (sc 4, 2): 6 folds of L = T + 1 = 11. serial: 6 * 11 = 66. pipelined: gap max(T, 2) =
+     * 10, x_5 = 50, end 50 + 11 = 61. */
+    cfg_accel ser = make_cfg(4, 4, "tree", "serial");
+    cfg_accel pip = make_cfg(4, 4, "tree", "pipelined");
+    eng_counters s = run_gemm(&ser, 10, 6, 9), p = run_gemm(&pip, 10, 6, 9);
+    cr_assert_eq(s.cycles, 66);
+    cr_assert_eq(p.cycles, 61);
+    cr_assert_eq(p.folds, 6);
+    cr_assert_eq(p.macs, 540);
+    cr_assert_eq(p.pe_slots, 6 * 10 * 16);
+    /* one column register per column and cycle: sum of T * sc = 3 row folds x 10 x 6 = 180 */
+    cr_assert_eq(p.reg_writes, 180);
+    cr_assert_eq(p.reg_reads, 180);
+    /* filter read at every MAC; ifmap once per row and cycle: 2 col folds x 10 x 9 = 180;
+     * ofmap: every row fold writes T * sc (180), all but the first read them (2 x 10 x 6 =
+     * 120), plus the write-back reads of the 60 final outputs; DRAM as for ws */
+    cr_assert_eq(p.sram_reads[CFG_FILTER], 540);
+    cr_assert_eq(p.sram_reads[CFG_IFMAP], 180);
+    cr_assert_eq(p.sram_writes[CFG_OFMAP], 180);
+    cr_assert_eq(p.sram_reads[CFG_OFMAP], 180);
+    cr_assert_eq(p.dram_read_bytes[CFG_IFMAP], 90);
+    cr_assert_eq(p.dram_read_bytes[CFG_FILTER], 54);
+    cr_assert_eq(p.dram_write_bytes[CFG_OFMAP], 240);
+    /* a short stream: T = 1, the gap is 2 (the partial sum written at x_f + 1 is read by the
+     * next reduction fold at x_{f+1}): M=1, N=1, K=8 on 4x4: 2 folds, x_1 = 2, end 2 + 2 = 4 */
+    cr_assert_eq(run_gemm(&pip, 1, 1, 8).cycles, 4);
+    cr_assert_eq(run_gemm(&ser, 1, 1, 8).cycles, 4);
+    /* the reduction is one cycle: a MAC pipeline is refused */
+    char text[512];
+    snprintf(text, sizeof text,
+             "{\"clock_mhz\": 1000, \"array\": {\"rows\": 4, \"cols\": 4, \"dataflow\": \"tree\","
+             " \"mac_pipeline_cycles\": 2}, \"precision\": {\"input\": \"int8\"},"
+             " \"sram\": {\"ifmap\": {\"size_bytes\": 64}, \"filter\": {\"size_bytes\": 64},"
+             " \"ofmap\": {\"size_bytes\": 64}}, \"dram\": {\"type\": \"ddr4\","
+             " \"bandwidth_gbps\": 1}, \"tech\": {\"node_nm\": 28}}");
+    cfg_accel bad;
+    fw_err err;
+    cr_assert_eq(cfg_parse("t.json", text, NULL, 0, &bad, &err), FW_EXIT_INPUT);
+    cr_assert_str_eq(err.msg, "t.json: array.mac_pipeline_cycles: tree reduces a column in one "
+                              "cycle (engine/arr.h): needs 1, got 2");
+}
+
 Test(sim_schedule, groups_run_one_after_another)
 {
     /* depthwise 3x3 conv, 6x6x4 input, pad 1: per group M = 36, N = 1, K = 9; 4 groups.
