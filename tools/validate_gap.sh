@@ -76,11 +76,14 @@ variant no_leak_clk leak
 variant no_regs regs
 variant arith+sram vdd wires leak regs
 
-# Can any change of the per-action constants pass both chips? Every on-chip constant is stored at
-# 45 nm and moved to a node by the same factor, so a change of one component class scales it in
-# both chips alike; the DianNao/TPU ratio of the modelled energy per MAC is then a weighted mean
-# of the per-component ratios below and can never fall below the smallest of them. Both pass only
-# if that ratio is at most (DianNao's largest passing pJ/MAC) / (TPU's smallest).
+# Could the per-action constants be changed so that both chips pass? Every on-chip constant is
+# stored at 45 nm and moved to a node by the same factor, so multiplying a component class
+# (arithmetic, registers, SRAM, wires, leakage and clock) by a factor changes it in both chips
+# alike. Printed: the DianNao/TPU ratio of the modelled energy per MAC by class, and the
+# smallest m such that some factors within [1/m, m], one per class, put both chips within
+# their bounds. Exact: the (DianNao, TPU) energies reachable with factors in [1/m, m] form a
+# zonotope (a sum of segments); m is bisected on whether it meets the rectangle of passing
+# energies. tests/cli/validate_gap.sh checks it against a brute-force grid.
 base=$(cd "$scratch/base" && FLOPWATT_DATA="$scratch/base/data" "$fw" validate --json) || true
 jq -r '
     def r(x): (x * 100 | round) / 100;
@@ -90,3 +93,4 @@ jq -r '
       + "; published \(r(.[0].published_pj_per_mac / .[1].published_pj_per_mac))"
       + "; passing both needs at most \(r(.[0].pass_pj_per_mac_max / .[1].pass_pj_per_mac_min))"' \
     <<<"$base"
+python3 "$(dirname "${BASH_SOURCE[0]}")/min_factor.py" <<<"$base"
