@@ -161,6 +161,28 @@ Test(en, per_action_costs_by_hand)
     tech_destroy(f.lib);
 }
 
+/* The tree dataflow's costs by hand (en.h): its only registers are the column registers, so a
+ * read and a write are both 32 bits (the int32 accumulator); the full-rate register traffic is
+ * one 32-bit write and read per column per cycle, 2 * 32 / R = 16 bits per MAC on 4 rows; a PE
+ * is a multiplier, an adder and a quarter of a 32-bit column register. */
+Test(en, tree_costs_by_hand)
+{
+    fixture f;
+    const char *sets[] = {"array.dataflow=tree"};
+    setup(&f, sets, 1);
+    double t = log(45.0 / 40) / log(45.0 / 32);
+    double e40 = exp(log(0.69885) + t * log(0.457138 / 0.69885));
+    double reg_bit = 0.009 * 0.69885 / e40;
+    cr_assert(fabs(f.k.reg_read_pj - 32 * reg_bit) < 1e-6, "%g", f.k.reg_read_pj);
+    cr_assert(fabs(f.k.reg_write_pj - 32 * reg_bit) < 1e-6, "%g", f.k.reg_write_pj);
+    double peak = 32 * (0.3 + 16 * reg_bit);
+    cr_assert(fabs(f.k.pe_peak_pj_per_cycle - peak) < 1e-5 * peak);
+    cr_assert(fabs(f.k.leakage_pj_per_cycle - 0.10 * peak) < 1e-5 * peak);
+    double pe = 282 + 137 + 8 * f.k.pt.lib->reg_area_um2_per_bit_45;
+    cr_assert(fabs(f.k.pe_area_um2 - pe) < 1e-9 * pe);
+    tech_destroy(f.lib);
+}
+
 Test(en, energy_is_linear_in_the_counters)
 {
     fixture f;
