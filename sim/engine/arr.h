@@ -1,7 +1,8 @@
-/* arr: THE schedule of the R x C systolic array, per dataflow and fold schedule, written down
- * once (DESIGN.md contract 2), and the `pe` engine that executes it register by register with
- * real values (models/numerics). The fast engine (eng.c) and the RTL array implement the same
- * schedule. Folds, their order and tiles are defined in mapping/map.h.
+/* arr: THE schedule of the R x C array (systolic ws, is, os, and the broadcast-and-reduce tree),
+ * per dataflow and fold schedule, written down once (DESIGN.md contract 2), and the `pe` engine
+ * that executes it register by register with real values (models/numerics). The fast engine
+ * (eng.c) and the RTL arrays implement the same schedule. Folds, their order and tiles are
+ * defined in mapping/map.h.
  *
  * Conventions. Cycles are integers; "at cycle c" means during clock cycle c, with registers
  * updated at the rising edge that ends it (a value written at cycle c is readable at c+1).
