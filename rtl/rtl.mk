@@ -49,6 +49,9 @@ rtl-lint:
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module fw_array_ws $(RTL_SRC)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module fw_array_os -GIS_INT=1 -GIN_W=8 -GACC_W=32 \
 	    $(RTL_SRC)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module fw_array_tree $(RTL_SRC)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module fw_array_tree -GIS_INT=1 -GIN_W=8 \
+	    -GACC_W=32 $(RTL_SRC)
 	$(VERILATOR) --lint-only -Wall -Irtl -Irtl/tb --top-module fw_array_harness \
 	    rtl/tb/fw_array_harness.v $(RTL_SRC)
 	$(VERILATOR) --lint-only -Wall -Irtl -Irtl/tb --top-module fw_pe_harness \
