@@ -61,10 +61,12 @@ lint: rtl-lint
 gates: $(RTL_SRC) $(RTL_INC) tools/gates.sh
 	BUILD=$(BUILD) tools/gates.sh
 
-# The array co-simulation model (weight- and output-stationary arrays per precision) and its
-# driver; links the C model (libflopwatt_numerics.a) as the reference. Verilator emits the code
-# of each of its 120 PE instances separately (46 MB of C++ fully inlined, ~6.5 min to compile);
-# --inline-mult 1 and -O0 bring a clean build to ~1.7 min, and the runs are short (~4 s).
+# The array co-simulation model (weight-stationary, output-stationary and tree arrays per
+# precision) and its driver; links the C model (libflopwatt_numerics.a) as the reference.
+# Verilator emits the code of each of its MAC instances separately (17 arrays of 12; the 10 ws/os
+# arrays alone were 46 MB of C++ fully inlined, ~6.5 min to compile); --inline-mult 1 and -O0
+# bring a clean build to ~1.7 min (measured before the tree arrays; a rebuild after an RTL change
+# took ~1.2 min with them), and the runs are short (~8 s).
 # (The binary is not called "array" inside the object directory: <array> would include it.)
 RTL_ARRAY_TB := rtl/tb/fw_array_harness.v rtl/tb/array_main.cpp
 rtl: $(RTL_DIR)/array

@@ -1,15 +1,17 @@
 // array_main.cpp: co-simulation driver of rtl/tb/fw_array_harness.v (build/rtl/array).
-// For each precision (int8->int32, fp16, bf16, fp32, fp16->fp32) and dataflow (ws, os) it runs
-// random fold sequences on the RTL array: 1-3 folds of random used size sr x sc <= ROWS x COLS
-// and streamed length T, started back to back per the pipelined (x_{f+1} = x_f + max(T, R)) or
-// the serial (x_{f+1} = x_f + L) fold schedule of sim/engine/arr.h, with random stall cycles
-// (en_i = 0, random junk on every input meanwhile). Each input is presented at the cycle the
-// documented schedule names; every result must appear at the documented cycle (counted in
+// For each precision (int8->int32, fp16, bf16, fp32, fp16->fp32) and dataflow (ws, os, tree) it
+// runs random fold sequences on the RTL array: 1-3 folds of random used size sr x sc <= ROWS x
+// COLS and streamed length T, started back to back per the pipelined (x_{f+1} = x_f + max(T, R);
+// tree: max(T, 2)) or the serial (x_{f+1} = x_f + L) fold schedule of sim/engine/arr.h, with
+// random stall cycles (en_i = 0, random junk on every input meanwhile). Each input is presented
+// at the cycle the documented schedule names (tree: unused rows, multipliers and columns get
+// junk with their valid bits low); every result must appear at the documented cycle (counted in
 // enabled cycles) with the bits of the C model's chain acc = nx_mac(acc, x, w), k ascending.
 // Usage: array [-seed N] [-seqs N] [-stall PERCENT]. Prints counts per configuration; on a
 // mismatch names the configuration, fold, element, cycle and both values, and exits 1.
 // Layer mode (-layer NAME ...): runs one GEMM layer with the fold starts of the simulator's
-// trace and compares outputs and fold ends with `flopwatt run --engine pe` (run_layer below).
+// trace and compares outputs and fold ends with `flopwatt run --engine pe` (run_layer below);
+// ws, os and is only (the tree dataflow is covered by the fold sequences, not by layers).
 #include "Vfw_array_harness.h"
 #include "verilated.h"
 
@@ -31,6 +33,9 @@ namespace {
 constexpr int kRows = 4;  // fw_array_harness defaults
 constexpr int kCols = 3;
 constexpr int kRowW = 3;  // $clog2(ROWS + 1)
+// Dataflow ids of the fold sequences (0 ws, 1 os, 2 tree).
+constexpr int kTree = 2;
+const char *const kDfName[] = {"ws", "os", "tree"};
 
 struct Rng {
     uint64_t s;
@@ -85,6 +90,7 @@ struct Inputs {
     uint32_t ld_valid = 0, ld_last = 0, x_valid = 0, x_first = 0, x_last = 0, ps_valid = 0,
              w_valid = 0;
     uint32_t ld[kCols] = {}, x[kRows] = {}, ps[kCols] = {}, w[kCols] = {};
+    uint32_t wt[kRows * kCols] = {};  // tree: filter operand of multiplier (i, j), lane i*C + j
 };
 
 template <typename W>
@@ -107,6 +113,7 @@ void apply(Vfw_array_harness &top, const Inputs &in)
     set_lanes(top.x_i, in.x, kRows);
     set_lanes(top.ps_i, in.ps, kCols);
     set_lanes(top.w_i, in.w, kCols);
+    set_lanes(top.wt_i, in.wt, kRows * kCols);
 }
 
 Inputs junk(Rng &r)
@@ -138,11 +145,13 @@ struct Stats {
 };
 
 // Runs one fold sequence; returns false (after printing the first difference) on a mismatch.
-// Harness id of the array for a precision, dataflow (0 ws, 1 os) and MAC pipeline depth P
-// (P > 1: ws only, int8->int32 with P = 3 and fp16->fp32 with P = 2); -1 if not in the harness.
+// Harness id of the array for a precision, dataflow (0 ws, 1 os, 2 tree) and MAC pipeline
+// depth P (P > 1: ws only, int8->int32 with P = 3 and fp16->fp32 with P = 2); -1 if not in the
+// harness.
 int array_sel(const Precision &pr, int df, int P)
 {
     const int p = (int)(&pr - kPrecisions);
+    if (df == kTree) return P == 1 ? 12 + p : -1;
     if (P == 1) return 2 * p + df;
     if (df == 0 && p == 0 && P == 3) return 10;
     if (df == 0 && p == 4 && P == 2) return 11;
@@ -156,10 +165,14 @@ bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, int P, Rn
     const int T = 1 + rng.below(9);
     const int nf = 1 + rng.below(3);
     const bool pipelined = rng.below(2) != 0;
-    // arr.h: ws L = R + R*P + C + T - 2, gap max(T, R*P); os (P = 1) L = T + R + C - 2, gap max(T, R)
-    const uint64_t L = df == 0 ? (uint64_t)(R + R * P + C + T - 2) : (uint64_t)(T + R + C - 2);
+    // arr.h: ws L = R + R*P + C + T - 2, gap max(T, R*P); os (P = 1) L = T + R + C - 2, gap
+    // max(T, R); tree (P = 1) L = T + 1, gap max(T, 2)
+    const uint64_t L = df == 0       ? (uint64_t)(R + R * P + C + T - 2)
+                       : df == kTree ? (uint64_t)(T + 1)
+                                     : (uint64_t)(T + R + C - 2);
     const uint64_t RP = (uint64_t)(R * P);
-    const uint64_t gap = pipelined ? std::max<uint64_t>((uint64_t)T, RP) : L;
+    const uint64_t gap =
+        pipelined ? std::max<uint64_t>((uint64_t)T, df == kTree ? 2 : RP) : L;
     nx_mac_cfg cfg = {};
     cfg.input = pr.in;
     cfg.accumulator = pr.acc;
@@ -168,13 +181,16 @@ bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, int P, Rn
     cfg.overflow = NX_WRAP;
 
     std::vector<Fold> folds(nf);
-    std::map<std::pair<uint64_t, int>, Expect> expect;  // (cycle, column) -> expected result
+    // (cycle, column) -> expected result; the cycle is the one that writes the result into the
+    // ofmap buffer (ws, os: the array's output register is written at its end; tree: the column
+    // register, written at the end of the cycle before, is read during it).
+    std::map<std::pair<uint64_t, int>, Expect> expect;
     for (int f = 0; f < nf; f++) {
         Fold &fo = folds[f];
         fo.sr = 1 + rng.below(R);
         fo.sc = 1 + rng.below(C);
         fo.x0 = (uint64_t)f * gap;
-        if (df == 0) {
+        if (df == 0 || df == kTree) {
             // st[i][j]: filter (k = i, n = j); sm[t][i]: ifmap (m = t, k = i); p0[t][j]
             fo.st.assign(R, std::vector<uint64_t>(C));
             fo.sm.assign(T, std::vector<uint64_t>(R));
@@ -190,7 +206,11 @@ bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, int P, Rn
                     uint64_t acc = fo.p0[t][j];
                     for (int i = 0; i < fo.sr; i++)
                         acc = nx_mac(&cfg, acc, fo.sm[t][i], fo.st[i][j], &fl);
-                    expect[{fo.x0 + R + t + RP - 1 + j, j}] = {f, t, j, acc, false};
+                    // ws: leaves the bottom row at x_f + R + t + R*P - 1 + j; tree: computed at
+                    // x_f + t, written into the ofmap buffer at x_f + t + 1
+                    const uint64_t at = df == kTree ? fo.x0 + (uint64_t)t + 1
+                                                    : fo.x0 + R + t + RP - 1 + j;
+                    expect[{at, j}] = {f, t, j, acc, false};
                 }
         } else {
             // sm[i][k]: ifmap (m = i, k); st[k][j]: filter (k, n = j)
@@ -211,17 +231,65 @@ bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, int P, Rn
     const uint64_t total = folds.back().x0 + L;  // schedule cycles of the sequence
 
     top.sel_i = array_sel(pr, df, P);
+    // Compares the results on the outputs now with those the schedule writes at cycle wc.
+    auto check_outputs = [&](uint64_t wc) {
+        for (int j = 0; j < C; j++) {
+            if (!((top.out_valid_o >> j) & 1)) continue;
+            const uint64_t got = top.out_o[j] & mask(nx_fmt_get(pr.acc)->width_bits);
+            const int row = (int)((top.out_row_o >> (kRowW * j)) & mask(kRowW));
+            auto it = expect.find({wc, j});
+            if (it == expect.end()) {
+                std::printf("MISMATCH %s %s: unexpected result %llX on column %d at cycle %llu\n",
+                            pr.name, kDfName[df], (unsigned long long)got, j,
+                            (unsigned long long)wc);
+                return false;
+            }
+            Expect &e = it->second;
+            e.seen = true;
+            if (got != e.value || (df == 1 && row != e.a)) {
+                std::printf("MISMATCH %s %s fold %d: %s (%d, %d) at cycle %llu: RTL %llX "
+                            "(row %d), C model %llX\n",
+                            pr.name, kDfName[df], e.fold,
+                            df == 1 ? "output (i, j)" : "output (t, j)", e.a, e.b,
+                            (unsigned long long)wc, (unsigned long long)got, row,
+                            (unsigned long long)e.value);
+                return false;
+            }
+            st.outputs++;
+        }
+        return true;
+    };
     uint64_t c = 0, wall = 0;
     while (c < total) {
         const bool stall = stall_pct > 0 && rng.below(100) < stall_pct;
         Inputs in;
         if (stall) {
             in = junk(rng);
+            if (df == kTree)
+                for (auto &v : in.wt) v = (uint32_t)rng.next();
         } else {
+            if (df == kTree) {
+                // Junk on every operand lane; only the active fold's valid lanes carry data.
+                in = junk(rng);
+                for (auto &v : in.wt) v = (uint32_t)rng.next();
+                in.x_valid = in.ps_valid = 0;
+            }
             for (const Fold &fo : folds) {
                 if (c < fo.x0) continue;
                 const uint64_t d = c - fo.x0;
-                if (df == 0) {
+                if (df == kTree) {
+                    if (d >= (uint64_t)T) continue;  // stream step t = d
+                    for (int i = 0; i < fo.sr; i++) {
+                        in.x_valid |= 1u << i;
+                        in.x[i] = (uint32_t)fo.sm[d][i];
+                        for (int j = 0; j < fo.sc; j++)
+                            in.wt[i * C + j] = (uint32_t)fo.st[i][j];
+                    }
+                    for (int j = 0; j < fo.sc; j++) {
+                        in.ps_valid |= 1u << j;
+                        in.ps[j] = (uint32_t)fo.p0[d][j];
+                    }
+                } else if (df == 0) {
                     for (int j = 0; j < fo.sc; j++) {
                         if (d >= (uint64_t)j && d < (uint64_t)(j + R)) {  // load chain
                             const int r = R - 1 - (int)(d - j);
@@ -267,41 +335,22 @@ bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, int P, Rn
         top.en_i = !stall;
         top.clk_i = 0;
         top.eval();
+        // Tree: a column register written at the end of an earlier enabled cycle is read into
+        // the ofmap buffer during this enabled cycle c (after any stall cycles in between).
+        if (!stall && df == kTree && !check_outputs(c)) return false;
         top.clk_i = 1;
         top.eval();
         wall++;
         if (stall) continue;
-        // Results written at schedule cycle c are visible now.
-        for (int j = 0; j < C; j++) {
-            if (!((top.out_valid_o >> j) & 1)) continue;
-            const uint64_t got = top.out_o[j] & mask(nx_fmt_get(pr.acc)->width_bits);
-            const int row = (int)((top.out_row_o >> (kRowW * j)) & mask(kRowW));
-            auto it = expect.find({c, j});
-            if (it == expect.end()) {
-                std::printf("MISMATCH %s %s: unexpected result %llX on column %d at cycle %llu\n",
-                            pr.name, df ? "os" : "ws", (unsigned long long)got, j,
-                            (unsigned long long)c);
-                return false;
-            }
-            Expect &e = it->second;
-            e.seen = true;
-            if (got != e.value || (df == 1 && row != e.a)) {
-                std::printf("MISMATCH %s %s fold %d: %s (%d, %d) at cycle %llu: RTL %llX "
-                            "(row %d), C model %llX\n",
-                            pr.name, df ? "os" : "ws", e.fold, df ? "output (i, j)" : "output (t, j)",
-                            e.a, e.b, (unsigned long long)c, (unsigned long long)got, row,
-                            (unsigned long long)e.value);
-                return false;
-            }
-            st.outputs++;
-        }
+        // ws, os: results written at schedule cycle c are visible now.
+        if (df != kTree && !check_outputs(c)) return false;
         c++;
     }
     for (const auto &kv : expect)
         if (!kv.second.seen) {
             std::printf("MISMATCH %s %s fold %d: output (%d, %d) expected at cycle %llu never "
                         "appeared\n",
-                        pr.name, df ? "os" : "ws", kv.second.fold, kv.second.a, kv.second.b,
+                        pr.name, kDfName[df], kv.second.fold, kv.second.a, kv.second.b,
                         (unsigned long long)kv.first.first);
             return false;
         }
@@ -320,7 +369,7 @@ bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, int P, Rn
         top.eval();
         if (top.out_valid_o) {
             std::printf("MISMATCH %s %s: result after the end of the sequence\n", pr.name,
-                        df ? "os" : "ws");
+                        kDfName[df]);
             return false;
         }
     }
@@ -686,6 +735,11 @@ int main(int argc, char **argv)
             la.prec = argv[++i];
         else if (!std::strcmp(o, "-df") && v) {
             const char *d = argv[++i];
+            if (!std::strcmp(d, "tree")) {
+                std::fprintf(stderr, "array: -layer does not support the tree dataflow (the "
+                                     "random fold sequences cover it; layers: ws, os, is)\n");
+                return 2;
+            }
             la.df = !std::strcmp(d, "os") ? 1 : !std::strcmp(d, "is") ? 2 : 0;
         } else if (!std::strcmp(o, "-m") && v)
             la.m = std::strtoull(argv[++i], nullptr, 10);
@@ -745,6 +799,7 @@ int main(int argc, char **argv)
         for (int df = 0; df < 2; df++) cfgs.push_back({&pr, df, 1});
     cfgs.push_back({&kPrecisions[0], 0, 3});
     cfgs.push_back({&kPrecisions[4], 0, 2});
+    for (const Precision &pr : kPrecisions) cfgs.push_back({&pr, kTree, 1});
     for (const Cfg &cf : cfgs) {
         if (!ok) break;
         const Precision &pr = *cf.pr;
@@ -755,7 +810,7 @@ int main(int argc, char **argv)
                 ok = run_sequence(top, pr, df, cf.P, rng, stall_pct, st);
             std::printf("array %dx%d %-11s %s P=%d: %llu sequences, %llu folds, %llu outputs, %llu "
                         "schedule cycles + %llu stall cycles%s\n",
-                        kRows, kCols, pr.name, df ? "os" : "ws", cf.P, (unsigned long long)st.seqs,
+                        kRows, kCols, pr.name, kDfName[df], cf.P, (unsigned long long)st.seqs,
                         (unsigned long long)st.folds, (unsigned long long)st.outputs,
                         (unsigned long long)st.cycles, (unsigned long long)st.stalls,
                         ok ? "" : " (stopped at the mismatch)");

@@ -1,11 +1,14 @@
 // fw_array_harness: Verilator top of the array co-simulation (build/rtl/array). One
-// weight-stationary and one output-stationary ROWS x COLS array per precision; sel_i picks the
-// array that is clocked-enabled (the others are stalled), its outputs appear on the out ports.
+// weight-stationary, one output-stationary and one tree ROWS x COLS array per precision; sel_i
+// picks the array that is clocked-enabled (the others are stalled), its outputs appear on the
+// out ports.
 // Lane widths are 32 bits (operands and accumulators are zero-extended / truncated per array).
 // ids: 2*p + dataflow (0 ws, 1 os) with p = 0 int8->int32, 1 fp16, 2 bf16, 3 fp32,
 // 4 fp16->fp32 (fused), all with one partial-sum stage per PE (mac_pipeline_cycles 1); and
 // weight-stationary arrays with deeper MAC pipelines: 10 int8->int32 with P = 3, 11 fp16->fp32
-// with P = 2. Harness only (uses SystemVerilog `` macro pasting).
+// with P = 2; broadcast-and-reduce (tree) arrays 12 + p, p as above. The tree arrays take one
+// filter operand per multiplier per cycle on wt_i (lane i*COLS + j). Harness only (uses
+// SystemVerilog `` macro pasting).
 `default_nettype none
 `include "fw_formats.vh"
 `include "fw_pe_defs.vh"
@@ -84,6 +87,33 @@
     assign orow[ID][gj*ROW_W +: ROW_W] = {ROW_W{1'b0}}; \
   end
 
+// A tree array alone, id ID.
+`define FW_ARR_TREE(ID, PARAMS, IW, AW) \
+  wire [COLS-1:0] trv_``ID; \
+  wire [COLS*AW-1:0] tro_``ID; \
+  wire [ROWS*IW-1:0] tx_``ID; \
+  wire [ROWS*COLS*IW-1:0] tw_``ID; \
+  wire [COLS*AW-1:0] tps_``ID; \
+  for (gi = 0; gi < ROWS; gi = gi + 1) begin : g_x_``ID \
+    assign tx_``ID[gi*IW +: IW] = x_i[gi*32 +: IW]; \
+  end \
+  for (gi = 0; gi < ROWS*COLS; gi = gi + 1) begin : g_w_``ID \
+    assign tw_``ID[gi*IW +: IW] = wt_i[gi*32 +: IW]; \
+  end \
+  for (gj = 0; gj < COLS; gj = gj + 1) begin : g_c_``ID \
+    assign tps_``ID[gj*AW +: AW] = ps_i[gj*32 +: AW]; \
+  end \
+  fw_array_tree #(.ROWS(ROWS), .COLS(COLS), PARAMS) u_tree_``ID ( \
+    .clk_i(clk_i), .rst_ni(rst_ni), .en_i(en_i & (sel_i == ID)), .rnd_i(rnd_i), \
+    .ftz_i(ftz_i), .tininess_before_i(tininess_before_i), .sat_i(sat_i), \
+    .x_valid_i(x_valid_i), .x_i(tx_``ID), .w_i(tw_``ID), .ps_valid_i(ps_valid_i), \
+    .ps_i(tps_``ID), .out_valid_o(trv_``ID), .out_o(tro_``ID)); \
+  for (gj = 0; gj < COLS; gj = gj + 1) begin : g_o_``ID \
+    assign ov[ID][gj] = trv_``ID[gj]; \
+    assign od[ID][gj*32 +: 32] = {{(32-AW){1'b0}}, tro_``ID[gj*AW +: AW]}; \
+    assign orow[ID][gj*ROW_W +: ROW_W] = {ROW_W{1'b0}}; \
+  end
+
 module fw_array_harness #(
   parameter integer ROWS = 4,
   parameter integer COLS = 3,
@@ -92,7 +122,7 @@ module fw_array_harness #(
   input  wire                  clk_i,
   input  wire                  rst_ni,
   input  wire                  en_i,
-  input  wire [3:0]            sel_i,
+  input  wire [4:0]            sel_i,
   input  wire [2:0]            rnd_i,
   input  wire                  ftz_i,
   input  wire                  tininess_before_i,
@@ -108,11 +138,12 @@ module fw_array_harness #(
   input  wire [COLS*32-1:0]    ps_i,
   input  wire [COLS-1:0]       w_valid_i,
   input  wire [COLS*32-1:0]    w_i,
+  input  wire [ROWS*COLS*32-1:0] wt_i,
   output wire [COLS-1:0]       out_valid_o,
   output wire [COLS*ROW_W-1:0] out_row_o,
   output wire [COLS*32-1:0]    out_o
 );
-  localparam integer NARR = 12;
+  localparam integer NARR = 17;
   wire [COLS-1:0]       ov   [0:NARR-1];
   wire [COLS*32-1:0]    od   [0:NARR-1];
   wire [COLS*ROW_W-1:0] orow [0:NARR-1];
@@ -125,8 +156,13 @@ module fw_array_harness #(
     `FW_ARR_PAIR(4, `FW_ARR_FP_PARAMS(FP16, FP32), 16, 32)
     `FW_ARR_WS_P(10, `FW_ARR_INT_PARAMS(INT8, INT32), 8, 32, 3)
     `FW_ARR_WS_P(11, `FW_ARR_FP_PARAMS(FP16, FP32), 16, 32, 2)
+    `FW_ARR_TREE(12, `FW_ARR_INT_PARAMS(INT8, INT32), 8, 32)
+    `FW_ARR_TREE(13, `FW_ARR_FP_PARAMS(FP16, FP16), 16, 16)
+    `FW_ARR_TREE(14, `FW_ARR_FP_PARAMS(BF16, BF16), 16, 16)
+    `FW_ARR_TREE(15, `FW_ARR_FP_PARAMS(FP32, FP32), 32, 32)
+    `FW_ARR_TREE(16, `FW_ARR_FP_PARAMS(FP16, FP32), 16, 32)
   endgenerate
-  wire [3:0] s = (sel_i < 4'd12) ? sel_i : 4'd0;  // NARR arrays
+  wire [4:0] s = (sel_i < 5'd17) ? sel_i : 5'd0;  // NARR arrays
   assign out_valid_o = ov[s];
   assign out_o = od[s];
   assign out_row_o = orow[s];
