@@ -7,8 +7,18 @@
 // at the cycle the documented schedule names (tree: unused rows, multipliers and columns get
 // junk with their valid bits low); every result must appear at the documented cycle (counted in
 // enabled cycles) with the bits of the C model's chain acc = nx_mac(acc, x, w), k ascending.
-// Usage: array [-seed N] [-seqs N] [-stall PERCENT]. Prints counts per configuration; on a
-// mismatch names the configuration, fold, element, cycle and both values, and exits 1.
+// Outputs are read as the ofmap buffer would, during an enabled cycle before its clock edge
+// (after any stall cycles in between): ws, os, the results written at the end of documented
+// cycle c, during the next enabled cycle (one extra enabled cycle after the last); tree, the
+// column registers, during the documented write cycle. Any valid output the schedule does not
+// announce (also before a sequence's first cycle and in the idle cycles after it) is a mismatch,
+// and across every stall cycle the valid bits, and the value and row of each valid result, must
+// not change. So a result register that moves during a stall is caught even when the next
+// enabled edge would set it right again.
+// Usage: array [-seed N] [-seqs N] [-stall PERCENT]. Prints counts per configuration (with the
+// (stall cycle, column) pairs in which a result on the outputs had to hold); on a mismatch names
+// the configuration, fold, element, cycle and both values (or the column and stall cycle and
+// the outputs before and after it), and exits 1.
 // Layer mode (-layer NAME ...): runs one GEMM layer with the fold starts of the simulator's
 // trace and compares outputs and fold ends with `flopwatt run --engine pe` (run_layer below);
 // ws, os and is only (the tree dataflow is covered by the fold sequences, not by layers).
@@ -141,8 +151,27 @@ Inputs junk(Rng &r)
 }
 
 struct Stats {
-    uint64_t seqs = 0, folds = 0, outputs = 0, cycles = 0, stalls = 0;
+    // held: (stall cycle, column) pairs with a result on the outputs that had to hold
+    uint64_t seqs = 0, folds = 0, outputs = 0, cycles = 0, stalls = 0, held = 0;
 };
+
+// What the array shows on its result outputs: the valid bits, and per column the value and the
+// row (os; 0 for the others) -- meaningful only where the valid bit is set.
+struct Outputs {
+    uint32_t valid = 0;
+    uint64_t value[kCols] = {}, row[kCols] = {};
+};
+
+Outputs sample(const Vfw_array_harness &top, unsigned acc_bits)
+{
+    Outputs o;
+    o.valid = top.out_valid_o & (uint32_t)mask(kCols);
+    for (int j = 0; j < kCols; j++) {
+        o.value[j] = top.out_o[j] & mask(acc_bits);
+        o.row[j] = (top.out_row_o >> (kRowW * j)) & mask(kRowW);
+    }
+    return o;
+}
 
 // Runs one fold sequence; returns false (after printing the first difference) on a mismatch.
 // Harness id of the array for a precision, dataflow (0 ws, 1 os, 2 tree) and MAC pipeline
@@ -181,9 +210,11 @@ bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, int P, Rn
     cfg.overflow = NX_WRAP;
 
     std::vector<Fold> folds(nf);
-    // (cycle, column) -> expected result; the cycle is the one that writes the result into the
-    // ofmap buffer (ws, os: the array's output register is written at its end; tree: the column
-    // register, written at the end of the cycle before, is read during it).
+    // (cycle, column) -> expected result. ws, os: the documented cycle at whose end the array's
+    // output register is written; the result is read (checked) during the next enabled cycle,
+    // before its edge, so it must hold through any stall cycles in between. Tree: the cycle that
+    // writes the result into the ofmap buffer (the column register, written at the end of the
+    // cycle before, is read during it).
     std::map<std::pair<uint64_t, int>, Expect> expect;
     for (int f = 0; f < nf; f++) {
         Fold &fo = folds[f];
@@ -231,6 +262,7 @@ bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, int P, Rn
     const uint64_t total = folds.back().x0 + L;  // schedule cycles of the sequence
 
     top.sel_i = array_sel(pr, df, P);
+    const unsigned acc_bits = nx_fmt_get(pr.acc)->width_bits;
     // Compares the results on the outputs now with those the schedule writes at cycle wc.
     auto check_outputs = [&](uint64_t wc) {
         for (int j = 0; j < C; j++) {
@@ -259,8 +291,11 @@ bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, int P, Rn
         }
         return true;
     };
-    uint64_t c = 0, wall = 0;
-    while (c < total) {
+    // ws, os read the results of the last schedule cycle (total - 1) during one more enabled
+    // cycle (no operands), as the ofmap buffer would.
+    const uint64_t last = df == kTree ? total : total + 1;
+    uint64_t c = 0, stalls = 0;
+    while (c < last) {
         const bool stall = stall_pct > 0 && rng.below(100) < stall_pct;
         Inputs in;
         if (stall) {
@@ -335,15 +370,45 @@ bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, int P, Rn
         top.en_i = !stall;
         top.clk_i = 0;
         top.eval();
-        // Tree: a column register written at the end of an earlier enabled cycle is read into
-        // the ofmap buffer during this enabled cycle c (after any stall cycles in between).
-        if (!stall && df == kTree && !check_outputs(c)) return false;
+        if (stall) {
+            // Nothing may change during a stall: the valid bits, and the value and row of every
+            // result on the outputs, must be the same after the clock edge as before it.
+            const Outputs before = sample(top, acc_bits);
+            top.clk_i = 1;
+            top.eval();
+            const Outputs after = sample(top, acc_bits);
+            stalls++;
+            for (int j = 0; j < C; j++) {
+                const bool vb = (before.valid >> j) & 1, va = (after.valid >> j) & 1;
+                if (vb) st.held++;
+                if (vb == va && (!vb || (before.value[j] == after.value[j] &&
+                                         before.row[j] == after.row[j])))
+                    continue;
+                std::printf("MISMATCH %s %s: column %d changed during a stall cycle before "
+                            "schedule cycle %llu: valid %d value %llX row %llu before its edge, "
+                            "valid %d value %llX row %llu after it\n",
+                            pr.name, kDfName[df], j, (unsigned long long)c, (int)vb,
+                            (unsigned long long)before.value[j],
+                            (unsigned long long)before.row[j], (int)va,
+                            (unsigned long long)after.value[j],
+                            (unsigned long long)after.row[j]);
+                return false;
+            }
+            continue;
+        }
+        // During this enabled cycle c, before its edge, the ofmap buffer reads the outputs (after
+        // any stall cycles in between): tree, the column registers written at the end of the
+        // enabled cycle before, keyed by c; ws, os, the output registers written at the end of
+        // schedule cycle c - 1 (none before the sequence's first cycle).
+        if (df == kTree || c > 0) {
+            if (!check_outputs(df == kTree ? c : c - 1)) return false;
+        } else if (top.out_valid_o) {
+            std::printf("MISMATCH %s %s: result on the outputs before the sequence's first "
+                        "cycle\n", pr.name, kDfName[df]);
+            return false;
+        }
         top.clk_i = 1;
         top.eval();
-        wall++;
-        if (stall) continue;
-        // ws, os: results written at schedule cycle c are visible now.
-        if (df != kTree && !check_outputs(c)) return false;
         c++;
     }
     for (const auto &kv : expect)
@@ -357,16 +422,20 @@ bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, int P, Rn
     st.seqs++;
     st.folds += (uint64_t)nf;
     st.cycles += total;
-    st.stalls += wall - total;
-    // Drain: a few idle cycles so nothing of this sequence is left in flight.
+    st.stalls += stalls;
+    // Drain: a few idle cycles so nothing of this sequence is left in flight; no result may be
+    // on the outputs during any of them (from the edge that ended the sequence's last enabled
+    // cycle on) or after the last.
     Inputs idle;
     apply(top, idle);
     top.en_i = 1;
-    for (int k = 0; k < 2 * (R + C); k++) {
+    for (int k = 0; k <= 2 * (R + C); k++) {
         top.clk_i = 0;
         top.eval();
-        top.clk_i = 1;
-        top.eval();
+        if (k > 0) {
+            top.clk_i = 1;
+            top.eval();
+        }
         if (top.out_valid_o) {
             std::printf("MISMATCH %s %s: result after the end of the sequence\n", pr.name,
                         kDfName[df]);
@@ -809,11 +878,12 @@ int main(int argc, char **argv)
             for (int s = 0; s < seqs && ok; s++)
                 ok = run_sequence(top, pr, df, cf.P, rng, stall_pct, st);
             std::printf("array %dx%d %-11s %s P=%d: %llu sequences, %llu folds, %llu outputs, %llu "
-                        "schedule cycles + %llu stall cycles%s\n",
+                        "schedule cycles + %llu stall cycles (%llu results held through "
+                        "them)%s\n",
                         kRows, kCols, pr.name, kDfName[df], cf.P, (unsigned long long)st.seqs,
                         (unsigned long long)st.folds, (unsigned long long)st.outputs,
                         (unsigned long long)st.cycles, (unsigned long long)st.stalls,
-                        ok ? "" : " (stopped at the mismatch)");
+                        (unsigned long long)st.held, ok ? "" : " (stopped at the mismatch)");
         }
     }
     top.final();
