@@ -25,15 +25,6 @@ static void eng_fast_layer(const cfg_accel *cfg, const map_layer *map, eng_count
     uint64_t t_sc = g * rf * t * cd;    /* sum of t*sc */
     c->macs += tss;
     c->pe_slots += g * rf * cf * t * cfg->rows * cfg->cols; /* sum of t*R*C */
-    if (map->dataflow == CFG_TREE) {
-        c->reg_writes += t_sc;
-        c->reg_reads += t_sc;
-        c->sram_reads[CFG_IFMAP] += t_sr;
-        c->sram_reads[CFG_FILTER] += tss;
-        c->sram_writes[CFG_OFMAP] += t_sc;
-        c->sram_reads[CFG_OFMAP] += g * (rf - 1) * t * cd;
-        return;
-    }
     if (map->dataflow == CFG_OS) {
         c->reg_writes += 3 * tss;
         c->reg_reads += 3 * tss;
@@ -42,11 +33,19 @@ static void eng_fast_layer(const cfg_accel *cfg, const map_layer *map, eng_count
         c->sram_writes[CFG_OFMAP] += ss;
         return;
     }
-    bool ws = map->dataflow == CFG_WS;
-    c->reg_writes += 2 * tss + 2 * ss;
-    c->reg_reads += 3 * tss + ss;
-    c->sram_reads[ws ? CFG_FILTER : CFG_IFMAP] += ss;
-    c->sram_reads[ws ? CFG_IFMAP : CFG_FILTER] += t_sr;
+    /* ws, is and tree: K on rows, the streamed operand read once per row and step, partial sums
+     * accumulated in the ofmap buffer; they differ in the PE registers and the other operand */
+    bool is = map->dataflow == CFG_IS;
+    if (map->dataflow == CFG_TREE) {
+        c->reg_writes += t_sc; /* the column registers */
+        c->reg_reads += t_sc;
+        c->sram_reads[CFG_FILTER] += tss; /* at every MAC */
+    } else {
+        c->reg_writes += 2 * tss + 2 * ss;
+        c->reg_reads += 3 * tss + ss;
+        c->sram_reads[is ? CFG_IFMAP : CFG_FILTER] += ss; /* the stationary tile, once */
+    }
+    c->sram_reads[is ? CFG_FILTER : CFG_IFMAP] += t_sr;
     c->sram_writes[CFG_OFMAP] += t_sc;
     /* every fold but the first reduction fold (row fold 0) of its output tile */
     c->sram_reads[CFG_OFMAP] += g * (rf - 1) * t * cd;
