@@ -57,6 +57,7 @@ variant() {
     local out rc=0
     out=$(cd "$d" && FLOPWATT_DATA="$d/data" "$fw" validate --json) || rc=$?
     [[ $rc -le 1 ]] || { echo "validate_gap.sh: $name: flopwatt validate exit $rc" >&2; exit 2; }
+    printf '%s\n' "$out" >"$d/validate.json"
     jq -r --arg name "$name" '
         def r(x): (x * 100 | round) / 100;
         [$name] + (map("\(.chip): \(r(.gops_per_w_model)) GOPS/W \(r(.efficiency_error_percent))%"
@@ -84,7 +85,7 @@ variant arith+sram vdd wires leak regs
 # their bounds. Exact: the (DianNao, TPU) energies reachable with factors in [1/m, m] form a
 # zonotope (a sum of segments); m is bisected on whether it meets the rectangle of passing
 # energies. tests/cli/validate_gap.sh checks it against a brute-force grid.
-base=$(cd "$scratch/base" && FLOPWATT_DATA="$scratch/base/data" "$fw" validate --json) || true
+base=$(<"$scratch/base/validate.json")
 jq -r '
     def r(x): (x * 100 | round) / 100;
     (.[0].pj_per_mac) as $d | (.[1].pj_per_mac) as $t
