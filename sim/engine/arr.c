@@ -115,6 +115,24 @@ static void arr_write_out(arr_sim *s, int64_t f, uint64_t m, uint64_t n, uint64_
         s->last_write = cyc + 1;
 }
 
+/* The partial sum entering output (m, n) of fold f at cycle cyc (column j, top row): the
+ * accumulator zero in the first reduction fold, else what the previous reduction fold wrote
+ * into the ofmap buffer, which must be there and readable by now (read-modify-write). */
+static int arr_partial_in(arr_sim *s, const map_fold *d, int64_t f, uint64_t m, uint64_t n,
+                          uint64_t cyc, uint32_t j, uint64_t *out)
+{
+    if (d->first_reduction) {
+        *out = nx_zero(s->cfg->mac.accumulator);
+        return 0;
+    }
+    size_t idx = m * s->map->n + n;
+    if (s->o_fold[idx] != f - 1 || s->o_ready[idx] > cyc)
+        return arr_hazard(s, cyc, 0, j, "partial sum not in the ofmap buffer");
+    *out = s->O[idx];
+    s->ctr->sram_reads[CFG_OFMAP]++;
+    return 0;
+}
+
 /* ws / is: one cycle of every PE. folds [f_lo, f_hi) may be active. */
 static int arr_cycle_stationary(arr_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t f_hi)
 {
@@ -177,15 +195,9 @@ static int arr_cycle_stationary(arr_sim *s, uint64_t cyc, uint64_t f_lo, uint64_
             uint64_t n_out = ws ? d->col0 + j : d->t0 + in.t;
             uint64_t p_in;
             if (i == 0) {
-                if (d->first_reduction) {
-                    p_in = nx_zero(cfg->mac.accumulator);
-                } else {
-                    size_t idx = m_out * map->n + n_out;
-                    if (s->o_fold[idx] != in.fold - 1 || s->o_ready[idx] > cyc)
-                        return arr_hazard(s, cyc, i, j, "partial sum not in the ofmap buffer");
-                    p_in = s->O[idx];
-                    s->ctr->sram_reads[CFG_OFMAP]++;
-                }
+                int rc = arr_partial_in(s, d, in.fold, m_out, n_out, cyc, j, &p_in);
+                if (rc)
+                    return rc;
             } else {
                 arr_reg up = s->p[((size_t)(i - 1) * C + j) * s->P + slot];
                 if (up.fold != in.fold || up.t != in.t)
@@ -262,15 +274,9 @@ static int arr_cycle_tree(arr_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t f_hi
         s->ctr->sram_reads[CFG_IFMAP] += d->sr;
         for (uint32_t j = 0; j < d->sc; j++) {
             uint64_t n = d->col0 + j, acc;
-            if (d->first_reduction) {
-                acc = nx_zero(cfg->mac.accumulator);
-            } else {
-                size_t idx = m * map->n + n;
-                if (s->o_fold[idx] != (int64_t)f - 1 || s->o_ready[idx] > cyc)
-                    return arr_hazard(s, cyc, 0, j, "partial sum not in the ofmap buffer");
-                acc = s->O[idx];
-                s->ctr->sram_reads[CFG_OFMAP]++;
-            }
+            int rc = arr_partial_in(s, d, (int64_t)f, m, n, cyc, j, &acc);
+            if (rc)
+                return rc;
             /* the column's reduction in the array's accumulation order (k ascending) */
             for (uint32_t i = 0; i < d->sr; i++) {
                 uint64_t k = d->row0 + i;
