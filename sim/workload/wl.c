@@ -28,6 +28,8 @@ void wl_layer_init(wl_layer *layer, wl_kind kind, const char *name)
         layer->in_c = 1;
         layer->filt_r = 1;
     }
+    if (kind == WL_MATMUL)
+        layer->heads = 1;
 }
 
 static int wl_check_dim(const char *field, uint32_t v, fw_err *err)
@@ -122,6 +124,42 @@ static int wl_lower(wl_layer *l, fw_err *err)
     return 0;
 }
 
+/* The matmul lowering of wl.h: the batch folded into heads * images groups of a 1x1 conv on an
+ * M x 1 input. */
+static int wl_finish_matmul(wl_layer *l, fw_err *err)
+{
+    int rc;
+    uint64_t g, c, f;
+    l->nomac = WL_NOMAC_NONE;
+    if (l->images == 0) {
+        if ((rc = wl_check_dim("batch", l->batch, err)))
+            return rc;
+        l->images = l->batch;
+    }
+    if ((rc = wl_check_dim("m", l->in_h, err)) || (rc = wl_check_dim("k", l->mm_k, err)) ||
+        (rc = wl_check_dim("n", l->mm_n, err)) || (rc = wl_check_dim("heads", l->heads, err)))
+        return rc;
+    g = (uint64_t)l->heads * l->images;
+    c = g * l->mm_k;
+    f = g * l->mm_n;
+    if (g > WL_DIM_MAX || c > WL_DIM_MAX || f > WL_DIM_MAX)
+        return fw_err_set(err, FW_EXIT_INPUT,
+                          "heads: heads x batch x k and heads x batch x n must be at most %u",
+                          WL_DIM_MAX);
+    l->batch = 1;
+    l->groups = (uint32_t)g;
+    l->in_w = 1;
+    l->in_c = (uint32_t)c;
+    l->filters = (uint32_t)f;
+    l->filt_r = l->filt_s = 1;
+    l->stride_h = l->stride_w = 1;
+    l->dil_h = l->dil_w = 1;
+    l->pad_top = l->pad_bottom = l->pad_left = l->pad_right = 0;
+    if ((rc = wl_finish_conv_like(l, err)))
+        return rc;
+    return wl_lower(l, err);
+}
+
 int wl_layer_finish(wl_layer *l, fw_err *err)
 {
     int rc;
@@ -160,13 +198,17 @@ int wl_layer_finish(wl_layer *l, fw_err *err)
         if ((rc = wl_finish_conv_like(l, err)))
             return rc;
         return wl_lower(l, err);
+    case WL_MATMUL:
+        return wl_finish_matmul(l, err);
     case WL_NOMAC:
-        if (l->nomac == WL_NOMAC_ELTWISE) {
+        if (l->nomac == WL_NOMAC_ELTWISE || l->nomac == WL_NOMAC_SOFTMAX ||
+            l->nomac == WL_NOMAC_LAYERNORM || l->nomac == WL_NOMAC_GELU) {
             l->filt_r = l->filt_s = 1;
             l->stride_h = l->stride_w = 1;
             l->pad_top = l->pad_bottom = l->pad_left = l->pad_right = 0;
         } else if (l->nomac != WL_NOMAC_POOL) {
-            return fw_err_set(err, FW_EXIT_INPUT, "nomac: must be pool or eltwise");
+            return fw_err_set(err, FW_EXIT_INPUT,
+                              "nomac: must be pool, eltwise, softmax, layernorm or gelu");
         }
         if (l->dil_h != 1 || l->dil_w != 1)
             return fw_err_set(err, FW_EXIT_INPUT, "dil_h: a layer without MACs has dilation 1");
@@ -193,12 +235,31 @@ int wl_layer_gemm(wl_layer *layer, const char *name, uint32_t m, uint32_t n, uin
     return wl_layer_finish(layer, err);
 }
 
+int wl_layer_matmul(wl_layer *layer, const char *name, uint32_t m, uint32_t n, uint32_t k,
+                    uint32_t heads, uint32_t batch, fw_err *err)
+{
+    wl_layer_init(layer, WL_MATMUL, name);
+    layer->in_h = m;
+    layer->mm_n = n;
+    layer->mm_k = k;
+    layer->heads = heads;
+    layer->batch = batch;
+    return wl_layer_finish(layer, err);
+}
+
 uint64_t wl_layer_macs(const wl_layer *layer)
 {
     return layer->gemm_m * layer->gemm_n * layer->gemm_k * layer->groups;
 }
 
 uint64_t wl_layer_weights(const wl_layer *layer)
+{
+    if (layer->kind == WL_NOMAC || layer->kind == WL_MATMUL)
+        return 0;
+    return wl_layer_filter_elems(layer);
+}
+
+uint64_t wl_layer_filter_elems(const wl_layer *layer)
 {
     if (layer->kind == WL_NOMAC)
         return 0;
@@ -226,8 +287,21 @@ const char *wl_layer_type_name(const wl_layer *layer)
         return "fc";
     case WL_GEMM:
         return "gemm";
+    case WL_MATMUL:
+        return "matmul";
     case WL_NOMAC:
-        return layer->nomac == WL_NOMAC_POOL ? "pool" : "eltwise";
+        switch (layer->nomac) {
+        case WL_NOMAC_POOL:
+            return "pool";
+        case WL_NOMAC_SOFTMAX:
+            return "softmax";
+        case WL_NOMAC_LAYERNORM:
+            return "layernorm";
+        case WL_NOMAC_GELU:
+            return "gelu";
+        default:
+            return "eltwise";
+        }
     }
     return "?";
 }

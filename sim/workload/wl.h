@@ -20,6 +20,20 @@
  * no padding; so out_h = M, out_w = 1 and gemm_m = M * batch, gemm_k = K, gemm_n = N, and the
  * ifmap layout above is the row-major M x K matrix, the filters the row-major N x K matrix
  * (B transposed). M is per image: with batch 1 the GEMM is taken literally.
+ * A matmul layer (WL_MATMUL) multiplies two activations, per image and per head h in
+ * [0, heads): C[h] (M x N) = A[h] (M x K) x B[h] (K x N), both operands produced by earlier
+ * layers (attention's Q.K^T with B = K^T, and scores x V): no weights. Both operands of one
+ * image are its own, so a batch cannot share B the way conv images share filters: the batch is
+ * folded into the groups. wl_layer_finish stores it as a grouped 1x1 convolution with
+ * G = heads * images groups and batch 1:
+ *   in_h = M, in_w = 1, in_c = G * K, filt_r = filt_s = 1, filters = G * N, groups = G
+ *   => out_h = M, out_w = 1, gemm_m = M, gemm_k = K, gemm_n = N, MACs = images*heads*M*N*K.
+ * Operand A is the ifmap [M][G][K] (for one image and batch 1: A of head h is channels
+ * h*K .. h*K+K-1 of each of the M rows, the layout of Q as a M x (heads*K) activation);
+ * operand B plays the filter: filter g*N + n holds column n of B[g] (its K elements), so B is
+ * read as B^T [G][N][K] (for Q.K^T, B^T is K itself: N = key tokens of K elements per head).
+ * The engines see an ordinary grouped conv; only the meaning differs: the "filter" operand is
+ * an activation (wl_layer_weights is 0, wl_layer_filter_elems counts it).
  * Layers without MACs (WL_NOMAC) have gemm_m = gemm_n = gemm_k = 0; a pool has a window
  * (filt_r x filt_s), stride and padding and keeps its channels (filters = in_c); an element-wise
  * layer keeps its shape (out = in).
@@ -45,12 +59,16 @@ typedef enum wl_kind {
     WL_FC,       /* fully connected */
     WL_GEMM,     /* plain matrix multiply M x K times K x N */
     WL_NOMAC,    /* pooling, element-wise, ...: listed, no MACs, skipped by the simulator */
+    WL_MATMUL,   /* activation x activation per head (attention), no weights (see above) */
 } wl_kind;
 
 typedef enum wl_nomac {
     WL_NOMAC_NONE = 0, /* a MAC layer */
     WL_NOMAC_POOL,     /* max/average pooling: window filt_r x filt_s, stride, padding */
     WL_NOMAC_ELTWISE,  /* element-wise (residual add, activation): output shape = input */
+    WL_NOMAC_SOFTMAX,  /* softmax over the channels of each pixel (attention scores): shape kept */
+    WL_NOMAC_LAYERNORM, /* layer normalization over the channels of each pixel: shape kept */
+    WL_NOMAC_GELU,     /* GELU (or any other non-linear activation): shape kept */
 } wl_nomac;
 
 typedef struct wl_layer {
@@ -69,6 +87,10 @@ typedef struct wl_layer {
     /* GEMM view per group (derived for conv/fc; given for gemm) */
     uint64_t gemm_m, gemm_n, gemm_k;
     wl_nomac nomac; /* what a WL_NOMAC layer is (WL_NOMAC_NONE for MAC layers) */
+    /* WL_MATMUL only (0 otherwise): per image and head, C (M x N) = A (M x K) x B (K x N) with
+     * M = in_h; images = the batch folded into the groups (set from batch by wl_layer_finish
+     * when 0, after which batch = 1) */
+    uint32_t mm_k, mm_n, heads, images;
 } wl_layer;
 
 typedef struct wl_workload {
@@ -100,6 +122,7 @@ void wl_layer_init(wl_layer *layer, wl_kind kind, const char *name);
  *   WL_CONV: in_h, in_w, in_c, filt_r, filt_s, filters, stride_*, pad_*, dil_*, groups, batch
  *   WL_FC: in_c (inputs), filters (outputs), batch (in_h = in_w = filt_r = filt_s = 1)
  *   WL_GEMM: in_h = M, in_w = K, filters = N, batch
+ *   WL_MATMUL: in_h = M, mm_k = K, mm_n = N, heads, batch (moved to images; batch becomes 1)
  *   WL_NOMAC: nomac, in_h, in_w, in_c, batch; pool also filt_r, filt_s, stride_*, pad_*
  * Idempotent. Fails (FW_EXIT_INPUT) with "FIELD: reason" when a size, stride, dilation, groups
  * or batch is zero, groups does not divide in_c and filters, the output size is not positive, or
@@ -110,15 +133,23 @@ int wl_layer_finish(wl_layer *layer, fw_err *err);
 int wl_layer_gemm(wl_layer *layer, const char *name, uint32_t m, uint32_t n, uint32_t k,
                   uint32_t batch, fw_err *err);
 
+/* Builds a finished matmul layer: per image and head, C (M x N) = A (M x K) x B (K x N), both
+ * operands activations (see the lowering above). */
+int wl_layer_matmul(wl_layer *layer, const char *name, uint32_t m, uint32_t n, uint32_t k,
+                    uint32_t heads, uint32_t batch, fw_err *err);
+
 /* Element counts of a finished layer (not bytes; whole batch for activations):
- * weights = filters * filt_r * filt_s * in_c / groups (no bias; 0 for WL_NOMAC);
- * ifmap = batch * in_h * in_w * in_c (unpadded input); ofmap = batch * out_h * out_w * filters. */
+ * weights = filters * filt_r * filt_s * in_c / groups (no bias; 0 for WL_NOMAC and WL_MATMUL);
+ * filter_elems = the operand on the filter side: the weights, or a matmul's B (all heads and
+ * images); ifmap = batch * in_h * in_w * in_c (unpadded input; a matmul's A);
+ * ofmap = batch * out_h * out_w * filters. */
 uint64_t wl_layer_weights(const wl_layer *layer);
+uint64_t wl_layer_filter_elems(const wl_layer *layer);
 uint64_t wl_layer_ifmap_elems(const wl_layer *layer);
 uint64_t wl_layer_ofmap_elems(const wl_layer *layer);
 
 /* Short type name for tables: "conv", "dwconv" (groups == in_c == filters, groups > 1), "fc",
- * "gemm", "pool", "eltwise". Static storage. */
+ * "gemm", "matmul", "pool", "eltwise", "softmax", "layernorm", "gelu". Static storage. */
 const char *wl_layer_type_name(const wl_layer *layer);
 
 /* Sum of wl_layer_macs over the workload. */

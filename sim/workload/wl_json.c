@@ -11,8 +11,20 @@
 #define WL_JSON_BATCH_MAX (1u << 20)
 #define WL_JSON_LAYERS_MAX 100000u
 
-enum { WL_T_CONV, WL_T_FC, WL_T_GEMM, WL_T_POOL, WL_T_ELTWISE, WL_T_COUNT };
-static const char *const wl_json_types[WL_T_COUNT] = {"conv", "fc", "gemm", "pool", "eltwise"};
+enum {
+    WL_T_CONV,
+    WL_T_FC,
+    WL_T_GEMM,
+    WL_T_POOL,
+    WL_T_ELTWISE,
+    WL_T_MATMUL,
+    WL_T_SOFTMAX,
+    WL_T_LAYERNORM,
+    WL_T_GELU,
+    WL_T_COUNT
+};
+static const char *const wl_json_types[WL_T_COUNT] = {
+    "conv", "fc", "gemm", "pool", "eltwise", "matmul", "softmax", "layernorm", "gelu"};
 static const char *const wl_json_pad_modes[] = {"same", "valid"};
 
 /* Reads either the square shorthand `both` or the pair k1/k2 (never both forms). */
@@ -153,6 +165,14 @@ static int wl_json_layer(jr_obj *o, wl_layer *l, uint32_t batch, fw_err *err)
             (rc = jr_u32(o, "k", true, 0, 1, WL_JSON_DIM_MAX, &l->in_w, err)))
             return rc;
         break;
+    case WL_T_MATMUL:
+        wl_layer_init(l, WL_MATMUL, name);
+        if ((rc = jr_u32(o, "m", true, 0, 1, WL_JSON_DIM_MAX, &l->in_h, err)) ||
+            (rc = jr_u32(o, "n", true, 0, 1, WL_JSON_DIM_MAX, &l->mm_n, err)) ||
+            (rc = jr_u32(o, "k", true, 0, 1, WL_JSON_DIM_MAX, &l->mm_k, err)) ||
+            (rc = jr_u32(o, "heads", false, 1, 1, WL_JSON_DIM_MAX, &l->heads, err)))
+            return rc;
+        break;
     case WL_T_POOL:
         wl_layer_init(l, WL_NOMAC, name);
         l->nomac = WL_NOMAC_POOL;
@@ -161,7 +181,10 @@ static int wl_json_layer(jr_obj *o, wl_layer *l, uint32_t batch, fw_err *err)
         break;
     default:
         wl_layer_init(l, WL_NOMAC, name);
-        l->nomac = WL_NOMAC_ELTWISE;
+        l->nomac = type == WL_T_SOFTMAX     ? WL_NOMAC_SOFTMAX
+                   : type == WL_T_LAYERNORM ? WL_NOMAC_LAYERNORM
+                   : type == WL_T_GELU      ? WL_NOMAC_GELU
+                                            : WL_NOMAC_ELTWISE;
         if ((rc = wl_json_input(o, l, err)))
             return rc;
         break;

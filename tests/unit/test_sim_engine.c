@@ -48,10 +48,17 @@ static cfg_accel make_cfg(unsigned rows, unsigned cols, const char *df, const ch
     return c;
 }
 
-/* A random small conv (or GEMM) layer; scale 2 (long tests) doubles channels and sizes. */
+/* A random small conv (or GEMM, or matmul) layer; scale 2 (long tests) doubles channels and
+ * sizes. */
 static void random_layer_scaled(uint64_t *s, wl_layer *l, uint32_t scale)
 {
     fw_err err;
+    if (rng_in(s, 0, 7) == 0) {
+        cr_assert_eq(wl_layer_matmul(l, "mm", rng_in(s, 1, 8 * scale), rng_in(s, 1, 6 * scale),
+                                     rng_in(s, 1, 8), rng_in(s, 1, 3), rng_in(s, 1, 2), &err),
+                     0, "%s", err.msg);
+        return;
+    }
     if (rng_in(s, 0, 5) == 0) {
         cr_assert_eq(
             wl_layer_gemm(l, "g", rng_in(s, 1, 12), rng_in(s, 1, 9), rng_in(s, 1, 12), 1, &err), 0,
@@ -88,12 +95,29 @@ static void random_layer(uint64_t *s, wl_layer *l)
 }
 
 /* Direct convolution from the layer definition (wl.h), accumulating k = (r, s, c) ascending
- * with nx_mac from the accumulator's zero: the documented order (arr.h). */
+ * with nx_mac from the accumulator's zero: the documented order (arr.h). A matmul is computed
+ * from its own definition (wl.h): per head-and-image g, C[g] = A[g] x B[g] with A[g] row m =
+ * ifmap[m][g][0..K), B[g] column n = filter[g*N + n][0..K), C[g][m][n] at out[m][g*N + n]. */
 static uint64_t *reference_conv(const cfg_accel *cfg, const wl_layer *l, const eng_operands *ops)
 {
     uint64_t n_out = eng_output_count(l);
     uint64_t *out = calloc(n_out, sizeof *out);
     cr_assert_not_null(out);
+    if (l->kind == WL_MATMUL) {
+        uint64_t G = (uint64_t)l->heads * l->images, M = l->in_h, N = l->mm_n, K = l->mm_k;
+        cr_assert_eq(n_out, G * M * N);
+        for (uint64_t g = 0; g < G; g++)
+            for (uint64_t m = 0; m < M; m++)
+                for (uint64_t n = 0; n < N; n++) {
+                    uint64_t acc = nx_zero(cfg->mac.accumulator);
+                    nx_flags fl = 0;
+                    for (uint64_t k = 0; k < K; k++)
+                        acc = nx_mac(&cfg->mac, acc, ops->ifmap[(m * G + g) * K + k],
+                                     ops->filter[(g * N + n) * K + k], &fl);
+                    out[m * G * N + g * N + n] = acc;
+                }
+        return out;
+    }
     if (l->kind == WL_GEMM) {
         uint64_t M = l->gemm_m, N = l->gemm_n, K = l->gemm_k;
         for (uint64_t m = 0; m < M; m++)

@@ -259,3 +259,61 @@ Test(wl_lower, tiny_layers_are_small)
     cr_expect_eq(wl_total_macs(wl), 16095);
     wl_destroy(wl);
 }
+
+Test(wl_lower, matmul_two_activations)
+{
+    /* Q.K^T of 2 heads, 4 query tokens, 3 key tokens, head size 5, batch 3 (wl.h lowering):
+     * G = heads * images = 2 * 3 = 6 groups, batch folded (batch 1); in_c = G*K = 30,
+     * filters = G*N = 18, 1x1 on a 4x1 input: out 4x1; per group M = 4, N = 3, K = 5;
+     * MACs = 3 images * 2 heads * 4*3*5 = 360. No weights; B (the filter side) is
+     * 3*2*5*3 = 90 elements, A 3*2*4*5 = 120, C 3*2*4*3 = 72. */
+    wl_layer l = one_layer("{\"name\": \"qk\", \"type\": \"matmul\", \"m\": 4, \"n\": 3, "
+                           "\"k\": 5, \"heads\": 2}",
+                           3);
+    cr_expect_eq(l.kind, WL_MATMUL);
+    cr_expect_str_eq(wl_layer_type_name(&l), "matmul");
+    expect_gemm(&l, 4, 1, 4, 3, 5, 360);
+    cr_expect_eq(l.groups, 6);
+    cr_expect_eq(l.batch, 1);
+    cr_expect_eq(l.images, 3);
+    cr_expect_eq(l.in_c, 30);
+    cr_expect_eq(l.filters, 18);
+    cr_expect_eq(wl_layer_weights(&l), 0);
+    cr_expect_eq(wl_layer_filter_elems(&l), 90);
+    cr_expect_eq(wl_layer_ifmap_elems(&l), 120);
+    cr_expect_eq(wl_layer_ofmap_elems(&l), 72);
+    /* idempotent: finishing again keeps the fold (images 3, not batch 1) */
+    fw_err err;
+    cr_assert_eq(wl_layer_finish(&l, &err), 0, "%s", err.msg);
+    cr_expect_eq(l.groups, 6);
+    cr_expect_eq(wl_layer_macs(&l), 360);
+    /* decode attention with a KV cache of 1024 tokens, 32 heads of 128 (Llama-2-7B):
+     * q.K^T: M = 1, N = 1024, K = 128 -> 32*1024*128 = 4,194,304 MACs; its B (the K cache) is
+     * 32*128*1024 = 4,194,304 elements: one element per MAC, the traffic dominates. */
+    cr_assert_eq(wl_layer_matmul(&l, "qk", 1, 1024, 128, 32, 1, &err), 0, "%s", err.msg);
+    cr_expect_eq(wl_layer_macs(&l), 4194304);
+    cr_expect_eq(wl_layer_filter_elems(&l), 4194304);
+    cr_expect_eq(wl_layer_ifmap_elems(&l), 4096);
+    /* heads default to 1; zero heads and unknown keys are errors */
+    l = one_layer("{\"name\": \"av\", \"type\": \"matmul\", \"m\": 2, \"n\": 2, \"k\": 2}", 0);
+    cr_expect_eq(wl_layer_macs(&l), 8);
+}
+
+Test(wl_lower, softmax_layernorm_gelu_keep_shape)
+{
+    /* 12 heads of 128x128 scores: softmax keeps 128x1x1536, no MACs, no weights */
+    const char *types[] = {"softmax", "layernorm", "gelu"};
+    for (int i = 0; i < 3; i++) {
+        char js[256];
+        snprintf(js, sizeof js,
+                 "{\"name\": \"x\", \"type\": \"%s\", \"in_h\": 128, \"in_w\": 1, \"in_c\": 1536}",
+                 types[i]);
+        wl_layer l = one_layer(js, 2);
+        cr_expect_str_eq(wl_layer_type_name(&l), types[i]);
+        cr_expect_eq(l.kind, WL_NOMAC);
+        cr_expect_eq(wl_layer_macs(&l), 0);
+        cr_expect_eq(wl_layer_weights(&l), 0);
+        cr_expect_eq(wl_layer_ifmap_elems(&l), 2u * 128 * 1536);
+        cr_expect_eq(wl_layer_ofmap_elems(&l), 2u * 128 * 1536);
+    }
+}
