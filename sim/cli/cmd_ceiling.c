@@ -177,7 +177,7 @@ static void ceil_text(FILE *out, const tech_lib *lib, const ceil_entry *es, size
             fprintf(out, r == EN_LADDER_RUNGS - 1 ? " %15.4g" : " %11.4g",
                     e->rungs[r].gflops_per_w);
         if (e->has_achieved)
-            fprintf(out, " %11.4g", e->achieved.gflops_per_w);
+            fprintf(out, " %11.4g", e->achieved.gops_per_w_system);
         fprintf(out, "\n");
     }
     if (any_ach) {
@@ -186,8 +186,9 @@ static void ceil_text(FILE *out, const tech_lib *lib, const ceil_entry *es, size
                 fprintf(out,
                         "\nachieved: %s on %s: %.4g pJ/MAC over the whole run, utilization "
                         "%.1f%%, %.4g W, %.4g mm2 (flopwatt run gives the per-layer figures)\n",
-                        o->workload, o->config, es[i].achieved.pj_per_mac, 100 * es[i].utilization,
-                        es[i].achieved.power_w, es[i].achieved.area_mm2);
+                        o->workload, o->config, es[i].achieved.pj_per_mac_system,
+                        100 * es[i].utilization, es[i].achieved.power_system_w,
+                        es[i].achieved.area_mm2);
     } else {
         fprintf(out, "\nachieved rung: absent (give --config C --workload W to simulate a "
                      "workload)\n");
@@ -311,7 +312,7 @@ static void ceil_json(FILE *out, const ceil_entry *es, size_t n)
             fprintf(out,
                     ",\n     {\"level\": \"achieved\", \"pj_per_mac\": %.6g, \"gflops_per_w\": "
                     "%.6g, \"utilization\": %.6g}",
-                    e->achieved.pj_per_mac, e->achieved.gflops_per_w, e->utilization);
+                    e->achieved.pj_per_mac_system, e->achieved.gops_per_w_system, e->utilization);
         fprintf(out, "]");
         if (e->has_target) {
             fprintf(out, ",\n   \"target\": {\"reachable\": %s, \"vdd_v\": %.6g, \"plausible\": %s",

@@ -12,19 +12,20 @@
 
 static void plot_usage(FILE *out)
 {
-    fprintf(out, "usage: flopwatt plot KIND INPUT [options] [--out DIR]\n"
-                 "\n"
-                 "Writes KIND.svg and KIND.png into DIR (default: plots), with the data files and\n"
-                 "the gnuplot script KIND.gp that draws them.\n"
-                 "  pareto SWEEP_DIR [--x METRIC] [--y METRIC] [--color COLUMN] [--workload W]\n"
-                 "        a sweep's points (default latency_ms vs energy_pj, coloured by the\n"
-                 "        precision or node axis), infeasible points grey, the Pareto front\n"
-                 "  layers RUN_JSON       per-layer energy breakdown of `flopwatt run --json`\n"
-                 "  ceiling CEILING_JSON [--node NM] [--precision P]\n"
-                 "        the efficiency ladder of `flopwatt ceiling --json` (GFLOPS/W after each\n"
-                 "        level: arithmetic, +registers, +sram, +dram, +leakage_clock, ...)\n"
-                 "  trend [--until YEAR]  compute per image 2013-2015 vs GPU GFLOPS/W, fitted on\n"
-                 "        log2 values and extrapolated to YEAR (default 2020); prints the fits\n");
+    fprintf(out,
+            "usage: flopwatt plot KIND INPUT [options] [--out DIR]\n"
+            "\n"
+            "Writes KIND.svg and KIND.png into DIR (default: plots), with the data files and\n"
+            "the gnuplot script KIND.gp that draws them.\n"
+            "  pareto SWEEP_DIR [--x METRIC] [--y METRIC] [--color COLUMN] [--workload W]\n"
+            "        a sweep's points (default latency_ms vs energy_system_pj, coloured by the\n"
+            "        precision or node axis), infeasible points grey, the Pareto front\n"
+            "  layers RUN_JSON       per-layer energy breakdown of `flopwatt run --json`\n"
+            "  ceiling CEILING_JSON [--node NM] [--precision P]\n"
+            "        the efficiency ladder of `flopwatt ceiling --json` (GFLOPS/W after each\n"
+            "        level: arithmetic, +registers, +sram, +dram, +leakage_clock, ...)\n"
+            "  trend [--until YEAR]  compute per image 2013-2015 vs GPU GFLOPS/W, fitted on\n"
+            "        log2 values and extrapolated to YEAR (default 2020); prints the fits\n");
 }
 
 int cmd_plot(int argc, char **argv)

@@ -71,37 +71,48 @@ static int runcli_dump(FILE *f, const cfg_accel *cfg, const wl_layer *l, const e
     return ferror(f) ? FW_EXIT_IO : 0;
 }
 
-/* Energy columns of the report (sim/energy): key, text header, text scale, shown in text. */
+/* Energy columns of the report (sim/energy): key, text header, text scale, shown in text; the
+ * efficiency columns name their unit by the input format (GFLOPS for floating, GOPS for integer
+ * inputs: key_int / header_int). Chip = everything on the die; system = chip + DRAM. */
 typedef struct runcli_energy_col {
     const char *key, *header;
     double scale;
     bool text;
+    const char *key_int, *header_int; /* NULL: same as key / header */
 } runcli_energy_col;
 
 static const runcli_energy_col runcli_energy_cols[] = {
-    {"energy_pj", "energy uJ", 1e-6, true},
-    {"power_w", "power W", 1, true},
-    {"gflops_per_w", "GFLOPS/W", 1, true},
-    {"pj_per_mac", "pJ/MAC", 1, false},
-    {"area_mm2", "area mm2", 1, false},
-    {"energy_mac_pj", "MAC pJ", 1, false},
-    {"energy_reg_pj", "reg pJ", 1, false},
-    {"energy_sram_ifmap_pj", "SRAM ifmap pJ", 1, false},
-    {"energy_sram_filter_pj", "SRAM filter pJ", 1, false},
-    {"energy_sram_ofmap_pj", "SRAM ofmap pJ", 1, false},
-    {"energy_wire_pj", "wire pJ", 1, false},
-    {"energy_dram_pj", "DRAM pJ", 1, false},
-    {"energy_leakage_pj", "leakage pJ", 1, false},
-    {"energy_clock_pj", "clock pJ", 1, false},
+    {"energy_chip_pj", "chip uJ", 1e-6, true, NULL, NULL},
+    {"energy_system_pj", "system uJ", 1e-6, false, NULL, NULL},
+    {"power_chip_w", "chip W", 1, true, NULL, NULL},
+    {"power_system_w", "system W", 1, true, NULL, NULL},
+    {"gflops_per_w_chip", "chip GFLOPS/W", 1, true, "gops_per_w_chip", "chip GOPS/W"},
+    {"gflops_per_w_system", "system GFLOPS/W", 1, true, "gops_per_w_system", "system GOPS/W"},
+    {"pj_per_mac_chip", "chip pJ/MAC", 1, false, NULL, NULL},
+    {"pj_per_mac_system", "system pJ/MAC", 1, false, NULL, NULL},
+    {"area_mm2", "area mm2", 1, false, NULL, NULL},
+    {"energy_mac_pj", "MAC pJ", 1, false, NULL, NULL},
+    {"energy_reg_pj", "reg pJ", 1, false, NULL, NULL},
+    {"energy_sram_ifmap_pj", "SRAM ifmap pJ", 1, false, NULL, NULL},
+    {"energy_sram_filter_pj", "SRAM filter pJ", 1, false, NULL, NULL},
+    {"energy_sram_ofmap_pj", "SRAM ofmap pJ", 1, false, NULL, NULL},
+    {"energy_wire_pj", "wire pJ", 1, false, NULL, NULL},
+    {"energy_dram_pj", "DRAM pJ", 1, false, NULL, NULL},
+    {"energy_leakage_pj", "leakage pJ", 1, false, NULL, NULL},
+    {"energy_clock_pj", "clock pJ", 1, false, NULL, NULL},
 };
 #define RUNCLI_NCOLS (sizeof runcli_energy_cols / sizeof runcli_energy_cols[0])
 
 static void runcli_energy_values(const en_breakdown *b, double v[RUNCLI_NCOLS])
 {
-    const double vals[RUNCLI_NCOLS] = {b->total_pj,
-                                       b->power_w,
-                                       b->gflops_per_w,
-                                       b->pj_per_mac,
+    const double vals[RUNCLI_NCOLS] = {b->chip_pj,
+                                       b->system_pj,
+                                       b->power_chip_w,
+                                       b->power_system_w,
+                                       b->gops_per_w_chip,
+                                       b->gops_per_w_system,
+                                       b->pj_per_mac_chip,
+                                       b->pj_per_mac_system,
                                        b->area_mm2,
                                        b->mac_pj,
                                        b->reg_pj,
@@ -309,9 +320,11 @@ int cmd_run(int argc, char **argv)
     double vt[RUNCLI_NCOLS];
     en_price(&costs, &total, &bt);
     runcli_energy_values(&bt, vt);
+    bool int_ops = !nx_fmt_get(cfg.mac.input)->is_float;
     for (size_t c = 0; c < RUNCLI_NCOLS; c++) {
-        cols[c].key = runcli_energy_cols[c].key;
-        cols[c].header = runcli_energy_cols[c].header;
+        const runcli_energy_col *ec = &runcli_energy_cols[c];
+        cols[c].key = int_ops && ec->key_int ? ec->key_int : ec->key;
+        cols[c].header = int_ops && ec->header_int ? ec->header_int : ec->header;
         cols[c].scale = runcli_energy_cols[c].scale;
         cols[c].text = runcli_energy_cols[c].text;
         cols[c].per_layer = energy + c * n;

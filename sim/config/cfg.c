@@ -29,7 +29,7 @@
 static const char *const cfg_dataflow_names[] = {"ws", "os", "is", "tree"};
 static const char *const cfg_schedule_names[] = {"pipelined", "serial"};
 static const char *const cfg_operand_names[] = {"ifmap", "filter", "ofmap"};
-static const char *const cfg_dram_names[] = {"ddr3", "ddr4", "lpddr4", "hbm2"};
+static const char *const cfg_dram_names[] = {"ddr3", "ddr4", "lpddr4", "hbm2", "none"};
 static const char *const cfg_round_names[] = {"near_even", "minMag", "min", "max", "near_maxMag"};
 static const char *const cfg_subnormal_names[] = {"ieee", "ftz"};
 static const char *const cfg_overflow_names[] = {"wrap", "saturate"};

@@ -22,7 +22,15 @@ typedef enum cfg_dataflow { CFG_WS = 0, CFG_OS, CFG_IS, CFG_TREE } cfg_dataflow;
 typedef enum cfg_schedule { CFG_PIPELINED = 0, CFG_SERIAL } cfg_schedule;
 /* The three operands, each with its own SRAM. */
 typedef enum cfg_operand { CFG_IFMAP = 0, CFG_FILTER, CFG_OFMAP, CFG_OPERANDS } cfg_operand;
-typedef enum cfg_dram_type { CFG_DDR3 = 0, CFG_DDR4, CFG_LPDDR4, CFG_HBM2 } cfg_dram_type;
+/* CFG_DRAM_NONE: no DRAM is priced (the chip's operands cross its boundary at bandwidth_gbps
+ * but cost no energy: a chip fed by a host, or a study of the die alone) */
+typedef enum cfg_dram_type {
+    CFG_DDR3 = 0,
+    CFG_DDR4,
+    CFG_LPDDR4,
+    CFG_HBM2,
+    CFG_DRAM_NONE
+} cfg_dram_type;
 
 typedef struct cfg_sram {
     uint64_t size_bytes;  /* total capacity (both halves when double buffered) */

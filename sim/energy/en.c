@@ -13,8 +13,10 @@ int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_e
     if ((rc = tech_point_init(lib, cfg->tech.node_nm, cfg->tech.vdd_v, &out->pt, err)))
         return fw_err_prefix(err, "tech.vdd_v");
     const tech_point *pt = &out->pt;
-    const tech_dram *dram = tech_dram_find(lib, cfg_dram_type_name(cfg->dram.type));
-    if (!dram)
+    bool no_dram = cfg->dram.type == CFG_DRAM_NONE;
+    const tech_dram *dram =
+        no_dram ? NULL : tech_dram_find(lib, cfg_dram_type_name(cfg->dram.type));
+    if (!no_dram && !dram)
         return fw_err_set(err, FW_EXIT_INPUT, "dram.type: no energy figure for '%s'",
                           cfg_dram_type_name(cfg->dram.type));
     double in_bits = nx_fmt_get(cfg->mac.input)->width_bits;
@@ -51,7 +53,7 @@ int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_e
         out->sram_area_mm2[op] = tech_sram_area_um2_per_bit(pt) * (double)s->size_bytes * 8 * 1e-6;
         out->area_mm2 += out->sram_area_mm2[op];
     }
-    out->dram_pj_per_byte = dram->pj_per_bit * 8;
+    out->dram_pj_per_byte = no_dram ? 0 : dram->pj_per_bit * 8;
     const tech_ladder *l = &lib->ladder;
     /* steady-state register bits per MAC at full rate: the ladder's (a ws PE) for the systolic
      * dataflows; tree: one column register write and read per R MACs */
@@ -81,17 +83,24 @@ void en_price(const en_costs *k, const eng_counters *c, en_breakdown *out)
     out->dram_pj = dram_bytes * k->dram_pj_per_byte;
     out->leakage_pj = (double)c->cycles * k->leakage_pj_per_cycle;
     out->clock_pj = (double)c->cycles * k->clock_pj_per_cycle;
-    out->total_pj = out->mac_pj + out->reg_pj + out->sram_pj[CFG_IFMAP] + out->sram_pj[CFG_FILTER] +
-                    out->sram_pj[CFG_OFMAP] + out->wire_pj + out->dram_pj + out->leakage_pj +
-                    out->clock_pj;
+    out->chip_pj = out->mac_pj + out->reg_pj + out->sram_pj[CFG_IFMAP] + out->sram_pj[CFG_FILTER] +
+                   out->sram_pj[CFG_OFMAP] + out->wire_pj + out->leakage_pj + out->clock_pj;
+    out->system_pj = out->chip_pj + out->dram_pj;
     out->time_s = (double)c->cycles / k->clock_hz;
     out->area_mm2 = k->area_mm2;
+    double ops = 2.0 * (double)c->macs;
     if (out->time_s > 0) {
-        out->power_w = out->total_pj * 1e-12 / out->time_s;
-        out->gflops_per_mm2 = 2.0 * (double)c->macs / out->time_s * 1e-9 / k->area_mm2;
+        out->power_chip_w = out->chip_pj * 1e-12 / out->time_s;
+        out->power_system_w = out->system_pj * 1e-12 / out->time_s;
+        out->gops_per_mm2 = ops / out->time_s * 1e-9 / k->area_mm2;
     }
-    if (c->macs > 0)
-        out->pj_per_mac = out->total_pj / (double)c->macs;
-    if (out->total_pj > 0)
-        out->gflops_per_w = 2.0 * (double)c->macs / out->total_pj * 1e3;
+    if (c->macs > 0) {
+        out->pj_per_mac_chip = out->chip_pj / (double)c->macs;
+        out->pj_per_mac_system = out->system_pj / (double)c->macs;
+    }
+    /* ops / pJ = 10^12 ops per J = 10^3 G ops per J */
+    if (out->chip_pj > 0)
+        out->gops_per_w_chip = ops / out->chip_pj * 1e3;
+    if (out->system_pj > 0)
+        out->gops_per_w_system = ops / out->system_pj * 1e3;
 }

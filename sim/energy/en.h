@@ -21,7 +21,8 @@
  *                  x element bits (input format for ifmap/filter, accumulator for ofmap).
  *   wire           every SRAM element access moves its bits wire_side_fraction x the side of
  *                  the (square) PE array.
- *   DRAM byte      8 x pJ/bit of the config's DRAM type (not node scaled).
+ *   DRAM byte      8 x pJ/bit of the config's DRAM type (not node scaled); 0 for
+ *                  dram.type "none" (no DRAM is priced: the system figures equal the chip's).
  *   per cycle      leakage and clock: fractions (tech assumptions) of the PE array's dynamic
  *                  energy per cycle at full rate (R*C MACs with their steady-state register
  *                  accesses: the ladder's ws PE; tree: 2 acc bits per R MACs); charged every
@@ -56,16 +57,24 @@ typedef struct en_costs {
     double area_mm2; /* total */
 } en_costs;
 
-/* Energy of some counters, by component (pJ), and figures derived from it. */
+/* Energy of some counters, by component (pJ), and figures derived from it, for the chip and
+ * for the system. The chip is everything on the die (arithmetic, registers, SRAM, wires,
+ * leakage, clock): what chip papers quote as chip power. The system adds the DRAM. Names say
+ * which; nothing here is "the" power. An op is half a MAC: a FLOP for floating formats, an
+ * integer operation otherwise (the CLI says GFLOPS or GOPS by the config's input format). */
 typedef struct en_breakdown {
     double mac_pj, reg_pj, sram_pj[CFG_OPERANDS], wire_pj, dram_pj, leakage_pj, clock_pj;
-    double total_pj;       /* the sum of the components above */
-    double time_s;         /* cycles / clock */
-    double power_w;        /* total / time (0 when cycles = 0) */
-    double pj_per_mac;     /* total / macs (0 when macs = 0) */
-    double gflops_per_w;   /* 2 FLOPs (or ops) per MAC / total energy (0 when total = 0) */
-    double area_mm2;       /* the config's area (copied from the costs) */
-    double gflops_per_mm2; /* achieved GFLOPS / area */
+    double chip_pj;           /* every component but dram_pj */
+    double system_pj;         /* chip_pj + dram_pj */
+    double time_s;            /* cycles / clock */
+    double power_chip_w;      /* chip_pj / time (0 when cycles = 0) */
+    double power_system_w;    /* system_pj / time (0 when cycles = 0) */
+    double pj_per_mac_chip;   /* chip_pj / macs (0 when macs = 0) */
+    double pj_per_mac_system; /* system_pj / macs (0 when macs = 0) */
+    double gops_per_w_chip;   /* 2 ops per MAC / chip_pj (0 when chip_pj = 0) */
+    double gops_per_w_system; /* 2 ops per MAC / system_pj (0 when system_pj = 0) */
+    double area_mm2;          /* the config's area (copied from the costs) */
+    double gops_per_mm2;      /* achieved G ops per second / area */
 } en_breakdown;
 
 /* Computes every per-action cost of a config. Fails (FW_EXIT_INPUT, message starting with the

@@ -24,7 +24,7 @@ int en_validate(const tech_lib *lib, const cfg_accel *cfg, const wl_workload *wl
     out->peak_pass = fabs(out->peak_error_percent) <= EN_PEAK_TOLERANCE_PERCENT;
     if (c.macs == 0)
         return fw_err_set(err, FW_EXIT_INPUT, "%s: no MACs to validate on", wl->name);
-    double onchip = b.total_pj - b.dram_pj - b.leakage_pj - b.clock_pj;
+    double onchip = b.chip_pj - b.leakage_pj - b.clock_pj;
     out->onchip_dynamic_pj_per_mac = onchip / (double)c.macs;
     double macs = (double)c.macs;
     out->mac_pj_per_mac = b.mac_pj / macs;
@@ -45,8 +45,8 @@ int en_validate(const tech_lib *lib, const cfg_accel *cfg, const wl_workload *wl
     out->pass_pj_per_mac_max = 2000.0 / (out->gops_per_w_published * (1.0 - tol));
     out->efficiency_pass = fabs(out->efficiency_error_percent) <= EN_EFFICIENCY_TOLERANCE_PERCENT;
     out->utilization = c.cycles ? (double)c.macs / (pes * (double)c.cycles) : 0;
-    out->achieved_gops_per_w = b.gflops_per_w;
-    out->achieved_onchip_gops_per_w = 2.0 * (double)c.macs / (b.total_pj - b.dram_pj) * 1e3;
+    out->achieved_gops_per_w = b.gops_per_w_system;
+    out->achieved_onchip_gops_per_w = b.gops_per_w_chip;
     out->area_mm2_model = k.area_mm2;
     if (chip->area_mm2 > 0)
         out->area_error_percent = 100.0 * (k.area_mm2 / chip->area_mm2 - 1.0);

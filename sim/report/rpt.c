@@ -5,6 +5,11 @@
 #include <inttypes.h>
 #include <string.h>
 
+const char *rpt_ops_key(const cfg_accel *cfg, const char *if_float, const char *if_int)
+{
+    return nx_fmt_get(cfg->mac.input)->is_float ? if_float : if_int;
+}
+
 void rpt_derive(const cfg_accel *cfg, const eng_counters *c, rpt_derived *out)
 {
     memset(out, 0, sizeof *out);
@@ -15,7 +20,7 @@ void rpt_derive(const cfg_accel *cfg, const eng_counters *c, rpt_derived *out)
     out->mapping_efficiency = c->pe_slots ? macs / (double)c->pe_slots : 0;
     out->time_s = cyc / (cfg->clock_mhz * 1e6);
     out->gmacs_per_s = macs / out->time_s / 1e9;
-    out->gflops = 2 * out->gmacs_per_s;
+    out->gops = 2 * out->gmacs_per_s;
     uint64_t bytes = 0;
     for (int op = 0; op < CFG_OPERANDS; op++)
         bytes += c->dram_read_bytes[op] + c->dram_write_bytes[op];
@@ -66,13 +71,17 @@ static uint64_t rpt_get(const eng_counters *c, size_t i)
 
 /* Derived fields: key and value. */
 #define RPT_NDERIVED 6
-static void rpt_derived_list(const rpt_derived *d, const char *keys[RPT_NDERIVED],
-                             double vals[RPT_NDERIVED])
+static void rpt_derived_list(const cfg_accel *cfg, const rpt_derived *d,
+                             const char *keys[RPT_NDERIVED], double vals[RPT_NDERIVED])
 {
-    const char *k[RPT_NDERIVED] = {"utilization", "mapping_efficiency", "time_s", "gmacs_per_s",
-                                   "gflops",      "dram_gbps"};
+    const char *k[RPT_NDERIVED] = {"utilization",
+                                   "mapping_efficiency",
+                                   "time_s",
+                                   "gmacs_per_s",
+                                   rpt_ops_key(cfg, "gflops", "gops"),
+                                   "dram_gbps"};
     double v[RPT_NDERIVED] = {d->utilization, d->mapping_efficiency, d->time_s, d->gmacs_per_s,
-                              d->gflops,      d->dram_gbps};
+                              d->gops,        d->dram_gbps};
     memcpy(keys, k, sizeof k);
     memcpy(vals, v, sizeof v);
 }
@@ -92,7 +101,7 @@ static void rpt_json_row(FILE *out, const rpt_input *in, const char *name, const
         fprintf(out, "%s  \"%s\": %" PRIu64 ",\n", indent, rpt_fields[i].key, rpt_get(c, i));
     const char *keys[RPT_NDERIVED];
     double vals[RPT_NDERIVED];
-    rpt_derived_list(&d, keys, vals);
+    rpt_derived_list(in->cfg, &d, keys, vals);
     for (size_t i = 0; i < RPT_NDERIVED; i++)
         fprintf(out, "%s  \"%s\": %.9g%s\n", indent, keys[i], vals[i],
                 i + 1 < RPT_NDERIVED || in->extra_count ? "," : "");
@@ -138,7 +147,7 @@ static void rpt_csv_row(FILE *out, const rpt_input *in, const char *name, const 
         fprintf(out, ",%" PRIu64, rpt_get(c, i));
     const char *keys[RPT_NDERIVED];
     double vals[RPT_NDERIVED];
-    rpt_derived_list(&d, keys, vals);
+    rpt_derived_list(in->cfg, &d, keys, vals);
     for (size_t i = 0; i < RPT_NDERIVED; i++)
         fprintf(out, ",%.9g", vals[i]);
     for (size_t e = 0; e < in->extra_count; e++)
@@ -155,7 +164,7 @@ static void rpt_csv(FILE *out, const rpt_input *in)
     memset(&d0, 0, sizeof d0);
     const char *keys[RPT_NDERIVED];
     double vals[RPT_NDERIVED];
-    rpt_derived_list(&d0, keys, vals);
+    rpt_derived_list(in->cfg, &d0, keys, vals);
     for (size_t i = 0; i < RPT_NDERIVED; i++)
         fprintf(out, ",%s", keys[i]);
     for (size_t e = 0; e < in->extra_count; e++)
@@ -183,6 +192,13 @@ static void rpt_csv(FILE *out, const rpt_input *in)
     rpt_csv_row(out, in, "total", in->total, 0, true);
 }
 
+/* Text width of an extra column: 12, or its header's length when longer. */
+static int rpt_extra_width(const rpt_column *col)
+{
+    size_t n = strlen(col->header);
+    return n > 12 ? (int)n : 12;
+}
+
 static void rpt_text_row(FILE *out, const rpt_input *in, const char *name, const eng_counters *c,
                          size_t layer, bool is_total)
 {
@@ -198,7 +214,7 @@ static void rpt_text_row(FILE *out, const rpt_input *in, const char *name, const
             100 * d.mapping_efficiency, c->macs, d.gmacs_per_s, (double)dram / 1e6, d.dram_gbps);
     for (size_t e = 0; e < in->extra_count; e++)
         if (in->extra[e].text)
-            fprintf(out, " %12.6g",
+            fprintf(out, " %*.6g", rpt_extra_width(&in->extra[e]),
                     in->extra[e].scale *
                         (is_total ? in->extra[e].total : in->extra[e].per_layer[layer]));
     fputc('\n', out);
@@ -226,7 +242,7 @@ static void rpt_text(FILE *out, const rpt_input *in)
             "compute", "stall", "util%", "map%", "MACs", "GMAC/s", "DRAM MB", "DRAM GB/s");
     for (size_t e = 0; e < in->extra_count; e++)
         if (in->extra[e].text)
-            fprintf(out, " %12.12s", in->extra[e].header);
+            fprintf(out, " %*s", rpt_extra_width(&in->extra[e]), in->extra[e].header);
     fputc('\n', out);
     for (size_t l = 0; l < in->layer_count; l++)
         rpt_text_row(out, in, in->layer_names[l], &in->layers[l], l, false);
@@ -235,9 +251,10 @@ static void rpt_text(FILE *out, const rpt_input *in)
     rpt_derived d;
     rpt_derive(cfg, t, &d);
     fprintf(out,
-            "\ntotal: %" PRIu64 " cycles (%.6g ms at %.6g MHz), %" PRIu64 " MACs, %.4g GFLOPS, "
+            "\ntotal: %" PRIu64 " cycles (%.6g ms at %.6g MHz), %" PRIu64 " MACs, %.4g %s, "
             "utilization %.2f%%\n",
-            t->cycles, d.time_s * 1e3, cfg->clock_mhz, t->macs, d.gflops, 100 * d.utilization);
+            t->cycles, d.time_s * 1e3, cfg->clock_mhz, t->macs, d.gops,
+            rpt_ops_key(cfg, "GFLOPS", "GOPS"), 100 * d.utilization);
     fprintf(out, "stalls: ifmap %" PRIu64 ", filter %" PRIu64 ", ofmap %" PRIu64 " cycles\n",
             t->stall_cycles_by[CFG_IFMAP], t->stall_cycles_by[CFG_FILTER],
             t->stall_cycles_by[CFG_OFMAP]);

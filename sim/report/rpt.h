@@ -48,11 +48,16 @@ typedef struct rpt_derived {
     double mapping_efficiency; /* macs / pe_slots: used PEs while streaming */
     double time_s;             /* cycles / clock */
     double gmacs_per_s;        /* macs / time / 1e9 */
-    double gflops;             /* 2 FLOPs per MAC */
+    double gops;               /* 2 ops per MAC: GFLOPS (floating inputs) or GOPS (integer) */
     double dram_gbps;          /* (read + write bytes) / time / 1e9 */
 } rpt_derived;
 
 void rpt_derive(const cfg_accel *cfg, const eng_counters *c, rpt_derived *out);
+
+/* if_float when the config's MAC inputs are a floating format, if_int otherwise: integer
+ * precisions report GOPS, floating ones GFLOPS ("gflops" / "gops" keys, "GFLOPS" / "GOPS"
+ * units). Static strings as passed. */
+const char *rpt_ops_key(const cfg_accel *cfg, const char *if_float, const char *if_int);
 
 /* Writes the report. Fails with FW_EXIT_IO if the stream reports a write error. */
 int rpt_write(FILE *out, rpt_format fmt, const rpt_input *in, fw_err *err);

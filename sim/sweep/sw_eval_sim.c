@@ -5,15 +5,24 @@
 #include "engine/eng.h"
 #include "tech/tech.h"
 
+#include <assert.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* The order of the values written by sw_sim_eval. */
 static const char *const sw_sim_metrics[] = {
-    "latency_cycles", "latency_ms",     "stall_cycles", "macs",       "utilization",
-    "gflops",         "dram_bytes",     "pe_count",     "sram_bytes", "energy_pj",
-    "power_w",        "gflops_per_w",   "pj_per_mac",   "area_mm2",   "energy_mac_pj",
-    "energy_sram_pj", "energy_dram_pj",
+    "latency_cycles",    "latency_ms",
+    "stall_cycles",      "macs",
+    "utilization",       "gops",
+    "dram_bytes",        "pe_count",
+    "sram_bytes",        "energy_chip_pj",
+    "energy_system_pj",  "power_chip_w",
+    "power_system_w",    "gops_per_w_chip",
+    "gops_per_w_system", "pj_per_mac_chip",
+    "pj_per_mac_system", "area_mm2",
+    "energy_mac_pj",     "energy_sram_pj",
+    "energy_dram_pj",
 };
 
 struct sw_eval_sim {
@@ -65,23 +74,29 @@ static int sw_sim_eval(void *ctx, const jr_doc *config, const wl_workload *workl
         sram_bytes += (double)cfg.sram[op].size_bytes;
         sram_pj += b.sram_pj[op];
     }
-    values[0] = cycles;
-    values[1] = seconds * 1e3;
-    values[2] = (double)total.stall_cycles;
-    values[3] = (double)total.macs;
-    values[4] = cycles > 0 ? (double)total.macs / (cycles * cfg.rows * cfg.cols) : 0;
-    values[5] = seconds > 0 ? 2.0 * (double)total.macs / seconds / 1e9 : 0;
-    values[6] = (double)dram;
-    values[7] = (double)cfg.rows * cfg.cols;
-    values[8] = sram_bytes;
-    values[9] = b.total_pj;
-    values[10] = b.power_w;
-    values[11] = b.gflops_per_w;
-    values[12] = b.pj_per_mac;
-    values[13] = b.area_mm2;
-    values[14] = b.mac_pj;
-    values[15] = sram_pj;
-    values[16] = b.dram_pj;
+    double *v = values;
+    *v++ = cycles;
+    *v++ = seconds * 1e3;
+    *v++ = (double)total.stall_cycles;
+    *v++ = (double)total.macs;
+    *v++ = cycles > 0 ? (double)total.macs / (cycles * cfg.rows * cfg.cols) : 0;
+    *v++ = seconds > 0 ? 2.0 * (double)total.macs / seconds / 1e9 : 0;
+    *v++ = (double)dram;
+    *v++ = (double)cfg.rows * cfg.cols;
+    *v++ = sram_bytes;
+    *v++ = b.chip_pj;
+    *v++ = b.system_pj;
+    *v++ = b.power_chip_w;
+    *v++ = b.power_system_w;
+    *v++ = b.gops_per_w_chip;
+    *v++ = b.gops_per_w_system;
+    *v++ = b.pj_per_mac_chip;
+    *v++ = b.pj_per_mac_system;
+    *v++ = b.area_mm2;
+    *v++ = b.mac_pj;
+    *v++ = sram_pj;
+    *v++ = b.dram_pj;
+    assert(v - values == (ptrdiff_t)(sizeof sw_sim_metrics / sizeof sw_sim_metrics[0]));
     return 0;
 }
 
@@ -96,7 +111,7 @@ int sw_eval_sim_create(sw_eval_sim **out, sw_eval *ev, fw_err *err)
         *out = NULL;
         return rc;
     }
-    *ev = (sw_eval){"sim-fast-energy-v1", sw_sim_metrics,
+    *ev = (sw_eval){"sim-fast-energy-v2", sw_sim_metrics,
                     sizeof sw_sim_metrics / sizeof sw_sim_metrics[0], *out, sw_sim_eval};
     return 0;
 }

@@ -9,13 +9,18 @@
  *   stall_cycles    cycles waiting for memory
  *   macs            useful multiply-accumulates
  *   utilization     macs / (latency_cycles x rows x cols)
- *   gflops          2 x macs / latency (1 MAC = 2 FLOPs; integer formats: GOPS)
+ *   gops            2 x macs / latency: G ops per second, 1 MAC = 2 ops (a FLOP for floating
+ *                   formats). A sweep may mix integer and floating points in one table, so its
+ *                   metric names are precision-neutral; `flopwatt run` names them GFLOPS or GOPS
  *   dram_bytes      DRAM bytes read and written
  *   pe_count        rows x cols
  *   sram_bytes      total SRAM capacity of the three operand buffers
- *   energy_pj       en_price total: dynamic + leakage + clock over latency_cycles
- *   power_w, gflops_per_w, pj_per_mac, area_mm2   from the same en_breakdown
- *   energy_mac_pj, energy_sram_pj (three operands), energy_dram_pj   parts of energy_pj
+ *   energy_chip_pj  everything on the die (en_breakdown chip_pj): arithmetic, registers, SRAM,
+ *                   wires, leakage, clock over latency_cycles
+ *   energy_system_pj  energy_chip_pj + energy_dram_pj
+ *   power_chip_w, power_system_w, gops_per_w_chip, gops_per_w_system, pj_per_mac_chip,
+ *   pj_per_mac_system, area_mm2   from the same en_breakdown
+ *   energy_mac_pj, energy_sram_pj (three operands), energy_dram_pj   parts of energy_system_pj
  * Pricing the summed counters equals the sum of per-layer prices (en_price is linear).
  */
 #ifndef SW_EVAL_SIM_H

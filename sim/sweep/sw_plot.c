@@ -230,7 +230,9 @@ int sw_plot_pareto(const sw_pareto_plot *p, const char *out_dir, fw_err *err)
     long x = p->x ? sw_csv_col(&c, p->x) : sw_csv_col(&c, "latency_ms");
     if (x < 0 && !p->x)
         x = sw_csv_col(&c, "latency_cycles");
-    long y = p->y ? sw_csv_col(&c, p->y) : sw_csv_col(&c, "energy_pj");
+    long y = p->y ? sw_csv_col(&c, p->y) : sw_csv_col(&c, "energy_system_pj");
+    if (y < 0 && !p->y)
+        y = sw_csv_col(&c, "energy_pj");
     for (size_t o = 0; y < 0 && !p->y && have_spec && o < spec.objective_count; o++)
         if (sw_csv_col(&c, spec.objectives[o].metric) != x)
             y = sw_csv_col(&c, spec.objectives[o].metric);
@@ -238,7 +240,7 @@ int sw_plot_pareto(const sw_pareto_plot *p, const char *out_dir, fw_err *err)
         y = (long)first_metric + (x == (long)first_metric);
     if (x < 0 || y < 0 || y >= feas) {
         rc = fw_err_set(err, FW_EXIT_INPUT, "%s/points.csv: no column '%s'", p->sweep_dir,
-                        x < 0 ? (p->x ? p->x : "latency_ms") : (p->y ? p->y : "energy_pj"));
+                        x < 0 ? (p->x ? p->x : "latency_ms") : (p->y ? p->y : "energy_system_pj"));
         goto out;
     }
     long color =
@@ -419,7 +421,9 @@ static const char *const sw_palette[SW_PALETTE_COLORS] = {
 static bool sw_is_segment_key(const char *k)
 {
     size_t n = strlen(k);
-    return n > 3 && !strcmp(k + n - 3, "_pj") && strcmp(k, "energy_pj");
+    /* totals are not segments: energy_pj, and the chip and system totals of flopwatt run */
+    return n > 3 && !strcmp(k + n - 3, "_pj") && strcmp(k, "energy_pj") &&
+           strcmp(k, "energy_chip_pj") && strcmp(k, "energy_system_pj");
 }
 
 int sw_plot_layers(const char *run_json, const char *out_dir, fw_err *err)

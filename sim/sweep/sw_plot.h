@@ -6,7 +6,8 @@
  *            coloured by an input column (precision, node, ...), infeasible points grey, the
  *            Pareto front as a step line; one workload per figure.
  *   layers   per-layer energy breakdown bars from `flopwatt run --json` (every per-layer key
- *            ending in "_pj", except energy_pj itself, is one stacked segment).
+ *            ending in "_pj", except the totals energy_pj, energy_chip_pj and
+ *            energy_system_pj, is one stacked segment).
  *   ceiling  the efficiency ceiling ladder from `flopwatt ceiling --json`: GFLOPS/W (GOPS/W)
  *            after each level (arithmetic, +registers, +sram, +dram, +leakage_clock, ...).
  *   trend    demand vs efficiency, 2013-2016: forward compute per image of ImageNet winners and
@@ -24,8 +25,8 @@
 
 typedef struct sw_pareto_plot {
     const char *sweep_dir;
-    const char *x, *y;    /* metric columns; NULL: latency_ms (or latency_cycles), energy_pj
-                             (or the first other metric) */
+    const char *x, *y;    /* metric columns; NULL: latency_ms (or latency_cycles),
+                             energy_system_pj (or energy_pj, or the first other metric) */
     const char *color;    /* input column grouping the colours; NULL: a column named like
                              "precision", then "node", else the workload */
     const char *workload; /* NULL: the first workload of points.csv */

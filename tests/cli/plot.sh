@@ -91,13 +91,14 @@ for k in mac_pj sram_pj dram_pj; do
 done
 grep -q "title 'energy_pj'" "$tmp/layers/layers.gp" && fail "energy_pj is the total, not a segment"
 # ... and on the real report of AlexNet: one bar per MAC layer (8: conv1-5, fc6-8), the
-# segments summing to the layer's energy_pj.
+# segments summing to the layer's energy_system_pj.
 "$fw" run configs/edge32x32.json configs/workloads/alexnet.json --json >"$tmp/alexnet.json" &&
     "$fw" plot layers "$tmp/alexnet.json" --out "$tmp/layers_real" >/dev/null || fail "plot layers of flopwatt run --json"
 python3 - "$tmp/alexnet.json" "$tmp/layers_real/layers.dat" <<'EOF' || fail "real layers.dat"
 import json, shlex, sys
 report = json.load(open(sys.argv[1]))
-want = [(l["name"], l["energy_pj"]) for l in report["layers"] if l.get("energy_pj", 0) > 0]
+want = [(l["name"], l["energy_system_pj"]) for l in report["layers"]
+        if l.get("energy_system_pj", 0) > 0]
 rows = [shlex.split(line) for line in open(sys.argv[2])]
 assert len(rows) == len(want) == 8, (len(rows), len(want))
 for (name, e), row in zip(want, rows):

@@ -41,19 +41,38 @@ layers=$(grep -c '^layer ' "$tmp/out_ws.hex")
 # JSON: keys with units, totals consistent
 "$fw" run configs/edge32x32.json configs/workloads/resnet50.json --json >"$tmp/r50.json"
 jq -e '.total.cycles > 0 and .total.macs == 3857973248 and .total.utilization > 0
-       and .total.utilization <= 1 and .total.gflops > 0
+       and .total.utilization <= 1 and .total.gops > 0 and (.total | has("gflops") | not)
        and .total.cycles == .total.compute_cycles + .total.stall_cycles
        and (.layers | length) == 54 and (.layers[0] | has("dram_gbps") and has("macs"))
        and ([.layers[].cycles] | add) == .total.cycles' "$tmp/r50.json" >/dev/null \
     || fail "resnet50 JSON totals"
-# energy columns from sim/energy: present per layer and in total, components sum to the total
-jq -e '(.total | has("energy_pj") and has("power_w") and has("gflops_per_w") and has("area_mm2"))
-       and (.layers[0] | has("energy_pj") and has("energy_dram_pj"))
+# energy columns from sim/energy: present per layer and in total, chip components sum to the
+# chip energy, chip + DRAM = system; edge32x32 is int8, so its efficiency keys say GOPS
+jq -e '(.total | has("energy_chip_pj") and has("energy_system_pj") and has("power_chip_w")
+            and has("power_system_w") and has("gops_per_w_chip") and has("gops_per_w_system")
+            and has("area_mm2") and (has("gflops_per_w_chip") | not) and (has("power_w") | not))
+       and (.layers[0] | has("energy_chip_pj") and has("energy_dram_pj"))
        and (.total | ((.energy_mac_pj + .energy_reg_pj + .energy_sram_ifmap_pj
-            + .energy_sram_filter_pj + .energy_sram_ofmap_pj + .energy_wire_pj + .energy_dram_pj
-            + .energy_leakage_pj + .energy_clock_pj - .energy_pj) | fabs) < 1e-6 * .energy_pj)' \
+            + .energy_sram_filter_pj + .energy_sram_ofmap_pj + .energy_wire_pj
+            + .energy_leakage_pj + .energy_clock_pj - .energy_chip_pj) | fabs)
+            < 1e-6 * .energy_chip_pj)
+       and (.total | ((.energy_chip_pj + .energy_dram_pj - .energy_system_pj) | fabs)
+            < 1e-8 * .energy_system_pj)
+       and (.total | ((.power_system_w / .power_chip_w - .energy_system_pj / .energy_chip_pj)
+            | fabs) < 1e-7)' \
     "$tmp/r50.json" >/dev/null \
     || fail "energy columns"
+# a floating config names its efficiency GFLOPS; dram.type none prices no DRAM: system = chip
+"$fw" run configs/edge32x32.json configs/workloads/resnet50.json --layer conv1 --json \
+    --set 'precision={"input":"fp16","accumulator":"fp32"}' \
+    | jq -e '(.total | has("gflops_per_w_chip") and has("gflops_per_w_system") and has("gflops")
+              and (has("gops_per_w_chip") | not))' >/dev/null || fail "fp16: GFLOPS keys"
+"$fw" run configs/edge32x32.json configs/workloads/resnet50.json --layer conv1 --json \
+    --set dram.type=none \
+    | jq -e '.total.dram_gbps > 0 and .total.energy_dram_pj == 0
+             and .total.energy_system_pj == .total.energy_chip_pj
+             and .total.power_system_w == .total.power_chip_w' >/dev/null \
+    || fail "dram.type none: no DRAM energy"
 "$fw" run configs/edge32x32.json configs/workloads/resnet50.json --json >"$tmp/r50b.json"
 cmp -s "$tmp/r50.json" "$tmp/r50b.json" || fail "reruns differ"
 "$fw" run configs/edge32x32.json configs/workloads/resnet50.json --json --ideal-memory \

@@ -6,8 +6,9 @@
 #     config keys;
 #   - MACs equal the workload's total (3,857,973,248 for ResNet-50 v1, networks.md: 3.86 G);
 #     latency_cycles >= MACs / (rows x cols) (at most R x C MACs per cycle); utilization,
-#     gflops, power_w, gflops_per_w and pj_per_mac follow from their definitions; the energy
-#     components are positive and below the total;
+#     gops, power_{chip,system}_w, gops_per_w_{chip,system} and pj_per_mac_{chip,system} follow
+#     from their definitions; chip + DRAM = system; the energy components are positive and below
+#     the total;
 #   - --skip-invalid records invalid points as NaN rows;
 #   - a point with an invalid config value stops the sweep naming the point and the JSON path.
 # Writes only under $BUILD.
@@ -53,12 +54,15 @@ for row in csv.DictReader(open(sys.argv[1])):
     assert cycles >= macs / (r * r), "more than R*C MACs per cycle"
     near(v["utilization"], macs / (cycles * r * r), "utilization")
     near(v["latency_ms"], cycles / (clock_mhz * 1e3), "latency_ms")
-    near(v["gflops"], 2 * macs / (v["latency_ms"] * 1e-3) / 1e9, "gflops")
+    near(v["gops"], 2 * macs / (v["latency_ms"] * 1e-3) / 1e9, "gops")
     near(v["pe_count"], r * r, "pe_count")
-    e = v["energy_pj"]
-    near(v["power_w"], e * 1e-12 / (v["latency_ms"] * 1e-3), "power_w")
-    near(v["gflops_per_w"], 2 * macs / (e * 1e-12) / 1e9, "gflops_per_w")
-    near(v["pj_per_mac"], e / macs, "pj_per_mac")
+    for part in ("chip", "system"):
+        e = v["energy_%s_pj" % part]
+        near(v["power_%s_w" % part], e * 1e-12 / (v["latency_ms"] * 1e-3), "power_" + part)
+        near(v["gops_per_w_" + part], 2 * macs / (e * 1e-12) / 1e9, "gops_per_w_" + part)
+        near(v["pj_per_mac_" + part], e / macs, "pj_per_mac_" + part)
+    e = v["energy_system_pj"]
+    near(v["energy_chip_pj"] + v["energy_dram_pj"], e, "chip + DRAM = system")
     assert v["area_mm2"] > 0
     parts = v["energy_mac_pj"] + v["energy_sram_pj"] + v["energy_dram_pj"]
     assert 0 < parts < e, (row["point"], parts, e)
@@ -81,7 +85,7 @@ while IFS=, read -r point rows prec sram cycles stalls macs energy area; do
     python3 - "$tmp/run.csv" "$energy" "$area" <<'EOF' || fail "point $point: energy/area differ from flopwatt run"
 import csv, sys
 total = [r for r in csv.DictReader(open(sys.argv[1])) if r["layer"] == "total"][0]
-for key, got in (("energy_pj", float(sys.argv[2])), ("area_mm2", float(sys.argv[3]))):
+for key, got in (("energy_system_pj", float(sys.argv[2])), ("area_mm2", float(sys.argv[3]))):
     want = float(total[key])
     assert abs(got - want) <= 1e-8 * want, (key, got, want)
 EOF
@@ -93,7 +97,7 @@ done < <(python3 -c '
 import csv, sys
 for r in csv.DictReader(open(sys.argv[1])):
     print(",".join(r[k] for k in ("point", "array.rows", "precision", "sram.ifmap.size_bytes",
-                                  "latency_cycles", "stall_cycles", "macs", "energy_pj",
+                                  "latency_cycles", "stall_cycles", "macs", "energy_system_pj",
                                   "area_mm2")))' "$tmp/out/points.csv")
 [[ $checked -eq 8 ]] || fail "checked $checked points"
 

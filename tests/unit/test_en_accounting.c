@@ -85,16 +85,23 @@ Test(en, synthetic_counters_times_costs_equal_reported_energy)
     close_to(b.dram_pj, dram, "dram");
     close_to(b.leakage_pj, leak, "leakage");
     close_to(b.clock_pj, clk, "clock");
-    double total = mac + reg + s_if + s_fi + s_of + wire + dram + leak + clk;
-    close_to(b.total_pj, total, "total");
+    double chip = mac + reg + s_if + s_fi + s_of + wire + leak + clk;
+    double total = chip + dram;
+    close_to(b.chip_pj, chip, "chip");
+    close_to(b.system_pj, total, "system");
     close_to(b.mac_pj + b.reg_pj + b.sram_pj[0] + b.sram_pj[1] + b.sram_pj[2] + b.wire_pj +
-                 b.dram_pj + b.leakage_pj + b.clock_pj,
-             b.total_pj, "breakdown sums to total");
+                 b.leakage_pj + b.clock_pj,
+             b.chip_pj, "on-die components sum to chip");
+    close_to(b.chip_pj + b.dram_pj, b.system_pj, "chip + DRAM = system");
     /* derived figures: 5000 cycles at 500 MHz = 10 us */
     close_to(b.time_s, 1e-5, "time");
-    close_to(b.power_w, total * 1e-12 / 1e-5, "power");
-    close_to(b.pj_per_mac, total / 100000, "pJ/MAC");
-    close_to(b.gflops_per_w, 2.0 * 100000 / (total * 1e-12) / 1e9, "GFLOPS/W");
+    close_to(b.power_chip_w, chip * 1e-12 / 1e-5, "chip power");
+    close_to(b.power_system_w, total * 1e-12 / 1e-5, "system power");
+    close_to(b.pj_per_mac_chip, chip / 100000, "chip pJ/MAC");
+    close_to(b.pj_per_mac_system, total / 100000, "system pJ/MAC");
+    close_to(b.gops_per_w_chip, 2.0 * 100000 / (chip * 1e-12) / 1e9, "chip GOPS/W");
+    close_to(b.gops_per_w_system, 2.0 * 100000 / (total * 1e-12) / 1e9, "system GOPS/W");
+    close_to(b.gops_per_mm2, 2.0 * 100000 / 1e-5 / 1e9 / k->area_mm2, "GOPS/mm2");
     /* leakage is power x time */
     close_to(b.leakage_pj, k->leakage_w * b.time_s * 1e12, "leakage = P x t");
     tech_destroy(f.lib);
@@ -112,15 +119,63 @@ Test(en, zero_activity_costs_leakage_and_clock_only)
     cr_assert_eq(b.mac_pj + b.reg_pj + b.sram_pj[0] + b.sram_pj[1] + b.sram_pj[2] + b.wire_pj +
                      b.dram_pj,
                  0.0);
-    close_to(b.total_pj, 1234 * (f.k.leakage_pj_per_cycle + f.k.clock_pj_per_cycle), "idle");
-    cr_assert(b.total_pj > 0);
-    cr_assert_eq(b.gflops_per_w, 0.0);
-    cr_assert_eq(b.pj_per_mac, 0.0);
+    close_to(b.system_pj, 1234 * (f.k.leakage_pj_per_cycle + f.k.clock_pj_per_cycle), "idle");
+    cr_assert(b.system_pj > 0);
+    cr_assert_eq(b.chip_pj, b.system_pj);
+    cr_assert_eq(b.gops_per_w_chip, 0.0);
+    cr_assert_eq(b.gops_per_w_system, 0.0);
+    cr_assert_eq(b.pj_per_mac_chip, 0.0);
+    cr_assert_eq(b.pj_per_mac_system, 0.0);
     c.cycles = 0;
     en_price(&f.k, &c, &b);
-    cr_assert_eq(b.total_pj, 0.0);
-    cr_assert_eq(b.power_w, 0.0);
+    cr_assert_eq(b.system_pj, 0.0);
+    cr_assert_eq(b.power_chip_w, 0.0);
+    cr_assert_eq(b.power_system_w, 0.0);
     tech_destroy(f.lib);
+}
+
+/* Zero DRAM traffic costs zero DRAM energy, and system = chip exactly; with traffic, DRAM energy
+ * is bytes x 340 pJ/byte (DDR3 midpoint 42.5 pJ/bit, by hand). */
+Test(en, zero_dram_traffic_costs_zero_dram_energy)
+{
+    fixture f;
+    setup(&f, NULL, 0);
+    eng_counters c = synthetic();
+    for (int op = 0; op < CFG_OPERANDS; op++)
+        c.dram_read_bytes[op] = c.dram_write_bytes[op] = 0;
+    en_breakdown b;
+    en_price(&f.k, &c, &b);
+    cr_assert_eq(b.dram_pj, 0.0);
+    cr_assert_eq(b.system_pj, b.chip_pj);
+    cr_assert_eq(b.power_system_w, b.power_chip_w);
+    cr_assert_eq(b.gops_per_w_system, b.gops_per_w_chip);
+    c.dram_read_bytes[CFG_FILTER] = 1000;
+    en_price(&f.k, &c, &b);
+    close_to(b.dram_pj, 1000 * 340.0, "1000 DRAM bytes");
+    close_to(b.system_pj - b.chip_pj, 1000 * 340.0, "system - chip = DRAM");
+    tech_destroy(f.lib);
+}
+
+/* dram.type "none": no DRAM is priced; the same traffic costs nothing and the on-die costs do
+ * not change. */
+Test(en, no_dram_level_costs_no_dram_energy)
+{
+    fixture f, g;
+    setup(&f, NULL, 0);
+    const char *none[] = {"dram.type=none"};
+    setup(&g, none, 1);
+    cr_assert_eq(g.cfg.dram.type, CFG_DRAM_NONE);
+    cr_assert_eq(g.k.dram_pj_per_byte, 0.0);
+    eng_counters c = synthetic();
+    en_breakdown bf, bg;
+    en_price(&f.k, &c, &bf);
+    en_price(&g.k, &c, &bg);
+    cr_assert(bf.dram_pj > 0);
+    cr_assert_eq(bg.dram_pj, 0.0);
+    cr_assert_eq(bg.chip_pj, bf.chip_pj);
+    cr_assert_eq(bg.system_pj, bg.chip_pj);
+    tech_destroy(f.lib);
+    tech_destroy(g.lib);
 }
 
 /* Costs at 45 nm / 0.9 V by hand: int8 x int8 + int32 MAC = 0.2 + 0.1 pJ (Horowitz); DRAM DDR3
@@ -193,8 +248,8 @@ Test(en, energy_is_linear_in_the_counters)
     en_breakdown b1, b2;
     en_price(&f.k, &c, &b1);
     en_price(&f.k, &d, &b2);
-    close_to(b2.total_pj, 2 * b1.total_pj, "2x counters");
-    close_to(b2.gflops_per_w, b1.gflops_per_w, "same efficiency");
+    close_to(b2.system_pj, 2 * b1.system_pj, "2x counters");
+    close_to(b2.gops_per_w_system, b1.gops_per_w_system, "same efficiency");
     tech_destroy(f.lib);
 }
 
