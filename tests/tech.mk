@@ -17,7 +17,9 @@ $(LIB_CORE): $(TECH_DATA_OBJ)
 
 # The inputs of `flopwatt validate` (tech_embedded_inputs()): used when the command does not run
 # from the repository root (e.g. after make install).
-TECH_INPUTS      := $(sort $(wildcard configs/validate/*.json)) configs/workloads/alexnet.json
+TECH_INPUTS      := $(sort $(wildcard configs/validate/*.json configs/chips/*.json \
+                      configs/chips/arch/*.json configs/chips/workloads/*.json)) \
+                    $(sort $(filter-out configs/workloads/tiny.json,$(wildcard configs/workloads/*.json)))
 TECH_INPUTS_C    := $(BUILD)/gen/tech_inputs.c
 TECH_INPUTS_OBJ  := $(BUILD)/obj/gen/tech_inputs.o
 

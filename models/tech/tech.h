@@ -121,6 +121,16 @@ typedef struct tech_chip {
     char source[TECH_TEXT_BYTES];
 } tech_chip;
 
+/* The energy classes a calibration overlay scales (tech_overlay_apply), in this order. */
+typedef enum tech_class {
+    TECH_CLASS_ARITH = 0,   /* tech_op_pj, tech_mac_pj */
+    TECH_CLASS_REG,         /* tech_reg_pj_per_bit */
+    TECH_CLASS_SRAM,        /* tech_sram_read/write_pj_per_bit */
+    TECH_CLASS_WIRE,        /* tech_wire_pj_per_bit_mm */
+    TECH_CLASS_LEAK_CLOCK,  /* leak_fraction and clock_fraction */
+    TECH_CLASS_COUNT
+} tech_class;
+
 typedef struct tech_lib {
     tech_arith arith[NX_FMT_COUNT][TECH_OPS];
     tech_node nodes[TECH_MAX_NODES];
@@ -152,6 +162,12 @@ typedef struct tech_lib {
     char quoted_source[TECH_TEXT_BYTES];
     tech_chip chips[TECH_MAX_REFS];
     size_t chip_count;
+    /* Calibration: every energy of a class is multiplied by class_scale[class] (1 = the generic
+     * model; leak_fraction and clock_fraction already include theirs). overlay names the overlay
+     * file applied ("" = none) and fitted_on the chips it was fitted on. */
+    double class_scale[TECH_CLASS_COUNT];
+    char overlay[TECH_TEXT_BYTES];
+    char fitted_on[TECH_TEXT_BYTES];
 } tech_lib;
 
 /* Loads and validates the data files files[0..count-1] (each of arith.json, nodes.json,
@@ -164,6 +180,21 @@ int tech_load_texts(const tech_text *files, size_t count, tech_lib **out, fw_err
  * cannot be read). */
 int tech_load(const char *dir, tech_lib **out, fw_err *err);
 void tech_destroy(tech_lib *lib);
+
+/* Short name of an energy class ("arithmetic", "registers", "sram", "wires",
+ * "leakage_clock"): the keys of an overlay's "scale" object. */
+const char *tech_class_name(tech_class c);
+/* Multiplies the energies of each class by scale[class] (> 0): class_scale for arithmetic,
+ * registers, SRAM and wires, the leakage and clock fractions for TECH_CLASS_LEAK_CLOCK. */
+void tech_scale_classes(tech_lib *lib, const double scale[TECH_CLASS_COUNT]);
+/* Reads a calibration overlay (written by flopwatt calibrate; models/tech/README.md):
+ *   {"about": "...", "fitted_on": ["chip", ...], "scale": {"arithmetic": F, "registers": F,
+ *    "sram": F, "wires": F, "leakage_clock": F}}
+ * every factor in [1e-3, 1e3] (absent = 1), and applies it with tech_scale_classes. Errors
+ * (FW_EXIT_INPUT, FW_EXIT_IO) name the file and JSON path. At most one overlay per lib. */
+int tech_overlay_apply(tech_lib *lib, const char *path, fw_err *err);
+/* The same from text (name used in messages). */
+int tech_overlay_apply_text(tech_lib *lib, const char *name, const char *text, fw_err *err);
 
 /* A (node, supply) operating point: scale factors from 45 nm / 0.9 V. Plain data; borrows lib. */
 typedef struct tech_point {

@@ -693,6 +693,8 @@ int tech_load_texts(const tech_text *files, size_t count, tech_lib **out, fw_err
     tech_lib *lib = calloc(1, sizeof *lib);
     if (!lib)
         return fw_err_set(err, FW_EXIT_FAIL, "tech: out of memory");
+    for (int c = 0; c < TECH_CLASS_COUNT; c++)
+        lib->class_scale[c] = 1.0; /* the generic model; an overlay may change it */
     gsl_set_error_handler_off(); /* process-wide and idempotent: errors are return codes */
     int rc = 0;
     for (int j = 0; j < TECH_FILE_COUNT && !rc; j++) {

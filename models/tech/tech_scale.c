@@ -104,7 +104,8 @@ int tech_point_init(const tech_lib *lib, double node_nm, double vdd_v, tech_poin
 
 double tech_op_pj(const tech_point *pt, nx_fmt fmt, tech_op op)
 {
-    return pt->lib->arith[fmt][op].energy_pj * pt->energy_scale;
+    return pt->lib->arith[fmt][op].energy_pj * pt->energy_scale *
+           pt->lib->class_scale[TECH_CLASS_ARITH];
 }
 
 double tech_op_area_um2(const tech_point *pt, nx_fmt fmt, tech_op op)
@@ -119,7 +120,7 @@ double tech_mac_pj(const tech_point *pt, nx_fmt in, nx_fmt acc)
 
 double tech_reg_pj_per_bit(const tech_point *pt)
 {
-    return pt->lib->reg_pj_per_bit_45 * pt->energy_scale;
+    return pt->lib->reg_pj_per_bit_45 * pt->energy_scale * pt->lib->class_scale[TECH_CLASS_REG];
 }
 
 double tech_reg_area_um2_per_bit(const tech_point *pt)
@@ -131,7 +132,7 @@ double tech_sram_read_pj_per_bit(const tech_point *pt, double capacity_bytes, do
 {
     const tech_lib *l = pt->lib;
     return exp(l->sram_k0 + l->sram_k_cap * log(capacity_bytes) + l->sram_k_word * log(word_bits)) *
-           pt->energy_scale;
+           pt->energy_scale * l->class_scale[TECH_CLASS_SRAM];
 }
 
 double tech_sram_write_pj_per_bit(const tech_point *pt, double capacity_bytes, double word_bits)
@@ -147,7 +148,8 @@ double tech_sram_area_um2_per_bit(const tech_point *pt)
 
 double tech_wire_pj_per_bit_mm(const tech_point *pt)
 {
-    return pt->lib->wire_pj_per_bit_mm_45 * pt->energy_scale;
+    return pt->lib->wire_pj_per_bit_mm_45 * pt->energy_scale *
+           pt->lib->class_scale[TECH_CLASS_WIRE];
 }
 
 const tech_dram *tech_dram_find(const tech_lib *lib, const char *type)

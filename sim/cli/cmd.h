@@ -10,6 +10,7 @@ int cmd_workload(int argc, char **argv); /* workload table and totals */
 int cmd_run(int argc, char **argv);      /* simulate a workload on a config */
 int cmd_ceiling(int argc, char **argv);  /* efficiency ceilings per node and precision */
 int cmd_validate(int argc, char **argv); /* modelled vs published chips */
+int cmd_calibrate(int argc, char **argv); /* class factors fitted to published chips */
 int cmd_sweep(int argc, char **argv);    /* design-space exploration */
 int cmd_merge(int argc, char **argv);    /* merge sweep shards */
 int cmd_plot(int argc, char **argv);     /* gnuplot figures */

@@ -1,180 +1,350 @@
-/* flopwatt validate: runs the shipped configs that model published chips (references.json
- * "chips": config and workload paths relative to the repository root) with the fast engine and
- * compares modelled with published peak throughput and efficiency (sim/energy/en_validate.h).
- * Exit status 0 when every chip passes (peak exact, efficiency within +-35%), 1 otherwise.
+/* flopwatt validate: runs every chip of the chip database (configs/chips/NAME.json, en_chip.h)
+ * on its workload with the fast engine and compares modelled with published figures
+ * (sim/energy/en_validate.h): per chip the efficiency, throughput, power and area with their
+ * errors and the energy per MAC by class, then summary statistics of the efficiency error for
+ * silicon and post-layout chips separately. Exit status 0 when it ran; 1 only with
+ * --max-error X and some chip's |efficiency error| above X percent; 2 bad input; 3 I/O.
  */
 #include "cli/cmd.h"
 #include "common/fw_err.h"
 #include "config/cfg.h"
+#include "energy/en_chip.h"
 #include "energy/en_validate.h"
 #include "tech/tech.h"
-#include "workload/wl.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#define VAL_DEFAULT_DIR "configs/chips"
+#define VAL_MAX_SELECT 64
+
 static void val_usage(FILE *out)
 {
-    fprintf(out, "usage: flopwatt validate [--json]\n"
-                 "  runs configs/validate/*.json on their workloads (from the repository root)\n"
-                 "  and compares with the published chips of models/tech/data/references.json\n"
-                 "  FLOPWATT_DATA=DIR  read the technology data from DIR\n");
-}
-
-/* The chip's config and workload: the repository files when they exist (run from the root),
- * else the copies built into the binary (tech_embedded_inputs). */
-static int val_inputs(const tech_chip *c, cfg_accel *cfg, wl_workload **wl, bool *embedded,
-                      fw_err *err)
-{
-    int rc;
-    if (access(c->config, R_OK) == 0 && access(c->workload, R_OK) == 0) {
-        if ((rc = cfg_load(c->config, NULL, 0, cfg, err)))
-            return rc;
-        return wl_load(c->workload, c->batch, wl, err);
-    }
-    const char *ct = tech_embedded_input(c->config), *wt = tech_embedded_input(c->workload);
-    if (!ct || !wt)
-        return fw_err_set(err, FW_EXIT_IO, "%s: cannot open, and no built-in copy",
-                          ct ? c->workload : c->config);
-    *embedded = true;
-    if ((rc = cfg_parse(c->config, ct, NULL, 0, cfg, err)))
-        return rc;
-    return wl_parse_json(c->workload, wt, c->batch, wl, err);
-}
-
-static void val_text(FILE *out, const tech_lib *lib, const en_validation *v, size_t n,
-                     bool embedded)
-{
     fprintf(out,
-            "flopwatt validate: modelled vs published chips (fast engine; pass: peak "
-            "throughput within %.1f%% = the published rounding, efficiency within %.0f%%)\n",
-            EN_PEAK_TOLERANCE_PERCENT, EN_EFFICIENCY_TOLERANCE_PERCENT);
-    fprintf(out, "efficiency at peak rate: on-chip dynamic energy per MAC averaged over the "
-                 "workload + leakage and clock per MAC at full rate; DRAM excluded (published "
-                 "power is the chip's)\n");
-    fprintf(out, "inputs: %s\n\n",
-            embedded ? "copies built into the binary (not run from the repository root)"
-                     : "the repository files");
-    fprintf(out, "%-9s %12s %12s %8s  %12s %12s %8s  %s\n", "chip", "peak GOPS", "published",
-            "error", "GOPS/W", "published", "error", "verdict");
-    for (size_t i = 0; i < n; i++) {
-        const tech_chip *c = &lib->chips[i];
-        fprintf(out, "%-9s %12.5g %12.5g %7.2f%%  %12.4g %12.4g %7.1f%%  %s\n", c->name,
-                v[i].peak_gops_model, v[i].peak_gops_published, v[i].peak_error_percent,
-                v[i].gops_per_w_model, v[i].gops_per_w_published, v[i].efficiency_error_percent,
-                v[i].peak_pass && v[i].efficiency_pass ? "pass" : "FAIL");
-    }
-    fprintf(out, "\n");
-    for (size_t i = 0; i < n; i++) {
-        const tech_chip *c = &lib->chips[i];
-        fprintf(out,
-                "%s: %s on %s (batch %u: %s)\n  modelled pJ per MAC: arithmetic %.4g + registers "
-                "%.4g + SRAM "
-                "%.4g + wires %.4g = on-chip dynamic %.4g, + leakage and clock %.4g at full rate\n"
-                "  arithmetic alone would give %.4g GOPS/W; modelled area %.4g mm2",
-                c->name, c->config, c->workload, c->batch, c->batch_source, v[i].mac_pj_per_mac,
-                v[i].reg_pj_per_mac, v[i].sram_pj_per_mac, v[i].wire_pj_per_mac,
-                v[i].onchip_dynamic_pj_per_mac, v[i].overhead_pj_per_mac,
-                2000.0 / v[i].mac_pj_per_mac, v[i].area_mm2_model);
-        if (c->area_mm2 > 0)
-            fprintf(out, " (published %.4g mm2, %.1f%%)", c->area_mm2, v[i].area_error_percent);
-        fprintf(out,
-                "\n  published %.4g GOPS/W = %.4g pJ per MAC; within %.0f%% needs %.4g to %.4g pJ "
-                "per MAC, of which the modelled arithmetic alone is %.0f%% of the upper end",
-                v[i].gops_per_w_published, v[i].published_pj_per_mac,
-                EN_EFFICIENCY_TOLERANCE_PERCENT, v[i].pass_pj_per_mac_min,
-                v[i].pass_pj_per_mac_max, 100.0 * v[i].mac_pj_per_mac / v[i].pass_pj_per_mac_max);
-        fprintf(out,
-                "\n  achieved on the workload: utilization %.1f%%, %.4g GOPS/W on chip, %.4g "
-                "GOPS/W with DRAM\n  published: %s\n",
-                100 * v[i].utilization, v[i].achieved_onchip_gops_per_w, v[i].achieved_gops_per_w,
-                c->source);
-    }
+            "usage: flopwatt validate [--json] [--chips DIR] [--chip NAME]... [--tech FILE]\n"
+            "                         [--max-error PERCENT]\n"
+            "  runs each chip of the chip database on its workload and compares the modelled\n"
+            "  efficiency, throughput, power and area with the published figures\n"
+            "  --chips DIR        the database (default configs/chips from the repository root,\n"
+            "                     else the copy built into the binary)\n"
+            "  --chip NAME        only this chip (repeatable)\n"
+            "  --tech FILE        apply a calibration overlay (flopwatt calibrate --out)\n"
+            "  --max-error P      exit 1 when some chip's |efficiency error| exceeds P percent\n"
+            "  --json             JSON instead of the tables\n"
+            "  FLOPWATT_DATA=DIR  read the technology data from DIR\n");
 }
 
-static void val_json(FILE *out, const tech_lib *lib, const en_validation *v, size_t n)
-{
-    fprintf(out, "[\n");
-    for (size_t i = 0; i < n; i++) {
-        const tech_chip *c = &lib->chips[i];
-        fprintf(out,
-                "  {\"chip\": \"%s\", \"config\": \"%s\", \"workload\": \"%s\", \"batch\": %u,\n"
-                "   \"peak_gops_model\": %.6g, \"peak_gops_published\": %.6g, "
-                "\"peak_error_percent\": %.6g,\n"
-                "   \"gops_per_w_model\": %.6g, \"gops_per_w_published\": %.6g, "
-                "\"efficiency_error_percent\": %.6g,\n"
-                "   \"pj_per_mac\": {\"arithmetic\": %.6g, \"registers\": %.6g, \"sram\": %.6g, "
-                "\"wires\": %.6g, \"leakage_clock\": %.6g},\n"
-                "   \"published_pj_per_mac\": %.6g, \"pass_pj_per_mac_min\": %.6g, "
-                "\"pass_pj_per_mac_max\": %.6g,\n"
-                "   \"onchip_dynamic_pj_per_mac\": %.6g, \"overhead_pj_per_mac\": %.6g, "
-                "\"utilization\": %.6g,\n"
-                "   \"achieved_gops_per_w\": %.6g, \"achieved_onchip_gops_per_w\": %.6g, "
-                "\"area_mm2_model\": %.6g, \"area_error_percent\": %.6g,\n"
-                "   \"peak_pass\": %s, \"efficiency_pass\": %s}%s\n",
-                c->name, c->config, c->workload, c->batch, v[i].peak_gops_model,
-                v[i].peak_gops_published, v[i].peak_error_percent, v[i].gops_per_w_model,
-                v[i].gops_per_w_published, v[i].efficiency_error_percent, v[i].mac_pj_per_mac,
-                v[i].reg_pj_per_mac, v[i].sram_pj_per_mac, v[i].wire_pj_per_mac,
-                v[i].overhead_pj_per_mac, v[i].published_pj_per_mac, v[i].pass_pj_per_mac_min,
-                v[i].pass_pj_per_mac_max, v[i].onchip_dynamic_pj_per_mac, v[i].overhead_pj_per_mac, v[i].utilization,
-                v[i].achieved_gops_per_w, v[i].achieved_onchip_gops_per_w, v[i].area_mm2_model,
-                v[i].area_error_percent, v[i].peak_pass ? "true" : "false",
-                v[i].efficiency_pass ? "true" : "false", i + 1 < n ? "," : "");
-    }
-    fprintf(out, "]\n");
-}
+typedef struct val_opts {
+    bool json;
+    const char *dir, *tech;
+    double max_error;
+    const char *select[VAL_MAX_SELECT];
+    size_t select_count;
+} val_opts;
 
-int cmd_validate(int argc, char **argv)
+static int val_args(int argc, char **argv, val_opts *o, bool *help)
 {
-    bool json = false;
+    *o = (val_opts){0};
+    o->max_error = -1;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--json")) {
-            json = true;
-        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            val_usage(stdout);
+        const char *a = argv[i];
+        bool has = i + 1 < argc;
+        if (!strcmp(a, "--json")) {
+            o->json = true;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            *help = true;
             return 0;
+        } else if (!strcmp(a, "--chips") && has) {
+            o->dir = argv[++i];
+        } else if (!strcmp(a, "--tech") && has) {
+            o->tech = argv[++i];
+        } else if (!strcmp(a, "--chip") && has) {
+            if (o->select_count == VAL_MAX_SELECT) {
+                fprintf(stderr, "flopwatt validate: more than %d --chip\n", VAL_MAX_SELECT);
+                return FW_EXIT_INPUT;
+            }
+            o->select[o->select_count++] = argv[++i];
+        } else if (!strcmp(a, "--max-error") && has) {
+            char *end;
+            o->max_error = strtod(argv[++i], &end);
+            if (*end || end == argv[i] || !(o->max_error >= 0) || !isfinite(o->max_error)) {
+                fprintf(stderr, "flopwatt validate: --max-error %s: not a percentage >= 0\n",
+                        argv[i]);
+                return FW_EXIT_INPUT;
+            }
         } else {
-            fprintf(stderr, "flopwatt validate: %s: unknown argument\n", argv[i]);
+            bool valued = !strcmp(a, "--chips") || !strcmp(a, "--tech") ||
+                          !strcmp(a, "--chip") || !strcmp(a, "--max-error");
+            fprintf(stderr, "flopwatt validate: %s: %s\n", a,
+                    valued ? "needs a value" : "unknown argument");
             val_usage(stderr);
             return FW_EXIT_INPUT;
         }
     }
-    tech_lib *lib;
-    fw_err err;
-    int rc = tech_load(getenv("FLOPWATT_DATA"), &lib, &err);
-    if (rc) {
-        fprintf(stderr, "flopwatt validate: %s\n", err.msg);
+    return 0;
+}
+
+/* One chip as validated. */
+typedef struct val_row {
+    const en_chip *chip;
+    cfg_accel cfg;
+    en_val_run run;
+    en_validation v;
+} val_row;
+
+static const char *val_cite_short(const en_chip *c, const en_figure *g, char *buf, size_t size)
+{
+    const en_citation *ci = en_chip_cite(c, g->source);
+    snprintf(buf, size, "%s, %s %u, %s", ci ? ci->authors : "?", ci ? ci->venue : "?",
+             ci ? ci->year : 0, g->where);
+    return buf;
+}
+
+static void val_summary_line(FILE *out, const char *label, const val_row *rows, size_t n, int m)
+{
+    double e[EN_CHIP_MAX] = {0};
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (m < 0 || rows[i].chip->measurement == (en_measure)m)
+            e[k++] = rows[i].v.efficiency_error_percent;
+    en_val_summary s;
+    en_val_summarize(e, k, &s);
+    if (!k) {
+        fprintf(out, "  %-12s  0 chips\n", label);
+        return;
+    }
+    fprintf(out,
+            "  %-12s %2zu chips  median |error| %6.1f%%  worst |error| %6.1f%%  geometric-mean "
+            "modelled/published %.3f\n",
+            label, k, s.median_abs_error_percent, s.worst_abs_error_percent, s.geomean_ratio);
+}
+
+static void val_text(FILE *out, const tech_lib *lib, const val_row *rows, size_t n,
+                     const char *dir, bool embedded)
+{
+    fprintf(out, "flopwatt validate: %zu chips of %s (fast engine)\n", n,
+            dir ? dir : "the database built into the binary");
+    if (lib->overlay[0])
+        fprintf(out, "technology: calibration overlay %s, fitted on: %s\n", lib->overlay,
+                lib->fitted_on);
+    else
+        fprintf(out, "technology: the generic model (uncalibrated)\n");
+    fprintf(out,
+            "efficiency: ops (2 per MAC) per joule on the chip, DRAM excluded. basis peak: "
+            "workload-average dynamic energy per MAC + leakage and clock at full rate; basis "
+            "workload: chip energy on the workload, stalls and idle PEs included\n");
+    fprintf(out, "inputs: %s\n\n",
+            embedded ? "copies built into the binary (not run from the repository root)"
+                     : "the repository files");
+    fprintf(out, "%-16s %5s %-17s %-11s %-8s %10s %10s %8s  %10s %10s %8s\n", "chip", "node",
+            "precision", "measured", "basis", "GOPS/W", "published", "error", "GOPS",
+            "published", "error");
+    for (size_t i = 0; i < n; i++) {
+        const val_row *r = &rows[i];
+        char prec[32];
+        snprintf(prec, sizeof prec, "%s/%s", nx_fmt_get(r->cfg.mac.input)->name,
+                 nx_fmt_get(r->cfg.mac.accumulator)->name);
+        fprintf(out, "%-16s %3gnm %-17s %-11s %-8s %10.4g %10.4g %7.1f%%  %10.5g %10.5g %7.1f%%\n",
+                r->chip->name, r->cfg.tech.node_nm, prec, en_measure_name(r->chip->measurement),
+                en_basis_name(r->chip->basis), r->v.gops_per_w_model, r->v.gops_per_w_published,
+                r->v.efficiency_error_percent, r->v.throughput_gops_model,
+                r->v.throughput_gops_published, r->v.throughput_error_percent);
+    }
+    fprintf(out, "\nsummary of the efficiency error (modelled / published - 1):\n");
+    val_summary_line(out, "silicon", rows, n, EN_SILICON);
+    val_summary_line(out, "post-layout", rows, n, EN_POST_LAYOUT);
+    val_summary_line(out, "all", rows, n, -1);
+    fprintf(out, "\nenergy per MAC (pJ): arithmetic + registers + SRAM + wires + leakage and "
+                 "clock = modelled, vs published\n");
+    for (size_t i = 0; i < n; i++) {
+        const val_row *r = &rows[i];
+        const en_chip *c = r->chip;
+        const double *p = r->v.class_pj_per_mac;
+        char buf[4 * EN_CHIP_TEXT_BYTES];
+        fprintf(out, "%s: %.4g + %.4g + %.4g + %.4g + %.4g = %.4g pJ, published %.4g pJ\n",
+                c->name, p[0], p[1], p[2], p[3], p[4], r->v.pj_per_mac_model,
+                r->v.published_pj_per_mac);
+        fprintf(out, "  %s %g nm %g V, %ux%u %s, %g MHz; %s batch %u (%s)\n", c->config,
+                r->cfg.tech.node_nm, r->cfg.tech.vdd_v, r->cfg.rows, r->cfg.cols,
+                cfg_dataflow_name(r->cfg.dataflow), r->cfg.clock_mhz, c->workload, c->batch,
+                c->batch_source);
+        if (r->v.power_w_published > 0)
+            fprintf(out, "  power at the published throughput: modelled %.4g W, published %.4g W "
+                         "(%.1f%%)\n",
+                    r->v.power_w_model, r->v.power_w_published, r->v.power_error_percent);
+        fprintf(out, "  area: modelled %.4g mm2 (PE array + SRAM)", r->v.area_mm2_model);
+        if (r->v.area_mm2_published > 0)
+            fprintf(out, ", published %.4g mm2 (%.1f%%)", r->v.area_mm2_published,
+                    r->v.area_error_percent);
+        fprintf(out, "\n  on the workload: utilization %.1f%%, %.4g GOPS/W chip, %.4g GOPS/W with "
+                     "DRAM\n",
+                100 * r->v.utilization, r->v.achieved_gops_per_w_chip,
+                r->v.achieved_gops_per_w_system);
+        for (int f = 0; f < EN_FIGS; f++)
+            if (c->fig[f].present)
+                fprintf(out, "  published %s %g (%s)\n", en_fig_key((en_fig)f), c->fig[f].value,
+                        val_cite_short(c, &c->fig[f], buf, sizeof buf));
+        if (c->notes[0])
+            fprintf(out, "  notes: %s\n", c->notes);
+    }
+}
+
+static void val_json_str(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(out, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(out, "\\u%04x", ch);
+        else
+            fputc(ch, out);
+    }
+    fputc('"', out);
+}
+
+static void val_json_summary(FILE *out, const char *key, const val_row *rows, size_t n, int m,
+                             bool last)
+{
+    double e[EN_CHIP_MAX] = {0};
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (m < 0 || rows[i].chip->measurement == (en_measure)m)
+            e[k++] = rows[i].v.efficiency_error_percent;
+    en_val_summary s;
+    en_val_summarize(e, k, &s);
+    fprintf(out,
+            "    \"%s\": {\"chips\": %zu, \"median_abs_error_percent\": %.6g, "
+            "\"worst_abs_error_percent\": %.6g, \"geomean_ratio\": %.6g}%s\n",
+            key, k, s.median_abs_error_percent, s.worst_abs_error_percent, s.geomean_ratio,
+            last ? "" : ",");
+}
+
+static void val_json(FILE *out, const tech_lib *lib, const val_row *rows, size_t n)
+{
+    fprintf(out, "{\n  \"technology\": ");
+    val_json_str(out, lib->overlay[0] ? lib->overlay : "generic");
+    fprintf(out, ",\n  \"fitted_on\": ");
+    val_json_str(out, lib->fitted_on);
+    fprintf(out, ",\n  \"chips\": [\n");
+    for (size_t i = 0; i < n; i++) {
+        const val_row *r = &rows[i];
+        const en_validation *v = &r->v;
+        const double *p = v->class_pj_per_mac;
+        fprintf(out, "  {\"chip\": ");
+        val_json_str(out, r->chip->name);
+        fprintf(out, ", \"file\": ");
+        val_json_str(out, r->chip->file);
+        fprintf(out, ", \"config\": ");
+        val_json_str(out, r->chip->config);
+        fprintf(out, ", \"workload\": ");
+        val_json_str(out, r->chip->workload);
+        fprintf(out,
+                ", \"batch\": %u, \"node_nm\": %g, \"measurement\": \"%s\", \"basis\": \"%s\",\n"
+                "   \"gops_per_w_model\": %.6g, \"gops_per_w_published\": %.6g, "
+                "\"efficiency_error_percent\": %.6g,\n"
+                "   \"throughput_gops_model\": %.6g, \"throughput_gops_published\": %.6g, "
+                "\"throughput_error_percent\": %.6g,\n"
+                "   \"power_w_model\": %.6g, \"power_w_published\": %.6g, "
+                "\"power_error_percent\": %.6g,\n"
+                "   \"area_mm2_model\": %.6g, \"area_mm2_published\": %.6g, "
+                "\"area_error_percent\": %.6g,\n"
+                "   \"pj_per_mac\": {\"arithmetic\": %.6g, \"registers\": %.6g, \"sram\": %.6g, "
+                "\"wires\": %.6g, \"leakage_clock\": %.6g},\n"
+                "   \"pj_per_mac_model\": %.6g, \"published_pj_per_mac\": %.6g, "
+                "\"pass_pj_per_mac_min\": %.6g, \"pass_pj_per_mac_max\": %.6g, "
+                "\"efficiency_pass\": %s,\n"
+                "   \"utilization\": %.6g, \"achieved_gops_per_w_chip\": %.6g, "
+                "\"achieved_gops_per_w_system\": %.6g}%s\n",
+                r->chip->batch, r->cfg.tech.node_nm, en_measure_name(r->chip->measurement),
+                en_basis_name(r->chip->basis), v->gops_per_w_model, v->gops_per_w_published,
+                v->efficiency_error_percent, v->throughput_gops_model,
+                v->throughput_gops_published, v->throughput_error_percent, v->power_w_model,
+                v->power_w_published, v->power_error_percent, v->area_mm2_model,
+                v->area_mm2_published, v->area_error_percent, p[0], p[1], p[2], p[3], p[4],
+                v->pj_per_mac_model, v->published_pj_per_mac, v->pass_pj_per_mac_min,
+                v->pass_pj_per_mac_max, v->efficiency_pass ? "true" : "false", v->utilization,
+                v->achieved_gops_per_w_chip, v->achieved_gops_per_w_system,
+                i + 1 < n ? "," : "");
+    }
+    fprintf(out, "  ],\n  \"summary\": {\n");
+    val_json_summary(out, "silicon", rows, n, EN_SILICON, false);
+    val_json_summary(out, "post_layout", rows, n, EN_POST_LAYOUT, false);
+    val_json_summary(out, "all", rows, n, -1, true);
+    fprintf(out, "  }\n}\n");
+}
+
+int cmd_validate(int argc, char **argv)
+{
+    val_opts o;
+    bool help = false;
+    int rc = val_args(argc, argv, &o, &help);
+    if (rc || help) {
+        if (help)
+            val_usage(stdout);
         return rc;
     }
-    en_validation v[TECH_MAX_REFS];
-    bool all_pass = true, embedded = false;
-    for (size_t i = 0; i < lib->chip_count && !rc; i++) {
-        const tech_chip *c = &lib->chips[i];
-        cfg_accel cfg;
-        wl_workload *wl = NULL;
-        if ((rc = val_inputs(c, &cfg, &wl, &embedded, &err)) ||
-            (rc = en_validate(lib, &cfg, wl, c, &v[i], &err) ? fw_err_prefix(&err, "%s", c->config)
-                                                             : 0))
-            fprintf(stderr, "flopwatt validate: %s\n", err.msg);
-        wl_destroy(wl);
-        all_pass &= v[i].peak_pass && v[i].efficiency_pass;
+    const char *dir = o.dir;
+    if (!dir && access(VAL_DEFAULT_DIR, R_OK) == 0)
+        dir = VAL_DEFAULT_DIR;
+    tech_lib *lib = NULL;
+    fw_err err;
+    en_chip *chips = calloc(EN_CHIP_MAX, sizeof *chips);
+    val_row *rows = calloc(EN_CHIP_MAX, sizeof *rows);
+    size_t count = 0, n = 0;
+    bool embedded = false;
+    if (!chips || !rows)
+        rc = fw_err_set(&err, FW_EXIT_IO, "out of memory");
+    if (!rc && !(rc = tech_load(getenv("FLOPWATT_DATA"), &lib, &err)) && o.tech)
+        rc = tech_overlay_apply(lib, o.tech, &err);
+    if (!rc)
+        rc = en_chip_db_load(dir, chips, &count, &err);
+    for (size_t s = 0; s < o.select_count && !rc; s++) {
+        bool found = false;
+        for (size_t i = 0; i < count; i++)
+            found |= !strcmp(chips[i].name, o.select[s]);
+        if (!found)
+            rc = fw_err_set(&err, FW_EXIT_INPUT, "--chip %s: no such chip in %s", o.select[s],
+                            dir ? dir : "the built-in database");
     }
-    if (!rc) {
-        if (json)
-            val_json(stdout, lib, v, lib->chip_count);
+    for (size_t i = 0; i < count && !rc; i++) {
+        bool want = o.select_count == 0;
+        for (size_t s = 0; s < o.select_count; s++)
+            want |= !strcmp(chips[i].name, o.select[s]);
+        if (!want)
+            continue;
+        val_row *r = &rows[n++];
+        r->chip = &chips[i];
+        if (!(rc = en_validate_prepare(lib, r->chip, &r->cfg, &r->run, &embedded, &err)) &&
+            (rc = en_validate_price(lib, &r->cfg, &r->run, r->chip, &r->v, &err)))
+            fw_err_prefix(&err, "%s", r->chip->file);
+    }
+    if (rc) {
+        fprintf(stderr, "flopwatt validate: %s\n", err.msg);
+    } else {
+        if (o.json)
+            val_json(stdout, lib, rows, n);
         else
-            val_text(stdout, lib, v, lib->chip_count, embedded);
+            val_text(stdout, lib, rows, n, dir, embedded);
         if (fflush(stdout) != 0 || ferror(stdout)) {
             fprintf(stderr, "flopwatt validate: write error on stdout\n");
             rc = FW_EXIT_IO;
-        } else if (!all_pass) {
-            rc = FW_EXIT_FAIL;
         }
+        for (size_t i = 0; i < n && o.max_error >= 0 && rc != FW_EXIT_IO; i++)
+            if (fabs(rows[i].v.efficiency_error_percent) > o.max_error) {
+                fprintf(stderr, "flopwatt validate: %s: |efficiency error| %.1f%% > %g%%\n",
+                        rows[i].chip->name, fabs(rows[i].v.efficiency_error_percent),
+                        o.max_error);
+                rc = FW_EXIT_FAIL;
+            }
     }
     tech_destroy(lib);
+    free(chips);
+    free(rows);
     return rc;
 }

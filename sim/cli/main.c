@@ -17,6 +17,7 @@ static const cli_command cli_commands[] = {
     {"fp", cmd_fp, "bit-exact numerics on TestFloat-style hex vectors (stdin -> stdout)"},
     {"ceiling", cmd_ceiling, "efficiency ceilings per process node and precision"},
     {"validate", cmd_validate, "modelled vs published accelerators"},
+    {"calibrate", cmd_calibrate, "fit energy class factors to published chips (tech overlay)"},
     {"sweep", cmd_sweep, "design-space exploration from a JSON sweep spec"},
     {"merge", cmd_merge, "merge sweep shards and recompute the Pareto front"},
     {"plot", cmd_plot, "plots (SVG/PNG) with gnuplot"},
