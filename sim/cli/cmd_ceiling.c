@@ -64,6 +64,7 @@ static void ceil_usage(FILE *out)
         "  --target-gflops-per-w X\n"
         "                   solve for the supply at which the arithmetic ceiling reaches X\n"
         "  --json           machine-readable list of entries\n"
+        "  --tech FILE      apply a calibration overlay (flopwatt calibrate --out)\n"
         "  FLOPWATT_DATA=DIR  read the technology data from DIR instead of the built-in copy\n");
 }
 
@@ -355,7 +356,8 @@ static int ceil_parse(int argc, char **argv, const tech_lib *lib, ceil_opts *o)
             return -1;
         } else if (!has_val || (strcmp(a, "--node") && strcmp(a, "--precision") &&
                                 strcmp(a, "--vdd") && strcmp(a, "--config") &&
-                                strcmp(a, "--workload") && strcmp(a, "--target-gflops-per-w"))) {
+                                strcmp(a, "--workload") && strcmp(a, "--target-gflops-per-w") &&
+                                strcmp(a, "--tech"))) {
             fprintf(stderr, "flopwatt ceiling: %s: %s\n", a,
                     has_val || a[0] != '-' ? "unknown argument" : "missing value");
             ceil_usage(stderr);
@@ -429,6 +431,14 @@ int cmd_ceiling(int argc, char **argv)
     int rc = tech_load(getenv("FLOPWATT_DATA"), &lib, &err);
     if (rc) {
         fprintf(stderr, "flopwatt ceiling: %s\n", err.msg);
+        return rc;
+    }
+    /* --tech FILE first: every rung is priced with the overlay */
+    for (int i = 1; i + 1 < argc && !rc; i++)
+        if (!strcmp(argv[i], "--tech") && (rc = tech_overlay_apply(lib, argv[++i], &err)))
+            fprintf(stderr, "flopwatt ceiling: %s\n", err.msg);
+    if (rc) {
+        tech_destroy(lib);
         return rc;
     }
     ceil_opts o = {0};

@@ -39,7 +39,8 @@ static void runcli_usage(FILE *out)
             "  --trace FILE      write every fold as CSV: where it starts and ends, how long it\n"
             "                    waited and for which operand, its DRAM bytes\n"
             "  --seed N          pe engine: operand data seed (layer i uses N + i; default 1)\n"
-            "  --batch N         images per run (replaces the workload's batch)\n");
+            "  --batch N         images per run (replaces the workload's batch)\n"
+            "  --tech FILE       apply a calibration overlay (flopwatt calibrate --out)\n");
 }
 
 static int runcli_u64(const char *opt, const char *s, uint64_t max, uint64_t *out)
@@ -150,7 +151,7 @@ int cmd_run(int argc, char **argv)
     size_t npos = 0;
     const char *sets[RUNCLI_MAX_SETS];
     size_t nsets = 0;
-    const char *layer_name = NULL, *dump_path = NULL, *trace_path = NULL;
+    const char *layer_name = NULL, *dump_path = NULL, *trace_path = NULL, *tech_path = NULL;
     eng_options opt;
     memset(&opt, 0, sizeof opt);
     uint64_t seed = RUNCLI_DEFAULT_SEED, batch = 0;
@@ -193,6 +194,8 @@ int cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "--seed") && has_val) {
             if ((rc = runcli_u64("--seed", argv[++i], UINT64_MAX, &seed)))
                 return rc;
+        } else if (!strcmp(a, "--tech") && has_val) {
+            tech_path = argv[++i];
         } else if (!strcmp(a, "--batch") && has_val) {
             if ((rc = runcli_u64("--batch", argv[++i], 1u << 20, &batch)))
                 return rc;
@@ -224,8 +227,10 @@ int cmd_run(int argc, char **argv)
     }
     tech_lib *lib = NULL;
     en_costs costs;
-    if ((rc = tech_load(getenv("FLOPWATT_DATA"), &lib, &err))) {
+    if ((rc = tech_load(getenv("FLOPWATT_DATA"), &lib, &err)) ||
+        (tech_path && (rc = tech_overlay_apply(lib, tech_path, &err)))) {
         fprintf(stderr, "flopwatt run: %s\n", err.msg);
+        tech_destroy(lib);
         return rc;
     }
     if ((rc = en_costs_init(lib, &cfg, &costs, &err))) {

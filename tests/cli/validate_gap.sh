@@ -16,7 +16,7 @@ rm -rf "$tmp" && mkdir -p "$tmp"
 fail() { echo "validate_gap.sh: FAIL: $*" >&2; exit 1; }
 
 tools/validate_gap.sh "$fw" >"$tmp/out" 2>"$tmp/err" || { cat "$tmp/err"; fail "script exit $?"; }
-"$fw" validate --json >"$tmp/val.json" || true
+"$fw" validate --json --chip DianNao --chip "TPU v1" | jq '.chips' >"$tmp/val.json"
 [[ $(grep -c '^[A-Za-z_.0-9+]*  |  DianNao: ' "$tmp/out") -eq 6 ]] || fail "expected 6 variant lines"
 
 base=$(grep '^base  |' "$tmp/out")
