@@ -35,6 +35,7 @@
 #define TECH_MAX_DRAM 8
 #define TECH_MAX_REFS 16
 #define TECH_FILE_COUNT 5
+#define TECH_MAX_UNITS 8
 
 /* One data file: its name ("arith.json") and text. */
 typedef struct tech_text {
@@ -60,6 +61,29 @@ typedef struct tech_arith {
     char source[TECH_TEXT_BYTES];
 } tech_arith;
 
+/* Process flavour: high performance or low power (Stillmaker-Baas fit both for 45 nm and below;
+ * the bulk nodes 130-65 nm have one row, repeated as their LP entry). */
+typedef enum tech_process { TECH_HP = 0, TECH_LP, TECH_PROCESSES } tech_process;
+
+/* What prices one MAC: the datapath operator energies (Horowitz: the lower bound) or published,
+ * measured FMA/MAC units (as built: their pipeline registers, rounding, local clock included). */
+typedef enum tech_arith_source { TECH_ARITH_DATAPATH = 0, TECH_ARITH_AS_BUILT } tech_arith_source;
+
+/* A published, measured FMA/MAC unit (arith.json "as_built"): its efficiency at its node, process
+ * and supply, moved to 45 nm / 0.9 V and compared with the datapath figure of its formats. */
+typedef struct tech_unit {
+    char name[TECH_NAME_BYTES];
+    nx_fmt format, accumulator;
+    double node_nm, vdd_v;
+    tech_process process;
+    double gflops_per_w;   /* as published: 2 FLOPs (ops) per FMA (MAC) */
+    double fma_pj;         /* 2000 / gflops_per_w, at the unit's node and supply */
+    double fma_pj_45;      /* moved to 45 nm / 0.9 V (HP) */
+    double datapath_pj_45; /* multiply (format) + add (accumulator) at 45 nm / 0.9 V */
+    double factor;         /* fma_pj_45 / datapath_pj_45 (>= 1) */
+    char source[TECH_TEXT_BYTES];
+} tech_unit;
+
 typedef enum tech_node_method {
     TECH_NODE_FIT = 0,
     TECH_NODE_INTERPOLATED,
@@ -68,9 +92,10 @@ typedef enum tech_node_method {
 
 typedef struct tech_node {
     double node_nm;
+    tech_process process;
     tech_node_method method;
     double a_per_v2, b_per_v, c_rel; /* fit nodes only */
-    size_t lo, hi;                   /* interpolated: indices of the fitted neighbours */
+    size_t lo, hi; /* interpolated: indices of the fitted neighbours (same process's list) */
     double nominal_vdd_v;
     double area_rel_45; /* area relative to 45 nm (interpolated ones filled at load) */
     bool area_derived;
@@ -133,8 +158,15 @@ typedef enum tech_class {
 
 typedef struct tech_lib {
     tech_arith arith[NX_FMT_COUNT][TECH_OPS];
-    tech_node nodes[TECH_MAX_NODES];
+    tech_unit units[TECH_MAX_UNITS];
+    size_t unit_count;
+    /* as built / datapath MAC energy per input format, from the units (see tech_as_built_factor) */
+    double as_built_factor[NX_FMT_COUNT];
+    char as_built_source[NX_FMT_COUNT][TECH_TEXT_BYTES];
+    tech_node nodes[TECH_MAX_NODES]; /* HP (and the single-row bulk nodes), largest first */
     size_t node_count;
+    tech_node lp_nodes[TECH_MAX_NODES]; /* LP, largest first; areas copied from the HP list */
+    size_t lp_node_count;
     double ref_node_nm, ref_vdd_v;   /* 45 nm, 0.9 V: where arith and the SRAM fit live */
     double vdd_min_rel, vdd_max_rel; /* plausible supply range, relative to nominal */
     char vdd_range_source[TECH_TEXT_BYTES];
@@ -205,9 +237,14 @@ typedef struct tech_point {
     double area_scale;   /* area relative to 45 nm */
 } tech_point;
 
-/* Finds a node (exact match in nm). Unknown or excluded nodes fail (FW_EXIT_INPUT) with a
- * message listing the known nodes or the exclusion note. */
+/* Finds a node (exact match in nm) of the HP list. Unknown or excluded nodes fail
+ * (FW_EXIT_INPUT) with a message listing the known nodes or the exclusion note. */
 int tech_node_find(const tech_lib *lib, double node_nm, const tech_node **out, fw_err *err);
+/* The same in the list of a process flavour. */
+int tech_node_find_process(const tech_lib *lib, double node_nm, tech_process process,
+                           const tech_node **out, fw_err *err);
+/* "hp" or "lp". */
+const char *tech_process_name(tech_process p);
 /* Relative energy E_N(V) of a node (dimensionless, the fit's units); interpolated nodes: the
  * log-log interpolation between their fitted neighbours at the same V. */
 double tech_node_energy_rel(const tech_lib *lib, const tech_node *node, double vdd_v);
@@ -215,16 +252,29 @@ double tech_node_energy_rel(const tech_lib *lib, const tech_node *node, double v
  * and not used. 0 when the polynomial is monotonic for all V > 0. */
 double tech_node_vdd_floor_v(const tech_lib *lib, const tech_node *node);
 
-/* Sets up a point. vdd_v <= 0 selects the node's nominal supply. Fails (FW_EXIT_INPUT) for an
- * unknown node or a supply outside (floor, 3 x nominal]. */
+/* Sets up a point of the HP flavour. vdd_v <= 0 selects the node's nominal supply. Fails
+ * (FW_EXIT_INPUT) for an unknown node or a supply outside (floor, 3 x nominal]. */
 int tech_point_init(const tech_lib *lib, double node_nm, double vdd_v, tech_point *out,
                     fw_err *err);
+/* The same for a process flavour (energies relative to the HP 45 nm / 0.9 V reference). */
+int tech_point_init_process(const tech_lib *lib, double node_nm, tech_process process,
+                            double vdd_v, tech_point *out, fw_err *err);
 
 /* Energy (pJ) and area (um2) of one operation of format fmt at the point. */
 double tech_op_pj(const tech_point *pt, nx_fmt fmt, tech_op op);
 double tech_op_area_um2(const tech_point *pt, nx_fmt fmt, tech_op op);
 /* One MAC: multiply in `in` + add in `acc` (no published fused row; derived as the sum). */
 double tech_mac_pj(const tech_point *pt, nx_fmt in, nx_fmt acc);
+/* As built / datapath ratio for MACs with `in` inputs (>= 1): the ratio of the published unit of
+ * the same kind (floating or integer) whose significand width (with the hidden bit; integers:
+ * the width) equals the format's; between two units, log-log interpolation in that width;
+ * outside them, the nearest unit's; 1 when no unit of the kind is published (the as-built figure
+ * is then the datapath figure, and as_built_source[in] says so). */
+double tech_as_built_factor(const tech_lib *lib, nx_fmt in);
+/* One MAC priced by a source: tech_mac_pj, or tech_mac_pj x tech_as_built_factor(in). */
+double tech_mac_pj_src(const tech_point *pt, nx_fmt in, nx_fmt acc, tech_arith_source src);
+/* "datapath" or "as built". */
+const char *tech_arith_source_name(tech_arith_source s);
 /* Register access energy (pJ per bit per read or write) and area (um2 per bit). */
 double tech_reg_pj_per_bit(const tech_point *pt);
 double tech_reg_area_um2_per_bit(const tech_point *pt);

@@ -149,33 +149,36 @@ static bool tl_bracket(const bool *ok, size_t count, size_t i, size_t *lo, size_
     return true;
 }
 
-static int tl_nodes(const jr_doc *doc, tech_lib *lib, fw_err *err)
+/* Reads one list of nodes (root.key) of one process flavour into list[*count]. HP: every
+ * usable node needs its area or neighbours to interpolate it from. LP entries carry no area:
+ * they take the HP node's of the same size (the flavour changes devices, not the layout rules),
+ * which must exist. */
+static int tl_node_list(jr_obj *root, const char *key, const tl_sources *src, tech_process process,
+                        tech_lib *lib, fw_err *err)
 {
     static const char *const methods[] = {"fit", "interpolated", "excluded"};
-    jr_obj root, o;
+    tech_node *list = process == TECH_LP ? lib->lp_nodes : lib->nodes;
+    size_t *count = process == TECH_LP ? &lib->lp_node_count : &lib->node_count;
+    jr_obj o;
     jr_arr arr;
-    tl_sources src;
     bool area_given[TECH_MAX_NODES];
     int rc;
-    if ((rc = jr_root(doc, &root, err)) || (rc = tl_about(&root, err)) ||
-        (rc = tl_read_sources(&root, &src, err)) ||
-        (rc = tl_pos(&root, "reference_node_nm", true, 0, &lib->ref_node_nm, err)) ||
-        (rc = tl_pos(&root, "reference_vdd_v", true, 0, &lib->ref_vdd_v, err)) ||
-        (rc = jr_arr_get(&root, "nodes", true, &arr, NULL, err)))
+    if ((rc = jr_arr_get(root, key, true, &arr, NULL, err)))
         return rc;
     if (arr.count < 2 || arr.count > TECH_MAX_NODES)
-        return jr_fail(&root, "nodes", err, "needs 2 to %d nodes", TECH_MAX_NODES);
-    lib->node_count = arr.count;
+        return jr_fail(root, key, err, "needs 2 to %d nodes", TECH_MAX_NODES);
+    *count = arr.count;
     for (size_t i = 0; i < arr.count; i++) {
-        tech_node *n = &lib->nodes[i];
+        tech_node *n = &list[i];
         unsigned m;
+        n->process = process;
         if ((rc = jr_arr_obj(&arr, i, &o, err)) ||
             (rc = tl_pos(&o, "node_nm", true, 0, &n->node_nm, err)) ||
             (rc = jr_enum(&o, "method", true, 0, methods, 3, &m, err)) ||
-            (rc = tl_source(&o, "source", &src, n->source, sizeof n->source, err)))
+            (rc = tl_source(&o, "source", src, n->source, sizeof n->source, err)))
             return rc;
         n->method = (tech_node_method)m;
-        if (i > 0 && n->node_nm >= lib->nodes[i - 1].node_nm)
+        if (i > 0 && n->node_nm >= list[i - 1].node_nm)
             return jr_fail(&o, "node_nm", err, "nodes must be listed from the largest down");
         const char *note;
         if ((rc = jr_str(&o, "note", n->method == TECH_NODE_EXCLUDED, "", &note, err)))
@@ -191,12 +194,25 @@ static int tl_nodes(const jr_doc *doc, tech_lib *lib, fw_err *err)
         if (n->method != TECH_NODE_EXCLUDED) {
             char vsrc[TECH_TEXT_BYTES], asrc[TECH_TEXT_BYTES];
             if ((rc = tl_pos(&o, "nominal_vdd_v", true, 0, &n->nominal_vdd_v, err)) ||
-                (rc = tl_source(&o, "vdd_source", &src, vsrc, sizeof vsrc, err)) ||
-                (rc = tl_source(&o, "area_source", &src, asrc, sizeof asrc, err)))
+                (rc = tl_source(&o, "vdd_source", src, vsrc, sizeof vsrc, err)))
                 return rc;
-            area_given[i] = jr_has(&o, "area_rel_45");
-            if ((rc = tl_pos(&o, "area_rel_45", false, 0, &n->area_rel_45, err)))
-                return rc;
+            if (process == TECH_HP) {
+                if ((rc = tl_source(&o, "area_source", src, asrc, sizeof asrc, err)))
+                    return rc;
+                area_given[i] = jr_has(&o, "area_rel_45");
+                if ((rc = tl_pos(&o, "area_rel_45", false, 0, &n->area_rel_45, err)))
+                    return rc;
+            } else {
+                const tech_node *h = tl_node(lib, n->node_nm);
+                if (!h)
+                    return jr_fail(&o, "node_nm", err,
+                                   "lp node %g nm has no usable node of that size in \"nodes\" "
+                                   "(its area comes from there)",
+                                   n->node_nm);
+                n->area_rel_45 = h->area_rel_45;
+                n->area_derived = h->area_derived;
+                area_given[i] = true;
+            }
             if (n->method == TECH_NODE_FIT) {
                 double e = n->a_per_v2 * n->nominal_vdd_v * n->nominal_vdd_v +
                            n->b_per_v * n->nominal_vdd_v + n->c_rel;
@@ -210,14 +226,14 @@ static int tl_nodes(const jr_doc *doc, tech_lib *lib, fw_err *err)
     }
     /* interpolated nodes: the nearest fitted nodes above and below */
     bool fitted[TECH_MAX_NODES];
-    for (size_t i = 0; i < lib->node_count; i++)
-        fitted[i] = lib->nodes[i].method == TECH_NODE_FIT;
-    for (size_t i = 0; i < lib->node_count; i++) {
-        tech_node *n = &lib->nodes[i];
+    for (size_t i = 0; i < *count; i++)
+        fitted[i] = list[i].method == TECH_NODE_FIT;
+    for (size_t i = 0; i < *count; i++) {
+        tech_node *n = &list[i];
         if (n->method != TECH_NODE_INTERPOLATED)
             continue;
         size_t lo, hi;
-        if (!tl_bracket(fitted, lib->node_count, i, &lo, &hi)) {
+        if (!tl_bracket(fitted, *count, i, &lo, &hi)) {
             jr_obj no;
             if ((rc = jr_arr_obj(&arr, i, &no, err)))
                 return rc;
@@ -228,22 +244,37 @@ static int tl_nodes(const jr_doc *doc, tech_lib *lib, fw_err *err)
         n->hi = hi;
     }
     /* areas not given: log-log between the nearest nodes with a given area */
-    for (size_t i = 0; i < lib->node_count; i++) {
-        tech_node *n = &lib->nodes[i];
+    for (size_t i = 0; i < *count; i++) {
+        tech_node *n = &list[i];
         if (n->method == TECH_NODE_EXCLUDED || area_given[i])
             continue;
         size_t lo, hi;
-        if (!tl_bracket(area_given, lib->node_count, i, &lo, &hi)) {
+        if (!tl_bracket(area_given, *count, i, &lo, &hi)) {
             jr_obj no;
             if ((rc = jr_arr_obj(&arr, i, &no, err)))
                 return rc;
             return jr_fail(&no, "area_rel_45", err,
                            "missing, and no nodes with an area on both sides to interpolate");
         }
-        n->area_rel_45 = tl_interp_log(n->node_nm, lib->nodes[lo].node_nm, lib->nodes[hi].node_nm,
-                                       lib->nodes[lo].area_rel_45, lib->nodes[hi].area_rel_45);
+        n->area_rel_45 = tl_interp_log(n->node_nm, list[lo].node_nm, list[hi].node_nm,
+                                       list[lo].area_rel_45, list[hi].area_rel_45);
         n->area_derived = true;
     }
+    return 0;
+}
+
+static int tl_nodes(const jr_doc *doc, tech_lib *lib, fw_err *err)
+{
+    jr_obj root;
+    tl_sources src;
+    int rc;
+    if ((rc = jr_root(doc, &root, err)) || (rc = tl_about(&root, err)) ||
+        (rc = tl_read_sources(&root, &src, err)) ||
+        (rc = tl_pos(&root, "reference_node_nm", true, 0, &lib->ref_node_nm, err)) ||
+        (rc = tl_pos(&root, "reference_vdd_v", true, 0, &lib->ref_vdd_v, err)) ||
+        (rc = tl_node_list(&root, "nodes", &src, TECH_HP, lib, err)) ||
+        (rc = tl_node_list(&root, "lp_nodes", &src, TECH_LP, lib, err)))
+        return rc;
     const tech_node *ref = tl_node(lib, lib->ref_node_nm);
     if (!ref || ref->method != TECH_NODE_FIT)
         return jr_fail(&root, "reference_node_nm", err, "%g nm is not a fitted node",
@@ -336,6 +367,121 @@ static void tl_derive(tech_lib *lib, const bool pub[NX_FMT_COUNT][TECH_OPS])
         }
 }
 
+/* The as-built factor of every input format from the units (rule in tech.h). */
+static void tl_as_built_factors(tech_lib *lib)
+{
+    for (int f = 0; f < NX_FMT_COUNT; f++) {
+        bool is_float = nx_fmt_get((nx_fmt)f)->is_float;
+        double w = tl_rule_width((nx_fmt)f);
+        const tech_unit *lo = NULL, *hi = NULL; /* nearest width at or below / at or above */
+        for (size_t i = 0; i < lib->unit_count; i++) {
+            const tech_unit *u = &lib->units[i];
+            if (nx_fmt_get(u->format)->is_float != is_float)
+                continue;
+            double wu = tl_rule_width(u->format);
+            if (wu <= w && (!lo || wu > tl_rule_width(lo->format)))
+                lo = u;
+            if (wu >= w && (!hi || wu < tl_rule_width(hi->format)))
+                hi = u;
+        }
+        char *src = lib->as_built_source[f];
+        size_t n = sizeof lib->as_built_source[f];
+        const char *name = nx_fmt_get((nx_fmt)f)->name;
+        if (!lo && !hi) {
+            lib->as_built_factor[f] = 1.0;
+            snprintf(src, n, "none: no published %s unit in arith.json as_built; the datapath "
+                     "figure stands in", is_float ? "floating-point" : "integer");
+        } else if (!lo || !hi || lo == hi) {
+            const tech_unit *u = lo ? lo : hi;
+            lib->as_built_factor[f] = u->factor;
+            snprintf(src, n, "%s: %s unit %s, x%.3g the datapath MAC%s", name,
+                     nx_fmt_get(u->format)->name, u->name, u->factor,
+                     u->format == (nx_fmt)f ? "" : " (nearest width, derived)");
+        } else {
+            double t = log(w / tl_rule_width(lo->format)) /
+                       log(tl_rule_width(hi->format) / tl_rule_width(lo->format));
+            lib->as_built_factor[f] = exp(log(lo->factor) + t * (log(hi->factor) - log(lo->factor)));
+            snprintf(src, n,
+                     "%s: derived: log-log in significand width between %s (%s, x%.3g) and %s "
+                     "(%s, x%.3g): x%.3g the datapath MAC",
+                     name, lo->name, nx_fmt_get(lo->format)->name, lo->factor, hi->name,
+                     nx_fmt_get(hi->format)->name, hi->factor, lib->as_built_factor[f]);
+        }
+    }
+}
+
+/* arith.json "as_built": published, measured units (each needs its node, process, supply,
+ * formats and source); "not_used": figures looked at and left out, with the reason. */
+static int tl_units(jr_obj *root, const tl_sources *src, tech_lib *lib, fw_err *err)
+{
+    static const char *const processes[] = {"hp", "lp"};
+    jr_arr arr;
+    jr_obj o;
+    int rc = jr_arr_get(root, "as_built", true, &arr, NULL, err);
+    if (rc)
+        return rc;
+    if (arr.count > TECH_MAX_UNITS)
+        return jr_fail(root, "as_built", err, "at most %d units", TECH_MAX_UNITS);
+    lib->unit_count = arr.count;
+    for (size_t i = 0; i < arr.count; i++) {
+        tech_unit *u = &lib->units[i];
+        const char *name, *what;
+        unsigned process;
+        const tech_node *n, *ref = tl_node(lib, lib->ref_node_nm);
+        if ((rc = jr_arr_obj(&arr, i, &o, err)) ||
+            (rc = jr_str(&o, "name", true, NULL, &name, err)) ||
+            (rc = tl_fmt(&o, "format", &u->format, err)) ||
+            (rc = tl_fmt(&o, "accumulator", &u->accumulator, err)) ||
+            (rc = tl_pos(&o, "node_nm", true, 0, &u->node_nm, err)) ||
+            (rc = jr_enum(&o, "process", true, 0, processes, 2, &process, err)) ||
+            (rc = tl_pos(&o, "vdd_v", true, 0, &u->vdd_v, err)) ||
+            (rc = tl_pos(&o, "gflops_per_w", true, 0, &u->gflops_per_w, err)) ||
+            (rc = jr_str(&o, "measured", true, NULL, &what, err)) ||
+            (rc = tl_source(&o, "source", src, u->source, sizeof u->source, err)))
+            return rc;
+        tl_copy(u->name, sizeof u->name, name);
+        u->process = (tech_process)process;
+        if (nx_fmt_get(u->format)->is_float != nx_fmt_get(u->accumulator)->is_float)
+            return jr_fail(&o, "accumulator", err, "%s inputs cannot accumulate in %s",
+                           nx_fmt_get(u->format)->name, nx_fmt_get(u->accumulator)->name);
+        if (tech_node_find_process(lib, u->node_nm, u->process, &n, err)) {
+            char why[FW_ERR_MSG_BYTES];
+            tl_copy(why, sizeof why, err->msg);
+            return jr_fail(&o, "node_nm", err, "%s", why);
+        }
+        if (u->vdd_v <= tech_node_vdd_floor_v(lib, n))
+            return jr_fail(&o, "vdd_v", err, "%g V is below the node's fit floor", u->vdd_v);
+        u->fma_pj = 2000.0 / u->gflops_per_w;
+        u->fma_pj_45 = u->fma_pj * tech_node_energy_rel(lib, ref, lib->ref_vdd_v) /
+                       tech_node_energy_rel(lib, n, u->vdd_v);
+        u->datapath_pj_45 =
+            lib->arith[u->format][TECH_MUL].energy_pj + lib->arith[u->accumulator][TECH_ADD].energy_pj;
+        u->factor = u->fma_pj_45 / u->datapath_pj_45;
+        if (!(u->factor >= 1.0))
+            return jr_fail(&o, "gflops_per_w", err,
+                           "%g GFLOPS/W moved to %g nm / %g V is %.4g pJ per MAC, below the "
+                           "datapath figure %.4g pJ: a built unit cannot beat its datapath",
+                           u->gflops_per_w, lib->ref_node_nm, lib->ref_vdd_v, u->fma_pj_45,
+                           u->datapath_pj_45);
+        if ((rc = jr_obj_done(&o, err)))
+            return rc;
+    }
+    if ((rc = jr_arr_get(root, "not_used", true, &arr, NULL, err)))
+        return rc;
+    for (size_t i = 0; i < arr.count; i++) {
+        const char *t;
+        char text[TECH_TEXT_BYTES];
+        if ((rc = jr_arr_obj(&arr, i, &o, err)) ||
+            (rc = jr_str(&o, "figure", true, NULL, &t, err)) ||
+            (rc = jr_str(&o, "reason", true, NULL, &t, err)) ||
+            (rc = tl_source(&o, "source", src, text, sizeof text, err)) ||
+            (rc = jr_obj_done(&o, err)))
+            return rc;
+    }
+    tl_as_built_factors(lib);
+    return 0;
+}
+
 static int tl_arith(const jr_doc *doc, tech_lib *lib, fw_err *err)
 {
     static const char *const ops[] = {"add", "mul"};
@@ -374,6 +520,8 @@ static int tl_arith(const jr_doc *doc, tech_lib *lib, fw_err *err)
         pub[f][op] = true;
     }
     tl_derive(lib, pub);
+    if ((rc = tl_units(&root, &src, lib, err)))
+        return rc;
     return jr_obj_done(&root, err);
 }
 

@@ -16,11 +16,18 @@ static double ts_poly(const tech_node *n, double v)
     return n->a_per_v2 * v * v + n->b_per_v * v + n->c_rel;
 }
 
+/* The list a node belongs to (its interpolation neighbours are indices into it). */
+static const tech_node *ts_list(const tech_lib *lib, const tech_node *node)
+{
+    return node->process == TECH_LP ? lib->lp_nodes : lib->nodes;
+}
+
 double tech_node_energy_rel(const tech_lib *lib, const tech_node *node, double vdd_v)
 {
     if (node->method != TECH_NODE_INTERPOLATED)
         return ts_poly(node, vdd_v);
-    const tech_node *lo = &lib->nodes[node->lo], *hi = &lib->nodes[node->hi];
+    const tech_node *list = ts_list(lib, node);
+    const tech_node *lo = &list[node->lo], *hi = &list[node->hi];
     double t = log(lo->node_nm / node->node_nm) / log(lo->node_nm / hi->node_nm);
     double e0 = ts_poly(lo, vdd_v), e1 = ts_poly(hi, vdd_v);
     if (!(e0 > 0) || !(e1 > 0))
@@ -37,7 +44,8 @@ double tech_node_vdd_floor_v(const tech_lib *lib, const tech_node *node)
 {
     if (node->method != TECH_NODE_INTERPOLATED)
         return ts_floor(node);
-    return fmax(ts_floor(&lib->nodes[node->lo]), ts_floor(&lib->nodes[node->hi]));
+    const tech_node *list = ts_list(lib, node);
+    return fmax(ts_floor(&list[node->lo]), ts_floor(&list[node->hi]));
 }
 
 const char *tech_node_method_name(tech_node_method m)
@@ -53,10 +61,23 @@ const char *tech_node_method_name(tech_node_method m)
     return "?";
 }
 
+const char *tech_process_name(tech_process p)
+{
+    return p == TECH_LP ? "lp" : "hp";
+}
+
 int tech_node_find(const tech_lib *lib, double node_nm, const tech_node **out, fw_err *err)
 {
-    for (size_t i = 0; i < lib->node_count; i++) {
-        const tech_node *n = &lib->nodes[i];
+    return tech_node_find_process(lib, node_nm, TECH_HP, out, err);
+}
+
+int tech_node_find_process(const tech_lib *lib, double node_nm, tech_process process,
+                           const tech_node **out, fw_err *err)
+{
+    const tech_node *list = process == TECH_LP ? lib->lp_nodes : lib->nodes;
+    size_t count = process == TECH_LP ? lib->lp_node_count : lib->node_count;
+    for (size_t i = 0; i < count; i++) {
+        const tech_node *n = &list[i];
         if (n->node_nm == node_nm) {
             if (n->method == TECH_NODE_EXCLUDED)
                 return fw_err_set(err, FW_EXIT_INPUT, "node %g nm: %s", node_nm, n->note);
@@ -67,20 +88,26 @@ int tech_node_find(const tech_lib *lib, double node_nm, const tech_node **out, f
     /* the list of known nodes is written only for the message (this is called per point) */
     char known[256] = "";
     size_t len = 0;
-    for (size_t i = 0; i < lib->node_count; i++) {
-        const tech_node *n = &lib->nodes[i];
+    for (size_t i = 0; i < count; i++) {
+        const tech_node *n = &list[i];
         if (n->method != TECH_NODE_EXCLUDED && len < sizeof known)
             len += (size_t)snprintf(known + len, sizeof known - len, "%s%g", len ? ", " : "",
                                     n->node_nm);
     }
-    return fw_err_set(err, FW_EXIT_INPUT, "node %g nm: unknown node (known: %s nm)", node_nm,
-                      known);
+    return fw_err_set(err, FW_EXIT_INPUT, "node %g nm: unknown %snode (known: %s nm)", node_nm,
+                      process == TECH_LP ? "lp " : "", known);
 }
 
 int tech_point_init(const tech_lib *lib, double node_nm, double vdd_v, tech_point *out, fw_err *err)
 {
+    return tech_point_init_process(lib, node_nm, TECH_HP, vdd_v, out, err);
+}
+
+int tech_point_init_process(const tech_lib *lib, double node_nm, tech_process process,
+                            double vdd_v, tech_point *out, fw_err *err)
+{
     const tech_node *n, *ref;
-    int rc = tech_node_find(lib, node_nm, &n, err);
+    int rc = tech_node_find_process(lib, node_nm, process, &n, err);
     if (rc)
         return rc;
     if ((rc = tech_node_find(lib, lib->ref_node_nm, &ref, err)))
@@ -116,6 +143,22 @@ double tech_op_area_um2(const tech_point *pt, nx_fmt fmt, tech_op op)
 double tech_mac_pj(const tech_point *pt, nx_fmt in, nx_fmt acc)
 {
     return tech_op_pj(pt, in, TECH_MUL) + tech_op_pj(pt, acc, TECH_ADD);
+}
+
+double tech_as_built_factor(const tech_lib *lib, nx_fmt in)
+{
+    return lib->as_built_factor[in];
+}
+
+double tech_mac_pj_src(const tech_point *pt, nx_fmt in, nx_fmt acc, tech_arith_source src)
+{
+    double mac = tech_mac_pj(pt, in, acc);
+    return src == TECH_ARITH_AS_BUILT ? mac * tech_as_built_factor(pt->lib, in) : mac;
+}
+
+const char *tech_arith_source_name(tech_arith_source s)
+{
+    return s == TECH_ARITH_AS_BUILT ? "as built" : "datapath";
 }
 
 double tech_reg_pj_per_bit(const tech_point *pt)

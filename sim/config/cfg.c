@@ -218,6 +218,14 @@ static int cfg_read_tech(jr_obj *root, cfg_accel *c, fw_err *err)
         (rc = jr_f64(&t, "node_nm", true, 0, 1, 1000, &c->tech.node_nm, err)) ||
         (rc = jr_f64(&t, "vdd_v", true, 0, 0.1, 5.0, &c->tech.vdd_v, err)))
         return rc;
+    static const char *const processes[] = {"hp", "lp"};
+    static const char *const sources[] = {"datapath", "as_built"};
+    unsigned process, source;
+    if ((rc = jr_enum(&t, "process", false, CFG_PROCESS_HP, processes, 2, &process, err)) ||
+        (rc = jr_enum(&t, "arith_source", false, CFG_ARITH_DATAPATH, sources, 2, &source, err)))
+        return rc;
+    c->tech.process = (cfg_process)process;
+    c->tech.arith_source = (cfg_arith_source)source;
     return jr_obj_done(&t, err);
 }
 

@@ -47,9 +47,17 @@ typedef struct cfg_dram {
     uint32_t latency_cycles; /* from a read request to its first byte */
 } cfg_dram;
 
+/* tech.process: the device flavour of the node's energy fit (default hp) */
+typedef enum cfg_process { CFG_PROCESS_HP = 0, CFG_PROCESS_LP } cfg_process;
+/* tech.arith_source: what prices one MAC (default datapath): the datapath operator energies
+ * (Horowitz) or published, measured FMA/MAC units (models/tech/README.md, "As built") */
+typedef enum cfg_arith_source { CFG_ARITH_DATAPATH = 0, CFG_ARITH_AS_BUILT } cfg_arith_source;
+
 typedef struct cfg_tech {
     double node_nm; /* process node, read by the energy model */
     double vdd_v;   /* supply voltage */
+    cfg_process process;
+    cfg_arith_source arith_source;
 } cfg_tech;
 
 typedef struct cfg_accel {

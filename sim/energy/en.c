@@ -7,10 +7,12 @@ int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_e
 {
     *out = (en_costs){0};
     const tech_node *node;
-    int rc = tech_node_find(lib, cfg->tech.node_nm, &node, err);
+    tech_process process = cfg->tech.process == CFG_PROCESS_LP ? TECH_LP : TECH_HP;
+    int rc = tech_node_find_process(lib, cfg->tech.node_nm, process, &node, err);
     if (rc)
         return fw_err_prefix(err, "tech.node_nm");
-    if ((rc = tech_point_init(lib, cfg->tech.node_nm, cfg->tech.vdd_v, &out->pt, err)))
+    if ((rc = tech_point_init_process(lib, cfg->tech.node_nm, process, cfg->tech.vdd_v, &out->pt,
+                                      err)))
         return fw_err_prefix(err, "tech.vdd_v");
     const tech_point *pt = &out->pt;
     bool no_dram = cfg->dram.type == CFG_DRAM_NONE;
@@ -25,7 +27,9 @@ int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_e
     double reg_pj_bit = tech_reg_pj_per_bit(pt);
 
     out->clock_hz = cfg->clock_mhz * 1e6;
-    out->mac_pj = tech_mac_pj(pt, cfg->mac.input, cfg->mac.accumulator);
+    out->mac_pj = tech_mac_pj_src(pt, cfg->mac.input, cfg->mac.accumulator,
+                                  cfg->tech.arith_source == CFG_ARITH_AS_BUILT ? TECH_ARITH_AS_BUILT
+                                                                               : TECH_ARITH_DATAPATH);
     bool tree = cfg->dataflow == CFG_TREE;
     out->reg_read_pj = reg_pj_bit * (tree ? acc_bits : (2 * in_bits + acc_bits) / 3);
     out->reg_write_pj = reg_pj_bit * (tree                      ? acc_bits

@@ -11,7 +11,9 @@
  *
  * Per-action rules (models/tech/README.md gives the sources):
  *   MAC            tech_mac_pj(input, accumulator): multiply in the input format + add in the
- *                  accumulator format.
+ *                  accumulator format (tech.arith_source datapath, the default); as_built:
+ *                  that x the format's as-built factor (published, measured FMA units;
+ *                  tech_as_built_factor). tech.process picks the node's hp or lp energy fit.
  *   register       eng counts reads and writes without widths; a read is priced at the mean
  *                  width of the reads per MAC (two input operands + one partial sum:
  *                  (2 in + acc)/3 bits), a write at (in + acc)/2 bits for ws/is (streamed

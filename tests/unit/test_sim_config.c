@@ -58,6 +58,13 @@ Test(sim_config, fields_and_defaults)
     cr_assert_eq(c.dram.bandwidth_millibytes_per_cycle, 48571);
     cr_assert_eq(c.tech.node_nm, 28);
     cr_assert_eq(c.tech.vdd_v, 0.9);
+    cr_assert_eq(c.tech.process, CFG_PROCESS_HP);           /* default */
+    cr_assert_eq(c.tech.arith_source, CFG_ARITH_DATAPATH); /* default */
+    const char *tech[] = {"tech.process=lp", "tech.arith_source=as_built", "dram.type=none"};
+    cfg_accel t = parse_ok(base, tech, 3);
+    cr_assert_eq(t.tech.process, CFG_PROCESS_LP);
+    cr_assert_eq(t.tech.arith_source, CFG_ARITH_AS_BUILT);
+    cr_assert_eq(t.dram.type, CFG_DRAM_NONE);
     cr_assert_eq(cfg_input_bytes(&c), 1);
     cr_assert_eq(cfg_acc_bytes(&c), 4);
 }
@@ -137,6 +144,11 @@ Test(sim_config, errors_name_the_path)
     const char *pipe_ws[] = {"array.mac_pipeline_cycles=3", "array.dataflow=ws"};
     cfg_accel w = parse_ok(base, pipe_ws, 2);
     cr_assert_eq(w.mac_pipeline_cycles, 3);
+    const char *proc[] = {"tech.process=ulp"};
+    parse_fails(base, proc, 1, "c.json: tech.process: 'ulp' is not one of: hp, lp");
+    const char *src[] = {"tech.arith_source=measured"};
+    parse_fails(base, src, 1,
+                "c.json: tech.arith_source: 'measured' is not one of: datapath, as_built");
     const char *slow[] = {"dram.bandwidth_gbps=0.0000001"};
     cr_assert_eq(cfg_parse("c.json", base, slow, 1, &c, &err), FW_EXIT_INPUT);
     cr_assert(strstr(err.msg, "c.json: dram.bandwidth_gbps:") == err.msg, "%s", err.msg);

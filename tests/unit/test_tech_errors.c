@@ -108,7 +108,7 @@ Test(tech_errors, structural_errors)
           "models/tech/data/assumptions.json: ladder.dram_type: unknown DRAM type 'ddr9' (not in "
           "memory.json)");
     fails("arith.json", "\"rows\": [", "\"rows\": [,",
-          "models/tech/data/arith.json:9:12: JSON syntax error");
+          "models/tech/data/arith.json:12:12: JSON syntax error");
 }
 
 Test(tech_errors, sram_fit_must_grow_with_capacity)
@@ -134,4 +134,22 @@ Test(tech_errors, files_from_a_directory)
     tech_destroy(lib);
     cr_assert_eq(tech_load("build/no-such-dir", &lib, &err), FW_EXIT_IO);
     cr_assert_str_eq(err.msg, "build/no-such-dir/arith.json: cannot open");
+}
+
+/* As-built units: a unit more efficient than its own datapath figure is refused (52 GFLOPS/W
+ * -> 600: 3.33 pJ at 32 nm / 1.05 V is 3.658 pJ at 45 nm / 0.9 V, below 3.7 + 0.9 = 4.6);
+ * a unit without its supply, or at an unknown lp node, fails with the path. */
+Test(tech_errors, as_built_units)
+{
+    fails("arith.json", "\"gflops_per_w\": 52", "\"gflops_per_w\": 600",
+          "models/tech/data/arith.json: as_built[0].gflops_per_w: 600 GFLOPS/W moved to 45 nm / "
+          "0.9 V is 3.658 pJ per MAC, below the datapath figure 4.6 pJ: a built unit cannot beat "
+          "its datapath");
+    fails("arith.json", "\"vdd_v\": 1.05,", "",
+          "models/tech/data/arith.json: as_built[0].vdd_v: missing required key");
+    fails("arith.json", "\"node_nm\": 22, \"process\": \"lp\"", "\"node_nm\": 11, \"process\": \"lp\"",
+          "models/tech/data/arith.json: as_built[1].node_nm: node 11 nm: unknown lp node (known: "
+          "130, 90, 65, 45, 40, 32, 28, 22, 20, 16, 14, 10, 7 nm)");
+    fails("nodes.json", "\"lp_nodes\"", "\"lp_nodez\"",
+          "models/tech/data/nodes.json: lp_nodes: missing required key");
 }

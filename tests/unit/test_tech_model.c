@@ -257,3 +257,80 @@ Test(tech, sram_fit_matches_normal_equations)
     cr_assert(fabs(lib->sram_write_read_ratio - sqrt(0.073 / 0.033 * 0.049 / 0.035)) < 1e-12);
     tech_destroy(lib);
 }
+
+/* Process flavours. LP rows of Stillmaker-Baas (energy-data.md for 45/32 nm, nodeScale for
+ * 20 nm) by hand, relative to the HP 45 nm / 0.9 V reference E = 0.69885:
+ *   LP45(1.1) = 1.103*1.21 - 0.362*1.1 + 0.2767 = 1.213130      -> 1.735895
+ *   LP32(1.0) = 0.9559 - 0.7823 + 0.471          = 0.644600      -> 0.922372
+ *   LP20(0.9) = 0.2632*0.81 - 0.14*0.9 + 0.06841 = 0.155602      -> 0.222655
+ *   LP28 at 0.9 V: log-log between LP32(0.9) = 0.9559*0.81 - 0.7823*0.9 + 0.471 = 0.541209
+ *   and LP20(0.9), t = ln(32/28)/ln(32/20).
+ * The bulk nodes (65 nm) have one row: LP = HP. Areas are the HP node's. */
+Test(tech, lp_flavour_closed_form)
+{
+    tech_lib *lib = load();
+    fw_err err;
+    tech_point pt;
+    const double ref = 0.69885;
+    cr_assert_eq(tech_point_init_process(lib, 45, TECH_LP, 0, &pt, &err), 0, "%s", err.msg);
+    cr_assert_eq(pt.vdd_v, 1.1, "LP 45 nm nominal supply");
+    within(pt.energy_scale, 1.213130 / ref, 1e-9, "LP45(1.1)");
+    cr_assert_eq(tech_point_init_process(lib, 32, TECH_LP, 1.0, &pt, &err), 0, "%s", err.msg);
+    within(pt.energy_scale, 0.644600 / ref, 1e-9, "LP32(1.0)");
+    cr_assert_eq(tech_point_init_process(lib, 20, TECH_LP, 0.9, &pt, &err), 0, "%s", err.msg);
+    within(pt.energy_scale, 0.155602 / ref, 1e-9, "LP20(0.9)");
+    cr_assert_eq(tech_point_init_process(lib, 28, TECH_LP, 0.9, &pt, &err), 0, "%s", err.msg);
+    double t = log(32.0 / 28) / log(32.0 / 20);
+    within(pt.energy_scale, exp(log(0.541209) + t * (log(0.155602) - log(0.541209))) / ref, 1e-6,
+           "LP28(0.9) interpolated");
+    cr_assert_eq(pt.node->method, TECH_NODE_INTERPOLATED);
+    tech_point hp = point(lib, 28, 0.9);
+    cr_assert_eq(pt.area_scale, hp.area_scale, "LP area = HP area");
+    tech_point lp65;
+    cr_assert_eq(tech_point_init_process(lib, 65, TECH_LP, 1.1, &lp65, &err), 0, "%s", err.msg);
+    cr_assert_eq(lp65.energy_scale, point(lib, 65, 1.1).energy_scale, "65 nm: one row");
+    /* unknown LP node: named as such; 180 nm stays excluded with its reason */
+    cr_assert_eq(tech_point_init_process(lib, 11, TECH_LP, 0, &pt, &err), FW_EXIT_INPUT);
+    cr_assert(strstr(err.msg, "unknown lp node"), "%s", err.msg);
+    cr_assert_eq(tech_point_init(lib, 180, 0, &pt, &err), FW_EXIT_INPUT);
+    cr_assert(strstr(err.msg, "excluded: ") && strstr(err.msg, "4.2x"), "%s", err.msg);
+    tech_destroy(lib);
+}
+
+/* As-built units by hand (arith.json as_built; E_ref = E_45HP(0.9) = 0.69885):
+ *   Kaul fp32 FMA, 52 GFLOPS/W at 32 nm HP 1.05 V: 2000/52 = 38.4615 pJ;
+ *     E_32(1.05) = 0.8367*1.1025 - 0.4341*1.05 + 0.1701 = 0.63675675
+ *     -> 38.4615 * 0.69885 / 0.63675675 = 42.2123 pJ at 45 nm / 0.9 V; datapath 3.7 + 0.9 = 4.6
+ *     -> factor 9.1766
+ *   FPnew fp8 (1-5-2) FMA, 1240 GFLOPS/W at 22 nm LP 0.8 V: 2000/1240 = 1.6129 pJ;
+ *     LP32(0.8) = 0.456936, LP20(0.8) = 0.124858, t = ln(32/22)/ln(32/20) = 0.797212
+ *     -> E = exp(ln 0.456936 + t ln(0.124858/0.456936)) = 0.162454
+ *     -> 1.6129 * 0.69885 / 0.162454 = 6.9385 pJ; datapath: width rule from fp16,
+ *        1.1*(3/11)^2 + 0.4*(3/11) = 0.190909 -> factor 36.345
+ *   fp16 (11 significand bits): log-log between widths 3 and 24,
+ *     t = ln(11/3)/ln(8) = 0.624823 -> exp(ln 36.345 + t ln(9.1766/36.345)) = 15.38
+ *   int8: no integer unit: factor 1. Datapath <= as built for every format. */
+Test(tech, as_built_units_by_hand)
+{
+    tech_lib *lib = load();
+    cr_assert_eq(lib->unit_count, 2);
+    within(lib->units[0].fma_pj_45, 42.2123, 1e-4, "Kaul at 45 nm");
+    within(lib->units[0].factor, 42.2123 / 4.6, 1e-4, "Kaul factor");
+    within(lib->units[1].fma_pj_45, 6.9385, 1e-3, "FPnew at 45 nm");
+    within(lib->units[1].factor, 36.345, 1e-3, "FPnew factor");
+    within(tech_as_built_factor(lib, NX_FP32), 9.1766, 1e-4, "fp32");
+    within(tech_as_built_factor(lib, NX_FP8E5M2), 36.345, 1e-3, "fp8e5m2");
+    within(tech_as_built_factor(lib, NX_FP16), 15.38, 1e-3, "fp16 interpolated");
+    cr_assert_eq(tech_as_built_factor(lib, NX_INT8), 1.0);
+    cr_assert(strstr(lib->as_built_source[NX_INT8], "none"));
+    tech_point pt = point(lib, 65, 1.1);
+    for (int f = 0; f < NX_FMT_COUNT; f++) {
+        cr_assert(tech_as_built_factor(lib, (nx_fmt)f) >= 1.0, "%s", nx_fmt_get((nx_fmt)f)->name);
+        cr_assert(tech_mac_pj_src(&pt, (nx_fmt)f, (nx_fmt)f, TECH_ARITH_DATAPATH) <=
+                  tech_mac_pj_src(&pt, (nx_fmt)f, (nx_fmt)f, TECH_ARITH_AS_BUILT));
+    }
+    /* fp32 at 65 nm: 4.6 x 9.1766 x 2.40503 = 101.52 pJ -> 19.70 GFLOPS/W as built */
+    within(tech_mac_pj_src(&pt, NX_FP32, NX_FP32, TECH_ARITH_AS_BUILT), 4.6 * 9.1766 * 2.40503,
+           1e-4, "fp32 as built at 65 nm");
+    tech_destroy(lib);
+}
