@@ -1,7 +1,8 @@
 /* arr: THE schedule of the R x C array (systolic ws, is, os, and the broadcast-and-reduce tree),
- * per dataflow and fold schedule, written down once (DESIGN.md contract 2), and the `pe` engine
- * that executes it register by register with real values (models/numerics). The fast engine
- * (eng.c) and the RTL arrays implement the same schedule. Folds, their order and tiles are
+ * per dataflow and fold schedule, written down once (DESIGN.md contract 2), with the fold
+ * lengths and gaps that follow from it (arr.c). Both engines and the RTL arrays implement it:
+ * the fast engine in closed form (eng_fast.c), the pe engine register by register with real
+ * values (eng_pe.c), the RTL arrays in rtl/. Folds, their order and tiles are
  * defined in mapping/map.h.
  *
  * Conventions. Cycles are integers; "at cycle c" means during clock cycle c, with registers
@@ -71,10 +72,10 @@
  *
  * Fold schedules (array.schedule):
  *   serial    (SCALE-Sim v2): folds one after another: x_{f+1} >= x_f + L.
- *   pipelined (default): x_{f+1} >= x_f + max(T, R*P) (tree: max(T, 2), below). The next fold's stationary tile loads
- *     into the shadow registers while the current fold streams, and its stream follows the
- *     current one without draining the array. The bound is what makes this safe: the streams
- *     of consecutive folds do not overlap at any PE (T); the shadow of PE(i, j) is written
+ *   pipelined (default): x_{f+1} >= x_f + max(T, R*P) (tree: max(T, 2), below). The next fold's
+ * stationary tile loads into the shadow registers while the current fold streams, and its stream
+ * follows the current one without draining the array. The bound is what makes this safe: the
+ * streams of consecutive folds do not overlap at any PE (T); the shadow of PE(i, j) is written
  *     (x_{f+1} + R - 1 + j) no earlier than the swap that consumes the previous value
  *     (x_f + R + i*P + j: needs x_{f+1} - x_f >= i*P + 1, i < R); a partial sum written by
  *     fold f at x_f + R + t + R*P - 1 + j is read by the next reduction fold at
@@ -87,10 +88,10 @@
  *   x_last + L; it ends when the last output write-back to DRAM is done too (mem.h).
  *
  * Register and access counts follow from these events (eng.h lists the closed forms); the pe
- * engine counts them one by one: a register write each time a register takes a value, a
+ * engine (eng_pe.c) counts them one by one: a register write each time a register takes a value, a
  * register read each time a value is taken from a register for a MAC, a swap or a result.
  *
- * Operand data (pe engine, eng_operands_random): a splitmix64 generator with state = seed
+ * Operand data (pe engine, eng_operands_random in eng.c): a splitmix64 generator with state = seed
  * draws one 64-bit word r per element, ifmap tensor first then filters, in layout order.
  * Integer formats take the low width bits of r (full range); floating formats take
  * d = (r >> 11) * 2^-53 * 4 - 2 (uniform in [-2, 2)) rounded by nx_from_double (near_even).
@@ -100,7 +101,6 @@
 
 #include "common/fw_err.h"
 #include "config/cfg.h"
-#include "engine/eng.h"
 #include "mapping/map.h"
 
 #include <stdint.h>
@@ -110,16 +110,5 @@ uint64_t arr_fold_cycles(const cfg_accel *cfg, uint64_t t);
 /* Minimum distance x_{f+1} - x_f after a fold of streamed length t: L (serial) or
  * max(t, R*P) (pipelined; tree: max(t, 2)). */
 uint64_t arr_fold_gap(const cfg_accel *cfg, uint64_t t);
-
-/* The pe engine on one layer: executes the schedule with fold starts x[0 .. map->folds-1]
- * (from the memory model) on operands ops, adds the compute-side counts (macs, pe_slots,
- * registers, array-side SRAM accesses) into *ctr and, when outputs is not NULL, writes the
- * output tensor (eng_output_count elements). FW_EXIT_FAIL on a schedule hazard,
- * FW_EXIT_INPUT when the layer is too large for it (more than ARR_MAX_ELEMENTS im2col
- * elements) or the array has more than ARR_MAX_PES PEs. */
-#define ARR_MAX_ELEMENTS (1ull << 24)
-#define ARR_MAX_PES (1ull << 20) /* the pe engine's array size limit (R * C) */
-int arr_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map, const uint64_t *x,
-            const eng_operands *ops, uint64_t *outputs, eng_counters *ctr, fw_err *err);
 
 #endif

@@ -1,7 +1,8 @@
 /* eng: the simulation engines of one layer on one accelerator: counters, options, results.
  * Two engines implement the one schedule written down in engine/arr.h:
- *   ENG_FAST (default): closed forms per fold (below) plus the fold event model of engine/mem.h;
- *   ENG_PE: every PE every cycle with real operand values (engine/arr.c), asking the same
+ *   ENG_FAST (default): closed forms per fold (below, engine/eng_fast.c) plus the fold event
+ *           model of engine/mem.h;
+ *   ENG_PE: every PE every cycle with real operand values (engine/eng_pe.c), asking the same
  *           memory model (mem.h) when each fold may start.
  * They agree in every field of eng_counters (tests/unit/test_sim_engine.c checks it).
  * Stage sim/engine: reads cfg, wl, map; read by energy and report.
@@ -21,8 +22,8 @@
  *            and cycle); SRAM reads ifmap T*sr (broadcast), filter T*sr*sc (every MAC), ofmap
  *            T*sc when not the first reduction fold; ofmap writes T*sc.
  *   all:     pe_slots = T*R*C (the mapping-efficiency denominator).
- * The fast engine adds these up over the layer in closed form (eng.c: sums of sr, sc and T over
- * the fold grid); the pe engine counts them fold by fold and PE by PE.
+ * The fast engine adds these up over the layer in closed form (eng_fast.c: sums of sr, sc and T
+ * over the fold grid); the pe engine counts them fold by fold and PE by PE.
  * Memory-side accesses (DRAM bytes, SRAM fills and write-back reads) come from mem.h.
  */
 #ifndef ENG_H

@@ -5,7 +5,7 @@
  * documented order (k = (r, s, c) ascending from the accumulator zero), for int8, int16, fp16,
  * bf16, fp32 and mixed precision. */
 #include "config/cfg.h"
-#include "engine/arr.h"
+#include "engine/eng_pe.h"
 #include "engine/eng.h"
 #include "mapping/map.h"
 #include "numerics/nx.h"
@@ -438,7 +438,7 @@ static int run_with_starts(const char *df, uint32_t m, uint32_t n, uint32_t k, c
     cr_assert_eq(eng_operands_random(&c, &l, 1, &ops, err), 0);
     eng_counters ctr;
     memset(&ctr, 0, sizeof ctr);
-    int rc = arr_run(&c, &l, &map, x, &ops, NULL, &ctr, err);
+    int rc = eng_pe_run(&c, &l, &map, x, &ops, NULL, &ctr, err);
     eng_operands_fini(&ops);
     return rc;
 }
