@@ -7,6 +7,7 @@
 #include "config/cfg.h"
 #include "energy/en.h"
 #include "engine/eng.h"
+#include "engine/net.h"
 #include "report/rpt.h"
 #include "tech/tech.h"
 #include "workload/wl.h"
@@ -145,6 +146,25 @@ static void runcli_trace_fold(void *ctx, const eng_fold_event *e)
             e->dram_read_bytes[CFG_OFMAP], e->dram_write_bytes);
 }
 
+/* net_run callbacks: name the layer in the trace, dump the pe engine's outputs. */
+typedef struct runcli_net {
+    const cfg_accel *cfg;
+    runcli_trace *tr;
+    FILE *dump;
+    int dump_rc;
+} runcli_net;
+
+static void runcli_net_start(void *ctx, const wl_layer *l)
+{
+    ((runcli_net *)ctx)->tr->layer = l->name;
+}
+
+static int runcli_net_done(void *ctx, const wl_layer *l, const eng_result *r, uint64_t seed)
+{
+    runcli_net *c = ctx;
+    return c->dump_rc = runcli_dump(c->dump, c->cfg, l, r, seed);
+}
+
 int cmd_run(int argc, char **argv)
 {
     const char *pos[2] = {NULL, NULL};
@@ -245,16 +265,19 @@ int cmd_run(int argc, char **argv)
         return rc;
     }
     size_t n = 0;
-    const char **names = calloc(wl->layer_count + 1, sizeof *names);
-    eng_counters *rows = calloc(wl->layer_count + 1, sizeof *rows);
-    eng_counters total;
-    memset(&total, 0, sizeof total);
+    const char **names = NULL;
+    eng_counters *rows = NULL;
+    net_result net;
+    memset(&net, 0, sizeof net);
     FILE *dump = NULL;
     double *energy = NULL;
     bool found = layer_name == NULL;
-    if (!names || !rows) {
-        fprintf(stderr, "flopwatt run: out of memory\n");
-        rc = FW_EXIT_IO;
+    runcli_trace tr = {NULL, NULL};
+    for (size_t i = 0; i < wl->layer_count && !found; i++)
+        found = !strcmp(wl->layers[i].name, layer_name);
+    if (!found) {
+        fprintf(stderr, "flopwatt run: %s: no layer named '%s'\n", pos[1], layer_name);
+        rc = FW_EXIT_INPUT;
         goto out;
     }
     if (dump_path && !(dump = fopen(dump_path, "w"))) {
@@ -262,7 +285,6 @@ int cmd_run(int argc, char **argv)
         rc = FW_EXIT_IO;
         goto out;
     }
-    runcli_trace tr = {NULL, NULL};
     if (trace_path) {
         if (!(tr.f = fopen(trace_path, "w"))) {
             fprintf(stderr, "flopwatt run: %s: cannot write: %s\n", trace_path, strerror(errno));
@@ -276,35 +298,29 @@ int cmd_run(int argc, char **argv)
         opt.trace_ctx = &tr;
     }
     opt.keep_outputs = dump != NULL;
-    for (size_t i = 0; i < wl->layer_count; i++) {
-        const wl_layer *l = &wl->layers[i];
-        if (layer_name && strcmp(l->name, layer_name))
-            continue;
-        found = true;
-        if (l->kind == WL_NOMAC)
-            continue;
-        eng_result r;
-        opt.seed = seed + i;
-        tr.layer = l->name;
-        if ((rc = eng_run_layer(&cfg, l, &opt, &r, &err)) ||
-            (rc = eng_counters_add(&total, &r.c, &err))) {
-            fprintf(stderr, "flopwatt run: %s: %s\n", pos[1], err.msg);
-            goto out;
-        }
-        if (dump && (rc = runcli_dump(dump, &cfg, l, &r, opt.seed))) {
+    opt.seed = seed;
+    runcli_net ctx = {&cfg, &tr, dump, 0};
+    net_options no = {opt, layer_name, runcli_net_start, dump ? runcli_net_done : NULL, &ctx};
+    if ((rc = net_run(&cfg, wl, &no, &net, &err))) {
+        if (ctx.dump_rc)
             fprintf(stderr, "flopwatt run: %s: write error\n", dump_path);
-            eng_result_fini(&r);
-            goto out;
-        }
-        eng_result_fini(&r);
-        names[n] = l->name;
-        rows[n++] = r.c;
-    }
-    if (!found) {
-        fprintf(stderr, "flopwatt run: %s: no layer named '%s'\n", pos[1], layer_name);
-        rc = FW_EXIT_INPUT;
+        else
+            fprintf(stderr, "flopwatt run: %s: %s\n", pos[1], err.msg);
         goto out;
     }
+    n = net.layer_count;
+    names = calloc(n + 1, sizeof *names);
+    rows = calloc(n + 1, sizeof *rows);
+    if (!names || !rows) {
+        fprintf(stderr, "flopwatt run: out of memory\n");
+        rc = FW_EXIT_IO;
+        goto out;
+    }
+    for (size_t l = 0; l < n; l++) {
+        names[l] = wl->layers[net.layers[l].index].name;
+        rows[l] = net.layers[l].c;
+    }
+    eng_counters total = net.total;
     /* energy columns: one value per layer and the total, priced from the counters */
     energy = calloc(RUNCLI_NCOLS * (n ? n : 1), sizeof *energy);
     if (!energy) {
@@ -361,6 +377,7 @@ out:
     free(names);
     free(rows);
     free(energy);
+    net_result_fini(&net);
     wl_destroy(wl);
     tech_destroy(lib);
     return rc;

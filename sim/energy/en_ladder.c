@@ -1,5 +1,6 @@
 /* en_ladder: cumulative energy per MAC by level (rules in en_ladder.h). */
 #include "energy/en_ladder.h"
+#include "engine/net.h"
 
 double en_gflops_per_w(double pj_per_mac)
 {
@@ -37,21 +38,15 @@ void en_ladder(const tech_point *pt, nx_fmt in, nx_fmt acc, en_rung out[EN_LADDE
 int en_achieved(const en_costs *costs, const cfg_accel *cfg, const wl_workload *wl,
                 eng_counters *total, en_breakdown *out, fw_err *err)
 {
-    eng_options opt = {0};
-    opt.kind = ENG_FAST;
-    *total = (eng_counters){0};
-    for (size_t i = 0; i < wl->layer_count; i++) {
-        const wl_layer *l = &wl->layers[i];
-        if (l->kind == WL_NOMAC)
-            continue;
-        eng_result r = {0};
-        int rc = eng_run_layer(cfg, l, &opt, &r, err);
-        if (!rc)
-            rc = eng_counters_add(total, &r.c, err);
-        eng_result_fini(&r);
-        if (rc)
-            return fw_err_prefix(err, "%s: layer '%s'", wl->name, l->name);
-    }
+    const net_options opt = {.eng = {.kind = ENG_FAST}};
+    net_result net;
+    int rc = net_run(cfg, wl, &opt, &net, err);
+    if (rc)
+        return rc == FW_EXIT_IO
+                   ? rc
+                   : fw_err_prefix(err, "%s: layer '%s'", wl->name, wl->layers[net.failed].name);
+    *total = net.total;
+    net_result_fini(&net);
     en_price(costs, total, out);
     return 0;
 }

@@ -3,6 +3,7 @@
 #include "config/cfg.h"
 #include "energy/en.h"
 #include "engine/eng.h"
+#include "engine/net.h"
 #include "tech/tech.h"
 
 #include <assert.h>
@@ -43,24 +44,15 @@ static int sw_sim_eval(void *ctx, const jr_doc *config, const wl_workload *workl
     en_costs costs;
     if ((rc = en_costs_init(sim->tech, &cfg, &costs, err)))
         return rc;
-    eng_counters total;
-    memset(&total, 0, sizeof total);
-    const eng_options opt = {.kind = ENG_FAST};
-    for (size_t i = 0; i < workload->layer_count && !rc; i++) {
-        const wl_layer *layer = &workload->layers[i];
-        if (layer->kind == WL_NOMAC)
-            continue;
-        eng_result res;
-        memset(&res, 0, sizeof res);
-        rc = eng_run_layer(&cfg, layer, &opt, &res, err);
-        if (!rc)
-            rc = eng_counters_add(&total, &res.c, err);
-        if (rc)
-            fw_err_prefix(err, "layer %s", layer->name);
-        eng_result_fini(&res);
-    }
-    if (rc)
+    const net_options opt = {.eng = {.kind = ENG_FAST}};
+    net_result net;
+    if ((rc = net_run(&cfg, workload, &opt, &net, err))) {
+        if (rc != FW_EXIT_IO)
+            fw_err_prefix(err, "layer %s", workload->layers[net.failed].name);
         return rc;
+    }
+    eng_counters total = net.total;
+    net_result_fini(&net);
     /* Energy is priced once on the summed counters: en_price is a sum of count x cost, so this
      * equals the sum of the per-layer prices. */
     en_breakdown b;
