@@ -24,6 +24,7 @@ static void sweep_usage(FILE *out)
     fprintf(
         out,
         "usage: flopwatt sweep SPEC [-j N] [--out DIR] [--resume] [--shard I/K] [--plot]\n"
+        "                      [--tech FILE]\n"
         "                      [--skip-invalid] [--sync-every-point]\n"
         "\n"
         "Runs every point of the sweep spec SPEC (configs/README.md, \"Sweeps\") and writes\n"
@@ -37,6 +38,8 @@ static void sweep_usage(FILE *out)
         "\n"
         "  -j N          N worker processes (default 1)\n"
         "  --resume      continue an interrupted sweep in DIR (finished points are kept)\n"
+        "  --tech FILE   apply a calibration overlay (flopwatt calibrate --out); a sweep\n"
+        "                resumed with other factors, or none, is refused\n"
         "  --shard I/K   run only the points with point %% K == I (0 <= I < K); join the\n"
         "                shards' directories with `flopwatt merge`\n"
         "  --skip-invalid  a point whose config is invalid (e.g. an impossible precision\n"
@@ -91,7 +94,7 @@ static char *sweep_default_out(const char *spec_path)
 
 int cmd_sweep(int argc, char **argv)
 {
-    const char *spec_path = NULL, *out_dir = NULL;
+    const char *spec_path = NULL, *out_dir = NULL, *tech_path = NULL;
     bool plot = false;
     sw_run_opts opts = {.jobs = 1, .shard_index = 0, .shard_count = 1};
     for (int i = 1; i < argc; i++) {
@@ -109,6 +112,8 @@ int cmd_sweep(int argc, char **argv)
             opts.jobs = (unsigned)j;
         } else if (!strcmp(a, "--out") && i + 1 < argc) {
             out_dir = argv[++i];
+        } else if (!strcmp(a, "--tech") && i + 1 < argc) {
+            tech_path = argv[++i];
         } else if (!strcmp(a, "--resume")) {
             opts.resume = true;
         } else if (!strcmp(a, "--plot")) {
@@ -164,7 +169,7 @@ int cmd_sweep(int argc, char **argv)
                 test_eval);
         rc = FW_EXIT_INPUT;
     } else {
-        rc = sw_eval_sim_create(&sim, &ev, &err);
+        rc = sw_eval_sim_create(&sim, &ev, tech_path, &err);
         if (rc) {
             fprintf(stderr, "flopwatt sweep: %s\n", err.msg);
         }

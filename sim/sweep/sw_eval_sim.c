@@ -28,6 +28,7 @@ static const char *const sw_sim_metrics[] = {
 
 struct sw_eval_sim {
     tech_lib *tech; /* owned; read-only after loading, shared by the points */
+    char name[160]; /* the evaluator's name, with the overlay's factors when one is applied */
 };
 
 static int sw_sim_eval(void *ctx, const jr_doc *config, const wl_workload *workload, double *values,
@@ -92,18 +93,26 @@ static int sw_sim_eval(void *ctx, const jr_doc *config, const wl_workload *workl
     return 0;
 }
 
-int sw_eval_sim_create(sw_eval_sim **out, sw_eval *ev, fw_err *err)
+int sw_eval_sim_create(sw_eval_sim **out, sw_eval *ev, const char *tech_overlay, fw_err *err)
 {
     *out = calloc(1, sizeof **out);
     if (!*out)
         return fw_err_set(err, FW_EXIT_IO, "out of memory");
     int rc = tech_load(getenv("FLOPWATT_DATA"), &(*out)->tech, err);
+    if (!rc && tech_overlay)
+        rc = tech_overlay_apply((*out)->tech, tech_overlay, err);
     if (rc) {
-        free(*out);
+        sw_eval_sim_destroy(*out);
         *out = NULL;
         return rc;
     }
-    *ev = (sw_eval){"sim-fast-energy-v2", sw_sim_metrics,
+    char *nm = (*out)->name;
+    size_t used = (size_t)snprintf(nm, sizeof (*out)->name, "sim-fast-energy-v2");
+    for (int c = 0; tech_overlay && c < TECH_CLASS_COUNT && used < sizeof (*out)->name; c++)
+        used += (size_t)snprintf(nm + used, sizeof (*out)->name - used, "%s%s=%.9g",
+                                 c ? "," : " tech ", tech_class_name((tech_class)c),
+                                 (*out)->tech->class_scale[c]);
+    *ev = (sw_eval){nm, sw_sim_metrics,
                     sizeof sw_sim_metrics / sizeof sw_sim_metrics[0], *out, sw_sim_eval};
     return 0;
 }

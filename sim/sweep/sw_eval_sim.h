@@ -31,11 +31,13 @@
 
 typedef struct sw_eval_sim sw_eval_sim;
 
-/* Creates the evaluator's state (loads the technology data: embedded, or FLOPWATT_DATA=DIR) and
- * fills *ev (whose ctx points into it). Caller owns *out (sw_eval_sim_destroy, which accepts
+/* Creates the evaluator's state (loads the technology data: embedded, or FLOPWATT_DATA=DIR, with
+ * the calibration overlay tech_overlay applied when not NULL) and fills *ev (whose ctx points
+ * into it). With an overlay the evaluator's name carries its factors, so a sweep resumed with
+ * other factors, or none, is refused instead of mixing results. Caller owns *out (sw_eval_sim_destroy, which accepts
  * NULL). Fails with FW_EXIT_IO when out of memory or unreadable data, FW_EXIT_INPUT when the
  * technology data is invalid. */
-int sw_eval_sim_create(sw_eval_sim **out, sw_eval *ev, fw_err *err);
+int sw_eval_sim_create(sw_eval_sim **out, sw_eval *ev, const char *tech_overlay, fw_err *err);
 void sw_eval_sim_destroy(sw_eval_sim *sim);
 
 #endif

@@ -5,7 +5,7 @@
 # loader); every chip runs; malformed chip files give one line naming the file and JSON path,
 # exit 2; calibrate refuses fewer chips than classes; its leave-one-out error for a chip equals
 # validating that chip with an overlay fitted on the others (brute-force refit through the CLI);
-# an overlay doubling the arithmetic doubles the ceiling's MAC energy. Writes only under $BUILD.
+# an overlay doubling the arithmetic doubles the ceiling's and a sweep's MAC energy. Writes only under $BUILD.
 set -euo pipefail
 fw=${FLOPWATT:-build/flopwatt}
 build=${BUILD:-build}
@@ -100,6 +100,27 @@ printf '{"fitted_on": [], "scale": {"arithmetic": 3, "registers": 3, "sram": 3, 
 cmp -s "$tmp/r1.json" "$tmp/r3.json" && fail "run --tech changed nothing"
 "$fw" run configs/test8x8.json configs/workloads/tiny.json --json >"$tmp/r1b.json"
 cmp -s "$tmp/r1.json" "$tmp/r1b.json" || fail "run without --tech is not the generic model"
+# sweep --tech: the MAC energy of every point doubles, SRAM and DRAM stay; a resume with other
+# factors is refused (the evaluator's name carries them)
+cat >"$tmp/spec.json" <<SPEC
+{"base": "$PWD/configs/test8x8.json", "workloads": ["$PWD/configs/workloads/tiny.json"],
+ "axes": [{"paths": ["array.rows", "array.cols"], "values": [4, 8]}],
+ "objectives": [{"metric": "energy_chip_pj", "goal": "minimize"}]}
+SPEC
+"$fw" sweep "$tmp/spec.json" --out "$tmp/sw1" >/dev/null || fail "sweep"
+"$fw" sweep "$tmp/spec.json" --out "$tmp/sw2" --tech "$tmp/x2.json" >/dev/null || fail "sweep --tech"
+python3 - "$tmp/sw1/points.csv" "$tmp/sw2/points.csv" <<'PY' || fail "sweep --tech: MAC energy not x2"
+import csv, sys
+a, b = (list(csv.DictReader(open(f))) for f in sys.argv[1:])
+assert len(a) == len(b) == 2
+for x, y in zip(a, b):
+    assert abs(float(y["energy_mac_pj"]) / float(x["energy_mac_pj"]) - 2) < 1e-9
+    assert y["energy_sram_pj"] == x["energy_sram_pj"] and y["energy_dram_pj"] == x["energy_dram_pj"]
+PY
+set +e
+"$fw" sweep "$tmp/spec.json" --out "$tmp/sw1" --resume --tech "$tmp/x2.json" >/dev/null 2>&1; rc=$?
+set -e
+[[ $rc -eq 2 ]] || fail "sweep --resume with an overlay over a sweep without: exit $rc"
 printf '{"fitted_on": [], "scale": {"arithmetic": 0}}\n' >"$tmp/x0.json"
 set +e
 "$fw" validate --tech "$tmp/x0.json" >/dev/null 2>"$tmp/err"; rc=$?
