@@ -25,19 +25,34 @@ def same_pads(n, k, s, d=1):
 
 
 class Net:
-    """Collects layers while tracking the current activation shape (h, w, c)."""
+    """Collects layers while tracking the current activation: its shape (h, w, c) and the
+    tensors it is made of (names of the layers that produced them, concatenated along channels;
+    "input" is the network's input). A layer whose input is not just the previous layer's
+    output gets an "inputs" key."""
 
     def __init__(self, name, source, h, w, c):
         self.name = name
         self.source = source
         self.layers = []
         self.h, self.w, self.c = h, w, c
+        self.cur = ["input"]
 
     def shape(self):
         return (self.h, self.w, self.c)
 
-    def set_shape(self, shape):
-        self.h, self.w, self.c = shape
+    def state(self):
+        """The current activation: shape and tensors (for set_state)."""
+        return (self.h, self.w, self.c), list(self.cur)
+
+    def set_state(self, state):
+        (self.h, self.w, self.c), self.cur = state[0], list(state[1])
+
+    def _add(self, layer):
+        prev = [self.layers[-1]["name"]] if self.layers else ["input"]
+        if self.cur != prev:
+            layer["inputs"] = list(self.cur)
+        self.layers.append(layer)
+        self.cur = [layer["name"]]
 
     def _window(self, layer, k, stride, pad):
         layer["kernel"] = k
@@ -59,7 +74,7 @@ class Net:
         oh, ow = self._window(layer, k, stride, pad)
         if groups != 1:
             layer["groups"] = groups
-        self.layers.append(layer)
+        self._add(layer)
         self.h, self.w, self.c = oh, ow, filters
 
     def dwconv(self, name, k, stride=1, pad=0):
@@ -68,20 +83,22 @@ class Net:
     def pool(self, name, k, stride, pad=0):
         layer = {"name": name, "type": "pool", "in_h": self.h, "in_w": self.w, "in_c": self.c}
         self.h, self.w = self._window(layer, k, stride, pad)
-        self.layers.append(layer)
+        self._add(layer)
 
     def global_pool(self, name):
         assert self.h == self.w, "global pooling of a non-square map"
         self.pool(name, self.h, 1)
 
-    def eltwise(self, name):
-        self.layers.append({"name": name, "type": "eltwise", "in_h": self.h, "in_w": self.w,
-                            "in_c": self.c})
+    def add(self, name, other):
+        """Element-wise sum of the current activation and the state `other` (same shape)."""
+        assert other[0] == self.shape(), "residual add of different shapes"
+        self.cur += other[1]
+        self._add({"name": name, "type": "eltwise", "in_h": self.h, "in_w": self.w,
+                   "in_c": self.c})
 
     def fc(self, name, out_features, in_features=None):
         n = in_features if in_features is not None else self.h * self.w * self.c
-        self.layers.append({"name": name, "type": "fc", "in_features": n,
-                            "out_features": out_features})
+        self._add({"name": name, "type": "fc", "in_features": n, "out_features": out_features})
         self.h, self.w, self.c = 1, 1, out_features
 
     def text(self):
@@ -153,19 +170,21 @@ def googlenet():
             n.pool(m + "_3x3_s2", 3, 2, pad="same")
             continue
         name, c1, r3, c3, r5, c5, pp = m
-        inp = n.shape()
+        inp = n.state()
         p = "inception_%s_" % name
         n.conv(p + "1x1", c1, 1)
-        n.set_shape(inp)
+        n.set_state(inp)
         n.conv(p + "3x3_reduce", r3, 1)
         n.conv(p + "3x3", c3, 3, pad=1)
-        n.set_shape(inp)
+        n.set_state(inp)
         n.conv(p + "5x5_reduce", r5, 1)
         n.conv(p + "5x5", c5, 5, pad=2)
-        n.set_shape(inp)
+        n.set_state(inp)
         n.pool(p + "pool", 3, 1, pad=1)
         n.conv(p + "pool_proj", pp, 1)
-        n.set_shape((inp[0], inp[1], c1 + c3 + c5 + pp))
+        # the concatenation of the four branches (no layer of its own)
+        n.set_state(((inp[0][0], inp[0][1], c1 + c3 + c5 + pp),
+                     [p + "1x1", p + "3x3", p + "5x5", p + "pool_proj"]))
     n.global_pool("pool5_7x7_s1")
     n.fc("loss3_classifier", 1000)
     return n
@@ -180,16 +199,17 @@ def resnet(name, blocks, v15, source):
             p = "res%d%s_" % (stage, chr(ord("a") + b)) if reps <= 26 else \
                 "res%d_%d_" % (stage, b + 1)
             stride = 2 if b == 0 and stage > 2 else 1
-            inp = n.shape()
+            inp = n.state()
             n.conv(p + "branch2a", c, 1, stride=1 if v15 else stride)
             n.conv(p + "branch2b", c, 3, stride=stride if v15 else 1, pad=1)
             n.conv(p + "branch2c", 4 * c, 1)
-            out = n.shape()
+            out = n.state()
             if b == 0:
-                n.set_shape(inp)
+                n.set_state(inp)
                 n.conv(p + "branch1", 4 * c, 1, stride=stride)
-            n.eltwise(p + "add")
-            n.set_shape(out)
+                inp = n.state()
+            n.set_state(out)
+            n.add(p + "add", inp)
     n.global_pool("pool5")
     n.fc("fc1000", 1000)
     return n
@@ -232,14 +252,14 @@ def mobilenet_v2():
     for t, c, reps, s in plan:
         for r in range(reps):
             stride = s if r == 0 else 1
-            inp = n.shape()
+            inp = n.state()
             p = "block%d_" % block
             if t != 1:
-                n.conv(p + "expand", inp[2] * t, 1)
+                n.conv(p + "expand", inp[0][2] * t, 1)
             n.dwconv(p + "dw", 3, stride=stride, pad="same")
             n.conv(p + "project", c, 1)
-            if stride == 1 and inp[2] == c:
-                n.eltwise(p + "add")
+            if stride == 1 and inp[0][2] == c:
+                n.add(p + "add", inp)
             block += 1
     n.conv("conv_last", 1280, 1)
     n.global_pool("avgpool")

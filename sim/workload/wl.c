@@ -306,6 +306,19 @@ const char *wl_layer_type_name(const wl_layer *layer)
     return "?";
 }
 
+uint32_t wl_layer_input_count(const wl_workload *wl, size_t i)
+{
+    return wl->layers[i].input_count ? wl->layers[i].input_count : 1;
+}
+
+uint32_t wl_layer_input(const wl_workload *wl, size_t i, uint32_t j)
+{
+    const wl_layer *l = &wl->layers[i];
+    if (l->input_count)
+        return l->inputs[j];
+    return i == 0 ? WL_INPUT_NETWORK : (uint32_t)(i - 1);
+}
+
 uint64_t wl_total_macs(const wl_workload *wl)
 {
     uint64_t total = 0;

@@ -53,6 +53,9 @@
 #include <stdint.h>
 
 #define WL_NAME_BYTES 64
+#define WL_INPUTS_MAX 8               /* input tensors of one layer */
+#define WL_INPUT_NETWORK UINT32_MAX   /* wl_layer.inputs: the network's input tensor */
+#define WL_INPUT_NETWORK_NAME "input" /* its name in a workload JSON */
 
 typedef enum wl_kind {
     WL_CONV = 0, /* conv2d, including depthwise (groups == in_c) and grouped */
@@ -91,6 +94,13 @@ typedef struct wl_layer {
      * M = in_h; images = the batch folded into the groups (set from batch by wl_layer_finish
      * when 0, after which batch = 1) */
     uint32_t mm_k, mm_n, heads, images;
+    /* Input tensors: a tensor is the output of a layer, named by the layer (or the network's
+     * input, WL_INPUT_NETWORK). inputs[0..input_count-1] are indices of earlier layers of the
+     * workload (workload JSON "inputs"): the layer reads them concatenated along channels (an
+     * element-wise layer adds them). input_count 0 means the default: the previous layer's
+     * output (the network's input for the first layer). */
+    uint32_t input_count;
+    uint32_t inputs[WL_INPUTS_MAX];
 } wl_layer;
 
 typedef struct wl_workload {
@@ -106,6 +116,11 @@ typedef struct wl_workload {
  * (FW_EXIT_INPUT), or FW_EXIT_IO. */
 int wl_load(const char *path, uint32_t batch_override, wl_workload **out, fw_err *err);
 void wl_destroy(wl_workload *wl);
+
+/* Input tensor j of layer i, the default resolved: an index of an earlier layer, or
+ * WL_INPUT_NETWORK. Count of them: wl_layer_input_count (1 for the default). */
+uint32_t wl_layer_input_count(const wl_workload *wl, size_t i);
+uint32_t wl_layer_input(const wl_workload *wl, size_t i, uint32_t j);
 
 /* MACs of one layer over all groups and the batch: gemm_m * gemm_n * gemm_k * groups. */
 uint64_t wl_layer_macs(const wl_layer *layer);

@@ -124,8 +124,87 @@ static int wl_json_window(jr_obj *o, wl_layer *l, bool dilation, bool *same, fw_
     return 0;
 }
 
+/* "inputs": names of earlier layers (or "input", the network's input) whose outputs this layer
+ * reads; earlier are layers[0..count-1]. Fills l->inputs (indices) and l->input_count. */
+static int wl_json_inputs(jr_obj *o, wl_layer *l, const wl_layer *earlier, size_t count,
+                          fw_err *err)
+{
+    jr_arr arr;
+    bool present;
+    int rc;
+    if ((rc = jr_arr_get(o, "inputs", false, &arr, &present, err)) || !present)
+        return rc;
+    if (arr.count == 0 || arr.count > WL_INPUTS_MAX)
+        return jr_fail(o, "inputs", err, "must name 1 to %d tensors", WL_INPUTS_MAX);
+    for (size_t j = 0; j < arr.count; j++) {
+        const char *name;
+        char key[32];
+        snprintf(key, sizeof key, "inputs[%zu]", j);
+        if ((rc = jr_arr_str(&arr, j, &name, err)))
+            return rc;
+        uint32_t idx = WL_INPUT_NETWORK;
+        if (strcmp(name, WL_INPUT_NETWORK_NAME)) {
+            size_t e = 0;
+            while (e < count && strcmp(earlier[e].name, name))
+                e++;
+            if (e == count)
+                return jr_fail(o, key, err,
+                               "unknown tensor '%.80s' (the name of an earlier layer, or \"%s\")",
+                               name, WL_INPUT_NETWORK_NAME);
+            idx = (uint32_t)e;
+        }
+        for (size_t k = 0; k < j; k++)
+            if (l->inputs[k] == idx)
+                return jr_fail(o, key, err, "tensor '%.80s' named twice", name);
+        l->inputs[j] = idx;
+    }
+    l->input_count = (uint32_t)arr.count;
+    return 0;
+}
+
+/* Checks a finished layer's explicit inputs against the shapes of the tensors it names: a conv
+ * or pool reads them concatenated along channels (same height and width, channels adding up to
+ * in_c), an element-wise layer adds them (each exactly its shape), a fully connected or GEMM
+ * layer reads them flattened (elements per image adding up to its input). No check when one of
+ * them is the network's input (its shape is not declared), nor for a matmul (its two operands
+ * have their own layouts, wl.h). */
+static int wl_json_check_inputs(jr_obj *o, const wl_layer *l, const wl_layer *earlier,
+                                fw_err *err)
+{
+    uint64_t channels = 0, elems = 0;
+    if (l->input_count == 0 || l->kind == WL_MATMUL)
+        return 0;
+    for (uint32_t j = 0; j < l->input_count; j++) {
+        if (l->inputs[j] == WL_INPUT_NETWORK)
+            return 0;
+        const wl_layer *p = &earlier[l->inputs[j]];
+        channels += p->filters;
+        elems += (uint64_t)p->out_h * p->out_w * p->filters;
+        bool spatial = l->kind == WL_CONV || l->kind == WL_NOMAC;
+        if (spatial && (p->out_h != l->in_h || p->out_w != l->in_w))
+            return jr_fail(o, "inputs", err,
+                           "tensor '%s' is %ux%u, the layer's input is %ux%u (height x width)",
+                           p->name, p->out_h, p->out_w, l->in_h, l->in_w);
+        if (l->kind == WL_NOMAC && l->nomac == WL_NOMAC_ELTWISE && p->filters != l->in_c)
+            return jr_fail(o, "inputs", err, "tensor '%s' has %u channels, in_c is %u", p->name,
+                           p->filters, l->in_c);
+    }
+    if (l->kind == WL_NOMAC && l->nomac == WL_NOMAC_ELTWISE)
+        return 0;
+    if ((l->kind == WL_CONV || l->kind == WL_NOMAC) && channels != l->in_c)
+        return jr_fail(o, "inputs", err, "the tensors have %llu channels together, in_c is %u",
+                       (unsigned long long)channels, l->in_c);
+    uint64_t want = (uint64_t)l->in_h * l->in_w * l->in_c;
+    if ((l->kind == WL_FC || l->kind == WL_GEMM) && elems != want)
+        return jr_fail(o, "inputs", err,
+                       "the tensors have %llu elements per image together, the layer reads %llu",
+                       (unsigned long long)elems, (unsigned long long)want);
+    return 0;
+}
+
 /* Reads one layer object into *l (l->name is set as soon as the name is known). */
-static int wl_json_layer(jr_obj *o, wl_layer *l, uint32_t batch, fw_err *err)
+static int wl_json_layer(jr_obj *o, wl_layer *l, uint32_t batch, const wl_layer *earlier,
+                         size_t count, fw_err *err)
 {
     const char *name;
     unsigned type;
@@ -189,7 +268,7 @@ static int wl_json_layer(jr_obj *o, wl_layer *l, uint32_t batch, fw_err *err)
             return rc;
         break;
     }
-    if ((rc = jr_obj_done(o, err)))
+    if ((rc = wl_json_inputs(o, l, earlier, count, err)) || (rc = jr_obj_done(o, err)))
         return rc;
     if (same) {
         wl_json_same_pad(l->in_h, l->filt_r, l->dil_h, l->stride_h, &l->pad_top, &l->pad_bottom);
@@ -201,7 +280,7 @@ static int wl_json_layer(jr_obj *o, wl_layer *l, uint32_t batch, fw_err *err)
         snprintf(reason, sizeof reason, "%s", err->msg);
         return fw_err_set(err, rc, "%s: %s.%.300s", o->file, o->path, reason);
     }
-    return 0;
+    return wl_json_check_inputs(o, l, earlier, err);
 }
 
 /* Appends " (layer 'NAME')" to the message. */
@@ -261,7 +340,7 @@ int wl_parse_json(const char *name, const char *text, uint32_t batch_override, w
         wl_layer *l = &wl->layers[i];
         if ((rc = jr_arr_obj(&layers, i, &lo, err)))
             goto done;
-        if ((rc = wl_json_layer(&lo, l, batch, err))) {
+        if ((rc = wl_json_layer(&lo, l, batch, wl->layers, i, err))) {
             wl_json_name_layer(err, l->name);
             goto done;
         }

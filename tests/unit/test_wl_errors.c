@@ -123,6 +123,86 @@ Test(wl_errors, json_values)
     "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "               \
     "Num Filter, Strides,\n"
 
+/* Two 8x8 layers before the one under test: a (3 -> 4 channels, 8x8) and b (4 -> 2, 8x8). */
+static void inputs_fail(const char *third, const char *expected)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "{\"name\": \"w\", \"layers\": ["
+             "{\"name\": \"a\", \"type\": \"conv\", \"in_h\": 8, \"in_w\": 8, \"in_c\": 3, "
+             "\"filters\": 4, \"kernel\": 1},"
+             "{\"name\": \"b\", \"type\": \"conv\", \"in_h\": 8, \"in_w\": 8, \"in_c\": 4, "
+             "\"filters\": 2, \"kernel\": 1}, %s]}",
+             third);
+    json_fails(text, expected);
+}
+
+Test(wl_errors, json_inputs)
+{
+    /* configs/README.md: "inputs" names earlier layers (or "input"); shapes must agree */
+    inputs_fail("{\"name\": \"c\", \"type\": \"eltwise\", \"in_h\": 8, \"in_w\": 8, \"in_c\": 4, "
+                "\"inputs\": [\"a\", \"nope\"]}",
+                "t.json: layers[2].inputs[1]: unknown tensor 'nope' (the name of an earlier "
+                "layer, or \"input\") (layer 'c')");
+    inputs_fail("{\"name\": \"c\", \"type\": \"eltwise\", \"in_h\": 8, \"in_w\": 8, \"in_c\": 4, "
+                "\"inputs\": [\"c\"]}",
+                "t.json: layers[2].inputs[0]: unknown tensor 'c' (the name of an earlier "
+                "layer, or \"input\") (layer 'c')");
+    inputs_fail("{\"name\": \"c\", \"type\": \"eltwise\", \"in_h\": 8, \"in_w\": 8, \"in_c\": 4, "
+                "\"inputs\": [\"a\", \"a\"]}",
+                "t.json: layers[2].inputs[1]: tensor 'a' named twice (layer 'c')");
+    inputs_fail("{\"name\": \"c\", \"type\": \"eltwise\", \"in_h\": 8, \"in_w\": 8, \"in_c\": 4, "
+                "\"inputs\": []}",
+                "t.json: layers[2].inputs: must name 1 to 8 tensors (layer 'c')");
+    inputs_fail("{\"name\": \"c\", \"type\": \"eltwise\", \"in_h\": 8, \"in_w\": 8, \"in_c\": 4, "
+                "\"inputs\": [1]}",
+                "t.json: layers[2].inputs[0]: expected a string, found a number (layer 'c')");
+    inputs_fail("{\"name\": \"c\", \"type\": \"eltwise\", \"in_h\": 8, \"in_w\": 8, \"in_c\": 4, "
+                "\"inputs\": [\"a\", \"b\"]}",
+                "t.json: layers[2].inputs: tensor 'b' has 2 channels, in_c is 4 (layer 'c')");
+    inputs_fail("{\"name\": \"c\", \"type\": \"conv\", \"in_h\": 4, \"in_w\": 8, \"in_c\": 6, "
+                "\"filters\": 1, \"kernel\": 1, \"inputs\": [\"a\", \"b\"]}",
+                "t.json: layers[2].inputs: tensor 'a' is 8x8, the layer's input is 4x8 (height x "
+                "width) (layer 'c')");
+    inputs_fail("{\"name\": \"c\", \"type\": \"conv\", \"in_h\": 8, \"in_w\": 8, \"in_c\": 5, "
+                "\"filters\": 1, \"kernel\": 1, \"inputs\": [\"a\", \"b\"]}",
+                "t.json: layers[2].inputs: the tensors have 6 channels together, in_c is 5 "
+                "(layer 'c')");
+    inputs_fail("{\"name\": \"c\", \"type\": \"fc\", \"in_features\": 100, \"out_features\": 2, "
+                "\"inputs\": [\"a\", \"b\"]}",
+                "t.json: layers[2].inputs: the tensors have 384 elements per image together, "
+                "the layer reads 100 (layer 'c')");
+}
+
+Test(wl_errors, json_inputs_accepted)
+{
+    /* a concatenation (4 + 2 channels), a flattening fc and the network input by name; the
+     * default (no "inputs") is the previous layer, the network input for the first */
+    const char *text =
+        "{\"name\": \"w\", \"layers\": ["
+        "{\"name\": \"a\", \"type\": \"conv\", \"in_h\": 8, \"in_w\": 8, \"in_c\": 3, "
+        "\"filters\": 4, \"kernel\": 1},"
+        "{\"name\": \"b\", \"type\": \"conv\", \"in_h\": 8, \"in_w\": 8, \"in_c\": 3, "
+        "\"filters\": 2, \"kernel\": 1, \"inputs\": [\"input\"]},"
+        "{\"name\": \"c\", \"type\": \"conv\", \"in_h\": 8, \"in_w\": 8, \"in_c\": 6, "
+        "\"filters\": 1, \"kernel\": 3, \"pad\": 1, \"inputs\": [\"a\", \"b\"]},"
+        "{\"name\": \"d\", \"type\": \"fc\", \"in_features\": 384, \"out_features\": 2, "
+        "\"inputs\": [\"a\", \"b\"]},"
+        "{\"name\": \"e\", \"type\": \"fc\", \"in_features\": 2, \"out_features\": 2}]}";
+    wl_workload *wl;
+    fw_err err;
+    cr_assert_eq(wl_parse_json("t.json", text, 0, &wl, &err), 0, "%s", err.msg);
+    cr_expect_eq(wl_layer_input_count(wl, 0), 1);
+    cr_expect_eq(wl_layer_input(wl, 0, 0), WL_INPUT_NETWORK);
+    cr_expect_eq(wl_layer_input(wl, 1, 0), WL_INPUT_NETWORK);
+    cr_expect_eq(wl_layer_input_count(wl, 2), 2);
+    cr_expect_eq(wl_layer_input(wl, 2, 0), 0);
+    cr_expect_eq(wl_layer_input(wl, 2, 1), 1);
+    cr_expect_eq(wl_layer_input_count(wl, 4), 1);
+    cr_expect_eq(wl_layer_input(wl, 4, 0), 3);
+    wl_destroy(wl);
+}
+
 Test(wl_errors, csv)
 {
     csv_fails("", "t.csv:1: empty file: no SCALE-Sim header");

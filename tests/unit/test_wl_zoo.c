@@ -161,6 +161,52 @@ Test(wl_zoo, resnet50_shapes)
     wl_destroy(v15);
 }
 
+/* Names of layer i's input tensors, comma-separated ("input" for the network's input). */
+static void expect_inputs(const wl_workload *wl, const char *name, const char *expected)
+{
+    size_t i = (size_t)(find(wl, name) - wl->layers);
+    char got[512] = "";
+    for (uint32_t j = 0; j < wl_layer_input_count(wl, i); j++) {
+        uint32_t t = wl_layer_input(wl, i, j);
+        size_t n = strlen(got);
+        snprintf(got + n, sizeof got - n, "%s%s", j ? "," : "",
+                 t == WL_INPUT_NETWORK ? "input" : wl->layers[t].name);
+    }
+    cr_expect_str_eq(got, expected, "%s: inputs", name);
+}
+
+Test(wl_zoo, branch_inputs)
+{
+    /* The graphs of the papers: a ResNet block adds its last 1x1 conv to its input (or to the
+     * projection branch1 on the first block of a stage); an inception module's four branches
+     * all read the module's input, and the next module reads their concatenation; a
+     * MobileNet v2 block with stride 1 and equal channels adds its projection to its input. */
+    wl_workload *r = load("resnet50.json");
+    expect_inputs(r, "conv1", "input");
+    expect_inputs(r, "res2a_branch2a", "pool1");
+    expect_inputs(r, "res2a_branch1", "pool1");
+    expect_inputs(r, "res2a_add", "res2a_branch2c,res2a_branch1");
+    expect_inputs(r, "res2b_branch2a", "res2a_add");
+    expect_inputs(r, "res2b_add", "res2b_branch2c,res2a_add");
+    expect_inputs(r, "res3a_branch1", "res2c_add");
+    expect_inputs(r, "pool5", "res5c_add");
+    wl_destroy(r);
+    wl_workload *g = load("googlenet.json");
+    expect_inputs(g, "inception_3a_1x1", "pool2_3x3_s2");
+    expect_inputs(g, "inception_3a_5x5_reduce", "pool2_3x3_s2");
+    expect_inputs(g, "inception_3a_pool_proj", "inception_3a_pool");
+    expect_inputs(g, "inception_3b_pool",
+                  "inception_3a_1x1,inception_3a_3x3,inception_3a_5x5,inception_3a_pool_proj");
+    expect_inputs(g, "pool5_7x7_s1",
+                  "inception_5b_1x1,inception_5b_3x3,inception_5b_5x5,inception_5b_pool_proj");
+    wl_destroy(g);
+    wl_workload *m = load("mobilenet_v2.json");
+    expect_inputs(m, "block1_expand", "block0_project");
+    expect_inputs(m, "block2_add", "block2_project,block1_project");
+    expect_inputs(m, "block3_expand", "block2_add");
+    wl_destroy(m);
+}
+
 Test(wl_zoo, mobilenets)
 {
     /* networks.md: MobileNet v1 1.0-224 568.7 M, v2 1.0-224 300.8 M. */
