@@ -20,6 +20,10 @@
 #define CFG_DEFAULT_WORD_BITS 64u
 #define CFG_DEFAULT_DOUBLE_BUFFERED true
 #define CFG_DEFAULT_DRAM_LATENCY_CYCLES 100u
+#define CFG_DEFAULT_BANKS 1u
+#define CFG_DEFAULT_PORTS 1u /* read and write ports: words per cycle per bank */
+#define CFG_DEFAULT_INSTANCES CFG_SHARED
+#define CFG_SHORTHAND_LEVEL "sram" /* the level the `sram` shorthand expands to */
 
 /* Ranges. */
 #define CFG_MAX_DIM 4096u /* array rows/cols */
@@ -30,6 +34,8 @@ static const char *const cfg_dataflow_names[] = {"ws", "os", "is", "tree"};
 static const char *const cfg_schedule_names[] = {"pipelined", "serial"};
 static const char *const cfg_operand_names[] = {"ifmap", "filter", "ofmap"};
 static const char *const cfg_dram_names[] = {"ddr3", "ddr4", "lpddr4", "hbm2", "none"};
+static const char *const cfg_level_kind_names[] = {"regfile", "sram"};
+static const char *const cfg_instances_names[] = {"shared", "per_pe", "per_row", "per_col"};
 static const char *const cfg_round_names[] = {"near_even", "minMag", "min", "max", "near_maxMag"};
 static const char *const cfg_subnormal_names[] = {"ieee", "ftz"};
 static const char *const cfg_overflow_names[] = {"wrap", "saturate"};
@@ -51,6 +57,43 @@ const char *cfg_operand_name(cfg_operand op)
 const char *cfg_dram_type_name(cfg_dram_type t)
 {
     return cfg_dram_names[t];
+}
+const char *cfg_level_kind_name(cfg_level_kind k)
+{
+    return cfg_level_kind_names[k];
+}
+const char *cfg_instances_name(cfg_instances i)
+{
+    return cfg_instances_names[i];
+}
+
+uint64_t cfg_level_instances(const cfg_accel *cfg, const cfg_level *lv)
+{
+    switch (lv->instances) {
+    case CFG_PER_PE:
+        return (uint64_t)cfg->rows * cfg->cols;
+    case CFG_PER_ROW:
+        return cfg->rows;
+    case CFG_PER_COL:
+        return cfg->cols;
+    default:
+        return 1;
+    }
+}
+
+int cfg_outer_level(const cfg_accel *cfg, cfg_operand op, uint64_t *capacity_bytes)
+{
+    for (int i = (int)cfg->level_count - 1; i >= 0; i--) {
+        const cfg_part *p = &cfg->levels[i].part[op];
+        if (!p->held)
+            continue;
+        if (capacity_bytes) {
+            uint64_t b = p->size_bytes * cfg_level_instances(cfg, &cfg->levels[i]);
+            *capacity_bytes = p->double_buffered ? b / 2 : b;
+        }
+        return i;
+    }
+    return -1;
 }
 
 uint32_t cfg_input_bytes(const cfg_accel *cfg)
@@ -179,7 +222,155 @@ static int cfg_read_sram(jr_obj *root, cfg_accel *c, fw_err *err)
             (rc = jr_obj_done(&o, err)))
             return rc;
     }
+    /* the equivalent hierarchy: one shared-instance level of three partitions, one port */
+    cfg_level *lv = &c->levels[0];
+    memset(lv, 0, sizeof *lv);
+    snprintf(lv->name, sizeof lv->name, "%s", CFG_SHORTHAND_LEVEL);
+    lv->kind = CFG_SRAM_LEVEL;
+    lv->instances = CFG_SHARED;
+    for (unsigned op = 0; op < CFG_OPERANDS; op++) {
+        lv->part[op] = (cfg_part){true,
+                                  c->sram[op].size_bytes,
+                                  c->sram[op].word_bits,
+                                  CFG_DEFAULT_BANKS,
+                                  CFG_DEFAULT_PORTS,
+                                  CFG_DEFAULT_PORTS,
+                                  c->sram[op].double_buffered};
+        lv->size_bytes += c->sram[op].size_bytes;
+    }
+    c->level_count = 1;
+    c->hierarchy_given = false;
     return jr_obj_done(&s, err);
+}
+
+/* Reads the per-operand access keys of a level or a partition: the level's values are the
+ * defaults of its partitions. */
+static int cfg_read_access(jr_obj *o, const cfg_part *def, cfg_part *p, fw_err *err)
+{
+    int rc;
+    if ((rc = jr_u32(o, "word_bits", false, def->word_bits, 1, 65536, &p->word_bits, err)) ||
+        (rc = jr_u32(o, "banks", false, def->banks, 1, 1u << 20, &p->banks, err)) ||
+        (rc = jr_u32(o, "read_ports", false, def->read_ports, 1, 1024, &p->read_ports, err)) ||
+        (rc = jr_u32(o, "write_ports", false, def->write_ports, 1, 1024, &p->write_ports, err)) ||
+        (rc = jr_bool(o, "double_buffered", false, def->double_buffered, &p->double_buffered,
+                      err)))
+        return rc;
+    return 0;
+}
+
+static int cfg_read_level(jr_obj *o, cfg_level *lv, fw_err *err)
+{
+    const char *name;
+    unsigned kind, inst;
+    int rc;
+    memset(lv, 0, sizeof *lv);
+    if ((rc = jr_str(o, "name", true, NULL, &name, err)) ||
+        (rc = jr_enum(o, "kind", true, 0, cfg_level_kind_names, CFG_COUNT(cfg_level_kind_names),
+                      &kind, err)) ||
+        (rc = jr_enum(o, "instances", false, CFG_DEFAULT_INSTANCES, cfg_instances_names,
+                      CFG_COUNT(cfg_instances_names), &inst, err)))
+        return rc;
+    if (!name[0] || strlen(name) >= sizeof lv->name)
+        return jr_fail(o, "name", err, "must be 1 to %d bytes", CFG_NAME_BYTES - 1);
+    snprintf(lv->name, sizeof lv->name, "%s", name);
+    lv->kind = (cfg_level_kind)kind;
+    lv->instances = (cfg_instances)inst;
+    cfg_part def = {false,           0, CFG_DEFAULT_WORD_BITS, CFG_DEFAULT_BANKS,
+                    CFG_DEFAULT_PORTS, CFG_DEFAULT_PORTS,      CFG_DEFAULT_DOUBLE_BUFFERED};
+    cfg_part level_acc;
+    if ((rc = cfg_read_access(o, &def, &level_acc, err)))
+        return rc;
+    bool has_holds = jr_has(o, "holds"), has_parts = jr_has(o, "partitions");
+    if (has_holds == has_parts)
+        return jr_fail(o, NULL, err,
+                       "give either \"holds\" with \"size_bytes\" (operands share the level) or "
+                       "\"partitions\" (a size per operand)");
+    if (has_holds) {
+        jr_arr a;
+        lv->shared = true;
+        if ((rc = jr_arr_get(o, "holds", true, &a, NULL, err)) ||
+            (rc = jr_u64(o, "size_bytes", true, 0, 1, CFG_MAX_SRAM_BYTES, &lv->size_bytes, err)))
+            return rc;
+        if (a.count == 0)
+            return jr_fail(o, "holds", err, "must name at least one operand");
+        for (size_t i = 0; i < a.count; i++) {
+            const char *opname;
+            if ((rc = jr_arr_str(&a, i, &opname, err)))
+                return rc;
+            unsigned op = 0;
+            while (op < CFG_OPERANDS && strcmp(opname, cfg_operand_names[op]) != 0)
+                op++;
+            if (op == CFG_OPERANDS)
+                return jr_fail(o, "holds", err,
+                               "unknown operand '%s' (expected ifmap, filter or ofmap)", opname);
+            if (lv->part[op].held)
+                return jr_fail(o, "holds", err, "'%s' listed twice", opname);
+            lv->part[op] = level_acc;
+            lv->part[op].held = true;
+            lv->part[op].size_bytes = lv->size_bytes;
+        }
+    } else {
+        jr_obj ps;
+        if ((rc = jr_obj_get(o, "partitions", true, &ps, NULL, err)))
+            return rc;
+        for (unsigned op = 0; op < CFG_OPERANDS; op++) {
+            jr_obj po;
+            bool present;
+            if ((rc = jr_obj_get(&ps, cfg_operand_names[op], false, &po, &present, err)))
+                return rc;
+            if (!present)
+                continue;
+            cfg_part *p = &lv->part[op];
+            if ((rc = jr_u64(&po, "size_bytes", true, 0, 1, CFG_MAX_SRAM_BYTES, &p->size_bytes,
+                             err)) ||
+                (rc = cfg_read_access(&po, &level_acc, p, err)) || (rc = jr_obj_done(&po, err)))
+                return rc;
+            p->held = true;
+            lv->size_bytes += p->size_bytes;
+        }
+        if ((rc = jr_obj_done(&ps, err)))
+            return rc;
+        if (lv->size_bytes == 0)
+            return jr_fail(o, "partitions", err, "must give at least one operand");
+    }
+    return jr_obj_done(o, err);
+}
+
+/* memory.levels: the explicit hierarchy (configs/README.md). */
+static int cfg_read_memory(jr_obj *root, cfg_accel *c, fw_err *err)
+{
+    jr_obj m;
+    jr_arr a;
+    int rc;
+    if ((rc = jr_obj_get(root, "memory", true, &m, NULL, err)) ||
+        (rc = jr_arr_get(&m, "levels", true, &a, NULL, err)))
+        return rc;
+    if (a.count < 1 || a.count > CFG_MAX_LEVELS)
+        return jr_fail(&m, "levels", err, "%zu levels: expected 1 to %d on-chip levels (DRAM is "
+                       "the \"dram\" object)", a.count, CFG_MAX_LEVELS);
+    for (size_t i = 0; i < a.count; i++) {
+        jr_obj o;
+        if ((rc = jr_arr_obj(&a, i, &o, err)) || (rc = cfg_read_level(&o, &c->levels[i], err)))
+            return rc;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(c->levels[j].name, c->levels[i].name) == 0)
+                return jr_fail(&o, "name", err, "'%s' names two levels", c->levels[i].name);
+    }
+    c->level_count = (uint32_t)a.count;
+    c->hierarchy_given = true;
+    for (unsigned op = 0; op < CFG_OPERANDS; op++) {
+        uint64_t cap;
+        int i = cfg_outer_level(c, (cfg_operand)op, &cap);
+        if (i < 0)
+            return jr_fail(&m, "levels", err,
+                           "no level holds '%s' (the array reads every operand from a level)",
+                           cfg_operand_names[op]);
+        const cfg_part *p = &c->levels[i].part[op];
+        c->sram[op].size_bytes = p->size_bytes * cfg_level_instances(c, &c->levels[i]);
+        c->sram[op].word_bits = p->word_bits < 8 ? 8 : p->word_bits;
+        c->sram[op].double_buffered = p->double_buffered;
+    }
+    return jr_obj_done(&m, err);
 }
 
 static int cfg_read_dram(jr_obj *root, cfg_accel *c, fw_err *err)
@@ -208,6 +399,16 @@ static int cfg_read_dram(jr_obj *root, cfg_accel *c, fw_err *err)
         c->dram.bandwidth_millibytes_per_cycle = (uint64_t)mb;
     }
     return jr_obj_done(&d, err);
+}
+
+/* Exactly one of `sram` (shorthand) and `memory` (hierarchy). */
+static int cfg_read_storage(jr_obj *root, cfg_accel *c, fw_err *err)
+{
+    bool has_sram = jr_has(root, "sram"), has_mem = jr_has(root, "memory");
+    if (has_sram && has_mem)
+        return jr_fail(root, "memory", err, "give either \"sram\" (shorthand) or \"memory\", "
+                       "not both");
+    return has_mem ? cfg_read_memory(root, c, err) : cfg_read_sram(root, c, err);
 }
 
 static int cfg_read_tech(jr_obj *root, cfg_accel *c, fw_err *err)
@@ -257,7 +458,7 @@ int cfg_from_json(const jr_doc *doc, cfg_accel *out, fw_err *err)
         (rc = jr_str(&root, "name", false, CFG_DEFAULT_NAME, &name, err)) ||
         (rc = jr_f64(&root, "clock_mhz", true, 0, 1, 100000, &c.clock_mhz, err)) ||
         (rc = cfg_read_array(&root, &c, err)) || (rc = cfg_read_precision(&root, &c, err)) ||
-        (rc = cfg_read_sram(&root, &c, err)) || (rc = cfg_read_dram(&root, &c, err)) ||
+        (rc = cfg_read_storage(&root, &c, err)) || (rc = cfg_read_dram(&root, &c, err)) ||
         (rc = cfg_read_tech(&root, &c, err)) || (rc = jr_obj_done(&root, err)))
         return rc;
     if (strlen(name) >= sizeof c.name)

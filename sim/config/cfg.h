@@ -53,6 +53,36 @@ typedef enum cfg_process { CFG_PROCESS_HP = 0, CFG_PROCESS_LP } cfg_process;
  * (Horowitz) or published, measured FMA/MAC units (models/tech/README.md, "As built") */
 typedef enum cfg_arith_source { CFG_ARITH_DATAPATH = 0, CFG_ARITH_AS_BUILT } cfg_arith_source;
 
+/* The storage hierarchy (configs/README.md, "memory.levels"): on-chip levels from the PEs
+ * outwards, index 0 nearest the array; DRAM (cfg_dram) is always the last level. Each level
+ * holds some of the operands, either sharing one capacity or in partitions of their own. */
+#define CFG_MAX_LEVELS 6 /* on-chip levels */
+typedef enum cfg_level_kind { CFG_REGFILE = 0, CFG_SRAM_LEVEL } cfg_level_kind;
+/* How many copies of the level exist: one shared, one per PE (R*C), per row (R), per column
+ * (C). Capacities, banks and ports are per instance. */
+typedef enum cfg_instances { CFG_SHARED = 0, CFG_PER_PE, CFG_PER_ROW, CFG_PER_COL } cfg_instances;
+
+/* One operand's place in a level. */
+typedef struct cfg_part {
+    bool held;            /* the level holds this operand */
+    uint64_t size_bytes;  /* partitioned level: this operand's capacity per instance; shared
+                             level: the level's whole capacity (shared with the other operands) */
+    uint32_t word_bits;   /* access width */
+    uint32_t banks;       /* independently accessed banks */
+    uint32_t read_ports;  /* words read per cycle per bank */
+    uint32_t write_ports; /* words written per cycle per bank */
+    bool double_buffered; /* two halves: one serves the array while the other fills/drains */
+} cfg_part;
+
+typedef struct cfg_level {
+    char name[CFG_NAME_BYTES];
+    cfg_level_kind kind;
+    cfg_instances instances;
+    bool shared;         /* the held operands share size_bytes (else: partitions) */
+    uint64_t size_bytes; /* per instance: the shared capacity or the sum of the partitions */
+    cfg_part part[CFG_OPERANDS];
+} cfg_level;
+
 typedef struct cfg_tech {
     double node_nm; /* process node, read by the energy model */
     double vdd_v;   /* supply voltage */
@@ -71,8 +101,18 @@ typedef struct cfg_accel {
     nx_mac_cfg mac;      /* precision: formats, fused, rounding, subnormals, overflow */
     nx_fmt output;       /* format of the outputs written back to DRAM (default: the accumulator) */
     double clock_mhz;
+    /* Per operand: the outermost on-chip level holding it (for an explicit hierarchy: its
+     * partition, or the whole shared level, times its instances). The shorthand `sram` form
+     * sets these directly; the energy model and the report read them. */
     cfg_sram sram[CFG_OPERANDS];
-    cfg_dram dram;
+    /* The storage hierarchy. The shorthand `sram` form expands to one level "sram" of three
+     * partitions (hierarchy_given false), which the engine runs with the per-operand SRAM model
+     * of engine/mem.h exactly as before; `memory.levels` (hierarchy_given true) runs the tiled
+     * model of mapping/tl.h. */
+    uint32_t level_count;
+    cfg_level levels[CFG_MAX_LEVELS];
+    bool hierarchy_given;
+    cfg_dram dram; /* the last level */
     cfg_tech tech;
 } cfg_accel;
 
@@ -94,7 +134,16 @@ uint32_t cfg_input_bytes(const cfg_accel *cfg);
 uint32_t cfg_acc_bytes(const cfg_accel *cfg);
 uint32_t cfg_output_bytes(const cfg_accel *cfg);
 
+/* The outermost on-chip level holding op (where a tensor can stay between layers), or -1 when
+ * none does. *capacity_bytes (when not NULL) receives what that level can give the operand:
+ * its partition or the shared capacity, times instances, halved when double buffered. */
+int cfg_outer_level(const cfg_accel *cfg, cfg_operand op, uint64_t *capacity_bytes);
+/* Instances of a level on this array (1, R*C, R or C). */
+uint64_t cfg_level_instances(const cfg_accel *cfg, const cfg_level *lv);
+
 /* Names for messages and reports. */
+const char *cfg_level_kind_name(cfg_level_kind k);
+const char *cfg_instances_name(cfg_instances i);
 const char *cfg_dataflow_name(cfg_dataflow df);
 const char *cfg_schedule_name(cfg_schedule s);
 const char *cfg_operand_name(cfg_operand op);

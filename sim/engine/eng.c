@@ -83,6 +83,7 @@ int eng_run_layer(const cfg_accel *cfg, const wl_layer *layer, const eng_options
     int rc = map_layer_init(cfg, layer, &map, err);
     if (rc)
         return rc;
+    map_layer_residency(&map, opt->ifmap_on_chip, opt->ofmap_on_chip);
     if (opt->kind == ENG_FAST) {
         mem_timeline(cfg, &map, opt->ideal_memory, NULL, opt->trace, opt->trace_ctx, &out->c);
         eng_fast_layer(cfg, &map, &out->c);

@@ -90,6 +90,12 @@ typedef struct eng_options {
     uint64_t seed;                /* pe engine: operand data (eng_operands_random) */
     const eng_operands *operands; /* pe engine: use these instead of random data (borrowed) */
     bool keep_outputs;            /* pe engine: return the output tensor */
+    /* Inter-layer residency, set by a network run (map_layer_residency): the ifmap is already
+     * on chip in the outermost level holding ifmaps (cfg_outer_level; the caller checks that it
+     * fits): it is not read from DRAM; the outputs stay on chip: they are not written to DRAM.
+     * Both false: the layer reads its input from DRAM and writes its output back. */
+    bool ifmap_on_chip;
+    bool ofmap_on_chip;
     eng_trace_fn trace;           /* optional: called once per fold (both engines) */
     void *trace_ctx;
 } eng_options;

@@ -237,6 +237,18 @@ static void map_fold_fill(const map_layer *map, uint64_t f, uint64_t group, uint
                              map_share(map->ifmap_resident_elems, a, area)) *
                             map->input_bytes;
     }
+    if (map->ifmap_on_chip) {
+        d->fetch[0] = false;
+        d->fetch_bytes[0] = 0;
+    }
+    if (map->ofmap_on_chip)
+        d->out_bytes = 0;
+}
+
+void map_layer_residency(map_layer *map, bool ifmap_on_chip, bool ofmap_on_chip)
+{
+    map->ifmap_on_chip = ifmap_on_chip;
+    map->ofmap_on_chip = ofmap_on_chip;
 }
 
 void map_fold_get(const map_layer *map, uint64_t f, map_fold *out)

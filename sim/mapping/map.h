@@ -71,6 +71,10 @@ typedef struct map_layer {
     bool resident[2];                              /* ifmap, filter: whole operand stays in SRAM */
     uint64_t ifmap_resident_elems;                 /* per group: min(input tensor, im2col matrix) */
     bool ofmap_fits; /* output tiles accumulate in the ofmap buffer (no spill) */
+    /* Inter-layer residency (map_layer_residency): the ifmap is already on chip (no ifmap
+     * fetch from DRAM: fetch_bytes[0] = 0), the outputs stay on chip (out_bytes = 0: no
+     * write-back; spilled partial sums still move). Both false after map_layer_init. */
+    bool ifmap_on_chip, ofmap_on_chip;
 } map_layer;
 
 typedef struct map_fold {
@@ -95,6 +99,11 @@ typedef struct map_fold {
 /* Maps one layer (kind != WL_NOMAC, derived fields filled). Fails with FW_EXIT_INPUT when a
  * count (MACs, tile bytes, folds) would not fit in 64 bits. */
 int map_layer_init(const cfg_accel *cfg, const wl_layer *layer, map_layer *out, fw_err *err);
+
+/* Tells the mapping that the layer's input tensor is already held on chip (by the level
+ * cfg_outer_level names for the ifmap; the caller has checked that it fits) and/or that its
+ * output tensor stays there for the next layer instead of going to DRAM. */
+void map_layer_residency(map_layer *map, bool ifmap_on_chip, bool ofmap_on_chip);
 
 /* Describes fold f (0 <= f < map->folds) in the layer's fold order. */
 void map_fold_get(const map_layer *map, uint64_t f, map_fold *out);

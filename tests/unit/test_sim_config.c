@@ -170,3 +170,116 @@ Test(sim_config, shipped_configs_load)
     cr_assert_eq(c.clock_mhz, 700);
     cr_assert_eq(c.sram[CFG_IFMAP].size_bytes, 24u << 20);
 }
+
+/* The `sram` shorthand expands to one level of three partitions with its own values. */
+Test(sim_config, sram_shorthand_expands_to_one_level)
+{
+    const char *sets[] = {"sram.ofmap.double_buffered=false", "sram.ifmap.word_bits=256"};
+    cfg_accel c = parse_ok(base, sets, 2);
+    cr_assert_eq(c.hierarchy_given, false);
+    cr_assert_eq(c.level_count, 1);
+    const cfg_level *lv = &c.levels[0];
+    cr_assert_str_eq(lv->name, "sram");
+    cr_assert_eq(lv->kind, CFG_SRAM_LEVEL);
+    cr_assert_eq(lv->instances, CFG_SHARED);
+    cr_assert_eq(lv->shared, false);
+    cr_assert_eq(lv->size_bytes, 1024 + 2048 + 4096);
+    const uint64_t size[3] = {1024, 2048, 4096};
+    for (int op = 0; op < CFG_OPERANDS; op++) {
+        cr_assert_eq(lv->part[op].held, true);
+        cr_assert_eq(lv->part[op].size_bytes, size[op]);
+        cr_assert_eq(lv->part[op].banks, 1);
+        cr_assert_eq(lv->part[op].read_ports, 1);
+        cr_assert_eq(lv->part[op].write_ports, 1);
+        cr_assert_eq(lv->part[op].word_bits, op == CFG_IFMAP ? 256u : 64u);
+        cr_assert_eq(lv->part[op].double_buffered, op != CFG_OFMAP);
+    }
+    uint64_t cap;
+    cr_assert_eq(cfg_outer_level(&c, CFG_IFMAP, &cap), 0);
+    cr_assert_eq(cap, 512); /* half of 1024: double buffered */
+    cr_assert_eq(cfg_outer_level(&c, CFG_OFMAP, &cap), 0);
+    cr_assert_eq(cap, 4096);
+}
+
+static const char *const hier =
+    "{\"clock_mhz\": 200, \"array\": {\"rows\": 12, \"cols\": 14, \"dataflow\": \"ws\"},"
+    " \"precision\": {\"input\": \"int16\", \"accumulator\": \"int32\"},"
+    " \"memory\": {\"levels\": ["
+    "   {\"name\": \"spad\", \"kind\": \"regfile\", \"instances\": \"per_pe\", \"word_bits\": 16,"
+    "    \"double_buffered\": false,"
+    "    \"partitions\": {\"ifmap\": {\"size_bytes\": 24}, \"filter\": {\"size_bytes\": 448},"
+    "                     \"ofmap\": {\"size_bytes\": 48, \"word_bits\": 32}}},"
+    "   {\"name\": \"glb\", \"kind\": \"sram\", \"holds\": [\"ifmap\", \"ofmap\"],"
+    "    \"size_bytes\": 110592, \"banks\": 27, \"word_bits\": 64, \"read_ports\": 2}]},"
+    " \"dram\": {\"type\": \"lpddr4\", \"bandwidth_gbps\": 1.6},"
+    " \"tech\": {\"node_nm\": 65, \"vdd_v\": 1.0}}";
+
+Test(sim_config, hierarchy_levels)
+{
+    cfg_accel c = parse_ok(hier, NULL, 0);
+    cr_assert_eq(c.hierarchy_given, true);
+    cr_assert_eq(c.level_count, 2);
+    const cfg_level *s = &c.levels[0], *g = &c.levels[1];
+    cr_assert_str_eq(s->name, "spad");
+    cr_assert_eq(s->kind, CFG_REGFILE);
+    cr_assert_eq(s->instances, CFG_PER_PE);
+    cr_assert_eq(cfg_level_instances(&c, s), 168);
+    cr_assert_eq(s->shared, false);
+    cr_assert_eq(s->size_bytes, 24 + 448 + 48);
+    cr_assert_eq(s->part[CFG_FILTER].size_bytes, 448);
+    cr_assert_eq(s->part[CFG_FILTER].word_bits, 16);
+    cr_assert_eq(s->part[CFG_OFMAP].word_bits, 32); /* partition override */
+    cr_assert_eq(s->part[CFG_OFMAP].double_buffered, false);
+    cr_assert_eq(g->shared, true);
+    cr_assert_eq(g->instances, CFG_SHARED);
+    cr_assert_eq(g->part[CFG_IFMAP].held, true);
+    cr_assert_eq(g->part[CFG_FILTER].held, false);
+    cr_assert_eq(g->part[CFG_OFMAP].size_bytes, 110592);
+    cr_assert_eq(g->part[CFG_OFMAP].banks, 27);
+    cr_assert_eq(g->part[CFG_OFMAP].read_ports, 2);
+    cr_assert_eq(g->part[CFG_OFMAP].write_ports, 1);
+    cr_assert_eq(g->part[CFG_OFMAP].double_buffered, true);
+    uint64_t cap;
+    cr_assert_eq(cfg_outer_level(&c, CFG_IFMAP, &cap), 1);
+    cr_assert_eq(cap, 110592 / 2);
+    cr_assert_eq(cfg_outer_level(&c, CFG_FILTER, &cap), 0);
+    cr_assert_eq(cap, 448 * 168);
+    /* the per-operand view: the outermost level holding each operand */
+    cr_assert_eq(c.sram[CFG_FILTER].size_bytes, 448 * 168);
+    cr_assert_eq(c.sram[CFG_IFMAP].size_bytes, 110592);
+}
+
+Test(sim_config, hierarchy_errors)
+{
+    const char *both[] = {"sram={}"};
+    parse_fails(hier, both, 1,
+                "c.json: memory: give either \"sram\" (shorthand) or \"memory\", not both");
+    const char *kind[] = {"memory.levels[0].kind=edram"};
+    cfg_accel c;
+    fw_err err;
+    cr_assert_eq(cfg_parse("c.json", hier, kind, 1, &c, &err), FW_EXIT_INPUT);
+    cr_assert(strstr(err.msg, "c.json: memory.levels[0].kind") == err.msg, "%s", err.msg);
+    const char *dup[] = {"memory.levels[1].name=spad"};
+    parse_fails(hier, dup, 1, "c.json: memory.levels[1].name: 'spad' names two levels");
+    const char *op[] = {"memory.levels[1].holds=[\"ifmap\", \"psum\"]"};
+    parse_fails(hier, op, 1,
+                "c.json: memory.levels[1].holds: unknown operand 'psum' (expected ifmap, filter "
+                "or ofmap)");
+    const char *none[] = {"memory.levels[0].partitions={\"ifmap\": {\"size_bytes\": 4}}"};
+    parse_fails(hier, none, 1,
+                "c.json: memory.levels: no level holds 'filter' (the array reads every operand "
+                "from a level)");
+    const char *form[] = {"memory.levels[1].partitions={}"};
+    parse_fails(hier, form, 1,
+                "c.json: memory.levels[1]: give either \"holds\" with \"size_bytes\" (operands "
+                "share the level) or \"partitions\" (a size per operand)");
+    const char *ports[] = {"memory.levels[0].partitions.ifmap.read_ports=0"};
+    parse_fails(hier, ports, 1,
+                "c.json: memory.levels[0].partitions.ifmap.read_ports: 0 is out of range [1, "
+                "1024]");
+    const char *unk[] = {"memory.levels[1].latency=3"};
+    parse_fails(hier, unk, 1, "c.json: memory.levels[1].latency: unknown key");
+    const char *missing_size[] = {"memory.levels[1].size_bytes=null"};
+    cr_assert_eq(cfg_parse("c.json", hier, missing_size, 1, &c, &err), FW_EXIT_INPUT);
+    cr_assert(strstr(err.msg, "c.json: memory.levels[1].size_bytes") == err.msg, "%s", err.msg);
+}
