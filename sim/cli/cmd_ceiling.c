@@ -1,10 +1,13 @@
-/* flopwatt ceiling: energy-efficiency ceilings per process node and MAC precision, as a ladder
- * (sim/energy/en_ladder.h): arithmetic -> +registers -> +sram -> +dram -> +leakage_clock, and,
- * with --config/--workload, the efficiency achieved by the simulated accelerator on the
- * workload. Also the published comparison points (GPUs, the often-quoted 65 nm fp32 figure)
- * and, with --target-gflops-per-w, the supply at which the arithmetic ceiling reaches a target
- * (GSL Brent root finding, tech_vdd_for_scale) and whether it is plausible for the node.
- * Technology data: embedded, or FLOPWATT_DATA=DIR. Output is a pure function of the inputs.
+/* flopwatt ceiling: energy-efficiency ceilings per process node and MAC precision, as ladders
+ * (sim/energy/en_ladder.h): arithmetic -> +registers -> +sram -> +dram -> +leakage_clock, one
+ * priced with the datapath MAC (the lower bound) and one with the as-built MAC (published units).
+ * Without a config the ladders are references at stated reuse; with --config/--workload every
+ * rung uses the design's own reuse (the simulator's counters) and the achieved efficiency is
+ * added: it can never exceed a rung of the ladder priced like it. Also the published comparison
+ * points (GPUs, the often-quoted 650 GFLOPS/W fp32 at 65 nm answered for both arithmetic
+ * sources) and, with --target-gflops-per-w, the supply at which each arithmetic rung reaches a
+ * target (en_supply_for). Technology data: embedded, or FLOPWATT_DATA=DIR. Output is a pure
+ * function of the inputs.
  */
 #include "common/fw_io.h"
 #include "cli/cmd.h"
@@ -24,17 +27,18 @@
 
 #define CEIL_MAX_ENTRIES (TECH_MAX_NODES * NX_FMT_COUNT)
 
+#define CEIL_SOURCES 2 /* datapath, as built (tech_arith_source order) */
+
 typedef struct ceil_entry {
     tech_point pt;
     nx_fmt in, acc;
-    en_rung rungs[EN_LADDER_RUNGS];
-    bool has_achieved;
-    en_breakdown achieved;
+    en_rung rungs[CEIL_SOURCES][EN_LADDER_RUNGS]; /* per arithmetic source */
+    bool has_achieved;                            /* a config: design ladders and achieved */
+    en_breakdown achieved[CEIL_SOURCES];          /* the run priced with each source */
+    tech_arith_source design_src;                 /* the config's tech.arith_source */
     double utilization;
     bool has_target;
-    double target_vdd_v;
-    bool target_reachable, target_plausible;
-    char target_msg[FW_ERR_MSG_BYTES];
+    en_supply target[CEIL_SOURCES];
 } ceil_entry;
 
 typedef struct ceil_opts {
@@ -43,6 +47,8 @@ typedef struct ceil_opts {
     nx_fmt in[NX_FMT_COUNT], acc[NX_FMT_COUNT]; /* --precision values; none = default set */
     size_t prec_count;
     double vdd_v; /* 0 = nominal */
+    tech_process process;
+    bool process_given;
     const char *config, *workload;
     bool json;
     double target; /* 0 = none */
@@ -52,17 +58,19 @@ static void ceil_usage(FILE *out)
 {
     fprintf(
         out,
-        "usage: flopwatt ceiling [--node NM] [--precision IN[/ACC]] [--vdd V]\n"
+        "usage: flopwatt ceiling [--node NM] [--precision IN[/ACC]] [--vdd V] [--process hp|lp]\n"
         "                        [--config C --workload W] [--target-gflops-per-w X] [--json]\n"
         "  --node NM        process node in nm, repeatable, or 'all' (default: 90, 65, 28)\n"
         "  --precision P    MAC input format, optionally /accumulator, repeatable (default:\n"
         "                   int8, fp16, bf16, fp32; accumulators from assumptions.json)\n"
         "  --vdd V          supply voltage in V (default: the node's nominal supply)\n"
+        "  --process P      hp (default) or lp: the node's energy fit flavour\n"
         "  --config C --workload W\n"
-        "                   also simulate W on C (fast engine) and add the achieved rung;\n"
-        "                   node, precision and supply then come from the config\n"
+        "                   simulate W on C (fast engine): every rung with the design's own\n"
+        "                   reuse, and the achieved efficiency; node, precision, supply and\n"
+        "                   process then come from the config\n"
         "  --target-gflops-per-w X\n"
-        "                   solve for the supply at which the arithmetic ceiling reaches X\n"
+        "                   solve for the supply at which each arithmetic rung reaches X\n"
         "  --json           machine-readable list of entries\n"
         "  --tech FILE      apply a calibration overlay (flopwatt calibrate --out)\n"
         "  FLOPWATT_DATA=DIR  read the technology data from DIR instead of the built-in copy\n");
@@ -133,24 +141,27 @@ static int ceil_precision(const tech_lib *lib, const char *s, nx_fmt *in, nx_fmt
     return 0;
 }
 
-/* Fills the target fields: the supply where the arithmetic ceiling reaches opts->target. */
+/* Fills the target fields: the supply where each arithmetic rung reaches the target. */
 static void ceil_target(const tech_lib *lib, ceil_entry *e, double target)
 {
-    const tech_arith *mul = &lib->arith[e->in][TECH_MUL], *add = &lib->arith[e->acc][TECH_ADD];
-    double mac45 = mul->energy_pj + add->energy_pj;
-    double scale = (2000.0 / target) / mac45;
-    fw_err err;
     e->has_target = true;
-    e->target_reachable = tech_vdd_for_scale(lib, e->pt.node, scale, &e->target_vdd_v, &err) == 0;
-    double nom = e->pt.node->nominal_vdd_v;
-    e->target_plausible = e->target_reachable && e->target_vdd_v >= lib->vdd_min_rel * nom &&
-                          e->target_vdd_v <= lib->vdd_max_rel * nom;
-    snprintf(e->target_msg, sizeof e->target_msg, "%s", e->target_reachable ? "" : err.msg);
+    for (int k = 0; k < CEIL_SOURCES; k++)
+        en_supply_for(lib, e->pt.node, e->in, e->acc, (tech_arith_source)k, target, &e->target[k]);
 }
 
 static const char *ceil_unit(nx_fmt in)
 {
     return nx_fmt_get(in)->is_float ? "GFLOPS/W" : "GOPS/W";
+}
+
+/* One supply answer: "0.88 V (0.80 x nominal 1.1 V): plausible" or the reason. */
+static void ceil_supply_line(FILE *out, const en_supply *t, double nominal_v)
+{
+    if (t->reachable)
+        fprintf(out, "%.4g V (%.2f x nominal %.3g V): %s\n", t->vdd_v, t->vdd_v / nominal_v,
+                nominal_v, t->plausible ? "plausible" : "NOT plausible for the node");
+    else
+        fprintf(out, "%s\n", t->reason);
 }
 
 static void ceil_text(FILE *out, const tech_lib *lib, const ceil_entry *es, size_t n,
@@ -159,37 +170,60 @@ static void ceil_text(FILE *out, const tech_lib *lib, const ceil_entry *es, size
     fprintf(out, "flopwatt ceiling: energy-efficiency ceilings (1 MAC = 2 FLOPs, or 2 ops for "
                  "integer formats)\n");
     fprintf(out, "Each column adds one level to the previous one; figures in GFLOPS/W (GOPS/W "
-                 "for integer inputs).\n\n");
-    fprintf(out, "%-21s %-8s %-14s %10s %11s %11s %11s %11s %15s", "node", "supply", "precision",
-            "MAC pJ", "arithmetic", "+registers", "+sram", "+dram", "+leakage_clock");
+                 "for integer inputs).\n");
+    fprintf(out, "Two ladders per point: arithmetic priced by the datapath operators (the lower "
+                 "bound of a MAC's energy)\nand by published, measured FMA units (as built); "
+                 "datapath >= as built at every rung.\n");
     bool any_ach = false;
     for (size_t i = 0; i < n; i++)
         any_ach |= es[i].has_achieved;
+    if (any_ach)
+        fprintf(out, "Rungs use the design's own reuse (the simulator's counters over the "
+                     "workload; +sram includes the\nwires to the array, +leakage_clock is at "
+                     "full rate): the achieved efficiency cannot exceed any rung\nof the ladder "
+                     "priced like it (equal only at 100%% utilization). * = the config's "
+                     "tech.arith_source.\n\n");
+    else
+        fprintf(out, "These ladders are references at the stated reuse (assumptions.json, under "
+                     "sources), not bounds on a\nparticular design: give --config C --workload W "
+                     "for a design's own reuse and its achieved rung.\n\n");
+    fprintf(out, "%-24s %-8s %-14s %-9s %10s %11s %11s %11s %11s %15s", "node", "supply",
+            "precision", "arith", "MAC pJ", "arithmetic", "+registers", "+sram", "+dram",
+            "+leakage_clock");
     fprintf(out, any_ach ? " %11s\n" : "\n", "achieved");
     for (size_t i = 0; i < n; i++) {
         const ceil_entry *e = &es[i];
-        char node[32], prec[32], vdd[16];
-        snprintf(node, sizeof node, "%g nm (%s)", e->pt.node->node_nm,
-                 tech_node_method_name(e->pt.node->method));
+        char node[40], prec[32], vdd[16];
+        snprintf(node, sizeof node, "%g nm %s (%s)", e->pt.node->node_nm,
+                 tech_process_name(e->pt.node->process), tech_node_method_name(e->pt.node->method));
         snprintf(prec, sizeof prec, "%s->%s", nx_fmt_get(e->in)->name, nx_fmt_get(e->acc)->name);
         snprintf(vdd, sizeof vdd, "%.3g V", e->pt.vdd_v);
-        fprintf(out, "%-21s %-8s %-14s %10.4g", node, vdd, prec, e->rungs[0].pj_per_mac);
-        for (int r = 0; r < EN_LADDER_RUNGS; r++)
-            fprintf(out, r == EN_LADDER_RUNGS - 1 ? " %15.4g" : " %11.4g",
-                    e->rungs[r].gflops_per_w);
-        if (e->has_achieved)
-            fprintf(out, " %11.4g", e->achieved.gops_per_w_system);
-        fprintf(out, "\n");
+        for (int k = 0; k < CEIL_SOURCES; k++) {
+            char src[16];
+            snprintf(src, sizeof src, "%s%s", tech_arith_source_name((tech_arith_source)k),
+                     e->has_achieved && e->design_src == (tech_arith_source)k ? "*" : "");
+            fprintf(out, "%-24s %-8s %-14s %-9s %10.4g", k ? "" : node, k ? "" : vdd,
+                    k ? "" : prec, src, e->rungs[k][0].pj_per_mac);
+            for (int r = 0; r < EN_LADDER_RUNGS; r++)
+                fprintf(out, r == EN_LADDER_RUNGS - 1 ? " %15.4g" : " %11.4g",
+                        e->rungs[k][r].gflops_per_w);
+            if (e->has_achieved)
+                fprintf(out, " %11.4g", e->achieved[k].gops_per_w_system);
+            fprintf(out, "\n");
+        }
     }
     if (any_ach) {
         for (size_t i = 0; i < n; i++)
-            if (es[i].has_achieved)
+            if (es[i].has_achieved) {
+                const en_breakdown *b = &es[i].achieved[es[i].design_src];
                 fprintf(out,
-                        "\nachieved: %s on %s: %.4g pJ/MAC over the whole run, utilization "
-                        "%.1f%%, %.4g W, %.4g mm2 (flopwatt run gives the per-layer figures)\n",
-                        o->workload, o->config, es[i].achieved.pj_per_mac_system,
-                        100 * es[i].utilization, es[i].achieved.power_system_w,
-                        es[i].achieved.area_mm2);
+                        "\nachieved: %s on %s (%s MACs): %.4g pJ/MAC over the whole run "
+                        "(chip %.4g), utilization %.1f%%,\n  system %.4g W, chip %.4g W, "
+                        "%.4g mm2 (flopwatt run gives the per-layer figures)\n",
+                        o->workload, o->config, tech_arith_source_name(es[i].design_src),
+                        b->pj_per_mac_system, b->pj_per_mac_chip, 100 * es[i].utilization,
+                        b->power_system_w, b->power_chip_w, b->area_mm2);
+            }
     } else {
         fprintf(out, "\nachieved rung: absent (give --config C --workload W to simulate a "
                      "workload)\n");
@@ -197,46 +231,37 @@ static void ceil_text(FILE *out, const tech_lib *lib, const ceil_entry *es, size
 
     if (o->target > 0) {
         fprintf(out,
-                "\nsupply for an arithmetic ceiling of %g GFLOPS/W (plausible: %.2g to %.3g "
+                "\nsupply for an arithmetic rung of %g GFLOPS/W (plausible: %.2g to %.3g "
                 "x nominal, %s):\n",
                 o->target, lib->vdd_min_rel, lib->vdd_max_rel, lib->vdd_range_source);
         for (size_t i = 0; i < n; i++) {
             const ceil_entry *e = &es[i];
-            double nom = e->pt.node->nominal_vdd_v;
-            fprintf(out, "  %g nm %s->%s: ", e->pt.node->node_nm, nx_fmt_get(e->in)->name,
-                    nx_fmt_get(e->acc)->name);
-            if (e->target_reachable)
-                fprintf(out, "%.4g V (%.2f x nominal %.3g V): %s\n", e->target_vdd_v,
-                        e->target_vdd_v / nom, nom,
-                        e->target_plausible ? "plausible" : "NOT plausible for the node");
-            else
-                fprintf(out, "%s\n", e->target_msg);
+            for (int k = 0; k < CEIL_SOURCES; k++) {
+                fprintf(out, "  %g nm %s %s->%s, %s: ", e->pt.node->node_nm,
+                        tech_process_name(e->pt.node->process), nx_fmt_get(e->in)->name,
+                        nx_fmt_get(e->acc)->name, tech_arith_source_name((tech_arith_source)k));
+                ceil_supply_line(out, &e->target[k], e->pt.node->nominal_vdd_v);
+            }
         }
     }
 
-    /* the often-quoted ceiling next to the model's figure at the same node and precision */
-    tech_point q;
+    /* the often-quoted figure against both arithmetic rungs at its node and precision */
+    const tech_node *qn;
     fw_err err;
-    if (tech_point_init(lib, lib->quoted_node_nm, 0, &q, &err) == 0) {
+    if (tech_node_find(lib, lib->quoted_node_nm, &qn, &err) == 0) {
         nx_fmt p = lib->quoted_precision;
-        double mul = tech_op_pj(&q, p, TECH_MUL), mac = tech_mac_pj(&q, p, p);
-        fprintf(out,
-                "\nquoted: %g GFLOPS/W for %s at %g nm (%s)\n"
-                "  model at %g nm, %.3g V: %s multiply %.4g pJ -> %.4g GFLOPS/W counting the "
-                "multiply as 1 FLOP, %.4g counting 2;\n"
-                "  %s MAC (multiply + add) %.4g pJ -> %.4g GFLOPS/W, %.2fx the quoted figure\n",
-                lib->quoted_gflops_per_w, nx_fmt_get(p)->name, lib->quoted_node_nm,
-                lib->quoted_source, q.node->node_nm, q.vdd_v, nx_fmt_get(p)->name, mul, 1000 / mul,
-                2000 / mul, nx_fmt_get(p)->name, mac, en_gflops_per_w(mac),
-                en_gflops_per_w(mac) / lib->quoted_gflops_per_w);
-        double v;
-        double scale = (2000.0 / lib->quoted_gflops_per_w) /
-                       (lib->arith[p][TECH_MUL].energy_pj + lib->arith[p][TECH_ADD].energy_pj);
-        if (tech_vdd_for_scale(lib, q.node, scale, &v, &err) == 0)
-            fprintf(out, "  the model's %s MAC reaches it at %.4g V\n", nx_fmt_get(p)->name, v);
-        else
-            fprintf(out, "  the model's %s MAC cannot reach it: %s\n", nx_fmt_get(p)->name,
-                    err.msg);
+        fprintf(out, "\nquoted: %g GFLOPS/W for %s at %g nm (%s)\n", lib->quoted_gflops_per_w,
+                nx_fmt_get(p)->name, lib->quoted_node_nm, lib->quoted_source);
+        for (int k = 0; k < CEIL_SOURCES; k++) {
+            en_supply t;
+            en_supply_for(lib, qn, p, p, (tech_arith_source)k, lib->quoted_gflops_per_w, &t);
+            fprintf(out, "  %s rung (the %s MAC alone) at %g nm, %.3g V: %.4g GFLOPS/W, %.3gx the "
+                         "quoted figure; to reach it: ",
+                    tech_arith_source_name((tech_arith_source)k), nx_fmt_get(p)->name,
+                    qn->node_nm, qn->nominal_vdd_v, t.gflops_per_w_nominal,
+                    t.gflops_per_w_nominal / lib->quoted_gflops_per_w);
+            ceil_supply_line(out, &t, qn->nominal_vdd_v);
+        }
     }
 
     fprintf(out, "\nGPU reference points (datasheet peak / board TDP; whole chips, not "
@@ -250,6 +275,7 @@ static void ceil_text(FILE *out, const tech_lib *lib, const ceil_entry *es, size
 
     fprintf(out, "\nsources:\n");
     bool seen[NX_FMT_COUNT][TECH_OPS] = {{false}};
+    bool seen_ab[NX_FMT_COUNT] = {false};
     for (size_t i = 0; i < n; i++) {
         nx_fmt f[2] = {es[i].in, es[i].acc};
         tech_op op[2] = {TECH_MUL, TECH_ADD};
@@ -262,6 +288,20 @@ static void ceil_text(FILE *out, const tech_lib *lib, const ceil_entry *es, size
                     op[k] == TECH_MUL ? "multiply" : "add", a->energy_pj, lib->ref_node_nm,
                     lib->ref_vdd_v, a->source);
         }
+        if (!seen_ab[es[i].in]) {
+            seen_ab[es[i].in] = true;
+            fprintf(out, "  as built, %s inputs: %s\n", nx_fmt_get(es[i].in)->name,
+                    lib->as_built_source[es[i].in]);
+        }
+    }
+    for (size_t u = 0; u < lib->unit_count; u++) {
+        const tech_unit *t = &lib->units[u];
+        fprintf(out,
+                "  unit %s: %s->%s, %g nm %s, %g V, %g GFLOPS/W measured = %.4g pJ per FMA, "
+                "%.4g pJ at %g nm / %g V = %.3gx the datapath %.4g pJ: %s\n",
+                t->name, nx_fmt_get(t->format)->name, nx_fmt_get(t->accumulator)->name, t->node_nm,
+                tech_process_name(t->process), t->vdd_v, t->gflops_per_w, t->fma_pj, t->fma_pj_45,
+                lib->ref_node_nm, lib->ref_vdd_v, t->factor, t->datapath_pj_45, t->source);
     }
     double last = -1;
     for (size_t i = 0; i < n; i++) {
@@ -269,77 +309,105 @@ static void ceil_text(FILE *out, const tech_lib *lib, const ceil_entry *es, size
         if (nd->node_nm == last)
             continue;
         last = nd->node_nm;
-        fprintf(out, "  %g nm (%s), energy x%.4g of 45 nm / 0.9 V at %.3g V: %s\n", nd->node_nm,
-                tech_node_method_name(nd->method), es[i].pt.energy_scale, es[i].pt.vdd_v,
-                nd->source);
+        fprintf(out, "  %g nm %s (%s), energy x%.4g of 45 nm / 0.9 V at %.3g V: %s\n",
+                nd->node_nm, tech_process_name(nd->process), tech_node_method_name(nd->method),
+                es[i].pt.energy_scale, es[i].pt.vdd_v, nd->source);
     }
+    for (size_t i = 0; i < lib->node_count; i++)
+        if (lib->nodes[i].method == TECH_NODE_EXCLUDED)
+            fprintf(out, "  %g nm: not available: %s\n", lib->nodes[i].node_nm,
+                    lib->nodes[i].note);
     const tech_ladder *l = &lib->ladder;
-    fprintf(out,
-            "  +registers: %g input + %g accumulator reads, %g input + %g accumulator writes per "
-            "MAC at %.4g pJ/bit (45 nm): %s; %s\n",
-            l->reg_input_reads_per_mac, l->reg_acc_reads_per_mac, l->reg_input_writes_per_mac,
-            l->reg_acc_writes_per_mac, lib->reg_pj_per_bit_45, l->reg_source, lib->reg_source);
-    fprintf(out,
-            "  +sram: %g input-element reads and %g accumulator-element writes per MAC: %s; "
-            "buffer %g bytes x %g-bit words: %s\n",
-            l->sram_input_reads_per_mac, l->sram_acc_writes_per_mac, l->sram_source,
-            l->sram_capacity_bytes, l->sram_word_bits, l->sram_size_source);
-    const tech_dram *d = tech_dram_find(lib, l->dram_type);
-    fprintf(out, "  +dram: %g input elements per MAC: %s; %s at %g pJ/bit: %s\n",
-            l->dram_input_elements_per_mac, l->dram_source, l->dram_type, d ? d->pj_per_bit : 0,
-            d ? d->source : "");
+    if (!any_ach) {
+        fprintf(out,
+                "  +registers: %g input + %g accumulator reads, %g input + %g accumulator writes "
+                "per MAC at %.4g pJ/bit (45 nm): %s; %s\n",
+                l->reg_input_reads_per_mac, l->reg_acc_reads_per_mac, l->reg_input_writes_per_mac,
+                l->reg_acc_writes_per_mac, lib->reg_pj_per_bit_45, l->reg_source, lib->reg_source);
+        fprintf(out,
+                "  +sram: %g input-element reads and %g accumulator-element writes per MAC: %s; "
+                "buffer %g bytes x %g-bit words: %s\n",
+                l->sram_input_reads_per_mac, l->sram_acc_writes_per_mac, l->sram_source,
+                l->sram_capacity_bytes, l->sram_word_bits, l->sram_size_source);
+        const tech_dram *d = tech_dram_find(lib, l->dram_type);
+        fprintf(out, "  +dram: %g input elements per MAC: %s; %s at %g pJ/bit: %s\n",
+                l->dram_input_elements_per_mac, l->dram_source, l->dram_type,
+                d ? d->pj_per_bit : 0, d ? d->source : "");
+    } else {
+        fprintf(out, "  +registers, +sram, +dram: the design's own accesses per MAC "
+                     "(sim/energy/en_ladder.h)\n");
+    }
     fprintf(out, "  +leakage_clock: leakage %g and clock %g x the PE energy: %s; %s\n",
             lib->leak_fraction, lib->clock_fraction, lib->leak_source, lib->clock_source);
     fprintf(out, "  (models/tech/README.md explains every number)\n");
 }
 
-static void ceil_json(FILE *out, const ceil_entry *es, size_t n)
+static void ceil_json_ladder(FILE *out, const ceil_entry *e, int k)
+{
+    for (int r = 0; r < EN_LADDER_RUNGS; r++)
+        fprintf(out, "%s\n     {\"level\": \"%s\", \"pj_per_mac\": %.6g, \"gflops_per_w\": %.6g}",
+                r ? "," : "", e->rungs[k][r].level, e->rungs[k][r].pj_per_mac,
+                e->rungs[k][r].gflops_per_w);
+    if (e->has_achieved)
+        fprintf(out,
+                ",\n     {\"level\": \"achieved\", \"pj_per_mac\": %.6g, \"gflops_per_w\": "
+                "%.6g, \"gflops_per_w_chip\": %.6g, \"utilization\": %.6g}",
+                e->achieved[k].pj_per_mac_system, e->achieved[k].gops_per_w_system,
+                e->achieved[k].gops_per_w_chip, e->utilization);
+    fprintf(out, "]");
+}
+
+static void ceil_json_target(FILE *out, const char *key, const en_supply *t)
+{
+    fprintf(out, ",\n   \"%s\": {\"reachable\": %s, \"vdd_v\": %.6g, \"plausible\": %s", key,
+            t->reachable ? "true" : "false", t->vdd_v, t->plausible ? "true" : "false");
+    if (!t->reachable) {
+        fprintf(out, ", \"reason\": ");
+        fw_json_write_string(out, t->reason);
+    }
+    fprintf(out, "}");
+}
+
+static void ceil_json(FILE *out, const tech_lib *lib, const ceil_entry *es, size_t n)
 {
     fprintf(out, "[\n");
     for (size_t i = 0; i < n; i++) {
         const ceil_entry *e = &es[i];
         fprintf(out,
-                "  {\"node_nm\": %.6g, \"node_method\": \"%s\", \"precision\": \"%s\", "
-                "\"accumulator\": \"%s\", \"vdd_v\": %.6g, \"mac_energy_pj\": %.6g,\n"
-                "   \"unit\": \"%s\",\n   \"ladder\": [",
-                e->pt.node->node_nm, tech_node_method_name(e->pt.node->method),
-                nx_fmt_get(e->in)->name, nx_fmt_get(e->acc)->name, e->pt.vdd_v,
-                e->rungs[0].pj_per_mac, ceil_unit(e->in));
-        for (int r = 0; r < EN_LADDER_RUNGS; r++)
-            fprintf(
-                out, "%s\n     {\"level\": \"%s\", \"pj_per_mac\": %.6g, \"gflops_per_w\": %.6g}",
-                r ? "," : "", e->rungs[r].level, e->rungs[r].pj_per_mac, e->rungs[r].gflops_per_w);
-        if (e->has_achieved)
-            fprintf(out,
-                    ",\n     {\"level\": \"achieved\", \"pj_per_mac\": %.6g, \"gflops_per_w\": "
-                    "%.6g, \"utilization\": %.6g}",
-                    e->achieved.pj_per_mac_system, e->achieved.gops_per_w_system, e->utilization);
-        fprintf(out, "]");
+                "  {\"node_nm\": %.6g, \"process\": \"%s\", \"node_method\": \"%s\", "
+                "\"precision\": \"%s\", \"accumulator\": \"%s\", \"vdd_v\": %.6g,\n"
+                "   \"mac_energy_pj\": %.6g, \"mac_energy_as_built_pj\": %.6g, "
+                "\"as_built_factor\": %.6g,\n   \"unit\": \"%s\", \"reuse\": \"%s\", "
+                "\"arith_source\": \"%s\",\n   \"ladder\": [",
+                e->pt.node->node_nm, tech_process_name(e->pt.node->process),
+                tech_node_method_name(e->pt.node->method), nx_fmt_get(e->in)->name,
+                nx_fmt_get(e->acc)->name, e->pt.vdd_v, e->rungs[0][0].pj_per_mac,
+                e->rungs[1][0].pj_per_mac, tech_as_built_factor(lib, e->in), ceil_unit(e->in),
+                e->has_achieved ? "design" : "reference",
+                e->design_src == TECH_ARITH_AS_BUILT ? "as_built" : "datapath");
+        ceil_json_ladder(out, e, TECH_ARITH_DATAPATH);
+        fprintf(out, ",\n   \"ladder_as_built\": [");
+        ceil_json_ladder(out, e, TECH_ARITH_AS_BUILT);
         if (e->has_target) {
-            fprintf(out, ",\n   \"target\": {\"reachable\": %s, \"vdd_v\": %.6g, \"plausible\": %s",
-                    e->target_reachable ? "true" : "false", e->target_vdd_v,
-                    e->target_plausible ? "true" : "false");
-            if (!e->target_reachable) {
-                fprintf(out, ", \"reason\": ");
-                fw_json_write_string(out, e->target_msg);
-            }
-            fprintf(out, "}");
+            ceil_json_target(out, "target", &e->target[TECH_ARITH_DATAPATH]);
+            ceil_json_target(out, "target_as_built", &e->target[TECH_ARITH_AS_BUILT]);
         }
         fprintf(out, "}%s\n", i + 1 < n ? "," : "");
     }
     fprintf(out, "]\n");
 }
 
-static int ceil_add(const tech_lib *lib, double node_nm, double vdd_v, nx_fmt in, nx_fmt acc,
-                    ceil_entry *e, fw_err *err)
+static int ceil_add(const tech_lib *lib, double node_nm, tech_process process, double vdd_v,
+                    nx_fmt in, nx_fmt acc, ceil_entry *e, fw_err *err)
 {
     memset(e, 0, sizeof *e);
-    int rc = tech_point_init(lib, node_nm, vdd_v, &e->pt, err);
+    int rc = tech_point_init_process(lib, node_nm, process, vdd_v, &e->pt, err);
     if (rc)
         return rc;
     e->in = in;
     e->acc = acc;
-    en_ladder(&e->pt, in, acc, e->rungs);
+    for (int k = 0; k < CEIL_SOURCES; k++)
+        en_ladder_src(&e->pt, in, acc, (tech_arith_source)k, e->rungs[k]);
     return 0;
 }
 
@@ -357,7 +425,7 @@ static int ceil_parse(int argc, char **argv, const tech_lib *lib, ceil_opts *o)
         } else if (!has_val || (strcmp(a, "--node") && strcmp(a, "--precision") &&
                                 strcmp(a, "--vdd") && strcmp(a, "--config") &&
                                 strcmp(a, "--workload") && strcmp(a, "--target-gflops-per-w") &&
-                                strcmp(a, "--tech"))) {
+                                strcmp(a, "--tech") && strcmp(a, "--process"))) {
             fprintf(stderr, "flopwatt ceiling: %s: %s\n", a,
                     has_val || a[0] != '-' ? "unknown argument" : "missing value");
             ceil_usage(stderr);
@@ -379,6 +447,15 @@ static int ceil_parse(int argc, char **argv, const tech_lib *lib, ceil_opts *o)
                     return rc;
                 o->prec_count++;
             }
+            if (!strcmp(a, "--process")) {
+                if (strcmp(v, "hp") && strcmp(v, "lp")) {
+                    fprintf(stderr, "flopwatt ceiling: --process: expected hp or lp, got '%s'\n",
+                            v);
+                    return FW_EXIT_INPUT;
+                }
+                o->process = strcmp(v, "lp") ? TECH_HP : TECH_LP;
+                o->process_given = true;
+            }
             if (!strcmp(a, "--config"))
                 o->config = v;
             if (!strcmp(a, "--workload"))
@@ -389,38 +466,54 @@ static int ceil_parse(int argc, char **argv, const tech_lib *lib, ceil_opts *o)
         fprintf(stderr, "flopwatt ceiling: --config and --workload go together\n");
         return FW_EXIT_INPUT;
     }
-    if (o->config && (o->node_count || o->prec_count || o->vdd_v > 0)) {
-        fprintf(stderr, "flopwatt ceiling: with --config, node, precision and supply come from "
-                        "the config (drop --node/--precision/--vdd)\n");
+    if (o->config && (o->node_count || o->prec_count || o->vdd_v > 0 || o->process_given)) {
+        fprintf(stderr, "flopwatt ceiling: with --config, node, precision, supply and process "
+                        "come from the config (drop --node/--precision/--vdd/--process)\n");
         return FW_EXIT_INPUT;
     }
     return 0;
 }
 
-/* Adds the entry of a config and its achieved rung on a workload. */
+/* Adds the entry of a config: simulates the workload once, then prices the counters with the
+ * datapath and the as-built MAC (the config's other keys unchanged): both design ladders and
+ * both achieved figures. */
 static int ceil_config(const tech_lib *lib, const ceil_opts *o, ceil_entry *e)
 {
-    cfg_accel cfg;
+    cfg_accel cfg, src_cfg[CEIL_SOURCES];
     wl_workload *wl = NULL;
-    en_costs k;
+    en_costs k, ks[CEIL_SOURCES];
     eng_counters total;
+    en_breakdown b;
     fw_err err;
     int rc;
     if ((rc = cfg_load(o->config, NULL, 0, &cfg, &err)) ||
         (rc = wl_load(o->workload, 0, &wl, &err)) ||
         (rc = en_costs_init(lib, &cfg, &k, &err) ? fw_err_prefix(&err, "%s", o->config) : 0) ||
-        (rc = ceil_add(lib, cfg.tech.node_nm, cfg.tech.vdd_v, cfg.mac.input, cfg.mac.accumulator, e,
-                       &err)) ||
-        (rc = en_achieved(&k, &cfg, wl, &total, &e->achieved, &err))) {
+        (rc = ceil_add(lib, cfg.tech.node_nm,
+                       cfg.tech.process == CFG_PROCESS_LP ? TECH_LP : TECH_HP, cfg.tech.vdd_v,
+                       cfg.mac.input, cfg.mac.accumulator, e, &err)) ||
+        (rc = en_achieved(&k, &cfg, wl, &total, &b, &err))) {
         fprintf(stderr, "flopwatt ceiling: %s\n", err.msg);
         wl_destroy(wl);
         return rc;
     }
+    wl_destroy(wl);
     e->has_achieved = true;
+    e->design_src =
+        cfg.tech.arith_source == CFG_ARITH_AS_BUILT ? TECH_ARITH_AS_BUILT : TECH_ARITH_DATAPATH;
+    for (int s = 0; s < CEIL_SOURCES; s++) {
+        src_cfg[s] = cfg;
+        src_cfg[s].tech.arith_source = s ? CFG_ARITH_AS_BUILT : CFG_ARITH_DATAPATH;
+        if ((rc = en_costs_init(lib, &src_cfg[s], &ks[s], &err))) {
+            fprintf(stderr, "flopwatt ceiling: %s: %s\n", o->config, err.msg);
+            return rc;
+        }
+        en_ladder_design(&ks[s], &src_cfg[s], &total, e->rungs[s]);
+        en_price(&ks[s], &total, &e->achieved[s]);
+    }
     e->utilization = total.cycles ? (double)total.macs /
                                         ((double)cfg.rows * (double)cfg.cols * (double)total.cycles)
                                   : 0;
-    wl_destroy(wl);
     return 0;
 }
 
@@ -465,8 +558,8 @@ int cmd_ceiling(int argc, char **argv)
             for (size_t b = 0; b < np && !rc; b++) {
                 nx_fmt in = o.prec_count ? o.in[b] : def_prec[b];
                 nx_fmt acc = o.prec_count ? o.acc[b] : lib->default_acc[in];
-                rc = ceil_add(lib, o.node_count ? o.nodes_nm[a] : def_nodes[a], o.vdd_v, in, acc,
-                              &es[n], &err);
+                rc = ceil_add(lib, o.node_count ? o.nodes_nm[a] : def_nodes[a], o.process,
+                              o.vdd_v, in, acc, &es[n], &err);
                 if (rc)
                     fprintf(stderr, "flopwatt ceiling: %s\n", err.msg);
                 else
@@ -478,7 +571,7 @@ int cmd_ceiling(int argc, char **argv)
             ceil_target(lib, &es[i], o.target);
     if (!rc) {
         if (o.json)
-            ceil_json(stdout, es, n);
+            ceil_json(stdout, lib, es, n);
         else
             ceil_text(stdout, lib, es, n, &o);
         if (fflush(stdout) != 0 || ferror(stdout)) {

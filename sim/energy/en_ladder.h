@@ -1,6 +1,12 @@
 /* en_ladder: the efficiency ceiling of one MAC precision at one (node, supply) point, as a ladder
- * of cumulative energy per MAC (flopwatt ceiling). Rungs, each adding to the previous one:
- *   arithmetic      multiply (input format) + add (accumulator format)
+ * of cumulative energy per MAC (flopwatt ceiling), priced with one arithmetic source (datapath:
+ * the operators alone, the lower bound of a MAC's energy; as built: published measured units,
+ * tech_as_built_factor >= 1, so every rung of the as-built ladder costs at least the datapath
+ * one). Two kinds of ladder:
+ *
+ * The reference ladder (en_ladder_src): a nominal design at stated reuse (assumptions.json);
+ * a reference, not a bound on any particular design. Rungs, each adding to the previous one:
+ *   arithmetic      multiply (input format) + add (accumulator format) [x as-built factor]
  *   +registers      PE operand/partial-sum register accesses per MAC (assumptions.json ladder:
  *                   input reads/writes x input bits + accumulator reads/writes x acc bits)
  *   +sram           SRAM input-element reads and accumulator-element writes per MAC at a nominal
@@ -8,6 +14,18 @@
  *   +dram           DRAM input elements per MAC x input bits x pJ/bit of the nominal interface
  *   +leakage_clock  (leakage + clock fractions) x the PE energy (arithmetic + registers), the
  *                   same rule as the accounting at full rate (en.h)
+ *
+ * The design ladder (en_ladder_design): the same rungs with a design's own reuse, from the
+ * simulator's counters c of a whole workload priced with the design's costs k:
+ *   arithmetic      k.mac_pj (every MAC)
+ *   +registers      register energy / MACs
+ *   +sram           (SRAM energy of the three operands + their wires to the array) / MACs
+ *   +dram           DRAM energy / MACs (0 with dram.type none)
+ *   +leakage_clock  (leakage + clock per cycle) / (R x C): at full rate, every PE busy
+ * The achieved figure (en_price: system energy / MACs) differs from the top rung only in
+ * leakage and clock, charged for the cycles actually taken: cycles >= MACs / (R x C) (at most
+ * one MAC per PE per cycle), so achieved >= top rung >= ... >= arithmetic in energy, i.e. the
+ * achieved efficiency never exceeds any rung (equal at 100% utilization).
  * GFLOPS/W = 2 FLOPs / energy per MAC (2000 / pJ). Stage sim/energy.
  */
 #ifndef EN_LADDER_H
@@ -25,9 +43,30 @@ typedef struct en_rung {
     double gflops_per_w; /* 2000 / pj_per_mac */
 } en_rung;
 
-/* Fills out[0..EN_LADDER_RUNGS-1]. The nominal DRAM type of the assumptions must exist (checked
- * when the data is loaded). */
+/* The reference ladder priced with src into out[0..EN_LADDER_RUNGS-1]. The nominal DRAM type of
+ * the assumptions must exist (checked when the data is loaded). */
+void en_ladder_src(const tech_point *pt, nx_fmt in, nx_fmt acc, tech_arith_source src,
+                   en_rung out[EN_LADDER_RUNGS]);
+/* en_ladder_src with the datapath source. */
 void en_ladder(const tech_point *pt, nx_fmt in, nx_fmt acc, en_rung out[EN_LADDER_RUNGS]);
+
+/* The design ladder of counters c (a whole workload) priced with the costs k of cfg (rules
+ * above). With no MACs every rung is 0 pJ and 0 GFLOPS/W. Pure arithmetic. */
+void en_ladder_design(const en_costs *k, const cfg_accel *cfg, const eng_counters *c,
+                      en_rung out[EN_LADDER_RUNGS]);
+
+/* The supply at which one MAC priced by src reaches a target efficiency at a node (the
+ * arithmetic rung alone; GSL Brent root finding, tech_vdd_for_scale), and whether it lies in
+ * the node's plausible range (tech_lib vdd_min_rel..vdd_max_rel x nominal). */
+typedef struct en_supply {
+    bool reachable;                /* a supply in (floor, 3 x nominal] reaches the target */
+    bool plausible;                /* reachable and within the plausible range */
+    double vdd_v;                  /* the supply (or the nearer end when not reachable) */
+    double gflops_per_w_nominal;   /* the rung at the node's nominal supply */
+    char reason[FW_ERR_MSG_BYTES]; /* why not, when not reachable */
+} en_supply;
+void en_supply_for(const tech_lib *lib, const tech_node *node, nx_fmt in, nx_fmt acc,
+                   tech_arith_source src, double target_gflops_per_w, en_supply *out);
 
 /* The "achieved" rung: simulates every MAC layer of wl on cfg with the fast engine (real
  * memory, stalls included), sums the counters into *total and prices them with costs (which

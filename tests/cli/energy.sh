@@ -15,7 +15,7 @@ fail() { echo "energy.sh: $*" >&2; exit 1; }
 
 # default ladder: 12 rows, the quoted figure, GPUs, sources
 "$fw" ceiling >"$tmp/ceil.txt"
-for node in "90 nm (fit)" "65 nm (fit)" "28 nm (interpolated)"; do
+for node in "90 nm hp (fit)" "65 nm hp (fit)" "28 nm hp (interpolated)"; do
     for p in "int8->int32" "fp16->fp32" "bf16->fp32" "fp32->fp32"; do
         grep -qF -- "$node" "$tmp/ceil.txt" || fail "no $node"
         grep -F -- "$node" "$tmp/ceil.txt" | grep -qF -- " $p " || fail "no $node $p row"
@@ -24,15 +24,25 @@ done
 grep -q "^quoted: 650 GFLOPS/W for fp32 at 65 nm" "$tmp/ceil.txt" || fail "no quoted figure"
 grep -q "Tesla K40 (GK110B) .* 18.3 GFLOPS/W" "$tmp/ceil.txt" || fail "no K40 point (4290/235)"
 grep -q "achieved rung: absent" "$tmp/ceil.txt" || fail "absent achieved rung not stated"
+grep -q "^These ladders are references at the stated reuse" "$tmp/ceil.txt" || fail "reference not stated"
+# the seed question against both rungs: 180.8 (datapath) and 19.7 (as built: 4.6 x 9.1766 pJ
+# at 45 nm, Kaul's unit) GFLOPS/W at 65 nm / 1.1 V; neither reaches 650 at any supply
+grep -q "^  datapath rung (the fp32 MAC alone) at 65 nm, 1.1 V: 180.8 GFLOPS/W, .*not reachable" \
+    "$tmp/ceil.txt" || fail "seed question: datapath"
+grep -q "^  as built rung (the fp32 MAC alone) at 65 nm, 1.1 V: 19.7 GFLOPS/W, .*not reachable" \
+    "$tmp/ceil.txt" || fail "seed question: as built"
+grep -q "^  180 nm: not available: excluded: " "$tmp/ceil.txt" || fail "180 nm reason not printed"
 grep -q "bf16 multiply: 0.5818 pJ at 45 nm / 0.9 V: derived" "$tmp/ceil.txt" || fail "bf16 source"
 "$fw" ceiling >"$tmp/ceil2.txt"
 cmp -s "$tmp/ceil.txt" "$tmp/ceil2.txt" || fail "ceiling output not byte-identical"
 
 # JSON: list of 12 entries, 5 rungs each, in order, falling
 "$fw" ceiling --json >"$tmp/ceil.json"
-jq -e 'length == 12 and all(.[]; (.ladder | length) == 5
+jq -e 'length == 12 and all(.[]; (.ladder | length) == 5 and (.ladder_as_built | length) == 5
         and ([.ladder[].level] == ["arithmetic", "+registers", "+sram", "+dram", "+leakage_clock"])
-        and .ladder[0].gflops_per_w > .ladder[4].gflops_per_w
+        and .ladder[0].gflops_per_w > .ladder[4].gflops_per_w and .reuse == "reference"
+        and ([range(5) as $i | .ladder[$i].gflops_per_w >= .ladder_as_built[$i].gflops_per_w]
+             | all)
         and has("node_nm") and has("precision") and has("vdd_v") and has("mac_energy_pj"))' \
     "$tmp/ceil.json" >/dev/null || fail "ceiling JSON shape"
 # 65 nm fp32 at 1.1 V: MAC 4.6 pJ x 1.680750/0.69885 = 11.0631 pJ -> 180.78 GFLOPS/W
@@ -48,7 +58,13 @@ jq -e 'length == 1 and (.[0].mac_energy_pj - 8.7675 | fabs) < 0.001' "$tmp/v.jso
 jq -e '(.[0].target.vdd_v - 1.0 | fabs) < 0.001 and .[0].target.reachable and .[0].target.plausible' \
     "$tmp/t.json" >/dev/null || fail "target supply"
 "$fw" ceiling --node 65 --precision fp32 --target-gflops-per-w 650 >"$tmp/t.txt"
-grep -q "65 nm fp32->fp32: 65 nm: not reachable" "$tmp/t.txt" || fail "650 at 65 nm reachable?"
+grep -q "65 nm hp fp32->fp32, datapath: 65 nm: not reachable" "$tmp/t.txt" || fail "650 at 65 nm reachable?"
+grep -q "65 nm hp fp32->fp32, as built: 65 nm: not reachable" "$tmp/t.txt" || fail "650 as built?"
+# process flavour: LP 45 nm at its nominal 1.1 V costs 1.213130/0.69885 = 1.7359x the HP
+# reference: int8 MAC 0.3 pJ x 1.7359 = 0.52077 pJ
+"$fw" ceiling --node 45 --precision int8 --process lp --json \
+    | jq -e '.[0].process == "lp" and .[0].vdd_v == 1.1 and (.[0].mac_energy_pj - 0.52077 | fabs) < 1e-4' \
+    >/dev/null || fail "--process lp"
 # every node: 13 usable nodes (180 nm excluded), arithmetic ceiling rising as the node shrinks
 "$fw" ceiling --node all --precision int8 --precision fp32 --json >"$tmp/all.json"
 jq -e 'length == 26 and ([.[] | select(.precision == "int8") | .ladder[0].gflops_per_w]
@@ -61,9 +77,17 @@ jq -e 'length == 26 and ([.[] | select(.precision == "int8") | .ladder[0].gflops
 # achieved rung with a config and a workload
 "$fw" ceiling --config configs/test8x8.json --workload configs/workloads/tiny.json --json \
     >"$tmp/a.json"
-jq -e '.[0].ladder | length == 6 and .[5].level == "achieved" and .[5].gflops_per_w > 0
-       and .[5].gflops_per_w < .[4].gflops_per_w' "$tmp/a.json" >/dev/null \
-    || fail "achieved rung"
+jq -e '.[0].reuse == "design" and (.[0].ladder | . as $l | length == 6
+       and $l[5].level == "achieved" and $l[5].gflops_per_w > 0
+       and all($l[0:5][]; .gflops_per_w >= $l[5].gflops_per_w))' \
+    "$tmp/a.json" >/dev/null || fail "achieved rung"
+# the issue's case: TPU-v1-like on ResNet-50 achieved 268.5 GOPS/W above a reference ceiling of
+# 226.6; with the design's own reuse every rung of both ladders is at or above what it achieves
+"$fw" ceiling --config configs/tpu_v1_like.json --workload configs/workloads/resnet50.json --json \
+    >"$tmp/tpu.json"
+jq -e '.[0] | (.ladder | . as $l | all($l[0:5][]; .gflops_per_w >= $l[5].gflops_per_w))
+       and (.ladder_as_built | . as $l | all($l[0:5][]; .gflops_per_w >= $l[5].gflops_per_w))
+       and .arith_source == "datapath"' "$tmp/tpu.json" >/dev/null || fail "TPU ceiling is a bound"
 
 # bad inputs: exit 2, one line
 bad() {
@@ -83,6 +107,9 @@ bad "flopwatt ceiling: --vdd: bad value 'x'" ceiling --vdd x
 bad "flopwatt ceiling: supply 0.2 V at 65 nm: outside the model's range" ceiling --node 65 --vdd 0.2
 bad "flopwatt ceiling: --config and --workload go together" ceiling --config configs/test8x8.json
 bad "flopwatt ceiling: --bogus: unknown argument" ceiling --bogus 1
+bad "flopwatt ceiling: --process: expected hp or lp, got 'ulp'" ceiling --process ulp
+bad "flopwatt ceiling: with --config, node, precision, supply and process come from the config" \
+    ceiling --config configs/test8x8.json --workload configs/workloads/tiny.json --process lp
 bad "flopwatt validate: --x: unknown argument" validate --x
 # configs whose tech block the model cannot price
 bad "flopwatt run: configs/test8x8.json: tech.node_nm: node 11 nm: unknown node" \
