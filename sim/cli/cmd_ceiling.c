@@ -528,8 +528,15 @@ int cmd_ceiling(int argc, char **argv)
     }
     /* --tech FILE first: every rung is priced with the overlay */
     for (int i = 1; i + 1 < argc && !rc; i++)
-        if (!strcmp(argv[i], "--tech") && (rc = tech_overlay_apply(lib, argv[++i], &err)))
-            fprintf(stderr, "flopwatt ceiling: %s\n", err.msg);
+        if (!strcmp(argv[i], "--tech")) {
+            if ((rc = tech_overlay_apply(lib, argv[++i], &err)))
+                fprintf(stderr, "flopwatt ceiling: %s\n", err.msg);
+            else
+                fprintf(stderr,
+                        "flopwatt ceiling: energies with the calibration overlay %s (fitted on: "
+                        "%s)\n",
+                        lib->overlay, lib->fitted_on[0] ? lib->fitted_on : "-");
+        }
     if (rc) {
         tech_destroy(lib);
         return rc;

@@ -253,6 +253,9 @@ int cmd_run(int argc, char **argv)
         tech_destroy(lib);
         return rc;
     }
+    if (tech_path) /* on stderr: stdout stays the report */
+        fprintf(stderr, "flopwatt run: energies with the calibration overlay %s (fitted on: %s)\n",
+                lib->overlay, lib->fitted_on[0] ? lib->fitted_on : "-");
     if ((rc = en_costs_init(lib, &cfg, &costs, &err))) {
         fprintf(stderr, "flopwatt run: %s: %s\n", pos[0], err.msg);
         tech_destroy(lib);
