@@ -9,6 +9,7 @@ PACKAGES=(
     libcjson-dev libgsl-dev libcriterion-dev libmpfr-dev libgmp-dev
     verilator libsystemc-dev yosys gnuplot-nox
     jq python3
+    libprotobuf-c-dev protobuf-c-compiler python3-onnx
 )
 
 missing=()

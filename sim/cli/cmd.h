@@ -15,4 +15,13 @@ int cmd_sweep(int argc, char **argv);    /* design-space exploration */
 int cmd_merge(int argc, char **argv);    /* merge sweep shards */
 int cmd_plot(int argc, char **argv);     /* gnuplot figures */
 
+#include "workload/wl.h"
+
+#define CMD_DIMS_MAX 32 /* --dim options per command */
+
+/* Appends `--dim NAME=VALUE` (arg is "NAME=VALUE", VALUE an integer in [1, 2^30]) to
+ * dims[*count] (room for CMD_DIMS_MAX). On a bad or repeated one prints
+ * "flopwatt CMD: --dim: reason" and returns FW_EXIT_INPUT. Defined in cmd_workload.c. */
+int cmd_parse_dim(const char *cmd, const char *arg, wl_dim *dims, size_t *count);
+
 #endif

@@ -28,8 +28,9 @@ static void runcli_usage(FILE *out)
             "usage: flopwatt run CONFIG WORKLOAD [--engine fast|pe] [--layer NAME]\n"
             "                    [--set PATH=VALUE]... [--ideal-memory] [--json | --csv]\n"
             "                    [--dump-outputs FILE] [--trace FILE] [--seed N] [--batch N]\n"
+            "                    [--dim NAME=N]...\n"
             "  CONFIG            accelerator config JSON (configs/README.md)\n"
-            "  WORKLOAD          workload JSON or SCALE-Sim topology CSV\n"
+            "  WORKLOAD          workload JSON, SCALE-Sim topology CSV or ONNX model (.onnx)\n"
             "  --engine E        fast (default): closed forms per fold; pe: every PE every\n"
             "                    cycle with real values (small layers)\n"
             "  --layer NAME      only this layer\n"
@@ -41,7 +42,8 @@ static void runcli_usage(FILE *out)
             "                    waited and for which operand, its DRAM bytes\n"
             "  --seed N          pe engine: operand data seed (layer i uses N + i; default 1)\n"
             "  --batch N         images per run (replaces the workload's batch)\n"
-            "  --tech FILE       apply a calibration overlay (flopwatt calibrate --out)\n");
+            "  --tech FILE       apply a calibration overlay (flopwatt calibrate --out)\n"
+            "  --dim NAME=N      ONNX: the value of the symbolic dimension NAME\n");
 }
 
 static int runcli_u64(const char *opt, const char *s, uint64_t max, uint64_t *out)
@@ -175,6 +177,8 @@ int cmd_run(int argc, char **argv)
     eng_options opt;
     memset(&opt, 0, sizeof opt);
     uint64_t seed = RUNCLI_DEFAULT_SEED, batch = 0;
+    wl_dim dims[CMD_DIMS_MAX];
+    size_t ndims = 0;
     rpt_format fmt = RPT_TEXT;
     int rc;
     for (int i = 1; i < argc; i++) {
@@ -219,6 +223,9 @@ int cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "--batch") && has_val) {
             if ((rc = runcli_u64("--batch", argv[++i], 1u << 20, &batch)))
                 return rc;
+        } else if (!strcmp(a, "--dim") && has_val) {
+            if ((rc = cmd_parse_dim("run", argv[++i], dims, &ndims)))
+                return rc;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "flopwatt run: unknown or incomplete option '%s'\n", a);
             runcli_usage(stderr);
@@ -262,7 +269,9 @@ int cmd_run(int argc, char **argv)
         return rc;
     }
     wl_workload *wl = NULL;
-    if ((rc = wl_load(pos[1], (uint32_t)batch, &wl, &err))) {
+    wl_opts wopts = {
+        .batch_override = (uint32_t)batch, .dims = dims, .dim_count = ndims, .warn = stderr};
+    if ((rc = wl_load_with(pos[1], &wopts, &wl, &err))) {
         fprintf(stderr, "flopwatt run: %s\n", err.msg);
         tech_destroy(lib);
         return rc;

@@ -1,5 +1,5 @@
-/* flopwatt workload FILE [--batch N] [--json | --csv | --scalesim]: reads a workload (JSON or
- * SCALE-Sim CSV) and prints its layers with their shapes, GEMM views, MACs, weight and
+/* flopwatt workload FILE [--batch N] [--dim NAME=N]... [--json | --csv | --scalesim]: reads a
+ * workload (JSON, SCALE-Sim CSV or ONNX model) and prints its layers with their shapes, GEMM views, MACs, weight and
  * activation element counts, and the totals: an aligned table for people (default), JSON or CSV
  * for machines, or the workload re-written as a SCALE-Sim topology CSV. Output is a pure
  * function of the input (byte-identical on every run). */
@@ -21,9 +21,12 @@ enum { WLCLI_TABLE, WLCLI_JSON, WLCLI_CSV, WLCLI_SCALESIM };
 
 static void wlcli_usage(FILE *out)
 {
-    fprintf(out, "usage: flopwatt workload FILE [--batch N] [--json | --csv | --scalesim]\n"
-                 "  FILE        a workload JSON (configs/README.md) or a SCALE-Sim topology CSV\n"
+    fprintf(out, "usage: flopwatt workload FILE [--batch N] [--dim NAME=N]... "
+                 "[--json | --csv | --scalesim]\n"
+                 "  FILE        a workload JSON (configs/README.md), a SCALE-Sim topology CSV\n"
+                 "              or an ONNX model (.onnx)\n"
                  "  --batch N   images per run (replaces the file's batch)\n"
+                 "  --dim NAME=N  ONNX: the value of the symbolic dimension NAME\n"
                  "  --json      {\"layers\": [...], \"total\": {...}} instead of the table\n"
                  "  --csv       one CSV row per layer instead of the table\n"
                  "  --scalesim  the workload as a SCALE-Sim topology CSV\n");
@@ -268,10 +271,43 @@ static bool wlcli_parse_batch(const char *s, uint32_t *out)
     return true;
 }
 
+int cmd_parse_dim(const char *cmd, const char *arg, wl_dim *dims, size_t *count)
+{
+    const char *eq = arg ? strchr(arg, '=') : NULL;
+    char *end = NULL;
+    if (!eq || eq == arg || (size_t)(eq - arg) >= WL_NAME_BYTES) {
+        fprintf(stderr, "flopwatt %s: --dim: expected NAME=N (NAME 1 to %d characters), got '%s'\n",
+                cmd, WL_NAME_BYTES - 1, arg ? arg : "");
+        return FW_EXIT_INPUT;
+    }
+    const char *v = eq + 1;
+    unsigned long long n = *v >= '0' && *v <= '9' ? strtoull(v, &end, 10) : 0;
+    if (!end || *end || n < 1 || n > (1u << 30)) {
+        fprintf(stderr, "flopwatt %s: --dim %.*s: '%s' is not an integer in [1, %u]\n", cmd,
+                (int)(eq - arg), arg, v, 1u << 30);
+        return FW_EXIT_INPUT;
+    }
+    for (size_t i = 0; i < *count; i++)
+        if (strlen(dims[i].name) == (size_t)(eq - arg) && !strncmp(dims[i].name, arg, (size_t)(eq - arg))) {
+            fprintf(stderr, "flopwatt %s: --dim %s given twice\n", cmd, dims[i].name);
+            return FW_EXIT_INPUT;
+        }
+    if (*count == CMD_DIMS_MAX) {
+        fprintf(stderr, "flopwatt %s: more than %d --dim options\n", cmd, CMD_DIMS_MAX);
+        return FW_EXIT_INPUT;
+    }
+    snprintf(dims[*count].name, sizeof dims[*count].name, "%.*s", (int)(eq - arg), arg);
+    dims[*count].value = n;
+    (*count)++;
+    return 0;
+}
+
 int cmd_workload(int argc, char **argv)
 {
     const char *file = NULL;
     uint32_t batch = 0;
+    wl_dim dims[CMD_DIMS_MAX];
+    size_t ndims = 0;
     int mode = WLCLI_TABLE;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -284,6 +320,10 @@ int cmd_workload(int argc, char **argv)
                         WLCLI_BATCH_MAX);
                 return FW_EXIT_INPUT;
             }
+            i++;
+        } else if (!strcmp(a, "--dim")) {
+            if (cmd_parse_dim("workload", i + 1 < argc ? argv[i + 1] : NULL, dims, &ndims))
+                return FW_EXIT_INPUT;
             i++;
         } else if (!strcmp(a, "--json") || !strcmp(a, "--csv") || !strcmp(a, "--scalesim")) {
             int m = a[2] == 'j' ? WLCLI_JSON : a[2] == 'c' ? WLCLI_CSV : WLCLI_SCALESIM;
@@ -309,7 +349,8 @@ int cmd_workload(int argc, char **argv)
     wl_workload *wl;
     fw_err err;
     fw_err_clear(&err);
-    if (wl_load(file, batch, &wl, &err)) {
+    wl_opts opts = {.batch_override = batch, .dims = dims, .dim_count = ndims, .warn = stderr};
+    if (wl_load_with(file, &opts, &wl, &err)) {
         fprintf(stderr, "flopwatt workload: %s\n", err.msg);
         return err.status;
     }

@@ -4,6 +4,7 @@
 #include "common/fw_io.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -335,19 +336,51 @@ void wl_destroy(wl_workload *wl)
     free(wl);
 }
 
-int wl_load(const char *path, uint32_t batch_override, wl_workload **out, fw_err *err)
+/* ONNX when the name ends in ".onnx" or the first byte is 0x08 (field 1, ir_version, varint):
+ * no JSON or CSV file starts with a backspace. */
+static bool wl_is_onnx(const char *path, const char *bytes, size_t len)
 {
+    size_t n = strlen(path);
+    if (n >= 5 && !strcmp(path + n - 5, ".onnx"))
+        return true;
+    return len > 0 && bytes[0] == 0x08;
+}
+
+int wl_load_with(const char *path, const wl_opts *opts, wl_workload **out, fw_err *err)
+{
+    static const wl_opts none;
     char *text = NULL;
-    int rc = fw_read_text_file(path, &text, err);
+    size_t len = 0;
+    if (!opts)
+        opts = &none;
+    int rc = fw_read_file(path, &text, &len, err);
     if (rc)
+        return rc;
+    if (wl_is_onnx(path, text, len)) {
+        rc = wl_parse_onnx(path, (const uint8_t *)text, len, opts, out, NULL, NULL, err);
+        free(text);
+        return rc;
+    }
+    if (opts->dim_count) {
+        free(text);
+        return fw_err_set(err, FW_EXIT_INPUT, "%s: --dim applies to ONNX models only", path);
+    }
+    free(text);
+    if ((rc = fw_read_text_file(path, &text, err)))
         return rc;
     const char *start = text;
     if (!strncmp(start, "\xEF\xBB\xBF", 3)) /* UTF-8 byte order mark */
         start += 3;
     if (start[strspn(start, " \t\r\n")] == '{')
-        rc = wl_parse_json(path, start, batch_override, out, err);
+        rc = wl_parse_json(path, start, opts->batch_override, out, err);
     else
-        rc = wl_parse_scalesim(path, start, batch_override, out, err);
+        rc = wl_parse_scalesim(path, start, opts->batch_override, out, err);
     free(text);
     return rc;
+}
+
+int wl_load(const char *path, uint32_t batch_override, wl_workload **out, fw_err *err)
+{
+    wl_opts opts = {.batch_override = batch_override};
+    return wl_load_with(path, &opts, out, err);
 }

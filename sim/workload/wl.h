@@ -110,11 +110,45 @@ typedef struct wl_workload {
     uint32_t batch; /* images per run (every layer's batch) */
 } wl_workload;
 
-/* Loads a workload: a .json workload file or a SCALE-Sim topology .csv (chosen by content:
- * a file starting with '{' is JSON). batch_override > 0 replaces every layer's batch.
+/* Loads a workload: a .json workload file, a SCALE-Sim topology .csv or an ONNX model (chosen
+ * by content: a file starting with '{' is JSON; a file named *.onnx, or whose first byte is 0x08,
+ * ModelProto's ir_version tag, is ONNX; anything else is CSV). batch_override > 0 replaces every
+ * layer's batch (ONNX: the leading dimension of every graph input, see wl_parse_onnx).
  * On success the caller owns *out (wl_destroy). Errors name the file, the layer and the field
  * (FW_EXIT_INPUT), or FW_EXIT_IO. */
 int wl_load(const char *path, uint32_t batch_override, wl_workload **out, fw_err *err);
+
+/* A value for a symbolic dimension (ONNX dim_param) of a model: `--dim NAME=VALUE`. */
+typedef struct wl_dim {
+    char name[WL_NAME_BYTES];
+    uint64_t value; /* elements, >= 1 */
+} wl_dim;
+
+/* Options of wl_load_with / wl_parse_onnx. Zero-initialise, then set what you need. */
+typedef struct wl_opts {
+    uint32_t batch_override; /* > 0: as wl_load's */
+    const wl_dim *dims;      /* symbolic dimension values (ONNX only; unused names are errors) */
+    size_t dim_count;
+    FILE *warn; /* importer warnings, one line each ("FILE: warning: ..."); NULL: dropped */
+} wl_opts;
+
+/* wl_load with options (NULL opts: none). Same ownership and errors. */
+int wl_load_with(const char *path, const wl_opts *opts, wl_workload **out, fw_err *err);
+
+/* A producer/consumer link of an imported graph: layer `to` reads the output of layer `from`
+ * (indices into wl->layers; from < to). */
+typedef struct wl_edge {
+    size_t from, to;
+} wl_edge;
+
+/* Parses an ONNX model (protobuf ModelProto, bytes[0..size)) into a workload; name is used in
+ * messages; the buffer is only read (any content is safe: this is the fuzzing entry point).
+ * sim/workload/wl_onnx.c documents the operators and the mapping to layers. opts may be NULL.
+ * edges/edge_count may be NULL; otherwise *edges (caller frees with free) gets the graph's
+ * producer/consumer links. Errors (FW_EXIT_INPUT): "NAME: node 'N' (OP): reason",
+ * "NAME: byte B: PATH: reason" for bad protobuf; FW_EXIT_IO when out of memory. */
+int wl_parse_onnx(const char *name, const uint8_t *bytes, size_t size, const wl_opts *opts,
+                  wl_workload **out, wl_edge **edges, size_t *edge_count, fw_err *err);
 void wl_destroy(wl_workload *wl);
 
 /* Input tensor j of layer i, the default resolved: an index of an earlier layer, or

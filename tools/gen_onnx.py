@@ -1,0 +1,398 @@
+#!/usr/bin/python3
+"""tools/gen_onnx.py OUT_DIR: writes the ONNX test models of flopwatt's ONNX import
+(sim/workload/wl_onnx.c) into OUT_DIR (a directory under build/; nothing here is committed):
+
+  zoo:       resnet50.onnx, mobilenet_v2.onnx (the shapes of configs/workloads/*.json, layer names
+             equal to the JSON zoo's, with the batch-norm, ReLU/ReLU6, Flatten nodes an exporter
+             writes), bert_base.onnx (12 encoder layers, hidden 768, 12 heads, FFN 3072,
+             batch 1 x seq 128) and bert_base_dyn.onnx (the same with symbolic batch and seq);
+  cases/:    one small model per operator attribute case, for hand-worked checks;
+  bad/:      malformed models, one defect each (tests/cli/onnx.sh holds the expected errors).
+
+Uses Debian's python3-onnx (run with /usr/bin/python3). Weights of the zoo models are declared
+as external data (dims only; weights.bin is an empty placeholder for onnx.checker): the importer reads shapes, never weight values, and the
+files stay small. Small constants (Reshape shapes, scalars) are stored in the model.
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+OPSET = 17
+
+
+class G:
+    """Collects nodes, initializers and a running shape (NCHW) of one graph."""
+
+    def __init__(self, name, inputs):
+        self.name = name
+        self.nodes, self.inits, self.inputs = [], [], inputs
+        self.count = 0
+
+    def tmp(self, stem):
+        self.count += 1
+        return "%s_%d" % (stem, self.count)
+
+    def weight(self, name, dims):
+        t = TensorProto()
+        t.name = name
+        t.data_type = TensorProto.FLOAT
+        t.dims.extend(dims)
+        t.data_location = TensorProto.EXTERNAL
+        e = t.external_data.add()
+        e.key, e.value = "location", "weights.bin"  # never read by flopwatt
+        self.inits.append(t)
+        return name
+
+    def const(self, name, array):
+        self.inits.append(numpy_helper.from_array(np.asarray(array), name))
+        return name
+
+    def node(self, op, inputs, name=None, outputs=1, **attrs):
+        name = name or self.tmp(op.lower())
+        outs = [name + ":out"] + [name + ":out%d" % i for i in range(1, outputs)]
+        self.nodes.append(helper.make_node(op, inputs, outs, name=name, **attrs))
+        return outs[0]
+
+    def model(self, outputs):
+        g = helper.make_graph(self.nodes, self.name, self.inputs, outputs, self.inits)
+        m = helper.make_model(g, producer_name="flopwatt tools/gen_onnx.py",
+                              opset_imports=[helper.make_opsetid("", OPSET)])
+        m.ir_version = 8
+        return m
+
+
+def out_size(n, k, s, pad):
+    return (n + 2 * pad - k) // s + 1
+
+
+class CNN(G):
+    """A CNN builder tracking (tensor, h, w, c) like tools/gen_zoo.py's Net."""
+
+    def __init__(self, name, h, w, c):
+        super().__init__(name, [helper.make_tensor_value_info("input", TensorProto.FLOAT,
+                                                              [1, c, h, w])])
+        self.x, self.h, self.w, self.c = "input", h, w, c
+
+    def bn(self, x, c):
+        ps = [self.weight(self.tmp("bn_p"), [c]) for _ in range(4)]
+        return self.node("BatchNormalization", [x] + ps)
+
+    def conv(self, name, x, h, w, c, filters, k, stride=1, pad=0, groups=1, same=False):
+        wt = self.weight(name + "_w", [filters, c // groups, k, k])
+        attrs = {"kernel_shape": [k, k], "strides": [stride, stride], "group": groups}
+        if same:
+            attrs["auto_pad"] = "SAME_UPPER"
+            oh, ow = -(-h // stride), -(-w // stride)
+        else:
+            attrs["pads"] = [pad] * 4
+            oh, ow = out_size(h, k, stride, pad), out_size(w, k, stride, pad)
+        y = self.node("Conv", [x, wt], name=name, **attrs)
+        return y, oh, ow, filters
+
+    def head(self, pool_name, fc_name, classes):
+        p = self.node("GlobalAveragePool", [self.x], name=pool_name)
+        f = self.node("Flatten", [p], axis=1)
+        wt = self.weight(fc_name + "_w", [classes, self.c])
+        b = self.weight(fc_name + "_b", [classes])
+        y = self.node("Gemm", [f, wt, b], name=fc_name, transB=1)
+        return [helper.make_tensor_value_info(y, TensorProto.FLOAT, [1, classes])]
+
+
+def resnet50():
+    """ResNet-50 v1 as configs/workloads/resnet50.json (stride on the block's first 1x1)."""
+    g = CNN("resnet50", 224, 224, 3)
+    y, h, w, c = g.conv("conv1", g.x, 224, 224, 3, 64, 7, stride=2, pad=3)
+    y = g.node("Relu", [g.bn(y, c)])
+    y = g.node("MaxPool", [y], name="pool1", kernel_shape=[3, 3], strides=[2, 2],
+               pads=[1, 1, 1, 1])
+    h, w = out_size(h, 3, 2, 1), out_size(w, 3, 2, 1)
+    for stage, (width, reps) in enumerate(zip([64, 128, 256, 512], [3, 4, 6, 3]), 2):
+        for b in range(reps):
+            p = "res%d%s_" % (stage, chr(ord("a") + b))
+            s = 2 if b == 0 and stage > 2 else 1
+            x, xh, xw, xc = y, h, w, c
+            t, h, w, c = g.conv(p + "branch2a", x, xh, xw, xc, width, 1, stride=s)
+            t = g.node("Relu", [g.bn(t, c)])
+            t, h, w, c = g.conv(p + "branch2b", t, h, w, c, width, 3, pad=1)
+            t = g.node("Relu", [g.bn(t, c)])
+            t, h, w, c = g.conv(p + "branch2c", t, h, w, c, 4 * width, 1)
+            t = g.bn(t, c)
+            short = x
+            if b == 0:
+                short, _, _, _ = g.conv(p + "branch1", x, xh, xw, xc, 4 * width, 1, stride=s)
+                short = g.bn(short, c)
+            y = g.node("Relu", [g.node("Add", [t, short], name=p + "add")])
+    g.x, g.c = y, c
+    return g.model(g.head("pool5", "fc1000", 1000))
+
+
+def mobilenet_v2():
+    """MobileNet v2 1.0-224 as configs/workloads/mobilenet_v2.json (TensorFlow "same")."""
+    g = CNN("mobilenet_v2", 224, 224, 3)
+    lo, hi = g.const("relu6_min", np.float32(0)), g.const("relu6_max", np.float32(6))
+
+    def relu6(x):
+        return g.node("Clip", [x, lo, hi])
+
+    y, h, w, c = g.conv("conv1", g.x, 224, 224, 3, 32, 3, stride=2, same=True)
+    y = relu6(g.bn(y, c))
+    plan = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1),
+            (6, 160, 3, 2), (6, 320, 1, 1)]
+    block = 0
+    for t, cout, reps, first in plan:
+        for r in range(reps):
+            s = first if r == 0 else 1
+            p = "block%d_" % block
+            x, xc = y, c
+            if t != 1:
+                y, h, w, c = g.conv(p + "expand", y, h, w, c, c * t, 1)
+                y = relu6(g.bn(y, c))
+            y, h, w, c = g.conv(p + "dw", y, h, w, c, c, 3, stride=s, groups=c, same=True)
+            y = relu6(g.bn(y, c))
+            y, h, w, c = g.conv(p + "project", y, h, w, c, cout, 1)
+            y = g.bn(y, c)
+            if s == 1 and xc == cout:
+                y = g.node("Add", [y, x], name=p + "add")
+            block += 1
+    y, h, w, c = g.conv("conv_last", y, h, w, c, 1280, 1)
+    g.x, g.c = relu6(g.bn(y, c)), c
+    return g.model(g.head("avgpool", "fc", 1000))
+
+
+def bert_base(batch, seq, layers=12, hidden=768, heads=12, ffn=3072):
+    """BERT-base encoder stack on the embeddings (post-layernorm, GELU as exported with Erf)."""
+    g = G("bert_base", [helper.make_tensor_value_info("hidden", TensorProto.FLOAT,
+                                                      [batch, seq, hidden])])
+    dh = hidden // heads
+    split = g.const("split_heads", np.array([0, 0, heads, dh], dtype=np.int64))
+    merge = g.const("merge_heads", np.array([0, 0, hidden], dtype=np.int64))
+    scale = g.const("scale", np.float32(np.sqrt(dh)))
+    sqrt2 = g.const("sqrt2", np.float32(np.sqrt(2.0)))
+    one, half = g.const("one", np.float32(1.0)), g.const("half", np.float32(0.5))
+    x = "hidden"
+
+    def dense(name, x, k, n):
+        y = g.node("MatMul", [x, g.weight(name + "_w", [k, n])], name=name)
+        return g.node("Add", [y, g.weight(name + "_b", [n])], name=name + "_bias")
+
+    def layernorm(name, x):
+        return g.node("LayerNormalization", [x, g.weight(name + "_g", [hidden]),
+                                             g.weight(name + "_b", [hidden])], name=name,
+                      axis=-1, epsilon=1e-12)
+
+    for i in range(layers):
+        p = "l%d_" % i
+        heads_of = {}
+        for part, perm in (("q", [0, 2, 1, 3]), ("k", [0, 2, 3, 1]), ("v", [0, 2, 1, 3])):
+            t = g.node("Reshape", [dense(p + part, x, hidden, hidden), split])
+            heads_of[part] = g.node("Transpose", [t], perm=perm)
+        s = g.node("MatMul", [heads_of["q"], heads_of["k"]], name=p + "qk")
+        s = g.node("Softmax", [g.node("Div", [s, scale])], name=p + "softmax", axis=-1)
+        ctx = g.node("MatMul", [s, heads_of["v"]], name=p + "av")
+        ctx = g.node("Reshape", [g.node("Transpose", [ctx], perm=[0, 2, 1, 3]), merge])
+        a = g.node("Add", [dense(p + "out", ctx, hidden, hidden), x], name=p + "res1")
+        a = layernorm(p + "ln1", a)
+        f = dense(p + "ffn1", a, hidden, ffn)
+        erf = g.node("Erf", [g.node("Div", [f, sqrt2])])
+        f = g.node("Mul", [g.node("Mul", [f, g.node("Add", [erf, one])]), half],
+                   name=p + "gelu")
+        f = dense(p + "ffn2", f, ffn, hidden)
+        x = layernorm(p + "ln2", g.node("Add", [f, a], name=p + "res2"))
+    return g.model([helper.make_tensor_value_info(x, TensorProto.FLOAT, [batch, seq, hidden])])
+
+
+# ---------- hand-worked operator cases (tests/cli/onnx.sh holds the expected figures) ----------
+
+def vi(name, dims):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, dims)
+
+
+def single(name, op, in_dims, consts, out_dims, const_inputs=(), **attrs):
+    """One node `op` named name: graph inputs x0.. of in_dims, then zero-filled initializers."""
+    inputs = [vi("x%d" % i, d) for i, d in enumerate(in_dims)]
+    names = [v.name for v in inputs]
+    inits = []
+    for j, d in enumerate(consts):
+        t = numpy_helper.from_array(np.zeros(d, dtype=np.float32), "w%d" % j)
+        inits.append(t)
+        names.append(t.name)
+    for j, arr in enumerate(const_inputs):
+        t = numpy_helper.from_array(np.asarray(arr), "c%d" % j)
+        inits.append(t)
+        names.append(t.name)
+    node = helper.make_node(op, names, ["y"], name=name, **attrs)
+    g = helper.make_graph([node], name, inputs, [vi("y", out_dims)], inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", OPSET)])
+    m.ir_version = 8
+    return m
+
+
+def cases():
+    return {
+        "conv_pads": single("conv_pads", "Conv", [[1, 3, 10, 12]], [[8, 3, 3, 5]], [1, 8, 5, 3],
+                            pads=[1, 2, 0, 1], strides=[2, 3], dilations=[1, 2]),
+        "conv_group": single("conv_group", "Conv", [[2, 8, 6, 6]], [[12, 2, 3, 3]],
+                             [2, 12, 6, 6], group=4, pads=[1, 1, 1, 1]),
+        "conv_same_upper": single("conv_su", "Conv", [[1, 4, 8, 8]], [[4, 1, 3, 3]],
+                                  [1, 4, 4, 4], group=4, strides=[2, 2], auto_pad="SAME_UPPER"),
+        "conv_same_lower": single("conv_sl", "Conv", [[1, 4, 8, 8]], [[4, 1, 3, 3]],
+                                  [1, 4, 4, 4], group=4, strides=[2, 2], auto_pad="SAME_LOWER"),
+        "conv_valid": single("conv_valid", "Conv", [[1, 2, 9, 9]], [[3, 2, 4, 4]], [1, 3, 3, 3],
+                             strides=[2, 2], auto_pad="VALID"),
+        "conv1d": single("conv1d", "Conv", [[1, 4, 20]], [[6, 4, 5]], [1, 6, 9],
+                         strides=[2], pads=[0, 1], dilations=[1]),
+        "gemm_trans": single("gemm_t", "Gemm", [[6, 4]], [[5, 6]], [4, 5], transA=1, transB=1),
+        "gemm_bias": single("gemm_b", "Gemm", [[3, 7]], [[7, 2], [2]], [3, 2], alpha=0.5,
+                            beta=2.0),
+        "matmul_bcast": single("mm_bc", "MatMul", [[2, 1, 4, 6], [3, 6, 5]], [], [2, 3, 4, 5]),
+        "matmul_weights": single("mm_w", "MatMul", [[2, 3, 4]], [[4, 5]], [2, 3, 5]),
+        "matmul_vec": single("mm_vec", "MatMul", [[6]], [[6, 5]], [5]),
+        "maxpool_ceil": single("mp_ceil", "MaxPool", [[1, 3, 6, 6]], [], [1, 3, 3, 3],
+                               kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1),
+        "avgpool_same": single("ap_same", "AveragePool", [[1, 2, 5, 5]], [], [1, 2, 3, 3],
+                               kernel_shape=[2, 2], strides=[2, 2], auto_pad="SAME_LOWER"),
+        "reshape": single("rs", "Reshape", [[2, 3, 4]], [], [2, 12],
+                          const_inputs=[np.array([0, -1], dtype=np.int64)]),
+        "transpose": single("tr", "Transpose", [[2, 3, 4]], [], [2, 4, 3], perm=[0, 2, 1]),
+        "concat": single("cat", "Concat", [[1, 3, 4, 4], [1, 5, 4, 4]], [], [1, 8, 4, 4],
+                         axis=1),
+        "unknown_hinted": single("roi", "RoiAlignX", [[1, 3, 4, 4]], [], [1, 3, 2, 2]),
+    }
+
+
+# ---------- malformed models ----------
+
+def bad_models():
+    ok = cases()["conv_pads"]
+
+    def clone(m):
+        c = onnx.ModelProto()
+        c.CopyFrom(m)
+        return c
+
+    out = {}
+    m = onnx.ModelProto()
+    m.ir_version = 8
+    out["no_graph"] = m
+    m = clone(ok)
+    del m.graph.node[:]
+    out["no_nodes"] = m
+    m = clone(ok)
+    m.graph.node[0].input[0] = "nope"
+    out["missing_input"] = m
+    m = clone(ok)
+    m.graph.node.append(helper.make_node("Relu", ["b"], ["a"], name="r1"))
+    m.graph.node.append(helper.make_node("Relu", ["a"], ["b"], name="r2"))
+    out["cycle"] = m
+    m = clone(ok)
+    m.graph.node.append(helper.make_node("FooBar", ["y"], ["z"], name="foo"))
+    out["unknown_op"] = m
+    m = clone(ok)
+    m.graph.input[0].type.tensor_type.shape.dim[1].dim_value = -3
+    out["negative_dim"] = m
+    m = clone(ok)
+    m.graph.input[0].type.tensor_type.shape.dim[0].dim_param = "batch"
+    out["symbolic_dim"] = m
+    m = clone(ok)
+    m.graph.input[0].type.tensor_type.shape.dim[2].ClearField("dim_value")
+    out["unknown_dim"] = m
+    out["group_divide"] = single("g", "Conv", [[1, 8, 6, 6]], [[9, 2, 3, 3]], [1, 9, 4, 4],
+                                 group=3)
+    out["pads_count"] = single("p", "Conv", [[1, 3, 6, 6]], [[4, 3, 3, 3]], [1, 4, 4, 4],
+                               pads=[1, 1, 1])
+    m = clone(ok)
+    a = m.graph.node[0].attribute
+    for i, at in enumerate(a):
+        if at.name == "strides":
+            del a[i]
+            break
+    a.append(helper.make_attribute("strides", 2))
+    out["attr_type"] = m
+    out["auto_pad_bad"] = single("ap", "Conv", [[1, 3, 6, 6]], [[4, 3, 3, 3]], [1, 4, 6, 6],
+                                 auto_pad="SAME")
+    out["auto_pad_and_pads"] = single("app", "Conv", [[1, 3, 6, 6]], [[4, 3, 3, 3]],
+                                      [1, 4, 6, 6], auto_pad="SAME_UPPER", pads=[1, 1, 1, 1])
+    out["matmul_k"] = single("mk", "MatMul", [[4, 6], [5, 3]], [], [4, 3])
+    out["matmul_bcast"] = single("mb", "MatMul", [[2, 4, 6], [3, 6, 5]], [], [2, 4, 5])
+    m = single("rs", "Reshape", [[2, 3, 4], [2]], [], [2, 12])
+    m.graph.input[1].type.tensor_type.elem_type = TensorProto.INT64
+    out["reshape_dynamic"] = m
+    m = clone(ok)
+    m.graph.node.append(helper.make_node("Relu", ["x0"], ["y"], name="r"))
+    out["duplicate_output"] = m
+    m = clone(ok)
+    m.graph.output.append(vi("ghost", [1]))
+    out["output_unproduced"] = m
+    out["zero_dim_weight"] = single("z", "Conv", [[1, 3, 6, 6]], [[0, 3, 3, 3]], [1, 0, 4, 4])
+    out["add_bcast"] = single("ab", "Add", [[2, 3], [4, 3]], [], [2, 3])
+    out["kernel_too_big"] = single("kb", "Conv", [[1, 3, 4, 4]], [[2, 3, 7, 7]], [1, 2, 1, 1])
+    out["concat_no_axis"] = single("ca", "Concat", [[1, 3], [1, 4]], [], [1, 7])
+    m = clone(ok)
+    del m.graph.node[0].output[:]
+    del m.graph.output[:]
+    out["no_output"] = m
+    out["conv_rank"] = single("cr", "Conv", [[3, 6, 6]], [[4, 3, 3, 3]], [1, 4, 4, 4])
+    out["transpose_perm"] = single("tp", "Transpose", [[2, 3, 4]], [], [2, 3, 4],
+                                   perm=[0, 0, 1])
+    out["ceil_mode_bad"] = single("cm", "MaxPool", [[1, 3, 6, 6]], [], [1, 3, 2, 2],
+                                  kernel_shape=[3, 3], ceil_mode=2)
+    # subgraphs nested 30 deep (If's then_branch): deeper than the reader accepts
+    inner = helper.make_graph([helper.make_node("Relu", ["x0"], ["y"])], "leaf",
+                              [vi("x0", [1])], [vi("y", [1])])
+    for d in range(30):
+        node = helper.make_node("If", ["c"], ["y"], name="if%d" % d, then_branch=inner)
+        inner = helper.make_graph([node], "g%d" % d, [], [vi("y", [1])])
+    m = helper.make_model(inner)
+    out["nested_deep"] = m
+    return out
+
+
+def raw_bad():
+    """Byte-level defects that no protobuf library writes."""
+    return {
+        "empty": b"",
+        "wire_type": b"\x0a\x01\x00",           # field 1 (ir_version, varint) as length
+        "wire_type_invalid": b"\x08\x08\x0e",  # a key with wire type 6
+        "field_zero": b"\x08\x08\x00\x00",     # field number 0
+        "varint_long": b"\x08" + b"\xff" * 11,
+        "length_over": b"\x08\x08\x3a\x7f\x0a\x01",  # graph (7) declares 127 bytes, 2 remain
+    }
+
+
+def write(path, data):
+    with open(path, "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.SerializeToString())
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: tools/gen_onnx.py OUT_DIR")
+    out = sys.argv[1]
+    for sub in ("", "cases", "bad"):
+        os.makedirs(os.path.join(out, sub), exist_ok=True)
+    zoo = {"resnet50": resnet50(), "mobilenet_v2": mobilenet_v2(),
+           "bert_base": bert_base(1, 128), "bert_base_dyn": bert_base("batch", "seq")}
+    # the checker wants the external weight file to exist: an empty placeholder
+    write(os.path.join(out, "weights.bin"), b"")
+    here = os.getcwd()
+    os.chdir(out)
+    for m in zoo.values():
+        onnx.checker.check_model(m)
+    os.chdir(here)
+    for name, m in zoo.items():
+        write(os.path.join(out, name + ".onnx"), m)
+    for name, m in cases().items():
+        write(os.path.join(out, "cases", name + ".onnx"), m)
+    for name, m in bad_models().items():
+        write(os.path.join(out, "bad", name + ".onnx"), m)
+    for name, data in raw_bad().items():
+        write(os.path.join(out, "bad", name + ".onnx"), data)
+    blob = zoo["resnet50"].SerializeToString()
+    write(os.path.join(out, "bad", "truncated.onnx"), blob[: len(blob) // 2])
+
+
+if __name__ == "__main__":
+    main()
