@@ -357,7 +357,7 @@ int wl_load_with(const char *path, const wl_opts *opts, wl_workload **out, fw_er
     if (rc)
         return rc;
     if (wl_is_onnx(path, text, len)) {
-        rc = wl_parse_onnx(path, (const uint8_t *)text, len, opts, out, NULL, NULL, err);
+        rc = wl_parse_onnx(path, (const uint8_t *)text, len, opts, out, err);
         free(text);
         return rc;
     }

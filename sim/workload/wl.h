@@ -135,20 +135,13 @@ typedef struct wl_opts {
 /* wl_load with options (NULL opts: none). Same ownership and errors. */
 int wl_load_with(const char *path, const wl_opts *opts, wl_workload **out, fw_err *err);
 
-/* A producer/consumer link of an imported graph: layer `to` reads the output of layer `from`
- * (indices into wl->layers; from < to). */
-typedef struct wl_edge {
-    size_t from, to;
-} wl_edge;
-
 /* Parses an ONNX model (protobuf ModelProto, bytes[0..size)) into a workload; name is used in
  * messages; the buffer is only read (any content is safe: this is the fuzzing entry point).
- * sim/workload/wl_onnx.c documents the operators and the mapping to layers. opts may be NULL.
- * edges/edge_count may be NULL; otherwise *edges (caller frees with free) gets the graph's
- * producer/consumer links. Errors (FW_EXIT_INPUT): "NAME: node 'N' (OP): reason",
- * "NAME: byte B: PATH: reason" for bad protobuf; FW_EXIT_IO when out of memory. */
+ * sim/workload/wl_onnx.c documents the operators and the mapping to layers; the graph's edges
+ * become each layer's inputs. opts may be NULL. Errors (FW_EXIT_INPUT): "NAME: node 'N' (OP):
+ * reason", "NAME: byte B: PATH: reason" for bad protobuf; FW_EXIT_IO when out of memory. */
 int wl_parse_onnx(const char *name, const uint8_t *bytes, size_t size, const wl_opts *opts,
-                  wl_workload **out, wl_edge **edges, size_t *edge_count, fw_err *err);
+                  wl_workload **out, fw_err *err);
 void wl_destroy(wl_workload *wl);
 
 /* Input tensor j of layer i, the default resolved: an index of an earlier layer, or

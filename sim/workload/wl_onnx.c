@@ -14,10 +14,10 @@
  *   Gemm (transA, transB; alpha and beta scale, no MACs) and MatMul whose second operand is a
  *     constant 2-D matrix -> fc (when the rows are the model batch) or gemm: rows = the product
  *     of A's leading dimensions, split into the model batch x per-image rows when divisible.
- *   MatMul of two activations (numpy broadcasting of the batch dimensions; 1-D operands
- *     promoted) -> gemm with M = (broadcast batch product / model batch) x M, N, K: the MACs
- *     are exact; the second operand is counted as weights (N x K) until the workload model has
- *     a layer kind for two activation operands.
+ *   MatMul of two activations, or with a batched constant (numpy broadcasting of the batch
+ *     dimensions; 1-D operands promoted) -> matmul: the leading broadcast batch dimension is
+ *     the images when it equals the model batch, the product of the others the heads.
+ *   Softmax, LayerNormalization, Gelu -> softmax, layernorm, gelu layers (no MACs).
  *   MaxPool / AveragePool / LpPool (kernel_shape, strides, pads, auto_pad, ceil_mode: the
  *     extra output of ceil mode becomes end padding), GlobalAveragePool / GlobalMaxPool
  *     (window = the whole map) -> pool.
@@ -31,7 +31,8 @@
  * batch (the first graph input's leading dimension) is the batch, the rest is one image:
  * [C, H, W] -> in_c C, in_h H, in_w W; [S, D] -> in_h S, in_c D; [D] -> in_c D; rank > 3:
  * in_c = first, in_h = product of the middle, in_w = last.
- * Graph edges (which layer reads which layer's output, through aliases) come back as wl_edge.
+ * Graph edges become the layers' inputs (wl_layer.inputs: the layers whose outputs a layer
+ * reads, through aliases, or the network input; constants are not inputs).
  * Errors: "FILE: node 'NAME' (OP): reason", "FILE: byte B: PATH: reason", "FILE: graph.input
  * 'X': reason"; every error is FW_EXIT_INPUT except out of memory (FW_EXIT_IO).
  */
@@ -78,8 +79,6 @@ typedef struct onx_ctx {
     size_t nlayers, cap_layers;
     size_t *lhash; /* layer names, as hash */
     size_t lhash_cap;
-    wl_edge *edges;
-    size_t nedges, cap_edges;
     int64_t model_batch;
     fw_err *err;
 } onx_ctx;
@@ -559,22 +558,29 @@ static int onx_grow(onx_ctx *c, void **arr, size_t *cap, size_t n, size_t elem)
     return 0;
 }
 
-static int onx_push_edge(onx_ctx *c, size_t from, size_t to)
+/* Sets l's inputs: the layers producing n's non-constant inputs (or the network input). */
+static int onx_layer_inputs(onx_ctx *c, const Onnx__NodeProto *n, wl_layer *l)
 {
-    for (size_t i = c->nedges; i-- > 0 && c->edges[i].to == to;)
-        if (c->edges[i].from == from)
-            return 0;
-    void *arr = c->edges;
-    int rc = onx_grow(c, &arr, &c->cap_edges, c->nedges, sizeof *c->edges);
-    c->edges = arr;
-    if (rc)
-        return rc;
-    c->edges[c->nedges++] = (wl_edge){from, to};
+    l->input_count = 0;
+    for (size_t i = 0; i < n->n_input; i++) {
+        const onx_tensor *t = n->input[i][0] ? onx_find(c, n->input[i]) : NULL;
+        if (!t || (t->layer < 0 && t->is_const))
+            continue;
+        uint32_t idx = t->layer >= 0 ? (uint32_t)t->layer : WL_INPUT_NETWORK;
+        bool seen = false;
+        for (uint32_t j = 0; j < l->input_count; j++)
+            seen |= l->inputs[j] == idx;
+        if (seen)
+            continue;
+        if (l->input_count == WL_INPUTS_MAX)
+            return onx_node_fail(c, n, "reads more than %d tensors", WL_INPUTS_MAX);
+        l->inputs[l->input_count++] = idx;
+    }
     return 0;
 }
 
-/* Appends the finished layer *l for node n, its edges from the producers of n's inputs, and
- * records it as the producer of n's outputs. */
+/* Appends the finished layer *l for node n with its inputs, and records it as the producer of
+ * n's outputs. */
 static int onx_push_layer(onx_ctx *c, const Onnx__NodeProto *n, wl_layer *l)
 {
     int rc = wl_layer_finish(l, c->err);
@@ -613,13 +619,10 @@ static int onx_push_layer(onx_ctx *c, const Onnx__NodeProto *n, wl_layer *l)
         int sl = snprintf(suffix, sizeof suffix, "~%u", k);
         snprintf(l->name, sizeof l->name, "%.*s%s", (int)(WL_NAME_BYTES - 1 - sl), base, suffix);
     }
+    if ((rc = onx_layer_inputs(c, n, l)))
+        return rc;
     c->layers[c->nlayers++] = *l;
     c->lhash[slot] = c->nlayers;
-    for (size_t i = 0; i < n->n_input; i++) {
-        const onx_tensor *t = n->input[i][0] ? onx_find(c, n->input[i]) : NULL;
-        if (t && t->layer >= 0 && (rc = onx_push_edge(c, (size_t)t->layer, idx)))
-            return rc;
-    }
     for (size_t i = 0; i < n->n_output; i++) {
         onx_tensor *t = n->output[i][0] ? onx_find(c, n->output[i]) : NULL;
         if (t)
@@ -1032,12 +1035,23 @@ static int onx_matmul(onx_ctx *c, const Onnx__NodeProto *n, onx_node_io *io)
         bprod *= batch[i];
     if (__builtin_mul_overflow(bprod, m, &rows) || rows > ONX_ELEMS_MAX)
         return onx_node_fail(c, n, "too many rows");
-    if (b->is_const && !b_batched) {
-        /* A's rows against one weight matrix */
+    if (b->is_const && !b_batched) /* A's rows against one weight matrix */
         return onx_gemm_layer(c, n, rows, k, nn);
+    /* two activations (or batched constants): bprod independent products, the leading batch
+     * dimension the images when it is the model batch, the rest heads */
+    int64_t images = 1, heads = bprod;
+    if (rbatch > 0 && batch[0] == c->model_batch) {
+        images = batch[0];
+        heads = bprod / images;
     }
-    /* two activations (or batched constants): bprod independent products */
-    return onx_gemm_layer(c, n, rows, k, nn);
+    wl_layer l;
+    wl_layer_init(&l, WL_MATMUL, onx_node_name(n));
+    l.in_h = onx_u32(m);
+    l.mm_n = onx_u32(nn);
+    l.mm_k = onx_u32(k);
+    l.heads = onx_u32(heads);
+    l.batch = onx_u32(images);
+    return onx_push_layer(c, n, &l);
 }
 
 /* ---------- MAC-free operators ---------- */
@@ -1058,29 +1072,38 @@ enum {
 typedef struct onx_op {
     const char *name;
     int kind;
+    wl_nomac nomac; /* the kind of layer it becomes */
 } onx_op;
 
 static const onx_op onx_ops[] = {
-    {"Relu", ONX_SAME},          {"LeakyRelu", ONX_SAME},     {"PRelu", ONX_BCAST},
-    {"Sigmoid", ONX_SAME},       {"Tanh", ONX_SAME},          {"Clip", ONX_SAME},
-    {"Softmax", ONX_SAME},       {"LogSoftmax", ONX_SAME},    {"Erf", ONX_SAME},
-    {"Gelu", ONX_SAME},          {"Sqrt", ONX_SAME},          {"Exp", ONX_SAME},
-    {"Log", ONX_SAME},           {"Neg", ONX_SAME},           {"Abs", ONX_SAME},
-    {"Reciprocal", ONX_SAME},    {"HardSigmoid", ONX_SAME},   {"HardSwish", ONX_SAME},
-    {"Elu", ONX_SAME},           {"Selu", ONX_SAME},          {"Softplus", ONX_SAME},
-    {"Cast", ONX_SAME},          {"Floor", ONX_SAME},         {"Ceil", ONX_SAME},
-    {"Round", ONX_SAME},         {"Sign", ONX_SAME},          {"Not", ONX_SAME},
-    {"BatchNormalization", ONX_SAME}, {"LayerNormalization", ONX_SAME},
-    {"InstanceNormalization", ONX_SAME}, {"LRN", ONX_SAME},
-    {"Add", ONX_BCAST},          {"Sub", ONX_BCAST},          {"Mul", ONX_BCAST},
-    {"Div", ONX_BCAST},          {"Pow", ONX_BCAST},          {"Max", ONX_BCAST},
-    {"Min", ONX_BCAST},          {"Sum", ONX_BCAST},          {"Mean", ONX_BCAST},
-    {"Where", ONX_BCAST},        {"Equal", ONX_BCAST},        {"Less", ONX_BCAST},
-    {"Greater", ONX_BCAST},      {"Concat", ONX_CONCAT},      {"Flatten", ONX_FLATTEN},
-    {"Reshape", ONX_RESHAPE},    {"Transpose", ONX_TRANSPOSE}, {"Squeeze", ONX_SQUEEZE},
-    {"Unsqueeze", ONX_UNSQUEEZE}, {"ReduceMean", ONX_REDUCE}, {"ReduceSum", ONX_REDUCE},
-    {"ReduceMax", ONX_REDUCE},   {"ReduceMin", ONX_REDUCE},   {"Identity", ONX_ALIAS},
-    {"Dropout", ONX_ALIAS},
+    {"Relu", ONX_SAME, WL_NOMAC_ELTWISE}, {"LeakyRelu", ONX_SAME, WL_NOMAC_ELTWISE},
+    {"PRelu", ONX_BCAST, WL_NOMAC_ELTWISE}, {"Sigmoid", ONX_SAME, WL_NOMAC_ELTWISE},
+    {"Tanh", ONX_SAME, WL_NOMAC_ELTWISE}, {"Clip", ONX_SAME, WL_NOMAC_ELTWISE},
+    {"Softmax", ONX_SAME, WL_NOMAC_SOFTMAX}, {"LogSoftmax", ONX_SAME, WL_NOMAC_ELTWISE},
+    {"Erf", ONX_SAME, WL_NOMAC_ELTWISE}, {"Gelu", ONX_SAME, WL_NOMAC_GELU},
+    {"Sqrt", ONX_SAME, WL_NOMAC_ELTWISE}, {"Exp", ONX_SAME, WL_NOMAC_ELTWISE},
+    {"Log", ONX_SAME, WL_NOMAC_ELTWISE}, {"Neg", ONX_SAME, WL_NOMAC_ELTWISE},
+    {"Abs", ONX_SAME, WL_NOMAC_ELTWISE}, {"Reciprocal", ONX_SAME, WL_NOMAC_ELTWISE},
+    {"HardSigmoid", ONX_SAME, WL_NOMAC_ELTWISE}, {"HardSwish", ONX_SAME, WL_NOMAC_ELTWISE},
+    {"Elu", ONX_SAME, WL_NOMAC_ELTWISE}, {"Selu", ONX_SAME, WL_NOMAC_ELTWISE},
+    {"Softplus", ONX_SAME, WL_NOMAC_ELTWISE}, {"Cast", ONX_SAME, WL_NOMAC_ELTWISE},
+    {"Floor", ONX_SAME, WL_NOMAC_ELTWISE}, {"Ceil", ONX_SAME, WL_NOMAC_ELTWISE},
+    {"Round", ONX_SAME, WL_NOMAC_ELTWISE}, {"Sign", ONX_SAME, WL_NOMAC_ELTWISE},
+    {"Not", ONX_SAME, WL_NOMAC_ELTWISE}, {"BatchNormalization", ONX_SAME, WL_NOMAC_ELTWISE},
+    {"LayerNormalization", ONX_SAME, WL_NOMAC_LAYERNORM}, {"InstanceNormalization", ONX_SAME, WL_NOMAC_ELTWISE},
+    {"LRN", ONX_SAME, WL_NOMAC_ELTWISE}, {"Add", ONX_BCAST, WL_NOMAC_ELTWISE},
+    {"Sub", ONX_BCAST, WL_NOMAC_ELTWISE}, {"Mul", ONX_BCAST, WL_NOMAC_ELTWISE},
+    {"Div", ONX_BCAST, WL_NOMAC_ELTWISE}, {"Pow", ONX_BCAST, WL_NOMAC_ELTWISE},
+    {"Max", ONX_BCAST, WL_NOMAC_ELTWISE}, {"Min", ONX_BCAST, WL_NOMAC_ELTWISE},
+    {"Sum", ONX_BCAST, WL_NOMAC_ELTWISE}, {"Mean", ONX_BCAST, WL_NOMAC_ELTWISE},
+    {"Where", ONX_BCAST, WL_NOMAC_ELTWISE}, {"Equal", ONX_BCAST, WL_NOMAC_ELTWISE},
+    {"Less", ONX_BCAST, WL_NOMAC_ELTWISE}, {"Greater", ONX_BCAST, WL_NOMAC_ELTWISE},
+    {"Concat", ONX_CONCAT, WL_NOMAC_ELTWISE}, {"Flatten", ONX_FLATTEN, WL_NOMAC_ELTWISE},
+    {"Reshape", ONX_RESHAPE, WL_NOMAC_ELTWISE}, {"Transpose", ONX_TRANSPOSE, WL_NOMAC_ELTWISE},
+    {"Squeeze", ONX_SQUEEZE, WL_NOMAC_ELTWISE}, {"Unsqueeze", ONX_UNSQUEEZE, WL_NOMAC_ELTWISE},
+    {"ReduceMean", ONX_REDUCE, WL_NOMAC_ELTWISE}, {"ReduceSum", ONX_REDUCE, WL_NOMAC_ELTWISE},
+    {"ReduceMax", ONX_REDUCE, WL_NOMAC_ELTWISE}, {"ReduceMin", ONX_REDUCE, WL_NOMAC_ELTWISE},
+    {"Identity", ONX_ALIAS, WL_NOMAC_ELTWISE}, {"Dropout", ONX_ALIAS, WL_NOMAC_ELTWISE},
 };
 
 /* Axes from the attribute or (opset 13+) a constant second input. */
@@ -1289,7 +1312,8 @@ static int onx_nomac_shape(onx_ctx *c, const Onnx__NodeProto *n, onx_node_io *io
     return onx_node_fail(c, n, "internal: unknown operator class");
 }
 
-static int onx_nomac(onx_ctx *c, const Onnx__NodeProto *n, onx_node_io *io, int kind)
+static int onx_nomac(onx_ctx *c, const Onnx__NodeProto *n, onx_node_io *io, int kind,
+                     wl_nomac nomac)
 {
     int rank = 0, rc;
     int64_t dims[ONX_RANK_MAX];
@@ -1318,7 +1342,7 @@ static int onx_nomac(onx_ctx *c, const Onnx__NodeProto *n, onx_node_io *io, int 
     }
     wl_layer l;
     wl_layer_init(&l, WL_NOMAC, onx_node_name(n));
-    l.nomac = WL_NOMAC_ELTWISE;
+    l.nomac = nomac;
     onx_shape_layer(c, kind == ONX_REDUCE ? io->in[0] : io->out[0], &l);
     return onx_push_layer(c, n, &l);
 }
@@ -1363,7 +1387,7 @@ static int onx_node(onx_ctx *c, const Onnx__NodeProto *n, onx_node_io *io)
     }
     for (size_t i = 0; i < sizeof onx_ops / sizeof onx_ops[0]; i++)
         if (!strcmp(op, onx_ops[i].name))
-            return onx_nomac(c, n, io, onx_ops[i].kind);
+            return onx_nomac(c, n, io, onx_ops[i].kind, onx_ops[i].nomac);
 unknown:
     /* unknown operator: listed without MACs when value_info gives its output shapes */
     for (size_t i = 0; i < io->nout; i++)
@@ -1569,7 +1593,7 @@ static int onx_run_nodes(onx_ctx *c)
 }
 
 int wl_parse_onnx(const char *name, const uint8_t *bytes, size_t size, const wl_opts *opts,
-                  wl_workload **out, wl_edge **edges, size_t *edge_count, fw_err *err)
+                  wl_workload **out, fw_err *err)
 {
     static const wl_opts none;
     fw_err local;
@@ -1581,10 +1605,6 @@ int wl_parse_onnx(const char *name, const uint8_t *bytes, size_t size, const wl_
     c.opts = opts ? opts : &none;
     c.err = err;
     *out = NULL;
-    if (edges)
-        *edges = NULL;
-    if (edge_count)
-        *edge_count = 0;
     if (size == 0)
         return onx_fail(&c, "empty file, not an ONNX model");
     onx_wire w = {bytes, size, name, err};
@@ -1633,19 +1653,12 @@ int wl_parse_onnx(const char *name, const uint8_t *bytes, size_t size, const wl_
     wl->layer_count = c.nlayers;
     wl->batch = onx_u32(c.model_batch);
     c.layers = NULL;
-    if (edges) {
-        *edges = c.edges;
-        c.edges = NULL;
-    }
-    if (edge_count)
-        *edge_count = c.nedges;
 done:
     onnx__model_proto__free_unpacked(model, NULL);
     free(c.tensors);
     free(c.hash);
     free(c.lhash);
     free(c.layers);
-    free(c.edges);
     if (rc) {
         wl_destroy(wl);
         return rc;

@@ -64,6 +64,11 @@ total_macs() { "$fw" workload --json "$@" | python3 -c 'import json,sys; print(j
 check
 got=$(total_macs "$models/bert_base.onnx")
 [[ "$got" == "$(bert_macs 1 128)" ]] || fail "bert_base: $got MACs, hand derivation $(bert_macs 1 128)"
+# weights: 12 x (4 x 768 x 768 + 2 x 768 x 3072) (biases and layer-norm scales are not counted;
+# the attention products read activations, no weights)
+check
+got=$("$fw" workload --json "$models/bert_base.onnx" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"]["weights"])')
+[[ "$got" == "$((12 * (4 * 768 * 768 + 2 * 768 * 3072)))" ]] || fail "bert_base: $got weights"
 check
 got=$(total_macs "$models/bert_base_dyn.onnx" --dim batch=8 --dim seq=512)
 [[ "$got" == "$(bert_macs 8 512)" ]] ||
@@ -126,9 +131,10 @@ case_is conv1d "conv,1,20,4,1,5,6,1,2,0,0,0,1,1,1,1,1,1,9,9,6,20,1080"
 case_is gemm_trans "gemm,4,6,1,1,6,5,1,1,0,0,0,0,1,1,1,1,4,1,4,5,6,120"
 # alpha/beta/C add no MACs; rows = the model batch 3 -> fc 7 -> 2 for 3 images: 42
 case_is gemm_bias "fc,1,1,7,1,1,2,1,1,0,0,0,0,1,1,1,3,1,1,3,2,7,42"
-# [2,1,4,6] x [3,6,5]: batch dims broadcast to [2,3], 6 products of 4x6 by 6x5: 720 MACs;
-# model batch 2 -> per image M = 3*4 = 12
-case_is matmul_bcast "gemm,12,6,1,1,6,5,1,1,0,0,0,0,1,1,1,2,12,1,24,5,6,720"
+# [2,1,4,6] x [3,6,5], two activations: batch dims broadcast to [2,3] = 2 images (the model
+# batch) x 3 heads of 4x6 by 6x5: a matmul with G = 6 groups (wl.h): in_c = G*K = 36,
+# filters = G*N = 30, batch folded (1); 720 MACs
+case_is matmul_bcast "matmul,4,1,36,1,1,30,1,1,0,0,0,0,1,1,6,1,4,1,4,5,6,720"
 # [2,3,4] x weights [4,5]: M 3 per image, 2 images: 120
 case_is matmul_weights "gemm,3,4,1,1,4,5,1,1,0,0,0,0,1,1,1,2,3,1,6,5,4,120"
 # [6] x [6,5]: a vector (M 1): 30

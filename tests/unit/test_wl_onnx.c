@@ -1,7 +1,7 @@
 /* Tests of the ONNX reader (workload/wl_onnx.c) through its memory-buffer entry point, on the
  * models tools/gen_onnx.py writes under $BUILD/onnx (made by `make test` before the suites):
- * the producer/consumer edges of ResNet-50 against its architecture (every layer reads one
- * tensor, a residual addition two), and robustness: every prefix of a small model and every
+ * the layers' inputs (the graph's edges) in ResNet-50 against its architecture (every layer
+ * reads one tensor, a residual addition two) and in BERT's attention, and robustness: every prefix of a small model and every
  * single-byte corruption of it parse or fail with FW_EXIT_INPUT, never crash (run under ASan
  * by `make test-asan`). tests/cli/onnx.sh checks shapes, MACs and error messages. */
 #include "common/fw_io.h"
@@ -32,48 +32,77 @@ static size_t find(const wl_workload *wl, const char *name)
     return 0;
 }
 
-/* The producers of layer `to`, in edge order. */
-static size_t producers(const wl_edge *e, size_t n, size_t to, size_t *out, size_t max)
+/* The inputs of layer `name` must be exactly the layers want[0..n-1] (in this order). */
+static void expect_inputs(const wl_workload *wl, const char *name, const uint32_t *want,
+                          uint32_t n)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (e[i].to == to && k < max)
-            out[k++] = e[i].from;
-    return k;
+    const wl_layer *l = &wl->layers[find(wl, name)];
+    cr_assert_eq(l->input_count, n, "%s: %u inputs, expected %u", name, l->input_count, n);
+    for (uint32_t j = 0; j < n; j++)
+        cr_expect_eq(l->inputs[j], want[j], "%s: input %u is %u, expected %u", name, j,
+                     l->inputs[j], want[j]);
 }
 
-Test(wl_onnx, resnet50_edges)
+Test(wl_onnx, resnet50_inputs)
 {
-    size_t len, n, p[4], q[4];
+    size_t len;
     char *bytes = read_model("resnet50.onnx", &len);
     wl_workload *wl;
-    wl_edge *edges;
     fw_err err;
-    cr_assert_eq(wl_parse_onnx("resnet50.onnx", (const uint8_t *)bytes, len, NULL, &wl, &edges,
-                               &n, &err),
+    cr_assert_eq(wl_parse_onnx("resnet50.onnx", (const uint8_t *)bytes, len, NULL, &wl, &err), 0,
+                 "%s", err.msg);
+    /* a chain with 16 residual additions: every layer reads one tensor of an earlier layer, an
+     * addition two, conv1 the network input */
+    size_t two = 0;
+    for (size_t i = 0; i < wl->layer_count; i++) {
+        const wl_layer *l = &wl->layers[i];
+        cr_assert(l->input_count == 1 || l->input_count == 2, "%s: %u inputs", l->name,
+                  l->input_count);
+        two += l->input_count == 2;
+        for (uint32_t j = 0; j < l->input_count; j++)
+            cr_expect(i == 0 ? l->inputs[j] == WL_INPUT_NETWORK : l->inputs[j] < i,
+                      "%s: input %u is %u", l->name, j, l->inputs[j]);
+    }
+    cr_expect_eq(two, 16);
+    /* res2a_add = batch-norm(res2a_branch2c) + batch-norm(res2a_branch1); each batch-norm
+     * reads its conv; the block input (pool1) feeds both branches */
+    const wl_layer *add = &wl->layers[find(wl, "res2a_add")];
+    cr_assert_eq(add->input_count, 2);
+    uint32_t c2 = (uint32_t)find(wl, "res2a_branch2c"), c1 = (uint32_t)find(wl, "res2a_branch1");
+    uint32_t pool1 = (uint32_t)find(wl, "pool1");
+    expect_inputs(wl, wl->layers[add->inputs[0]].name, &c2, 1);
+    expect_inputs(wl, wl->layers[add->inputs[1]].name, &c1, 1);
+    expect_inputs(wl, "res2a_branch2a", &pool1, 1);
+    expect_inputs(wl, "res2a_branch1", &pool1, 1);
+    /* res2b_add: the identity shortcut is the ReLU after res2a_add */
+    const wl_layer *add_b = &wl->layers[find(wl, "res2b_add")];
+    cr_assert_eq(add_b->input_count, 2);
+    uint32_t a = (uint32_t)find(wl, "res2a_add");
+    expect_inputs(wl, wl->layers[add_b->inputs[1]].name, &a, 1);
+    wl_destroy(wl);
+    free(bytes);
+}
+
+Test(wl_onnx, bert_attention_inputs)
+{
+    size_t len;
+    char *bytes = read_model("bert_base.onnx", &len);
+    wl_workload *wl;
+    fw_err err;
+    cr_assert_eq(wl_parse_onnx("bert_base.onnx", (const uint8_t *)bytes, len, NULL, &wl, &err),
                  0, "%s", err.msg);
-    /* a chain with 16 residual additions: every layer but conv1 reads one tensor, an addition
-     * two: (layers - 1) + 16 edges */
-    cr_expect_eq(n, wl->layer_count - 1 + 16, "%zu edges for %zu layers", n, wl->layer_count);
-    for (size_t i = 0; i < n; i++)
-        cr_expect_lt(edges[i].from, edges[i].to, "edge %zu goes backwards", i);
-    cr_expect_eq(producers(edges, n, find(wl, "conv1"), p, 4), 0);
-    /* res2a_add = batch-norm(res2a_branch2c) + batch-norm(res2a_branch1) */
-    cr_assert_eq(producers(edges, n, find(wl, "res2a_add"), p, 4), 2);
-    cr_assert_eq(producers(edges, n, p[0], q, 4), 1);
-    cr_expect_eq(q[0], find(wl, "res2a_branch2c"));
-    cr_assert_eq(producers(edges, n, p[1], q, 4), 1);
-    cr_expect_eq(q[0], find(wl, "res2a_branch1"));
-    /* the block input (pool1) feeds both branches */
-    cr_assert_eq(producers(edges, n, find(wl, "res2a_branch2a"), p, 4), 1);
-    cr_expect_eq(p[0], find(wl, "pool1"));
-    cr_assert_eq(producers(edges, n, find(wl, "res2a_branch1"), p, 4), 1);
-    cr_expect_eq(p[0], find(wl, "pool1"));
-    /* res2b_add = batch-norm(res2b_branch2c) + ReLU after res2a_add (identity shortcut) */
-    cr_assert_eq(producers(edges, n, find(wl, "res2b_add"), p, 4), 2);
-    cr_assert_eq(producers(edges, n, p[1], q, 4), 1);
-    cr_expect_eq(q[0], find(wl, "res2a_add"));
-    free(edges);
+    /* Q.K^T reads two activations (the transposed heads of Q and K), no weights; softmax x V
+     * reads the softmax and V's heads */
+    const wl_layer *qk = &wl->layers[find(wl, "l0_qk")];
+    cr_expect_eq(qk->kind, WL_MATMUL);
+    cr_expect_eq(qk->heads, 12);
+    cr_expect_eq(wl_layer_weights(qk), 0);
+    cr_assert_eq(qk->input_count, 2);
+    const wl_layer *av = &wl->layers[find(wl, "l0_av")];
+    cr_assert_eq(av->input_count, 2);
+    cr_expect_eq(av->inputs[0], find(wl, "l0_softmax"));
+    cr_expect_eq(wl->layers[find(wl, "l0_softmax")].nomac, WL_NOMAC_SOFTMAX);
+    cr_expect_eq(wl->layers[find(wl, "l0_ln1")].nomac, WL_NOMAC_LAYERNORM);
     wl_destroy(wl);
     free(bytes);
 }
@@ -84,7 +113,7 @@ static void parse_ok_or_input(const uint8_t *b, size_t len, const char *what, si
     wl_workload *wl = NULL;
     fw_err err;
     fw_err_clear(&err);
-    int rc = wl_parse_onnx("m.onnx", b, len, NULL, &wl, NULL, NULL, &err);
+    int rc = wl_parse_onnx("m.onnx", b, len, NULL, &wl, &err);
     cr_assert(rc == 0 || rc == FW_EXIT_INPUT, "%s %zu: status %d", what, at, rc);
     if (rc)
         cr_assert(err.msg[0] && !strchr(err.msg, '\n'), "%s %zu: message '%s'", what, at,
