@@ -286,3 +286,39 @@ Test(en, unknown_node_or_supply_fails_clearly)
               err.msg);
     tech_destroy(lib);
 }
+
+/* tech.arith_source and tech.process reach the per-action costs, by hand at 45 nm / 0.9 V:
+ *   fp32 as built: (3.7 + 0.9) x 9.1766 (Kaul's FMA, test_tech_model) = 42.212 pJ per MAC, and
+ *   the leakage and clock, fractions of the PE's full-rate energy, grow with it;
+ *   int8 as built: no integer unit, the datapath 0.3 pJ;
+ *   lp: LP45(0.9) / HP45(0.9) = (1.103*0.81 - 0.362*0.9 + 0.2767) / 0.69885 = 0.84433 / 0.69885
+ *   -> int8 MAC 0.3 x 1.208170 = 0.362451 pJ, every other on-die cost x 1.208170, DRAM unchanged.
+ */
+Test(en, arith_source_and_process_by_hand)
+{
+    fixture d, ab, fp, fpab, lp;
+    setup(&d, NULL, 0);
+    const char *s_ab[] = {"tech.arith_source=as_built"};
+    setup(&ab, s_ab, 1);
+    cr_assert_eq(ab.k.mac_pj, d.k.mac_pj, "int8: no integer unit");
+    const char *s_fp[] = {"precision={\"input\": \"fp32\", \"accumulator\": \"fp32\"}"};
+    setup(&fp, s_fp, 1);
+    const char *s_fpab[] = {"precision={\"input\": \"fp32\", \"accumulator\": \"fp32\"}",
+                            "tech.arith_source=as_built"};
+    setup(&fpab, s_fpab, 2);
+    cr_assert(fabs(fp.k.mac_pj - 4.6) < 1e-12);
+    cr_assert(fabs(fpab.k.mac_pj - 4.6 * 9.1766) < 1e-4 * 42.2, "%g", fpab.k.mac_pj);
+    cr_assert(fpab.k.leakage_pj_per_cycle > fp.k.leakage_pj_per_cycle);
+    cr_assert_eq(fpab.k.reg_read_pj, fp.k.reg_read_pj);
+    cr_assert_eq(fpab.k.sram_read_pj[CFG_IFMAP], fp.k.sram_read_pj[CFG_IFMAP]);
+    const char *s_lp[] = {"tech.process=lp"};
+    setup(&lp, s_lp, 1);
+    double r = 0.84433 / 0.69885;
+    cr_assert(fabs(lp.k.mac_pj - 0.3 * r) < 1e-6, "%.9g", lp.k.mac_pj);
+    cr_assert(fabs(lp.k.reg_read_pj / d.k.reg_read_pj - r) < 1e-6);
+    cr_assert(fabs(lp.k.sram_write_pj[CFG_OFMAP] / d.k.sram_write_pj[CFG_OFMAP] - r) < 1e-6);
+    cr_assert_eq(lp.k.dram_pj_per_byte, d.k.dram_pj_per_byte, "DRAM is not node scaled");
+    fixture *all[] = {&d, &ab, &fp, &fpab, &lp};
+    for (size_t i = 0; i < 5; i++)
+        tech_destroy(all[i]->lib);
+}
