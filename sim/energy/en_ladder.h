@@ -19,7 +19,9 @@
  * simulator's counters c of a whole workload priced with the design's costs k:
  *   arithmetic      k.mac_pj (every MAC)
  *   +registers      register energy / MACs
- *   +sram           (SRAM energy of the three operands + their wires to the array) / MACs
+ *   +sram           every other on-die energy / MACs: the operand SRAMs and their wires to
+ *                   the array (chip energy - arithmetic - registers - leakage - clock, so a
+ *                   storage level the accounting prices later is covered too)
  *   +dram           DRAM energy / MACs (0 with dram.type none)
  *   +leakage_clock  (leakage + clock per cycle) / (R x C): at full rate, every PE busy
  * The achieved figure (en_price: system energy / MACs) differs from the top rung only in

@@ -122,7 +122,7 @@ Test(en_ceiling, achieved_never_exceeds_a_rung_on_random_designs)
     static const unsigned sizes[] = {1024, 4096, 16384, 65536, 1048576};
     tech_lib *lib = load();
     uint64_t seed = UINT64_C(0x9E3779B97F4A7C15);
-    int tested = 0, full_rate = 0;
+    int tested = 0, full_rate = 0, hierarchies = 0;
     for (int it = 0; it < 60; it++) {
         char text[2048], wtext[2048];
         unsigned rows = 1 + pick(&seed, 24), cols = 1 + pick(&seed, 24);
@@ -133,24 +133,39 @@ Test(en_ceiling, achieved_never_exceeds_a_rung_on_random_designs)
         cr_assert_eq(tech_node_find_process(lib, node, lp ? TECH_LP : TECH_HP, &nd, &err), 0);
         double vdd = nd->nominal_vdd_v * (0.8 + 0.3 * (double)pick(&seed, 100) / 100);
         double bw[] = {0, 0.5, 4, 64};
-        snprintf(
-            text, sizeof text,
-            "{\"name\": \"r%d\", \"clock_mhz\": %u,"
-            " \"array\": {\"rows\": %u, \"cols\": %u, \"dataflow\": \"%s\"},"
-            " \"precision\": %s,"
-            " \"sram\": {\"ifmap\": {\"size_bytes\": %u, \"word_bits\": %u,"
-            " \"double_buffered\": %s},"
-            "  \"filter\": {\"size_bytes\": %u, \"word_bits\": 64, \"double_buffered\": %s},"
-            "  \"ofmap\": {\"size_bytes\": %u, \"word_bits\": 128, \"double_buffered\": true}},"
-            " \"dram\": {\"type\": \"%s\", \"bandwidth_gbps\": %g, \"latency_cycles\": %u},"
-            " \"tech\": {\"node_nm\": %g, \"vdd_v\": %.4f, \"process\": \"%s\","
-            " \"arith_source\": \"%s\"}}",
-            it, 100 + 100 * pick(&seed, 9), rows, cols, dataflows[pick(&seed, 4)],
-            precs[pick(&seed, 6)], sizes[pick(&seed, 5)], 32u << pick(&seed, 3),
-            pick(&seed, 2) ? "true" : "false", sizes[pick(&seed, 5)],
-            pick(&seed, 2) ? "true" : "false", sizes[pick(&seed, 5)], drams[pick(&seed, 5)],
-            bw[pick(&seed, 4)], pick(&seed, 200), node, vdd, lp ? "lp" : "hp",
-            pick(&seed, 2) ? "as_built" : "datapath");
+        /* the sram shorthand, or an explicit hierarchy (a per-PE register file for the filter
+         * under a banked shared buffer), so the bound is checked on whatever the accounting
+         * prices for storage levels */
+        char mem[768];
+        if (pick(&seed, 2))
+            snprintf(
+                mem, sizeof mem,
+                "\"sram\": {\"ifmap\": {\"size_bytes\": %u, \"word_bits\": %u,"
+                " \"double_buffered\": %s},"
+                " \"filter\": {\"size_bytes\": %u, \"word_bits\": 64, \"double_buffered\": %s},"
+                " \"ofmap\": {\"size_bytes\": %u, \"word_bits\": 128, \"double_buffered\": true}}",
+                sizes[pick(&seed, 5)], 32u << pick(&seed, 3), pick(&seed, 2) ? "true" : "false",
+                sizes[pick(&seed, 5)], pick(&seed, 2) ? "true" : "false", sizes[pick(&seed, 5)]);
+        else
+            snprintf(mem, sizeof mem,
+                     "\"memory\": {\"levels\": ["
+                     "{\"name\": \"rf\", \"kind\": \"regfile\", \"instances\": \"per_pe\","
+                     " \"word_bits\": 16, \"double_buffered\": false,"
+                     " \"partitions\": {\"filter\": {\"size_bytes\": %u}}},"
+                     "{\"name\": \"glb\", \"kind\": \"sram\", \"holds\": [\"ifmap\", \"filter\","
+                     " \"ofmap\"], \"size_bytes\": %u, \"banks\": %u, \"word_bits\": 64}]}",
+                     16u << pick(&seed, 4), sizes[2 + pick(&seed, 3)], 1u << pick(&seed, 5));
+        snprintf(text, sizeof text,
+                 "{\"name\": \"r%d\", \"clock_mhz\": %u,"
+                 " \"array\": {\"rows\": %u, \"cols\": %u, \"dataflow\": \"%s\"},"
+                 " \"precision\": %s, %s,"
+                 " \"dram\": {\"type\": \"%s\", \"bandwidth_gbps\": %g, \"latency_cycles\": %u},"
+                 " \"tech\": {\"node_nm\": %g, \"vdd_v\": %.4f, \"process\": \"%s\","
+                 " \"arith_source\": \"%s\"}}",
+                 it, 100 + 100 * pick(&seed, 9), rows, cols, dataflows[pick(&seed, 4)],
+                 precs[pick(&seed, 6)], mem, drams[pick(&seed, 5)], bw[pick(&seed, 4)],
+                 pick(&seed, 200), node, vdd, lp ? "lp" : "hp",
+                 pick(&seed, 2) ? "as_built" : "datapath");
         unsigned h = 3 + pick(&seed, 12), c = 1 + pick(&seed, 16), f = 1 + pick(&seed, 32);
         unsigned kk = 1 + 2 * pick(&seed, 2);
         snprintf(wtext, sizeof wtext,
@@ -165,6 +180,7 @@ Test(en_ceiling, achieved_never_exceeds_a_rung_on_random_designs)
         cfg_accel cfg;
         if (cfg_parse("r.json", text, NULL, 0, &cfg, &err) != 0)
             continue; /* a combination the config refuses (e.g. a tree with this precision) */
+        hierarchies += cfg.hierarchy_given;
         wl_workload *wl = NULL;
         cr_assert_eq(wl_parse_json("w.json", wtext, 0, &wl, &err), 0, "%s", err.msg);
         en_costs k;
@@ -198,7 +214,9 @@ Test(en_ceiling, achieved_never_exceeds_a_rung_on_random_designs)
         tested++;
     }
     cr_assert(tested >= 40, "only %d random points were valid configs", tested);
-    cr_log_info("%d random design points, %d at full rate", tested, full_rate);
+    cr_assert(hierarchies >= 10, "only %d explicit hierarchies", hierarchies);
+    cr_log_info("%d random design points (%d explicit hierarchies), %d at full rate", tested,
+                hierarchies, full_rate);
     tech_destroy(lib);
 }
 
