@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tools/bench/energy.sh BUILD: the energy model's commands, whole process (start-up, loading and
-# validating the embedded technology data, GSL fits, output): `flopwatt ceiling` (12 ladders),
-# `flopwatt ceiling --target-gflops-per-w` (12 Brent solves), `flopwatt validate` (two chips on
-# AlexNet with the fast engine), best of N runs; then the validation figures with their ratios.
+# validating the embedded technology data, GSL fits, output): `flopwatt ceiling` (12 points x a
+# datapath and an as-built ladder), `flopwatt ceiling --target-gflops-per-w` (24 Brent solves),
+# `flopwatt validate` (the chip database with the fast engine), best of N runs; then the
+# validation figures with their ratios.
 set -euo pipefail
 build=${1:-build}
 fw=${FLOPWATT:-$build/flopwatt}
@@ -22,7 +23,7 @@ best_ms() {
 }
 echo "energy: whole-process wall time, best of N runs"
 printf "  %-44s %8s ms\n" "ceiling (90/65/28 nm x 4 precisions)" "$(best_ms 20 "$fw" ceiling)"
-printf "  %-44s %8s ms\n" "ceiling --target-gflops-per-w 500 (12 solves)" \
+printf "  %-44s %8s ms\n" "ceiling --target-gflops-per-w 500 (24 solves)" \
     "$(best_ms 20 "$fw" ceiling --target-gflops-per-w 500)"
 printf "  %-44s %8s ms\n" "validate (the chip database, fast engine)" "$(best_ms 5 "$fw" validate)"
 echo "energy: validation figures (model / published)"
