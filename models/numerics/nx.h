@@ -11,6 +11,7 @@
 #define NX_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Number formats. One table (nx_fmt_info, nx_formats.c) defines them all; the RTL parameters
@@ -125,6 +126,17 @@ typedef struct nx_mac_cfg {
 
 /* One MAC step with a datapath config: dispatches to nx_mac_fp or nx_mac_int. */
 uint64_t nx_mac(const nx_mac_cfg *cfg, uint64_t acc, uint64_t a, uint64_t b, nx_flags *flags);
+
+/* One MAC step on n independent lanes: out[i] = nx_mac(cfg, acc[i], a[i], b[i]) bit for bit,
+ * without flags (the pe engine reports none). out may be acc (lane i reads acc[i] before it
+ * writes out[i]); otherwise the arrays must not overlap. */
+typedef void (*nx_mac_vec_fn)(const nx_mac_cfg *cfg, size_t n, const uint64_t *acc,
+                              const uint64_t *a, const uint64_t *b, uint64_t *out);
+/* The fastest kernel that gives nx_mac's bits for cfg, chosen once per datapath: native integer
+ * arithmetic for integer MACs, the host's binary32 FMA for floating MACs into fp32 in
+ * near_even without flush-to-zero (nx_vec.c has the proof), nx_mac lane by lane otherwise.
+ * Never fails; the kernel is valid for cfg only. */
+nx_mac_vec_fn nx_mac_vec_select(const nx_mac_cfg *cfg);
 
 /* Bit patterns of small values, for initialising accumulators and tests: zero of a format
  * (positive), and conversions of a double that is exactly representable (for tests and

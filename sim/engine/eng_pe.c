@@ -1,49 +1,78 @@
 /* eng_pe: the pe engine: every PE every cycle, moving real values through its registers exactly
  * as arr.h writes the schedule down, and checking on the way that every operand is where the
- * schedule says (a mismatch is a hazard: FW_EXIT_FAIL). */
+ * schedule says (a mismatch is a hazard: FW_EXIT_FAIL).
+ *
+ * Layout (structure of arrays). Each register kind of the R x C grid is an array of values and
+ * an array of tags, indexed i*C + j: the tag says which fold (index within its group) and which
+ * stream position t (os: k) the value belongs to, PE_EMPTY when the register holds nothing.
+ * A cycle updates the grid row by row (bottom row first, so that a row reads the row above's
+ * previous-cycle values). In a row, the PEs that hold elements of one fold form a run of
+ * consecutive columns (a "segment"; one or two per row) in which PE j holds t = u - j; every PE
+ * of a segment does the same thing, so a segment is a few tight loops over contiguous memory:
+ * the stream registers move one PE to the right (double buffered), the tags are checked against the
+ * schedule with the discrepancies ORed together (no branch per PE), and the MAC runs on the
+ * whole segment with the kernel chosen once per layer (nx_mac_vec_select: the bit-exact
+ * model's results, native integer or host-FMA arithmetic where proven equal). Only when a
+ * check fails does a scalar pass find the first failing PE in the order of the original
+ * engine (PEs bottom-right first; per PE: the operand, the swap, the stationary value, the
+ * partial sum) to name it. Counts are added per segment: n PEs doing the same events. */
 #include "engine/eng_pe.h"
 
 #include "engine/arr.h"
 #include "numerics/nx.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A value in a register with its tag: the fold it belongs to (-1: empty) and its position
- * (stream index t, or k for os). */
-typedef struct pe_reg {
-    uint64_t v;
-    int64_t fold;
-    uint64_t t;
-} pe_reg;
+#define PE_EMPTY UINT64_MAX
+#define PE_T_BITS 25 /* t < ENG_PE_MAX_ELEMENTS = 2^24 */
 
-/* The im2col views of one group: X[m][k] (ifmap), W[k][n] (filter), and the output/partial-sum
- * buffer O[m][n] with, per element, the cycle from which it is readable and the row fold that
- * wrote it. */
+/* The tag of stream position t of fold lf (index within the group): PE j of a segment holds
+ * pe_tag(lf, u) - j. */
+static inline uint64_t pe_tag(uint64_t lf, uint64_t t)
+{
+    return lf << PE_T_BITS | t;
+}
+
+/* One element of the output/partial-sum buffer: its value, the cycle from which it is readable
+ * and the fold (global index) that wrote it, -1 none (together: one cache line per access). */
+typedef struct pe_out {
+    uint64_t v, ready;
+    int64_t fold;
+} pe_out;
+
 typedef struct pe_sim {
     const cfg_accel *cfg;
     const map_layer *map;
     const uint64_t *x_start;
-    uint64_t *X, *W, *O;
-    uint64_t *o_ready;
-    int64_t *o_fold;              /* global fold index that wrote it, -1 none */
-    uint32_t R, C, P;             /* array, MAC pipeline cycles */
-    pe_reg *a, *b, *w_act, *w_sh; /* R*C each */
-    pe_reg *p;                    /* partial sums: R*C*P (os: the accumulators, P = 1) */
-    uint64_t *bus_last;           /* os: last cycle column j's result bus was used, +1 */
+    /* the im2col views of one group, X(m, k) and W(k, n); the ofmap buffer O[m][n] */
+    uint64_t *X, *W;
+    pe_out *O;
+    /* X(m, k) = X[m*xm + k*xk], W(k, n) = W[k*wk + n*wn]: laid out per dataflow so that the
+     * streamed operand and the stationary tile's columns are read at consecutive addresses */
+    uint64_t xm, xk, wk, wn;
+    uint32_t R, C, P;
+    bool ws;
+    /* Moving operands, double buffered: av/at this cycle's registers, avo/ato the previous
+     * cycle's (swapped every cycle). a: ws/is the streamed operand, os the ifmap operand (moves
+     * right); rows of C + 1 with slot -1 the row's input port (the value entering PE(i, 0)).
+     * b: os, the filter operand (moves down); rows of C. */
+    uint64_t *av, *at, *avo, *ato;
+    uint64_t *bv, *bt, *bvo, *bto;
+    uint64_t *wv, *wt; /* ws/is: active stationary register; tag: the fold */
+    uint64_t *hv, *ht; /* ws/is: shadow stationary register; tag: the fold */
+    uint64_t *pv, *pt; /* partial sums [slot][i][j], P slots (os: accumulators; tree: row 0
+                          holds the column registers) */
+    uint64_t *tmp, *tmp2; /* C each: partial sums entering row 0, broadcast operands */
+    uint64_t *bus_last;   /* os: last cycle column j's result bus was used, +1 */
+    nx_mac_vec_fn mac;    /* chosen once per layer */
     eng_counters *ctr;
     fw_err *err;
     uint64_t last_write; /* last ofmap write cycle + 1 */
     map_fold *fd;        /* the current group's folds, from fold index fd0 */
     uint64_t fd0;
 } pe_sim;
-
-static const map_fold *pe_fd(const pe_sim *s, uint64_t f)
-{
-    return &s->fd[f - s->fd0];
-}
-
-#define PE_AT(s, arr, i, j) ((s)->arr[(size_t)(i) * (s)->C + (j)])
 
 static int pe_hazard(pe_sim *s, uint64_t cyc, uint32_t i, uint32_t j, const char *what)
 {
@@ -54,16 +83,16 @@ static int pe_hazard(pe_sim *s, uint64_t cyc, uint32_t i, uint32_t j, const char
 
 /* Fills X and W of group g from the tensors (wl.h lowering). */
 static void pe_im2col(const wl_layer *L, const map_layer *map, const eng_operands *ops, uint64_t g,
-                      uint64_t *X, uint64_t *W, uint64_t zero)
+                      const pe_sim *sim, uint64_t *X, uint64_t *W, uint64_t zero)
 {
     uint64_t M = map->m, N = map->n, K = map->k;
     if (L->kind == WL_GEMM) {
         for (uint64_t m = 0; m < M; m++)
             for (uint64_t k = 0; k < K; k++)
-                X[m * K + k] = ops->ifmap[m * K + k];
-        for (uint64_t k = 0; k < K; k++)
-            for (uint64_t n = 0; n < N; n++)
-                W[k * N + n] = ops->filter[n * K + k];
+                X[m * sim->xm + k * sim->xk] = ops->ifmap[m * K + k];
+        for (uint64_t n = 0; n < N; n++)
+            for (uint64_t k = 0; k < K; k++)
+                W[k * sim->wk + n * sim->wn] = ops->filter[n * K + k];
         return;
     }
     uint64_t cg = L->in_c / map->groups;
@@ -78,152 +107,244 @@ static void pe_im2col(const wl_layer *L, const map_layer *map, const eng_operand
             if (y >= 0 && xx >= 0 && y < (int64_t)L->in_h && xx < (int64_t)L->in_w)
                 v = ops->ifmap[((img * L->in_h + (uint64_t)y) * L->in_w + (uint64_t)xx) * L->in_c +
                                g * cg + c];
-            X[m * K + k] = v;
+            X[m * sim->xm + k * sim->xk] = v;
         }
     }
-    for (uint64_t k = 0; k < K; k++)
-        for (uint64_t n = 0; n < N; n++)
-            W[k * N + n] = ops->filter[(g * N + n) * K + k];
+    for (uint64_t n = 0; n < N; n++)
+        for (uint64_t k = 0; k < K; k++)
+            W[k * sim->wk + n * sim->wn] = ops->filter[(g * N + n) * K + k];
 }
 
-/* Writes output (m, n) of fold f into the ofmap buffer at cycle cyc. */
-static void pe_write_out(pe_sim *s, int64_t f, uint64_t m, uint64_t n, uint64_t v, uint64_t cyc)
+/* Offset of row i's PE 0 in the a registers (rows of C + 1, slot -1 the input port). */
+static inline size_t pe_arow(const pe_sim *s, uint32_t i)
+{
+    return (size_t)i * (s->C + 1) + 1;
+}
+
+/* A new cycle: this cycle's moving-operand registers become the previous cycle's. */
+static void pe_next_cycle(pe_sim *s)
+{
+    uint64_t *t;
+    t = s->av, s->av = s->avo, s->avo = t;
+    t = s->at, s->at = s->ato, s->ato = t;
+    t = s->bv, s->bv = s->bvo, s->bvo = t;
+    t = s->bt, s->bt = s->bto, s->bto = t;
+}
+
+/* Writes output (m, n) of fold f (global index) into the ofmap buffer at cycle cyc. */
+static void pe_write_out(pe_sim *s, uint64_t f, uint64_t m, uint64_t n, uint64_t v, uint64_t cyc)
 {
     size_t idx = m * s->map->n + n;
-    s->O[idx] = v;
-    s->o_ready[idx] = cyc + 1;
-    s->o_fold[idx] = f;
+    s->O[idx] = (pe_out){v, cyc + 1, (int64_t)f};
     s->ctr->sram_writes[CFG_OFMAP]++;
     if (cyc + 1 > s->last_write)
         s->last_write = cyc + 1;
 }
 
-/* The partial sum entering output (m, n) of fold f at cycle cyc (column j, top row): the
- * accumulator zero in the first reduction fold, else what the previous reduction fold wrote
- * into the ofmap buffer, which must be there and readable by now (read-modify-write). */
-static int pe_partial_in(pe_sim *s, const map_fold *d, int64_t f, uint64_t m, uint64_t n,
-                         uint64_t cyc, uint32_t j, uint64_t *out)
+/* The partial sum entering output (m, n) of fold f at cycle cyc in the top row: the
+ * accumulator zero in the first reduction fold (the caller handles it), else what the previous
+ * reduction fold wrote into the ofmap buffer, which must be there and readable by now
+ * (read-modify-write). Returns nonzero when it is not. */
+static inline int pe_partial_bad(const pe_sim *s, uint64_t f, size_t idx, uint64_t cyc)
 {
-    if (d->first_reduction) {
-        *out = nx_zero(s->cfg->mac.accumulator);
-        return 0;
-    }
-    size_t idx = m * s->map->n + n;
-    if (s->o_fold[idx] != f - 1 || s->o_ready[idx] > cyc)
-        return pe_hazard(s, cyc, 0, j, "partial sum not in the ofmap buffer");
-    *out = s->O[idx];
-    s->ctr->sram_reads[CFG_OFMAP]++;
-    return 0;
+    return s->O[idx].fold != (int64_t)f - 1 || s->O[idx].ready > cyc;
 }
 
-/* ws / is: one cycle of every PE. folds [f_lo, f_hi) may be active. */
+/* The one run of PEs [*jlo, *jhi) of row i that holds elements of fold d at cycle cyc, PE j
+ * holding position u - j, when the fold's element u entered the row at cycle `entry` + u and
+ * the fold streams `len` positions. Returns false when the row holds none. */
+static inline bool pe_segment(uint64_t cyc, uint64_t entry, uint64_t len, uint32_t cols,
+                              uint64_t *u, uint32_t *jlo, uint32_t *jhi)
+{
+    if (cyc < entry)
+        return false;
+    *u = cyc - entry;
+    uint64_t lo = *u >= len ? *u - len + 1 : 0, hi = *u + 1 < cols ? *u + 1 : cols;
+    if (lo >= hi)
+        return false;
+    *jlo = (uint32_t)lo;
+    *jhi = (uint32_t)hi;
+    return true;
+}
+
+static inline void pe_fill(uint64_t *a, uint32_t lo, uint32_t hi, uint64_t v)
+{
+    for (uint32_t j = lo; j < hi; j++)
+        a[j] = v;
+}
+
+/* ws / is, row i, segment [jlo, jhi) of fold f: the scalar pass that names the first failing
+ * check when the segment's ORed checks failed (swapped: PE u's swap was done). */
+static int pe_diagnose_stationary(pe_sim *s, uint64_t cyc, uint32_t i, uint32_t jlo, uint32_t jhi,
+                                  uint64_t f, uint64_t u, bool swapped)
+{
+    const size_t row = (size_t)i * s->C, slot = (size_t)(cyc % s->P);
+    const map_fold *d = &s->fd[f - s->fd0];
+    const uint64_t lf = f - s->fd0, tag0 = pe_tag(lf, u);
+    for (uint32_t j = jhi; j-- > jlo;) {
+        if (s->at[pe_arow(s, i) + j] != tag0 - j)
+            return pe_hazard(s, cyc, i, j, "stream register does not hold the scheduled element");
+        if (j == u && !swapped)
+            return pe_hazard(s, cyc, i, j, "stationary value not loaded at the swap");
+        if (s->wt[row + j] != lf)
+            return pe_hazard(s, cyc, i, j, "stationary register holds another fold");
+        if (i > 0) {
+            if (s->pt[(slot * s->R + i - 1) * s->C + j] != tag0 - j)
+                return pe_hazard(s, cyc, i, j, "partial sum from above is not this one's");
+        } else if (!d->first_reduction) {
+            uint64_t t = u - j, m = s->ws ? d->t0 + t : d->col0 + j;
+            uint64_t n = s->ws ? d->col0 + j : d->t0 + t;
+            if (pe_partial_bad(s, f, m * s->map->n + n, cyc))
+                return pe_hazard(s, cyc, 0, j, "partial sum not in the ofmap buffer");
+        }
+    }
+    return pe_hazard(s, cyc, i, jlo, "inconsistent registers"); /* not reached */
+}
+
+/* ws / is: one cycle of every PE. Folds [f_lo, f_hi) may be active. */
 static int pe_cycle_stationary(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t f_hi)
 {
     const cfg_accel *cfg = s->cfg;
     const map_layer *map = s->map;
-    bool ws = cfg->dataflow == CFG_WS;
-    uint32_t R = s->R, C = s->C;
-    /* PEs, bottom-right first so that each reads its neighbours' previous-cycle values. */
-    for (uint32_t ii = R; ii-- > 0;) {
-        for (uint32_t jj = C; jj-- > 0;) {
-            uint32_t i = ii, j = jj;
-            pe_reg in = {0, -1, 0};
-            if (j == 0) {
-                /* injection: e(t, i) of the fold with x_f + R + t + i*P == cyc */
-                for (uint64_t f = f_lo; f < f_hi; f++) {
-                    uint64_t base = s->x_start[f] + R + (uint64_t)i * s->P;
-                    const map_fold *d = pe_fd(s, f);
-                    if (cyc < base || cyc - base >= d->t)
-                        continue;
-                    if (i >= d->sr)
-                        continue;
-                    uint64_t t = cyc - base, k = d->row0 + i, tg = d->t0 + t;
-                    in.v = ws ? s->X[tg * map->k + k] : s->W[k * map->n + tg];
-                    in.fold = (int64_t)f;
-                    in.t = t;
-                    s->ctr->sram_reads[ws ? CFG_IFMAP : CFG_FILTER]++;
-                }
-            } else {
-                pe_reg left = PE_AT(s, a, i, j - 1);
-                if (left.fold >= 0) {
-                    const map_fold *d = pe_fd(s, (uint64_t)left.fold);
-                    if (j < d->sc)
-                        in = left;
-                }
-            }
-            pe_reg *a = &PE_AT(s, a, i, j);
-            /* partial-sum pipeline: the slot written now is read by the PE below P cycles
-             * later (it has read this cycle's slot already: rows go bottom-up) */
-            size_t slot = (size_t)(cyc % s->P);
-            pe_reg *p = &s->p[((size_t)i * C + j) * s->P + slot];
-            *a = in;
-            if (in.fold < 0) {
-                p->fold = -1;
+    const bool ws = s->ws;
+    const uint32_t R = s->R, C = s->C, P = s->P;
+    const size_t slot = (size_t)(cyc % P);
+    uint64_t reg_reads = 0, reg_writes = 0, macs = 0, stream_reads = 0, ofmap_reads = 0;
+    int rc = 0;
+    pe_next_cycle(s);
+    for (uint32_t i = R; i-- > 0 && !rc;) {
+        const size_t row = (size_t)i * C, arow = pe_arow(s, i);
+        uint64_t *restrict av = s->av + arow, *restrict at = s->at + arow;
+        uint64_t *restrict avo = s->avo + arow, *restrict ato = s->ato + arow;
+        uint64_t *wv = s->wv + row, *wt = s->wt + row;
+        uint64_t *hv = s->hv + row, *ht = s->ht + row;
+        uint64_t *pv = s->pv + (slot * R + i) * C, *pt = s->pt + (slot * R + i) * C;
+        const uint64_t *qv = i ? pv - C : NULL, *qt = i ? pt - C : NULL; /* the row above */
+        uint32_t covered = C; /* PEs [covered, C) are done; runs come right to left */
+        for (uint64_t f = f_lo; f < f_hi; f++) {
+            const map_fold *d = &s->fd[f - s->fd0];
+            uint64_t u;
+            uint32_t jlo, jhi;
+            if (i >= d->sr ||
+                !pe_segment(cyc, s->x_start[f] + R + (uint64_t)i * P, d->t, d->sc, &u, &jlo, &jhi))
                 continue;
+            if (jhi > covered) {
+                rc = pe_hazard(s, cyc, i, covered, "two folds stream through one register");
+                break;
             }
-            s->ctr->reg_writes++; /* stream register */
-            const map_fold *d = pe_fd(s, (uint64_t)in.fold);
-            pe_reg *wa = &PE_AT(s, w_act, i, j), *sh = &PE_AT(s, w_sh, i, j);
-            if (in.t == 0) {
-                if (sh->fold != in.fold)
-                    return pe_hazard(s, cyc, i, j, "stationary value not loaded at the swap");
-                *wa = *sh;
-                sh->fold = -1;
-                s->ctr->reg_reads++;
-                s->ctr->reg_writes++;
+            /* PEs right of the run hold nothing */
+            pe_fill(at, jhi, covered, PE_EMPTY);
+            pe_fill(pt, jhi, covered, PE_EMPTY);
+            covered = jlo;
+            const uint64_t lf = f - s->fd0, tag0 = pe_tag(lf, u), k = d->row0 + i;
+            const uint32_t n = jhi - jlo;
+            if (jlo == 0) { /* injection: e(u, i) on the row's input port, into PE(i, 0) */
+                uint64_t tg = d->t0 + u;
+                avo[-1] = ws ? s->X[tg * s->xm + k * s->xk] : s->W[k * s->wk + tg * s->wn];
+                ato[-1] = tag0;
+                stream_reads++;
             }
-            if (wa->fold != in.fold)
-                return pe_hazard(s, cyc, i, j, "stationary register holds another fold");
-            uint64_t m_out = ws ? d->t0 + in.t : d->col0 + j;
-            uint64_t n_out = ws ? d->col0 + j : d->t0 + in.t;
-            uint64_t p_in;
-            if (i == 0) {
-                int rc = pe_partial_in(s, d, in.fold, m_out, n_out, cyc, j, &p_in);
-                if (rc)
-                    return rc;
+            /* PE u sees position 0: it first copies its shadow into the active register */
+            uint64_t bad = 0;
+            bool swapped = false;
+            if (u < jhi) {
+                if (ht[u] == lf) {
+                    swapped = true;
+                    wv[u] = hv[u];
+                    wt[u] = lf;
+                    ht[u] = PE_EMPTY;
+                    reg_reads++;
+                    reg_writes++;
+                } else {
+                    bad = 1;
+                }
+            }
+            /* each stream register takes its left neighbour's previous-cycle value; the checks,
+             * ORed: that value, the stationary value, the partial sum from above; then the
+             * partial-sum tags this cycle writes */
+            const uint64_t *acc;
+            if (i > 0) {
+                for (uint32_t j = jlo; j < jhi; j++) {
+                    const uint64_t e = tag0 - j, tg = ato[(ptrdiff_t)j - 1];
+                    av[j] = avo[(ptrdiff_t)j - 1];
+                    at[j] = tg;
+                    bad |= (tg ^ e) | (wt[j] ^ lf) | (qt[j] ^ e);
+                    pt[j] = e;
+                }
+                acc = qv;
+                reg_reads += n;
             } else {
-                pe_reg up = s->p[((size_t)(i - 1) * C + j) * s->P + slot];
-                if (up.fold != in.fold || up.t != in.t)
-                    return pe_hazard(s, cyc, i, j, "partial sum from above is not this one's");
-                p_in = up.v;
-                s->ctr->reg_reads++;
+                for (uint32_t j = jlo; j < jhi; j++) {
+                    const uint64_t e = tag0 - j, tg = ato[(ptrdiff_t)j - 1];
+                    av[j] = avo[(ptrdiff_t)j - 1];
+                    at[j] = tg;
+                    bad |= (tg ^ e) | (wt[j] ^ lf);
+                    pt[j] = e;
+                }
+                if (d->first_reduction) {
+                    pe_fill(s->tmp, jlo, jhi, nx_zero(cfg->mac.accumulator));
+                } else {
+                    for (uint32_t j = jlo; j < jhi; j++) {
+                        uint64_t t = u - j, m = ws ? d->t0 + t : d->col0 + j;
+                        size_t idx = m * map->n + (ws ? d->col0 + j : d->t0 + t);
+                        bad |= (uint64_t)pe_partial_bad(s, f, idx, cyc);
+                        s->tmp[j] = s->O[idx].v;
+                    }
+                    ofmap_reads += n;
+                }
+                acc = s->tmp;
             }
-            uint64_t xv = ws ? in.v : wa->v, wv = ws ? wa->v : in.v;
-            nx_flags fl = 0;
-            p->v = nx_mac(&cfg->mac, p_in, xv, wv, &fl);
-            p->fold = in.fold;
-            p->t = in.t;
-            s->ctr->reg_reads += 2;
-            s->ctr->reg_writes++;
-            s->ctr->macs++;
+            if (bad) {
+                rc = pe_diagnose_stationary(s, cyc, i, jlo, jhi, f, u, swapped);
+                break;
+            }
+            s->mac(&cfg->mac, n, acc + jlo, ws ? av + jlo : wv + jlo, ws ? wv + jlo : av + jlo,
+                   pv + jlo);
+            reg_writes += 2 * (uint64_t)n; /* stream register, partial sum */
+            reg_reads += 2 * (uint64_t)n;  /* the two operands */
+            macs += n;
             if (i == d->sr - 1) {
                 /* through the R - sr bypassed rows: written at x_f + R + t + R*P - 1 + j */
-                uint64_t wcyc = cyc + s->P - 1 + (uint64_t)(R - d->sr) * s->P;
-                s->ctr->reg_reads++;
-                pe_write_out(s, in.fold, m_out, n_out, p->v, wcyc);
+                uint64_t wcyc = cyc + P - 1 + (uint64_t)(R - d->sr) * P;
+                reg_reads += n;
+                for (uint32_t j = jlo; j < jhi; j++) {
+                    uint64_t t = u - j;
+                    pe_write_out(s, f, ws ? d->t0 + t : d->col0 + j, ws ? d->col0 + j : d->t0 + t,
+                                 pv[j], wcyc);
+                }
             }
         }
+        pe_fill(at, 0, covered, PE_EMPTY);
+        pe_fill(pt, 0, covered, PE_EMPTY);
     }
+    eng_counters *ctr = s->ctr;
+    ctr->reg_reads += reg_reads;
+    ctr->reg_writes += reg_writes;
+    ctr->macs += macs;
+    ctr->sram_reads[ws ? CFG_IFMAP : CFG_FILTER] += stream_reads;
+    ctr->sram_reads[CFG_OFMAP] += ofmap_reads;
+    if (rc)
+        return rc;
     /* Load events: shadow writes of column j at x_f + R - 1 + j, after the PEs so that a
      * swap in the same cycle takes the previous value (register semantics). */
     for (uint64_t f = f_lo; f < f_hi; f++) {
         uint64_t xf = s->x_start[f];
         if (cyc < xf + R - 1 || cyc >= xf + R - 1 + C)
             continue;
-        const map_fold *d = pe_fd(s, f);
+        const map_fold *d = &s->fd[f - s->fd0];
         uint32_t j = (uint32_t)(cyc - (xf + R - 1));
         if (j >= d->sc)
             continue;
         for (uint32_t i = 0; i < d->sr; i++) {
-            pe_reg *sh = &PE_AT(s, w_sh, i, j);
-            if (sh->fold >= 0)
+            size_t q = (size_t)i * C + j;
+            if (s->ht[q] != PE_EMPTY)
                 return pe_hazard(s, cyc, i, j, "shadow register overwritten before its swap");
             uint64_t k = d->row0 + i, other = d->col0 + j;
             /* ws: filter (k, n); is: ifmap (m, k) */
-            sh->v = ws ? s->W[k * map->n + other] : s->X[other * map->k + k];
-            sh->fold = (int64_t)f;
-            s->ctr->reg_writes++;
-            s->ctr->sram_reads[ws ? CFG_FILTER : CFG_IFMAP]++;
+            s->hv[q] = ws ? s->W[k * s->wk + other * s->wn] : s->X[other * s->xm + k * s->xk];
+            s->ht[q] = f - s->fd0;
+            ctr->reg_writes++;
+            ctr->sram_reads[ws ? CFG_FILTER : CFG_IFMAP]++;
         }
     }
     return 0;
@@ -231,132 +352,165 @@ static int pe_cycle_stationary(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t 
 
 /* tree: one cycle of the broadcast-and-reduce array. First the column registers filled in the
  * previous cycle go to the ofmap buffer, then the fold streaming at this cycle (at most one:
- * the gap is at least T) reduces each used column into its register. */
+ * the gap is at least T) reduces its used columns, all columns together one row at a time
+ * (each column's chain in row order, k ascending), into the column registers (row 0 of pv). */
 static int pe_cycle_tree(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t f_hi)
 {
     const cfg_accel *cfg = s->cfg;
     const map_layer *map = s->map;
+    eng_counters *ctr = s->ctr;
     for (uint32_t j = 0; j < s->C; j++) {
-        pe_reg *col = &PE_AT(s, p, 0, j);
-        if (col->fold < 0)
+        if (s->pt[j] == PE_EMPTY)
             continue;
-        const map_fold *d = pe_fd(s, (uint64_t)col->fold);
-        if (s->x_start[col->fold] + col->t + 1 != cyc)
+        uint64_t lf = s->pt[j] >> PE_T_BITS, t = s->pt[j] & ((UINT64_C(1) << PE_T_BITS) - 1);
+        const map_fold *d = &s->fd[lf];
+        if (s->x_start[s->fd0 + lf] + t + 1 != cyc)
             return pe_hazard(s, cyc, 0, j, "column register not drained the cycle after");
-        s->ctr->reg_reads++;
-        pe_write_out(s, col->fold, d->t0 + col->t, d->col0 + j, col->v, cyc);
-        col->fold = -1;
+        ctr->reg_reads++;
+        pe_write_out(s, s->fd0 + lf, d->t0 + t, d->col0 + j, s->pv[j], cyc);
+        s->pt[j] = PE_EMPTY;
     }
     for (uint64_t f = f_lo; f < f_hi; f++) {
-        const map_fold *d = pe_fd(s, f);
+        const map_fold *d = &s->fd[f - s->fd0];
         uint64_t xf = s->x_start[f];
         if (cyc < xf || cyc - xf >= d->t)
             continue;
         uint64_t t = cyc - xf, m = d->t0 + t;
-        /* row i's ifmap element, read once and broadcast to every used column */
-        s->ctr->sram_reads[CFG_IFMAP] += d->sr;
-        for (uint32_t j = 0; j < d->sc; j++) {
-            uint64_t n = d->col0 + j, acc;
-            int rc = pe_partial_in(s, d, (int64_t)f, m, n, cyc, j, &acc);
-            if (rc)
-                return rc;
-            /* the column's reduction in the array's accumulation order (k ascending) */
-            for (uint32_t i = 0; i < d->sr; i++) {
-                uint64_t k = d->row0 + i;
-                nx_flags fl = 0;
-                acc = nx_mac(&cfg->mac, acc, s->X[m * map->k + k], s->W[k * map->n + n], &fl);
-                s->ctr->sram_reads[CFG_FILTER]++;
-                s->ctr->macs++;
+        const uint32_t sc = d->sc;
+        uint64_t *acc = s->tmp, *xb = s->tmp2;
+        for (uint32_t j = 0; j < sc; j++) {
+            if (d->first_reduction) {
+                acc[j] = nx_zero(cfg->mac.accumulator);
+                continue;
             }
-            pe_reg *col = &PE_AT(s, p, 0, j);
-            *col = (pe_reg){acc, (int64_t)f, t};
-            s->ctr->reg_writes++;
+            size_t idx = m * map->n + d->col0 + j;
+            if (pe_partial_bad(s, f, idx, cyc))
+                return pe_hazard(s, cyc, 0, j, "partial sum not in the ofmap buffer");
+            acc[j] = s->O[idx].v;
+            ctr->sram_reads[CFG_OFMAP]++;
         }
+        /* row i's ifmap element, read once and broadcast to every used column */
+        ctr->sram_reads[CFG_IFMAP] += d->sr;
+        for (uint32_t i = 0; i < d->sr; i++) {
+            uint64_t k = d->row0 + i;
+            pe_fill(xb, 0, sc, s->X[m * s->xm + k * s->xk]);
+            s->mac(&cfg->mac, sc, acc, xb, s->W + k * s->wk + d->col0, acc); /* wn = 1 */
+        }
+        ctr->sram_reads[CFG_FILTER] += (uint64_t)d->sr * sc; /* at every MAC */
+        ctr->macs += (uint64_t)d->sr * sc;
+        for (uint32_t j = 0; j < sc; j++) {
+            s->pv[j] = acc[j];
+            s->pt[j] = pe_tag(f - s->fd0, t);
+        }
+        ctr->reg_writes += sc;
     }
     return 0;
 }
 
-/* os: one cycle of every PE. */
+/* os, row i, segment [jlo, jhi) of fold f: names the first failing check (original order). */
+static int pe_diagnose_os(pe_sim *s, uint64_t cyc, uint32_t i, uint32_t jlo, uint32_t jhi,
+                          uint64_t f, uint64_t u)
+{
+    const size_t row = (size_t)i * s->C, arow = pe_arow(s, i);
+    const uint64_t tag0 = pe_tag(f - s->fd0, u);
+    for (uint32_t j = jhi; j-- > jlo;) {
+        if (s->at[arow + j] != tag0 - j || s->bt[row + j] != tag0 - j)
+            return pe_hazard(s, cyc, i, j, "ifmap and filter operands do not meet");
+        if (j == u) {
+            if (s->pt[row + j] != PE_EMPTY)
+                return pe_hazard(s, cyc, i, j, "accumulator still holds a result");
+        } else if (s->pt[row + j] != tag0 - j - 1) {
+            return pe_hazard(s, cyc, i, j, "accumulator holds another output");
+        }
+    }
+    return pe_hazard(s, cyc, i, jlo, "inconsistent registers"); /* not reached */
+}
+
+/* os: one cycle of every PE. PE j of a segment does MAC k = u - j of its output. */
 static int pe_cycle_os(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t f_hi)
 {
     const cfg_accel *cfg = s->cfg;
     const map_layer *map = s->map;
-    uint32_t R = s->R, C = s->C;
+    const uint32_t R = s->R, C = s->C;
+    const uint64_t T = map->t;
+    eng_counters *ctr = s->ctr;
+    pe_next_cycle(s);
     for (uint32_t i = R; i-- > 0;) {
-        for (uint32_t j = C; j-- > 0;) {
-            pe_reg ina = {0, -1, 0}, inb = {0, -1, 0};
-            if (j == 0 || i == 0) {
-                for (uint64_t f = f_lo; f < f_hi; f++) {
-                    const map_fold *d = pe_fd(s, f);
-                    uint64_t xf = s->x_start[f];
-                    if (j == 0 && cyc >= xf + i && cyc - (xf + i) < map->t) {
-                        if (i < d->sr) {
-                            uint64_t k = cyc - (xf + i);
-                            ina = (pe_reg){s->X[(d->row0 + i) * map->k + k], (int64_t)f, k};
-                            s->ctr->sram_reads[CFG_IFMAP]++;
-                        }
-                    }
-                    if (i == 0 && cyc >= xf + j && cyc - (xf + j) < map->t) {
-                        if (j < d->sc) {
-                            uint64_t k = cyc - (xf + j);
-                            inb = (pe_reg){s->W[k * map->n + d->col0 + j], (int64_t)f, k};
-                            s->ctr->sram_reads[CFG_FILTER]++;
-                        }
-                    }
-                }
-            }
-            if (j > 0) {
-                pe_reg left = PE_AT(s, a, i, j - 1);
-                if (left.fold >= 0) {
-                    const map_fold *d = pe_fd(s, (uint64_t)left.fold);
-                    if (j < d->sc)
-                        ina = left;
-                }
-            }
-            if (i > 0) {
-                pe_reg up = PE_AT(s, b, i - 1, j);
-                if (up.fold >= 0) {
-                    const map_fold *d = pe_fd(s, (uint64_t)up.fold);
-                    if (i < d->sr)
-                        inb = up;
-                }
-            }
-            PE_AT(s, a, i, j) = ina;
-            PE_AT(s, b, i, j) = inb;
-            if (ina.fold < 0 && inb.fold < 0)
+        const size_t row = (size_t)i * C, arow = pe_arow(s, i);
+        uint64_t *restrict av = s->av + arow, *restrict at = s->at + arow;
+        uint64_t *restrict avo = s->avo + arow, *restrict ato = s->ato + arow;
+        uint64_t *restrict bv = s->bv + row, *restrict bt = s->bt + row;
+        const uint64_t *restrict bvo = i ? s->bvo + row - C : NULL; /* the row above */
+        const uint64_t *restrict bto = i ? s->bto + row - C : NULL;
+        uint64_t *pv = s->pv + row, *pt = s->pt + row;
+        uint32_t covered = C;
+        for (uint64_t f = f_lo; f < f_hi; f++) {
+            const map_fold *d = &s->fd[f - s->fd0];
+            uint64_t u;
+            uint32_t jlo, jhi;
+            if (i >= d->sr || !pe_segment(cyc, s->x_start[f] + i, T, d->sc, &u, &jlo, &jhi))
                 continue;
-            if (ina.fold != inb.fold || ina.t != inb.t)
-                return pe_hazard(s, cyc, i, j, "ifmap and filter operands do not meet");
-            s->ctr->reg_writes += 2;
-            pe_reg *acc = &PE_AT(s, p, i, j);
-            uint64_t acc_in;
-            if (ina.t == 0) {
-                if (acc->fold >= 0)
-                    return pe_hazard(s, cyc, i, j, "accumulator still holds a result");
-                acc_in = nx_zero(cfg->mac.accumulator);
-            } else {
-                if (acc->fold != ina.fold || acc->t != ina.t - 1)
-                    return pe_hazard(s, cyc, i, j, "accumulator holds another output");
-                acc_in = acc->v;
-                s->ctr->reg_reads++;
+            if (jhi > covered)
+                return pe_hazard(s, cyc, i, covered, "two folds stream through one register");
+            pe_fill(at, jhi, covered, PE_EMPTY);
+            pe_fill(bt, jhi, covered, PE_EMPTY);
+            covered = jlo;
+            const uint64_t lf = f - s->fd0, tag0 = pe_tag(lf, u);
+            const uint32_t n = jhi - jlo;
+            if (jlo == 0) { /* ifmap (m = row0 + i, k = u) on the row's input port */
+                avo[-1] = s->X[(d->row0 + i) * s->xm + u * s->xk];
+                ato[-1] = tag0;
+                ctr->sram_reads[CFG_IFMAP]++;
             }
-            nx_flags fl = 0;
-            acc->v = nx_mac(&cfg->mac, acc_in, ina.v, inb.v, &fl);
-            acc->fold = ina.fold;
-            acc->t = ina.t;
-            s->ctr->reg_reads += 2;
-            s->ctr->reg_writes++;
-            s->ctr->macs++;
-            if (ina.t == map->t - 1) {
+            /* ifmap operands move one PE right, filter operands one PE down */
+            uint64_t bad = 0;
+            for (uint32_t j = jlo; j < jhi; j++) {
+                const uint64_t tg = ato[(ptrdiff_t)j - 1];
+                av[j] = avo[(ptrdiff_t)j - 1];
+                at[j] = tg;
+                bad |= tg ^ (tag0 - j);
+            }
+            if (i == 0) { /* filter (k = u - j, n = col0 + j) enters PE(0, j) */
+                for (uint32_t j = jlo; j < jhi; j++) {
+                    bv[j] = s->W[(u - j) * s->wk + (d->col0 + j) * s->wn];
+                    bt[j] = tag0 - j;
+                }
+                ctr->sram_reads[CFG_FILTER] += n;
+            } else {
+                for (uint32_t j = jlo; j < jhi; j++) {
+                    const uint64_t tg = bto[j];
+                    bv[j] = bvo[j];
+                    bt[j] = tg;
+                    bad |= tg ^ (tag0 - j);
+                }
+            }
+            const bool first = u < jhi; /* PE u does MAC k = 0: its accumulator starts at 0 */
+            const uint32_t aend = first ? jhi - 1 : jhi;
+            bad |= first ? pt[u] ^ PE_EMPTY : 0;
+            for (uint32_t j = jlo; j < aend; j++)
+                bad |= pt[j] ^ (tag0 - j - 1);
+            if (bad)
+                return pe_diagnose_os(s, cyc, i, jlo, jhi, f, u);
+            if (first)
+                pv[u] = nx_zero(cfg->mac.accumulator);
+            s->mac(&cfg->mac, n, pv + jlo, av + jlo, bv + jlo, pv + jlo);
+            for (uint32_t j = jlo; j < jhi; j++)
+                pt[j] = tag0 - j;
+            ctr->reg_writes += 3 * (uint64_t)n;             /* ifmap, filter, accumulator */
+            ctr->reg_reads += 2 * (uint64_t)n + (aend - jlo); /* operands, accumulator */
+            ctr->macs += n;
+            if (u >= T - 1 && u - (T - 1) == jlo) { /* PE jlo did MAC T-1: the result leaves */
+                uint32_t j = jlo;
                 if (s->bus_last[j] == cyc + 1)
                     return pe_hazard(s, cyc, i, j, "two results on one column bus");
                 s->bus_last[j] = cyc + 1;
-                const map_fold *d = pe_fd(s, (uint64_t)ina.fold);
-                s->ctr->reg_reads++;
-                pe_write_out(s, ina.fold, d->row0 + i, d->col0 + j, acc->v, cyc);
-                acc->fold = -1;
+                ctr->reg_reads++;
+                pe_write_out(s, f, d->row0 + i, d->col0 + j, pv[j], cyc);
+                pt[j] = PE_EMPTY;
             }
         }
+        pe_fill(at, 0, covered, PE_EMPTY);
+        pe_fill(bt, 0, covered, PE_EMPTY);
     }
     return 0;
 }
@@ -369,7 +523,8 @@ int eng_pe_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map
         __builtin_mul_overflow(map->k, map->n, &kn) ||
         __builtin_mul_overflow(map->m, map->n, &mn) || mk > ENG_PE_MAX_ELEMENTS ||
         kn > ENG_PE_MAX_ELEMENTS || mn > ENG_PE_MAX_ELEMENTS ||
-        (uint64_t)cfg->rows * cfg->cols > ENG_PE_MAX_PES)
+        (uint64_t)cfg->rows * cfg->cols > ENG_PE_MAX_PES ||
+        map->folds_per_group >= (UINT64_C(1) << (63 - PE_T_BITS)))
         return fw_err_set(err, FW_EXIT_INPUT,
                           "layer %s: too large for the pe engine (use --engine fast)", layer->name);
     pe_sim s;
@@ -379,25 +534,39 @@ int eng_pe_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map
     s.x_start = x;
     s.R = cfg->rows;
     s.C = cfg->cols;
+    s.P = cfg->mac_pipeline_cycles;
+    s.ws = cfg->dataflow == CFG_WS;
     s.ctr = ctr;
     s.err = err;
-    size_t pes = (size_t)s.R * s.C;
+    s.mac = nx_mac_vec_select(&cfg->mac);
+    /* ws streams X along m and loads W along k; os streams W along k: those are contiguous */
+    bool x_kmajor = cfg->dataflow == CFG_WS;
+    bool w_nmajor = cfg->dataflow == CFG_WS || cfg->dataflow == CFG_OS;
+    s.xm = x_kmajor ? 1 : map->k;
+    s.xk = x_kmajor ? map->m : 1;
+    s.wk = w_nmajor ? 1 : map->n;
+    s.wn = w_nmajor ? map->k : 1;
+    const size_t pes = (size_t)s.R * s.C, cells = pes * s.P;
     s.X = malloc(mk * sizeof *s.X);
     s.W = malloc(kn * sizeof *s.W);
     s.O = malloc(mn * sizeof *s.O);
-    s.o_ready = malloc(mn * sizeof *s.o_ready);
-    s.o_fold = malloc(mn * sizeof *s.o_fold);
-    s.a = calloc(pes, sizeof *s.a);
-    s.b = calloc(pes, sizeof *s.b);
-    s.P = cfg->mac_pipeline_cycles;
-    s.p = calloc(pes * s.P, sizeof *s.p);
-    s.w_act = calloc(pes, sizeof *s.w_act);
-    s.w_sh = calloc(pes, sizeof *s.w_sh);
+    const size_t apes = (size_t)s.R * (s.C + 1);
+    uint64_t **regs[] = {&s.bv, &s.bt, &s.bvo, &s.bto, &s.wv, &s.wt, &s.hv, &s.ht,
+                         &s.av, &s.at, &s.avo, &s.ato};
+    for (size_t r = 0; r < sizeof regs / sizeof *regs; r++)
+        *regs[r] = calloc(r < 8 ? pes : apes, sizeof(uint64_t));
+    s.pv = calloc(cells, sizeof *s.pv);
+    s.pt = calloc(cells, sizeof *s.pt);
+    s.tmp = calloc(s.C, sizeof *s.tmp);
+    s.tmp2 = calloc(s.C, sizeof *s.tmp2);
     s.bus_last = calloc(s.C, sizeof *s.bus_last);
     s.fd = malloc(map->folds_per_group * sizeof *s.fd);
     int rc = 0;
-    if (!s.X || !s.W || !s.O || !s.o_ready || !s.o_fold || !s.a || !s.b || !s.p || !s.w_act ||
-        !s.w_sh || !s.bus_last || !s.fd) {
+    bool ok = s.X && s.W && s.O && s.pv && s.pt && s.tmp && s.tmp2 &&
+              s.bus_last && s.fd;
+    for (size_t r = 0; r < sizeof regs / sizeof *regs; r++)
+        ok = ok && *regs[r];
+    if (!ok) {
         rc =
             fw_err_set(err, FW_EXIT_INPUT, "layer %s: out of memory in the pe engine", layer->name);
         goto out;
@@ -405,19 +574,22 @@ int eng_pe_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map
     uint64_t zero_in = nx_zero(cfg->mac.input);
     for (uint64_t g = 0; g < map->groups && !rc; g++) {
         uint64_t f0 = g * map->folds_per_group, f1 = f0 + map->folds_per_group;
-        pe_im2col(layer, map, ops, g, s.X, s.W, zero_in);
+        pe_im2col(layer, map, ops, g, &s, s.X, s.W, zero_in);
         s.fd0 = f0;
         for (uint64_t f = f0; f < f1; f++)
             map_fold_get(map, f, &s.fd[f - f0]);
         for (size_t i = 0; i < mn; i++) {
-            s.o_fold[i] = -1;
-            s.o_ready[i] = 0;
+            s.O[i].fold = -1;
+            s.O[i].ready = 0;
         }
-        for (size_t i = 0; i < pes; i++) {
-            s.a[i].fold = s.b[i].fold = s.w_act[i].fold = s.w_sh[i].fold = -1;
-        }
-        for (size_t i = 0; i < pes * s.P; i++)
-            s.p[i].fold = -1;
+        /* an empty array: every tag PE_EMPTY (all-ones bytes) */
+        memset(s.at, 0xFF, apes * sizeof *s.at);
+        memset(s.ato, 0xFF, apes * sizeof *s.ato);
+        memset(s.bt, 0xFF, pes * sizeof *s.bt);
+        memset(s.bto, 0xFF, pes * sizeof *s.bto);
+        memset(s.wt, 0xFF, pes * sizeof *s.wt);
+        memset(s.ht, 0xFF, pes * sizeof *s.ht);
+        memset(s.pt, 0xFF, cells * sizeof *s.pt);
         /* Cycle by cycle over the group's folds; folds of one group never overlap another
          * group's in time (x is increasing), and between groups the array is empty. */
         uint64_t lo = f0;
@@ -453,20 +625,19 @@ int eng_pe_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map
             uint64_t filters = map->n * map->groups;
             for (uint64_t m = 0; m < map->m; m++)
                 for (uint64_t n = 0; n < map->n; n++)
-                    outputs[m * filters + g * map->n + n] = s.O[m * map->n + n];
+                    outputs[m * filters + g * map->n + n] = s.O[m * map->n + n].v;
         }
     }
 out:
     free(s.X);
     free(s.W);
     free(s.O);
-    free(s.o_ready);
-    free(s.o_fold);
-    free(s.a);
-    free(s.b);
-    free(s.p);
-    free(s.w_act);
-    free(s.w_sh);
+    for (size_t r = 0; r < sizeof regs / sizeof *regs; r++)
+        free(*regs[r]);
+    free(s.pv);
+    free(s.pt);
+    free(s.tmp);
+    free(s.tmp2);
     free(s.bus_last);
     free(s.fd);
     return rc;
