@@ -277,7 +277,7 @@ int cmd_run(int argc, char **argv)
         return rc;
     }
     size_t n = 0;
-    const char **names = NULL;
+    const char **names = NULL, **from = NULL, **to = NULL;
     eng_counters *rows = NULL;
     net_result net;
     memset(&net, 0, sizeof net);
@@ -323,7 +323,9 @@ int cmd_run(int argc, char **argv)
     n = net.layer_count;
     names = calloc(n + 1, sizeof *names);
     rows = calloc(n + 1, sizeof *rows);
-    if (!names || !rows) {
+    from = calloc(n + 1, sizeof *from);
+    to = calloc(n + 1, sizeof *to);
+    if (!names || !rows || !from || !to) {
         fprintf(stderr, "flopwatt run: out of memory\n");
         rc = FW_EXIT_IO;
         goto out;
@@ -331,6 +333,8 @@ int cmd_run(int argc, char **argv)
     for (size_t l = 0; l < n; l++) {
         names[l] = wl->layers[net.layers[l].index].name;
         rows[l] = net.layers[l].c;
+        from[l] = net_place_name(&net, net.layers[l].input_from);
+        to[l] = net_place_name(&net, net.layers[l].output_to);
     }
     eng_counters total = net.total;
     /* energy columns: one value per layer and the total, priced from the counters */
@@ -375,6 +379,10 @@ int cmd_run(int argc, char **argv)
     in.layer_names = names;
     in.layers = rows;
     in.total = &total;
+    if (net.residency) {
+        in.input_from = from;
+        in.output_to = to;
+    }
     if ((rc = rpt_write(stdout, fmt, &in, &err)))
         fprintf(stderr, "flopwatt run: %s\n", err.msg);
 out:
@@ -388,6 +396,8 @@ out:
     }
     free(names);
     free(rows);
+    free(from);
+    free(to);
     free(energy);
     net_result_fini(&net);
     wl_destroy(wl);

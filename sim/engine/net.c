@@ -1,24 +1,159 @@
-/* net: the network loop (see net.h). */
+/* net: the network loop and inter-layer residency (see net.h). */
 #include "engine/net.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#define NET_NO_READER SIZE_MAX
+
+const char *net_place_name(const net_result *res, net_place p)
+{
+    return p == NET_CHIP && res->chip_level ? res->chip_level : "dram";
+}
+
+int net_activation_level(const cfg_accel *cfg)
+{
+    int i = cfg_outer_level(cfg, CFG_IFMAP, NULL);
+    if (i < 0 || i != cfg_outer_level(cfg, CFG_OFMAP, NULL) || !cfg->levels[i].shared)
+        return -1;
+    return i;
+}
+
+/* Residency bookkeeping over the workload's tensors (one per layer: its output). */
+typedef struct net_tensors {
+    size_t *last_reader; /* index of the last layer reading tensor t, or NET_NO_READER */
+    bool *pinned_dram;   /* read by a matmul: always through the DRAM (net.h) */
+    bool *on_chip;       /* tensor t is in the activation buffer */
+    uint64_t *bytes;     /* its size in the output format */
+    uint64_t live_bytes; /* on chip and still to be read */
+    uint64_t capacity_bytes;
+    uint64_t input_bytes; /* bytes of one element of the network's input (input format) */
+} net_tensors;
+
+static void net_tensors_fini(net_tensors *t)
+{
+    free(t->last_reader);
+    free(t->pinned_dram);
+    free(t->on_chip);
+    free(t->bytes);
+}
+
+static int net_tensors_init(const cfg_accel *cfg, const wl_workload *wl, int level,
+                            net_tensors *t, fw_err *err)
+{
+    size_t n = wl->layer_count ? wl->layer_count : 1;
+    memset(t, 0, sizeof *t);
+    t->last_reader = malloc(n * sizeof *t->last_reader);
+    t->pinned_dram = calloc(n, sizeof *t->pinned_dram);
+    t->on_chip = calloc(n, sizeof *t->on_chip);
+    t->bytes = malloc(n * sizeof *t->bytes);
+    if (!t->last_reader || !t->pinned_dram || !t->on_chip || !t->bytes) {
+        net_tensors_fini(t);
+        return fw_err_set(err, FW_EXIT_IO, "out of memory");
+    }
+    const cfg_level *lv = &cfg->levels[level];
+    uint64_t inst = cfg_level_instances(cfg, lv);
+    t->capacity_bytes = lv->size_bytes > UINT64_MAX / inst ? UINT64_MAX : lv->size_bytes * inst;
+    t->input_bytes = cfg_input_bytes(cfg);
+    uint64_t out_bytes = cfg_output_bytes(cfg);
+    for (size_t i = 0; i < wl->layer_count; i++) {
+        t->last_reader[i] = NET_NO_READER;
+        uint64_t e = wl_layer_ofmap_elems(&wl->layers[i]);
+        /* a tensor too large to count never fits */
+        t->bytes[i] = e > UINT64_MAX / out_bytes ? UINT64_MAX : e * out_bytes;
+    }
+    for (size_t i = 0; i < wl->layer_count; i++)
+        for (uint32_t j = 0; j < wl_layer_input_count(wl, i); j++) {
+            uint32_t p = wl_layer_input(wl, i, j);
+            if (p == WL_INPUT_NETWORK)
+                continue;
+            t->last_reader[p] = i; /* readers come later than their tensors: the last wins */
+            if (wl->layers[i].kind == WL_MATMUL)
+                t->pinned_dram[p] = true;
+        }
+    return 0;
+}
+
+/* a + b, saturating (sizes only compared with the capacity). */
+static uint64_t net_sat_add(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* Decides where layer i reads from and writes to (net.h rules). */
+static void net_place_layer(const wl_workload *wl, size_t i, const net_tensors *t,
+                            eng_options *res)
+{
+    bool all_chip = true;
+    uint64_t from_dram = 0;
+    for (uint32_t j = 0; j < wl_layer_input_count(wl, i); j++) {
+        uint32_t p = wl_layer_input(wl, i, j);
+        if (p != WL_INPUT_NETWORK && t->on_chip[p])
+            continue;
+        all_chip = false;
+        /* the network's input, in the input format (as the first layer reads it) */
+        uint64_t e = wl_layer_ifmap_elems(&wl->layers[i]);
+        from_dram = net_sat_add(from_dram, p != WL_INPUT_NETWORK ? t->bytes[p]
+                                           : e > UINT64_MAX / t->input_bytes
+                                               ? UINT64_MAX
+                                               : e * t->input_bytes);
+    }
+    if (all_chip)
+        from_dram = 0;
+    res->ifmap_on_chip = all_chip;
+    uint64_t need = net_sat_add(net_sat_add(t->live_bytes, t->bytes[i]), from_dram);
+    res->ofmap_on_chip = t->last_reader[i] != NET_NO_READER && !t->pinned_dram[i] &&
+                         (wl->layers[i].kind != WL_NOMAC || all_chip) &&
+                         need <= t->capacity_bytes;
+}
+
+/* After layer i: its output joins the chip when it stays; tensors it read last leave. */
+static void net_after_layer(const wl_workload *wl, size_t i, const eng_options *res,
+                            net_tensors *t)
+{
+    if (res->ofmap_on_chip) {
+        t->on_chip[i] = true;
+        t->live_bytes += t->bytes[i];
+    }
+    for (uint32_t j = 0; j < wl_layer_input_count(wl, i); j++) {
+        uint32_t p = wl_layer_input(wl, i, j);
+        if (p != WL_INPUT_NETWORK && t->on_chip[p] && t->last_reader[p] == i) {
+            t->on_chip[p] = false;
+            t->live_bytes -= t->bytes[p];
+        }
+    }
+}
+
 int net_run(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt, net_result *out,
             fw_err *err)
 {
     memset(out, 0, sizeof *out);
-    out->layers = calloc(wl->layer_count ? wl->layer_count : 1, sizeof *out->layers);
-    if (!out->layers)
-        return fw_err_set(err, FW_EXIT_IO, "out of memory");
-    eng_options eo = opt->eng;
+    int level = opt->only_layer ? -1 : net_activation_level(cfg);
+    out->residency = level >= 0;
+    out->chip_level = out->residency ? cfg->levels[level].name : NULL;
+    net_tensors t;
+    memset(&t, 0, sizeof t);
     int rc = 0;
+    if (out->residency && (rc = net_tensors_init(cfg, wl, level, &t, err)))
+        return rc;
+    out->layers = calloc(wl->layer_count ? wl->layer_count : 1, sizeof *out->layers);
+    if (!out->layers) {
+        net_tensors_fini(&t);
+        return fw_err_set(err, FW_EXIT_IO, "out of memory");
+    }
+    eng_options eo = opt->eng;
     for (size_t i = 0; i < wl->layer_count; i++) {
         const wl_layer *l = &wl->layers[i];
         if (opt->only_layer && strcmp(l->name, opt->only_layer))
             continue;
-        if (l->kind == WL_NOMAC)
+        eo.ifmap_on_chip = eo.ofmap_on_chip = false;
+        if (out->residency)
+            net_place_layer(wl, i, &t, &eo);
+        if (l->kind == WL_NOMAC) {
+            if (out->residency)
+                net_after_layer(wl, i, &eo, &t);
             continue;
+        }
         eo.seed = opt->eng.seed + i;
         if (opt->on_start)
             opt->on_start(opt->ctx, l);
@@ -37,8 +172,13 @@ int net_run(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt,
         net_layer *nl = &out->layers[out->layer_count++];
         nl->index = i;
         nl->c = r.c;
+        nl->input_from = eo.ifmap_on_chip ? NET_CHIP : NET_DRAM;
+        nl->output_to = eo.ofmap_on_chip ? NET_CHIP : NET_DRAM;
         eng_result_fini(&r);
+        if (out->residency)
+            net_after_layer(wl, i, &eo, &t);
     }
+    net_tensors_fini(&t);
     if (rc) {
         size_t failed = out->failed;
         net_result_fini(out);

@@ -8,6 +8,31 @@
  * nothing counted (as the layer engine never sees them). Layer i of the workload runs with
  * eng seed = options.eng.seed + i, so a layer's pe data do not depend on which other layers
  * run.
+ *
+ * Inter-layer residency: on when the whole workload runs and the outermost on-chip level holding
+ * ifmaps (cfg_outer_level) is a shared level that also holds the ofmap (`holds` with both,
+ * configs/README.md: a unified activation buffer such as the TPU's Unified Buffer), of
+ * C = its size_bytes x instances (the whole level: tensors live in it, halves or not). The
+ * `sram` shorthand (separate operand SRAMs) has none: with it every layer reads its input from
+ * DRAM and writes its output back, as before.
+ * Tensors are layer outputs (workload/wl.h "inputs"); a tensor's bytes are its elements
+ * (wl_layer_ofmap_elems) x the output format's bytes. Layers are visited in workload order,
+ * with L the bytes of the tensors on chip that a layer at or after this one still reads:
+ *   - a layer's input is "on chip" when every tensor it reads is on chip (the network's input
+ *     never is); then its MAC layer runs with eng_options.ifmap_on_chip (no DRAM ifmap reads).
+ *     Otherwise the layer reads its whole input from DRAM as the mapping says (inputs partly on
+ *     chip are read from DRAM too: an over-count of the on-chip part, documented in
+ *     sim/README.md);
+ *   - its output stays on chip (eng_options.ofmap_on_chip: no write-back) when some later layer
+ *     reads it, no matmul reads it (a matmul's operands come through the DRAM, sim/README.md),
+ *     and L + its bytes + the bytes of its inputs read from DRAM <= C; otherwise it goes to DRAM
+ *     (a spill, or the network's output) and its readers fetch it from there;
+ *   - after the layer, each tensor whose last reader it was leaves the chip (L shrinks).
+ * A layer without MACs follows the same rules (its output stays when its input is on chip and
+ * the output fits) but, as above, moves nothing counted. The decisions are greedy in workload
+ * order (a tensor that fits when produced stays until its last reader; nothing is evicted), so
+ * the live bytes never exceed C. With residency off every layer reads from and writes to DRAM,
+ * exactly as a layer run on its own.
  */
 #ifndef NET_H
 #define NET_H
@@ -17,6 +42,7 @@
 #include "engine/eng.h"
 #include "workload/wl.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Called before a MAC layer runs (e.g. to name the layer in a trace). */
@@ -36,16 +62,23 @@ typedef struct net_options {
     void *ctx;              /* passed to on_start and on_done */
 } net_options;
 
+/* Where a tensor is read from or written to. */
+typedef enum net_place { NET_DRAM = 0, NET_CHIP } net_place;
+
 /* One MAC layer as it ran. */
 typedef struct net_layer {
-    size_t index;   /* position in wl->layers */
-    eng_counters c; /* its counters */
+    size_t index;         /* position in wl->layers */
+    eng_counters c;       /* its counters */
+    net_place input_from; /* where its input tensors were read from */
+    net_place output_to;  /* where its output went */
 } net_layer;
 
 typedef struct net_result {
     net_layer *layers;  /* owned: the MAC layers that ran, in workload order */
     size_t layer_count;
     eng_counters total; /* sum over layers */
+    bool residency;     /* inter-layer residency was on (above) */
+    const char *chip_level; /* then: the name of the level holding the tensors (in cfg) */
     size_t failed;      /* on an engine failure: the workload index of the layer that failed */
 } net_result;
 
@@ -58,5 +91,11 @@ typedef struct net_result {
 int net_run(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt, net_result *out,
             fw_err *err);
 void net_result_fini(net_result *res);
+
+/* Name of a place in reports: "dram", or res->chip_level. */
+const char *net_place_name(const net_result *res, net_place p);
+
+/* The level where tensors can stay between layers (the rule above), or -1 when none. */
+int net_activation_level(const cfg_accel *cfg);
 
 #endif

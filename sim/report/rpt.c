@@ -97,6 +97,9 @@ static void rpt_json_row(FILE *out, const rpt_input *in, const char *name, const
         fw_json_write_string(out, name);
         fprintf(out, ",\n");
     }
+    if (in->input_from && !is_total)
+        fprintf(out, "%s  \"input_from\": \"%s\",\n%s  \"output_to\": \"%s\",\n", indent,
+                in->input_from[layer], indent, in->output_to[layer]);
     for (size_t i = 0; i < RPT_NFIELDS; i++)
         fprintf(out, "%s  \"%s\": %" PRIu64 ",\n", indent, rpt_fields[i].key, rpt_get(c, i));
     const char *keys[RPT_NDERIVED];
@@ -152,6 +155,9 @@ static void rpt_csv_row(FILE *out, const rpt_input *in, const char *name, const 
         fprintf(out, ",%.9g", vals[i]);
     for (size_t e = 0; e < in->extra_count; e++)
         fprintf(out, ",%.9g", is_total ? in->extra[e].total : in->extra[e].per_layer[layer]);
+    if (in->input_from)
+        fprintf(out, ",%s,%s", is_total ? "" : in->input_from[layer],
+                is_total ? "" : in->output_to[layer]);
     fputc('\n', out);
 }
 
@@ -169,6 +175,8 @@ static void rpt_csv(FILE *out, const rpt_input *in)
         fprintf(out, ",%s", keys[i]);
     for (size_t e = 0; e < in->extra_count; e++)
         fprintf(out, ",%s", in->extra[e].key);
+    if (in->input_from)
+        fprintf(out, ",input_from,output_to");
     fputc('\n', out);
     for (size_t l = 0; l < in->layer_count; l++) {
         /* layer names never contain commas or quotes in practice; quote to be safe */
@@ -217,6 +225,8 @@ static void rpt_text_row(FILE *out, const rpt_input *in, const char *name, const
             fprintf(out, " %*.6g", rpt_extra_width(&in->extra[e]),
                     in->extra[e].scale *
                         (is_total ? in->extra[e].total : in->extra[e].per_layer[layer]));
+    if (in->input_from && !is_total)
+        fprintf(out, " %-10s %s", in->input_from[layer], in->output_to[layer]);
     fputc('\n', out);
 }
 
@@ -243,6 +253,8 @@ static void rpt_text(FILE *out, const rpt_input *in)
     for (size_t e = 0; e < in->extra_count; e++)
         if (in->extra[e].text)
             fprintf(out, " %*s", rpt_extra_width(&in->extra[e]), in->extra[e].header);
+    if (in->input_from)
+        fprintf(out, " %-10s %s", "input from", "output to");
     fputc('\n', out);
     for (size_t l = 0; l < in->layer_count; l++)
         rpt_text_row(out, in, in->layer_names[l], &in->layers[l], l, false);

@@ -40,6 +40,11 @@ typedef struct rpt_input {
     const eng_counters *total;
     const rpt_column *extra; /* extra_count columns, may be NULL */
     size_t extra_count;
+    /* Inter-layer residency (engine/net.h), NULL when off: per layer where its input came
+     * from and where its output went ("dram", "sram.ifmap"), borrowed. Shown as the last two
+     * columns (text, CSV: empty on the total row) and as "input_from", "output_to" (JSON). */
+    const char *const *input_from;
+    const char *const *output_to;
 } rpt_input;
 
 /* Derived figures of one row (definitions used by every format). */

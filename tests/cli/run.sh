@@ -85,6 +85,26 @@ cmp -s "$tmp/r50.json" "$tmp/r50b.json" || fail "reruns differ"
 "$fw" run configs/tpu_v1_like.json configs/workloads/scalesim/alexnet.csv >"$tmp/alex.txt"
 grep -q '^total ' "$tmp/alex.txt" || fail "text table from a SCALE-Sim CSV"
 
+# Inter-layer residency on the TPU-v1-like config (unified buffer holds outputs): ResNet-50 at
+# batch 1 moves only the weights, the input image and the final output through DRAM. Oracle:
+# the workload file itself (weights = kernel^2 x in_c / groups x filters per conv, in x out per
+# fc; image 224 x 224 x 3; 1000 outputs; int8 = 1 byte each), not the simulator.
+r50=configs/workloads/resnet50.json
+want=$(jq '[.layers[] | if .type == "conv" then .kernel * .kernel * .in_c / (.groups // 1) * .filters
+            elif .type == "fc" then .in_features * .out_features else 0 end] | add
+           + 224 * 224 * 3 + 1000' "$r50")
+"$fw" run configs/tpu_v1_like.json "$r50" --json >"$tmp/r50.json"
+got=$(jq '.total.dram_ifmap_read_bytes + .total.dram_filter_read_bytes
+          + .total.dram_ofmap_read_bytes + .total.dram_ofmap_write_bytes' "$tmp/r50.json")
+[[ "$got" == "$want" ]] || fail "resnet50 batch 1 on tpu_v1_like: $got DRAM bytes, want $want"
+jq -e '(.layers[0].input_from == "dram") and (.layers[-1].output_to == "dram")
+       and ([.layers[1:-1][] | select(.input_from != "unified_buffer")] | length == 0)' \
+    "$tmp/r50.json" >/dev/null || fail "resnet50 batch 1: every inner layer should read on chip"
+"$fw" run configs/tpu_v1_like.json "$r50" --csv >"$tmp/r50.csv"
+head -1 "$tmp/r50.csv" | grep -q ',input_from,output_to$' || fail "CSV residency columns"
+"$fw" run configs/edge32x32.json "$r50" --csv >"$tmp/r50e.csv"
+head -1 "$tmp/r50e.csv" | grep -q 'input_from' && fail "residency columns without a unified buffer"
+
 # --trace: one CSV row per fold, the same from both engines
 "$fw" run configs/test8x8.json "$tiny" --trace "$tmp/fast_trace.csv" --json >"$tmp/t.json"
 "$fw" run configs/test8x8.json "$tiny" --trace "$tmp/pe_trace.csv" --engine pe >/dev/null

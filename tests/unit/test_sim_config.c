@@ -169,6 +169,15 @@ Test(sim_config, shipped_configs_load)
     cr_assert_eq(c.rows, 256);
     cr_assert_eq(c.clock_mhz, 700);
     cr_assert_eq(c.sram[CFG_IFMAP].size_bytes, 24u << 20);
+    /* the unified buffer (the outermost level of ifmap and ofmap, shared) holds activations in
+     * and out (configs/README.md); the accumulators and the weight FIFO are inner levels */
+    int ub = cfg_outer_level(&c, CFG_IFMAP, NULL);
+    cr_assert_eq(ub, 2);
+    cr_assert_eq(cfg_outer_level(&c, CFG_OFMAP, NULL), ub);
+    cr_assert(c.levels[ub].shared);
+    cr_assert_str_eq(c.levels[ub].name, "unified_buffer");
+    cr_assert_eq(c.levels[1].part[CFG_OFMAP].size_bytes, 4u << 20);
+    cr_assert_eq(c.levels[0].part[CFG_FILTER].size_bytes, 256u << 10);
 }
 
 /* The `sram` shorthand expands to one level of three partitions with its own values. */

@@ -1,0 +1,230 @@
+/* Tests of the network run and inter-layer residency (sim/engine/net.h): every expected byte
+ * count below is derived by hand from the rules of net.h, map.h and mem.h (tensor sizes,
+ * weights, which tile each fold fetches), not taken from the code under test.
+ * Config: 4x4 ws array, int8 inputs, int32 accumulator, int8 outputs; an inner level of 64 KiB
+ * for filters and partial sums and an outer shared level of C bytes holding ifmap and ofmap (a
+ * unified activation buffer: residency on), or the `sram` shorthand (residency off). Until the
+ * tiled hierarchy model lands the per-operand model runs each operand on its outermost level,
+ * so the ifmap and ofmap buffers are the C bytes; every layer here has one row fold (K <= 4),
+ * so no partial sum ever spills whatever C is. */
+#include "config/cfg.h"
+#include "engine/eng.h"
+#include "engine/net.h"
+#include "workload/wl.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+static cfg_accel make_cfg(uint64_t ifmap_bytes, bool unified)
+{
+    char text[1024], mem[512];
+    if (unified)
+        snprintf(mem, sizeof mem,
+                 "\"memory\": {\"levels\": [{\"name\": \"inner\", \"kind\": \"sram\", "
+                 "\"partitions\": {\"filter\": {\"size_bytes\": 65536}, \"ofmap\": "
+                 "{\"size_bytes\": 65536}}}, {\"name\": \"ub\", \"kind\": \"sram\", "
+                 "\"holds\": [\"ifmap\", \"ofmap\"], \"size_bytes\": %llu}]}",
+                 (unsigned long long)ifmap_bytes);
+    else
+        snprintf(mem, sizeof mem,
+                 "\"sram\": {\"ifmap\": {\"size_bytes\": %llu}, \"filter\": {\"size_bytes\": "
+                 "65536}, \"ofmap\": {\"size_bytes\": 65536}}",
+                 (unsigned long long)ifmap_bytes);
+    snprintf(text, sizeof text,
+             "{\"clock_mhz\": 1000, \"array\": {\"rows\": 4, \"cols\": 4, \"dataflow\": \"ws\"},"
+             " \"precision\": {\"input\": \"int8\", \"accumulator\": \"int32\", \"output\": "
+             "\"int8\"}, %s,"
+             " \"dram\": {\"type\": \"ddr4\", \"bandwidth_gbps\": 1, \"latency_cycles\": 5},"
+             " \"tech\": {\"node_nm\": 28, \"vdd_v\": 0.9}}",
+             mem);
+    cfg_accel c;
+    fw_err err;
+    cr_assert_eq(cfg_parse("t.json", text, NULL, 0, &c, &err), 0, "%s", err.msg);
+    return c;
+}
+
+static wl_workload *make_wl(const char *layers)
+{
+    char text[4096];
+    snprintf(text, sizeof text, "{\"name\": \"w\", \"layers\": [%s]}", layers);
+    wl_workload *wl;
+    fw_err err;
+    cr_assert_eq(wl_parse_json("w.json", text, 0, &wl, &err), 0, "%s", err.msg);
+    return wl;
+}
+
+static net_result run(const cfg_accel *c, const wl_workload *wl, eng_kind kind)
+{
+    net_options opt = {.eng = {.kind = kind}};
+    net_result r;
+    fw_err err;
+    cr_assert_eq(net_run(c, wl, &opt, &r, &err), 0, "%s", err.msg);
+    return r;
+}
+
+/* Where each MAC layer read from and wrote to: "DC" = input from DRAM, output to chip, ... */
+static void expect_places(const net_result *r, const char *expected)
+{
+    char got[64] = "";
+    for (size_t l = 0; l < r->layer_count && 2 * l + 2 < sizeof got; l++) {
+        got[2 * l] = r->layers[l].input_from == NET_CHIP ? 'C' : 'D';
+        got[2 * l + 1] = r->layers[l].output_to == NET_CHIP ? 'C' : 'D';
+        got[2 * l + 2] = '\0';
+    }
+    cr_expect_str_eq(got, expected);
+}
+
+static void expect_dram(const eng_counters *c, uint64_t ifmap_rd, uint64_t filter_rd,
+                        uint64_t ofmap_wr)
+{
+    cr_expect_eq(c->dram_read_bytes[CFG_IFMAP], ifmap_rd, "ifmap read %llu, expected %llu",
+                 (unsigned long long)c->dram_read_bytes[CFG_IFMAP], (unsigned long long)ifmap_rd);
+    cr_expect_eq(c->dram_read_bytes[CFG_FILTER], filter_rd, "filter read %llu, expected %llu",
+                 (unsigned long long)c->dram_read_bytes[CFG_FILTER],
+                 (unsigned long long)filter_rd);
+    cr_expect_eq(c->dram_read_bytes[CFG_OFMAP], 0);
+    cr_expect_eq(c->dram_write_bytes[CFG_OFMAP], ofmap_wr, "ofmap written %llu, expected %llu",
+                 (unsigned long long)c->dram_write_bytes[CFG_OFMAP], (unsigned long long)ofmap_wr);
+}
+
+/* Runs wl with an ifmap SRAM of c_bytes (holding outputs or not) on the fast engine and checks
+ * the places and DRAM bytes; returns the result (caller: net_result_fini). */
+static net_result run_case(const wl_workload *wl, uint64_t c_bytes, bool holds, const char *places,
+                           uint64_t ifmap_rd, uint64_t filter_rd, uint64_t ofmap_wr)
+{
+    cfg_accel c = make_cfg(c_bytes, holds);
+    net_result r = run(&c, wl, ENG_FAST);
+    cr_expect_eq(r.residency, holds);
+    expect_places(&r, places);
+    expect_dram(&r.total, ifmap_rd, filter_rd, ofmap_wr);
+    return r;
+}
+
+/* A chain on a 6x6 input of 2 channels (72 B):
+ *   c1 1x1 2->4 (weights 8, output 6x6x4 = 144 B),
+ *   c2 1x1 4->4 (weights 16, output 144 B),
+ * c3 1x1 4->3 (weights 12, output 108 B), the network's output.
+ * Each layer is one fold (K = 2, 4, 4 rows, N <= 4 columns), so every weight is fetched once:
+ * 36 B. */
+#define CHAIN                                                                                      \
+    "{\"name\": \"c1\", \"type\": \"conv\", \"in_h\": 6, \"in_w\": 6, \"in_c\": 2, \"filters\": "  \
+    "4, \"kernel\": 1},"                                                                           \
+    "{\"name\": \"c2\", \"type\": \"conv\", \"in_h\": 6, \"in_w\": 6, \"in_c\": 4, \"filters\": "  \
+    "4, \"kernel\": 1},"                                                                           \
+    "{\"name\": \"c3\", \"type\": \"conv\", \"in_h\": 6, \"in_w\": 6, \"in_c\": 4, \"filters\": "  \
+    "3, \"kernel\": 1}"
+
+Test(sim_net, chain_on_chip_moves_only_input_weights_output)
+{
+    /* Live bytes (net.h): c1 needs 0 + 144 + 72 (its input from DRAM) = 216; c2 needs 144 (c1's
+     * output, still to be read) + 144 = 288; c3 has no reader: its output goes to DRAM. With
+     * C = 288 both intermediate tensors stay: DRAM = the input (72, c1's ifmap resident: held as
+     * the tensor), the weights (36) and the last output (108), nothing else. */
+    wl_workload *wl = make_wl(CHAIN);
+    net_result r = run_case(wl, 288, true, "DCCCCD", 72, 36, 108);
+    /* c2 and c3 read no ifmap tile from DRAM, c1 and c2 write nothing back */
+    cr_expect_eq(r.layers[1].c.dram_read_bytes[CFG_IFMAP], 0);
+    cr_expect_eq(r.layers[2].c.dram_read_bytes[CFG_IFMAP], 0);
+    cr_expect_eq(r.layers[0].c.dram_write_bytes[CFG_OFMAP], 0);
+    cr_expect_eq(r.layers[1].c.dram_write_bytes[CFG_OFMAP], 0);
+    cr_expect_str_eq(net_place_name(&r, NET_CHIP), "ub");
+    net_result_fini(&r);
+    wl_destroy(wl);
+}
+
+Test(sim_net, tensor_that_does_not_fit_spills)
+{
+    /* C = 287: c2 needs 288 > 287, so its 144 B output goes to DRAM and c3 reads it back: c3's
+     * ifmap (144 B) is larger than the 143 B half of the double-buffered ifmap SRAM, so it is
+     * fetched per fold in the im2col view; a 1x1 conv of one fold reads it exactly once (36 rows
+     * x K = 4). DRAM: ifmap 72 + 144, filter 36, written 144 (c2) + 108 (c3). */
+    wl_workload *wl = make_wl(CHAIN);
+    net_result r = run_case(wl, 287, true, "DCCDDD", 72 + 144, 36, 144 + 108);
+    cr_expect_eq(r.layers[1].c.dram_write_bytes[CFG_OFMAP], 144);
+    cr_expect_eq(r.layers[2].c.dram_read_bytes[CFG_IFMAP], 144);
+    net_result_fini(&r);
+    wl_destroy(wl);
+}
+
+Test(sim_net, no_residency_is_the_sum_of_layers_run_alone)
+{
+    /* Without a unified buffer (and with one but a single layer selected) every layer reads its
+     * input from DRAM and writes its output there: c1 writes 144, c2 reads 144 (resident: the
+     * tensor) and writes 144, c3 reads 144 and writes 108. The totals equal the sum of
+     * eng_run_layer on each layer, field by field. */
+    wl_workload *wl = make_wl(CHAIN);
+    net_result r = run_case(wl, 65536, false, "DDDDDD", 72 + 144 + 144, 36, 144 + 144 + 108);
+    cfg_accel c = make_cfg(65536, false);
+    eng_counters sum;
+    memset(&sum, 0, sizeof sum);
+    for (size_t i = 0; i < wl->layer_count; i++) {
+        eng_options opt = {.kind = ENG_FAST};
+        eng_result one;
+        fw_err err;
+        cr_assert_eq(eng_run_layer(&c, &wl->layers[i], &opt, &one, &err), 0, "%s", err.msg);
+        cr_assert_eq(eng_counters_add(&sum, &one.c, &err), 0);
+        eng_result_fini(&one);
+    }
+    cr_expect_eq(memcmp(&sum, &r.total, sizeof sum), 0, "net total != sum of layers");
+    net_result_fini(&r);
+    cfg_accel h = make_cfg(65536, true);
+    net_options opt = {.eng = {.kind = ENG_FAST}, .only_layer = "c2"};
+    fw_err err;
+    cr_assert_eq(net_run(&h, wl, &opt, &r, &err), 0, "%s", err.msg);
+    cr_expect(!r.residency);
+    expect_places(&r, "DD");
+    expect_dram(&r.total, 144, 16, 144);
+    net_result_fini(&r);
+    wl_destroy(wl);
+}
+
+/* A residual block on a 6x6x2 input: a 1x1 2->4, b 1x1 4->4 (reads a), c 1x1 4->4 (reads b),
+ * add = c + a (eltwise, no MACs), d 1x1 4->2 (reads add): tensors of 144 B (a, b, c, add) and
+ * d's 72 B output; weights 8 + 16 + 16 + 8 = 48 B; every layer one fold. */
+#define RESIDUAL                                                                                   \
+    "{\"name\": \"a\", \"type\": \"conv\", \"in_h\": 6, \"in_w\": 6, \"in_c\": 2, \"filters\": 4, " \
+    "\"kernel\": 1},"                                                                              \
+    "{\"name\": \"b\", \"type\": \"conv\", \"in_h\": 6, \"in_w\": 6, \"in_c\": 4, \"filters\": 4, " \
+    "\"kernel\": 1},"                                                                              \
+    "{\"name\": \"c\", \"type\": \"conv\", \"in_h\": 6, \"in_w\": 6, \"in_c\": 4, \"filters\": 4, " \
+    "\"kernel\": 1},"                                                                              \
+    "{\"name\": \"add\", \"type\": \"eltwise\", \"in_h\": 6, \"in_w\": 6, \"in_c\": 4, "           \
+    "\"inputs\": [\"c\", \"a\"]},"                                                                 \
+    "{\"name\": \"d\", \"type\": \"conv\", \"in_h\": 6, \"in_w\": 6, \"in_c\": 4, \"filters\": 2, " \
+    "\"kernel\": 1}"
+
+Test(sim_net, residual_branch_keeps_its_tensor_until_the_add)
+{
+    /* Live bytes: a needs 144 + 72 (input) = 216; b 144 (a) + 144 = 288; after b, a (read
+     * again by the add) and b stay: c needs 288 + 144 = 432; after c, b leaves: the add needs
+     * a + c + its output = 432; after it a and c leave; d has no reader.
+     * C = 432: everything stays; DRAM = input 72 + weights 48 + d's output 72. */
+    wl_workload *wl = make_wl(RESIDUAL);
+    net_result r = run_case(wl, 432, true, "DCCCCCCD", 72, 48, 72);
+    net_result_fini(&r);
+    /* C = 431: a is still held for the add, so c's output does not fit (432) and spills (144 B
+     * written); the add, one input in DRAM, leaves its output in DRAM (uncounted, net.h) and d
+     * reads it (144 B, one fold). Had a been dropped after b, c would have fitted (288). */
+    r = run_case(wl, 431, true, "DCCCCDDD", 72 + 144, 48, 144 + 72);
+    net_result_fini(&r);
+    wl_destroy(wl);
+}
+
+Test(sim_net, pe_engine_agrees_with_residency)
+{
+    /* Both engines ask the same memory model: every counter equal with tensors kept and spilled */
+    wl_workload *wl = make_wl(RESIDUAL);
+    uint64_t sizes[] = {431, 432};
+    for (size_t k = 0; k < 2; k++) {
+        cfg_accel c = make_cfg(sizes[k], true);
+        net_result f = run(&c, wl, ENG_FAST), p = run(&c, wl, ENG_PE);
+        cr_assert_eq(f.layer_count, p.layer_count);
+        for (size_t l = 0; l < f.layer_count; l++)
+            cr_expect_eq(memcmp(&f.layers[l].c, &p.layers[l].c, sizeof f.layers[l].c), 0,
+                         "C = %llu, layer %zu: pe != fast", (unsigned long long)sizes[k], l);
+        net_result_fini(&f);
+        net_result_fini(&p);
+    }
+    wl_destroy(wl);
+}
