@@ -378,13 +378,15 @@ static void ceil_json(FILE *out, const tech_lib *lib, const ceil_entry *es, size
                 "\"precision\": \"%s\", \"accumulator\": \"%s\", \"vdd_v\": %.6g,\n"
                 "   \"mac_energy_pj\": %.6g, \"mac_energy_as_built_pj\": %.6g, "
                 "\"as_built_factor\": %.6g,\n   \"unit\": \"%s\", \"reuse\": \"%s\", "
-                "\"arith_source\": \"%s\",\n   \"ladder\": [",
+                "\"arith_source\": %s,\n   \"ladder\": [",
                 e->pt.node->node_nm, tech_process_name(e->pt.node->process),
                 tech_node_method_name(e->pt.node->method), nx_fmt_get(e->in)->name,
                 nx_fmt_get(e->acc)->name, e->pt.vdd_v, e->rungs[0][0].pj_per_mac,
                 e->rungs[1][0].pj_per_mac, tech_as_built_factor(lib, e->in), ceil_unit(e->in),
                 e->has_achieved ? "design" : "reference",
-                e->design_src == TECH_ARITH_AS_BUILT ? "as_built" : "datapath");
+                !e->has_achieved                     ? "null"
+                : e->design_src == TECH_ARITH_AS_BUILT ? "\"as_built\""
+                                                       : "\"datapath\"");
         ceil_json_ladder(out, e, TECH_ARITH_DATAPATH);
         fprintf(out, ",\n   \"ladder_as_built\": [");
         ceil_json_ladder(out, e, TECH_ARITH_AS_BUILT);

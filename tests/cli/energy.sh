@@ -40,7 +40,7 @@ cmp -s "$tmp/ceil.txt" "$tmp/ceil2.txt" || fail "ceiling output not byte-identic
 "$fw" ceiling --json >"$tmp/ceil.json"
 jq -e 'length == 12 and all(.[]; (.ladder | length) == 5 and (.ladder_as_built | length) == 5
         and ([.ladder[].level] == ["arithmetic", "+registers", "+sram", "+dram", "+leakage_clock"])
-        and .ladder[0].gflops_per_w > .ladder[4].gflops_per_w and .reuse == "reference"
+        and .ladder[0].gflops_per_w > .ladder[4].gflops_per_w and .reuse == "reference" and .arith_source == null
         and ([range(5) as $i | .ladder[$i].gflops_per_w >= .ladder_as_built[$i].gflops_per_w]
              | all)
         and has("node_nm") and has("precision") and has("vdd_v") and has("mac_energy_pj"))' \
