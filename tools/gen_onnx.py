@@ -260,7 +260,34 @@ def cases():
         "concat": single("cat", "Concat", [[1, 3, 4, 4], [1, 5, 4, 4]], [], [1, 8, 4, 4],
                          axis=1),
         "unknown_hinted": single("roi", "RoiAlignX", [[1, 3, 4, 4]], [], [1, 3, 2, 2]),
+        "shape_math": shape_math(),
     }
+
+
+def shape_math():
+    """An exporter's dynamic reshape (Shape -> Gather -> Unsqueeze -> Concat -> Reshape), a
+    Slice with a step, and an embedding lookup (Gather of a constant table by indices)."""
+    x = vi("x", [2, 6, 4])
+    ids = helper.make_tensor_value_info("ids", TensorProto.INT64, [2, 5])
+    inits = [numpy_helper.from_array(np.array(0, dtype=np.int64), "zero"),
+             numpy_helper.from_array(np.array([0], dtype=np.int64), "axes0"),
+             numpy_helper.from_array(np.array([3, 8], dtype=np.int64), "tail"),
+             numpy_helper.from_array(np.array([1], dtype=np.int64), "one"),
+             numpy_helper.from_array(np.array([5], dtype=np.int64), "five"),
+             numpy_helper.from_array(np.array([2], dtype=np.int64), "two"),
+             numpy_helper.from_array(np.zeros([100, 16], dtype=np.float32), "table")]
+    nodes = [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+             helper.make_node("Gather", ["s", "zero"], ["b"], name="batch_of"),
+             helper.make_node("Unsqueeze", ["b", "axes0"], ["b1"], name="unsq"),
+             helper.make_node("Concat", ["b1", "tail"], ["target"], name="target", axis=0),
+             helper.make_node("Reshape", ["x", "target"], ["r"], name="reshape"),
+             helper.make_node("Slice", ["x", "one", "five", "one", "two"], ["sl"], name="slice"),
+             helper.make_node("Gather", ["table", "ids"], ["emb"], name="embed")]
+    g = helper.make_graph(nodes, "shape_math", [x, ids],
+                          [vi("r", [2, 3, 8]), vi("sl", [2, 2, 4]), vi("emb", [2, 5, 16])], inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", OPSET)])
+    m.ir_version = 8
+    return m
 
 
 # ---------- malformed models ----------

@@ -24,7 +24,10 @@
  *   Element-wise, normalisation, activation and data-movement operators (table onx_ops) ->
  *     eltwise layers without MACs, listed with their output tensor's shape (reductions: their
  *     input's), so their traffic is visible.
- *   Identity and Dropout are aliases (no layer); Constant and Shape make constants.
+ *     Gather (embedding lookups), Slice, Expand, Pad likewise.
+ *   Identity and Dropout are aliases (no layer); Constant, Shape, ConstantOfShape and any
+ *     operator whose inputs are all constants make constants (no layer); small integer
+ *     constants are folded (onx_fold_values) so exported dynamic reshapes get their shapes.
  *   Any other operator: listed without MACs with a warning when value_info gives every output's
  *     shape, else an error naming the node and its op type.
  * A tensor maps to a layer's (batch, in_h, in_w, in_c): a leading dimension equal to the model
@@ -1067,6 +1070,11 @@ enum {
     ONX_UNSQUEEZE,
     ONX_REDUCE,
     ONX_ALIAS, /* Identity, Dropout: no layer */
+    ONX_GATHER,
+    ONX_SLICE,
+    ONX_EXPAND,
+    ONX_PAD,
+    ONX_CONST_OF_SHAPE, /* always a constant: no layer */
 };
 
 typedef struct onx_op {
@@ -1104,7 +1112,26 @@ static const onx_op onx_ops[] = {
     {"ReduceMean", ONX_REDUCE, WL_NOMAC_ELTWISE}, {"ReduceSum", ONX_REDUCE, WL_NOMAC_ELTWISE},
     {"ReduceMax", ONX_REDUCE, WL_NOMAC_ELTWISE}, {"ReduceMin", ONX_REDUCE, WL_NOMAC_ELTWISE},
     {"Identity", ONX_ALIAS, WL_NOMAC_ELTWISE}, {"Dropout", ONX_ALIAS, WL_NOMAC_ELTWISE},
+    {"Gather", ONX_GATHER, WL_NOMAC_ELTWISE}, {"Slice", ONX_SLICE, WL_NOMAC_ELTWISE},
+    {"Expand", ONX_EXPAND, WL_NOMAC_ELTWISE}, {"Pad", ONX_PAD, WL_NOMAC_ELTWISE},
+    {"ConstantOfShape", ONX_CONST_OF_SHAPE, WL_NOMAC_ELTWISE},
 };
+
+/* The values of constant input idx (a small int64/int32 constant), at most max of them. */
+static int onx_const_ints(onx_ctx *c, const Onnx__NodeProto *n, const onx_node_io *io, size_t idx,
+                          const char *what, int64_t *vals, size_t max, size_t *count)
+{
+    if (idx >= io->nin || !io->in[idx])
+        return onx_node_fail(c, n, "input %zu (%s) is missing", idx, what);
+    const onx_tensor *t = io->in[idx];
+    if (!t->has_vals)
+        return onx_node_fail(c, n, "%s input '%.100s' is not a constant", what, t->name);
+    if (t->nvals > max)
+        return onx_node_fail(c, n, "%s has %zu values, more than %zu", what, t->nvals, max);
+    memcpy(vals, t->vals, t->nvals * sizeof *vals);
+    *count = t->nvals;
+    return 0;
+}
 
 /* Axes from the attribute or (opset 13+) a constant second input. */
 static int onx_axes(onx_ctx *c, const Onnx__NodeProto *n, const onx_node_io *io, int64_t *axes,
@@ -1308,8 +1335,175 @@ static int onx_nomac_shape(onx_ctx *c, const Onnx__NodeProto *n, onx_node_io *io
         }
         return 0;
     }
+    case ONX_GATHER: {
+        int64_t axis;
+        int ax = 0;
+        if ((rc = onx_need_inputs(c, n, io, 2)) || (rc = onx_attr_int(c, n, "axis", 0, &axis)) ||
+            (rc = onx_axis(c, n, axis, x->rank, &ax)))
+            return rc;
+        const onx_tensor *ix = io->in[1];
+        if (x->rank + ix->rank - 1 > ONX_RANK_MAX)
+            return onx_node_fail(c, n, "output rank %d is above %d", x->rank + ix->rank - 1,
+                                 ONX_RANK_MAX);
+        *rank = 0;
+        for (int d = 0; d < x->rank; d++) {
+            if (d != ax) {
+                dims[(*rank)++] = x->dims[d];
+                continue;
+            }
+            for (int e = 0; e < ix->rank; e++)
+                dims[(*rank)++] = ix->dims[e];
+        }
+        return 0;
+    }
+    case ONX_SLICE: {
+        int64_t st[ONX_RANK_MAX], en[ONX_RANK_MAX], ax[ONX_RANK_MAX], sp[ONX_RANK_MAX];
+        size_t ns = 0, ne = 0, na = 0, np = 0;
+        if ((rc = onx_const_ints(c, n, io, 1, "starts", st, ONX_RANK_MAX, &ns)) ||
+            (rc = onx_const_ints(c, n, io, 2, "ends", en, ONX_RANK_MAX, &ne)))
+            return rc;
+        if (io->nin > 3 && io->in[3] &&
+            (rc = onx_const_ints(c, n, io, 3, "axes", ax, ONX_RANK_MAX, &na)))
+            return rc;
+        if (io->nin > 4 && io->in[4] &&
+            (rc = onx_const_ints(c, n, io, 4, "steps", sp, ONX_RANK_MAX, &np)))
+            return rc;
+        if (ne != ns || (na && na != ns) || (np && np != ns) || (!na && ns > (size_t)x->rank))
+            return onx_node_fail(c, n, "starts, ends, axes and steps differ in length");
+        *rank = x->rank;
+        memcpy(dims, x->dims, (size_t)x->rank * sizeof *dims);
+        for (size_t i = 0; i < ns; i++) {
+            int a = (int)i;
+            if (na && (rc = onx_axis(c, n, ax[i], x->rank, &a)))
+                return rc;
+            int64_t step = np ? sp[i] : 1, d = x->dims[a];
+            if (step == 0 || step == INT64_MIN)
+                return onx_node_fail(c, n, "steps[%zu] is not valid", i);
+            /* ONNX: negative indices count from the end; clamp to [0, d] ([-1, d-1] going
+             * backwards); the size is ceil((end - start) / step), at least 0 */
+            int64_t b = st[i], e = en[i];
+            b = b < -d ? -d - 1 : b < 0 ? b + d : b;
+            e = e < -d ? -d - 1 : e < 0 ? e + d : e;
+            int64_t lo = step > 0 ? 0 : -1, hi = step > 0 ? d : d - 1;
+            b = b < lo ? lo : b > hi ? hi : b;
+            e = e < lo ? lo : e > hi ? hi : e;
+            int64_t len = step > 0 ? (e - b + step - 1) / step : (b - e - step - 1) / -step;
+            dims[a] = len > 0 ? len : 0;
+        }
+        return 0;
+    }
+    case ONX_EXPAND: {
+        int64_t shape[ONX_RANK_MAX];
+        size_t ns = 0;
+        if ((rc = onx_const_ints(c, n, io, 1, "shape", shape, ONX_RANK_MAX, &ns)))
+            return rc;
+        if (!onx_broadcast(x->dims, x->rank, shape, (int)ns, dims, rank))
+            return onx_node_fail(c, n, "the input does not broadcast to the shape");
+        return 0;
+    }
+    case ONX_PAD: {
+        int64_t pads[2 * ONX_RANK_MAX];
+        size_t np = 0;
+        bool has;
+        if ((rc = onx_attr_ints(c, n, "pads", -1, pads, &np, &has)))
+            return rc;
+        if (!has && (rc = onx_const_ints(c, n, io, 1, "pads", pads, 2 * ONX_RANK_MAX, &np)))
+            return rc;
+        if (np != 2 * (size_t)x->rank)
+            return onx_node_fail(c, n, "pads has %zu values, expected %d", np, 2 * x->rank);
+        *rank = x->rank;
+        for (int d = 0; d < x->rank; d++)
+            if (__builtin_add_overflow(x->dims[d], pads[d], &dims[d]) ||
+                __builtin_add_overflow(dims[d], pads[d + x->rank], &dims[d]))
+                return onx_node_fail(c, n, "pads overflow");
+        return 0;
+    }
+    case ONX_CONST_OF_SHAPE: {
+        size_t ns = 0;
+        if ((rc = onx_const_ints(c, n, io, 0, "shape", dims, ONX_RANK_MAX, &ns)))
+            return rc;
+        *rank = (int)ns;
+        return 0;
+    }
     }
     return onx_node_fail(c, n, "internal: unknown operator class");
+}
+
+/* Values of a small integer constant computed from constants (shape arithmetic as exporters
+ * write it: Shape -> Gather -> Unsqueeze -> Concat -> Reshape). Leaves out without values when
+ * the operator or the operands are not of that kind. */
+static void onx_fold_values(const Onnx__NodeProto *n, const onx_node_io *io, int kind,
+                            onx_tensor *out)
+{
+    const onx_tensor *x = io->in[0];
+    int64_t count = 0, v[ONX_CONST_VALUES_MAX];
+    const char *op = n->op_type;
+    if (!onx_elems(out, &count) || count > ONX_CONST_VALUES_MAX)
+        return;
+    switch (kind) {
+    case ONX_SAME:
+    case ONX_RESHAPE:
+    case ONX_FLATTEN:
+    case ONX_SQUEEZE:
+    case ONX_UNSQUEEZE:
+        if (!x->has_vals || x->nvals != (size_t)count || (kind == ONX_SAME && strcmp(op, "Cast")))
+            return;
+        memcpy(v, x->vals, x->nvals * sizeof *v);
+        break;
+    case ONX_CONCAT: {
+        size_t k = 0;
+        for (size_t i = 0; i < io->nin; i++) {
+            if (!io->in[i])
+                continue;
+            if (!io->in[i]->has_vals || io->in[i]->rank > 1 ||
+                k + io->in[i]->nvals > (size_t)count)
+                return;
+            memcpy(v + k, io->in[i]->vals, io->in[i]->nvals * sizeof *v);
+            k += io->in[i]->nvals;
+        }
+        if (k != (size_t)count)
+            return;
+        break;
+    }
+    case ONX_GATHER:
+        if (!x->has_vals || x->rank != 1 || !io->in[1]->has_vals ||
+            io->in[1]->nvals != (size_t)count)
+            return;
+        for (int64_t i = 0; i < count; i++) {
+            int64_t ix = io->in[1]->vals[i];
+            ix = ix < 0 ? ix + (int64_t)x->nvals : ix;
+            if (ix < 0 || ix >= (int64_t)x->nvals)
+                return;
+            v[i] = x->vals[ix];
+        }
+        break;
+    case ONX_BCAST: {
+        bool add = !strcmp(op, "Add"), sub = !strcmp(op, "Sub"), mul = !strcmp(op, "Mul"),
+             div = !strcmp(op, "Div");
+        const onx_tensor *y = io->nin > 1 ? io->in[1] : NULL;
+        if (!(add || sub || mul || div) || io->nin != 2 || !y || !x->has_vals || !y->has_vals ||
+            (x->nvals != (size_t)count && x->nvals != 1) ||
+            (y->nvals != (size_t)count && y->nvals != 1))
+            return;
+        for (int64_t i = 0; i < count; i++) {
+            int64_t a = x->vals[x->nvals == 1 ? 0 : i], b = y->vals[y->nvals == 1 ? 0 : i], r = 0;
+            if ((add && __builtin_add_overflow(a, b, &r)) ||
+                (sub && __builtin_sub_overflow(a, b, &r)) ||
+                (mul && __builtin_mul_overflow(a, b, &r)) ||
+                (div && (b == 0 || (a == INT64_MIN && b == -1))))
+                return;
+            if (div)
+                r = a / b;
+            v[i] = r;
+        }
+        break;
+    }
+    default:
+        return;
+    }
+    memcpy(out->vals, v, (size_t)count * sizeof *v);
+    out->nvals = (size_t)count;
+    out->has_vals = true;
 }
 
 static int onx_nomac(onx_ctx *c, const Onnx__NodeProto *n, onx_node_io *io, int kind,
@@ -1333,11 +1527,13 @@ static int onx_nomac(onx_ctx *c, const Onnx__NodeProto *n, onx_node_io *io, int 
         io->out[0]->is_const = io->in[0]->is_const;
         return 0;
     }
-    bool all_const = io->in[0]->is_const;
-    for (size_t i = 1; i < io->nin && (kind == ONX_BCAST || kind == ONX_CONCAT); i++)
+    bool all_const = true;
+    for (size_t i = 0; i < io->nin; i++)
         all_const &= !io->in[i] || io->in[i]->is_const;
-    if (all_const) { /* computed from constants (e.g. a transposed weight): no layer */
+    if (all_const || kind == ONX_CONST_OF_SHAPE) {
+        /* from constants (a transposed weight, a computed shape): no layer */
         io->out[0]->is_const = true;
+        onx_fold_values(n, io, kind, io->out[0]);
         return 0;
     }
     wl_layer l;

@@ -148,6 +148,20 @@ case_is avgpool_same "pool,5,5,2,2,2,2,2,2,1,0,1,0,1,1,1,1,3,3,0,0,0,0"
 case_is reshape "eltwise,1,1,12,1,1,12,1,1,0,0,0,0,1,1,1,2,1,1,0,0,0,0"
 case_is transpose "eltwise,4,1,3,1,1,3,1,1,0,0,0,0,1,1,1,2,4,1,0,0,0,0"
 case_is concat "eltwise,4,4,8,1,1,8,1,1,0,0,0,0,1,1,1,1,4,4,0,0,0,0"
+# Shape -> Gather -> Unsqueeze -> Concat gives the Reshape target [2, 3, 8] (no layers: constants);
+# Slice axis 1 from 1 to 5 step 2 of [2, 6, 4] -> [2, 2, 4]; Gather of a [100, 16] table by
+# [2, 5] indices -> [2, 5, 16] (model batch 2: per image [3, 8], [2, 4], [5, 16])
+check
+"$fw" workload --csv "$models/cases/shape_math.onnx" >"$tmp/sm" 2>"$tmp/err" ||
+    fail "shape_math: exit $? ($(cat "$tmp/err"))"
+[[ $(tail -n +2 "$tmp/sm" | cut -d, -f1 | tr '\n' ' ') == "reshape slice embed " ]] ||
+    fail "shape_math: layers $(tail -n +2 "$tmp/sm" | cut -d, -f1 | tr '\n' ' ')"
+grep -q "^reshape,eltwise,3,1,8,1,1,8,1,1,0,0,0,0,1,1,1,2,3,1,0,0,0,0,0,48,48$" "$tmp/sm" ||
+    fail "shape_math: reshape row $(grep ^reshape "$tmp/sm")"
+grep -q "^slice,eltwise,2,1,4,1,1,4,1,1,0,0,0,0,1,1,1,2,2,1,0,0,0,0,0,16,16$" "$tmp/sm" ||
+    fail "shape_math: slice row $(grep ^slice "$tmp/sm")"
+grep -q "^embed,eltwise,5,1,16,1,1,16,1,1,0,0,0,0,1,1,1,2,5,1,0,0,0,0,0,160,160$" "$tmp/sm" ||
+    fail "shape_math: embed row $(grep ^embed "$tmp/sm")"
 # an operator flopwatt does not know, with its output shape in the graph: listed, warned
 case_is unknown_hinted "eltwise,2,2,3,1,1,3,1,1,0,0,0,0,1,1,1,1,2,2,0,0,0,0"
 check

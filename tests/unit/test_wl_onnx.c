@@ -1,9 +1,10 @@
 /* Tests of the ONNX reader (workload/wl_onnx.c) through its memory-buffer entry point, on the
  * models tools/gen_onnx.py writes under $BUILD/onnx (made by `make test` before the suites):
  * the layers' inputs (the graph's edges) in ResNet-50 against its architecture (every layer
- * reads one tensor, a residual addition two) and in BERT's attention, and robustness: every prefix of a small model and every
- * single-byte corruption of it parse or fail with FW_EXIT_INPUT, never crash (run under ASan
- * by `make test-asan`). tests/cli/onnx.sh checks shapes, MACs and error messages. */
+ * reads one tensor, a residual addition two) and in BERT's attention, and robustness: every
+ * prefix and every single-byte corruption of two small models (a Conv with weights; shape
+ * arithmetic) parse or fail with FW_EXIT_INPUT, never crash (run under ASan by
+ * `make test-asan`). tests/cli/onnx.sh checks shapes, MACs and error messages. */
 #include "common/fw_io.h"
 #include "workload/wl.h"
 
@@ -123,10 +124,10 @@ static void parse_ok_or_input(const uint8_t *b, size_t len, const char *what, si
     wl_destroy(wl);
 }
 
-Test(wl_onnx, every_prefix_and_byte_corruption)
+static void corrupt_all(const char *model)
 {
     size_t len;
-    char *bytes = read_model("cases/conv_pads.onnx", &len);
+    char *bytes = read_model(model, &len);
     uint8_t *buf = malloc(len);
     cr_assert(buf);
     for (size_t n = 0; n < len; n++) { /* exact-size copies so ASan sees any overread */
@@ -144,6 +145,12 @@ Test(wl_onnx, every_prefix_and_byte_corruption)
         }
     free(buf);
     free(bytes);
+}
+
+Test(wl_onnx, every_prefix_and_byte_corruption)
+{
+    corrupt_all("cases/conv_pads.onnx");  /* a Conv with its weights */
+    corrupt_all("cases/shape_math.onnx"); /* constant folding, Slice, Gather */
 }
 
 Test(wl_onnx, zoo_prefixes)
