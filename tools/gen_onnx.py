@@ -261,6 +261,7 @@ def cases():
                          axis=1),
         "unknown_hinted": single("roi", "RoiAlignX", [[1, 3, 4, 4]], [], [1, 3, 2, 2]),
         "shape_math": shape_math(),
+        "unsorted": unsorted(shape_math()),
     }
 
 
@@ -287,6 +288,15 @@ def shape_math():
                           [vi("r", [2, 3, 8]), vi("sl", [2, 2, 4]), vi("emb", [2, 5, 16])], inits)
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", OPSET)])
     m.ir_version = 8
+    return m
+
+
+def unsorted(m):
+    """The model with its nodes in reverse order (ONNX requires topological order; flopwatt
+    sorts)."""
+    nodes = list(m.graph.node)[::-1]
+    del m.graph.node[:]
+    m.graph.node.extend(nodes)
     return m
 
 

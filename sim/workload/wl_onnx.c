@@ -1609,12 +1609,6 @@ unknown:
     return onx_push_layer(c, n, &l);
 }
 
-/* A tensor is ready when a node, a graph input or an initializer has given it a value. */
-static bool onx_ready(const onx_tensor *t)
-{
-    return t->rank >= 0 && !t->hint;
-}
-
 static int onx_tensors(onx_ctx *c)
 {
     Onnx__GraphProto *g = c->graph;
@@ -1705,86 +1699,145 @@ static int onx_tensors(onx_ctx *c)
     return 0;
 }
 
+/* Checks what each node names (input and output counts, op_type, inputs that exist). */
+static int onx_check_nodes(onx_ctx *c)
+{
+    const Onnx__GraphProto *g = c->graph;
+    for (size_t i = 0; i < g->n_node; i++) {
+        const Onnx__NodeProto *n = g->node[i];
+        if (n->n_input > ONX_INPUTS_MAX)
+            return onx_node_fail(c, n, "%zu inputs, more than %d", n->n_input, ONX_INPUTS_MAX);
+        if (!n->n_output || !n->output[0][0])
+            return onx_node_fail(c, n, "no output");
+        if (!n->op_type || !n->op_type[0])
+            return onx_node_fail(c, n, "no op_type");
+        for (size_t j = 0; j < n->n_input; j++)
+            if (n->input[j][0] && !onx_find(c, n->input[j]))
+                return onx_node_fail(c, n,
+                                     "input '%.100s' is not a graph input, an initializer or the "
+                                     "output of any node",
+                                     n->input[j]);
+    }
+    return 0;
+}
+
+/* Min-heap of node indices: among the nodes whose inputs are ready, the first in the file goes
+ * first, so a file in topological order (as ONNX requires) keeps its order. */
+static void onx_heap_push(size_t *heap, size_t *n, size_t v)
+{
+    size_t i = (*n)++;
+    for (; i > 0 && heap[(i - 1) / 2] > v; i = (i - 1) / 2)
+        heap[i] = heap[(i - 1) / 2];
+    heap[i] = v;
+}
+
+static size_t onx_heap_pop(size_t *heap, size_t *n)
+{
+    size_t top = heap[0], last = heap[--*n], i = 0;
+    for (;;) {
+        size_t k = 2 * i + 1;
+        if (k >= *n)
+            break;
+        if (k + 1 < *n && heap[k + 1] < heap[k])
+            k++;
+        if (heap[k] >= last)
+            break;
+        heap[i] = heap[k];
+        i = k;
+    }
+    if (*n)
+        heap[i] = last;
+    return top;
+}
+
+/* Runs one node: its inputs are ready. */
+static int onx_run_node(onx_ctx *c, const Onnx__NodeProto *n)
+{
+    onx_node_io io;
+    int rc;
+    memset(&io, 0, sizeof io);
+    for (size_t j = 0; j < n->n_input; j++)
+        io.in[j] = n->input[j][0] ? onx_find(c, n->input[j]) : NULL;
+    io.nin = n->n_input;
+    io.nout = n->n_output < 4 ? n->n_output : 4;
+    for (size_t j = 0; j < io.nout; j++)
+        io.out[j] = n->output[j][0] ? onx_find(c, n->output[j]) : NULL;
+    if ((rc = onx_node(c, n, &io)))
+        return rc;
+    for (size_t j = 0; j < n->n_output; j++) {
+        onx_tensor *t = n->output[j][0] ? onx_find(c, n->output[j]) : NULL;
+        if (t && t->rank < 0)
+            return onx_node_fail(c, n, "output '%.100s' is not computed by this operator",
+                                 t->name);
+        if (t)
+            t->hint = false;
+    }
+    return 0;
+}
+
+/* Runs the nodes in dependency order (Kahn's algorithm: a node waits for the nodes producing
+ * its inputs; consumers in CSR form, first[p]..first[p+1] of node p). */
 static int onx_run_nodes(onx_ctx *c)
 {
-    Onnx__GraphProto *g = c->graph;
-    size_t pending = g->n_node;
-    bool *done = calloc(g->n_node ? g->n_node : 1, sizeof *done);
-    int rc = 0;
-    if (!done)
-        return onx_oom(c);
-    while (pending) {
-        size_t progress = 0;
-        for (size_t i = 0; i < g->n_node && !rc; i++) {
-            if (done[i])
-                continue;
-            const Onnx__NodeProto *n = g->node[i];
-            onx_node_io io;
-            memset(&io, 0, sizeof io);
-            bool ready = true;
-            if (n->n_input > ONX_INPUTS_MAX) {
-                rc = onx_node_fail(c, n, "%zu inputs, more than %d", n->n_input, ONX_INPUTS_MAX);
-                break;
-            }
-            if (!n->n_output || !n->output[0][0]) {
-                rc = onx_node_fail(c, n, "no output");
-                break;
-            }
-            for (size_t j = 0; j < n->n_input; j++) {
-                if (!n->input[j][0])
-                    continue;
-                onx_tensor *t = onx_find(c, n->input[j]);
-                if (!t) {
-                    rc = onx_node_fail(c, n,
-                                       "input '%.100s' is not a graph input, an initializer or "
-                                       "the output of any node",
-                                       n->input[j]);
-                    break;
-                }
-                if (!onx_ready(t))
-                    ready = false;
-                io.in[j] = t;
-            }
-            if (rc || !ready)
-                continue;
-            io.nin = n->n_input;
-            io.nout = n->n_output < 4 ? n->n_output : 4;
-            for (size_t j = 0; j < io.nout; j++)
-                io.out[j] = n->output[j][0] ? onx_find(c, n->output[j]) : NULL;
-            if (!n->op_type || !n->op_type[0]) {
-                rc = onx_node_fail(c, n, "no op_type");
-                break;
-            }
-            if ((rc = onx_node(c, n, &io)))
-                break;
-            for (size_t j = 0; j < n->n_output; j++) {
-                onx_tensor *t = n->output[j][0] ? onx_find(c, n->output[j]) : NULL;
-                if (t && t->rank < 0) {
-                    rc = onx_node_fail(c, n, "output '%.100s' is not computed by this operator",
-                                       t->name);
-                    break;
-                }
-                if (t)
-                    t->hint = false;
-            }
-            done[i] = true;
-            pending--;
-            progress++;
-        }
-        if (rc)
-            break;
-        if (!progress) {
-            for (size_t i = 0; i < g->n_node; i++)
-                if (!done[i]) {
-                    rc = onx_node_fail(c, g->node[i],
-                                       "its inputs depend on its own output (the graph has a "
-                                       "cycle)");
-                    break;
-                }
-            break;
-        }
+    const Onnx__GraphProto *g = c->graph;
+    size_t nn = g->n_node, edges = 0, nheap = 0, done = 0;
+    int rc = onx_check_nodes(c);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < nn; i++)
+        edges += g->node[i]->n_input;
+    size_t *waits = calloc(nn + 1, sizeof *waits), *first = calloc(nn + 1, sizeof *first);
+    size_t *cons = calloc(edges ? edges : 1, sizeof *cons), *heap = calloc(nn + 1, sizeof *heap);
+    if (!waits || !first || !cons || !heap) {
+        rc = onx_oom(c);
+        goto out;
     }
-    free(done);
+    for (int pass = 0; pass < 2; pass++) { /* count, then fill the consumer lists */
+        for (size_t i = 0; i < nn; i++) {
+            const Onnx__NodeProto *n = g->node[i];
+            for (size_t j = 0; j < n->n_input; j++) {
+                const onx_tensor *t = n->input[j][0] ? onx_find(c, n->input[j]) : NULL;
+                if (!t || t->producer < 0)
+                    continue;
+                if (pass == 0) {
+                    first[t->producer + 1]++;
+                    waits[i]++;
+                } else {
+                    cons[first[t->producer]++] = i;
+                }
+            }
+        }
+        if (pass == 0)
+            for (size_t p = 0; p < nn; p++)
+                first[p + 1] += first[p];
+    }
+    for (size_t p = nn; p > 0; p--) /* filling advanced first[p] to the next list's start */
+        first[p] = first[p - 1];
+    first[0] = 0;
+    for (size_t i = 0; i < nn; i++)
+        if (!waits[i])
+            onx_heap_push(heap, &nheap, i);
+    while (nheap) {
+        size_t i = onx_heap_pop(heap, &nheap);
+        if ((rc = onx_run_node(c, g->node[i])))
+            goto out;
+        done++;
+        for (size_t e = first[i]; e < first[i + 1]; e++)
+            if (--waits[cons[e]] == 0)
+                onx_heap_push(heap, &nheap, cons[e]);
+    }
+    if (done < nn)
+        for (size_t i = 0; i < nn; i++)
+            if (waits[i]) {
+                rc = onx_node_fail(c, g->node[i],
+                                   "its inputs are never computed (the graph has a cycle)");
+                break;
+            }
+out:
+    free(waits);
+    free(first);
+    free(cons);
+    free(heap);
     return rc;
 }
 

@@ -162,6 +162,11 @@ grep -q "^slice,eltwise,2,1,4,1,1,4,1,1,0,0,0,0,1,1,1,2,2,1,0,0,0,0,0,16,16$" "$
     fail "shape_math: slice row $(grep ^slice "$tmp/sm")"
 grep -q "^embed,eltwise,5,1,16,1,1,16,1,1,0,0,0,0,1,1,1,2,5,1,0,0,0,0,0,160,160$" "$tmp/sm" ||
     fail "shape_math: embed row $(grep ^embed "$tmp/sm")"
+# the same graph with its nodes in reverse order: the same layers (in dependency order)
+check
+"$fw" workload --csv "$models/cases/unsorted.onnx" 2>"$tmp/err" | sort >"$tmp/un" ||
+    fail "unsorted: exit $? ($(cat "$tmp/err"))"
+sort "$tmp/sm" | cmp -s - "$tmp/un" || fail "unsorted: layers differ from shape_math"
 # an operator flopwatt does not know, with its output shape in the graph: listed, warned
 case_is unknown_hinted "eltwise,2,2,3,1,1,3,1,1,0,0,0,0,1,1,1,1,2,2,0,0,0,0"
 check
@@ -191,7 +196,7 @@ bad nested_deep "messages nested deeper than 24 levels"
 bad no_graph "no graph (is this an ONNX model?)"
 bad no_nodes "the graph has no nodes"
 bad missing_input "node 'conv_pads' (Conv): input 'nope' is not a graph input, an initializer or the output of any node"
-bad cycle "(the graph has a cycle)"
+bad cycle "node 'r1' (Relu): its inputs are never computed (the graph has a cycle)"
 bad unknown_op "node 'foo' (FooBar): unsupported operator"
 bad negative_dim "graph.input 'x0': dimension 1 is -3 (must be at least 1)"
 bad symbolic_dim "graph.input 'x0': dimension 0 is symbolic ('batch'): give --dim batch=N"
