@@ -276,6 +276,7 @@ int cmd_run(int argc, char **argv)
         tech_destroy(lib);
         return rc;
     }
+    wl_print_notes(wl, stderr, "flopwatt run");
     size_t n = 0;
     const char **names = NULL, **from = NULL, **to = NULL;
     eng_counters *rows = NULL;

@@ -354,6 +354,7 @@ int cmd_workload(int argc, char **argv)
         fprintf(stderr, "flopwatt workload: %s\n", err.msg);
         return err.status;
     }
+    wl_print_notes(wl, stderr, "flopwatt workload");
     int rc = 0;
     switch (mode) {
     case WLCLI_TABLE:

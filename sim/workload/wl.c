@@ -4,6 +4,7 @@
 #include "common/fw_io.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,10 +329,45 @@ uint64_t wl_total_macs(const wl_workload *wl)
     return total;
 }
 
+#define WL_NOTES_MAX 20
+
+void wl_note(wl_workload *wl, const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+    if (wl->note_count++ >= WL_NOTES_MAX)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    size_t old = wl->notes ? strlen(wl->notes) : 0, add = strlen(line);
+    char *grown = realloc(wl->notes, old + add + 2);
+    if (!grown)
+        return;
+    memcpy(grown + old, line, add);
+    grown[old + add] = '\n';
+    grown[old + add + 1] = '\0';
+    wl->notes = grown;
+}
+
+void wl_print_notes(const wl_workload *wl, FILE *out, const char *prefix)
+{
+    for (const char *p = wl->notes; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        int n = nl ? (int)(nl - p) : (int)strlen(p);
+        fprintf(out, "%s: note: %.*s\n", prefix, n, p);
+        p += n + (nl ? 1 : 0);
+    }
+    if (wl->note_count > WL_NOTES_MAX)
+        fprintf(out, "%s: note: ... and %zu more notes\n", prefix,
+                wl->note_count - WL_NOTES_MAX);
+}
+
 void wl_destroy(wl_workload *wl)
 {
     if (!wl)
         return;
+    free(wl->notes);
     free(wl->layers);
     free(wl);
 }

@@ -101,6 +101,10 @@ typedef struct wl_layer {
      * output (the network's input for the first layer). */
     uint32_t input_count;
     uint32_t inputs[WL_INPUTS_MAX];
+    /* N:M structured sparsity of the filter operand read from a SCALE-Sim v3 topology (N
+     * non-zero values in every M); 0:0 = dense. Stored for the compute-reduction model, not
+     * used by the simulator yet. */
+    uint32_t sparsity_n, sparsity_m;
 } wl_layer;
 
 typedef struct wl_workload {
@@ -108,7 +112,20 @@ typedef struct wl_workload {
     wl_layer *layers; /* owned */
     size_t layer_count;
     uint32_t batch; /* images per run (every layer's batch) */
+    /* Notes from the reader (one per line, '\n'-terminated; NULL if none): what it read
+     * differently from the letter of the file, such as SCALE-Sim quirks it followed. Owned.
+     * Tools print them on stderr (wl_print_notes). */
+    char *notes;
+    size_t note_count;
 } wl_workload;
+
+/* Appends one note (printf format, no newline) to wl->notes; after 20 notes only counts them.
+ * Out of memory drops the note. */
+void wl_note(wl_workload *wl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints the notes, each prefixed "PREFIX: note: ", and "PREFIX: note: ... and N more notes"
+ * when some were only counted. */
+void wl_print_notes(const wl_workload *wl, FILE *out, const char *prefix);
 
 /* Loads a workload: a .json workload file, a SCALE-Sim topology .csv or an ONNX model (chosen
  * by content: a file starting with '{' is JSON; a file named *.onnx, or whose first byte is 0x08,

@@ -1,14 +1,26 @@
 /* wl_csv: SCALE-Sim topology CSV import and export (wl.h states the conventions).
- * Accepted headers (names compared without case, spaces around fields ignored, trailing commas
- * and blank lines allowed):
- *   Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter,
- *     Strides,                                   (SCALE-Sim v1/v2)
- *   ... Num Filter, Stride Height, Stride Width, (newer SCALE-Sim)
- *   Layer, M, N, K,                              (SCALE-Sim GEMM mode)
- * Import: a conv row keeps its IFMAP size and gets pad_bottom/pad_right = (S - (H - F) mod S)
- * mod S, the smallest padding that makes floor((H + P - F) / S) + 1 equal SCALE-Sim's
- * ceil((H - F + S) / S). A GEMM row becomes a WL_GEMM layer. Errors: "FILE:LINE: column 'X':
- * reason". */
+ * Import reads a file the way SCALE-Sim (v2, and v3's sparsity column) reads it, by position:
+ *   conv:  Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels,
+ *          Num Filter, Strides [, 9th] [, 10th]
+ *   GEMM:  Layer, M, N, K [, Sparsity]
+ * The first non-blank line is the header. It decides the mode (GEMM when its columns 2 to 4
+ * are M, N, K; conv when column 2 names the IFMAP) and is otherwise compared leniently: case,
+ * runs of white space (also U+00A0 and a byte order mark) and known alternative names
+ * (wl_csv_alias) do not matter, and an unknown name only gives a note, since SCALE-Sim never
+ * reads it. The 9th conv column is the stride width, unless the header names it batch
+ * (a per-layer batch) or sparsity; a value N:M there, or in a column named Sparsity, is SCALE-Sim
+ * v3's structured sparsity (stored in the layer). Data rows follow SCALE-Sim's own split: the
+ * text after a row's last comma is ignored (a note), except that a row whose last value has no
+ * comma after it is read whole (SCALE-Sim would drop that value); values in columns it never
+ * reads are ignored with a note; rows of empty fields are skipped with a note. A layer whose
+ * name contains "DP" is depthwise by SCALE-Sim's convention (one layer per channel, each with
+ * 1 channel and Num Filter filters): flopwatt makes it one conv with groups = Channels and
+ * Channels x Num Filter filters, the same MACs. Repeated names get a suffix _2, _3, ... (a
+ * note). Import: a conv row keeps its IFMAP size and gets pad_bottom/pad_right =
+ * (S - (H - F) mod S) mod S, the smallest padding that makes floor((H + P - F) / S) + 1 equal
+ * SCALE-Sim's ceil((H - F + S) / S). A GEMM row becomes a WL_GEMM layer. Where SCALE-Sim itself
+ * fails (a missing or non-integer value such as a placeholder 'B', a filter larger than its
+ * input), the error is "FILE:LINE: column 'X': reason". */
 #include "workload/wl.h"
 
 #include <ctype.h>
@@ -17,73 +29,149 @@
 #include <string.h>
 #include <strings.h>
 
-#define WL_CSV_MAX_COLS 9
+#define WL_CSV_MAX_FIELDS 64
 #define WL_CSV_FIELD_BYTES 128
 #define WL_CSV_DIM_MAX (1u << 30)
 
-enum { WL_CSV_CONV_S, WL_CSV_CONV_HW, WL_CSV_GEMM };
+/* What a column holds. */
+typedef enum wl_csv_role {
+    WL_COL_NAME,
+    WL_COL_IH,
+    WL_COL_IW,
+    WL_COL_FH,
+    WL_COL_FW,
+    WL_COL_C,
+    WL_COL_NF,
+    WL_COL_SH,
+    WL_COL_SW,
+    WL_COL_BATCH,
+    WL_COL_SPARSITY,
+    WL_COL_M,
+    WL_COL_N,
+    WL_COL_K,
+    WL_COL_IGNORED,
+    WL_COL_ROLES
+} wl_csv_role;
 
-static const char *const wl_csv_conv_cols[WL_CSV_MAX_COLS] = {
-    "Layer name", "IFMAP Height", "IFMAP Width", "Filter Height", "Filter Width", "Channels",
-    "Num Filter", "Strides",      NULL};
-static const char *const wl_csv_conv_hw_cols[WL_CSV_MAX_COLS] = {
-    "Layer name", "IFMAP Height", "IFMAP Width",   "Filter Height", "Filter Width",
-    "Channels",   "Num Filter",   "Stride Height", "Stride Width"};
-static const char *const wl_csv_gemm_cols[WL_CSV_MAX_COLS] = {"Layer", "M", "N", "K"};
+static const char *const wl_csv_role_names[WL_COL_ROLES] = {
+    "Layer name", "IFMAP Height", "IFMAP Width", "Filter Height", "Filter Width",
+    "Channels",   "Num Filter",   "Strides",     "Stride Width",  "Batch Size",
+    "Sparsity",   "M",            "N",           "K",             "(ignored)"};
 
-/* One split line: up to WL_CSV_MAX_COLS + 1 trimmed fields (the extra one detects surplus
- * values), trailing empty fields dropped. */
+/* Known spellings of a header name (normalized: lower case, single spaces). */
+static bool wl_csv_alias(wl_csv_role role, const char *name)
+{
+    static const char *const names[][5] = {
+        [WL_COL_NAME] = {"layer name", "layer", "name", "l", NULL},
+        [WL_COL_IH] = {"ifmap height", "ifmap h", "ifmap width", NULL}, /* DeepBench: Width */
+        [WL_COL_IW] = {"ifmap width", "ifmap w", NULL},
+        [WL_COL_FH] = {"filter height", "filter h", NULL},
+        [WL_COL_FW] = {"filter width", "filter w", NULL},
+        [WL_COL_C] = {"channels", "channel", "num channels", NULL},
+        [WL_COL_NF] = {"num filter", "num filters", "filters", NULL},
+        [WL_COL_SH] = {"strides", "stride", "stride height", "stride h", NULL},
+        [WL_COL_SW] = {"stride width", "stride w", NULL},
+        [WL_COL_BATCH] = {"batch size", "batch", NULL},
+        [WL_COL_SPARSITY] = {"sparsity", "sparsity ratio", NULL},
+        [WL_COL_M] = {"m", NULL},
+        [WL_COL_N] = {"n", NULL},
+        [WL_COL_K] = {"k", NULL},
+    };
+    if (role >= WL_COL_IGNORED)
+        return false;
+    for (size_t i = 0; i < 5 && names[role][i]; i++)
+        if (!strcmp(name, names[role][i]))
+            return true;
+    return false;
+}
+
+/* One split line: every comma-separated piece, trimmed (at most WL_CSV_MAX_FIELDS). */
 typedef struct wl_csv_line {
-    char field[WL_CSV_MAX_COLS + 1][WL_CSV_FIELD_BYTES];
-    size_t count;
-    size_t too_long; /* 1 + index of the first field that did not fit, or 0 */
+    char field[WL_CSV_MAX_FIELDS][WL_CSV_FIELD_BYTES];
+    size_t count;    /* pieces, the text after the last comma included */
+    bool comma;      /* the line holds at least one comma */
+    size_t too_long; /* 1 + index of the first piece that did not fit, or 0 */
+    bool tab;        /* a tab inside a piece (tab-separated files) */
 } wl_csv_line;
+
+/* Length of white space at p (ASCII, U+00A0 as C2 A0, the byte order mark EF BB BF), or 0. */
+static size_t wl_csv_space(const char *p, const char *end)
+{
+    if (p < end && isspace((unsigned char)*p))
+        return 1;
+    if (end - p >= 2 && (unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0)
+        return 2;
+    if (end - p >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+        (unsigned char)p[2] == 0xBF)
+        return 3;
+    return 0;
+}
+
+/* The same, ending at end. */
+static size_t wl_csv_space_before(const char *start, const char *end)
+{
+    if (end > start && isspace((unsigned char)end[-1]))
+        return 1;
+    if (end - start >= 2 && (unsigned char)end[-2] == 0xC2 && (unsigned char)end[-1] == 0xA0)
+        return 2;
+    if (end - start >= 3 && (unsigned char)end[-3] == 0xEF && (unsigned char)end[-2] == 0xBB &&
+        (unsigned char)end[-1] == 0xBF)
+        return 3;
+    return 0;
+}
 
 static void wl_csv_split(const char *p, size_t len, wl_csv_line *line)
 {
-    size_t count = 0;
-    line->too_long = 0;
     const char *end = p + len;
-    while (count < WL_CSV_MAX_COLS + 1) {
+    line->count = 0;
+    line->too_long = 0;
+    line->tab = false;
+    line->comma = memchr(p, ',', len) != NULL;
+    while (line->count < WL_CSV_MAX_FIELDS) {
         const char *comma = memchr(p, ',', (size_t)(end - p));
         const char *stop = comma ? comma : end;
         const char *a = p, *b = stop;
-        while (a < b && isspace((unsigned char)*a))
-            a++;
-        while (b > a && isspace((unsigned char)b[-1]))
-            b--;
-        size_t n = (size_t)(b - a);
+        size_t n;
+        while (a < b && (n = wl_csv_space(a, b)))
+            a += n;
+        while (b > a && (n = wl_csv_space_before(a, b)))
+            b -= n;
+        n = (size_t)(b - a);
+        if (memchr(a, '\t', n))
+            line->tab = true;
         if (n >= WL_CSV_FIELD_BYTES) {
             n = WL_CSV_FIELD_BYTES - 1;
             if (!line->too_long)
-                line->too_long = count + 1;
+                line->too_long = line->count + 1;
         }
-        memcpy(line->field[count], a, n);
-        line->field[count][n] = '\0';
-        count++;
-        if (!comma) {
-            p = end;
+        memcpy(line->field[line->count], a, n);
+        line->field[line->count][n] = '\0';
+        line->count++;
+        if (!comma)
             break;
-        }
         p = comma + 1;
     }
-    /* Text left after the last field kept still holds values when it is not just commas. */
-    bool more = false;
-    for (const char *q = p; q < end && !more; q++)
-        more = !isspace((unsigned char)*q) && *q != ',';
-    while (!more && count > 0 && !line->field[count - 1][0])
-        count--;
-    if (more && !line->field[WL_CSV_MAX_COLS][0]) { /* keep the first of them for messages */
-        p += strspn(p, " \t\r,");
-        size_t n = strcspn(p, " \t\r,");
-        if (n > (size_t)(end - p))
-            n = (size_t)(end - p);
-        if (n >= WL_CSV_FIELD_BYTES)
-            n = WL_CSV_FIELD_BYTES - 1;
-        memcpy(line->field[WL_CSV_MAX_COLS], p, n);
-        line->field[WL_CSV_MAX_COLS][n] = '\0';
+}
+
+/* Lower case, runs of white space as one space (the field is already trimmed). */
+static void wl_csv_normalize(const char *in, char *out, size_t size)
+{
+    size_t o = 0;
+    bool space = false;
+    const char *end = in + strlen(in);
+    for (const char *p = in; *p && o + 1 < size;) {
+        size_t n = wl_csv_space(p, end);
+        if (n) {
+            space = true;
+            p += n;
+            continue;
+        }
+        if (space && o + 2 < size)
+            out[o++] = ' ';
+        space = false;
+        out[o++] = (char)tolower((unsigned char)*p++);
     }
-    line->count = count;
+    out[o] = '\0';
 }
 
 /* Parses a positive decimal integer of at most WL_CSV_DIM_MAX. */
@@ -105,41 +193,74 @@ static bool wl_csv_uint(const char *s, uint32_t *out)
     return true;
 }
 
-static int wl_csv_header(const char *file, unsigned lineno, const wl_csv_line *h, int *variant,
-                         size_t *ncols, fw_err *err)
+/* The file's layout, from its header. */
+typedef struct wl_csv_layout {
+    bool gemm;
+    size_t required; /* columns every row must have: 8 (conv) or 4 (GEMM) */
+    wl_csv_role role[WL_CSV_MAX_FIELDS];
+    const char *sh_name; /* "Strides" or "Stride Height", for messages */
+} wl_csv_layout;
+
+static const char *wl_csv_col_name(const wl_csv_layout *lay, size_t i)
 {
-    const char *const *cols;
-    if (h->count >= 1 && !strcasecmp(h->field[0], "Layer name")) {
-        if (h->count == 8) {
-            *variant = WL_CSV_CONV_S;
-            cols = wl_csv_conv_cols;
-        } else if (h->count == 9) {
-            *variant = WL_CSV_CONV_HW;
-            cols = wl_csv_conv_hw_cols;
-        } else {
-            return fw_err_set(err, FW_EXIT_INPUT,
-                              "%s:%u: header has %zu columns, expected 8 (... Num Filter, "
-                              "Strides) or 9 (... Num Filter, Stride Height, Stride Width)",
-                              file, lineno, h->count);
-        }
-    } else if (h->count >= 1 && !strcasecmp(h->field[0], "Layer")) {
-        if (h->count != 4)
-            return fw_err_set(err, FW_EXIT_INPUT,
-                              "%s:%u: GEMM header has %zu columns, expected 4 (Layer, M, N, K)",
-                              file, lineno, h->count);
-        *variant = WL_CSV_GEMM;
-        cols = wl_csv_gemm_cols;
-    } else {
+    if (lay->role[i] == WL_COL_SH)
+        return lay->sh_name;
+    if (lay->gemm && lay->role[i] == WL_COL_NAME)
+        return "Layer";
+    return wl_csv_role_names[lay->role[i]];
+}
+
+static int wl_csv_header(const char *file, unsigned lineno, const wl_csv_line *h, wl_workload *wl,
+                         wl_csv_layout *lay, fw_err *err)
+{
+    static const wl_csv_role conv[8] = {WL_COL_NAME, WL_COL_IH, WL_COL_IW, WL_COL_FH,
+                                        WL_COL_FW,   WL_COL_C,  WL_COL_NF, WL_COL_SH};
+    static const wl_csv_role gemm[4] = {WL_COL_NAME, WL_COL_M, WL_COL_N, WL_COL_K};
+    char norm[WL_CSV_MAX_FIELDS][WL_CSV_FIELD_BYTES];
+    for (size_t i = 0; i < WL_CSV_MAX_FIELDS; i++)
+        norm[i][0] = '\0';
+    for (size_t i = 0; i < h->count; i++)
+        wl_csv_normalize(h->field[i], norm[i], sizeof norm[i]);
+    if (h->tab && !h->comma)
+        return fw_err_set(err, FW_EXIT_INPUT,
+                          "%s:%u: the header's columns are separated by tabs; SCALE-Sim topology "
+                          "files separate them by commas",
+                          file, lineno);
+    lay->gemm = h->count >= 4 && wl_csv_alias(WL_COL_M, norm[1]) &&
+                wl_csv_alias(WL_COL_N, norm[2]) && wl_csv_alias(WL_COL_K, norm[3]);
+    lay->sh_name = "Strides";
+    if (!lay->gemm && !(h->count >= 2 && !strncmp(norm[1], "ifmap", 5)))
         return fw_err_set(err, FW_EXIT_INPUT,
                           "%s:%u: not a SCALE-Sim topology header (expected 'Layer name, IFMAP "
                           "Height, ...' or 'Layer, M, N, K,')",
                           file, lineno);
+    lay->required = lay->gemm ? 4 : 8;
+    for (size_t i = 0; i < WL_CSV_MAX_FIELDS; i++)
+        lay->role[i] = WL_COL_IGNORED;
+    for (size_t i = 0; i < lay->required; i++) {
+        lay->role[i] = lay->gemm ? gemm[i] : conv[i];
+        if (i < h->count && norm[i][0] && !wl_csv_alias(lay->role[i], norm[i]))
+            wl_note(wl, "%s:%u: header column %zu '%s' is not a known name for '%s'; read by "
+                        "position, as SCALE-Sim does",
+                    file, lineno, i + 1, h->field[i], wl_csv_role_names[lay->role[i]]);
     }
-    *ncols = h->count;
-    for (size_t i = 1; i < h->count; i++)
-        if (strcasecmp(h->field[i], cols[i]))
-            return fw_err_set(err, FW_EXIT_INPUT, "%s:%u: column %zu: expected '%s', found '%s'",
-                              file, lineno, i + 1, cols[i], h->field[i]);
+    if (!lay->gemm && norm[7][0] && !strcmp(norm[7], "stride height"))
+        lay->sh_name = "Stride Height";
+    if (lay->gemm) {
+        if (wl_csv_alias(WL_COL_SPARSITY, norm[4]))
+            lay->role[4] = WL_COL_SPARSITY;
+    } else {
+        /* 9th: stride width (SCALE-Sim v2 reads it so) unless named batch or sparsity */
+        lay->role[8] = wl_csv_alias(WL_COL_BATCH, norm[8])      ? WL_COL_BATCH
+                       : wl_csv_alias(WL_COL_SPARSITY, norm[8]) ? WL_COL_SPARSITY
+                                                                : WL_COL_SW;
+        if (wl_csv_alias(WL_COL_SPARSITY, norm[9]))
+            lay->role[9] = WL_COL_SPARSITY;
+    }
+    for (size_t i = lay->required; i < h->count; i++)
+        if (lay->role[i] == WL_COL_IGNORED && norm[i][0])
+            wl_note(wl, "%s:%u: header column %zu '%s' is not read (SCALE-Sim does not read it)",
+                    file, lineno, i + 1, h->field[i]);
     return 0;
 }
 
@@ -149,76 +270,219 @@ static uint32_t wl_csv_pad(uint32_t in, uint32_t filt, uint32_t stride)
     return (stride - (in - filt) % stride) % stride;
 }
 
-static int wl_csv_row(const char *file, unsigned lineno, const wl_csv_line *row, int variant,
-                      size_t ncols, uint32_t batch, wl_layer *l, fw_err *err)
+/* "N:M" with 1 <= N <= M. */
+static bool wl_csv_sparsity(const char *s, uint32_t *n, uint32_t *m)
 {
-    const char *const *cols = variant == WL_CSV_CONV_S    ? wl_csv_conv_cols
-                              : variant == WL_CSV_CONV_HW ? wl_csv_conv_hw_cols
-                                                          : wl_csv_gemm_cols;
-    uint32_t v[WL_CSV_MAX_COLS] = {0};
-    if (row->count < ncols)
-        return fw_err_set(err, FW_EXIT_INPUT, "%s:%u: column '%s': missing value", file, lineno,
-                          cols[row->count]);
-    if (row->count > ncols) {
-        const char *extra = "...";
-        for (size_t i = row->count; i-- > ncols;)
-            if (row->field[i][0])
-                extra = row->field[i];
-        return fw_err_set(err, FW_EXIT_INPUT, "%s:%u: extra value '%.40s' after the last column",
-                          file, lineno, extra);
+    char a[WL_CSV_FIELD_BYTES], b[WL_CSV_FIELD_BYTES];
+    const char *colon = strchr(s, ':');
+    if (!colon || (size_t)(colon - s) >= sizeof a)
+        return false;
+    memcpy(a, s, (size_t)(colon - s));
+    a[colon - s] = '\0';
+    snprintf(b, sizeof b, "%s", colon + 1);
+    /* trim spaces around the numbers */
+    char *pa = a, *pb = b;
+    while (*pa == ' ')
+        pa++;
+    while (*pb == ' ')
+        pb++;
+    for (char *e = pa + strlen(pa); e > pa && e[-1] == ' ';)
+        *--e = '\0';
+    for (char *e = pb + strlen(pb); e > pb && e[-1] == ' ';)
+        *--e = '\0';
+    return wl_csv_uint(pa, n) && wl_csv_uint(pb, m) && *n <= *m;
+}
+
+/* Flags for notes given once per file. */
+enum {
+    WL_CSV_SAID_TAIL = 1,
+    WL_CSV_SAID_NOCOMMA = 2,
+    WL_CSV_SAID_EXTRA = 4,
+    WL_CSV_SAID_DP = 8,
+    WL_CSV_SAID_EMPTY = 16,
+    WL_CSV_SAID_BATCH = 32,
+};
+
+/* Reads one data row into *l. Returns 0 (with *skip set for a row of empty fields), or fails. */
+static int wl_csv_row(const char *file, unsigned lineno, const wl_csv_line *row,
+                      const wl_csv_layout *lay, uint32_t batch_override, wl_workload *wl,
+                      unsigned *said, wl_layer *l, bool *skip, fw_err *err)
+{
+    /* the pieces SCALE-Sim keeps: all but the text after the last comma */
+    size_t n = row->comma ? row->count - 1 : row->count;
+    const char *tail = row->comma ? row->field[row->count - 1] : "";
+    size_t last = 0; /* 1 + index of the last non-empty kept piece */
+    for (size_t i = 0; i < n; i++)
+        if (row->field[i][0])
+            last = i + 1;
+    *skip = false;
+    if (last == 0 && !tail[0]) {
+        if (!(*said & WL_CSV_SAID_EMPTY))
+            wl_note(wl, "%s:%u: a row of empty fields is skipped (SCALE-Sim fails on it)", file,
+                    lineno);
+        *said |= WL_CSV_SAID_EMPTY;
+        *skip = true;
+        return 0;
+    }
+    if (tail[0] && last < lay->required && n < lay->required) {
+        /* no comma after the last value: SCALE-Sim would drop it; read it */
+        if (!(*said & WL_CSV_SAID_NOCOMMA))
+            wl_note(wl, "%s:%u: no comma after the last value '%.40s'; read as column '%s' "
+                        "(SCALE-Sim drops the text after the last comma)",
+                    file, lineno, tail, wl_csv_col_name(lay, n));
+        *said |= WL_CSV_SAID_NOCOMMA;
+        n++;
+        last = n;
+    } else if (tail[0]) {
+        if (!(*said & WL_CSV_SAID_TAIL))
+            wl_note(wl, "%s:%u: text after the last comma '%.40s' is ignored, as SCALE-Sim "
+                        "ignores it",
+                    file, lineno, tail);
+        *said |= WL_CSV_SAID_TAIL;
     }
     if (!row->field[0][0])
         return fw_err_set(err, FW_EXIT_INPUT, "%s:%u: column '%s': empty layer name", file, lineno,
-                          cols[0]);
-    if (row->too_long > 1 && row->too_long <= ncols)
+                          wl_csv_col_name(lay, 0));
+    for (size_t i = 1; i < lay->required; i++)
+        if (i >= n || !row->field[i][0])
+            return fw_err_set(err, FW_EXIT_INPUT,
+                              "%s:%u: column '%s': missing value (SCALE-Sim fails on this row too)",
+                              file, lineno, wl_csv_col_name(lay, i));
+    if (row->too_long && row->too_long <= n)
         return fw_err_set(err, FW_EXIT_INPUT, "%s:%u: column '%s': longer than %d characters", file,
-                          lineno, cols[row->too_long - 1], WL_CSV_FIELD_BYTES - 1);
-    if (row->too_long == 1 || strlen(row->field[0]) >= WL_NAME_BYTES)
+                          lineno, wl_csv_col_name(lay, row->too_long - 1), WL_CSV_FIELD_BYTES - 1);
+    const char *name = row->field[0];
+    if (strlen(name) >= WL_NAME_BYTES)
         return fw_err_set(err, FW_EXIT_INPUT, "%s:%u: column '%s': longer than %d characters", file,
-                          lineno, cols[0], WL_NAME_BYTES - 1);
-    for (const char *c = row->field[0]; *c; c++)
+                          lineno, wl_csv_col_name(lay, 0), WL_NAME_BYTES - 1);
+    for (const char *c = name; *c; c++)
         if ((unsigned char)*c < 0x20 || *c == 0x7f)
             return fw_err_set(err, FW_EXIT_INPUT,
                               "%s:%u: column '%s': control character 0x%02x in the name", file,
-                              lineno, cols[0], (unsigned)(unsigned char)*c);
-    for (size_t i = 1; i < ncols; i++)
-        if (!wl_csv_uint(row->field[i], &v[i]))
+                              lineno, wl_csv_col_name(lay, 0), (unsigned)(unsigned char)*c);
+    uint32_t v[WL_COL_ROLES] = {0};
+    uint32_t sp_n = 0, sp_m = 0;
+    bool extra = false;
+    for (size_t i = 1; i < n; i++) {
+        const char *f = row->field[i];
+        wl_csv_role role = lay->role[i];
+        if (i >= lay->required && !f[0])
+            continue;
+        if (role == WL_COL_IGNORED) {
+            extra = true;
+            continue;
+        }
+        if (role == WL_COL_SPARSITY || (role == WL_COL_SW && strchr(f, ':'))) {
+            if (!wl_csv_sparsity(f, &sp_n, &sp_m))
+                return fw_err_set(err, FW_EXIT_INPUT,
+                                  "%s:%u: column '%s': '%.40s' is not a sparsity N:M with 1 <= N "
+                                  "<= M",
+                                  file, lineno, wl_csv_role_names[WL_COL_SPARSITY], f);
+            continue;
+        }
+        if (!wl_csv_uint(f, &v[role]))
             return fw_err_set(err, FW_EXIT_INPUT,
                               "%s:%u: column '%s': '%.40s' is not an integer in [1, %u]", file,
-                              lineno, cols[i], row->field[i], WL_CSV_DIM_MAX);
-    if (variant == WL_CSV_GEMM) {
-        wl_layer_init(l, WL_GEMM, row->field[0]);
-        l->in_h = v[1];    /* M */
-        l->filters = v[2]; /* N */
-        l->in_w = v[3];    /* K */
+                              lineno, wl_csv_col_name(lay, i), f, WL_CSV_DIM_MAX);
+    }
+    if (extra && !(*said & WL_CSV_SAID_EXTRA)) {
+        wl_note(wl, "%s:%u: values after column %zu are not read (SCALE-Sim does not read them)",
+                file, lineno, lay->role[8] == WL_COL_IGNORED ? lay->required : (size_t)9);
+        *said |= WL_CSV_SAID_EXTRA;
+    }
+    if (lay->gemm) {
+        wl_layer_init(l, WL_GEMM, name);
+        l->in_h = v[WL_COL_M];
+        l->filters = v[WL_COL_N];
+        l->in_w = v[WL_COL_K];
     } else {
-        wl_layer_init(l, WL_CONV, row->field[0]);
-        l->in_h = v[1];
-        l->in_w = v[2];
-        l->filt_r = v[3];
-        l->filt_s = v[4];
-        l->in_c = v[5];
-        l->filters = v[6];
-        l->stride_h = v[7];
-        l->stride_w = variant == WL_CSV_CONV_S ? v[7] : v[8];
+        wl_layer_init(l, WL_CONV, name);
+        l->in_h = v[WL_COL_IH];
+        l->in_w = v[WL_COL_IW];
+        l->filt_r = v[WL_COL_FH];
+        l->filt_s = v[WL_COL_FW];
+        l->in_c = v[WL_COL_C];
+        l->filters = v[WL_COL_NF];
+        l->stride_h = v[WL_COL_SH];
+        l->stride_w = v[WL_COL_SW] ? v[WL_COL_SW] : v[WL_COL_SH];
         if (l->filt_r > l->in_h)
             return fw_err_set(err, FW_EXIT_INPUT,
-                              "%s:%u: column '%s': %u is larger than IFMAP Height (%u)", file,
-                              lineno, cols[3], l->filt_r, l->in_h);
+                              "%s:%u: column 'Filter Height': %u is larger than IFMAP Height (%u)",
+                              file, lineno, l->filt_r, l->in_h);
         if (l->filt_s > l->in_w)
             return fw_err_set(err, FW_EXIT_INPUT,
-                              "%s:%u: column '%s': %u is larger than IFMAP Width (%u)", file,
-                              lineno, cols[4], l->filt_s, l->in_w);
+                              "%s:%u: column 'Filter Width': %u is larger than IFMAP Width (%u)",
+                              file, lineno, l->filt_s, l->in_w);
         l->pad_bottom = wl_csv_pad(l->in_h, l->filt_r, l->stride_h);
         l->pad_right = wl_csv_pad(l->in_w, l->filt_s, l->stride_w);
+        if (strstr(name, "DP")) {
+            uint64_t f = (uint64_t)l->in_c * l->filters;
+            if (f > WL_CSV_DIM_MAX)
+                return fw_err_set(err, FW_EXIT_INPUT,
+                                  "%s:%u: column 'Num Filter': depthwise (DP) layer: Channels x "
+                                  "Num Filter is larger than %u",
+                                  file, lineno, WL_CSV_DIM_MAX);
+            if (!(*said & WL_CSV_SAID_DP))
+                wl_note(wl, "%s:%u: '%s' and every layer named with DP are depthwise by "
+                            "SCALE-Sim's convention: each channel under its own Num Filter filters "
+                            "(groups = Channels)",
+                        file, lineno, name);
+            *said |= WL_CSV_SAID_DP;
+            l->groups = l->in_c;
+            l->filters = (uint32_t)f;
+        }
     }
-    l->batch = batch;
+    l->sparsity_n = sp_n;
+    l->sparsity_m = sp_m;
+    l->batch = batch_override ? batch_override : v[WL_COL_BATCH] ? v[WL_COL_BATCH] : 1;
+    if (v[WL_COL_BATCH] && !batch_override) {
+        if (wl->layer_count == 0)
+            wl->batch = l->batch;
+        else if (l->batch != wl->batch && !(*said & WL_CSV_SAID_BATCH)) {
+            wl_note(wl, "%s:%u: layers have different batch sizes (%u here, %u in the first)",
+                    file, lineno, l->batch, wl->batch);
+            *said |= WL_CSV_SAID_BATCH;
+        }
+    }
     if (wl_layer_finish(l, err)) {
         char reason[FW_ERR_MSG_BYTES];
         snprintf(reason, sizeof reason, "%s", err->msg);
         return fw_err_set(err, FW_EXIT_INPUT, "%s:%u: %.400s", file, lineno, reason);
     }
     return 0;
+}
+
+/* Makes l's name unique among the first `count` layers: NAME_2, NAME_3, ... */
+static int wl_csv_unique(const char *file, unsigned lineno, const wl_layer *layers, size_t count,
+                         const unsigned *linenos, wl_layer *l, wl_workload *wl, fw_err *err)
+{
+    size_t first = count;
+    for (size_t j = 0; j < count && first == count; j++)
+        if (!strcmp(layers[j].name, l->name))
+            first = j;
+    if (first == count)
+        return 0;
+    char base[WL_NAME_BYTES];
+    snprintf(base, sizeof base, "%s", l->name);
+    for (unsigned k = 2; k < 1000000; k++) {
+        char cand[WL_NAME_BYTES + 16];
+        snprintf(cand, sizeof cand, "%s_%u", base, k);
+        if (strlen(cand) >= WL_NAME_BYTES)
+            return fw_err_set(err, FW_EXIT_INPUT,
+                              "%s:%u: column 'Layer name': duplicate layer name '%s' (also line "
+                              "%u) and no room for a suffix",
+                              file, lineno, base, linenos[first]);
+        bool taken = false;
+        for (size_t j = 0; j < count && !taken; j++)
+            taken = !strcmp(layers[j].name, cand);
+        if (!taken) {
+            wl_note(wl, "%s:%u: duplicate layer name '%s' (also line %u) renamed '%s'", file,
+                    lineno, base, linenos[first], cand);
+            snprintf(l->name, sizeof l->name, "%s", cand);
+            return 0;
+        }
+    }
+    return fw_err_set(err, FW_EXIT_INPUT, "%s:%u: duplicate layer name '%s'", file, lineno, base);
 }
 
 /* The workload's name: the file's base name without its extension. */
@@ -239,16 +503,15 @@ int wl_parse_scalesim(const char *name, const char *text, uint32_t batch_overrid
                       wl_workload **out, fw_err *err)
 {
     wl_csv_line *line = malloc(sizeof *line);
+    wl_csv_layout *lay = malloc(sizeof *lay);
     wl_workload *wl = calloc(1, sizeof *wl);
     unsigned *linenos = NULL;
     size_t cap = 0;
-    int variant = 0;
-    size_t ncols = 0;
     bool have_header = false;
-    unsigned lineno = 0;
+    unsigned lineno = 0, said = 0;
     int rc = 0;
     *out = NULL;
-    if (!line || !wl) {
+    if (!line || !lay || !wl) {
         rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", name);
         goto done;
     }
@@ -260,10 +523,10 @@ int wl_parse_scalesim(const char *name, const char *text, uint32_t batch_overrid
         lineno++;
         wl_csv_split(p, len, line);
         p += len + (nl ? 1 : 0);
-        if (line->count == 0)
-            continue;
+        if (line->count == 1 && !line->field[0][0])
+            continue; /* blank line */
         if (!have_header) {
-            if ((rc = wl_csv_header(name, lineno, line, &variant, &ncols, err)))
+            if ((rc = wl_csv_header(name, lineno, line, wl, lay, err)))
                 goto done;
             have_header = true;
             continue;
@@ -282,16 +545,13 @@ int wl_parse_scalesim(const char *name, const char *text, uint32_t batch_overrid
             cap = bigger;
         }
         wl_layer *l = &wl->layers[wl->layer_count];
-        if ((rc = wl_csv_row(name, lineno, line, variant, ncols, wl->batch, l, err)))
+        bool skip;
+        if ((rc = wl_csv_row(name, lineno, line, lay, batch_override, wl, &said, l, &skip, err)))
             goto done;
-        for (size_t j = 0; j < wl->layer_count; j++)
-            if (!strcmp(wl->layers[j].name, l->name)) {
-                rc = fw_err_set(err, FW_EXIT_INPUT,
-                                "%s:%u: column '%s': duplicate layer name '%s' (also line %u)",
-                                name, lineno, variant == WL_CSV_GEMM ? "Layer" : "Layer name",
-                                l->name, linenos[j]);
-                goto done;
-            }
+        if (skip)
+            continue;
+        if ((rc = wl_csv_unique(name, lineno, wl->layers, wl->layer_count, linenos, l, wl, err)))
+            goto done;
         linenos[wl->layer_count++] = lineno;
     }
     if (!have_header)
@@ -300,6 +560,7 @@ int wl_parse_scalesim(const char *name, const char *text, uint32_t batch_overrid
         rc = fw_err_set(err, FW_EXIT_INPUT, "%s:%u: no layers after the header", name, lineno);
 done:
     free(line);
+    free(lay);
     free(linenos);
     if (rc) {
         wl_destroy(wl);

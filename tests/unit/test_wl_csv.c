@@ -128,7 +128,7 @@ Test(wl_csv, header_variants_and_formatting)
      * M = 12, K = 18, N = 4, MACs = 864. */
     wl_workload *wl = parse_csv("\r\nlayer NAME,ifmap height,IFMAP Width , Filter Height,Filter "
                                 "Width,Channels,Num Filter,Stride Height,Stride Width\r\n\r\n"
-                                "\tl1 ,9,8,3,3,2,4,2,3\r\n\n");
+                                "\tl1 ,9,8,3,3,2,4,2,3,\r\n\n");
     cr_assert_eq(wl->layer_count, 1);
     cr_expect_str_eq(wl->layers[0].name, "l1");
     cr_expect_eq(wl->layers[0].out_h, 4);
@@ -241,4 +241,100 @@ Test(wl_csv, export_format)
     cr_expect_str_eq(err.msg, "layer 'conv1': batch 2: a SCALE-Sim topology has no batch (use 1)");
     wl_destroy(wl);
     fclose(sink);
+}
+
+#define HDR                                                                                    \
+    "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, "   \
+    "Strides,\n"
+
+/* Parses a text and checks its number of notes. */
+static wl_workload *parse_noted(const char *text, size_t notes)
+{
+    wl_workload *wl = parse_csv(text);
+    cr_expect_eq(wl->note_count, notes, "notes: %s", wl->notes ? wl->notes : "(none)");
+    return wl;
+}
+
+Test(wl_csv, read_as_scalesim_reads)
+{
+    /* Header with a byte order mark, U+00A0 before names, other spellings (SCALE-Sim's
+     * transformer_fwd.csv / DeepBench files): no note. Row: 10x10x2, 3x3, 4 filters, stride 1:
+     * out 8x8 = 64, K = 18, N = 4, MACs = 4608. */
+    wl_workload *wl = parse_noted("\xEF\xBB\xBFLayer name,\xC2\xA0IFMAP Height,\xC2\xA0ifmap width,"
+                                  "filter  height,Filter Width,channel,num filters,strides,\n"
+                                  "c1,10,10,3,3,2,4,1,\n",
+                                  0);
+    cr_expect_eq(wl_layer_macs(&wl->layers[0]), 4608);
+    wl_destroy(wl);
+    /* DeepBench's header "Layer, IFMAP Width, IFMAP Width, ...": conv, by position */
+    wl = parse_noted("Layer, IFMAP Width, IFMAP Width, Filter Height, Filter Width, Channels, "
+                     "Num Filter, Strides,\nv1,10,10,3,3,2,4,1,\n",
+                     0);
+    cr_expect_eq(wl->layers[0].kind, WL_CONV);
+    cr_expect_eq(wl_layer_macs(&wl->layers[0]), 4608);
+    wl_destroy(wl);
+    /* The 9th column without a header name is the stride width (SCALE-Sim v2): 9x8x2, 3x3,
+     * 4 filters, strides 2 and 3: out_h = ceil((9-3+2)/2) = 4, out_w = ceil((8-3+3)/3) = 3;
+     * MACs = 12 * 18 * 4 = 864. Without a comma after it, SCALE-Sim drops it (stride 2 both
+     * ways: out_w = ceil((8-3+2)/2) = 4, MACs = 16*18*4 = 1152) and so does flopwatt, with a
+     * note. */
+    wl = parse_noted(HDR "l1,9,8,3,3,2,4,2,3,\nl2,9,8,3,3,2,4,2,3\n", 1);
+    cr_expect_eq(wl_layer_macs(&wl->layers[0]), 864);
+    cr_expect_eq(wl_layer_macs(&wl->layers[1]), 1152);
+    cr_expect_not_null(strstr(wl->notes, "t.csv:3: text after the last comma '3' is ignored"));
+    wl_destroy(wl);
+    /* ... unless the header names it batch: batch 2 doubles M (MACs 2 * 1152 = 2304) */
+    wl = parse_noted("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, "
+                     "Channels, Num Filter, Strides, Batch Size,\nl1,9,8,3,3,2,4,2,2,\n",
+                     0);
+    cr_expect_eq(wl->layers[0].stride_w, 2);
+    cr_expect_eq(wl->layers[0].batch, 2);
+    cr_expect_eq(wl->batch, 2);
+    cr_expect_eq(wl_layer_macs(&wl->layers[0]), 2304);
+    wl_destroy(wl);
+    /* SCALE-Sim v3's sparsity: stored, MACs unchanged (its conv.csv: 5x5x2, 3x3, 6 filters:
+     * out 3x3, MACs = 9 * 18 * 6 = 972) */
+    wl = parse_noted("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, "
+                     "Channels, Num Filter, Strides, Sparsity,\nCONV_1, 5, 5, 3, 3, 2, 6, 1, 2:4,\n",
+                     0);
+    cr_expect_eq(wl->layers[0].sparsity_n, 2);
+    cr_expect_eq(wl->layers[0].sparsity_m, 4);
+    cr_expect_eq(wl_layer_macs(&wl->layers[0]), 972);
+    wl_destroy(wl);
+    wl = parse_noted("Layer Name, M, N, K, Sparsity,\nG, 3, 5, 16, 1:4,\n", 0);
+    cr_expect_eq(wl->layers[0].kind, WL_GEMM);
+    cr_expect_eq(wl->layers[0].sparsity_n, 1);
+    cr_expect_eq(wl->layers[0].sparsity_m, 4);
+    cr_expect_eq(wl_layer_macs(&wl->layers[0]), 240);
+    wl_destroy(wl);
+    /* A comment after the last comma (SCALE-Sim's mobilnet_paper.csv), extra columns (its
+     * Resnet50.csv: ",,,Eh,Ew,e2"), a row of empty fields, a repeated name: 4 notes (header
+     * column 'Eh'...: one per unread header name, 3; the ones of the rows: tail, extra, empty,
+     * duplicate). Layers: 112x112x1, 3x3, 1 filter, stride 1: out 110x110, MACs = 108,900. */
+    wl = parse_csv("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, "
+                   "Channels, Num Filter, Strides,,,Eh,Ew,e2\n,,,,,,,,,,,,\n"
+                   "dw, 112, 112, 3, 3, 1, 1, 1,#dw\n"
+                   "dw,112,112,3,3,1,1,1,,,110,110,12100\n");
+    cr_assert_eq(wl->layer_count, 2);
+    cr_expect_str_eq(wl->layers[0].name, "dw");
+    cr_expect_str_eq(wl->layers[1].name, "dw_2");
+    cr_expect_eq(wl_total_macs(wl), 2 * 108900);
+    cr_expect_eq(wl->note_count, 7, "%s", wl->notes);
+    cr_expect_not_null(strstr(wl->notes, "duplicate layer name 'dw' (also line 3) renamed 'dw_2'"));
+    cr_expect_not_null(strstr(wl->notes, "a row of empty fields is skipped"));
+    wl_destroy(wl);
+    /* DP: depthwise by SCALE-Sim's convention, one single-channel layer per channel, each with
+     * Num Filter filters: 8x8x3, 3x3, 2 filters: out 6x6; MACs = 3 * (36 * 9 * 1 * 2) = 1944;
+     * flopwatt: groups 3, 6 filters. */
+    wl = parse_noted(HDR "Conv_DP1, 8, 8, 3, 3, 3, 2, 1,\n", 1);
+    cr_expect_eq(wl->layers[0].groups, 3);
+    cr_expect_eq(wl->layers[0].filters, 6);
+    cr_expect_eq(wl_layer_macs(&wl->layers[0]), 1944);
+    wl_destroy(wl);
+    /* An unknown header name: a note, read by position */
+    wl = parse_noted("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, "
+                     "Channels, Kernels, Strides,\nc1,10,10,3,3,2,4,1,\n",
+                     1);
+    cr_expect_eq(wl_layer_macs(&wl->layers[0]), 4608);
+    wl_destroy(wl);
 }
