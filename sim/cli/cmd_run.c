@@ -28,7 +28,7 @@ static void runcli_usage(FILE *out)
             "usage: flopwatt run CONFIG WORKLOAD [--engine fast|pe] [--layer NAME]\n"
             "                    [--set PATH=VALUE]... [--ideal-memory] [--json | --csv]\n"
             "                    [--dump-outputs FILE] [--trace FILE] [--seed N] [--batch N]\n"
-            "                    [--dim NAME=N]...\n"
+            "                    [--dim NAME=N]... [--compat scalesim]\n"
             "  CONFIG            accelerator config JSON (configs/README.md)\n"
             "  WORKLOAD          workload JSON, SCALE-Sim topology CSV or ONNX model (.onnx)\n"
             "  --engine E        fast (default): closed forms per fold; pe: every PE every\n"
@@ -43,7 +43,10 @@ static void runcli_usage(FILE *out)
             "  --seed N          pe engine: operand data seed (layer i uses N + i; default 1)\n"
             "  --batch N         images per run (replaces the workload's batch)\n"
             "  --tech FILE       apply a calibration overlay (flopwatt calibrate --out)\n"
-            "  --dim NAME=N      ONNX: the value of the symbolic dimension NAME\n");
+            "  --dim NAME=N      ONNX: the value of the symbolic dimension NAME\n"
+            "  --compat scalesim SCALE-Sim v2's compute cycles per layer, as its COMPUTE_REPORT\n"
+            "                    prints them: serial schedule, whole streams, MAC pipeline 1,\n"
+            "                    ideal memory, each layer's cycles - 1 (ws, os, is only)\n");
 }
 
 static int runcli_u64(const char *opt, const char *s, uint64_t max, uint64_t *out)
@@ -180,6 +183,7 @@ int cmd_run(int argc, char **argv)
     wl_dim dims[CMD_DIMS_MAX];
     size_t ndims = 0;
     rpt_format fmt = RPT_TEXT;
+    bool compat_scalesim = false;
     int rc;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -220,6 +224,12 @@ int cmd_run(int argc, char **argv)
                 return rc;
         } else if (!strcmp(a, "--tech") && has_val) {
             tech_path = argv[++i];
+        } else if (!strcmp(a, "--compat") && has_val) {
+            if (strcmp(argv[++i], "scalesim")) {
+                fprintf(stderr, "flopwatt run: --compat: expected scalesim, got '%s'\n", argv[i]);
+                return FW_EXIT_INPUT;
+            }
+            compat_scalesim = true;
         } else if (!strcmp(a, "--batch") && has_val) {
             if ((rc = runcli_u64("--batch", argv[++i], 1u << 20, &batch)))
                 return rc;
@@ -245,12 +255,30 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "flopwatt run: --dump-outputs needs --engine pe\n");
         return FW_EXIT_INPUT;
     }
+    if (compat_scalesim) {
+        /* SCALE-Sim v2's compute model (sim/README.md): applied after the user's --set */
+        static const char *const compat_sets[] = {
+            "array.schedule=serial", "array.max_stream=0", "array.mac_pipeline_cycles=1"};
+        for (size_t c = 0; c < sizeof compat_sets / sizeof compat_sets[0]; c++) {
+            if (nsets == RUNCLI_MAX_SETS) {
+                fprintf(stderr, "flopwatt run: more than %d --set options\n", RUNCLI_MAX_SETS);
+                return FW_EXIT_INPUT;
+            }
+            sets[nsets++] = compat_sets[c];
+        }
+        opt.ideal_memory = true;
+    }
     fw_err err;
     fw_err_clear(&err);
     cfg_accel cfg;
     if ((rc = cfg_load(pos[0], sets, nsets, &cfg, &err))) {
         fprintf(stderr, "flopwatt run: %s\n", err.msg);
         return rc;
+    }
+    if (compat_scalesim && cfg.dataflow == CFG_TREE) {
+        fprintf(stderr, "flopwatt run: --compat scalesim: dataflow tree is not one of SCALE-Sim's "
+                        "(ws, os, is)\n");
+        return FW_EXIT_INPUT;
     }
     tech_lib *lib = NULL;
     en_costs costs;
@@ -331,13 +359,20 @@ int cmd_run(int argc, char **argv)
         rc = FW_EXIT_IO;
         goto out;
     }
+    eng_counters total = net.total;
     for (size_t l = 0; l < n; l++) {
         names[l] = wl->layers[net.layers[l].index].name;
         rows[l] = net.layers[l].c;
         from[l] = net_place_name(&net, net.layers[l].input_from);
         to[l] = net_place_name(&net, net.layers[l].output_to);
+        if (compat_scalesim && rows[l].cycles > 0) {
+            /* SCALE-Sim reports the index of a layer's last cycle, counted from 0 */
+            rows[l].cycles--;
+            rows[l].compute_cycles--;
+            total.cycles--;
+            total.compute_cycles--;
+        }
     }
-    eng_counters total = net.total;
     /* energy columns: one value per layer and the total, priced from the counters */
     energy = calloc(RUNCLI_NCOLS * (n ? n : 1), sizeof *energy);
     if (!energy) {
