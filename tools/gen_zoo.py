@@ -267,20 +267,134 @@ def mobilenet_v2():
     return n
 
 
+class Seq:
+    """Collects transformer layers on a sequence of `t` tokens (a t x 1 x width activation)."""
+
+    def __init__(self, name, source, t):
+        self.name = name
+        self.source = source
+        self.t = t
+        self.layers = []
+
+    def gemm(self, name, n, k):
+        """Token-wise linear layer (weights k x n): C (t x n) = X (t x k) W."""
+        self.layers.append({"name": name, "type": "gemm", "m": self.t, "n": n, "k": k})
+
+    def matmul(self, name, m, n, k, heads):
+        """Product of two activations per head (no weights)."""
+        self.layers.append({"name": name, "type": "matmul", "m": m, "n": n, "k": k,
+                            "heads": heads})
+
+    def mac_free(self, name, kind, width, rows=None):
+        self.layers.append({"name": name, "type": kind, "in_h": self.t if rows is None else rows,
+                            "in_w": 1, "in_c": width})
+
+    text = Net.text
+
+
+def encoder_layer(s, p, d, heads, ff, ctx=None, norm="layernorm", act="gelu", gated=False,
+                  pre_norm=False):
+    """One transformer block on s.t query tokens attending to `ctx` keys (default s.t): fused
+    Q/K/V projection, Q.K^T and scores x V per head, output projection, residual add, norm, and
+    the feed-forward (gated: gate and up projections fused, as Llama's SwiGLU)."""
+    t = s.t
+    ctx = t if ctx is None else ctx
+    dk = d // heads
+    if pre_norm:
+        s.mac_free(p + "norm1", norm, d)
+    s.gemm(p + "qkv", 3 * d, d)
+    s.matmul(p + "qk", t, ctx, dk, heads)
+    s.mac_free(p + "softmax", "softmax", heads * ctx)
+    s.matmul(p + "av", t, dk, ctx, heads)
+    s.gemm(p + "proj", d, d)
+    s.mac_free(p + "add1", "eltwise", d)
+    s.mac_free(p + ("norm2" if pre_norm else "norm1"), norm, d)
+    s.gemm(p + "ffn1", (2 if gated else 1) * ff, d)
+    s.mac_free(p + "act", act, ff)
+    s.gemm(p + "ffn2", d, ff)
+    s.mac_free(p + "add2", "eltwise", d)
+    if not pre_norm:
+        s.mac_free(p + "norm2", norm, d)
+
+
+def bert_base(t):
+    s = Seq("bert_base_%d" % t,
+            "BERT-base (Devlin et al. 2019): 12 layers, d 768, 12 heads, FFN 3072, post-norm; "
+            "%d tokens; encoder and pooler (embedding lookups carry no MACs)" % t, t)
+    for i in range(12):
+        encoder_layer(s, "l%d_" % i, 768, 12, 3072)
+    s.layers.append({"name": "pooler", "type": "fc", "in_features": 768, "out_features": 768})
+    return s
+
+
+def gpt2_small():
+    t = 1024
+    s = Seq("gpt2_small",
+            "GPT-2 small (Radford et al. 2019, 124 M parameters): 12 layers, d 768, 12 heads, "
+            "FFN 3072, pre-norm; a prefill of its full 1024-token context (causal attention "
+            "counted as the full T x T product); LM head 768 x 50257 (tied to the embedding)", t)
+    for i in range(12):
+        encoder_layer(s, "h%d_" % i, 768, 12, 3072, pre_norm=True)
+    s.mac_free("ln_f", "layernorm", 768)
+    s.gemm("lm_head", 50257, 768)
+    return s
+
+
+LLAMA2_7B = ("Llama-2-7B shapes (Touvron et al. 2023): 32 layers, d 4096, 32 heads of 128, "
+             "SwiGLU FFN 11008 (gate and up fused), RMSNorm (as layernorm), vocabulary 32000; ")
+
+
+def llama2_7b(phase, ctx):
+    """prefill: ctx tokens attend to each other; decode: one token attends to a KV cache of ctx
+    tokens (the cache is the matmuls' B operand, read as an activation)."""
+    t = ctx if phase == "prefill" else 1
+    what = ("prefill of %d tokens" % ctx if phase == "prefill" else
+            "decode of one token with a KV cache of %d tokens" % ctx)
+    s = Seq("llama2_7b_%s_%d" % (phase, ctx), LLAMA2_7B + what, t)
+    for i in range(32):
+        encoder_layer(s, "l%d_" % i, 4096, 32, 11008, ctx=ctx, norm="layernorm", act="gelu",
+                      gated=True, pre_norm=True)
+    s.mac_free("norm", "layernorm", 4096)
+    s.gemm("lm_head", 32000, 4096)
+    return s
+
+
+def vit_b16():
+    t = 197
+    s = Seq("vit_b16",
+            "ViT-B/16 (Dosovitskiy et al. 2021): 224x224 image, 16x16 patches (196 + class "
+            "token = 197 tokens), 12 layers, d 768, 12 heads, MLP 3072, pre-norm, 1000 classes",
+            t)
+    s.layers.append({"name": "patch_embed", "type": "conv", "in_h": 224, "in_w": 224, "in_c": 3,
+                     "filters": 768, "kernel": 16, "stride": 16})
+    for i in range(12):
+        encoder_layer(s, "l%d_" % i, 768, 12, 3072, pre_norm=True)
+    s.mac_free("norm", "layernorm", 768)
+    s.layers.append({"name": "head", "type": "fc", "in_features": 768, "out_features": 1000})
+    return s
+
+
 def zoo():
     return [alexnet(), vgg16(), googlenet(),
             resnet("resnet50", [3, 4, 6, 3], False, RESNET_V1),
             resnet("resnet50_v15", [3, 4, 6, 3], True, RESNET_V15),
             resnet("resnet101", [3, 4, 23, 3], False, RESNET_V1),
             resnet("resnet152", [3, 8, 36, 3], False, RESNET_V1),
-            mobilenet_v1(), mobilenet_v2()]
+            mobilenet_v1(), mobilenet_v2(),
+            bert_base(128), bert_base(512), gpt2_small(), vit_b16(),
+            llama2_7b("prefill", 2048), llama2_7b("decode", 2048)]
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "configs",
                                                   "workloads"))
+    ap.add_argument("--llama-decode", type=int, metavar="L",
+                    help="print the Llama-2-7B decode workload with a KV cache of L tokens")
     args = ap.parse_args()
+    if args.llama_decode:
+        print(llama2_7b("decode", args.llama_decode).text(), end="")
+        return
     os.makedirs(args.out, exist_ok=True)
     for net in zoo():
         with open(os.path.join(args.out, net.name + ".json"), "w", encoding="utf-8") as f:
