@@ -8,7 +8,7 @@ PACKAGES=(
     build-essential pkg-config ccache zlib1g-dev
     libcjson-dev libgsl-dev libcriterion-dev libmpfr-dev libgmp-dev
     verilator libsystemc-dev yosys gnuplot-nox
-    jq python3
+    jq python3 graphviz
     libprotobuf-c-dev protobuf-c-compiler python3-onnx
 )
 

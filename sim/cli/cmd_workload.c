@@ -17,19 +17,20 @@
 #define WLCLI_CELL_BYTES 72
 #define WLCLI_COLS 14
 
-enum { WLCLI_TABLE, WLCLI_JSON, WLCLI_CSV, WLCLI_SCALESIM };
+enum { WLCLI_TABLE, WLCLI_JSON, WLCLI_CSV, WLCLI_SCALESIM, WLCLI_DOT };
 
 static void wlcli_usage(FILE *out)
 {
     fprintf(out, "usage: flopwatt workload FILE [--batch N] [--dim NAME=N]... "
-                 "[--json | --csv | --scalesim]\n"
+                 "[--json | --csv | --scalesim | --dot]\n"
                  "  FILE        a workload JSON (configs/README.md), a SCALE-Sim topology CSV\n"
                  "              or an ONNX model (.onnx)\n"
                  "  --batch N   images per run (replaces the file's batch)\n"
                  "  --dim NAME=N  ONNX: the value of the symbolic dimension NAME\n"
                  "  --json      {\"layers\": [...], \"total\": {...}} instead of the table\n"
                  "  --csv       one CSV row per layer instead of the table\n"
-                 "  --scalesim  the workload as a SCALE-Sim topology CSV\n");
+                 "  --scalesim  the workload as a SCALE-Sim topology CSV\n"
+                 "  --dot       the layer graph for Graphviz (dot -Tsvg)\n");
 }
 
 /* 1234567 -> "1,234,567". */
@@ -259,6 +260,39 @@ static int wlcli_csv(const wl_workload *wl, FILE *out)
     return 0;
 }
 
+/* Writes s as a Graphviz double-quoted string body (quotes and backslashes escaped). */
+static void wlcli_dot_str(const char *s, FILE *out)
+{
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fputc('\\', out);
+        fputc(*s, out);
+    }
+}
+
+/* The layer graph: one box per layer (name, type, output shape, MACs), MAC-free layers
+ * dashed; edges from each layer to the next in execution order (the workload's only link
+ * until layers name their inputs). */
+static int wlcli_dot(const wl_workload *wl, FILE *out)
+{
+    fprintf(out, "digraph \"");
+    wlcli_dot_str(wl->name, out);
+    fprintf(out, "\" {\n  rankdir=TB;\n  node [shape=box, fontname=\"Helvetica\"];\n");
+    for (size_t i = 0; i < wl->layer_count; i++) {
+        const wl_layer *l = &wl->layers[i];
+        char macs[32];
+        wlcli_si(wl_layer_macs(l), macs, sizeof macs);
+        fprintf(out, "  n%zu [label=\"", i);
+        wlcli_dot_str(l->name, out);
+        fprintf(out, "\\n%s %ux%ux%u\\n%s MACs\"%s];\n", wl_layer_type_name(l), l->out_h,
+                l->out_w, l->filters, macs, l->kind == WL_NOMAC ? ", style=dashed" : "");
+    }
+    for (size_t i = 1; i < wl->layer_count; i++)
+        fprintf(out, "  n%zu -> n%zu;\n", i - 1, i);
+    fprintf(out, "}\n");
+    return ferror(out) ? FW_EXIT_IO : 0;
+}
+
 static bool wlcli_parse_batch(const char *s, uint32_t *out)
 {
     char *end = NULL;
@@ -325,10 +359,15 @@ int cmd_workload(int argc, char **argv)
             if (cmd_parse_dim("workload", i + 1 < argc ? argv[i + 1] : NULL, dims, &ndims))
                 return FW_EXIT_INPUT;
             i++;
-        } else if (!strcmp(a, "--json") || !strcmp(a, "--csv") || !strcmp(a, "--scalesim")) {
-            int m = a[2] == 'j' ? WLCLI_JSON : a[2] == 'c' ? WLCLI_CSV : WLCLI_SCALESIM;
+        } else if (!strcmp(a, "--json") || !strcmp(a, "--csv") || !strcmp(a, "--scalesim") ||
+                   !strcmp(a, "--dot")) {
+            int m = a[2] == 'j'   ? WLCLI_JSON
+                    : a[2] == 'c' ? WLCLI_CSV
+                    : a[2] == 'd' ? WLCLI_DOT
+                                  : WLCLI_SCALESIM;
             if (mode != WLCLI_TABLE && mode != m) {
-                fprintf(stderr, "flopwatt workload: give one of --json, --csv, --scalesim\n");
+                fprintf(stderr,
+                        "flopwatt workload: give one of --json, --csv, --scalesim, --dot\n");
                 return FW_EXIT_INPUT;
             }
             mode = m;
@@ -365,6 +404,9 @@ int cmd_workload(int argc, char **argv)
         break;
     case WLCLI_CSV:
         rc = wlcli_csv(wl, stdout);
+        break;
+    case WLCLI_DOT:
+        rc = wlcli_dot(wl, stdout);
         break;
     default:
         rc = wl_export_scalesim(wl, stdout, &err);
