@@ -154,11 +154,7 @@ static void val_text(FILE *out, const tech_lib *lib, const val_row *rows, size_t
                 r->v.efficiency_error_percent, r->v.throughput_gops_model,
                 r->v.throughput_gops_published, r->v.throughput_error_percent);
     }
-    fprintf(out, "\nsummary of the efficiency error (modelled / published - 1):\n");
-    val_summary_line(out, "silicon", rows, n, EN_SILICON);
-    val_summary_line(out, "post-layout", rows, n, EN_POST_LAYOUT);
-    val_summary_line(out, "all", rows, n, -1);
-    fprintf(out, "\nenergy per MAC (pJ): arithmetic + registers + SRAM + wires + leakage and "
+    fprintf(out, "\nper chip, energy per MAC (pJ): arithmetic + registers + SRAM + wires + leakage and "
                  "clock = modelled, vs published\n");
     for (size_t i = 0; i < n; i++) {
         const val_row *r = &rows[i];
@@ -191,6 +187,10 @@ static void val_text(FILE *out, const tech_lib *lib, const val_row *rows, size_t
         if (c->notes[0])
             fprintf(out, "  notes: %s\n", c->notes);
     }
+    fprintf(out, "\nsummary of the efficiency error (modelled / published - 1):\n");
+    val_summary_line(out, "silicon", rows, n, EN_SILICON);
+    val_summary_line(out, "post-layout", rows, n, EN_POST_LAYOUT);
+    val_summary_line(out, "all", rows, n, -1);
 }
 
 static void val_json_str(FILE *out, const char *s)
