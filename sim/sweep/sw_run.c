@@ -1,5 +1,6 @@
 /* sw_run: parallel, resumable, sharded sweep runs and shard merging (see sw_run.h). */
 #include "common/fw_io.h"
+#include "sweep/sw_fmt.h"
 #include "sweep/sw_run.h"
 #include "sweep/sw_table.h"
 
@@ -84,22 +85,21 @@ static void sw_point_desc(const sw_spec *spec, size_t w, const size_t *v, char *
                                  spec->axes[a].csv_values[v[a]]);
 }
 
-/* Evaluates one point and appends its row to the log. */
-static int sw_point(const sw_job *job, sw_slot *slot, uint64_t point, char *line, size_t line_size,
-                    double *values, fw_err *err)
+/* Evaluates one point and appends its row to the log. cfg: the worker's copy of the base config;
+ * every point sets every axis path, so after the sets it is the base with this point's values
+ * whatever point came before (one copy per worker instead of one per point). */
+static int sw_point(const sw_job *job, sw_slot *slot, jr_doc *cfg, uint64_t point, char *line,
+                    size_t line_size, double *values, fw_err *err)
 {
     const sw_spec *spec = job->spec;
     size_t w, v[SW_MAX_AXES];
     sw_spec_point(spec, point, &w, v);
-    jr_doc cfg = {job->base->file, cJSON_Duplicate(job->base->root, 1)};
     int rc = 0;
-    if (!cfg.root)
-        rc = fw_err_set(err, FW_EXIT_IO, "out of memory");
     for (size_t a = 0; a < spec->axis_count && !rc; a++)
         for (size_t p = 0; p < spec->axes[a].path_count && !rc; p++)
-            rc = jr_doc_set(&cfg, spec->axes[a].paths[p], spec->axes[a].json_values[v[a]], err);
+            rc = jr_doc_set(cfg, spec->axes[a].paths[p], spec->axes[a].json_values[v[a]], err);
     if (!rc) {
-        rc = job->ev->eval(job->ev->ctx, &cfg, job->workloads[w], values, err);
+        rc = job->ev->eval(job->ev->ctx, cfg, job->workloads[w], values, err);
         if (rc == FW_EXIT_INPUT && job->skip_invalid) {
             for (size_t m = 0; m < job->ev->metric_count; m++)
                 values[m] = NAN;
@@ -116,18 +116,32 @@ static int sw_point(const sw_job *job, sw_slot *slot, uint64_t point, char *line
             slot->skipped++;
         }
     }
-    cJSON_Delete(cfg.root);
     if (rc) {
         char desc[FW_ERR_MSG_BYTES];
         sw_point_desc(spec, w, v, desc, sizeof desc);
         return fw_err_prefix(err, "point %" PRIu64 " (%s)", point, desc);
     }
     size_t used = (size_t)snprintf(line, line_size, "%" PRIu64 ",%s", point, spec->workloads[w]);
-    for (size_t a = 0; a < spec->axis_count && used < line_size; a++)
-        used +=
-            (size_t)snprintf(line + used, line_size - used, ",%s", spec->axes[a].csv_values[v[a]]);
-    for (size_t m = 0; m < job->ev->metric_count && used < line_size; m++)
-        used += (size_t)snprintf(line + used, line_size - used, ",%.15g", values[m]);
+    /* the row without stdio formatting in the loop (sw_fmt_g15 writes what "%.15g" would) */
+    for (size_t a = 0; a < spec->axis_count && used < line_size; a++) {
+        const char *cv = spec->axes[a].csv_values[v[a]];
+        size_t n = strlen(cv);
+        if (used + 1 + n >= line_size) {
+            used = line_size;
+            break;
+        }
+        line[used++] = ',';
+        memcpy(line + used, cv, n);
+        used += n;
+    }
+    for (size_t m = 0; m < job->ev->metric_count && used < line_size; m++) {
+        if (used + 1 + SW_FMT_G15_BYTES >= line_size) {
+            used = line_size;
+            break;
+        }
+        line[used++] = ',';
+        used += sw_fmt_g15(line + used, values[m]);
+    }
     if (used + 1 >= line_size)
         return fw_err_set(err, FW_EXIT_IO, "point %" PRIu64 ": row too long", point);
     line[used++] = '\n';
@@ -164,17 +178,18 @@ static int sw_worker(const sw_job *job, unsigned slot)
     }
     char *line = malloc(line_size);
     double *values = malloc((job->ev->metric_count + 1) * sizeof *values);
+    jr_doc cfg = {job->base->file, cJSON_Duplicate(job->base->root, 1)};
     fw_err err;
     int rc = 0;
     fw_err_clear(&err);
-    if (!line || !values)
+    if (!line || !values || !cfg.root)
         rc = fw_err_set(&err, FW_EXIT_IO, "out of memory");
     while (!rc && !atomic_load(&sh->stop)) {
         uint64_t k = atomic_fetch_add(&sh->next, 1);
         if (k >= job->todo_count)
             break;
         atomic_store(&sh->slot[slot].current, job->todo[k] + 1);
-        rc = sw_point(job, &sh->slot[slot], job->todo[k], line, line_size, values, &err);
+        rc = sw_point(job, &sh->slot[slot], &cfg, job->todo[k], line, line_size, values, &err);
         atomic_store(&sh->slot[slot].current, 0);
         if (!rc && job->sync_every_point)
             rc = sw_sync(job, &err);
@@ -186,6 +201,7 @@ static int sw_worker(const sw_job *job, unsigned slot)
         if (atomic_exchange(&sh->claimed, 1) == 0)
             sh->err = err;
     }
+    cJSON_Delete(cfg.root);
     free(line);
     free(values);
     return rc;

@@ -1,0 +1,115 @@
+/* sw_fmt: "%.15g" without stdio on the sweep's per-point path (see sw_fmt.h).
+ *
+ * For 1e-4 <= |v| < 1e15, v = m * 2^-s exactly (m < 2^53, 3 <= s <= 67 in this range). %.15g
+ * rounds v to 15 significant digits: q = round(v * 10^k) with 10^14 <= q < 10^15, k = 14 - X,
+ * X the decimal exponent of the rounded value; v * 10^k = m * 10^k / 2^s, with m * 10^k below
+ * 2^53 * 10^18 < 2^113, is computed exactly in 128 bits and rounded to nearest, ties to even
+ * (glibc's printf in the default rounding mode). %g then prints in fixed notation when
+ * -4 <= X < 15 with k digits after the point, trailing zeros and a bare point removed. */
+#include "sweep/sw_fmt.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+static const uint64_t sw_pow10[19] = {1ull,
+                                      10ull,
+                                      100ull,
+                                      1000ull,
+                                      10000ull,
+                                      100000ull,
+                                      1000000ull,
+                                      10000000ull,
+                                      100000000ull,
+                                      1000000000ull,
+                                      10000000000ull,
+                                      100000000000ull,
+                                      1000000000000ull,
+                                      10000000000000ull,
+                                      100000000000000ull,
+                                      1000000000000000ull,
+                                      10000000000000000ull,
+                                      100000000000000000ull,
+                                      1000000000000000000ull};
+
+/* round(m * 10^k / 2^s), ties to even; *floor_out: the value rounded down. */
+static uint64_t sw_round_scaled(uint64_t m, int k, int s, uint64_t *floor_out)
+{
+    unsigned __int128 p = (unsigned __int128)m * sw_pow10[k];
+    unsigned __int128 q = p >> s, rem = p & (((unsigned __int128)1 << s) - 1);
+    unsigned __int128 half = (unsigned __int128)1 << (s - 1);
+    *floor_out = (uint64_t)q;
+    if (rem > half || (rem == half && (q & 1)))
+        q++;
+    return (uint64_t)q;
+}
+
+size_t sw_fmt_g15(char *out, double v)
+{
+    const double a = fabs(v);
+    if (!(a >= 1e-4 && a < 1e15)) {
+        if (v == 0) {
+            const char *z = signbit(v) ? "-0" : "0";
+            strcpy(out, z);
+            return strlen(z);
+        }
+        return (size_t)snprintf(out, SW_FMT_G15_BYTES, "%.15g", v);
+    }
+    int ex;
+    const double f = frexp(a, &ex); /* a = f * 2^ex, 0.5 <= f < 1 */
+    const uint64_t m = (uint64_t)ldexp(f, 53);
+    const int s = 53 - ex;
+    int k = 14 - (int)floor(log10(a));
+    if (k < 0)
+        k = 0;
+    if (k > 18)
+        k = 18;
+    /* k such that 10^14 <= v * 10^k < 10^15 (before rounding) */
+    uint64_t q, qf;
+    for (;;) {
+        q = sw_round_scaled(m, k, s, &qf);
+        if (qf >= sw_pow10[15] && k > 0)
+            k--;
+        else if (qf < sw_pow10[14] && k < 18)
+            k++;
+        else
+            break;
+    }
+    if (q == sw_pow10[15]) { /* rounded up to the next power of ten: one more integer digit */
+        q = sw_pow10[14];
+        k--;
+    }
+    const int x = 14 - k; /* decimal exponent of the rounded value */
+    if (q < sw_pow10[14] || q >= sw_pow10[15] || x < -4 || x >= 15)
+        return (size_t)snprintf(out, SW_FMT_G15_BYTES, "%.15g", v);
+    char dig[15];
+    for (int i = 14; i >= 0; i--) {
+        dig[i] = (char)('0' + q % 10);
+        q /= 10;
+    }
+    int nd = 15;
+    while (nd > 1 && dig[nd - 1] == '0' && nd > x + 1)
+        nd--; /* trailing zeros of the fraction */
+    size_t n = 0;
+    if (v < 0)
+        out[n++] = '-';
+    if (x >= 0) {
+        memcpy(out + n, dig, (size_t)x + 1);
+        n += (size_t)x + 1;
+        if (nd > x + 1) {
+            out[n++] = '.';
+            memcpy(out + n, dig + x + 1, (size_t)(nd - x - 1));
+            n += (size_t)(nd - x - 1);
+        }
+    } else {
+        out[n++] = '0';
+        out[n++] = '.';
+        for (int z = 0; z < -x - 1; z++)
+            out[n++] = '0';
+        memcpy(out + n, dig, (size_t)nd);
+        n += (size_t)nd;
+    }
+    out[n] = '\0';
+    return n;
+}

@@ -1,0 +1,17 @@
+/* sw_fmt: the sweep's number formatting on the per-point path. sw_fmt_g15 writes exactly the
+ * bytes snprintf("%.15g") writes, several times faster for the values a sweep row holds
+ * (integers and decimals between 1e-4 and 1e15: exact integer arithmetic on the double's bits);
+ * every other value (infinities, NaN, exponent notation) goes through snprintf itself.
+ * tests/unit/test_sw_fmt.c compares the two on random doubles of every magnitude. */
+#ifndef SW_FMT_H
+#define SW_FMT_H
+
+#include <stddef.h>
+
+/* Longest output: "-0.000100000000000000" and the exponent forms fit in 32 bytes. */
+#define SW_FMT_G15_BYTES 32
+
+/* Writes v as "%.15g" into out (at least SW_FMT_G15_BYTES), NUL-terminated; returns the length. */
+size_t sw_fmt_g15(char *out, double v);
+
+#endif
