@@ -2,10 +2,11 @@
 """tools/gen_onnx.py OUT_DIR: writes the ONNX test models of flopwatt's ONNX import
 (sim/workload/wl_onnx.c) into OUT_DIR (a directory under build/; nothing here is committed):
 
-  zoo:       resnet50.onnx, mobilenet_v2.onnx (the shapes of configs/workloads/*.json, layer names
-             equal to the JSON zoo's, with the batch-norm, ReLU/ReLU6, Flatten nodes an exporter
-             writes), bert_base.onnx (12 encoder layers, hidden 768, 12 heads, FFN 3072,
-             batch 1 x seq 128) and bert_base_dyn.onnx (the same with symbolic batch and seq);
+  zoo:       resnet50.onnx, mobilenet_v2.onnx, bert_base.onnx (seq 128), gpt2_small.onnx,
+             vit_b16.onnx: the shapes of configs/workloads/*.json with layer names equal to the
+             JSON zoo's, plus the nodes an exporter writes (batch-norm, ReLU/ReLU6, Flatten,
+             biases, head reshapes and transposes); bert_base_dyn.onnx: BERT-base with symbolic
+             batch and seq;
   cases/:    one small model per operator attribute case, for hand-worked checks;
   bad/:      malformed models, one defect each (tests/cli/onnx.sh holds the expected errors).
 
@@ -162,46 +163,109 @@ def mobilenet_v2():
     return g.model(g.head("avgpool", "fc", 1000))
 
 
-def bert_base(batch, seq, layers=12, hidden=768, heads=12, ffn=3072):
-    """BERT-base encoder stack on the embeddings (post-layernorm, GELU as exported with Erf)."""
-    g = G("bert_base", [helper.make_tensor_value_info("hidden", TensorProto.FLOAT,
-                                                      [batch, seq, hidden])])
-    dh = hidden // heads
-    split = g.const("split_heads", np.array([0, 0, heads, dh], dtype=np.int64))
-    merge = g.const("merge_heads", np.array([0, 0, hidden], dtype=np.int64))
-    scale = g.const("scale", np.float32(np.sqrt(dh)))
-    sqrt2 = g.const("sqrt2", np.float32(np.sqrt(2.0)))
-    one, half = g.const("one", np.float32(1.0)), g.const("half", np.float32(0.5))
+class Transformer(G):
+    """Transformer blocks on a [batch, tokens, d] activation, layer names as in
+    tools/gen_zoo.py's Seq/encoder_layer: fused Q/K/V projection (then Split), heads by Reshape
+    and Transpose, Q.K^T and scores x V as MatMuls of activations, output projection, residual
+    adds, LayerNormalization (post- or pre-norm), feed-forward with GELU (ONNX Runtime's
+    com.microsoft Gelu, as optimised exports write it). Biases are separate Add nodes."""
+
+    def __init__(self, name, inputs, d, heads):
+        super().__init__(name, inputs)
+        self.d, self.heads, self.dk = d, heads, d // heads
+        self.split_heads = self.const("split_heads", np.array([0, 0, heads, self.dk], np.int64))
+        self.merge_heads = self.const("merge_heads", np.array([0, 0, d], np.int64))
+        self.scale = self.const("scale", np.float32(np.sqrt(self.dk)))
+        self.qkv_split = self.const("qkv_split", np.array([d, d, d], np.int64))
+
+    def dense(self, name, x, k, n):
+        y = self.node("MatMul", [x, self.weight(name + "_w", [k, n])], name=name)
+        return self.node("Add", [y, self.weight(name + "_b", [n])], name=name + "_bias")
+
+    def layernorm(self, name, x):
+        return self.node("LayerNormalization", [x, self.weight(name + "_g", [self.d]),
+                                                self.weight(name + "_b", [self.d])],
+                         name=name, axis=-1, epsilon=1e-12)
+
+    def block(self, p, x, ff, pre_norm):
+        d = self.d
+        h = self.layernorm(p + "norm1", x) if pre_norm else x
+        qkv = self.dense(p + "qkv", h, d, 3 * d)
+        parts = [p + "q", p + "k", p + "v"]
+        self.nodes.append(helper.make_node("Split", [qkv, self.qkv_split], parts,
+                                           name=p + "split", axis=2))
+        heads = [self.node("Transpose", [self.node("Reshape", [t, self.split_heads])], perm=pm)
+                 for t, pm in zip(parts, ([0, 2, 1, 3], [0, 2, 3, 1], [0, 2, 1, 3]))]
+        sc = self.node("MatMul", heads[:2], name=p + "qk")
+        sc = self.node("Softmax", [self.node("Div", [sc, self.scale])], name=p + "softmax",
+                       axis=-1)
+        ctx = self.node("MatMul", [sc, heads[2]], name=p + "av")
+        ctx = self.node("Reshape", [self.node("Transpose", [ctx], perm=[0, 2, 1, 3]),
+                                    self.merge_heads])
+        a = self.node("Add", [self.dense(p + "proj", ctx, d, d), x], name=p + "add1")
+        if not pre_norm:
+            a = self.layernorm(p + "norm1", a)
+        f = self.layernorm(p + "norm2", a) if pre_norm else a
+        f = self.dense(p + "ffn1", f, d, ff)
+        f = self.node("Gelu", [f], name=p + "act", domain="com.microsoft")
+        y = self.node("Add", [self.dense(p + "ffn2", f, ff, d), a], name=p + "add2")
+        return y if pre_norm else self.layernorm(p + "norm2", y)
+
+    def cls_fc(self, name, x, n, squash=None):
+        """A fully connected layer on the first token (pooler, classifier head)."""
+        first = self.node("Gather", [x, self.const(name + "_token", np.array(0, np.int64))],
+                          axis=1)
+        y = self.node("Gemm", [first, self.weight(name + "_w", [n, self.d]),
+                               self.weight(name + "_b", [n])], name=name, transB=1)
+        return self.node(squash, [y]) if squash else y
+
+    def finish(self, y, dims):
+        m = self.model([helper.make_tensor_value_info(y, TensorProto.FLOAT, dims)])
+        m.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+        return m
+
+
+def hidden_input(batch, seq, d):
+    return [helper.make_tensor_value_info("hidden", TensorProto.FLOAT, [batch, seq, d])]
+
+
+def bert_base(batch, seq):
+    """BERT-base (12 layers, d 768, 12 heads, FFN 3072, post-norm) on the embeddings, and its
+    pooler; as configs/workloads/bert_base_*.json."""
+    g = Transformer("bert_base", hidden_input(batch, seq, 768), 768, 12)
     x = "hidden"
+    for i in range(12):
+        x = g.block("l%d_" % i, x, 3072, pre_norm=False)
+    return g.finish(g.cls_fc("pooler", x, 768, squash="Tanh"), [batch, 768])
 
-    def dense(name, x, k, n):
-        y = g.node("MatMul", [x, g.weight(name + "_w", [k, n])], name=name)
-        return g.node("Add", [y, g.weight(name + "_b", [n])], name=name + "_bias")
 
-    def layernorm(name, x):
-        return g.node("LayerNormalization", [x, g.weight(name + "_g", [hidden]),
-                                             g.weight(name + "_b", [hidden])], name=name,
-                      axis=-1, epsilon=1e-12)
+def gpt2_small():
+    """GPT-2 small on the embeddings of its 1024-token context (pre-norm), final norm and the
+    LM head; as configs/workloads/gpt2_small.json."""
+    g = Transformer("gpt2_small", hidden_input(1, 1024, 768), 768, 12)
+    x = "hidden"
+    for i in range(12):
+        x = g.block("h%d_" % i, x, 3072, pre_norm=True)
+    x = g.layernorm("ln_f", x)
+    y = g.node("MatMul", [x, g.weight("lm_head_w", [768, 50257])], name="lm_head")
+    return g.finish(y, [1, 1024, 50257])
 
-    for i in range(layers):
-        p = "l%d_" % i
-        heads_of = {}
-        for part, perm in (("q", [0, 2, 1, 3]), ("k", [0, 2, 3, 1]), ("v", [0, 2, 1, 3])):
-            t = g.node("Reshape", [dense(p + part, x, hidden, hidden), split])
-            heads_of[part] = g.node("Transpose", [t], perm=perm)
-        s = g.node("MatMul", [heads_of["q"], heads_of["k"]], name=p + "qk")
-        s = g.node("Softmax", [g.node("Div", [s, scale])], name=p + "softmax", axis=-1)
-        ctx = g.node("MatMul", [s, heads_of["v"]], name=p + "av")
-        ctx = g.node("Reshape", [g.node("Transpose", [ctx], perm=[0, 2, 1, 3]), merge])
-        a = g.node("Add", [dense(p + "out", ctx, hidden, hidden), x], name=p + "res1")
-        a = layernorm(p + "ln1", a)
-        f = dense(p + "ffn1", a, hidden, ffn)
-        erf = g.node("Erf", [g.node("Div", [f, sqrt2])])
-        f = g.node("Mul", [g.node("Mul", [f, g.node("Add", [erf, one])]), half],
-                   name=p + "gelu")
-        f = dense(p + "ffn2", f, ffn, hidden)
-        x = layernorm(p + "ln2", g.node("Add", [f, a], name=p + "res2"))
-    return g.model([helper.make_tensor_value_info(x, TensorProto.FLOAT, [batch, seq, hidden])])
+
+def vit_b16():
+    """ViT-B/16: 16x16 patch embedding (a strided Conv), class token, 12 pre-norm blocks, final
+    norm, classifier on the class token; as configs/workloads/vit_b16.json."""
+    g = Transformer("vit_b16", [helper.make_tensor_value_info("image", TensorProto.FLOAT,
+                                                              [1, 3, 224, 224])], 768, 12)
+    p = g.node("Conv", ["image", g.weight("patch_embed_w", [768, 3, 16, 16])],
+               name="patch_embed", kernel_shape=[16, 16], strides=[16, 16])
+    p = g.node("Reshape", [p, g.const("patch_rows", np.array([0, 768, 196], np.int64))])
+    p = g.node("Transpose", [p], perm=[0, 2, 1])
+    x = g.node("Concat", [g.weight("cls_token", [1, 1, 768]), p], axis=1)
+    x = g.node("Add", [x, g.weight("pos_embed", [1, 197, 768])])
+    for i in range(12):
+        x = g.block("l%d_" % i, x, 3072, pre_norm=True)
+    x = g.layernorm("norm", x)
+    return g.finish(g.cls_fc("head", x, 1000), [1, 1000])
 
 
 # ---------- hand-worked operator cases (tests/cli/onnx.sh holds the expected figures) ----------
@@ -411,7 +475,8 @@ def main():
     for sub in ("", "cases", "bad"):
         os.makedirs(os.path.join(out, sub), exist_ok=True)
     zoo = {"resnet50": resnet50(), "mobilenet_v2": mobilenet_v2(),
-           "bert_base": bert_base(1, 128), "bert_base_dyn": bert_base("batch", "seq")}
+           "bert_base": bert_base(1, 128), "bert_base_dyn": bert_base("batch", "seq"),
+           "gpt2_small": gpt2_small(), "vit_b16": vit_b16()}
     # the checker wants the external weight file to exist: an empty placeholder
     write(os.path.join(out, "weights.bin"), b"")
     here = os.getcwd()

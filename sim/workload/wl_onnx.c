@@ -24,7 +24,8 @@
  *   Element-wise, normalisation, activation and data-movement operators (table onx_ops) ->
  *     eltwise layers without MACs, listed with their output tensor's shape (reductions: their
  *     input's), so their traffic is visible.
- *     Gather (embedding lookups), Slice, Expand, Pad likewise.
+ *     Gather (embedding lookups), Slice, Split (one layer for all parts), Expand, Pad
+ *     likewise; com.microsoft Gelu/FastGelu/BiasGelu/QuickGelu are gelu layers.
  *   Identity and Dropout are aliases (no layer); Constant, Shape, ConstantOfShape and any
  *     operator whose inputs are all constants make constants (no layer); small integer
  *     constants are folded (onx_fold_values) so exported dynamic reshapes get their shapes.
@@ -654,9 +655,11 @@ static uint32_t onx_u32(int64_t v)
     return v > UINT32_MAX ? UINT32_MAX : v < 0 ? 0 : (uint32_t)v;
 }
 
-/* An eltwise layer shaped like tensor t (module header: the tensor to layer mapping). */
+/* An eltwise layer shaped like tensor t (module header: the tensor to layer mapping; softmax
+ * of attention scores [.., queries, keys]: in_h = queries, in_c = everything else). */
 static void onx_shape_layer(const onx_ctx *c, const onx_tensor *t, wl_layer *l)
 {
+    bool scores = l->nomac == WL_NOMAC_SOFTMAX;
     int64_t h = 1, w = 1, ch = 1;
     int first = 0;
     l->batch = 1;
@@ -671,6 +674,10 @@ static void onx_shape_layer(const onx_ctx *c, const onx_tensor *t, wl_layer *l)
     } else if (r == 2) {
         h = d[0];
         ch = d[1];
+    } else if (r >= 3 && scores) {
+        h = d[r - 2];
+        for (int i = 0; i < r; i++)
+            ch *= i == r - 2 ? 1 : d[i];
     } else if (r >= 3) {
         ch = d[0];
         w = d[r - 1];
@@ -1543,13 +1550,85 @@ static int onx_nomac(onx_ctx *c, const Onnx__NodeProto *n, onx_node_io *io, int 
     return onx_push_layer(c, n, &l);
 }
 
+/* Split: sizes from the constant second input (opset 13+), the 'split' attribute, or equal
+ * parts; one layer with the input's shape produces every part. */
+static int onx_split(onx_ctx *c, const Onnx__NodeProto *n, onx_node_io *io)
+{
+    int64_t axis, sizes[ONX_CONST_VALUES_MAX], total = 0;
+    size_t ns = 0;
+    bool has;
+    int ax = 0, rc;
+    if ((rc = onx_need_inputs(c, n, io, 1)) || (rc = onx_attr_int(c, n, "axis", 0, &axis)) ||
+        (rc = onx_axis(c, n, axis, io->in[0]->rank, &ax)))
+        return rc;
+    const onx_tensor *x = io->in[0];
+    if (n->n_output > ONX_CONST_VALUES_MAX)
+        return onx_node_fail(c, n, "%zu outputs, more than %d", n->n_output,
+                             ONX_CONST_VALUES_MAX);
+    if (io->nin > 1 && io->in[1]) {
+        if ((rc = onx_const_ints(c, n, io, 1, "split", sizes, ONX_CONST_VALUES_MAX, &ns)))
+            return rc;
+    } else {
+        const Onnx__AttributeProto *a = onx_attr(n, "split");
+        if (a && (!a->n_ints || a->n_ints > ONX_CONST_VALUES_MAX))
+            return onx_node_fail(c, n, "attribute 'split' must be 1 to %d integers",
+                                 ONX_CONST_VALUES_MAX);
+        if (a) {
+            ns = a->n_ints;
+            memcpy(sizes, a->ints, ns * sizeof *sizes);
+        }
+    }
+    has = ns > 0;
+    if (!has) { /* equal parts */
+        ns = n->n_output;
+        if (x->dims[ax] % (int64_t)ns)
+            return onx_node_fail(c, n, "dimension %d (%" PRId64 ") does not split into %zu "
+                                       "equal parts", ax, x->dims[ax], ns);
+        for (size_t i = 0; i < ns; i++)
+            sizes[i] = x->dims[ax] / (int64_t)ns;
+    }
+    if (ns != n->n_output)
+        return onx_node_fail(c, n, "%zu split sizes for %zu outputs", ns, n->n_output);
+    for (size_t i = 0; i < ns; i++) {
+        if (sizes[i] < 1 || sizes[i] > ONX_DIM_MAX)
+            return onx_node_fail(c, n, "split size %" PRId64 " is not positive", sizes[i]);
+        total += sizes[i];
+    }
+    if (total != x->dims[ax])
+        return onx_node_fail(c, n, "split sizes add up to %" PRId64 ", dimension %d is %" PRId64,
+                             total, ax, x->dims[ax]);
+    for (size_t i = 0; i < n->n_output; i++) {
+        onx_tensor *o = n->output[i][0] ? onx_find(c, n->output[i]) : NULL;
+        if (!o)
+            continue;
+        onx_set_out(o, x->rank, x->dims);
+        o->dims[ax] = sizes[i];
+        o->is_const = x->is_const;
+    }
+    if (x->is_const)
+        return 0;
+    wl_layer l;
+    wl_layer_init(&l, WL_NOMAC, onx_node_name(n));
+    l.nomac = WL_NOMAC_ELTWISE;
+    onx_shape_layer(c, x, &l);
+    return onx_push_layer(c, n, &l);
+}
+
 /* ---------- driver ---------- */
 
 static int onx_node(onx_ctx *c, const Onnx__NodeProto *n, onx_node_io *io)
 {
     const char *op = n->op_type ? n->op_type : "";
+    if (n->domain && !strcmp(n->domain, "com.microsoft")) { /* ONNX Runtime's fused GELUs */
+        if (!strcmp(op, "Gelu") || !strcmp(op, "FastGelu") || !strcmp(op, "BiasGelu") ||
+            !strcmp(op, "QuickGelu"))
+            return onx_nomac(c, n, io, ONX_SAME, WL_NOMAC_GELU);
+        goto unknown;
+    }
     if (n->domain && n->domain[0] && strcmp(n->domain, "ai.onnx"))
         goto unknown;
+    if (!strcmp(op, "Split"))
+        return onx_split(c, n, io);
     if (!strcmp(op, "Conv"))
         return onx_conv(c, n, io);
     if (!strcmp(op, "Gemm"))

@@ -103,7 +103,7 @@ Test(wl_onnx, bert_attention_inputs)
     cr_assert_eq(av->input_count, 2);
     cr_expect_eq(av->inputs[0], find(wl, "l0_softmax"));
     cr_expect_eq(wl->layers[find(wl, "l0_softmax")].nomac, WL_NOMAC_SOFTMAX);
-    cr_expect_eq(wl->layers[find(wl, "l0_ln1")].nomac, WL_NOMAC_LAYERNORM);
+    cr_expect_eq(wl->layers[find(wl, "l0_norm1")].nomac, WL_NOMAC_LAYERNORM);
     wl_destroy(wl);
     free(bytes);
 }
