@@ -1,6 +1,8 @@
 /* net: the network loop and inter-layer residency (see net.h). */
 #include "engine/net.h"
 
+#include "engine/mem.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,7 +29,6 @@ typedef struct net_tensors {
     uint64_t *bytes;     /* its size in the output format */
     uint64_t live_bytes; /* on chip and still to be read */
     uint64_t capacity_bytes;
-    uint64_t input_bytes; /* bytes of one element of the network's input (input format) */
 } net_tensors;
 
 static void net_tensors_fini(net_tensors *t)
@@ -54,7 +55,6 @@ static int net_tensors_init(const cfg_accel *cfg, const wl_workload *wl, int lev
     const cfg_level *lv = &cfg->levels[level];
     uint64_t inst = cfg_level_instances(cfg, lv);
     t->capacity_bytes = lv->size_bytes > UINT64_MAX / inst ? UINT64_MAX : lv->size_bytes * inst;
-    t->input_bytes = cfg_input_bytes(cfg);
     uint64_t out_bytes = cfg_output_bytes(cfg);
     for (size_t i = 0; i < wl->layer_count; i++) {
         t->last_reader[i] = NET_NO_READER;
@@ -85,26 +85,25 @@ static void net_place_layer(const wl_workload *wl, size_t i, const net_tensors *
                             eng_options *res)
 {
     bool all_chip = true;
-    uint64_t from_dram = 0;
     for (uint32_t j = 0; j < wl_layer_input_count(wl, i); j++) {
         uint32_t p = wl_layer_input(wl, i, j);
-        if (p != WL_INPUT_NETWORK && t->on_chip[p])
-            continue;
-        all_chip = false;
-        /* the network's input, in the input format (as the first layer reads it) */
-        uint64_t e = wl_layer_ifmap_elems(&wl->layers[i]);
-        from_dram = net_sat_add(from_dram, p != WL_INPUT_NETWORK ? t->bytes[p]
-                                           : e > UINT64_MAX / t->input_bytes
-                                               ? UINT64_MAX
-                                               : e * t->input_bytes);
+        all_chip = all_chip && p != WL_INPUT_NETWORK && t->on_chip[p];
     }
-    if (all_chip)
-        from_dram = 0;
     res->ifmap_on_chip = all_chip;
-    uint64_t need = net_sat_add(net_sat_add(t->live_bytes, t->bytes[i]), from_dram);
-    res->ofmap_on_chip = t->last_reader[i] != NET_NO_READER && !t->pinned_dram[i] &&
-                         (wl->layers[i].kind != WL_NOMAC || all_chip) &&
-                         need <= t->capacity_bytes;
+    /* an element-wise layer (not a pooling: its output pixel reads a window) may write its
+     * output over an on-chip input of at least its size that it is the last reader of */
+    const wl_layer *l = &wl->layers[i];
+    uint64_t reuse = 0;
+    if (l->kind == WL_NOMAC && l->nomac != WL_NOMAC_POOL)
+        for (uint32_t j = 0; j < wl_layer_input_count(wl, i); j++) {
+            uint32_t p = wl_layer_input(wl, i, j);
+            if (p != WL_INPUT_NETWORK && t->on_chip[p] && t->last_reader[p] == i &&
+                t->bytes[p] >= t->bytes[i])
+                reuse = t->bytes[i];
+        }
+    uint64_t need = net_sat_add(t->live_bytes - reuse, t->bytes[i]);
+    res->ofmap_on_chip =
+        t->last_reader[i] != NET_NO_READER && !t->pinned_dram[i] && need <= t->capacity_bytes;
 }
 
 /* After layer i: its output joins the chip when it stays; tensors it read last leave. */
@@ -122,6 +121,37 @@ static void net_after_layer(const wl_workload *wl, size_t i, const eng_options *
             t->live_bytes -= t->bytes[p];
         }
     }
+}
+
+/* The DRAM traffic of layer i without MACs under residency (net.h): its inputs not on chip are
+ * read, its output is written when it does not stay. Fills *c (zero when nothing moves) and
+ * returns whether anything moved. */
+static bool net_nomac_traffic(const cfg_accel *cfg, const wl_workload *wl, size_t i,
+                              const net_tensors *t, const eng_options *res, eng_counters *c)
+{
+    memset(c, 0, sizeof *c);
+    uint64_t rd = 0, wr = 0;
+    for (uint32_t j = 0; j < wl_layer_input_count(wl, i); j++) {
+        uint32_t p = wl_layer_input(wl, i, j);
+        if (p == WL_INPUT_NETWORK) {
+            uint64_t e = wl_layer_ifmap_elems(&wl->layers[i]), b = cfg_input_bytes(cfg);
+            rd = net_sat_add(rd, e > UINT64_MAX / b ? UINT64_MAX : e * b);
+        } else if (!t->on_chip[p]) {
+            rd = net_sat_add(rd, t->bytes[p]);
+        }
+    }
+    if (!res->ofmap_on_chip)
+        wr = t->bytes[i];
+    if (!rd && !wr)
+        return false;
+    /* reads and writes on their own queues (mem.h), the reads' latency once */
+    uint64_t rd_cycles = rd ? mem_transfer_cycles(cfg, rd) + cfg->dram.latency_cycles : 0;
+    uint64_t wr_cycles = mem_transfer_cycles(cfg, wr);
+    c->dram_read_bytes[CFG_IFMAP] = rd;
+    c->dram_write_bytes[CFG_OFMAP] = wr;
+    c->cycles = c->stall_cycles = rd_cycles > wr_cycles ? rd_cycles : wr_cycles;
+    c->stall_cycles_by[rd_cycles >= wr_cycles ? CFG_IFMAP : CFG_OFMAP] = c->cycles;
+    return true;
 }
 
 int net_run(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt, net_result *out,
@@ -150,8 +180,20 @@ int net_run(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt,
         if (out->residency)
             net_place_layer(wl, i, &t, &eo);
         if (l->kind == WL_NOMAC) {
-            if (out->residency)
-                net_after_layer(wl, i, &eo, &t);
+            if (!out->residency)
+                continue;
+            eng_counters nc;
+            if (net_nomac_traffic(cfg, wl, i, &t, &eo, &nc)) {
+                out->failed = i;
+                if ((rc = eng_counters_add(&out->total, &nc, err)))
+                    break;
+                net_layer *nl = &out->layers[out->layer_count++];
+                nl->index = i;
+                nl->c = nc;
+                nl->input_from = eo.ifmap_on_chip ? NET_CHIP : NET_DRAM;
+                nl->output_to = eo.ofmap_on_chip ? NET_CHIP : NET_DRAM;
+            }
+            net_after_layer(wl, i, &eo, &t);
             continue;
         }
         eo.seed = opt->eng.seed + i;

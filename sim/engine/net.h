@@ -25,11 +25,19 @@
  *     sim/README.md);
  *   - its output stays on chip (eng_options.ofmap_on_chip: no write-back) when some later layer
  *     reads it, no matmul reads it (a matmul's operands come through the DRAM, sim/README.md),
- *     and L + its bytes + the bytes of its inputs read from DRAM <= C; otherwise it goes to DRAM
- *     (a spill, or the network's output) and its readers fetch it from there;
+ *     and L + its bytes <= C; otherwise it goes to DRAM (a spill, or the network's output) and
+ *     its readers fetch it from there (tile by tile, as the mapping says: an input read from
+ *     DRAM takes no room of its own in C, like the other operand tiles, sim/README.md);
+ *     An element-wise layer (any layer without MACs but a pooling) may write its output over
+ *     an on-chip input of at least its size that it reads last: that input's bytes (up to the
+ *     output's) do not count in L for this test;
  *   - after the layer, each tensor whose last reader it was leaves the chip (L shrinks).
- * A layer without MACs follows the same rules (its output stays when its input is on chip and
- * the output fits) but, as above, moves nothing counted. The decisions are greedy in workload
+ * A layer without MACs follows the same rules (its output stays when it fits, wherever its
+ * inputs are). Under residency, when it reads a tensor from DRAM or writes its output there,
+ * that traffic is counted in a row of its own (net_layer with no MACs or folds): bytes read as
+ * ifmap, written as ofmap, and as many cycles as the longer of the two transfers at the DRAM
+ * bandwidth (plus the read latency), all stall cycles of that operand (the element-wise unit
+ * itself is not modelled). Without residency such layers move nothing, as before. The decisions are greedy in workload
  * order (a tensor that fits when produced stays until its last reader; nothing is evicted), so
  * the live bytes never exceed C. With residency off every layer reads from and writes to DRAM,
  * exactly as a layer run on its own.
@@ -65,7 +73,8 @@ typedef struct net_options {
 /* Where a tensor is read from or written to. */
 typedef enum net_place { NET_DRAM = 0, NET_CHIP } net_place;
 
-/* One MAC layer as it ran. */
+/* One layer as it ran: a MAC layer, or under residency a layer without MACs that moved DRAM
+ * traffic (net.h). */
 typedef struct net_layer {
     size_t index;         /* position in wl->layers */
     eng_counters c;       /* its counters */

@@ -117,8 +117,8 @@ static net_result run_case(const wl_workload *wl, uint64_t c_bytes, bool holds, 
 
 Test(sim_net, chain_on_chip_moves_only_input_weights_output)
 {
-    /* Live bytes (net.h): c1 needs 0 + 144 + 72 (its input from DRAM) = 216; c2 needs 144 (c1's
-     * output, still to be read) + 144 = 288; c3 has no reader: its output goes to DRAM. With
+    /* Live bytes (net.h): c1 needs 0 + 144 = 144; c2 needs 144 (c1's output, still to be read)
+     * + 144 = 288; c3 has no reader: its output goes to DRAM. With
      * C = 288 both intermediate tensors stay: DRAM = the input (72, c1's ifmap resident: held as
      * the tensor), the weights (36) and the last output (108), nothing else. */
     wl_workload *wl = make_wl(CHAIN);
@@ -196,7 +196,7 @@ Test(sim_net, no_residency_is_the_sum_of_layers_run_alone)
 
 Test(sim_net, residual_branch_keeps_its_tensor_until_the_add)
 {
-    /* Live bytes: a needs 144 + 72 (input) = 216; b 144 (a) + 144 = 288; after b, a (read
+    /* Live bytes: a needs 144; b 144 (a) + 144 = 288; after b, a (read
      * again by the add) and b stay: c needs 288 + 144 = 432; after c, b leaves: the add needs
      * a + c + its output = 432; after it a and c leave; d has no reader.
      * C = 432: everything stays; DRAM = input 72 + weights 48 + d's output 72. */
@@ -204,9 +204,18 @@ Test(sim_net, residual_branch_keeps_its_tensor_until_the_add)
     net_result r = run_case(wl, 432, true, "DCCCCCCD", 72, 48, 72);
     net_result_fini(&r);
     /* C = 431: a is still held for the add, so c's output does not fit (432) and spills (144 B
-     * written); the add, one input in DRAM, leaves its output in DRAM (uncounted, net.h) and d
-     * reads it (144 B, one fold). Had a been dropped after b, c would have fitted (288). */
-    r = run_case(wl, 431, true, "DCCCCDDD", 72 + 144, 48, 144 + 72);
+     * written; had a been dropped after b, c would have fitted: 288). The add reads c from DRAM,
+     * in a row of its own (net.h: 144 B, no MACs), and a from chip; its output fits (written
+     * over a, which it reads last: 144 live), so d reads on chip: DRAM = input 72 + c read back 144, weights 48, c's
+     * 144 + d's 72 written. */
+    r = run_case(wl, 431, true, "DCCCCDDCCD", 72 + 144, 48, 144 + 72);
+    cr_assert_eq(r.layer_count, 5);
+    cr_expect_eq(r.layers[3].index, 3); /* the add */
+    cr_expect_eq(r.layers[3].c.macs, 0);
+    cr_expect_eq(r.layers[3].c.dram_read_bytes[CFG_IFMAP], 144);
+    /* 144 B at 1 GB/s and 1 GHz (1 B/cycle) + 5 cycles of latency, all an ifmap stall */
+    cr_expect_eq(r.layers[3].c.cycles, 149);
+    cr_expect_eq(r.layers[3].c.stall_cycles_by[CFG_IFMAP], 149);
     net_result_fini(&r);
     wl_destroy(wl);
 }
