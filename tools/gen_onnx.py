@@ -3,7 +3,7 @@
 (sim/workload/wl_onnx.c) into OUT_DIR (a directory under build/; nothing here is committed):
 
   zoo:       resnet50.onnx, mobilenet_v2.onnx, bert_base.onnx (seq 128), gpt2_small.onnx,
-             vit_b16.onnx: the shapes of configs/workloads/*.json with layer names equal to the
+             vit_b16.onnx, llama2_7b_{prefill,decode}_2048.onnx: the shapes of configs/workloads/*.json with layer names equal to the
              JSON zoo's, plus the nodes an exporter writes (batch-norm, ReLU/ReLU6, Flatten,
              biases, head reshapes and transposes); bert_base_dyn.onnx: BERT-base with symbolic
              batch and seq;
@@ -187,7 +187,9 @@ class Transformer(G):
                                                 self.weight(name + "_b", [self.d])],
                          name=name, axis=-1, epsilon=1e-12)
 
-    def block(self, p, x, ff, pre_norm):
+    def block(self, p, x, ff, pre_norm, gated=False, past=None):
+        """past: (K^T cache [1, heads, dk, L-1], V cache [1, heads, L-1, dk]) graph inputs that
+        the new token's key and value are appended to (decode)."""
         d = self.d
         h = self.layernorm(p + "norm1", x) if pre_norm else x
         qkv = self.dense(p + "qkv", h, d, 3 * d)
@@ -196,6 +198,9 @@ class Transformer(G):
                                            name=p + "split", axis=2))
         heads = [self.node("Transpose", [self.node("Reshape", [t, self.split_heads])], perm=pm)
                  for t, pm in zip(parts, ([0, 2, 1, 3], [0, 2, 3, 1], [0, 2, 1, 3]))]
+        if past:
+            heads[1] = self.node("Concat", [past[0], heads[1]], axis=3)
+            heads[2] = self.node("Concat", [past[1], heads[2]], axis=2)
         sc = self.node("MatMul", heads[:2], name=p + "qk")
         sc = self.node("Softmax", [self.node("Div", [sc, self.scale])], name=p + "softmax",
                        axis=-1)
@@ -206,8 +211,15 @@ class Transformer(G):
         if not pre_norm:
             a = self.layernorm(p + "norm1", a)
         f = self.layernorm(p + "norm2", a) if pre_norm else a
-        f = self.dense(p + "ffn1", f, d, ff)
-        f = self.node("Gelu", [f], name=p + "act", domain="com.microsoft")
+        f = self.dense(p + "ffn1", f, d, (2 if gated else 1) * ff)
+        if gated:  # SwiGLU: SiLU(gate) x up; ONNX Runtime writes SiLU as QuickGelu(alpha 1)
+            gate, up = p + "gate", p + "up"
+            self.nodes.append(helper.make_node("Split", [f, self.const(p + "halves", np.array(
+                [ff, ff], np.int64))], [gate, up], name=p + "gate_up", axis=2))
+            f = self.node("QuickGelu", [gate], name=p + "act", domain="com.microsoft", alpha=1.0)
+            f = self.node("Mul", [f, up])
+        else:
+            f = self.node("Gelu", [f], name=p + "act", domain="com.microsoft")
         y = self.node("Add", [self.dense(p + "ffn2", f, ff, d), a], name=p + "add2")
         return y if pre_norm else self.layernorm(p + "norm2", y)
 
@@ -249,6 +261,27 @@ def gpt2_small():
     x = g.layernorm("ln_f", x)
     y = g.node("MatMul", [x, g.weight("lm_head_w", [768, 50257])], name="lm_head")
     return g.finish(y, [1, 1024, 50257])
+
+
+def llama2_7b(phase, ctx):
+    """Llama-2-7B (32 layers, d 4096, 32 heads of 128, SwiGLU 11008, RMSNorm written as
+    LayerNormalization): prefill of ctx tokens, or decode of one token whose keys and values
+    are appended to a KV cache of ctx - 1 tokens (graph inputs); as
+    configs/workloads/llama2_7b_{prefill,decode}_CTX.json."""
+    t = ctx if phase == "prefill" else 1
+    inputs = hidden_input(1, t, 4096)
+    if phase == "decode":
+        for i in range(32):
+            inputs += [vi("past_k%d" % i, [1, 32, 128, ctx - 1]),
+                       vi("past_v%d" % i, [1, 32, ctx - 1, 128])]
+    g = Transformer("llama2_7b_%s_%d" % (phase, ctx), inputs, 4096, 32)
+    x = "hidden"
+    for i in range(32):
+        past = ("past_k%d" % i, "past_v%d" % i) if phase == "decode" else None
+        x = g.block("l%d_" % i, x, 11008, pre_norm=True, gated=True, past=past)
+    x = g.layernorm("norm", x)
+    y = g.node("MatMul", [x, g.weight("lm_head_w", [4096, 32000])], name="lm_head")
+    return g.finish(y, [1, t, 32000])
 
 
 def vit_b16():
@@ -476,7 +509,9 @@ def main():
         os.makedirs(os.path.join(out, sub), exist_ok=True)
     zoo = {"resnet50": resnet50(), "mobilenet_v2": mobilenet_v2(),
            "bert_base": bert_base(1, 128), "bert_base_dyn": bert_base("batch", "seq"),
-           "gpt2_small": gpt2_small(), "vit_b16": vit_b16()}
+           "gpt2_small": gpt2_small(), "vit_b16": vit_b16(),
+           "llama2_7b_prefill_2048": llama2_7b("prefill", 2048),
+           "llama2_7b_decode_2048": llama2_7b("decode", 2048)}
     # the checker wants the external weight file to exist: an empty placeholder
     write(os.path.join(out, "weights.bin"), b"")
     here = os.getcwd()

@@ -12,8 +12,9 @@
  *   Conv (2-D, or 1-D as height 1) -> conv: pads, strides, dilations, group, kernel_shape,
  *     auto_pad NOTSET / SAME_UPPER / SAME_LOWER / VALID; the bias adds no MACs.
  *   Gemm (transA, transB; alpha and beta scale, no MACs) and MatMul whose second operand is a
- *     constant 2-D matrix -> fc (when the rows are the model batch) or gemm: rows = the product
- *     of A's leading dimensions, split into the model batch x per-image rows when divisible.
+ *     constant 2-D matrix -> fc (when A is a matrix whose rows are the model batch) or gemm:
+ *     rows = the product of A's leading dimensions, split into the model batch x per-image rows
+ *     when divisible.
  *   MatMul of two activations, or with a batched constant (numpy broadcasting of the batch
  *     dimensions; 1-D operands promoted) -> matmul: the leading broadcast batch dimension is
  *     the images when it equals the model batch, the product of the others the heads.
@@ -923,15 +924,16 @@ static int onx_pool(onx_ctx *c, const Onnx__NodeProto *n, onx_node_io *io, bool 
     return onx_push_layer(c, n, &l);
 }
 
-/* A MAC layer C = A x B: rows of A (all leading dims), K, N; weights when B is a constant. */
+/* A MAC layer C = A x B against weights: rows of A (all leading dims), K, N. fc when A is a
+ * matrix whose rows are the images (tokens [batch, T, d] stay a gemm, even for T = 1). */
 static int onx_gemm_layer(onx_ctx *c, const Onnx__NodeProto *n, int64_t rows, int64_t k,
-                          int64_t ncols)
+                          int64_t ncols, bool matrix)
 {
     wl_layer l;
     uint32_t per, batch;
     int64_t per64;
     onx_split_rows(c, rows, &per, &batch, &per64);
-    if (per64 == 1 && batch == c->model_batch) {
+    if (matrix && per64 == 1 && batch == c->model_batch) {
         wl_layer_init(&l, WL_FC, onx_node_name(n));
         l.in_c = onx_u32(k);
         l.filters = onx_u32(ncols);
@@ -980,7 +982,7 @@ static int onx_gemm(onx_ctx *c, const Onnx__NodeProto *n, onx_node_io *io)
     }
     int64_t od[2] = {m, nn};
     onx_set_out(io->out[0], 2, od);
-    return onx_gemm_layer(c, n, m, ka, nn);
+    return onx_gemm_layer(c, n, m, ka, nn, true);
 }
 
 /* Broadcast of two shapes (numpy rules) into out; false when they do not broadcast. */
@@ -1046,7 +1048,7 @@ static int onx_matmul(onx_ctx *c, const Onnx__NodeProto *n, onx_node_io *io)
     if (__builtin_mul_overflow(bprod, m, &rows) || rows > ONX_ELEMS_MAX)
         return onx_node_fail(c, n, "too many rows");
     if (b->is_const && !b_batched) /* A's rows against one weight matrix */
-        return onx_gemm_layer(c, n, rows, k, nn);
+        return onx_gemm_layer(c, n, rows, k, nn, a->rank <= 2);
     /* two activations (or batched constants): bprod independent products, the leading batch
      * dimension the images when it is the model batch, the rest heads */
     int64_t images = 1, heads = bprod;
