@@ -19,7 +19,9 @@ $(LIB_CORE): $(TECH_DATA_OBJ)
 # from the repository root (e.g. after make install).
 TECH_INPUTS      := $(sort $(wildcard configs/validate/*.json configs/chips/*.json \
                       configs/chips/arch/*.json configs/chips/workloads/*.json)) \
-                    $(sort $(filter-out configs/workloads/tiny.json,$(wildcard configs/workloads/*.json)))
+                    $(addprefix configs/workloads/,alexnet.json vgg16.json resnet50.json)
+# (the zoo workloads the chip files name; tests/cli/energy.sh runs validate outside the
+# repository, so a chip whose workload is missing here fails there)
 TECH_INPUTS_C    := $(BUILD)/gen/tech_inputs.c
 TECH_INPUTS_OBJ  := $(BUILD)/obj/gen/tech_inputs.o
 

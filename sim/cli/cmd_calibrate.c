@@ -134,11 +134,18 @@ static void cal_report(FILE *out, const en_cal_fit *fit, const cal_chip *c, size
                        double bound, bool json)
 {
     if (json) {
-        fprintf(out, "{\n  \"bound\": %g, \"rms_ln\": %.6g,\n  \"scale\": {", bound, fit->rms_ln);
+        fprintf(out, "{\n  \"bound\": %g, \"rms_ln\": %.6g, \"iterations\": %zu,\n  \"scale\": {",
+                bound, fit->rms_ln, fit->iterations);
         for (int k = 0; k < TECH_CLASS_COUNT; k++)
             fprintf(out, "%s\"%s\": %.9g", k ? ", " : "", tech_class_name((tech_class)k),
                     fit->f[k]);
-        fprintf(out, "},\n  \"chips\": [\n");
+        fprintf(out, "},\n  \"at_bound\": [");
+        for (int k = 0, first = 1; k < TECH_CLASS_COUNT; k++)
+            if (fit->at_bound[k]) {
+                fprintf(out, "%s\"%s\"", first ? "" : ", ", tech_class_name((tech_class)k));
+                first = 0;
+            }
+        fprintf(out, "],\n  \"chips\": [\n");
         for (size_t i = 0; i < n; i++)
             fprintf(out,
                     "    {\"chip\": \"%s\", \"measurement\": \"%s\", \"published_pj_per_mac\": "
