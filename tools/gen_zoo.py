@@ -276,53 +276,72 @@ class Seq:
         self.t = t
         self.layers = []
 
-    def gemm(self, name, n, k):
+    @staticmethod
+    def _inputs(layer, inputs):
+        if inputs:
+            layer["inputs"] = inputs
+        return layer
+
+    def gemm(self, name, n, k, inputs=None):
         """Token-wise linear layer (weights k x n): C (t x n) = X (t x k) W."""
-        self.layers.append({"name": name, "type": "gemm", "m": self.t, "n": n, "k": k})
+        self.layers.append(self._inputs({"name": name, "type": "gemm", "m": self.t, "n": n,
+                                         "k": k}, inputs))
 
-    def matmul(self, name, m, n, k, heads):
+    def matmul(self, name, m, n, k, heads, inputs=None):
         """Product of two activations per head (no weights)."""
-        self.layers.append({"name": name, "type": "matmul", "m": m, "n": n, "k": k,
-                            "heads": heads})
+        self.layers.append(self._inputs({"name": name, "type": "matmul", "m": m, "n": n, "k": k,
+                                         "heads": heads}, inputs))
 
-    def mac_free(self, name, kind, width, rows=None):
-        self.layers.append({"name": name, "type": kind, "in_h": self.t if rows is None else rows,
-                            "in_w": 1, "in_c": width})
+    def mac_free(self, name, kind, width, rows=None, inputs=None):
+        self.layers.append(self._inputs({"name": name, "type": kind,
+                                         "in_h": self.t if rows is None else rows, "in_w": 1,
+                                         "in_c": width}, inputs))
 
     text = Net.text
 
 
 def encoder_layer(s, p, d, heads, ff, ctx=None, norm="layernorm", act="gelu", gated=False,
-                  pre_norm=False):
+                  pre_norm=False, block_in="input"):
     """One transformer block on s.t query tokens attending to `ctx` keys (default s.t): fused
     Q/K/V projection, Q.K^T and scores x V per head, output projection, residual add, norm, and
-    the feed-forward (gated: gate and up projections fused, as Llama's SwiGLU)."""
+    the feed-forward (gated: gate and up projections fused, as Llama's SwiGLU). `block_in` names
+    the block's input tensor (the previous block's output, or "input"); the Q.K^T and scores x V
+    matmuls read the Q/K/V projection (in a decode step K and V are the cache, read from memory),
+    the residual adds read the block input and the attention output. Returns the name of the
+    block's output tensor."""
     t = s.t
     ctx = t if ctx is None else ctx
     dk = d // heads
+    first = [block_in] if block_in == "input" else None
     if pre_norm:
-        s.mac_free(p + "norm1", norm, d)
-    s.gemm(p + "qkv", 3 * d, d)
-    s.matmul(p + "qk", t, ctx, dk, heads)
+        s.mac_free(p + "norm1", norm, d, inputs=first)
+        s.gemm(p + "qkv", 3 * d, d)
+    else:
+        s.gemm(p + "qkv", 3 * d, d, inputs=first)
+    s.matmul(p + "qk", t, ctx, dk, heads, inputs=[p + "qkv"])
     s.mac_free(p + "softmax", "softmax", heads * ctx)
-    s.matmul(p + "av", t, dk, ctx, heads)
+    s.matmul(p + "av", t, dk, ctx, heads, inputs=[p + "softmax", p + "qkv"])
     s.gemm(p + "proj", d, d)
-    s.mac_free(p + "add1", "eltwise", d)
-    s.mac_free(p + ("norm2" if pre_norm else "norm1"), norm, d)
+    s.mac_free(p + "add1", "eltwise", d, inputs=[p + "proj", block_in])
+    mid = p + ("norm2" if pre_norm else "norm1")
+    s.mac_free(mid, norm, d)
     s.gemm(p + "ffn1", (2 if gated else 1) * ff, d)
     s.mac_free(p + "act", act, ff)
     s.gemm(p + "ffn2", d, ff)
-    s.mac_free(p + "add2", "eltwise", d)
-    if not pre_norm:
-        s.mac_free(p + "norm2", norm, d)
+    s.mac_free(p + "add2", "eltwise", d, inputs=[p + "ffn2", p + "add1" if pre_norm else mid])
+    if pre_norm:
+        return p + "add2"
+    s.mac_free(p + "norm2", norm, d)
+    return p + "norm2"
 
 
 def bert_base(t):
     s = Seq("bert_base_%d" % t,
             "BERT-base (Devlin et al. 2019): 12 layers, d 768, 12 heads, FFN 3072, post-norm; "
             "%d tokens; encoder and pooler (embedding lookups carry no MACs)" % t, t)
+    x = "input"
     for i in range(12):
-        encoder_layer(s, "l%d_" % i, 768, 12, 3072)
+        x = encoder_layer(s, "l%d_" % i, 768, 12, 3072, block_in=x)
     s.layers.append({"name": "pooler", "type": "fc", "in_features": 768, "out_features": 768})
     return s
 
@@ -333,8 +352,9 @@ def gpt2_small():
             "GPT-2 small (Radford et al. 2019, 124 M parameters): 12 layers, d 768, 12 heads, "
             "FFN 3072, pre-norm; a prefill of its full 1024-token context (causal attention "
             "counted as the full T x T product); LM head 768 x 50257 (tied to the embedding)", t)
+    x = "input"
     for i in range(12):
-        encoder_layer(s, "h%d_" % i, 768, 12, 3072, pre_norm=True)
+        x = encoder_layer(s, "h%d_" % i, 768, 12, 3072, pre_norm=True, block_in=x)
     s.mac_free("ln_f", "layernorm", 768)
     s.gemm("lm_head", 50257, 768)
     return s
@@ -351,9 +371,10 @@ def llama2_7b(phase, ctx):
     what = ("prefill of %d tokens" % ctx if phase == "prefill" else
             "decode of one token with a KV cache of %d tokens" % ctx)
     s = Seq("llama2_7b_%s_%d" % (phase, ctx), LLAMA2_7B + what, t)
+    x = "input"
     for i in range(32):
-        encoder_layer(s, "l%d_" % i, 4096, 32, 11008, ctx=ctx, norm="layernorm", act="gelu",
-                      gated=True, pre_norm=True)
+        x = encoder_layer(s, "l%d_" % i, 4096, 32, 11008, ctx=ctx, norm="layernorm", act="gelu",
+                          gated=True, pre_norm=True, block_in=x)
     s.mac_free("norm", "layernorm", 4096)
     s.gemm("lm_head", 32000, 4096)
     return s
@@ -367,8 +388,9 @@ def vit_b16():
             t)
     s.layers.append({"name": "patch_embed", "type": "conv", "in_h": 224, "in_w": 224, "in_c": 3,
                      "filters": 768, "kernel": 16, "stride": 16})
+    x = "input"  # the patch embeddings with the class token and positions added
     for i in range(12):
-        encoder_layer(s, "l%d_" % i, 768, 12, 3072, pre_norm=True)
+        x = encoder_layer(s, "l%d_" % i, 768, 12, 3072, pre_norm=True, block_in=x)
     s.mac_free("norm", "layernorm", 768)
     s.layers.append({"name": "head", "type": "fc", "in_features": 768, "out_features": 1000})
     return s

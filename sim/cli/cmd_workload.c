@@ -270,14 +270,15 @@ static void wlcli_dot_str(const char *s, FILE *out)
     }
 }
 
-/* The layer graph: one box per layer (name, type, output shape, MACs), MAC-free layers
- * dashed; edges from each layer to the next in execution order (the workload's only link
- * until layers name their inputs). */
+/* The layer graph: the network's input (an ellipse) and one box per layer (name, type, output
+ * shape, MACs), MAC-free layers dashed; an edge from each tensor a layer reads (its inputs, the
+ * previous layer's output by default) to the layer. */
 static int wlcli_dot(const wl_workload *wl, FILE *out)
 {
     fprintf(out, "digraph \"");
     wlcli_dot_str(wl->name, out);
     fprintf(out, "\" {\n  rankdir=TB;\n  node [shape=box, fontname=\"Helvetica\"];\n");
+    fprintf(out, "  input [shape=ellipse, label=\"input\"];\n");
     for (size_t i = 0; i < wl->layer_count; i++) {
         const wl_layer *l = &wl->layers[i];
         char macs[32];
@@ -287,8 +288,14 @@ static int wlcli_dot(const wl_workload *wl, FILE *out)
         fprintf(out, "\\n%s %ux%ux%u\\n%s MACs\"%s];\n", wl_layer_type_name(l), l->out_h,
                 l->out_w, l->filters, macs, l->kind == WL_NOMAC ? ", style=dashed" : "");
     }
-    for (size_t i = 1; i < wl->layer_count; i++)
-        fprintf(out, "  n%zu -> n%zu;\n", i - 1, i);
+    for (size_t i = 0; i < wl->layer_count; i++)
+        for (uint32_t j = 0; j < wl_layer_input_count(wl, i); j++) {
+            uint32_t from = wl_layer_input(wl, i, j);
+            if (from == WL_INPUT_NETWORK)
+                fprintf(out, "  input -> n%zu;\n", i);
+            else
+                fprintf(out, "  n%u -> n%zu;\n", from, i);
+        }
     fprintf(out, "}\n");
     return ferror(out) ? FW_EXIT_IO : 0;
 }

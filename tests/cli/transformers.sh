@@ -56,6 +56,15 @@ extra = {'bert': D * D, 'gpt2': T * D * 50257, 'llam': T * D * 32000,
          'vit_': 196 * 768 * 768 + 768 * 1000}[name[:4]]
 if d['total']['macs'] != total or L * sum(expect.values()) + extra != total:
     bad.append(f"total {d['total']['macs']}, hand {total}, closed form {L * sum(expect.values()) + extra}")
+# the graph: Q.K^T reads the Q/K/V projection, scores x V the softmax and the projection, the
+# first residual add the output projection and the block's input
+src = json.load(open(f'configs/workloads/{name}.json'))['layers']
+ins = {l['name']: l.get('inputs') for l in src}
+p0 = 'h0_' if name.startswith('gpt2') else 'l0_'
+if ins[p0 + 'qk'] != [p0 + 'qkv'] or ins[p0 + 'av'] != [p0 + 'softmax', p0 + 'qkv']:
+    bad.append(f"attention inputs {ins[p0 + 'qk']} {ins[p0 + 'av']}")
+if ins[p0 + 'add1'] != [p0 + 'proj', 'input']:
+    bad.append(f"residual inputs {ins[p0 + 'add1']}")
 if bad:
     print(name + ': ' + '; '.join(bad[:4]), file=sys.stderr)
     sys.exit(1)
