@@ -25,7 +25,7 @@ static void cal_usage(FILE *out)
 {
     fprintf(out,
             "usage: flopwatt calibrate [--chips DIR] [--chip NAME]... [--measurement M]\n"
-            "                          [--bound B] [--out FILE] [--json]\n"
+            "                          [--bound B] [--prior S] [--out FILE] [--json]\n"
             "  fits one factor per energy class (arithmetic, registers, sram, wires,\n"
             "  leakage_clock) to the published efficiency of the chosen chips, in log space,\n"
             "  each factor within [1/B, B], and reports every chip's error uncalibrated, fitted\n"
@@ -34,6 +34,8 @@ static void cal_usage(FILE *out)
             "  --chip NAME       fit on this chip (repeatable; default: every chip)\n"
             "  --measurement M   fit on silicon, post-layout or all chips (default all)\n"
             "  --bound B         factor bound, > 1 (default %g)\n"
+            "  --prior S         pull each factor towards 1: an extra residual ln(f) / S per\n"
+            "                    class (ridge in log space; default none)\n"
             "  --out FILE        write the factors as a technology overlay (--tech FILE)\n"
             "  --json            JSON instead of the table\n"
             "  FLOPWATT_DATA=DIR read the technology data from DIR\n",
@@ -189,7 +191,7 @@ int cmd_calibrate(int argc, char **argv)
     const char *dir = NULL, *outp = NULL, *sel[EN_CHIP_MAX];
     size_t nsel = 0;
     int measure = -1;
-    double bound = EN_CAL_DEFAULT_BOUND;
+    double bound = EN_CAL_DEFAULT_BOUND, prior = 0;
     bool json = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -214,6 +216,13 @@ int cmd_calibrate(int argc, char **argv)
             if (measure == -2) {
                 fprintf(stderr, "flopwatt calibrate: --measurement %s: silicon, post-layout or "
                                 "all\n", m);
+                return FW_EXIT_INPUT;
+            }
+        } else if (!strcmp(a, "--prior") && has) {
+            char *end;
+            prior = strtod(argv[++i], &end);
+            if (*end || end == argv[i] || !(prior > 0) || !isfinite(prior)) {
+                fprintf(stderr, "flopwatt calibrate: --prior %s: a number > 0\n", argv[i]);
                 return FW_EXIT_INPUT;
             }
         } else if (!strcmp(a, "--bound") && has) {
@@ -274,7 +283,7 @@ int cmd_calibrate(int argc, char **argv)
     }
     ctx.base = lib;
     ctx.chips = chips;
-    en_cal_problem prob = {n, pub, cal_predict, &ctx, bound};
+    en_cal_problem prob = {n, pub, cal_predict, &ctx, bound, prior};
     en_cal_fit fit;
     if (!rc)
         rc = en_cal_fit_set(&prob, NULL, &fit, &err);

@@ -34,6 +34,9 @@ static int ec_residuals(const gsl_vector *u, void *vs, gsl_vector *r)
         }
         gsl_vector_set(r, j, log(e / s->p->published_pj_per_mac[i]));
     }
+    if (s->p->prior_sigma_ln > 0)
+        for (size_t c = 0; c < TECH_CLASS_COUNT; c++)
+            gsl_vector_set(r, s->m + c, log(f[c]) / s->p->prior_sigma_ln);
     return GSL_SUCCESS;
 }
 
@@ -57,15 +60,16 @@ int en_cal_fit_set(const en_cal_problem *p, const bool *use, en_cal_fit *out, fw
     }
     gsl_set_error_handler_off(); /* process-wide and idempotent: errors are return codes */
     ec_state s = {p, idx, m, 0};
+    size_t nres = m + (p->prior_sigma_ln > 0 ? TECH_CLASS_COUNT : 0);
     gsl_multifit_nlinear_fdf fdf = {0};
     fdf.f = ec_residuals;
     fdf.df = NULL; /* finite differences */
-    fdf.n = m;
+    fdf.n = nres;
     fdf.p = TECH_CLASS_COUNT;
     fdf.params = &s;
     gsl_multifit_nlinear_parameters par = gsl_multifit_nlinear_default_parameters();
     gsl_multifit_nlinear_workspace *w =
-        gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &par, m, TECH_CLASS_COUNT);
+        gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &par, nres, TECH_CLASS_COUNT);
     gsl_vector *u0 = gsl_vector_calloc(TECH_CLASS_COUNT);
     int rc = 0;
     if (!w || !u0) {
@@ -86,7 +90,7 @@ int en_cal_fit_set(const en_cal_problem *p, const bool *use, en_cal_fit *out, fw
             const gsl_vector *r = gsl_multifit_nlinear_residual(w);
             ec_factors(p, u, out->f);
             double ss = 0;
-            for (size_t j = 0; j < m; j++)
+            for (size_t j = 0; j < m; j++) /* the chips' residuals, not the prior's */
                 ss += gsl_vector_get(r, j) * gsl_vector_get(r, j);
             out->rms_ln = sqrt(ss / (double)m);
             out->iterations = gsl_multifit_nlinear_niter(w);

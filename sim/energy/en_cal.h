@@ -6,6 +6,8 @@
  * Levenberg-Marquardt (gsl_multifit_nlinear, finite-difference Jacobian), starting from f = 1.
  * The model is a callback, so the fit sees exactly what `flopwatt validate` prints (leakage and
  * clock are fractions of the arithmetic and register energy: the model is not linear in f).
+ * An optional log-normal prior on each factor (prior_sigma_ln) regularizes the fit when the chips
+ * do not separate the classes.
  * Leave-one-out: each chip of the set predicted with factors fitted on the others (a held-out
  * error, the honest measure of what calibration buys on a chip it has not seen).
  * Stage sim/energy; no state: everything is in the arguments.
@@ -30,6 +32,9 @@ typedef struct en_cal_problem {
     en_cal_predict predict;
     void *ctx;
     double bound; /* > 1 */
+    /* optional prior (0 = none): one more residual per class, ln(f) / prior_sigma_ln, pulling
+     * each factor towards 1 with a log-normal weight of width prior_sigma_ln (ridge in log space) */
+    double prior_sigma_ln;
 } en_cal_problem;
 
 typedef struct en_cal_fit {

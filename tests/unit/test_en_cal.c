@@ -52,7 +52,7 @@ Test(en_cal, recovers_factors_without_noise)
 {
     static syn s;
     syn_make(&s, truth, 0, 1);
-    en_cal_problem p = {NCHIPS, s.pub, syn_predict, &s, EN_CAL_DEFAULT_BOUND};
+    en_cal_problem p = {NCHIPS, s.pub, syn_predict, &s, EN_CAL_DEFAULT_BOUND, 0};
     en_cal_fit fit;
     fw_err err;
     cr_assert_eq(en_cal_fit_set(&p, NULL, &fit, &err), 0, "%s", err.msg);
@@ -66,7 +66,7 @@ Test(en_cal, recovers_factors_with_noise)
 {
     static syn s;
     syn_make(&s, truth, 0.02, 7); /* +-2% multiplicative noise */
-    en_cal_problem p = {NCHIPS, s.pub, syn_predict, &s, EN_CAL_DEFAULT_BOUND};
+    en_cal_problem p = {NCHIPS, s.pub, syn_predict, &s, EN_CAL_DEFAULT_BOUND, 0};
     en_cal_fit fit;
     fw_err err;
     cr_assert_eq(en_cal_fit_set(&p, NULL, &fit, &err), 0, "%s", err.msg);
@@ -81,7 +81,7 @@ Test(en_cal, leave_one_out_equals_refit)
     static syn s;
     syn_make(&s, truth, 0.05, 3);
     enum { N = 9 };
-    en_cal_problem p = {N, s.pub, syn_predict, &s, EN_CAL_DEFAULT_BOUND};
+    en_cal_problem p = {N, s.pub, syn_predict, &s, EN_CAL_DEFAULT_BOUND, 0};
     double loo[N];
     fw_err err;
     cr_assert_eq(en_cal_leave_one_out(&p, NULL, loo, &err), 0, "%s", err.msg);
@@ -95,7 +95,7 @@ Test(en_cal, leave_one_out_equals_refit)
                     t.e[k][c] = s.e[j][c];
                 t.pub[k++] = s.pub[j];
             }
-        en_cal_problem q = {N - 1, t.pub, syn_predict, &t, EN_CAL_DEFAULT_BOUND};
+        en_cal_problem q = {N - 1, t.pub, syn_predict, &t, EN_CAL_DEFAULT_BOUND, 0};
         en_cal_fit fit;
         cr_assert_eq(en_cal_fit_set(&q, NULL, &fit, &err), 0, "%s", err.msg);
         double want = syn_predict(&s, i, fit.f);
@@ -108,7 +108,7 @@ Test(en_cal, bounds_hold)
     static syn s;
     const double far[TECH_CLASS_COUNT] = {50, 1, 1, 1, 1}; /* arithmetic beyond the bound */
     syn_make(&s, far, 0, 5);
-    en_cal_problem p = {NCHIPS, s.pub, syn_predict, &s, 10};
+    en_cal_problem p = {NCHIPS, s.pub, syn_predict, &s, 10, 0};
     en_cal_fit fit;
     fw_err err;
     cr_assert_eq(en_cal_fit_set(&p, NULL, &fit, &err), 0, "%s", err.msg);
@@ -122,7 +122,7 @@ Test(en_cal, refuses_fewer_chips_than_classes)
 {
     static syn s;
     syn_make(&s, truth, 0, 1);
-    en_cal_problem p = {TECH_CLASS_COUNT - 1, s.pub, syn_predict, &s, 10};
+    en_cal_problem p = {TECH_CLASS_COUNT - 1, s.pub, syn_predict, &s, 10, 0};
     en_cal_fit fit;
     fw_err err;
     cr_expect_eq(en_cal_fit_set(&p, NULL, &fit, &err), FW_EXIT_INPUT);
@@ -136,4 +136,22 @@ Test(en_cal, refuses_fewer_chips_than_classes)
     bool use[NCHIPS] = {true, true, true, true};
     p.n = NCHIPS;
     cr_expect_eq(en_cal_fit_set(&p, use, &fit, &err), FW_EXIT_INPUT);
+}
+
+Test(en_cal, prior_pulls_towards_one)
+{
+    static syn s;
+    syn_make(&s, truth, 0.05, 11);
+    en_cal_problem p = {NCHIPS, s.pub, syn_predict, &s, EN_CAL_DEFAULT_BOUND, 0};
+    en_cal_fit free_fit, weak, strong;
+    fw_err err;
+    cr_assert_eq(en_cal_fit_set(&p, NULL, &free_fit, &err), 0, "%s", err.msg);
+    p.prior_sigma_ln = 1e4; /* negligible: the unregularized answer */
+    cr_assert_eq(en_cal_fit_set(&p, NULL, &weak, &err), 0, "%s", err.msg);
+    p.prior_sigma_ln = 1e-4; /* overwhelming: every factor 1 */
+    cr_assert_eq(en_cal_fit_set(&p, NULL, &strong, &err), 0, "%s", err.msg);
+    for (int c = 0; c < TECH_CLASS_COUNT; c++) {
+        cr_expect(fabs(log(weak.f[c] / free_fit.f[c])) < 1e-3, "class %d", c);
+        cr_expect(fabs(log(strong.f[c])) < 1e-2, "class %d: %g", c, strong.f[c]);
+    }
 }
