@@ -104,6 +104,13 @@ check
 got=$(total_macs "$models/resnet50.onnx" --batch 4)
 [[ "$got" == "$((4 * 3857973248))" ]] || fail "resnet50.onnx --batch 4: $got MACs"
 
+# The graph's edges through `workload --dot`: ResNet-50 has 175 layers (54 with MACs, 121
+# batch-norm, ReLU, pooling, Flatten and addition layers), each reading one tensor, the 16
+# residual additions two: 175 + 16 = 191 edges.
+check
+edges=$("$fw" workload --dot "$models/resnet50.onnx" | grep -c -- '->')
+[[ "$edges" == 191 ]] || fail "resnet50.onnx --dot: $edges edges, expected 191"
+
 # 3. run on the TPU-like config: ResNet-50 from ONNX gives the JSON zoo's report (MAC-free
 #    layers are not simulated); BERT-base runs and reports its MACs.
 check
