@@ -75,6 +75,46 @@ void eng_operands_fini(eng_operands *ops)
     memset(ops, 0, sizeof *ops);
 }
 
+/* Explicit hierarchy: the layer's mapping (pinned or searched, mapping/tl.h) and its traffic. */
+static int eng_map_hierarchy(const cfg_accel *cfg, const wl_layer *layer, const eng_options *opt,
+                             eng_result *out, tl_traffic *traffic, fw_err *err)
+{
+    tl_layer tl;
+    int rc = tl_layer_init(cfg, layer, &tl, err);
+    if (rc)
+        return rc;
+    if (opt->mapping) {
+        if (!(rc = tl_parse(cfg, &tl, opt->mapping, &out->mapping, err)))
+            rc = tl_legal(cfg, &tl, &out->mapping, err);
+    } else {
+        tl_costs costs;
+        tl_costs_default(cfg, &costs);
+        rc = tl_search(cfg, &tl, &costs, opt->objective, 0, &out->mapping,
+                       &out->mappings_evaluated, err);
+    }
+    if (rc) {
+        tl_layer_fini(&tl);
+        return fw_err_prefix(err, "layer %s", layer->name);
+    }
+    out->mapped = true;
+    tl_count(cfg, &tl, &out->mapping, opt->ifmap_on_chip, opt->ofmap_on_chip, traffic);
+    tl_layer_fini(&tl);
+    return 0;
+}
+
+/* The array side of the per-level counters: the shorthand's one level serves everything the
+ * SRAM counters hold; in a hierarchy the innermost level holding an operand serves the array. */
+static void eng_level_array_side(const cfg_accel *cfg, eng_counters *c)
+{
+    for (int op = 0; op < CFG_OPERANDS; op++) {
+        uint32_t i = 0;
+        while (i + 1 < cfg->level_count && !cfg->levels[i].part[op].held)
+            i++;
+        c->level_reads[i][op] += c->sram_reads[op];
+        c->level_writes[i][op] += c->sram_writes[op];
+    }
+}
+
 int eng_run_layer(const cfg_accel *cfg, const wl_layer *layer, const eng_options *opt,
                   eng_result *out, fw_err *err)
 {
@@ -84,9 +124,16 @@ int eng_run_layer(const cfg_accel *cfg, const wl_layer *layer, const eng_options
     if (rc)
         return rc;
     map_layer_residency(&map, opt->ifmap_on_chip, opt->ofmap_on_chip);
+    tl_traffic traffic;
+    if (cfg->hierarchy_given) {
+        if ((rc = eng_map_hierarchy(cfg, layer, opt, out, &traffic, err)))
+            return rc;
+        map.tiling = &traffic;
+    }
     if (opt->kind == ENG_FAST) {
         mem_timeline(cfg, &map, opt->ideal_memory, NULL, opt->trace, opt->trace_ctx, &out->c);
         eng_fast_layer(cfg, &map, &out->c);
+        eng_level_array_side(cfg, &out->c);
         return 0;
     }
     eng_operands own;
@@ -113,6 +160,7 @@ int eng_run_layer(const cfg_accel *cfg, const wl_layer *layer, const eng_options
         memset(out, 0, sizeof *out);
         return rc;
     }
+    eng_level_array_side(cfg, &out->c);
     out->outputs = outputs;
     out->output_count = outputs ? nout : 0;
     return 0;

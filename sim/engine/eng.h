@@ -54,6 +54,14 @@ typedef struct eng_counters {
     uint64_t sram_writes[CFG_OPERANDS];      /* elements written (fills, partial sums, outputs) */
     uint64_t dram_read_bytes[CFG_OPERANDS];  /* ofmap: spilled partial sums read back */
     uint64_t dram_write_bytes[CFG_OPERANDS]; /* ofmap only: outputs and spilled partial sums */
+    /* Per storage level (cfg.levels; the sram shorthand is level 0) and operand: elements read
+     * and written, array side included (reads by the array from the innermost level holding
+     * an operand, its writes of partial sums and outputs there), fills and drains between
+     * levels (mapping/tl.h rule 5). The shorthand's level 0 equals sram_reads/sram_writes. */
+    uint64_t level_reads[CFG_MAX_LEVELS][CFG_OPERANDS];
+    uint64_t level_writes[CFG_MAX_LEVELS][CFG_OPERANDS];
+    /* Stall cycles by the level that caused them (index level_count... CFG_MAX_LEVELS: DRAM) */
+    uint64_t stall_cycles_level[CFG_MAX_LEVELS + 1];
 } eng_counters;
 
 typedef enum eng_kind { ENG_FAST = 0, ENG_PE } eng_kind;
@@ -96,12 +104,20 @@ typedef struct eng_options {
      * Both false: the layer reads its input from DRAM and writes its output back. */
     bool ifmap_on_chip;
     bool ofmap_on_chip;
+    /* Explicit hierarchy only (cfg.hierarchy_given): the mapping (tl_parse text, pinned) or
+     * NULL to search one minimising `objective`; the chosen mapping is returned in
+     * eng_result.mapping. */
+    const char *mapping;
+    tl_objective objective;
     eng_trace_fn trace;           /* optional: called once per fold (both engines) */
     void *trace_ctx;
 } eng_options;
 
 typedef struct eng_result {
     eng_counters c;
+    bool mapped;         /* explicit hierarchy: mapping below is the layer's */
+    tl_mapping mapping;  /* chosen (searched or pinned) */
+    uint64_t mappings_evaluated; /* by the search (0 when pinned) */
     /* pe engine with keep_outputs: output tensor [batch][out_h][out_w][filters] (GEMM: [M][N])
      * as accumulator-format bit patterns; owned, freed by eng_result_fini */
     uint64_t *outputs;

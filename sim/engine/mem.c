@@ -84,9 +84,226 @@ static uint64_t mem_write(mem_state *s, int kind, uint64_t bytes, uint64_t allow
     return s->wr_free;
 }
 
+/* Array-side element accesses of one fold per operand (the closed forms of eng.h). */
+static void mem_array_side(const map_layer *map, const map_fold *d, uint64_t rd[CFG_OPERANDS],
+                           uint64_t wr[CFG_OPERANDS])
+{
+    uint64_t t = d->t, sr = d->sr, sc = d->sc;
+    memset(rd, 0, CFG_OPERANDS * sizeof *rd);
+    memset(wr, 0, CFG_OPERANDS * sizeof *wr);
+    if (map->dataflow == CFG_OS) {
+        rd[CFG_IFMAP] = t * sr;
+        rd[CFG_FILTER] = t * sc;
+        wr[CFG_OFMAP] = sr * sc;
+        return;
+    }
+    bool is = map->dataflow == CFG_IS;
+    rd[is ? CFG_FILTER : CFG_IFMAP] = t * sr;
+    rd[is ? CFG_IFMAP : CFG_FILTER] = map->dataflow == CFG_TREE ? t * sr * sc : sr * sc;
+    rd[CFG_OFMAP] = d->first_reduction ? 0 : t * sc;
+    wr[CFG_OFMAP] = t * sc;
+}
+
+/* The share of `total` that the MAC range [a, b) of the layer's `macs` carries. */
+static uint64_t mem_share(uint64_t total, uint64_t a, uint64_t b, uint64_t macs)
+{
+    unsigned __int128 hi = (unsigned __int128)total * b / macs;
+    unsigned __int128 lo = (unsigned __int128)total * a / macs;
+    return (uint64_t)(hi - lo);
+}
+
+static uint32_t mem_elem_bits(const map_layer *map, int op)
+{
+    return 8 * (op == CFG_OFMAP ? map->acc_bytes : map->input_bytes);
+}
+
+/* Cycles level i needs to serve `bits` read (write) bits of operand op: its partition's (or
+ * the shared level's) banks x ports x word width per cycle, all instances together. */
+static uint64_t mem_level_cycles(const cfg_accel *cfg, uint32_t i, int op, uint64_t bits,
+                                 bool write)
+{
+    const cfg_level *lv = &cfg->levels[i];
+    const cfg_part *p = &lv->part[op];
+    uint64_t per = cfg_level_instances(cfg, lv) * p->banks *
+                   (write ? p->write_ports : p->read_ports) * p->word_bits;
+    return bits ? (bits + per - 1) / per : 0;
+}
+
+/* The explicit hierarchy (sim/README.md, "Timing through the hierarchy"): the tiled traffic of
+ * map->tiling, spread over the folds in proportion to their MACs. */
+static void mem_hier_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64_t *x,
+                              eng_trace_fn trace, void *trace_ctx, eng_counters *ctr)
+{
+    const tl_traffic *tt = map->tiling;
+    uint32_t L = cfg->level_count;
+    mem_state s;
+    memset(&s, 0, sizeof s);
+    s.cfg = cfg;
+    s.ideal = ideal;
+    /* per operand: the innermost level (array side) and the outermost one (DRAM side) */
+    int inner[CFG_OPERANDS], outer[CFG_OPERANDS];
+    for (int op = 0; op < CFG_OPERANDS; op++) {
+        inner[op] = outer[op] = -1;
+        for (uint32_t i = 0; i < L; i++)
+            if (cfg->levels[i].part[op].held) {
+                if (inner[op] < 0)
+                    inner[op] = (int)i;
+                outer[op] = (int)i;
+            }
+    }
+    uint64_t x_prev = 0, end_prev = 0, earliest = 0, compute_end = 0, stall = 0, cum = 0;
+    uint64_t stall_by[CFG_OPERANDS] = {0, 0, 0}, stall_lv[CFG_MAX_LEVELS + 1] = {0};
+    uint64_t len_t = 0, len = arr_fold_cycles(cfg, 0), gap = arr_fold_gap(cfg, 0);
+    uint64_t level_free = 0; /* the on-chip levels have served the previous fold's share */
+    int level_cause = -1, level_op = -1;
+    map_fold_iter it;
+    map_fold_iter_start(map, &it);
+    for (uint64_t f = 0; f < map->folds; f++) {
+        if (f > 0)
+            map_fold_iter_next(&it);
+        const map_fold *d = &it.fold;
+        if (d->t != len_t) {
+            len_t = d->t;
+            len = arr_fold_cycles(cfg, d->t);
+            gap = arr_fold_gap(cfg, d->t);
+        }
+        uint64_t macs_f = d->t * d->sr * d->sc, a = cum, b = cum + macs_f;
+        cum = b;
+        uint64_t ready[CFG_OPERANDS] = {0, 0, 0}, rd_bytes[CFG_OPERANDS];
+        for (int op = 0; op < CFG_OPERANDS; op++) {
+            rd_bytes[op] = mem_share(tt->dram_read_bytes[op], a, b, map->macs);
+            if (!rd_bytes[op])
+                continue;
+            bool db = cfg->levels[outer[op]].part[op].double_buffered;
+            uint64_t allowed = db ? (f >= 2 ? x_prev : 0) : (f >= 1 ? end_prev : 0);
+            ready[op] = mem_read(&s, (cfg_operand)op, rd_bytes[op], allowed, ctr);
+        }
+        uint64_t start = earliest;
+        int cause = -1, cause_level = -1;
+        for (int op = 0; op < CFG_OPERANDS; op++)
+            if (ready[op] > start) {
+                start = ready[op];
+                cause = op;
+                cause_level = CFG_MAX_LEVELS;
+            }
+        if (!ideal && level_free > start) {
+            start = level_free;
+            cause = level_op;
+            cause_level = level_cause;
+        }
+        if (cause >= 0) {
+            stall += start - earliest;
+            stall_by[cause] += start - earliest;
+            stall_lv[cause_level] += start - earliest;
+        }
+        if (x)
+            x[f] = start;
+        uint64_t end = start + len;
+        /* this fold's share of every level's traffic, served from its start */
+        uint64_t ar[CFG_OPERANDS], aw[CFG_OPERANDS], need = 0;
+        mem_array_side(map, d, ar, aw);
+        level_cause = level_op = -1;
+        for (uint32_t i = 0; i < L; i++) {
+            const cfg_level *lv = &cfg->levels[i];
+            uint64_t rbits = 0, wbits = 0, top_bits = 0;
+            int top_op = -1;
+            for (int op = 0; op < CFG_OPERANDS; op++) {
+                if (!lv->part[op].held)
+                    continue;
+                uint64_t r = mem_share(tt->reads[i][op], a, b, map->macs);
+                uint64_t w = mem_share(tt->writes[i][op], a, b, map->macs);
+                if ((int)i == inner[op])
+                    r += ar[op], w += aw[op];
+                uint64_t eb = mem_elem_bits(map, op);
+                if (r * eb + w * eb > top_bits) {
+                    top_bits = r * eb + w * eb;
+                    top_op = op;
+                }
+                if (lv->shared) {
+                    rbits += r * eb;
+                    wbits += w * eb;
+                    continue;
+                }
+                uint64_t c = mem_level_cycles(cfg, i, op, r * eb, false);
+                uint64_t cw = mem_level_cycles(cfg, i, op, w * eb, true);
+                c = c > cw ? c : cw;
+                if (c > need) {
+                    need = c;
+                    level_cause = (int)i;
+                    level_op = op;
+                }
+            }
+            if (lv->shared && top_op >= 0) {
+                uint64_t c = mem_level_cycles(cfg, i, top_op, rbits, false);
+                uint64_t cw = mem_level_cycles(cfg, i, top_op, wbits, true);
+                c = c > cw ? c : cw;
+                if (c > need) {
+                    need = c;
+                    level_cause = (int)i;
+                    level_op = top_op;
+                }
+            }
+        }
+        level_free = start + need;
+        uint64_t wr_bytes = mem_share(tt->dram_write_bytes, a, b, map->macs);
+        if (wr_bytes)
+            mem_write(&s, MEM_WR_OUT, wr_bytes, end, ctr);
+        if (trace) {
+            eng_fold_event ev;
+            memset(&ev, 0, sizeof ev);
+            ev.fold = f;
+            ev.group = d->group;
+            ev.row_fold = d->row_fold;
+            ev.col_fold = d->col_fold;
+            ev.sr = d->sr;
+            ev.sc = d->sc;
+            ev.t = d->t;
+            ev.start_cycle = start;
+            ev.end_cycle = end;
+            ev.stall_cycles = start - earliest;
+            ev.stall_operand = cause;
+            for (int op = 0; op < CFG_OPERANDS; op++)
+                ev.dram_read_bytes[op] = rd_bytes[op];
+            ev.dram_write_bytes = wr_bytes;
+            trace(trace_ctx, &ev);
+        }
+        x_prev = start;
+        end_prev = end;
+        earliest = start + gap;
+        compute_end = end;
+    }
+    uint64_t total = mem_max(compute_end, s.last_write_done);
+    int tail_level = CFG_MAX_LEVELS;
+    if (!ideal && level_free > total) {
+        total = level_free;
+        tail_level = level_cause;
+    }
+    stall += total - compute_end;
+    stall_by[CFG_OFMAP] += total - compute_end;
+    stall_lv[tail_level] += total - compute_end;
+    ctr->cycles += total;
+    ctr->stall_cycles += stall;
+    ctr->compute_cycles += total - stall;
+    for (int op = 0; op < CFG_OPERANDS; op++)
+        ctr->stall_cycles_by[op] += stall_by[op];
+    for (int i = 0; i <= CFG_MAX_LEVELS; i++)
+        ctr->stall_cycles_level[i] += stall_lv[i];
+    ctr->folds += map->folds;
+    /* the level-to-level traffic; the array side is added by the engine (eng.c) */
+    for (uint32_t i = 0; i < L; i++)
+        for (int op = 0; op < CFG_OPERANDS; op++) {
+            ctr->level_reads[i][op] += tt->reads[i][op];
+            ctr->level_writes[i][op] += tt->writes[i][op];
+        }
+}
+
 void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64_t *x,
                   eng_trace_fn trace, void *trace_ctx, eng_counters *ctr)
 {
+    if (map->tiling) {
+        mem_hier_timeline(cfg, map, ideal, x, trace, trace_ctx, ctr);
+        return;
+    }
     mem_state s;
     memset(&s, 0, sizeof s);
     s.cfg = cfg;
@@ -184,6 +401,7 @@ void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64
     ctr->compute_cycles += total - stall;
     for (int op = 0; op < CFG_OPERANDS; op++)
         ctr->stall_cycles_by[op] += stall_by[op];
+    ctr->stall_cycles_level[CFG_MAX_LEVELS] += stall; /* every stall waits for DRAM */
     ctr->folds += map->folds;
     /* SRAM side of the DRAM traffic (see mem_state.bytes) */
     ctr->sram_writes[CFG_IFMAP] += s.bytes[MEM_RD_IFMAP] / map->input_bytes;

@@ -50,6 +50,7 @@
 
 #include "common/fw_err.h"
 #include "config/cfg.h"
+#include "mapping/tl.h"
 #include "workload/wl.h"
 
 #include <stdbool.h>
@@ -75,6 +76,10 @@ typedef struct map_layer {
      * fetch from DRAM: fetch_bytes[0] = 0), the outputs stay on chip (out_bytes = 0: no
      * write-back; spilled partial sums still move). Both false after map_layer_init. */
     bool ifmap_on_chip, ofmap_on_chip;
+    /* An explicit hierarchy (cfg.hierarchy_given): the layer's tiled traffic (mapping/tl.h),
+     * borrowed from the engine, which the memory model times instead of the per-operand
+     * fetches above (fetch_bytes and out_bytes are then unused). NULL for the sram shorthand. */
+    const tl_traffic *tiling;
 } map_layer;
 
 typedef struct map_fold {

@@ -191,14 +191,16 @@ static const char *const counter_names[] = {"cycles",
 
 static void expect_same_counters(const eng_counters *a, const eng_counters *b, const char *what)
 {
-    enum { N = sizeof(eng_counters) / sizeof(uint64_t) };
-    _Static_assert(N == sizeof counter_names / sizeof counter_names[0], "names");
+    enum { N = sizeof(eng_counters) / sizeof(uint64_t), NAMED = 23 };
+    /* the named counters, then per level and operand reads and writes, then stalls by level */
+    _Static_assert(NAMED == sizeof counter_names / sizeof counter_names[0], "names");
+    _Static_assert(N == NAMED + 2 * CFG_MAX_LEVELS * CFG_OPERANDS + CFG_MAX_LEVELS + 1, "levels");
     uint64_t x[N], y[N];
     memcpy(x, a, sizeof x);
     memcpy(y, b, sizeof y);
     for (size_t i = 0; i < N; i++)
-        cr_assert_eq(x[i], y[i], "%s: %s pe %" PRIu64 " fast %" PRIu64, what, counter_names[i],
-                     x[i], y[i]);
+        cr_assert_eq(x[i], y[i], "%s: %s %zu pe %" PRIu64 " fast %" PRIu64, what,
+                     i < NAMED ? counter_names[i] : "level counter", i, x[i], y[i]);
 }
 
 static const char *const dfs[] = {"ws", "os", "is", "tree"};
@@ -271,6 +273,112 @@ Test(sim_engine, pe_equals_fast_on_random_layers, .timeout = 600)
     }
     /* the memory configs must exercise stalls, not only ideal cases */
     cr_assert_gt(stalled, cases / 4, "only %u of %u cases stalled", stalled, cases);
+}
+
+/* pe == fast on explicit hierarchies of one to three levels (random kinds, instances, sharing,
+ * capacities, banks, ports, widths, double buffering), searched mappings, memory stalls from
+ * DRAM and from level bandwidth; outputs equal the direct convolution. */
+Test(sim_engine, pe_equals_fast_on_hierarchies, .timeout = 600)
+{
+    uint64_t s = 4242;
+    unsigned cases = getenv("FLOPWATT_LONG") ? 3000 : 300, stalled = 0, level_stalled = 0;
+    static const char *const inst[] = {"shared", "per_pe", "per_row", "per_col"};
+    static const char *const opn[] = {"ifmap", "filter", "ofmap"};
+    for (unsigned n = 0; n < cases; n++) {
+        wl_layer l;
+        random_layer_scaled(&s, &l, 1);
+        unsigned levels = rng_in(&s, 1, 3);
+        char lv[1600];
+        size_t w = 0;
+        w += (size_t)snprintf(lv + w, sizeof lv - w, "[");
+        for (unsigned i = 0; i < levels; i++) {
+            bool last = i + 1 == levels;
+            unsigned size = last ? rng_in(&s, 64, 4096) : rng_in(&s, 8, 256);
+            w += (size_t)snprintf(lv + w, sizeof lv - w,
+                                  "%s{\"name\": \"l%u\", \"kind\": \"%s\", \"instances\": "
+                                  "\"%s\", \"banks\": %u, \"read_ports\": %u, \"word_bits\": "
+                                  "%u, \"double_buffered\": %s, ",
+                                  i ? ", " : "", i, i ? "sram" : "regfile",
+                                  inst[last ? 0 : rng_in(&s, 0, 3)], rng_in(&s, 1, 4),
+                                  rng_in(&s, 1, 2), 8u << rng_in(&s, 0, 3),
+                                  rng_in(&s, 0, 1) ? "true" : "false");
+            if (rng_in(&s, 0, 1) || last) { /* shared: the outermost holds everything */
+                w += (size_t)snprintf(lv + w, sizeof lv - w, "\"size_bytes\": %u, \"holds\": [",
+                                      size * 3);
+                bool any = false;
+                for (int op = 0; op < 3; op++)
+                    if (last || rng_in(&s, 0, 1)) {
+                        w += (size_t)snprintf(lv + w, sizeof lv - w, "%s\"%s\"", any ? ", " : "",
+                                              opn[op]);
+                        any = true;
+                    }
+                if (!any)
+                    w += (size_t)snprintf(lv + w, sizeof lv - w, "\"ofmap\"");
+                w += (size_t)snprintf(lv + w, sizeof lv - w, "]}");
+            } else {
+                w += (size_t)snprintf(lv + w, sizeof lv - w, "\"partitions\": {");
+                for (int op = 0; op < 3; op++)
+                    w += (size_t)snprintf(lv + w, sizeof lv - w, "%s\"%s\": {\"size_bytes\": %u}",
+                                          op ? ", " : "", opn[op], size);
+                w += (size_t)snprintf(lv + w, sizeof lv - w, "}}");
+            }
+        }
+        snprintf(lv + w, sizeof lv - w, "]");
+        char mem[1700], bw[48], lat[48];
+        snprintf(mem, sizeof mem, "memory={\"levels\": %s}", lv);
+        snprintf(bw, sizeof bw, "dram.bandwidth_gbps=%s",
+                 (const char *[]){"0", "0.25", "1", "8"}[rng_in(&s, 0, 3)]);
+        snprintf(lat, sizeof lat, "dram.latency_cycles=%u", rng_in(&s, 0, 40));
+        const char *setp[] = {"sram=null", mem, bw, lat};
+        const char *df = dfs[rng_in(&s, 0, 3)], *sched = scheds[rng_in(&s, 0, 1)];
+        unsigned rows = rng_in(&s, 1, 6), cols = rng_in(&s, 1, 6);
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "{\"clock_mhz\": 1000, \"array\": {\"rows\": %u, \"cols\": %u, "
+                 "\"dataflow\": \"%s\", \"schedule\": \"%s\"},"
+                 " \"precision\": {\"input\": \"int8\", \"accumulator\": \"int32\"},"
+                 " \"dram\": {\"type\": \"ddr4\", \"bandwidth_gbps\": 1},"
+                 " \"tech\": {\"node_nm\": 28, \"vdd_v\": 0.9}}",
+                 rows, cols, df, sched);
+        cfg_accel c;
+        fw_err err;
+        cr_assert_eq(cfg_parse("t.json", text, setp + 1, 3, &c, &err), 0, "%s", err.msg);
+        eng_options opt = {.kind = ENG_FAST,
+                           .ideal_memory = rng_in(&s, 0, 4) == 0,
+                           .seed = n,
+                           .keep_outputs = true,
+                           .objective = (tl_objective)rng_in(&s, 0, 2)};
+        eng_result fast, pe;
+        int rc = eng_run_layer(&c, &l, &opt, &fast, &err);
+        if (rc) { /* a level too small for one element of every operand: no legal mapping */
+            cr_assert(strstr(err.msg, "no legal mapping"), "case %u: %s", n, err.msg);
+            continue;
+        }
+        cr_assert(fast.mapped);
+        opt.kind = ENG_PE;
+        cr_assert_eq(eng_run_layer(&c, &l, &opt, &pe, &err), 0, "case %u: %s", n, err.msg);
+        char what[160];
+        snprintf(what, sizeof what, "hier case %u %ux%u %s %s levels %u", n, rows, cols, df,
+                 sched, levels);
+        expect_same_counters(&pe.c, &fast.c, what);
+        stalled += pe.c.stall_cycles > 0;
+        uint64_t on_chip = 0;
+        for (int i = 0; i < CFG_MAX_LEVELS; i++)
+            on_chip += pe.c.stall_cycles_level[i];
+        level_stalled += on_chip > 0;
+        eng_operands ops;
+        cr_assert_eq(eng_operands_random(&c, &l, n, &ops, &err), 0);
+        uint64_t *ref = reference_conv(&c, &l, &ops);
+        for (size_t i = 0; i < pe.output_count; i++)
+            cr_assert_eq(pe.outputs[i], ref[i], "%s: output %zu", what, i);
+        free(ref);
+        eng_operands_fini(&ops);
+        eng_result_fini(&pe);
+        eng_result_fini(&fast);
+    }
+    cr_assert_gt(stalled, cases / 4, "only %u of %u cases stalled", stalled, cases);
+    cr_assert_gt(level_stalled, cases / 20, "only %u of %u stalled on a level", level_stalled,
+                 cases);
 }
 
 /* Every field of a fold, in declaration order. */
