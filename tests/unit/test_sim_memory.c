@@ -10,23 +10,32 @@
 #include <stdio.h>
 #include <string.h>
 
-static cfg_accel make_cfg(unsigned rows, unsigned cols, const char *df, const char *sched,
-                          const char *const *sets, size_t n)
+static cfg_accel make_cfg_storage(unsigned rows, unsigned cols, const char *df,
+                                  const char *sched, const char *storage,
+                                  const char *const *sets, size_t n)
 {
-    char text[1024];
+    char text[2048];
     snprintf(text, sizeof text,
              "{\"clock_mhz\": 1000, \"array\": {\"rows\": %u, \"cols\": %u, \"dataflow\": \"%s\","
              " \"schedule\": \"%s\"},"
              " \"precision\": {\"input\": \"int8\", \"accumulator\": \"int32\"},"
-             " \"sram\": {\"ifmap\": {\"size_bytes\": 1048576}, \"filter\": {\"size_bytes\": "
-             "1048576}, \"ofmap\": {\"size_bytes\": 1048576}},"
+             " %s,"
              " \"dram\": {\"type\": \"ddr4\", \"bandwidth_gbps\": 1, \"latency_cycles\": 5},"
              " \"tech\": {\"node_nm\": 28, \"vdd_v\": 0.9}}",
-             rows, cols, df, sched);
+             rows, cols, df, sched, storage);
     cfg_accel c;
     fw_err err;
     cr_assert_eq(cfg_parse("t.json", text, sets, n, &c, &err), 0, "%s", err.msg);
     return c;
+}
+
+static cfg_accel make_cfg(unsigned rows, unsigned cols, const char *df, const char *sched,
+                          const char *const *sets, size_t n)
+{
+    return make_cfg_storage(rows, cols, df, sched,
+                            "\"sram\": {\"ifmap\": {\"size_bytes\": 1048576}, \"filter\": "
+                            "{\"size_bytes\": 1048576}, \"ofmap\": {\"size_bytes\": 1048576}}",
+                            sets, n);
 }
 
 static eng_counters run(const cfg_accel *c, const wl_layer *l, bool ideal)
@@ -318,4 +327,57 @@ Test(sim_memory, residency_removes_the_tensor_traffic)
     cr_assert_eq(r.c.cycles, 20);
     cr_assert_eq(r.c.stall_cycles_by[CFG_FILTER], 10);
     cr_assert_eq(r.c.stall_cycles_by[CFG_OFMAP], 0);
+}
+
+/* The explicit hierarchy: with the mapping pinned, more DRAM bandwidth, less DRAM latency or
+ * more level ports never add cycles; unlimited bandwidth, no latency and wide levels stall
+ * never. */
+Test(sim_memory, hierarchy_more_bandwidth_never_more_cycles)
+{
+    uint64_t s = 31;
+    const char *lv =
+        "\"memory\": {\"levels\": [{\"name\": \"rf\", \"kind\": \"regfile\", \"instances\": \"per_pe\","
+        " \"double_buffered\": false, \"word_bits\": 8, \"partitions\": {\"ifmap\": {\"size_bytes\":"
+        " 8}, \"filter\": {\"size_bytes\": 8}, \"ofmap\": {\"size_bytes\": 32}}}, {\"name\": \"glb\","
+        " \"kind\": \"sram\", \"holds\": [\"ifmap\", \"filter\", \"ofmap\"], \"size_bytes\": 2048,"
+        " \"word_bits\": 32}]}";
+    static const char *const bws[] = {"0.1", "0.5", "2", "16", "0"};
+    for (int n = 0; n < 60; n++) {
+        wl_layer l;
+        random_gemm(&s, &l);
+        unsigned rows = 1 + (unsigned)(rng(&s) % 8), cols = 1 + (unsigned)(rng(&s) % 8);
+        const char *df = dfs[n % 4];
+        char mapping[256] = "";
+        uint64_t prev_bw = UINT64_MAX;
+        for (size_t b = 0; b < 5; b++) {
+            uint64_t prev_lat = UINT64_MAX, prev_ports = UINT64_MAX;
+            for (unsigned lat = 3; lat-- > 0;)
+                for (unsigned ports = 1; ports <= 4; ports *= 2) {
+                    char bw[48], la[48], po[48];
+                    snprintf(bw, sizeof bw, "dram.bandwidth_gbps=%s", bws[b]);
+                    snprintf(la, sizeof la, "dram.latency_cycles=%u", lat * 50);
+                    snprintf(po, sizeof po, "memory.levels[1].read_ports=%u", ports);
+                    const char *sets[] = {bw, la, po};
+                    cfg_accel c = make_cfg_storage(rows, cols, df, "pipelined", lv, sets, 3);
+                    eng_options opt = {.kind = ENG_FAST, .mapping = mapping[0] ? mapping : NULL};
+                    eng_result r;
+                    fw_err err;
+                    cr_assert_eq(eng_run_layer(&c, &l, &opt, &r, &err), 0, "%s", err.msg);
+                    if (!mapping[0])
+                        tl_format(&r.mapping, mapping, sizeof mapping);
+                    if (ports > 1)
+                        cr_assert_leq(r.c.cycles, prev_ports, "case %d ports %u", n, ports);
+                    prev_ports = r.c.cycles;
+                    if (ports == 1) {
+                        if (lat < 2)
+                            cr_assert_leq(r.c.cycles, prev_lat, "case %d latency %u", n, lat);
+                        prev_lat = r.c.cycles;
+                        if (lat == 0) {
+                            cr_assert_leq(r.c.cycles, prev_bw, "case %d bw %s", n, bws[b]);
+                            prev_bw = r.c.cycles;
+                        }
+                    }
+                }
+        }
+    }
 }

@@ -403,3 +403,143 @@ Test(sim_tiling, search_against_exhaustive)
     fprintf(stderr, "tl descent alone vs exhaustive: %d of %d optimal, worst %.4fx\n", equal,
             cases, worst);
 }
+
+/* A random legal mapping of a one-level hierarchy: random tiles (any size) and a random order,
+ * redrawn until legal (NULL when none of 200 draws is). */
+static bool random_mapping(uint64_t *s, const cfg_accel *c, tl_layer *tl, tl_mapping *m)
+{
+    for (int tries = 0; tries < 200; tries++) {
+        memset(m, 0, sizeof *m);
+        m->levels = c->level_count;
+        for (int i = (int)m->levels - 1; i >= 0; i--)
+            for (int d = 0; d < TL_DIMS; d++) {
+                uint64_t up = (uint32_t)i + 1 >= m->levels ? tl->dim[d] : m->tile[i + 1][d];
+                uint64_t t = 1 + rng(s) % up;
+                while (up != tl->dim[d] && up % t)
+                    t--;
+                m->tile[i][d] = t;
+            }
+        for (uint32_t l = 1; l <= m->levels; l++) {
+            for (int k = 0; k < TL_DIMS; k++)
+                m->order[l][k] = (uint8_t)k;
+            for (int k = TL_DIMS - 1; k > 0; k--) {
+                int j = (int)(rng(s) % (uint64_t)(k + 1));
+                uint8_t x = m->order[l][k];
+                m->order[l][k] = m->order[l][j];
+                m->order[l][j] = x;
+            }
+        }
+        fw_err err;
+        if (!tl_legal(c, tl, m, &err))
+            return true;
+    }
+    return false;
+}
+
+static const char *const two_levels =
+    "[{\"name\": \"rf\", \"kind\": \"regfile\", \"instances\": \"per_pe\", \"double_buffered\": "
+    "false, \"partitions\": {\"ifmap\": {\"size_bytes\": 4}, \"filter\": {\"size_bytes\": 8}, "
+    "\"ofmap\": {\"size_bytes\": 16}}},"
+    " {\"name\": \"glb\", \"kind\": \"sram\", \"holds\": [\"ifmap\", \"filter\", \"ofmap\"],"
+    " \"size_bytes\": 256}]";
+
+Test(sim_tiling, properties_on_random_layers)
+{
+    uint64_t s = 99;
+    static const char *const sizes[] = {"64", "160", "400", "1000", "100000"};
+    unsigned fits = 0;
+    for (int n = 0; n < 200; n++) {
+        wl_layer l = random_layer(&s);
+        bool two = n % 2;
+        char set[64];
+        snprintf(set, sizeof set, "memory.levels[%d].size_bytes=%s", two ? 1 : 0,
+                 sizes[rng(&s) % 5]);
+        const char *sets[] = {set};
+        cfg_accel c = hier_cfg(two ? two_levels : one_level, sets, 1);
+        tl_layer tl;
+        fw_err err;
+        cr_assert_eq(tl_layer_init(&c, &l, &tl, &err), 0);
+        uint64_t W = tl.dim[TL_G] * tl.dim[TL_K] * tl.dim[TL_C] * tl.dim[TL_R] * tl.dim[TL_S];
+        uint64_t O = tl.dim[TL_N] * tl.dim[TL_G] * tl.dim[TL_K] * tl.dim[TL_P] * tl.dim[TL_Q];
+        uint64_t compulsory = tl.ifmap_touched + W + O; /* int8 in and out: bytes = elements */
+        tl_costs costs;
+        tl_costs_default(&c, &costs);
+        tl_mapping best;
+        if (tl_search(&c, &tl, &costs, TL_ENERGY, 0, &best, NULL, &err)) {
+            tl_layer_fini(&tl);
+            continue;
+        }
+        tl_traffic bt;
+        tl_count(&c, &tl, &best, false, false, &bt);
+        double bv = tl_objective_value(&c, &tl, &bt, &costs, TL_ENERGY, 0);
+        /* every element read from DRAM at least once, every output written once */
+        for (int k = 0; k < 8; k++) {
+            tl_mapping m;
+            if (!random_mapping(&s, &c, &tl, &m))
+                break;
+            tl_traffic t;
+            tl_count(&c, &tl, &m, false, false, &t);
+            cr_assert_geq(t.dram_read_bytes[CFG_IFMAP], tl.ifmap_touched, "case %d", n);
+            cr_assert_geq(t.dram_read_bytes[CFG_FILTER], W, "case %d", n);
+            cr_assert_geq(t.dram_write_bytes, O, "case %d", n);
+            /* the search is never worse than a pinned legal mapping */
+            double v = tl_objective_value(&c, &tl, &t, &costs, TL_ENERGY, 0);
+            cr_assert_leq(bv, v * (1 + 1e-12), "case %d: search %g, a pinned mapping %g", n, bv,
+                          v);
+        }
+        /* everything fits the outer level at once (one tile of the whole layer): exactly
+         * compulsory */
+        tl_mapping whole;
+        memset(&whole, 0, sizeof whole);
+        whole.levels = c.level_count;
+        for (uint32_t i = 0; i < whole.levels; i++)
+            for (int d = 0; d < TL_DIMS; d++)
+                whole.tile[i][d] = i + 1 == whole.levels ? tl.dim[d] : 1;
+        for (uint32_t lv = 1; lv <= whole.levels; lv++)
+            for (int k = 0; k < TL_DIMS; k++)
+                whole.order[lv][k] = (uint8_t)k;
+        if (!tl_legal(&c, &tl, &whole, &err)) {
+            fits++;
+            tl_traffic t;
+            tl_count(&c, &tl, &whole, false, false, &t);
+            uint64_t dram = t.dram_read_bytes[0] + t.dram_read_bytes[1] + t.dram_read_bytes[2] +
+                            t.dram_write_bytes;
+            cr_assert_eq(dram, compulsory, "case %d", n);
+            /* and the search, minimising energy, moves exactly that too */
+            cr_assert_eq(bt.dram_read_bytes[0] + bt.dram_read_bytes[1] + bt.dram_read_bytes[2] +
+                             bt.dram_write_bytes,
+                         compulsory, "case %d", n);
+        }
+        tl_layer_fini(&tl);
+    }
+    cr_assert_gt(fits, 20);
+}
+
+/* A larger level never adds traffic: every mapping legal with the smaller level is legal with
+ * the larger one and counts the same, so the optimum (exhaustive) can only improve; checked
+ * on the objective and on the DRAM bytes of the same mapping. */
+Test(sim_tiling, larger_level_never_adds_traffic)
+{
+    uint64_t s = 5;
+    for (int n = 0; n < 25; n++) {
+        wl_layer l = random_layer(&s);
+        double prev = -1;
+        static const char *const sizes[] = {"32", "64", "128", "512", "100000"};
+        for (int k = 0; k < 5; k++) {
+            char set[64];
+            snprintf(set, sizeof set, "memory.levels[0].size_bytes=%s", sizes[k]);
+            const char *sets[] = {set};
+            cfg_accel c = hier_cfg(one_level, sets, 1);
+            tl_layer tl;
+            fw_err err;
+            cr_assert_eq(tl_layer_init(&c, &l, &tl, &err), 0);
+            double v = exhaustive(&c, &tl, NULL);
+            if (prev >= 0)
+                cr_assert(v >= 0 && v <= prev * (1 + 1e-12), "case %d size %s: %g after %g", n,
+                          sizes[k], v, prev);
+            if (v >= 0)
+                prev = v;
+            tl_layer_fini(&tl);
+        }
+    }
+}
