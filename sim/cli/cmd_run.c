@@ -20,6 +20,7 @@
 #include <string.h>
 
 #define RUNCLI_MAX_SETS 64
+#define RUNCLI_MAPPING_BYTES 512 /* one mapping as text (tl_format) */
 #define RUNCLI_DEFAULT_SEED 1u
 
 static void runcli_usage(FILE *out)
@@ -157,6 +158,8 @@ typedef struct runcli_net {
     runcli_trace *tr;
     FILE *dump;
     int dump_rc;
+    const wl_workload *wl;
+    char (*mappings)[RUNCLI_MAPPING_BYTES]; /* per workload layer (explicit hierarchy) */
 } runcli_net;
 
 static void runcli_net_start(void *ctx, const wl_layer *l)
@@ -167,7 +170,13 @@ static void runcli_net_start(void *ctx, const wl_layer *l)
 static int runcli_net_done(void *ctx, const wl_layer *l, const eng_result *r, uint64_t seed)
 {
     runcli_net *c = ctx;
-    return c->dump_rc = runcli_dump(c->dump, c->cfg, l, r, seed);
+    if (r->mapped && c->mappings) {
+        char *m = c->mappings[l - c->wl->layers];
+        tl_format(&r->mapping, m, RUNCLI_MAPPING_BYTES);
+        if (c->tr->f) /* after the layer's fold rows */
+            fprintf(c->tr->f, "# mapping %s: %s\n", l->name, m);
+    }
+    return c->dump ? (c->dump_rc = runcli_dump(c->dump, c->cfg, l, r, seed)) : 0;
 }
 
 int cmd_run(int argc, char **argv)
@@ -307,6 +316,8 @@ int cmd_run(int argc, char **argv)
     wl_print_notes(wl, stderr, "flopwatt run");
     size_t n = 0;
     const char **names = NULL, **from = NULL, **to = NULL;
+    const char **mapping_names = NULL;
+    char (*ctx_mappings)[RUNCLI_MAPPING_BYTES] = NULL;
     eng_counters *rows = NULL;
     net_result net;
     memset(&net, 0, sizeof net);
@@ -340,8 +351,16 @@ int cmd_run(int argc, char **argv)
     }
     opt.keep_outputs = dump != NULL;
     opt.seed = seed;
-    runcli_net ctx = {&cfg, &tr, dump, 0};
-    net_options no = {opt, layer_name, runcli_net_start, dump ? runcli_net_done : NULL, &ctx};
+    runcli_net ctx = {&cfg, &tr, dump, 0, wl, NULL};
+    if (cfg.hierarchy_given &&
+        !(ctx.mappings = calloc(wl->layer_count ? wl->layer_count : 1, sizeof *ctx.mappings))) {
+        fprintf(stderr, "flopwatt run: out of memory\n");
+        rc = FW_EXIT_IO;
+        goto out;
+    }
+    ctx_mappings = ctx.mappings;
+    net_options no = {opt, layer_name, runcli_net_start,
+                      dump || ctx.mappings ? runcli_net_done : NULL, &ctx};
     if ((rc = net_run(&cfg, wl, &no, &net, &err))) {
         if (ctx.dump_rc)
             fprintf(stderr, "flopwatt run: %s: write error\n", dump_path);
@@ -414,6 +433,16 @@ int cmd_run(int argc, char **argv)
     in.layer_count = n;
     in.layer_names = names;
     in.layers = rows;
+    if (ctx.mappings) {
+        if (!(mapping_names = calloc(n + 1, sizeof *mapping_names))) {
+            fprintf(stderr, "flopwatt run: out of memory\n");
+            rc = FW_EXIT_IO;
+            goto out;
+        }
+        for (size_t l = 0; l < n; l++)
+            mapping_names[l] = ctx.mappings[net.layers[l].index];
+        in.layer_mappings = mapping_names;
+    }
     in.total = &total;
     if (net.residency) {
         in.input_from = from;
@@ -435,6 +464,8 @@ out:
     free(from);
     free(to);
     free(energy);
+    free(mapping_names);
+    free(ctx_mappings);
     net_result_fini(&net);
     wl_destroy(wl);
     tech_destroy(lib);

@@ -86,11 +86,13 @@ static int eng_map_hierarchy(const cfg_accel *cfg, const wl_layer *layer, const 
     if (opt->mapping) {
         if (!(rc = tl_parse(cfg, &tl, opt->mapping, &out->mapping, err)))
             rc = tl_legal(cfg, &tl, &out->mapping, err);
-    } else {
+    } else if (!opt->memo || !tl_memo_find(opt->memo, &tl, opt->objective, &out->mapping)) {
         tl_costs costs;
         tl_costs_default(cfg, &costs);
         rc = tl_search(cfg, &tl, &costs, opt->objective, 0, &out->mapping,
                        &out->mappings_evaluated, err);
+        if (!rc && opt->memo)
+            tl_memo_put(opt->memo, &tl, opt->objective, &out->mapping);
     }
     if (rc) {
         tl_layer_fini(&tl);

@@ -109,6 +109,7 @@ typedef struct eng_options {
      * eng_result.mapping. */
     const char *mapping;
     tl_objective objective;
+    tl_memo *memo; /* optional, caller-owned: searched mappings by layer shape (net_run sets one) */
     eng_trace_fn trace;           /* optional: called once per fold (both engines) */
     void *trace_ctx;
 } eng_options;

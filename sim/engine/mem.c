@@ -107,6 +107,11 @@ static void mem_array_side(const map_layer *map, const map_fold *d, uint64_t rd[
 /* The share of `total` that the MAC range [a, b) of the layer's `macs` carries. */
 static uint64_t mem_share(uint64_t total, uint64_t a, uint64_t b, uint64_t macs)
 {
+    uint64_t tb;
+    if (total == 0)
+        return 0;
+    if (!__builtin_mul_overflow(total, b, &tb)) /* the same quotients without 128 bits */
+        return tb / macs - total * a / macs;
     unsigned __int128 hi = (unsigned __int128)total * b / macs;
     unsigned __int128 lo = (unsigned __int128)total * a / macs;
     return (uint64_t)(hi - lo);

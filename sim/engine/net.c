@@ -172,6 +172,12 @@ int net_run(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt,
         return fw_err_set(err, FW_EXIT_IO, "out of memory");
     }
     eng_options eo = opt->eng;
+    /* an explicit hierarchy: repeated layer shapes are searched once (tl.h) */
+    tl_memo *memo = NULL;
+    if (cfg->hierarchy_given && !eo.memo && !eo.mapping) {
+        memo = calloc(1, sizeof *memo);
+        eo.memo = memo;
+    }
     for (size_t i = 0; i < wl->layer_count; i++) {
         const wl_layer *l = &wl->layers[i];
         if (opt->only_layer && strcmp(l->name, opt->only_layer))
@@ -221,6 +227,7 @@ int net_run(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt,
             net_after_layer(wl, i, &eo, &t);
     }
     net_tensors_fini(&t);
+    free(memo);
     if (rc) {
         size_t failed = out->failed;
         net_result_fini(out);

@@ -89,6 +89,42 @@ static void tl_halo(tl_layer *tl, int axis, uint64_t tp, uint64_t tr, uint64_t *
     *max = mx;
 }
 
+/* The search's tile sizes of a dimension of size D (tl_layer.cand), ascending, unique. */
+static void tl_candidate_list(uint64_t D, uint64_t *out, uint32_t *count)
+{
+    uint64_t c[2 * TL_MAX_CAND + 16];
+    uint32_t n = 0;
+    if (D <= TL_SMALL_DIM) {
+        for (uint64_t v = 1; v <= D; v++)
+            c[n++] = v;
+    } else {
+        for (uint64_t v = 1; v * v <= D && n < 2 * TL_MAX_CAND; v++)
+            if (D % v == 0) {
+                c[n++] = v;
+                c[n++] = D / v;
+            }
+        for (uint64_t k = 2; k <= 8; k++)
+            c[n++] = tl_ceil_div(D, k);
+        c[n++] = D;
+    }
+    for (uint32_t i = 1; i < n; i++) /* insertion sort: n is small */
+        for (uint32_t j = i; j > 0 && c[j - 1] > c[j]; j--) {
+            uint64_t t = c[j];
+            c[j] = c[j - 1];
+            c[j - 1] = t;
+        }
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (m == 0 || c[i] != out[m - 1]) {
+            if (m == TL_MAX_CAND - 1) { /* keep D last */
+                out[m++] = D;
+                break;
+            }
+            out[m++] = c[i];
+        }
+    *count = m;
+}
+
 int tl_layer_init(const cfg_accel *cfg, const wl_layer *layer, tl_layer *out, fw_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -127,6 +163,8 @@ int tl_layer_init(const cfg_accel *cfg, const wl_layer *layer, tl_layer *out, fw
         tl_layer_fini(out);
         return fw_err_set(err, FW_EXIT_INPUT, "layer %s: out of memory", layer->name);
     }
+    for (int d = 0; d < TL_DIMS; d++)
+        tl_candidate_list(out->dim[d], out->cand[d], &out->cand_n[d]);
     uint64_t rows, cols, mx;
     tl_halo(out, 0, out->dim[TL_P], out->dim[TL_R], &rows, &mx);
     tl_halo(out, 1, out->dim[TL_Q], out->dim[TL_S], &cols, &mx);
@@ -233,6 +271,36 @@ void tl_count(const cfg_accel *cfg, tl_layer *tl, const tl_mapping *m, bool ifma
     }
     out->dram_read_bytes[CFG_IFMAP] = out->reads[L][CFG_IFMAP] * tl->input_bytes;
     out->dram_read_bytes[CFG_FILTER] = out->reads[L][CFG_FILTER] * tl->input_bytes;
+}
+
+/* tl_legal without the message (the search's inner loop). */
+static bool tl_fits(const cfg_accel *cfg, tl_layer *tl, const tl_mapping *m)
+{
+    for (uint32_t i = 0; i < m->levels; i++)
+        for (int d = 0; d < TL_DIMS; d++) {
+            uint64_t t = m->tile[i][d], up = tl_tile(tl, m, i + 1, d);
+            if (t < 1 || t > up || (up != tl->dim[d] && up % t != 0))
+                return false;
+        }
+    for (uint32_t i = 0; i < m->levels; i++) {
+        const cfg_level *lv = &cfg->levels[i];
+        uint64_t inst = cfg_level_instances(cfg, lv), shared_bytes = 0;
+        for (int op = 0; op < CFG_OPERANDS; op++) {
+            const cfg_part *p = &lv->part[op];
+            if (!p->held)
+                continue;
+            uint64_t sum, max;
+            tl_grid(tl, m, op, i, &sum, &max);
+            uint64_t bytes = max * (op == CFG_OFMAP ? tl->acc_bytes : tl->input_bytes);
+            uint64_t cap = p->size_bytes * inst;
+            if (p->double_buffered)
+                cap /= 2;
+            shared_bytes += bytes;
+            if ((lv->shared ? shared_bytes : bytes) > cap)
+                return false;
+        }
+    }
+    return true;
 }
 
 int tl_legal(const cfg_accel *cfg, tl_layer *tl, const tl_mapping *m, fw_err *err)
@@ -369,8 +437,7 @@ typedef struct tl_search_state {
 /* The objective of a mapping, or a negative value when it is not legal. */
 static double tl_eval(tl_search_state *s, const tl_mapping *m)
 {
-    fw_err err;
-    if (tl_legal(s->cfg, s->tl, m, &err))
+    if (!tl_fits(s->cfg, s->tl, m))
         return -1;
     tl_traffic t;
     tl_count(s->cfg, s->tl, m, false, false, &t);
@@ -410,18 +477,15 @@ static uint32_t tl_candidates(const tl_layer *tl, const tl_mapping *m, uint32_t 
 {
     uint64_t D = tl->dim[d], up = tl_tile(tl, m, i + 1, d), lo = i ? m->tile[i - 1][d] : 1;
     uint32_t n = 0;
-    for (uint64_t v = lo; v <= up && n < cap; v += lo) {
-        bool ok = up % v == 0 || (up == D && D <= TL_SMALL_DIM);
-        if (!ok && up == D)
-            for (uint64_t k = 2; k <= 8 && !ok; k++)
-                ok = v == tl_ceil_div(tl_ceil_div(D, k), lo) * lo;
-        if (ok || v == up)
-            out[n++] = v;
-        if (v > UINT64_MAX - lo)
+    for (uint32_t k = 0; k < tl->cand_n[d] && n < cap; k++) {
+        uint64_t v = tl->cand[d][k];
+        if (v > up)
             break;
+        if (v % lo == 0 && (up == D || up % v == 0))
+            out[n++] = v;
     }
-    if (up == D && n < cap && (n == 0 || out[n - 1] != D))
-        out[n++] = D; /* the whole dimension around a partial last inner tile */
+    if (n < cap && (n == 0 || out[n - 1] != up) && (up == D || up % lo == 0))
+        out[n++] = up; /* the outer tile itself */
     return n;
 }
 
@@ -500,7 +564,7 @@ static double tl_refine_orders(tl_search_state *s, tl_mapping *m, double v)
  * orders; the best improving move is taken, until none improves. */
 static double tl_descend(tl_search_state *s, tl_mapping *m, double v)
 {
-    enum { CAND = 96 };
+    enum { CAND = TL_MAX_CAND + 1 };
     for (;;) {
         tl_mapping best_move = *m;
         double best_v = v;
@@ -555,10 +619,10 @@ static bool tl_enum(tl_enum_state *e, int level, int d, bool count_only)
         return tl_enum(e, level - 1, 0, count_only);
     /* candidates of this level given the outer tile, from the smallest (inner tiles not yet
      * chosen: lo = 1) */
-    uint64_t cand[96], saved_lo = level ? e->cur.tile[level - 1][d] : 1;
+    uint64_t cand[TL_MAX_CAND + 1], saved_lo = level ? e->cur.tile[level - 1][d] : 1;
     if (level)
         e->cur.tile[level - 1][d] = 1;
-    uint32_t n = tl_candidates(e->s->tl, &e->cur, (uint32_t)level, d, cand, 96);
+    uint32_t n = tl_candidates(e->s->tl, &e->cur, (uint32_t)level, d, cand, TL_MAX_CAND + 1);
     if (level)
         e->cur.tile[level - 1][d] = saved_lo;
     for (uint32_t c = 0; c < n; c++) {
@@ -612,9 +676,9 @@ int tl_search_descent(const cfg_accel *cfg, tl_layer *tl, const tl_costs *costs,
         return fw_err_set(err, FW_EXIT_INPUT, "no legal mapping: the smallest tiles (one "
                           "element of every dimension) do not fit (%s)", e2.msg);
     }
-    /* start 0: the smallest tiles; starts 1..: the outermost level's tile grown as large as
-     * fits, one dimension after the other in a fixed priority (filter first, outputs first,
-     * inputs first, batch and groups first), then descended */
+    /* start 0: the smallest tiles; starts 1..4: every level's tile grown as large as fits
+     * (outermost level first), one dimension after the other in a fixed priority (filter
+     * first, outputs first, inputs first, batch and groups first), then descended */
     static const int grow[4][TL_DIMS] = {
         {TL_R, TL_S, TL_K, TL_C, TL_Q, TL_P, TL_N, TL_G},
         {TL_Q, TL_P, TL_K, TL_N, TL_G, TL_S, TL_R, TL_C},
@@ -623,24 +687,24 @@ int tl_search_descent(const cfg_accel *cfg, tl_layer *tl, const tl_costs *costs,
     };
     tl_mapping smallest = m;
     v = tl_descend(&s, &m, v);
-    uint32_t top = m.levels - 1;
     for (int g = 0; g < 4; g++) {
         tl_mapping m2 = smallest;
         double v2 = tl_best_orders(&s, &m2);
-        for (int k = 0; k < TL_DIMS; k++) {
-            uint64_t cand[96];
-            uint32_t n = tl_candidates(tl, &m2, top, grow[g][k], cand, 96);
-            for (uint32_t c = n; c-- > 0;) {
-                tl_mapping t = m2;
-                t.tile[top][grow[g][k]] = cand[c];
-                double tv = tl_best_orders(&s, &t);
-                if (tv >= 0) {
+        for (int lv = (int)m2.levels - 1; lv >= 0; lv--) /* outermost first */
+            for (int k = 0; k < TL_DIMS; k++) {
+                uint64_t cand[TL_MAX_CAND + 1];
+                uint32_t n =
+                    tl_candidates(tl, &m2, (uint32_t)lv, grow[g][k], cand, TL_MAX_CAND + 1);
+                for (uint32_t c = n; c-- > 0;) {
+                    tl_mapping t = m2;
+                    t.tile[lv][grow[g][k]] = cand[c];
+                    if (!tl_fits(cfg, tl, &t))
+                        continue;
                     m2 = t;
-                    v2 = tv;
                     break;
                 }
             }
-        }
+        v2 = tl_best_orders(&s, &m2);
         v2 = tl_descend(&s, &m2, v2);
         if (v2 < v) {
             m = m2;
@@ -652,6 +716,38 @@ int tl_search_descent(const cfg_accel *cfg, tl_layer *tl, const tl_costs *costs,
     if (evaluated)
         *evaluated = s.evaluated;
     return 0;
+}
+
+static void tl_memo_key(const tl_layer *tl, tl_objective obj, uint64_t *key)
+{
+    size_t n = 0;
+    for (int d = 0; d < TL_DIMS; d++)
+        key[n++] = tl->dim[d];
+    key[n++] = tl->in_h, key[n++] = tl->in_w, key[n++] = tl->stride_h, key[n++] = tl->stride_w;
+    key[n++] = tl->dil_h, key[n++] = tl->dil_w, key[n++] = tl->pad_top, key[n++] = tl->pad_left;
+    key[n++] = tl->input_bytes, key[n++] = tl->acc_bytes, key[n++] = tl->output_bytes;
+    key[n++] = (uint64_t)obj;
+}
+
+bool tl_memo_find(const tl_memo *memo, const tl_layer *tl, tl_objective obj, tl_mapping *out)
+{
+    uint64_t key[TL_DIMS + 12];
+    tl_memo_key(tl, obj, key);
+    for (size_t i = 0; i < memo->count; i++)
+        if (!memcmp(memo->e[i].key, key, sizeof key)) {
+            *out = memo->e[i].m;
+            return true;
+        }
+    return false;
+}
+
+void tl_memo_put(tl_memo *memo, const tl_layer *tl, tl_objective obj, const tl_mapping *m)
+{
+    if (memo->count >= TL_MEMO_ENTRIES)
+        return;
+    tl_memo_key(tl, obj, memo->e[memo->count].key);
+    memo->e[memo->count].m = *m;
+    memo->count++;
 }
 
 void tl_format(const tl_mapping *m, char *buf, size_t size)

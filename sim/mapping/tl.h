@@ -73,6 +73,7 @@ typedef enum tl_dim { TL_N = 0, TL_G, TL_K, TL_C, TL_P, TL_Q, TL_R, TL_S, TL_DIM
 
 #define TL_LEVELS (CFG_MAX_LEVELS + 1) /* on-chip levels + DRAM */
 #define TL_CACHE 64                    /* halo sums remembered per axis */
+#define TL_MAX_CAND 96                 /* tile candidates per dimension */
 
 /* The layer as tl sees it, with a cache for the halo sums (a context: one per thread). */
 typedef struct tl_layer {
@@ -87,6 +88,10 @@ typedef struct tl_layer {
     uint32_t cache_n[2];
     uint32_t *stamp[2]; /* in_h / in_w entries, owned */
     uint32_t stamp_gen[2];
+    /* the search's tile candidates per dimension (ascending): divisors of D, the sizes near
+     * D/2 .. D/8, every size when D <= 16 */
+    uint64_t cand[TL_DIMS][TL_MAX_CAND];
+    uint32_t cand_n[TL_DIMS];
 } tl_layer;
 
 typedef struct tl_mapping {
@@ -147,6 +152,20 @@ double tl_objective_value(const cfg_accel *cfg, const tl_layer *tl, const tl_tra
  * the smallest tile). evaluated (when not NULL) receives the number of mappings counted. */
 int tl_search(const cfg_accel *cfg, tl_layer *tl, const tl_costs *costs, tl_objective obj,
               uint64_t compute_cycles, tl_mapping *best, uint64_t *evaluated, fw_err *err);
+
+/* Searched mappings remembered by layer shape and objective, so that a network's repeated
+ * layers are searched once. Caller-owned (one per run or thread), zero-initialised; when full,
+ * nothing more is remembered. */
+#define TL_MEMO_ENTRIES 256
+typedef struct tl_memo {
+    size_t count;
+    struct {
+        uint64_t key[TL_DIMS + 12];
+        tl_mapping m;
+    } e[TL_MEMO_ENTRIES];
+} tl_memo;
+bool tl_memo_find(const tl_memo *memo, const tl_layer *tl, tl_objective obj, tl_mapping *out);
+void tl_memo_put(tl_memo *memo, const tl_layer *tl, tl_objective obj, const tl_mapping *m);
 
 /* The pruned part of tl_search alone (steepest descent from several starts), for tests. */
 int tl_search_descent(const cfg_accel *cfg, tl_layer *tl, const tl_costs *costs,

@@ -86,6 +86,31 @@ static void rpt_derived_list(const cfg_accel *cfg, const rpt_derived *d,
     memcpy(vals, v, sizeof v);
 }
 
+/* The per-level counters as JSON members (explicit hierarchy only). */
+static void rpt_json_levels(FILE *out, const rpt_input *in, const eng_counters *c, size_t layer,
+                            bool is_total, const char *indent)
+{
+    const cfg_accel *cfg = in->cfg;
+    if (!is_total && in->layer_mappings && in->layer_mappings[layer]) {
+        fprintf(out, "%s  \"mapping\": ", indent);
+        fw_json_write_string(out, in->layer_mappings[layer]);
+        fprintf(out, ",\n");
+    }
+    fprintf(out, "%s  \"levels\": [", indent);
+    for (uint32_t i = 0; i < cfg->level_count; i++) {
+        fprintf(out, "%s{\"name\": ", i ? ", " : "");
+        fw_json_write_string(out, cfg->levels[i].name);
+        for (int op = 0; op < CFG_OPERANDS; op++)
+            if (cfg->levels[i].part[op].held)
+                fprintf(out, ", \"%s_reads\": %" PRIu64 ", \"%s_writes\": %" PRIu64,
+                        cfg_operand_name((cfg_operand)op), c->level_reads[i][op],
+                        cfg_operand_name((cfg_operand)op), c->level_writes[i][op]);
+        fprintf(out, ", \"stall_cycles\": %" PRIu64 "}", c->stall_cycles_level[i]);
+    }
+    fprintf(out, "],\n%s  \"stall_dram_cycles\": %" PRIu64 ",\n", indent,
+            c->stall_cycles_level[CFG_MAX_LEVELS]);
+}
+
 static void rpt_json_row(FILE *out, const rpt_input *in, const char *name, const eng_counters *c,
                          size_t layer, bool is_total, const char *indent)
 {
@@ -102,6 +127,8 @@ static void rpt_json_row(FILE *out, const rpt_input *in, const char *name, const
                 in->input_from[layer], indent, in->output_to[layer]);
     for (size_t i = 0; i < RPT_NFIELDS; i++)
         fprintf(out, "%s  \"%s\": %" PRIu64 ",\n", indent, rpt_fields[i].key, rpt_get(c, i));
+    if (in->cfg->hierarchy_given)
+        rpt_json_levels(out, in, c, layer, is_total, indent);
     const char *keys[RPT_NDERIVED];
     double vals[RPT_NDERIVED];
     rpt_derived_list(in->cfg, &d, keys, vals);
@@ -281,6 +308,36 @@ static void rpt_text(FILE *out, const rpt_input *in)
                 " bytes read, %" PRIu64 " bytes written\n",
                 cfg_operand_name((cfg_operand)op), t->sram_reads[op], t->sram_writes[op],
                 t->dram_read_bytes[op], t->dram_write_bytes[op]);
+    if (!cfg->hierarchy_given)
+        return;
+    /* the hierarchy: per level and operand, elements read and written, and stalls */
+    fprintf(out, "\n%-10s %-7s %14s %14s %14s %14s %14s %14s %12s\n", "level", "kind",
+            "ifmap reads", "ifmap writes", "filter reads", "filter writes", "ofmap reads",
+            "ofmap writes", "stall cyc");
+    for (uint32_t i = 0; i < cfg->level_count; i++) {
+        const cfg_level *lv = &cfg->levels[i];
+        fprintf(out, "%-10.10s %-7s", lv->name, cfg_level_kind_name(lv->kind));
+        for (int op = 0; op < CFG_OPERANDS; op++) {
+            if (lv->part[op].held)
+                fprintf(out, " %14" PRIu64 " %14" PRIu64, t->level_reads[i][op],
+                        t->level_writes[i][op]);
+            else
+                fprintf(out, " %14s %14s", "-", "-");
+        }
+        fprintf(out, " %12" PRIu64 "\n", t->stall_cycles_level[i]);
+    }
+    fprintf(out, "%-10s %-7s %14" PRIu64 " %14s %14" PRIu64 " %14s %14" PRIu64 " %14" PRIu64
+                 " %12" PRIu64 "  (bytes)\n",
+            "dram", cfg_dram_type_name(cfg->dram.type), t->dram_read_bytes[CFG_IFMAP], "-",
+            t->dram_read_bytes[CFG_FILTER], "-", t->dram_read_bytes[CFG_OFMAP],
+            t->dram_write_bytes[CFG_OFMAP], t->stall_cycles_level[CFG_MAX_LEVELS]);
+    if (in->layer_mappings) {
+        fprintf(out, "\nmappings (DRAM loop order, then per level outermost first: [tile] and "
+                     "the loop order inside it; sim/mapping/tl.h):\n");
+        for (size_t l = 0; l < in->layer_count; l++)
+            if (in->layer_mappings[l])
+                fprintf(out, "%-20s %s\n", in->layer_names[l], in->layer_mappings[l]);
+    }
 }
 
 int rpt_write(FILE *out, rpt_format fmt, const rpt_input *in, fw_err *err)

@@ -38,6 +38,9 @@ typedef struct rpt_input {
     const char *const *layer_names; /* layer_count names, borrowed */
     const eng_counters *layers;     /* layer_count counters, borrowed */
     const eng_counters *total;
+    /* explicit hierarchy (cfg.hierarchy_given): each layer's mapping (tl_format text), or NULL;
+     * the reports then add the mapping and the per-level counters (sim/README.md) */
+    const char *const *layer_mappings;
     const rpt_column *extra; /* extra_count columns, may be NULL */
     size_t extra_count;
     /* Inter-layer residency (engine/net.h), NULL when off: per layer where its input came
