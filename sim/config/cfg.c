@@ -35,6 +35,7 @@ static const char *const cfg_schedule_names[] = {"pipelined", "serial"};
 static const char *const cfg_operand_names[] = {"ifmap", "filter", "ofmap"};
 static const char *const cfg_dram_names[] = {"ddr3", "ddr4", "lpddr4", "hbm2", "none"};
 static const char *const cfg_level_kind_names[] = {"regfile", "sram"};
+static const char *const cfg_objective_names[] = {"energy", "cycles", "edp"};
 static const char *const cfg_instances_names[] = {"shared", "per_pe", "per_row", "per_col"};
 static const char *const cfg_round_names[] = {"near_even", "minMag", "min", "max", "near_maxMag"};
 static const char *const cfg_subnormal_names[] = {"ieee", "ftz"};
@@ -79,6 +80,14 @@ uint64_t cfg_level_instances(const cfg_accel *cfg, const cfg_level *lv)
     default:
         return 1;
     }
+}
+
+const char *cfg_pinned_mapping(const cfg_accel *cfg, const char *layer)
+{
+    for (uint32_t i = 0; i < cfg->pin_count; i++)
+        if (!strcmp(cfg->pins[i].layer, layer))
+            return cfg->pins[i].mapping;
+    return NULL;
 }
 
 int cfg_outer_level(const cfg_accel *cfg, cfg_operand op, uint64_t *capacity_bytes)
@@ -358,6 +367,28 @@ static int cfg_read_memory(jr_obj *root, cfg_accel *c, fw_err *err)
     }
     c->level_count = (uint32_t)a.count;
     c->hierarchy_given = true;
+    unsigned obj;
+    if ((rc = jr_enum(&m, "objective", false, CFG_OBJ_ENERGY, cfg_objective_names,
+                      CFG_COUNT(cfg_objective_names), &obj, err)))
+        return rc;
+    c->objective = (cfg_objective)obj;
+    jr_obj pins;
+    bool has_pins;
+    if ((rc = jr_obj_get(&m, "mappings", false, &pins, &has_pins, err)))
+        return rc;
+    for (const cJSON *e = has_pins ? pins.node->child : NULL; e; e = e->next) {
+        const char *text;
+        if (c->pin_count == CFG_MAX_PINS)
+            return jr_fail(&pins, e->string, err, "more than %d pinned mappings", CFG_MAX_PINS);
+        if ((rc = jr_str(&pins, e->string, true, NULL, &text, err)))
+            return rc;
+        if (strlen(e->string) >= CFG_NAME_BYTES || strlen(text) >= CFG_PIN_BYTES)
+            return jr_fail(&pins, e->string, err, "layer name or mapping too long (%d, %d bytes)",
+                           CFG_NAME_BYTES - 1, CFG_PIN_BYTES - 1);
+        cfg_pin *p = &c->pins[c->pin_count++];
+        snprintf(p->layer, sizeof p->layer, "%s", e->string);
+        snprintf(p->mapping, sizeof p->mapping, "%s", text);
+    }
     for (unsigned op = 0; op < CFG_OPERANDS; op++) {
         uint64_t cap;
         int i = cfg_outer_level(c, (cfg_operand)op, &cap);

@@ -74,6 +74,15 @@ typedef struct cfg_part {
     bool double_buffered; /* two halves: one serves the array while the other fills/drains */
 } cfg_part;
 
+/* memory.objective: what the mapping search minimises (mapping/tl.h) */
+typedef enum cfg_objective { CFG_OBJ_ENERGY = 0, CFG_OBJ_CYCLES, CFG_OBJ_EDP } cfg_objective;
+#define CFG_MAX_PINS 64     /* memory.mappings entries */
+#define CFG_PIN_BYTES 256   /* one pinned mapping's text */
+typedef struct cfg_pin {
+    char layer[CFG_NAME_BYTES];
+    char mapping[CFG_PIN_BYTES]; /* tl_parse text, checked when the layer runs */
+} cfg_pin;
+
 typedef struct cfg_level {
     char name[CFG_NAME_BYTES];
     cfg_level_kind kind;
@@ -112,6 +121,9 @@ typedef struct cfg_accel {
     uint32_t level_count;
     cfg_level levels[CFG_MAX_LEVELS];
     bool hierarchy_given;
+    cfg_objective objective; /* memory.objective */
+    uint32_t pin_count;      /* memory.mappings: layers whose mapping is pinned */
+    cfg_pin pins[CFG_MAX_PINS];
     cfg_dram dram; /* the last level */
     cfg_tech tech;
 } cfg_accel;
@@ -138,6 +150,8 @@ uint32_t cfg_output_bytes(const cfg_accel *cfg);
  * none does. *capacity_bytes (when not NULL) receives what that level can give the operand:
  * its partition or the shared capacity, times instances, halved when double buffered. */
 int cfg_outer_level(const cfg_accel *cfg, cfg_operand op, uint64_t *capacity_bytes);
+/* The pinned mapping text of a layer (memory.mappings), or NULL. */
+const char *cfg_pinned_mapping(const cfg_accel *cfg, const char *layer);
 /* Instances of a level on this array (1, R*C, R or C). */
 uint64_t cfg_level_instances(const cfg_accel *cfg, const cfg_level *lv);
 

@@ -3,6 +3,41 @@
 
 #include <math.h>
 
+/* Per-level access energies and the levels' area (en.h, en_costs.levels). */
+static void en_levels_init(const tech_point *pt, const cfg_accel *cfg, double reg_pj_bit,
+                           double in_bits, double acc_bits, en_costs *out)
+{
+    out->levels = true;
+    out->area_mm2 -= out->sram_area_mm2[0] + out->sram_area_mm2[1] + out->sram_area_mm2[2];
+    for (int op = 0; op < CFG_OPERANDS; op++)
+        out->sram_area_mm2[op] = 0;
+    for (uint32_t i = 0; i < cfg->level_count; i++) {
+        const cfg_level *lv = &cfg->levels[i];
+        double inst = (double)cfg_level_instances(cfg, lv), held = 0;
+        for (int op = 0; op < CFG_OPERANDS; op++)
+            held += lv->part[op].held;
+        for (int op = 0; op < CFG_OPERANDS; op++) {
+            const cfg_part *p = &lv->part[op];
+            if (!p->held)
+                continue;
+            double elem_bits = op == CFG_OFMAP ? acc_bits : in_bits;
+            double bank = (double)p->size_bytes / p->banks / (p->double_buffered ? 2.0 : 1.0);
+            bool rf = lv->kind == CFG_REGFILE;
+            out->level_read_pj[i][op] =
+                (rf ? reg_pj_bit : tech_sram_read_pj_per_bit(pt, bank, p->word_bits)) * elem_bits;
+            out->level_write_pj[i][op] =
+                (rf ? reg_pj_bit : tech_sram_write_pj_per_bit(pt, bank, p->word_bits)) *
+                elem_bits;
+            /* area: a partition's own bytes, a shared level's bytes split among its operands */
+            double bytes = (lv->shared ? (double)lv->size_bytes / held : (double)p->size_bytes) *
+                           inst;
+            double per_bit = rf ? tech_reg_area_um2_per_bit(pt) : tech_sram_area_um2_per_bit(pt);
+            out->sram_area_mm2[op] += per_bit * bytes * 8 * 1e-6;
+        }
+    }
+    out->area_mm2 += out->sram_area_mm2[0] + out->sram_area_mm2[1] + out->sram_area_mm2[2];
+}
+
 int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_err *err)
 {
     *out = (en_costs){0};
@@ -57,6 +92,8 @@ int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_e
         out->sram_area_mm2[op] = tech_sram_area_um2_per_bit(pt) * (double)s->size_bytes * 8 * 1e-6;
         out->area_mm2 += out->sram_area_mm2[op];
     }
+    if (cfg->hierarchy_given)
+        en_levels_init(pt, cfg, reg_pj_bit, in_bits, acc_bits, out);
     out->dram_pj_per_byte = no_dram ? 0 : dram->pj_per_bit * 8;
     const tech_ladder *l = &lib->ladder;
     /* steady-state register bits per MAC at full rate: the ladder's (a ws PE) for the systolic
@@ -81,6 +118,12 @@ void en_price(const en_costs *k, const eng_counters *c, en_breakdown *out)
     for (int op = 0; op < CFG_OPERANDS; op++) {
         out->sram_pj[op] = (double)c->sram_reads[op] * k->sram_read_pj[op] +
                            (double)c->sram_writes[op] * k->sram_write_pj[op];
+        if (k->levels) { /* every level's accesses at its own cost (en_costs.levels) */
+            out->sram_pj[op] = 0;
+            for (int i = 0; i < CFG_MAX_LEVELS; i++)
+                out->sram_pj[op] += (double)c->level_reads[i][op] * k->level_read_pj[i][op] +
+                                    (double)c->level_writes[i][op] * k->level_write_pj[i][op];
+        }
         out->wire_pj += (double)(c->sram_reads[op] + c->sram_writes[op]) * k->wire_pj[op];
         dram_bytes += (double)c->dram_read_bytes[op] + (double)c->dram_write_bytes[op];
     }

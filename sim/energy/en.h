@@ -47,6 +47,14 @@ typedef struct en_costs {
     double sram_read_pj[CFG_OPERANDS];  /* one element read */
     double sram_write_pj[CFG_OPERANDS]; /* one element written */
     double wire_pj[CFG_OPERANDS];       /* one element moved between its SRAM and the array */
+    /* explicit hierarchy (cfg.hierarchy_given): one element read / written at each level, an
+     * `sram` level priced with the SRAM fit per bank (bank = its capacity per instance, or the
+     * operand's partition, / banks, halved when double buffered, at its word width), a
+     * `regfile` with the register figure; en_price then prices the per-level counters
+     * instead of sram_reads/sram_writes (which stay the array side, for the wires) */
+    bool levels;
+    double level_read_pj[CFG_MAX_LEVELS][CFG_OPERANDS];
+    double level_write_pj[CFG_MAX_LEVELS][CFG_OPERANDS];
     double dram_pj_per_byte;
     double pe_peak_pj_per_cycle; /* R*C MACs and their register accesses, one cycle */
     double leakage_w;            /* leakage power */

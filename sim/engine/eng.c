@@ -83,16 +83,17 @@ static int eng_map_hierarchy(const cfg_accel *cfg, const wl_layer *layer, const 
     int rc = tl_layer_init(cfg, layer, &tl, err);
     if (rc)
         return rc;
-    if (opt->mapping) {
-        if (!(rc = tl_parse(cfg, &tl, opt->mapping, &out->mapping, err)))
+    const char *pin = opt->mapping ? opt->mapping : cfg_pinned_mapping(cfg, layer->name);
+    tl_objective obj = (tl_objective)cfg->objective;
+    if (pin) {
+        if (!(rc = tl_parse(cfg, &tl, pin, &out->mapping, err)))
             rc = tl_legal(cfg, &tl, &out->mapping, err);
-    } else if (!opt->memo || !tl_memo_find(opt->memo, &tl, opt->objective, &out->mapping)) {
+    } else if (!opt->memo || !tl_memo_find(opt->memo, &tl, obj, &out->mapping)) {
         tl_costs costs;
         tl_costs_default(cfg, &costs);
-        rc = tl_search(cfg, &tl, &costs, opt->objective, 0, &out->mapping,
-                       &out->mappings_evaluated, err);
+        rc = tl_search(cfg, &tl, &costs, obj, 0, &out->mapping, &out->mappings_evaluated, err);
         if (!rc && opt->memo)
-            tl_memo_put(opt->memo, &tl, opt->objective, &out->mapping);
+            tl_memo_put(opt->memo, &tl, obj, &out->mapping);
     }
     if (rc) {
         tl_layer_fini(&tl);

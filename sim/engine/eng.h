@@ -104,11 +104,10 @@ typedef struct eng_options {
      * Both false: the layer reads its input from DRAM and writes its output back. */
     bool ifmap_on_chip;
     bool ofmap_on_chip;
-    /* Explicit hierarchy only (cfg.hierarchy_given): the mapping (tl_parse text, pinned) or
-     * NULL to search one minimising `objective`; the chosen mapping is returned in
-     * eng_result.mapping. */
+    /* Explicit hierarchy only (cfg.hierarchy_given): the mapping (tl_parse text, pinned), or
+     * NULL for the config's pin of the layer (memory.mappings) or else a search minimising
+     * memory.objective; the chosen mapping is returned in eng_result.mapping. */
     const char *mapping;
-    tl_objective objective;
     tl_memo *memo; /* optional, caller-owned: searched mappings by layer shape (net_run sets one) */
     eng_trace_fn trace;           /* optional: called once per fold (both engines) */
     void *trace_ctx;

@@ -158,6 +158,15 @@ int net_run(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt,
             fw_err *err)
 {
     memset(out, 0, sizeof *out);
+    for (uint32_t p = 0; p < cfg->pin_count; p++) { /* a pin must name a layer */
+        size_t i = 0;
+        while (i < wl->layer_count && strcmp(wl->layers[i].name, cfg->pins[p].layer))
+            i++;
+        if (i == wl->layer_count)
+            return fw_err_set(err, FW_EXIT_INPUT,
+                              "memory.mappings.%s: the workload has no layer of that name",
+                              cfg->pins[p].layer);
+    }
     int level = opt->only_layer ? -1 : net_activation_level(cfg);
     out->residency = level >= 0;
     out->chip_level = out->residency ? cfg->levels[level].name : NULL;

@@ -122,6 +122,7 @@ typedef struct tl_costs {
     double dram_byte;
 } tl_costs;
 
+/* the same order as cfg_objective (memory.objective) */
 typedef enum tl_objective { TL_ENERGY = 0, TL_CYCLES, TL_EDP } tl_objective;
 
 /* Builds the tl view of a MAC layer. Caller owns *out (tl_layer_fini). FW_EXIT_INPUT when out

@@ -322,3 +322,40 @@ Test(en, arith_source_and_process_by_hand)
     for (size_t i = 0; i < 5; i++)
         tech_destroy(all[i]->lib);
 }
+
+/* An explicit hierarchy: each level's accesses priced at its own cost: a per-PE register file
+ * with the register figure, a banked shared SRAM with the SRAM fit of one bank (its capacity /
+ * banks / 2 halves) at its word width; the array-side wires as before. */
+Test(en_accounting, hierarchy_levels_priced_per_level)
+{
+    fixture f;
+    const char *sets[] = {
+        "memory={\"levels\": [{\"name\": \"rf\", \"kind\": \"regfile\", "
+                     "\"instances\": \"per_pe\", \"partitions\": {\"filter\": {\"size_bytes\": "
+                     "32}}}, {\"name\": \"glb\", \"kind\": \"sram\", \"holds\": [\"ifmap\", "
+                     "\"filter\", \"ofmap\"], \"size_bytes\": 65536, \"banks\": 4, \"word_bits\": "
+                     "128}]}"};
+    fw_err err;
+    cr_assert_eq(tech_load(NULL, &f.lib, &err), 0, "%s", err.msg);
+    /* the config above without its sram object, with the hierarchy instead */
+    char text[2048];
+    snprintf(text, sizeof text, "%.*s%s", (int)(strstr(cfg_text, " \"sram\"") - cfg_text),
+             cfg_text, " \"dram\": {\"type\": \"ddr3\", \"bandwidth_gbps\": 10}, \"tech\": "
+                       "{\"node_nm\": 45, \"vdd_v\": 0.9}}");
+    cr_assert_eq(cfg_parse("t.json", text, sets, 1, &f.cfg, &err), 0, "%s", err.msg);
+    cr_assert_eq(en_costs_init(f.lib, &f.cfg, &f.k, &err), 0, "%s", err.msg);
+    eng_counters c = synthetic();
+    c.level_reads[0][CFG_FILTER] = 7000;
+    c.level_writes[0][CFG_FILTER] = 70;
+    c.level_reads[1][CFG_IFMAP] = 900;
+    c.level_writes[1][CFG_OFMAP] = 50;
+    en_breakdown b;
+    en_price(&f.k, &c, &b);
+    const tech_point *pt = &f.k.pt;
+    double bank = 65536.0 / 4 / 2;
+    close_to(b.sram_pj[CFG_FILTER], 7070 * tech_reg_pj_per_bit(pt) * 8, "regfile filter");
+    close_to(b.sram_pj[CFG_IFMAP], 900 * tech_sram_read_pj_per_bit(pt, bank, 128) * 8, "glb ifmap");
+    close_to(b.sram_pj[CFG_OFMAP], 50 * tech_sram_write_pj_per_bit(pt, bank, 128) * 32,
+             "glb ofmap");
+    tech_destroy(f.lib);
+}

@@ -157,8 +157,8 @@ Test(sim_config, errors_name_the_path)
 Test(sim_config, shipped_configs_load)
 {
     const char *files[] = {"configs/test8x8.json", "configs/edge32x32.json",
-                           "configs/tpu_v1_like.json"};
-    for (size_t i = 0; i < 3; i++) {
+                           "configs/tpu_v1_like.json", "configs/rs_like.json"};
+    for (size_t i = 0; i < 4; i++) {
         cfg_accel c;
         fw_err err;
         cr_assert_eq(cfg_load(files[i], NULL, 0, &c, &err), 0, "%s", err.msg);
@@ -291,4 +291,27 @@ Test(sim_config, hierarchy_errors)
     const char *missing_size[] = {"memory.levels[1].size_bytes=null"};
     cr_assert_eq(cfg_parse("c.json", hier, missing_size, 1, &c, &err), FW_EXIT_INPUT);
     cr_assert(strstr(err.msg, "c.json: memory.levels[1].size_bytes") == err.msg, "%s", err.msg);
+}
+
+Test(sim_config, hierarchy_objective_and_pins)
+{
+    cfg_accel c = parse_ok(hier, NULL, 0);
+    cr_assert_eq(c.objective, CFG_OBJ_ENERGY); /* default */
+    cr_assert_eq(c.pin_count, 0);
+    const char *sets[] = {"memory.objective=edp",
+                          "memory.mappings={\"conv1\": \"NGKCPQRS [N1 G1 K1 C1 P1 Q1 R1 S1] "
+                          "NGKCPQRS [N1 G1 K1 C1 P1 Q1 R1 S1]\"}"};
+    c = parse_ok(hier, sets, 2);
+    cr_assert_eq(c.objective, CFG_OBJ_EDP);
+    cr_assert_eq(c.pin_count, 1);
+    cr_assert_str_eq(cfg_pinned_mapping(&c, "conv1"),
+                     "NGKCPQRS [N1 G1 K1 C1 P1 Q1 R1 S1] NGKCPQRS [N1 G1 K1 C1 P1 Q1 R1 S1]");
+    cr_assert_null(cfg_pinned_mapping(&c, "conv2"));
+    const char *bad[] = {"memory.mappings={\"conv1\": 3}"};
+    parse_fails(hier, bad, 1, "c.json: memory.mappings.conv1: expected a string, found a number");
+    const char *obj[] = {"memory.objective=area"};
+    cfg_accel d;
+    fw_err err;
+    cr_assert_eq(cfg_parse("c.json", hier, obj, 1, &d, &err), FW_EXIT_INPUT);
+    cr_assert(strstr(err.msg, "c.json: memory.objective") == err.msg, "%s", err.msg);
 }

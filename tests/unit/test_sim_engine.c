@@ -329,7 +329,10 @@ Test(sim_engine, pe_equals_fast_on_hierarchies, .timeout = 600)
         snprintf(bw, sizeof bw, "dram.bandwidth_gbps=%s",
                  (const char *[]){"0", "0.25", "1", "8"}[rng_in(&s, 0, 3)]);
         snprintf(lat, sizeof lat, "dram.latency_cycles=%u", rng_in(&s, 0, 40));
-        const char *setp[] = {"sram=null", mem, bw, lat};
+        char obj[48];
+        snprintf(obj, sizeof obj, "memory.objective=%s",
+                 (const char *[]){"energy", "cycles", "edp"}[rng_in(&s, 0, 2)]);
+        const char *setp[] = {mem, bw, lat, obj};
         const char *df = dfs[rng_in(&s, 0, 3)], *sched = scheds[rng_in(&s, 0, 1)];
         unsigned rows = rng_in(&s, 1, 6), cols = rng_in(&s, 1, 6);
         char text[1024];
@@ -342,12 +345,11 @@ Test(sim_engine, pe_equals_fast_on_hierarchies, .timeout = 600)
                  rows, cols, df, sched);
         cfg_accel c;
         fw_err err;
-        cr_assert_eq(cfg_parse("t.json", text, setp + 1, 3, &c, &err), 0, "%s", err.msg);
+        cr_assert_eq(cfg_parse("t.json", text, setp, 4, &c, &err), 0, "%s", err.msg);
         eng_options opt = {.kind = ENG_FAST,
                            .ideal_memory = rng_in(&s, 0, 4) == 0,
                            .seed = n,
-                           .keep_outputs = true,
-                           .objective = (tl_objective)rng_in(&s, 0, 2)};
+                           .keep_outputs = true};
         eng_result fast, pe;
         int rc = eng_run_layer(&c, &l, &opt, &fast, &err);
         if (rc) { /* a level too small for one element of every operand: no legal mapping */

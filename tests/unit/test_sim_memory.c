@@ -381,3 +381,35 @@ Test(sim_memory, hierarchy_more_bandwidth_never_more_cycles)
         }
     }
 }
+
+/* A mapping pinned in the config (memory.mappings) is the one the layer runs with; an illegal
+ * pin is an error naming the layer. */
+Test(sim_memory, hierarchy_pinned_mapping)
+{
+    const char *lv = "\"memory\": {\"levels\": [{\"name\": \"glb\", \"kind\": \"sram\", \"holds\": "
+                     "[\"ifmap\", \"filter\", \"ofmap\"], \"size_bytes\": 4096}]}";
+    const char *pin = "KNGCPQRS [N1 G1 K2 C1 P1 Q1 R1 S4]";
+    char set[160];
+    snprintf(set, sizeof set, "memory.mappings={\"g\": \"%s\"}", pin);
+    const char *sets[] = {set};
+    cfg_accel c = make_cfg_storage(2, 2, "ws", "pipelined", lv, sets, 1);
+    wl_layer l;
+    fw_err err;
+    cr_assert_eq(wl_layer_gemm(&l, "g", 3, 4, 4, 1, &err), 0);
+    eng_options opt = {.kind = ENG_FAST};
+    eng_result r;
+    cr_assert_eq(eng_run_layer(&c, &l, &opt, &r, &err), 0, "%s", err.msg);
+    char text[256];
+    tl_format(&r.mapping, text, sizeof text);
+    cr_assert_str_eq(text, pin);
+    /* K outermost in steps of 2, P inside it one row at a time: the 3x4 input is refetched
+     * for each K step (2 x 12 B); the filter tile changes with K only (16 B once); 12 int32
+     * outputs once (4 B each) */
+    cr_assert_eq(r.c.dram_read_bytes[CFG_IFMAP], 24);
+    cr_assert_eq(r.c.dram_read_bytes[CFG_FILTER], 16);
+    cr_assert_eq(r.c.dram_write_bytes[CFG_OFMAP], 48);
+    snprintf(set, sizeof set, "memory.mappings={\"g\": \"KNGCPQRS [N1 G1 K5 C1 P3 Q1 R1 S4]\"}");
+    c = make_cfg_storage(2, 2, "ws", "pipelined", lv, sets, 1);
+    cr_assert_eq(eng_run_layer(&c, &l, &opt, &r, &err), FW_EXIT_INPUT);
+    cr_assert_str_eq(err.msg, "layer g: level glb: tile K5 outside [1, 4]");
+}
