@@ -76,7 +76,7 @@ typedef struct cfg_part {
 
 /* memory.objective: what the mapping search minimises (mapping/tl.h) */
 typedef enum cfg_objective { CFG_OBJ_ENERGY = 0, CFG_OBJ_CYCLES, CFG_OBJ_EDP } cfg_objective;
-#define CFG_MAX_PINS 64     /* memory.mappings entries */
+#define CFG_MAX_PINS 256    /* memory.mappings entries (a whole ResNet-152) */
 #define CFG_PIN_BYTES 256   /* one pinned mapping's text */
 typedef struct cfg_pin {
     char layer[CFG_NAME_BYTES];

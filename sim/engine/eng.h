@@ -60,7 +60,8 @@ typedef struct eng_counters {
      * levels (mapping/tl.h rule 5). The shorthand's level 0 equals sram_reads/sram_writes. */
     uint64_t level_reads[CFG_MAX_LEVELS][CFG_OPERANDS];
     uint64_t level_writes[CFG_MAX_LEVELS][CFG_OPERANDS];
-    /* Stall cycles by the level that caused them (index level_count... CFG_MAX_LEVELS: DRAM) */
+    /* Stall cycles by the level that caused them: [i] on-chip level i, [CFG_MAX_LEVELS] DRAM
+     * (with the sram shorthand every stall is a DRAM stall) */
     uint64_t stall_cycles_level[CFG_MAX_LEVELS + 1];
 } eng_counters;
 

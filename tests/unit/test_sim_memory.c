@@ -413,3 +413,23 @@ Test(sim_memory, hierarchy_pinned_mapping)
     cr_assert_eq(eng_run_layer(&c, &l, &opt, &r, &err), FW_EXIT_INPUT);
     cr_assert_str_eq(err.msg, "layer g: level glb: tile K5 outside [1, 4]");
 }
+
+/* With ideal memory an explicit hierarchy only counts: the cycles are the fold schedule's, the
+ * same as the shorthand's (so `serial` still gives SCALE-Sim v2's compute cycles). */
+Test(sim_memory, hierarchy_ideal_memory_keeps_the_schedule)
+{
+    uint64_t s = 8;
+    const char *lv = "\"memory\": {\"levels\": [{\"name\": \"glb\", \"kind\": \"sram\", \"holds\": "
+                     "[\"ifmap\", \"filter\", \"ofmap\"], \"size_bytes\": 512, \"word_bits\": 8}]}";
+    for (int n = 0; n < 100; n++) {
+        wl_layer l;
+        random_gemm(&s, &l);
+        unsigned rows = 1 + (unsigned)(rng(&s) % 16), cols = 1 + (unsigned)(rng(&s) % 16);
+        cfg_accel h = make_cfg_storage(rows, cols, dfs[n % 4], scheds[(n / 4) % 2], lv, NULL, 0);
+        cfg_accel c = make_cfg(rows, cols, dfs[n % 4], scheds[(n / 4) % 2], NULL, 0);
+        eng_counters a = run(&h, &l, true), b = run(&c, &l, true);
+        cr_assert_eq(a.cycles, b.cycles, "case %d", n);
+        cr_assert_eq(a.stall_cycles, 0);
+        cr_assert_eq(a.macs, b.macs);
+    }
+}
