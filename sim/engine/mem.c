@@ -104,17 +104,32 @@ static void mem_array_side(const map_layer *map, const map_fold *d, uint64_t rd[
     wr[CFG_OFMAP] = t * sc;
 }
 
-/* The share of `total` that the MAC range [a, b) of the layer's `macs` carries. */
-static uint64_t mem_share(uint64_t total, uint64_t a, uint64_t b, uint64_t macs)
+/* The share of `total` that each fold carries in proportion to its MACs: fold f with MACs in
+ * the layer's range [a, b) gets floor(total * b / macs) - floor(total * a / macs). Computed
+ * without a division per fold: carries the remainder of total * done / macs and remembers
+ * total * m / macs for the last fold size m (a layer has few). */
+typedef struct mem_acc {
+    uint64_t total, r;
+    uint64_t memo_m, memo_q, memo_r;
+} mem_acc;
+
+static uint64_t mem_acc_step(mem_acc *a, uint64_t m, uint64_t macs)
 {
-    uint64_t tb;
-    if (total == 0)
+    if (a->total == 0)
         return 0;
-    if (!__builtin_mul_overflow(total, b, &tb)) /* the same quotients without 128 bits */
-        return tb / macs - total * a / macs;
-    unsigned __int128 hi = (unsigned __int128)total * b / macs;
-    unsigned __int128 lo = (unsigned __int128)total * a / macs;
-    return (uint64_t)(hi - lo);
+    if (m != a->memo_m) {
+        unsigned __int128 x = (unsigned __int128)a->total * m;
+        a->memo_m = m;
+        a->memo_q = (uint64_t)(x / macs);
+        a->memo_r = (uint64_t)(x % macs);
+    }
+    uint64_t q = a->memo_q;
+    a->r += a->memo_r;
+    if (a->r >= macs) {
+        a->r -= macs;
+        q++;
+    }
+    return q;
 }
 
 static uint32_t mem_elem_bits(const map_layer *map, int op)
@@ -122,16 +137,11 @@ static uint32_t mem_elem_bits(const map_layer *map, int op)
     return 8 * (op == CFG_OFMAP ? map->acc_bytes : map->input_bytes);
 }
 
-/* Cycles level i needs to serve `bits` read (write) bits of operand op: its partition's (or
- * the shared level's) banks x ports x word width per cycle, all instances together. */
-static uint64_t mem_level_cycles(const cfg_accel *cfg, uint32_t i, int op, uint64_t bits,
-                                 bool write)
+/* bits > per * cycles, without overflow (a product beyond 64 bits exceeds any bits). */
+static bool mem_exceeds(uint64_t bits, uint64_t per, uint64_t cycles)
 {
-    const cfg_level *lv = &cfg->levels[i];
-    const cfg_part *p = &lv->part[op];
-    uint64_t per = cfg_level_instances(cfg, lv) * p->banks *
-                   (write ? p->write_ports : p->read_ports) * p->word_bits;
-    return bits ? (bits + per - 1) / per : 0;
+    uint64_t p;
+    return !__builtin_mul_overflow(per, cycles, &p) && bits > p;
 }
 
 /* The explicit hierarchy (sim/README.md, "Timing through the hierarchy"): the tiled traffic of
@@ -156,11 +166,31 @@ static void mem_hier_timeline(const cfg_accel *cfg, const map_layer *map, bool i
                 outer[op] = (int)i;
             }
     }
-    uint64_t x_prev = 0, end_prev = 0, earliest = 0, compute_end = 0, stall = 0, cum = 0;
+    uint64_t x_prev = 0, end_prev = 0, earliest = 0, compute_end = 0, stall = 0;
     uint64_t stall_by[CFG_OPERANDS] = {0, 0, 0}, stall_lv[CFG_MAX_LEVELS + 1] = {0};
     uint64_t len_t = 0, len = arr_fold_cycles(cfg, 0), gap = arr_fold_gap(cfg, 0);
     uint64_t level_free = 0; /* the on-chip levels have served the previous fold's share */
     int level_cause = -1, level_op = -1;
+    /* the traffic's accumulators (mem_acc) and each level's bits per cycle */
+    mem_acc acc_rd[CFG_OPERANDS], acc_wr, acc_lr[CFG_MAX_LEVELS][CFG_OPERANDS],
+        acc_lw[CFG_MAX_LEVELS][CFG_OPERANDS];
+    memset(acc_rd, 0, sizeof acc_rd);
+    memset(&acc_wr, 0, sizeof acc_wr);
+    memset(acc_lr, 0, sizeof acc_lr);
+    memset(acc_lw, 0, sizeof acc_lw);
+    acc_wr.total = tt->dram_write_bytes;
+    uint64_t per_r[CFG_MAX_LEVELS][CFG_OPERANDS], per_w[CFG_MAX_LEVELS][CFG_OPERANDS];
+    for (int op = 0; op < CFG_OPERANDS; op++) {
+        acc_rd[op].total = tt->dram_read_bytes[op];
+        for (uint32_t i = 0; i < L; i++) {
+            acc_lr[i][op].total = tt->reads[i][op];
+            acc_lw[i][op].total = tt->writes[i][op];
+            const cfg_part *p = &cfg->levels[i].part[op];
+            uint64_t inst = cfg_level_instances(cfg, &cfg->levels[i]);
+            per_r[i][op] = inst * p->banks * p->read_ports * p->word_bits;
+            per_w[i][op] = inst * p->banks * p->write_ports * p->word_bits;
+        }
+    }
     map_fold_iter it;
     map_fold_iter_start(map, &it);
     for (uint64_t f = 0; f < map->folds; f++) {
@@ -172,11 +202,10 @@ static void mem_hier_timeline(const cfg_accel *cfg, const map_layer *map, bool i
             len = arr_fold_cycles(cfg, d->t);
             gap = arr_fold_gap(cfg, d->t);
         }
-        uint64_t macs_f = d->t * d->sr * d->sc, a = cum, b = cum + macs_f;
-        cum = b;
+        uint64_t macs_f = d->t * d->sr * d->sc;
         uint64_t ready[CFG_OPERANDS] = {0, 0, 0}, rd_bytes[CFG_OPERANDS];
         for (int op = 0; op < CFG_OPERANDS; op++) {
-            rd_bytes[op] = mem_share(tt->dram_read_bytes[op], a, b, map->macs);
+            rd_bytes[op] = mem_acc_step(&acc_rd[op], macs_f, map->macs);
             if (!rd_bytes[op])
                 continue;
             bool db = cfg->levels[outer[op]].part[op].double_buffered;
@@ -204,8 +233,12 @@ static void mem_hier_timeline(const cfg_accel *cfg, const map_layer *map, bool i
         if (x)
             x[f] = start;
         uint64_t end = start + len;
-        /* this fold's share of every level's traffic, served from its start */
-        uint64_t ar[CFG_OPERANDS], aw[CFG_OPERANDS], need = 0;
+        /* this fold's share of every level's traffic, served from its start: the next fold
+         * waits for the slowest level, ceil(bits / (banks x ports x width x instances)) cycles.
+         * A level done within the gap to the next fold's earliest start delays nothing (and
+         * L >= gap: nor the layer's end), so the search for the slowest starts at the gap and
+         * divides only beyond it. */
+        uint64_t ar[CFG_OPERANDS], aw[CFG_OPERANDS], need = gap;
         mem_array_side(map, d, ar, aw);
         level_cause = level_op = -1;
         for (uint32_t i = 0; i < L; i++) {
@@ -215,8 +248,8 @@ static void mem_hier_timeline(const cfg_accel *cfg, const map_layer *map, bool i
             for (int op = 0; op < CFG_OPERANDS; op++) {
                 if (!lv->part[op].held)
                     continue;
-                uint64_t r = mem_share(tt->reads[i][op], a, b, map->macs);
-                uint64_t w = mem_share(tt->writes[i][op], a, b, map->macs);
+                uint64_t r = mem_acc_step(&acc_lr[i][op], macs_f, map->macs);
+                uint64_t w = mem_acc_step(&acc_lw[i][op], macs_f, map->macs);
                 if ((int)i == inner[op])
                     r += ar[op], w += aw[op];
                 uint64_t eb = mem_elem_bits(map, op);
@@ -229,9 +262,13 @@ static void mem_hier_timeline(const cfg_accel *cfg, const map_layer *map, bool i
                     wbits += w * eb;
                     continue;
                 }
-                uint64_t c = mem_level_cycles(cfg, i, op, r * eb, false);
-                uint64_t cw = mem_level_cycles(cfg, i, op, w * eb, true);
-                c = c > cw ? c : cw;
+                uint64_t c = 0;
+                if (mem_exceeds(r * eb, per_r[i][op], need))
+                    c = (r * eb + per_r[i][op] - 1) / per_r[i][op];
+                if (mem_exceeds(w * eb, per_w[i][op], c > need ? c : need)) {
+                    uint64_t cw = (w * eb + per_w[i][op] - 1) / per_w[i][op];
+                    c = c > cw ? c : cw;
+                }
                 if (c > need) {
                     need = c;
                     level_cause = (int)i;
@@ -239,9 +276,13 @@ static void mem_hier_timeline(const cfg_accel *cfg, const map_layer *map, bool i
                 }
             }
             if (lv->shared && top_op >= 0) {
-                uint64_t c = mem_level_cycles(cfg, i, top_op, rbits, false);
-                uint64_t cw = mem_level_cycles(cfg, i, top_op, wbits, true);
-                c = c > cw ? c : cw;
+                uint64_t c = 0, pr = per_r[i][top_op], pw = per_w[i][top_op];
+                if (mem_exceeds(rbits, pr, need))
+                    c = (rbits + pr - 1) / pr;
+                if (mem_exceeds(wbits, pw, c > need ? c : need)) {
+                    uint64_t cw = (wbits + pw - 1) / pw;
+                    c = c > cw ? c : cw;
+                }
                 if (c > need) {
                     need = c;
                     level_cause = (int)i;
@@ -250,7 +291,7 @@ static void mem_hier_timeline(const cfg_accel *cfg, const map_layer *map, bool i
             }
         }
         level_free = start + need;
-        uint64_t wr_bytes = mem_share(tt->dram_write_bytes, a, b, map->macs);
+        uint64_t wr_bytes = mem_acc_step(&acc_wr, macs_f, map->macs);
         if (wr_bytes)
             mem_write(&s, MEM_WR_OUT, wr_bytes, end, ctr);
         if (trace) {
