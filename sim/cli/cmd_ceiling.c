@@ -14,6 +14,7 @@
 #include "common/fw_err.h"
 #include "config/cfg.h"
 #include "energy/en.h"
+#include "engine/net.h"
 #include "energy/en_ladder.h"
 #include "tech/tech.h"
 #include "workload/wl.h"
@@ -513,9 +514,9 @@ static int ceil_config(const tech_lib *lib, const ceil_opts *o, ceil_entry *e)
         en_ladder_design(&ks[s], &src_cfg[s], &total, e->rungs[s]);
         en_price(&ks[s], &total, &e->achieved[s]);
     }
-    e->utilization = total.cycles ? (double)total.macs /
-                                        ((double)cfg.rows * (double)cfg.cols * (double)total.cycles)
-                                  : 0;
+    net_derived d;
+    net_derive(&cfg, &total, &d);
+    e->utilization = d.utilization;
     return 0;
 }
 

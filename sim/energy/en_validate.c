@@ -1,5 +1,6 @@
 /* en_validate: modelled vs published chips (definitions in the header). */
 #include "energy/en_validate.h"
+#include "engine/net.h"
 
 #include "energy/en_ladder.h"
 
@@ -128,7 +129,9 @@ int en_validate_price(const tech_lib *lib, const cfg_accel *cfg, const en_val_ru
         out->area_mm2_published = chip->fig[EN_FIG_AREA].value;
         out->area_error_percent = ev_err(k.area_mm2, out->area_mm2_published);
     }
-    out->utilization = run->c.cycles ? macs / (run->pes * (double)run->c.cycles) : 0;
+    net_derived d;
+    net_derive(cfg, &run->c, &d);
+    out->utilization = d.utilization;
     /* chip = everything on the die (en.h), system = + DRAM */
     out->achieved_gops_per_w_chip = b.gops_per_w_chip;
     out->achieved_gops_per_w_system = b.gops_per_w_system;

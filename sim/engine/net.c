@@ -13,6 +13,22 @@ const char *net_place_name(const net_result *res, net_place p)
     return p == NET_CHIP && res->chip_level ? res->chip_level : "dram";
 }
 
+void net_derive(const cfg_accel *cfg, const eng_counters *c, net_derived *out)
+{
+    memset(out, 0, sizeof *out);
+    for (int op = 0; op < CFG_OPERANDS; op++)
+        out->dram_bytes += c->dram_read_bytes[op] + c->dram_write_bytes[op];
+    if (c->cycles == 0)
+        return;
+    double cyc = (double)c->cycles, macs = (double)c->macs;
+    out->utilization = macs / ((double)cfg->rows * cfg->cols * cyc);
+    out->mapping_efficiency = c->pe_slots ? macs / (double)c->pe_slots : 0;
+    out->time_s = cyc / (cfg->clock_mhz * 1e6);
+    out->gmacs_per_s = macs / out->time_s / 1e9;
+    out->gops = 2 * out->gmacs_per_s;
+    out->dram_gbps = (double)out->dram_bytes / out->time_s / 1e9;
+}
+
 int net_activation_level(const cfg_accel *cfg)
 {
     int i = cfg_outer_level(cfg, CFG_IFMAP, NULL);

@@ -101,6 +101,29 @@ int net_run(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt,
             fw_err *err);
 void net_result_fini(net_result *res);
 
+/* Figures derived from counters, defined here once for every consumer: the report's per-layer
+ * and total rows (text, JSON, CSV), the sweep's metrics, the ceiling's and validate's
+ * utilization. All 0 when cycles is 0.
+ *   utilization         macs / (R x C x cycles)
+ *   mapping_efficiency  macs / pe_slots (used PEs while streaming; 0 without PE slots)
+ *   time_s              cycles / clock
+ *   gmacs_per_s         macs / time_s / 1e9
+ *   gops                2 x gmacs_per_s (1 MAC = 2 operations: GFLOPS for floating inputs,
+ *                       GOPS for integer ones)
+ *   dram_bytes          DRAM bytes read and written, every operand (exact)
+ *   dram_gbps           dram_bytes / time_s / 1e9 */
+typedef struct net_derived {
+    double utilization;
+    double mapping_efficiency;
+    double time_s;
+    double gmacs_per_s;
+    double gops;
+    uint64_t dram_bytes;
+    double dram_gbps;
+} net_derived;
+
+void net_derive(const cfg_accel *cfg, const eng_counters *c, net_derived *out);
+
 /* Name of a place in reports: "dram", or res->chip_level. */
 const char *net_place_name(const net_result *res, net_place p);
 

@@ -10,23 +10,6 @@ const char *rpt_ops_key(const cfg_accel *cfg, const char *if_float, const char *
     return nx_fmt_get(cfg->mac.input)->is_float ? if_float : if_int;
 }
 
-void rpt_derive(const cfg_accel *cfg, const eng_counters *c, rpt_derived *out)
-{
-    memset(out, 0, sizeof *out);
-    if (c->cycles == 0)
-        return;
-    double cyc = (double)c->cycles, macs = (double)c->macs;
-    out->utilization = macs / ((double)cfg->rows * cfg->cols * cyc);
-    out->mapping_efficiency = c->pe_slots ? macs / (double)c->pe_slots : 0;
-    out->time_s = cyc / (cfg->clock_mhz * 1e6);
-    out->gmacs_per_s = macs / out->time_s / 1e9;
-    out->gops = 2 * out->gmacs_per_s;
-    uint64_t bytes = 0;
-    for (int op = 0; op < CFG_OPERANDS; op++)
-        bytes += c->dram_read_bytes[op] + c->dram_write_bytes[op];
-    out->dram_gbps = (double)bytes / out->time_s / 1e9;
-}
-
 /* The integer fields in output order: key (JSON / CSV) and offset. */
 typedef struct rpt_field {
     const char *key;
@@ -71,7 +54,7 @@ static uint64_t rpt_get(const eng_counters *c, size_t i)
 
 /* Derived fields: key and value. */
 #define RPT_NDERIVED 6
-static void rpt_derived_list(const cfg_accel *cfg, const rpt_derived *d,
+static void rpt_derived_list(const cfg_accel *cfg, const net_derived *d,
                              const char *keys[RPT_NDERIVED], double vals[RPT_NDERIVED])
 {
     const char *k[RPT_NDERIVED] = {"utilization",
@@ -114,8 +97,8 @@ static void rpt_json_levels(FILE *out, const rpt_input *in, const eng_counters *
 static void rpt_json_row(FILE *out, const rpt_input *in, const char *name, const eng_counters *c,
                          size_t layer, bool is_total, const char *indent)
 {
-    rpt_derived d;
-    rpt_derive(in->cfg, c, &d);
+    net_derived d;
+    net_derive(in->cfg, c, &d);
     fprintf(out, "{\n");
     if (name) {
         fprintf(out, "%s  \"name\": ", indent);
@@ -170,8 +153,8 @@ static void rpt_json(FILE *out, const rpt_input *in)
 static void rpt_csv_row(FILE *out, const rpt_input *in, const char *name, const eng_counters *c,
                         size_t layer, bool is_total)
 {
-    rpt_derived d;
-    rpt_derive(in->cfg, c, &d);
+    net_derived d;
+    net_derive(in->cfg, c, &d);
     fprintf(out, "%s", name);
     for (size_t i = 0; i < RPT_NFIELDS; i++)
         fprintf(out, ",%" PRIu64, rpt_get(c, i));
@@ -193,7 +176,7 @@ static void rpt_csv(FILE *out, const rpt_input *in)
     fprintf(out, "layer");
     for (size_t i = 0; i < RPT_NFIELDS; i++)
         fprintf(out, ",%s", rpt_fields[i].key);
-    rpt_derived d0;
+    net_derived d0;
     memset(&d0, 0, sizeof d0);
     const char *keys[RPT_NDERIVED];
     double vals[RPT_NDERIVED];
@@ -237,8 +220,8 @@ static int rpt_extra_width(const rpt_column *col)
 static void rpt_text_row(FILE *out, const rpt_input *in, const char *name, const eng_counters *c,
                          size_t layer, bool is_total)
 {
-    rpt_derived d;
-    rpt_derive(in->cfg, c, &d);
+    net_derived d;
+    net_derive(in->cfg, c, &d);
     uint64_t dram = 0;
     for (int op = 0; op < CFG_OPERANDS; op++)
         dram += c->dram_read_bytes[op] + c->dram_write_bytes[op];
@@ -287,8 +270,8 @@ static void rpt_text(FILE *out, const rpt_input *in)
         rpt_text_row(out, in, in->layer_names[l], &in->layers[l], l, false);
     rpt_text_row(out, in, "total", in->total, 0, true);
     const eng_counters *t = in->total;
-    rpt_derived d;
-    rpt_derive(cfg, t, &d);
+    net_derived d;
+    net_derive(cfg, t, &d);
     fprintf(out,
             "\ntotal: %" PRIu64 " cycles (%.6g ms at %.6g MHz), %" PRIu64 " MACs, %.4g %s, "
             "utilization %.2f%%\n",

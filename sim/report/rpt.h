@@ -9,6 +9,7 @@
 #include "common/fw_err.h"
 #include "config/cfg.h"
 #include "engine/eng.h"
+#include "engine/net.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -44,23 +45,14 @@ typedef struct rpt_input {
     const rpt_column *extra; /* extra_count columns, may be NULL */
     size_t extra_count;
     /* Inter-layer residency (engine/net.h), NULL when off: per layer where its input came
-     * from and where its output went ("dram", "sram.ifmap"), borrowed. Shown as the last two
+     * from and where its output went ("dram" or the level's name), borrowed. Shown as the last two
      * columns (text, CSV: empty on the total row) and as "input_from", "output_to" (JSON). */
     const char *const *input_from;
     const char *const *output_to;
 } rpt_input;
 
-/* Derived figures of one row (definitions used by every format). */
-typedef struct rpt_derived {
-    double utilization;        /* macs / (R * C * cycles) */
-    double mapping_efficiency; /* macs / pe_slots: used PEs while streaming */
-    double time_s;             /* cycles / clock */
-    double gmacs_per_s;        /* macs / time / 1e9 */
-    double gops;               /* 2 ops per MAC: GFLOPS (floating inputs) or GOPS (integer) */
-    double dram_gbps;          /* (read + write bytes) / time / 1e9 */
-} rpt_derived;
-
-void rpt_derive(const cfg_accel *cfg, const eng_counters *c, rpt_derived *out);
+/* The derived figures of a row (utilization, GOPS, ...) are net_derive's (engine/net.h),
+ * defined there once for the report, the sweep, the ceiling and validate. */
 
 /* if_float when the config's MAC inputs are a floating format, if_int otherwise: integer
  * precisions report GOPS, floating ones GFLOPS ("gflops" / "gops" keys, "GFLOPS" / "GOPS"

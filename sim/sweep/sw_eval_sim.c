@@ -58,23 +58,21 @@ static int sw_sim_eval(void *ctx, const jr_doc *config, const wl_workload *workl
      * equals the sum of the per-layer prices. */
     en_breakdown b;
     en_price(&costs, &total, &b);
-    double cycles = (double)total.cycles;
-    double seconds = cycles / (cfg.clock_mhz * 1e6);
-    uint64_t dram = 0;
+    net_derived d;
+    net_derive(&cfg, &total, &d);
     double sram_bytes = 0, sram_pj = 0;
     for (unsigned op = 0; op < CFG_OPERANDS; op++) {
-        dram += total.dram_read_bytes[op] + total.dram_write_bytes[op];
         sram_bytes += (double)cfg.sram[op].size_bytes;
         sram_pj += b.sram_pj[op];
     }
     double *v = values;
-    *v++ = cycles;
-    *v++ = seconds * 1e3;
+    *v++ = (double)total.cycles;
+    *v++ = d.time_s * 1e3;
     *v++ = (double)total.stall_cycles;
     *v++ = (double)total.macs;
-    *v++ = cycles > 0 ? (double)total.macs / (cycles * cfg.rows * cfg.cols) : 0;
-    *v++ = seconds > 0 ? 2.0 * (double)total.macs / seconds / 1e9 : 0;
-    *v++ = (double)dram;
+    *v++ = d.utilization;
+    *v++ = d.gops;
+    *v++ = (double)d.dram_bytes;
     *v++ = (double)cfg.rows * cfg.cols;
     *v++ = sram_bytes;
     *v++ = b.chip_pj;

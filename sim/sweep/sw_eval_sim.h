@@ -8,7 +8,8 @@
  *   latency_ms      latency_cycles / clock
  *   stall_cycles    cycles waiting for memory
  *   macs            useful multiply-accumulates
- *   utilization     macs / (latency_cycles x rows x cols)
+ *   utilization     macs / (latency_cycles x rows x cols)   (these, gops, latency_ms and
+ *                   dram_bytes are net_derive's, engine/net.h, as in `flopwatt run`)
  *   gops            2 x macs / latency: G ops per second, 1 MAC = 2 ops (a FLOP for floating
  *                   formats). A sweep may mix integer and floating points in one table, so its
  *                   metric names are precision-neutral; `flopwatt run` names them GFLOPS or GOPS
