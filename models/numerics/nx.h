@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Number formats. One table (nx_fmt_info, nx_formats.c) defines them all; the RTL parameters
+/* Number formats. One table (nx_fmt_info, nx_table.h) defines them all; the RTL parameters
  * and any other header derive from it (tools/ generates rtl/fw_formats.vh from it). */
 typedef enum nx_fmt {
     NX_FP32 = 0, /* IEEE binary32: 1/8/23 */

@@ -57,6 +57,9 @@ nxi_num nxi_product(nxi_num a, nxi_num b);
 /* a*b rounded once into out (a, b in format in): the multiply of nx_mul and of the unfused MAC. */
 uint64_t nxi_mul(nx_fmt in, nx_fmt out, uint64_t a, uint64_t b, nx_mode mode, nx_flags *flags);
 
+/* a + b rounded into fmt, the general path of nx_add (format and mode as variables). */
+uint64_t nxi_add(nx_fmt fmt, uint64_t a, uint64_t b, nx_mode mode, nx_flags *flags);
+
 /* a*b + c with one rounding into acc (a, b in format in, c in acc): nx_fma and the fused MAC. */
 uint64_t nxi_fma(nx_fmt in, nx_fmt acc, uint64_t a, uint64_t b, uint64_t c, nx_mode mode,
                  nx_flags *flags);

@@ -44,8 +44,8 @@ static void nxv_model(const nx_mac_cfg *cfg, size_t n, const uint64_t *acc, cons
 /* Integer, int32 accumulator, wrap: (acc + a*b) mod 2^32 with a, b sign-extended from the input
  * width (at most 16 bits, so the product fits in 31 bits). Modular sums do not depend on how
  * the accumulator is read, so unsigned 32-bit arithmetic gives the bits. */
-static void nxv_int_wrap32(const nx_mac_cfg *cfg, size_t n, const uint64_t *acc,
-                           const uint64_t *a, const uint64_t *b, uint64_t *out)
+static void nxv_int_wrap32(const nx_mac_cfg *cfg, size_t n, const uint64_t *acc, const uint64_t *a,
+                           const uint64_t *b, uint64_t *out)
 {
     const unsigned sh = 32 - nx_fmt_get(cfg->input)->width_bits;
     for (size_t i = 0; i < n; i++) {
@@ -127,23 +127,23 @@ static inline uint64_t nxv_f32_bits(float v)
 
 /* The fp32-accumulator kernels, compiled for FMA3 (vfmadd) and used only when the CPU has it.
  * A fixed number of lanes per block lets the compiler vectorise the conversions and the MAC. */
-#define NXV_F32_KERNEL(NAME, EXPR)                                                               \
-    __attribute__((target("avx2,fma"))) static void NAME##_lanes(                                \
-        nxv_conv c, size_t n, const uint64_t *acc, const uint64_t *a, const uint64_t *b,         \
-        uint64_t *out)                                                                           \
-    {                                                                                            \
-        for (size_t i = 0; i < n; i++) {                                                         \
-            const float x = nxv_f32_of(c, a[i]), y = nxv_f32_of(c, b[i]);                        \
-            const uint32_t zb = (uint32_t)acc[i];                                                \
-            float z;                                                                             \
-            memcpy(&z, &zb, sizeof z);                                                           \
-            out[i] = nxv_f32_bits(EXPR);                                                         \
-        }                                                                                        \
-    }                                                                                            \
-    static void NAME(const nx_mac_cfg *cfg, size_t n, const uint64_t *acc, const uint64_t *a,    \
-                     const uint64_t *b, uint64_t *out)                                           \
-    {                                                                                            \
-        NAME##_lanes(nxv_conv_of(cfg->input), n, acc, a, b, out);                                \
+#define NXV_F32_KERNEL(NAME, EXPR)                                                                 \
+    __attribute__((target("avx2,fma"))) static void NAME##_lanes(                                  \
+        nxv_conv c, size_t n, const uint64_t *acc, const uint64_t *a, const uint64_t *b,           \
+        uint64_t *out)                                                                             \
+    {                                                                                              \
+        for (size_t i = 0; i < n; i++) {                                                           \
+            const float x = nxv_f32_of(c, a[i]), y = nxv_f32_of(c, b[i]);                          \
+            const uint32_t zb = (uint32_t)acc[i];                                                  \
+            float z;                                                                               \
+            memcpy(&z, &zb, sizeof z);                                                             \
+            out[i] = nxv_f32_bits(EXPR);                                                           \
+        }                                                                                          \
+    }                                                                                              \
+    static void NAME(const nx_mac_cfg *cfg, size_t n, const uint64_t *acc, const uint64_t *a,      \
+                     const uint64_t *b, uint64_t *out)                                             \
+    {                                                                                              \
+        NAME##_lanes(nxv_conv_of(cfg->input), n, acc, a, b, out);                                  \
     }
 
 NXV_F32_KERNEL(nxv_f32_fused, __builtin_fmaf(x, y, z))

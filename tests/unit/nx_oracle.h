@@ -402,6 +402,15 @@ static inline uint64_t or_next(or_rng *g) /* splitmix64 */
     return z ^ (z >> 31);
 }
 
+/* or_next on a plain state word (for generators that keep a uint64_t). */
+static inline uint64_t or_next_u64(uint64_t *s)
+{
+    or_rng g = {*s};
+    const uint64_t r = or_next(&g);
+    *s = g.s;
+    return r;
+}
+
 /* The 20 mode combinations: 5 rounding modes x {ieee, ftz} x {tininess after, before}. */
 #define OR_N_MODES 20
 static inline nx_mode or_mode(unsigned i)
