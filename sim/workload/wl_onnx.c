@@ -1690,6 +1690,16 @@ unknown:
     return onx_push_layer(c, n, &l);
 }
 
+/* Adds the tensor that graph list `what` declares at index i (it must have a name). */
+static int onx_declare(onx_ctx *c, const char *name, const char *what, size_t i,
+                       onx_tensor **t, bool *existed)
+{
+    if (!name || !name[0])
+        return onx_fail(c, "%s[%zu]: no name", what, i);
+    *t = onx_add(c, name, existed);
+    return *t ? 0 : onx_oom(c);
+}
+
 static int onx_tensors(onx_ctx *c)
 {
     Onnx__GraphProto *g = c->graph;
@@ -1697,11 +1707,9 @@ static int onx_tensors(onx_ctx *c)
     int rc;
     for (size_t i = 0; i < g->n_initializer; i++) {
         const Onnx__TensorProto *tp = g->initializer[i];
-        if (!tp->name || !tp->name[0])
-            return onx_fail(c, "graph.initializer[%zu]: no name", i);
-        onx_tensor *t = onx_add(c, tp->name, &existed);
-        if (!t)
-            return onx_oom(c);
+        onx_tensor *t = NULL;
+        if ((rc = onx_declare(c, tp->name, "graph.initializer", i, &t, &existed)))
+            return rc;
         if (existed)
             return onx_fail(c, "graph.initializer '%.100s': given twice", tp->name);
         if ((rc = onx_from_tensor(c, tp, "graph.initializer", t)))
@@ -1710,11 +1718,9 @@ static int onx_tensors(onx_ctx *c)
     c->model_batch = 0;
     for (size_t i = 0; i < g->n_input; i++) {
         const Onnx__ValueInfoProto *vi = g->input[i];
-        if (!vi->name || !vi->name[0])
-            return onx_fail(c, "graph.input[%zu]: no name", i);
-        onx_tensor *t = onx_add(c, vi->name, &existed);
-        if (!t)
-            return onx_oom(c);
+        onx_tensor *t = NULL;
+        if ((rc = onx_declare(c, vi->name, "graph.input", i, &t, &existed)))
+            return rc;
         if (existed && t->is_const)
             continue; /* an initializer listed as an input (IR version < 4) */
         if (existed)
