@@ -26,7 +26,7 @@ echo "hier: $cfg, whole network, best of $runs runs (taskset: one core)"
 for n in resnet50 resnet152; do
     searched=$(best_ms taskset -c 0 "$fw" run "$cfg" configs/workloads/$n.json)
     # pin every layer's chosen mapping: memory.mappings = {layer: mapping}
-    pins=$(jq -c '[.layers[] | {(.name): .mapping}] | add' "$build/bench_hier.json")
+    pins=$(jq -c '[.layers[] | select(.mapping) | {(.name): .mapping}] | add' "$build/bench_hier.json")
     cp "$build/bench_hier.json" "$build/bench_hier_searched.json"
     jq --argjson p "$pins" '.memory.mappings = $p' "$cfg" >"$build/bench_hier_pinned.json"
     pinned=$(best_ms taskset -c 0 "$fw" run "$build/bench_hier_pinned.json" configs/workloads/$n.json)
