@@ -1,7 +1,8 @@
 # flopwatt build. Everything built goes under $(BUILD) (default build/).
 #
 #   make            build/flopwatt and the libraries
-#   make run        build and run the main job on the shipped default config
+#   make run        install missing Debian packages, build, run the main job on the shipped
+#                   default config
 #   make test       install missing Debian packages, build, run every test
 #   make test-asan  the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make test-long  the long variants (10^8 numerics cases, larger layers)
@@ -26,7 +27,10 @@ PKGS    := libcjson gsl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-CFLAGS  := -std=c11 -O2 -g -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+# Warnings beyond -Wall -Wextra: a goto past an initialised declaration (cleanup code then reads
+# garbage), shadowed names, non-literal or mismatched format strings.
+WARN    := -Wall -Wextra -Werror -Wjump-misses-init -Wshadow -Wformat=2
+CFLAGS  := -std=c11 -O2 -g $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
            -Imodels -Isim $(PKG_CFLAGS) $(SAN) $(EXTRA_CFLAGS)
 LDFLAGS := $(SAN)
 LDLIBS  := $(PKG_LIBS) -lpthread -lm
@@ -50,7 +54,7 @@ TEST_PREREQS := $(BIN) $(TEST_BINS)
 # Keep object files of test binaries (make would delete them as intermediates).
 .SECONDARY:
 
-.PHONY: all run test test-nodeps test-asan test-long bench lint install deps clean format
+.PHONY: all run run-nodeps test test-nodeps test-asan test-long bench lint install deps clean format
 all: $(BIN) $(LIB_NUMERICS)
 
 deps:
@@ -87,7 +91,12 @@ ifeq ($(FLOPWATT_SKIP_RTL),1)
 TEST_PREREQS := $(filter-out rtl,$(TEST_PREREQS))
 endif
 
-run: $(BIN)
+# run (like test) installs missing packages first, then builds in a fresh make: the package
+# flags above are read when the Makefile is parsed, before deps has installed pkg-config files.
+run: deps
+	$(MAKE) --no-print-directory run-nodeps
+
+run-nodeps: $(BIN)
 	./tools/run-default.sh $(BIN)
 
 test: deps

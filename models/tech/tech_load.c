@@ -535,7 +535,7 @@ static int tl_sram_fit(tech_lib *lib, jr_obj *root, fw_err *err)
     gsl_matrix *x = gsl_matrix_alloc(n, 3), *cov = gsl_matrix_alloc(3, 3);
     gsl_vector *y = gsl_vector_alloc(n), *c = gsl_vector_alloc(3);
     gsl_multifit_linear_workspace *ws = gsl_multifit_linear_alloc(n, 3);
-    int rc = 0;
+    int rc = 0, st;
     if (!x || !cov || !y || !c || !ws) {
         rc = fw_err_set(err, FW_EXIT_FAIL, "tech: out of memory");
         goto out;
@@ -548,7 +548,7 @@ static int tl_sram_fit(tech_lib *lib, jr_obj *root, fw_err *err)
         gsl_vector_set(y, i, log(p->read_pj_per_bit_45));
     }
     double chisq;
-    int st = gsl_multifit_linear(x, y, c, cov, &chisq, ws);
+    st = gsl_multifit_linear(x, y, c, cov, &chisq, ws);
     if (st != GSL_SUCCESS) {
         rc = jr_fail(root, "sram_points", err, "SRAM fit failed: %s", gsl_strerror(st));
         goto out;

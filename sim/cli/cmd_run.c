@@ -325,6 +325,11 @@ int cmd_run(int argc, char **argv)
     double *energy = NULL;
     bool found = layer_name == NULL;
     runcli_trace tr = {NULL, NULL};
+    /* declared before the first jump to out (-Wjump-misses-init) */
+    const bool int_ops = !nx_fmt_get(cfg.mac.input)->is_float; /* GOPS, not GFLOPS */
+    runcli_net ctx;
+    net_options no;
+    eng_counters total;
     for (size_t i = 0; i < wl->layer_count && !found; i++)
         found = !strcmp(wl->layers[i].name, layer_name);
     if (!found) {
@@ -351,7 +356,7 @@ int cmd_run(int argc, char **argv)
     }
     opt.keep_outputs = dump != NULL;
     opt.seed = seed;
-    runcli_net ctx = {&cfg, &tr, dump, 0, wl, NULL};
+    ctx = (runcli_net){&cfg, &tr, dump, 0, wl, NULL};
     if (cfg.hierarchy_given &&
         !(ctx.mappings = calloc(wl->layer_count ? wl->layer_count : 1, sizeof *ctx.mappings))) {
         fprintf(stderr, "flopwatt run: out of memory\n");
@@ -359,8 +364,8 @@ int cmd_run(int argc, char **argv)
         goto out;
     }
     ctx_mappings = ctx.mappings;
-    net_options no = {opt, layer_name, runcli_net_start,
-                      dump || ctx.mappings ? runcli_net_done : NULL, &ctx};
+    no = (net_options){opt, layer_name, runcli_net_start,
+                       dump || ctx.mappings ? runcli_net_done : NULL, &ctx};
     if ((rc = net_run(&cfg, wl, &no, &net, &err))) {
         if (ctx.dump_rc)
             fprintf(stderr, "flopwatt run: %s: write error\n", dump_path);
@@ -378,7 +383,7 @@ int cmd_run(int argc, char **argv)
         rc = FW_EXIT_IO;
         goto out;
     }
-    eng_counters total = net.total;
+    total = net.total;
     for (size_t l = 0; l < n; l++) {
         names[l] = wl->layers[net.layers[l].index].name;
         rows[l] = net.layers[l].c;
@@ -412,7 +417,6 @@ int cmd_run(int argc, char **argv)
     double vt[RUNCLI_NCOLS];
     en_price(&costs, &total, &bt);
     runcli_energy_values(&bt, vt);
-    bool int_ops = !nx_fmt_get(cfg.mac.input)->is_float;
     for (size_t c = 0; c < RUNCLI_NCOLS; c++) {
         const runcli_energy_col *ec = &runcli_energy_cols[c];
         cols[c].key = int_ops && ec->key_int ? ec->key_int : ec->key;

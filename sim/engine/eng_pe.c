@@ -561,6 +561,7 @@ int eng_pe_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map
     s.tmp2 = calloc(s.C, sizeof *s.tmp2);
     s.bus_last = calloc(s.C, sizeof *s.bus_last);
     s.fd = malloc(map->folds_per_group * sizeof *s.fd);
+    const uint64_t zero_in = nx_zero(cfg->mac.input); /* before the jump to out */
     int rc = 0;
     bool ok = s.X && s.W && s.O && s.pv && s.pt && s.tmp && s.tmp2 &&
               s.bus_last && s.fd;
@@ -571,7 +572,6 @@ int eng_pe_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map
             fw_err_set(err, FW_EXIT_INPUT, "layer %s: out of memory in the pe engine", layer->name);
         goto out;
     }
-    uint64_t zero_in = nx_zero(cfg->mac.input);
     for (uint64_t g = 0; g < map->groups && !rc; g++) {
         uint64_t f0 = g * map->folds_per_group, f1 = f0 + map->folds_per_group;
         pe_im2col(layer, map, ops, g, &s, s.X, s.W, zero_in);

@@ -214,11 +214,21 @@ int sw_plot_pareto(const sw_pareto_plot *p, const char *out_dir, fw_err *err)
     sw_spec spec;
     bool have_spec = false;
     FILE *dat = NULL, *inf = NULL, *front = NULL, *gp = NULL;
+    /* declared before the first jump to out (-Wjump-misses-init) */
+    long feas, par, x, y, color;
+    size_t first_metric, group_count = 0, shown = 0, infeasible = 0, on_front = 0;
+    size_t per_group[SW_PLOT_MAX_GROUPS] = {0};
+    double lo[2] = {HUGE_VAL, HUGE_VAL}, hi[2] = {-HUGE_VAL, -HUGE_VAL};
+    const char *workload, *slash, *sep;
+    const char *groups[SW_PLOT_MAX_GROUPS];
+    size_t *fr;
+    bool steps;
     snprintf(path, sizeof path, "%s/points.csv", p->sweep_dir);
     int rc = sw_csv_load(path, &c, err);
     if (rc)
         goto out;
-    long feas = sw_csv_col(&c, "feasible"), par = sw_csv_col(&c, "pareto");
+    feas = sw_csv_col(&c, "feasible");
+    par = sw_csv_col(&c, "pareto");
     if (feas < 0 || par < 0 || c.col_count < 4) {
         rc = fw_err_set(err, FW_EXIT_INPUT, "%s: not a flopwatt sweep points.csv", path);
         goto out;
@@ -226,11 +236,11 @@ int sw_plot_pareto(const sw_pareto_plot *p, const char *out_dir, fw_err *err)
     snprintf(path, sizeof path, "%s/spec.json", p->sweep_dir);
     have_spec = sw_spec_load(path, &spec, err) == 0;
     /* Metric columns start after workload and the axes. */
-    size_t first_metric = 2 + (have_spec ? spec.axis_count : 0);
-    long x = p->x ? sw_csv_col(&c, p->x) : sw_csv_col(&c, "latency_ms");
+    first_metric = 2 + (have_spec ? spec.axis_count : 0);
+    x = p->x ? sw_csv_col(&c, p->x) : sw_csv_col(&c, "latency_ms");
     if (x < 0 && !p->x)
         x = sw_csv_col(&c, "latency_cycles");
-    long y = p->y ? sw_csv_col(&c, p->y) : sw_csv_col(&c, "energy_system_pj");
+    y = p->y ? sw_csv_col(&c, p->y) : sw_csv_col(&c, "energy_system_pj");
     if (y < 0 && !p->y)
         y = sw_csv_col(&c, "energy_pj");
     for (size_t o = 0; y < 0 && !p->y && have_spec && o < spec.objective_count; o++)
@@ -243,7 +253,7 @@ int sw_plot_pareto(const sw_pareto_plot *p, const char *out_dir, fw_err *err)
                         x < 0 ? (p->x ? p->x : "latency_ms") : (p->y ? p->y : "energy_system_pj"));
         goto out;
     }
-    long color =
+    color =
         p->color ? sw_csv_col(&c, p->color) : sw_csv_col_like(&c, "precision", first_metric);
     if (color < 0 && !p->color)
         color = sw_csv_col_like(&c, "node", first_metric);
@@ -254,10 +264,7 @@ int sw_plot_pareto(const sw_pareto_plot *p, const char *out_dir, fw_err *err)
             fw_err_set(err, FW_EXIT_INPUT, "%s/points.csv: no column '%s'", p->sweep_dir, p->color);
         goto out;
     }
-    const char *workload = p->workload ? p->workload : (c.row_count ? c.rows[1] : "");
-    const char *groups[SW_PLOT_MAX_GROUPS];
-    size_t group_count = 0, shown = 0, infeasible = 0, on_front = 0;
-    double lo[2] = {HUGE_VAL, HUGE_VAL}, hi[2] = {-HUGE_VAL, -HUGE_VAL};
+    workload = p->workload ? p->workload : (c.row_count ? c.rows[1] : "");
     for (size_t r = 0; r < c.row_count; r++) {
         char **row = c.rows + r * c.col_count;
         if (strcmp(row[1], workload))
@@ -282,7 +289,6 @@ int sw_plot_pareto(const sw_pareto_plot *p, const char *out_dir, fw_err *err)
         rc = err->status;
         goto out;
     }
-    size_t per_group[SW_PLOT_MAX_GROUPS] = {0};
     for (size_t g = 0; g < group_count; g++) {
         fprintf(dat, "# %s = %s\n", c.cols[color], groups[g]);
         for (size_t r = 0; r < c.row_count; r++) {
@@ -304,7 +310,7 @@ int sw_plot_pareto(const sw_pareto_plot *p, const char *out_dir, fw_err *err)
         fprintf(dat, "\n\n");
     }
     /* The front, sorted by x (insertion order of points.csv is by point; sort a copy). */
-    size_t *fr = malloc((c.row_count + 1) * sizeof *fr);
+    fr = malloc((c.row_count + 1) * sizeof *fr);
     if (!fr) {
         rc = fw_err_set(err, FW_EXIT_IO, "out of memory");
         goto out;
@@ -329,7 +335,7 @@ int sw_plot_pareto(const sw_pareto_plot *p, const char *out_dir, fw_err *err)
         fprintf(front, "%s %s %s\n", row[x], row[y], row[0]);
     }
     free(fr);
-    bool steps = have_spec && spec.objective_count == 2 &&
+    steps = have_spec && spec.objective_count == 2 &&
                  ((!strcmp(spec.objectives[0].metric, c.cols[x]) &&
                    !strcmp(spec.objectives[1].metric, c.cols[y])) ||
                   (!strcmp(spec.objectives[1].metric, c.cols[x]) &&
@@ -338,7 +344,7 @@ int sw_plot_pareto(const sw_pareto_plot *p, const char *out_dir, fw_err *err)
     char lx[128], ly[128], lw[256], lc[128];
     sw_gp_label(lx, sizeof lx, c.cols[x]);
     sw_gp_label(ly, sizeof ly, c.cols[y]);
-    const char *slash = strrchr(workload, '/');
+    slash = strrchr(workload, '/');
     sw_gp_label(lw, sizeof lw, slash ? slash + 1 : workload);
     sw_gp_label(lc, sizeof lc, c.cols[color]);
     sw_gp_begin(gp, "pareto", 900, 620);
@@ -350,7 +356,7 @@ int sw_plot_pareto(const sw_pareto_plot *p, const char *out_dir, fw_err *err)
     if (sw_axis_log(lo[1], hi[1]))
         fprintf(gp, "set logscale y\n");
     fprintf(gp, "plot ");
-    const char *sep = "";
+    sep = "";
     for (size_t g = 0; g < group_count; g++) {
         char lg[128];
         if (!per_group[g])
@@ -436,6 +442,8 @@ int sw_plot_layers(const char *run_json, const char *out_dir, fw_err *err)
     const char *keys[32];
     size_t key_count = 0;
     FILE *dat = NULL, *gp = NULL;
+    size_t shown = 0, index = 0;
+    int width;
     if (!cJSON_IsArray(layers) || !cJSON_GetArraySize(layers)) {
         rc = fw_err_set(err, FW_EXIT_INPUT,
                         "%s: layers: expected the non-empty array of "
@@ -460,7 +468,6 @@ int sw_plot_layers(const char *run_json, const char *out_dir, fw_err *err)
         rc = err->status;
         goto out;
     }
-    size_t shown = 0, index = 0;
     for (const cJSON *l = layers->child; l; l = l->next, index++) {
         const cJSON *name = cJSON_GetObjectItemCaseSensitive(l, "name");
         double sum = 0;
@@ -480,7 +487,7 @@ int sw_plot_layers(const char *run_json, const char *out_dir, fw_err *err)
         fprintf(dat, "\n");
         shown++;
     }
-    int width = 500 + 18 * (int)shown;
+    width = 500 + 18 * (int)shown;
     sw_gp_begin(gp, "layers", width, 600);
     fprintf(gp,
             "set title 'energy per layer (%zu layers)'\nset ylabel 'energy (uJ)'\n"
@@ -526,6 +533,7 @@ int sw_plot_ceiling(const char *ceiling_json, double node_nm, const char *precis
     const char *levels[SW_PLOT_MAX_LEVELS];
     size_t level_count = 0, shown = 0, index = 0;
     FILE *dat = NULL, *gp = NULL;
+    int width;
     if (!cJSON_IsArray(doc.root)) {
         rc = fw_err_set(err, FW_EXIT_INPUT,
                         "%s: (root): expected the list of `flopwatt ceiling --json`", ceiling_json);
@@ -608,7 +616,7 @@ int sw_plot_ceiling(const char *ceiling_json, double node_nm, const char *precis
                         node_nm > 0 || precision ? " match --node/--precision" : "");
         goto out;
     }
-    int width = 500 + (int)(shown * (level_count * 14 + 20));
+    width = 500 + (int)(shown * (level_count * 14 + 20));
     sw_gp_begin(gp, "ceiling", width, 620);
     fprintf(gp, "set title 'efficiency ceiling ladder: GFLOPS/W (GOPS/W for integers) after each "
                 "level'\nset ylabel 'GFLOPS/W'\nset logscale y\nset datafile missing '?'\n"

@@ -469,6 +469,7 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
     uint8_t *done = NULL;
     sw_table table = {0};
     int fd = -1;
+    uint64_t todo_count = 0;
     if (!wls || !header || !log_path) {
         rc = fw_err_set(err, FW_EXIT_IO, "out of memory");
         goto out;
@@ -497,7 +498,6 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
         done[table.rows[i].point / 8] |= (uint8_t)(1u << (table.rows[i].point % 8));
     stats->points_resumed = table.row_count;
     sw_table_fini(&table);
-    uint64_t todo_count = 0;
     for (uint64_t p = opts->shard_index; p < spec->point_count; p += opts->shard_count)
         if (!(done[p / 8] & (1u << (p % 8))))
             todo[todo_count++] = p;
@@ -543,7 +543,8 @@ int sw_merge(const char *const *dirs, size_t dir_count, const char *out_dir, uin
     sw_table all = {0};
     sw_spec spec = {0};
     bool have_spec = false;
-    char *header = NULL;
+    char *header = NULL, *merged;
+    size_t merged_len, used;
     int rc = 0;
     for (size_t d = 0; d < dir_count && !rc; d++) {
         char *log_path = sw_path_join(dirs[d], SW_LOG_NAME);
@@ -586,19 +587,19 @@ int sw_merge(const char *const *dirs, size_t dir_count, const char *out_dir, uin
     if ((rc = sw_make_dir(out_dir, err)))
         goto out;
     /* The merged log: as an unsharded run's log, rows in point order. */
-    size_t len = strlen(header);
+    merged_len = strlen(header);
     for (size_t i = 0; i < all.row_count; i++)
-        len += strlen(all.rows[i].line) + 1;
-    char *text = malloc(len + 1);
-    if (!text) {
+        merged_len += strlen(all.rows[i].line) + 1;
+    merged = malloc(merged_len + 1);
+    if (!merged) {
         rc = fw_err_set(err, FW_EXIT_IO, "out of memory");
         goto out;
     }
-    size_t used = (size_t)sprintf(text, "%s", header);
+    used = (size_t)sprintf(merged, "%s", header);
     for (size_t i = 0; i < all.row_count; i++)
-        used += (size_t)sprintf(text + used, "%s\n", all.rows[i].line);
-    rc = sw_write_atomic(out_dir, SW_LOG_NAME, text, used, err);
-    free(text);
+        used += (size_t)sprintf(merged + used, "%s\n", all.rows[i].line);
+    rc = sw_write_atomic(out_dir, SW_LOG_NAME, merged, used, err);
+    free(merged);
     if (!rc)
         rc = sw_write_atomic(out_dir, "spec.json", spec.text, strlen(spec.text), err);
     if (!rc)

@@ -324,19 +324,19 @@ int sw_write_atomic(const char *dir, const char *name, const char *text, size_t 
 {
     size_t n = strlen(dir) + strlen(name) + 8;
     char *path = malloc(n), *tmp = malloc(n);
-    int rc = 0;
+    int rc = 0, fd;
+    size_t done = 0;
     if (!path || !tmp) {
         rc = fw_err_set(err, FW_EXIT_IO, "%s/%s: out of memory", dir, name);
         goto out;
     }
     snprintf(path, n, "%s/%s", dir, name);
     snprintf(tmp, n, "%s/%s.tmp", dir, name);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) {
         rc = fw_err_set(err, FW_EXIT_IO, "%s: cannot create: %s", tmp, strerror(errno));
         goto out;
     }
-    size_t done = 0;
     while (done < len) {
         ssize_t w = write(fd, text + done, len - done);
         if (w < 0 && errno == EINTR)
@@ -571,6 +571,8 @@ int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const c
     size_t *workload = malloc((n + 1) * sizeof *workload);
     sw_front_item *items = malloc((n + 1) * sizeof *items);
     sw_buf csv = {0}, par = {0}, sum = {0};
+    size_t front_count = 0;
+    sw_finish f;
     if (!bounds || !matrix || !feasible || !front || !eligible || !part || !workload || !items) {
         rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", dir);
         goto out;
@@ -605,7 +607,6 @@ int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const c
         for (size_t i = 0; i < n; i++)
             front[i] |= part[i];
     }
-    size_t front_count = 0;
     for (size_t i = 0; i < n; i++)
         if (front[i])
             items[front_count++] = (sw_front_item){t, goals, spec->objective_count, i, workload[i]};
@@ -618,7 +619,7 @@ int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const c
     sw_csv_header(&par, t);
     for (size_t k = 0; k < front_count; k++)
         sw_buf_printf(&par, "%s,1,1\n", t->rows[items[k].row].line);
-    sw_finish f = {spec, t, expected, goals, bounds, feasible, front, workload, items, front_count};
+    f = (sw_finish){spec, t, expected, goals, bounds, feasible, front, workload, items, front_count};
     if (counts) {
         counts->rows = n;
         counts->feasible = 0;

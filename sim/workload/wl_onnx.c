@@ -1952,6 +1952,7 @@ int wl_parse_onnx(const char *name, const uint8_t *bytes, size_t size, const wl_
         return onx_fail(&c, "protobuf-c cannot decode the model (an invalid enum value or packed "
                             "field)");
     wl_workload *wl = NULL;
+    const char *gname; /* declared before the first jump to done (-Wjump-misses-init) */
     if (!model->graph) {
         rc = onx_fail(&c, "no graph (is this an ONNX model?)");
         goto done;
@@ -1976,7 +1977,7 @@ int wl_parse_onnx(const char *name, const uint8_t *bytes, size_t size, const wl_
         rc = onx_oom(&c);
         goto done;
     }
-    const char *gname = model->graph->name && model->graph->name[0] ? model->graph->name : NULL;
+    gname = model->graph->name && model->graph->name[0] ? model->graph->name : NULL;
     if (!gname) {
         const char *slash = strrchr(name, '/');
         gname = slash ? slash + 1 : name;

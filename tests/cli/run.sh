@@ -135,4 +135,16 @@ expect_fail "--dump-outputs needs --engine pe" configs/test8x8.json "$tiny" --du
 expect_fail "unknown node" configs/test8x8.json "$tiny" --set tech.node_nm=11
 printf '{"clock_mhz": 1}\n' >"$tmp/bad.json"
 expect_fail "bad.json: array: missing required key" "$tmp/bad.json" "$tiny"
+# an unwritable --dump-outputs or --trace file: one line, exit 3, no crash (a goto once
+# jumped past the trace file's declaration and the cleanup closed garbage: exit 139)
+for opt in --dump-outputs --trace; do
+    set +e
+    "$fw" run configs/test8x8.json "$tiny" --engine pe $opt "$tmp/no/such/dir/f" \
+        >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    set -e
+    [[ $rc -eq 3 ]] || fail "$opt to an unwritable path: exit $rc, expected 3"
+    [[ $(cat "$tmp/err") == "flopwatt run: $tmp/no/such/dir/f: cannot write: No such file or directory" ]] \
+        || fail "$opt to an unwritable path: '$(cat "$tmp/err")'"
+done
 echo "run.sh: ok"
