@@ -2,13 +2,15 @@
 #include "common/fw_io.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 int fw_read_file(const char *path, char **out, size_t *len_out, fw_err *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
+    bool is_stdin = !strcmp(path, "-");
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f)
         return fw_err_set(err, FW_EXIT_IO, "%s: cannot open: %s", path, strerror(errno));
     size_t cap = 1 << 16, len = 0;
@@ -28,7 +30,8 @@ int fw_read_file(const char *path, char **out, size_t *len_out, fw_err *err)
         cap *= 2;
     }
     int read_error = ferror(f);
-    fclose(f);
+    if (!is_stdin)
+        fclose(f);
     if (!text)
         return fw_err_set(err, FW_EXIT_IO, "%s: out of memory", path);
     if (read_error) {

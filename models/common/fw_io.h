@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 /* Reads the whole file at path into a buffer with a NUL appended (binary-safe: *len, when not
- * NULL, gets the byte count without the NUL). On success *out is the caller's to free. Fails
+ * NULL, gets the byte count without the NUL); path "-" reads standard input to its end. On success *out is the caller's to free. Fails
  * with FW_EXIT_IO (cannot open or read, out of memory); messages start with the path. */
 int fw_read_file(const char *path, char **out, size_t *len, fw_err *err);
 

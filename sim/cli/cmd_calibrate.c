@@ -4,6 +4,7 @@
  * technology overlay (--out FILE) that run, sweep, ceiling and validate read with --tech FILE.
  * The generic model is never changed: an overlay applies only where it is named.
  */
+#include "cli/cli_opt.h"
 #include "cli/cmd.h"
 #include "common/fw_err.h"
 #include "config/cfg.h"
@@ -186,6 +187,21 @@ static void cal_report(FILE *out, const en_cal_fit *fit, const cal_chip *c, size
     cal_summary(out, "all", c, n, -1, false, true);
 }
 
+enum { CAL_OPT_JSON = 256, CAL_OPT_CHIPS, CAL_OPT_OUT, CAL_OPT_CHIP, CAL_OPT_MEASUREMENT,
+       CAL_OPT_BOUND, CAL_OPT_PRIOR };
+
+static const struct option cal_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"json", no_argument, NULL, CAL_OPT_JSON},
+    {"chips", required_argument, NULL, CAL_OPT_CHIPS},
+    {"out", required_argument, NULL, CAL_OPT_OUT},
+    {"chip", required_argument, NULL, CAL_OPT_CHIP},
+    {"measurement", required_argument, NULL, CAL_OPT_MEASUREMENT},
+    {"bound", required_argument, NULL, CAL_OPT_BOUND},
+    {"prior", required_argument, NULL, CAL_OPT_PRIOR},
+    {NULL, 0, NULL, 0},
+};
+
 int cmd_calibrate(int argc, char **argv)
 {
     const char *dir = NULL, *outp = NULL, *sel[EN_CHIP_MAX];
@@ -193,53 +209,61 @@ int cmd_calibrate(int argc, char **argv)
     int measure = -1;
     double bound = EN_CAL_DEFAULT_BOUND, prior = 0;
     bool json = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool has = i + 1 < argc;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+    cli_opt p;
+    cli_opt_init(&p, "calibrate", "h", cal_options);
+    for (int c; (c = cli_opt_next(&p, argc, argv)) != -1;) {
+        char *end;
+        switch (c) {
+        case 'h':
             cal_usage(stdout);
             return 0;
-        } else if (!strcmp(a, "--json")) {
+        case CAL_OPT_JSON:
             json = true;
-        } else if (!strcmp(a, "--chips") && has) {
-            dir = argv[++i];
-        } else if (!strcmp(a, "--out") && has) {
-            outp = argv[++i];
-        } else if (!strcmp(a, "--chip") && has && nsel < EN_CHIP_MAX) {
-            sel[nsel++] = argv[++i];
-        } else if (!strcmp(a, "--measurement") && has) {
-            const char *m = argv[++i];
-            measure = !strcmp(m, "silicon") ? EN_SILICON
-                      : !strcmp(m, "post-layout") ? EN_POST_LAYOUT
-                      : !strcmp(m, "all")         ? -1
-                                                  : -2;
+            break;
+        case CAL_OPT_CHIPS:
+            dir = p.arg;
+            break;
+        case CAL_OPT_OUT:
+            outp = p.arg;
+            break;
+        case CAL_OPT_CHIP:
+            if (nsel == EN_CHIP_MAX) {
+                fprintf(stderr, "flopwatt calibrate: more than %d --chip\n", EN_CHIP_MAX);
+                return FW_EXIT_INPUT;
+            }
+            sel[nsel++] = p.arg;
+            break;
+        case CAL_OPT_MEASUREMENT:
+            measure = !strcmp(p.arg, "silicon") ? EN_SILICON
+                      : !strcmp(p.arg, "post-layout") ? EN_POST_LAYOUT
+                      : !strcmp(p.arg, "all")         ? -1
+                                                      : -2;
             if (measure == -2) {
                 fprintf(stderr, "flopwatt calibrate: --measurement %s: silicon, post-layout or "
-                                "all\n", m);
+                                "all\n", p.arg);
                 return FW_EXIT_INPUT;
             }
-        } else if (!strcmp(a, "--prior") && has) {
-            char *end;
-            prior = strtod(argv[++i], &end);
-            if (*end || end == argv[i] || !(prior > 0) || !isfinite(prior)) {
-                fprintf(stderr, "flopwatt calibrate: --prior %s: a number > 0\n", argv[i]);
+            break;
+        case CAL_OPT_PRIOR:
+            prior = strtod(p.arg, &end);
+            if (*end || end == p.arg || !(prior > 0) || !isfinite(prior)) {
+                fprintf(stderr, "flopwatt calibrate: --prior %s: a number > 0\n", p.arg);
                 return FW_EXIT_INPUT;
             }
-        } else if (!strcmp(a, "--bound") && has) {
-            char *end;
-            bound = strtod(argv[++i], &end);
-            if (*end || end == argv[i] || !(bound > 1) || !isfinite(bound) || bound > 1e3) {
-                fprintf(stderr, "flopwatt calibrate: --bound %s: a number in (1, 1000]\n",
-                        argv[i]);
+            break;
+        case CAL_OPT_BOUND:
+            bound = strtod(p.arg, &end);
+            if (*end || end == p.arg || !(bound > 1) || !isfinite(bound) || bound > 1e3) {
+                fprintf(stderr, "flopwatt calibrate: --bound %s: a number in (1, 1000]\n", p.arg);
                 return FW_EXIT_INPUT;
             }
-        } else {
-            fprintf(stderr, "flopwatt calibrate: %s: %s\n", a,
-                    has || a[0] != '-' ? "unknown argument" : "unknown argument or no value");
-            cal_usage(stderr);
+            break;
+        default:
             return FW_EXIT_INPUT;
         }
     }
+    if (p.next < argc)
+        return cli_opt_extra(&p, argv[p.next]);
     if (!dir && access(CAL_DEFAULT_DIR, R_OK) == 0)
         dir = CAL_DEFAULT_DIR;
     fw_err err;

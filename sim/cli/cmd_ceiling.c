@@ -10,6 +10,7 @@
  * function of the inputs.
  */
 #include "common/fw_io.h"
+#include "cli/cli_opt.h"
 #include "cli/cmd.h"
 #include "common/fw_err.h"
 #include "config/cfg.h"
@@ -414,57 +415,80 @@ static int ceil_add(const tech_lib *lib, double node_nm, tech_process process, d
     return 0;
 }
 
+enum { CEIL_OPT_JSON = 256, CEIL_OPT_NODE, CEIL_OPT_PRECISION, CEIL_OPT_VDD, CEIL_OPT_CONFIG,
+       CEIL_OPT_WORKLOAD, CEIL_OPT_TARGET, CEIL_OPT_TECH, CEIL_OPT_PROCESS };
+
+static const struct option ceil_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"json", no_argument, NULL, CEIL_OPT_JSON},
+    {"node", required_argument, NULL, CEIL_OPT_NODE},
+    {"precision", required_argument, NULL, CEIL_OPT_PRECISION},
+    {"vdd", required_argument, NULL, CEIL_OPT_VDD},
+    {"config", required_argument, NULL, CEIL_OPT_CONFIG},
+    {"workload", required_argument, NULL, CEIL_OPT_WORKLOAD},
+    {"target-gflops-per-w", required_argument, NULL, CEIL_OPT_TARGET},
+    {"tech", required_argument, NULL, CEIL_OPT_TECH},
+    {"process", required_argument, NULL, CEIL_OPT_PROCESS},
+    {NULL, 0, NULL, 0},
+};
+
+/* Returns 0, an exit status, or -1 after --help. */
 static int ceil_parse(int argc, char **argv, const tech_lib *lib, ceil_opts *o)
 {
-    int rc;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool has_val = i + 1 < argc;
-        if (!strcmp(a, "--json")) {
-            o->json = true;
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+    int rc = 0;
+    cli_opt p;
+    cli_opt_init(&p, "ceiling", "h", ceil_options);
+    for (int c; (c = cli_opt_next(&p, argc, argv)) != -1;) {
+        switch (c) {
+        case 'h':
             ceil_usage(stdout);
             return -1;
-        } else if (!has_val || (strcmp(a, "--node") && strcmp(a, "--precision") &&
-                                strcmp(a, "--vdd") && strcmp(a, "--config") &&
-                                strcmp(a, "--workload") && strcmp(a, "--target-gflops-per-w") &&
-                                strcmp(a, "--tech") && strcmp(a, "--process"))) {
-            fprintf(stderr, "flopwatt ceiling: %s: %s\n", a,
-                    has_val || a[0] != '-' ? "unknown argument" : "missing value");
-            ceil_usage(stderr);
+        case CEIL_OPT_JSON:
+            o->json = true;
+            break;
+        case CEIL_OPT_NODE:
+            rc = ceil_nodes(lib, p.arg, o);
+            break;
+        case CEIL_OPT_VDD:
+            rc = ceil_num("--vdd", p.arg, &o->vdd_v);
+            break;
+        case CEIL_OPT_TARGET:
+            rc = ceil_num("--target-gflops-per-w", p.arg, &o->target);
+            break;
+        case CEIL_OPT_PRECISION:
+            if (o->prec_count == NX_FMT_COUNT) {
+                fprintf(stderr, "flopwatt ceiling: --precision: at most %d\n", NX_FMT_COUNT);
+                return FW_EXIT_INPUT;
+            }
+            if ((rc = ceil_precision(lib, p.arg, &o->in[o->prec_count], &o->acc[o->prec_count])))
+                return rc;
+            o->prec_count++;
+            break;
+        case CEIL_OPT_CONFIG:
+            o->config = p.arg;
+            break;
+        case CEIL_OPT_WORKLOAD:
+            o->workload = p.arg;
+            break;
+        case CEIL_OPT_TECH: /* applied before parsing (cmd_ceiling) */
+            break;
+        case CEIL_OPT_PROCESS:
+            if (strcmp(p.arg, "hp") && strcmp(p.arg, "lp")) {
+                fprintf(stderr, "flopwatt ceiling: --process: expected hp or lp, got '%s'\n",
+                        p.arg);
+                return FW_EXIT_INPUT;
+            }
+            o->process = strcmp(p.arg, "lp") ? TECH_HP : TECH_LP;
+            o->process_given = true;
+            break;
+        default:
             return FW_EXIT_INPUT;
-        } else {
-            const char *v = argv[++i];
-            if (!strcmp(a, "--node") && (rc = ceil_nodes(lib, v, o)))
-                return rc;
-            if (!strcmp(a, "--vdd") && (rc = ceil_num(a, v, &o->vdd_v)))
-                return rc;
-            if (!strcmp(a, "--target-gflops-per-w") && (rc = ceil_num(a, v, &o->target)))
-                return rc;
-            if (!strcmp(a, "--precision")) {
-                if (o->prec_count == NX_FMT_COUNT) {
-                    fprintf(stderr, "flopwatt ceiling: --precision: at most %d\n", NX_FMT_COUNT);
-                    return FW_EXIT_INPUT;
-                }
-                if ((rc = ceil_precision(lib, v, &o->in[o->prec_count], &o->acc[o->prec_count])))
-                    return rc;
-                o->prec_count++;
-            }
-            if (!strcmp(a, "--process")) {
-                if (strcmp(v, "hp") && strcmp(v, "lp")) {
-                    fprintf(stderr, "flopwatt ceiling: --process: expected hp or lp, got '%s'\n",
-                            v);
-                    return FW_EXIT_INPUT;
-                }
-                o->process = strcmp(v, "lp") ? TECH_HP : TECH_LP;
-                o->process_given = true;
-            }
-            if (!strcmp(a, "--config"))
-                o->config = v;
-            if (!strcmp(a, "--workload"))
-                o->workload = v;
         }
+        if (rc)
+            return rc;
     }
+    if (p.next < argc)
+        return cli_opt_extra(&p, argv[p.next]);
     if (!o->config != !o->workload) {
         fprintf(stderr, "flopwatt ceiling: --config and --workload go together\n");
         return FW_EXIT_INPUT;
@@ -530,9 +554,12 @@ int cmd_ceiling(int argc, char **argv)
         return rc;
     }
     /* --tech FILE first: every rung is priced with the overlay */
-    for (int i = 1; i + 1 < argc && !rc; i++)
-        if (!strcmp(argv[i], "--tech")) {
-            if ((rc = tech_overlay_apply(lib, argv[++i], &err)))
+    for (int i = 1; i < argc && !rc && strcmp(argv[i], "--"); i++) {
+        const char *t = !strncmp(argv[i], "--tech=", 7) ? argv[i] + 7
+                        : !strcmp(argv[i], "--tech") && i + 1 < argc ? argv[++i]
+                                                                     : NULL;
+        if (t) {
+            if ((rc = tech_overlay_apply(lib, t, &err)))
                 fprintf(stderr, "flopwatt ceiling: %s\n", err.msg);
             else
                 fprintf(stderr,
@@ -540,6 +567,7 @@ int cmd_ceiling(int argc, char **argv)
                         "%s)\n",
                         lib->overlay, lib->fitted_on[0] ? lib->fitted_on : "-");
         }
+    }
     if (rc) {
         tech_destroy(lib);
         return rc;

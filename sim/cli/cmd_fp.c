@@ -3,6 +3,7 @@
  * the operands, the result and the exception flags (2 hex digits), upper case, single spaces:
  * exactly what Berkeley TestFloat's testfloat_ver reads. Streams with a fixed-size line buffer
  * and a fixed-size output buffer (constant memory). */
+#include "cli/cli_opt.h"
 #include "cli/cmd.h"
 #include "common/fw_err.h"
 #include "numerics/nx.h"
@@ -264,56 +265,79 @@ static int fp_parse_line(const fp_func *fn, const unsigned *digits, const char *
     return 0;
 }
 
+enum {
+    FP_OPT_LIST = 256,
+    FP_OPT_TININESS_BEFORE,
+    FP_OPT_TININESS_AFTER,
+    FP_OPT_FTZ,
+    FP_OPT_SAT,
+    FP_OPT_EXACT,
+    FP_OPT_ROUND, /* + nx_round */
+};
+
+/* TestFloat's spelling: one dash (-rnear_even); two dashes work too. */
+static const struct option fp_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"list", no_argument, NULL, FP_OPT_LIST},
+    {"tininessbefore", no_argument, NULL, FP_OPT_TININESS_BEFORE},
+    {"tininessafter", no_argument, NULL, FP_OPT_TININESS_AFTER},
+    {"ftz", no_argument, NULL, FP_OPT_FTZ},
+    {"sat", no_argument, NULL, FP_OPT_SAT},
+    {"exact", no_argument, NULL, FP_OPT_EXACT},
+    {"rnear_even", no_argument, NULL, FP_OPT_ROUND + NX_RNE},
+    {"rminMag", no_argument, NULL, FP_OPT_ROUND + NX_RMINMAG},
+    {"rmin", no_argument, NULL, FP_OPT_ROUND + NX_RMIN},
+    {"rmax", no_argument, NULL, FP_OPT_ROUND + NX_RMAX},
+    {"rnear_maxMag", no_argument, NULL, FP_OPT_ROUND + NX_RNEARMAXMAG},
+    {NULL, 0, NULL, 0},
+};
+
 int cmd_fp(int argc, char **argv)
 {
     nx_mode mode = {NX_RNE, false, false};
     nx_overflow ovf = NX_WRAP;
     bool exact = false;
     const char *name = NULL;
-    static const struct {
-        const char *opt;
-        nx_round r;
-    } rounds[] = {
-        {"-rnear_even", NX_RNE}, {"-rminMag", NX_RMINMAG},          {"-rmin", NX_RMIN},
-        {"-rmax", NX_RMAX},      {"-rnear_maxMag", NX_RNEARMAXMAG},
-    };
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool known = true;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+    cli_opt p;
+    cli_opt_init(&p, "fp", "h", fp_options);
+    p.long_only = true;
+    for (int c; (c = cli_opt_next(&p, argc, argv)) != -1;) {
+        switch (c) {
+        case 'h':
             fp_usage(stdout);
             return FW_EXIT_OK;
-        } else if (!strcmp(a, "--list")) {
+        case FP_OPT_LIST:
             fp_list(stdout);
             return FW_EXIT_OK;
-        } else if (!strcmp(a, "-tininessbefore")) {
+        case FP_OPT_TININESS_BEFORE:
             mode.tininess_before = true;
-        } else if (!strcmp(a, "-tininessafter")) {
+            break;
+        case FP_OPT_TININESS_AFTER:
             mode.tininess_before = false;
-        } else if (!strcmp(a, "-ftz")) {
+            break;
+        case FP_OPT_FTZ:
             mode.ftz = true;
-        } else if (!strcmp(a, "-sat")) {
+            break;
+        case FP_OPT_SAT:
             ovf = NX_SATURATE;
-        } else if (!strcmp(a, "-exact")) {
+            break;
+        case FP_OPT_EXACT:
             exact = true;
-        } else if (a[0] == '-') {
-            known = false;
-            for (size_t k = 0; k < sizeof rounds / sizeof rounds[0]; k++)
-                if (!strcmp(a, rounds[k].opt)) {
-                    mode.round = rounds[k].r;
-                    known = true;
-                }
-        } else if (!name) {
-            name = a;
-        } else {
-            fprintf(stderr, "flopwatt fp: more than one FUNCTION ('%s', '%s')\n", name, a);
-            return FW_EXIT_INPUT;
-        }
-        if (!known) {
-            fprintf(stderr, "flopwatt fp: unknown option '%s' (try 'flopwatt fp --help')\n", a);
+            break;
+        default:
+            if (c >= FP_OPT_ROUND && c <= FP_OPT_ROUND + NX_RNEARMAXMAG) {
+                mode.round = (nx_round)(c - FP_OPT_ROUND);
+                break;
+            }
             return FW_EXIT_INPUT;
         }
     }
+    if (argc - p.next > 1) {
+        fprintf(stderr, "flopwatt fp: more than one FUNCTION ('%s', '%s')\n", argv[p.next],
+                argv[p.next + 1]);
+        return FW_EXIT_INPUT;
+    }
+    name = p.next < argc ? argv[p.next] : NULL;
     fp_func fn;
     if (!name) {
         fprintf(stderr, "flopwatt fp: missing FUNCTION (try 'flopwatt fp --help')\n");

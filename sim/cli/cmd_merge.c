@@ -1,5 +1,6 @@
 /* flopwatt merge: joins sweep directories (shards, or partial runs of one spec) into one and
  * recomputes feasibility, the Pareto front and the summary (sim/sweep/sw_run.h, sw_merge). */
+#include "cli/cli_opt.h"
 #include "cli/cmd.h"
 #include "common/fw_err.h"
 #include "sweep/sw_spec.h"
@@ -23,28 +24,36 @@ static void merge_usage(FILE *out)
             "Exit status 1 (after writing) when some points are in none of the inputs.\n");
 }
 
+static const struct option merge_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"out", required_argument, NULL, 256},
+    {NULL, 0, NULL, 0},
+};
+
 int cmd_merge(int argc, char **argv)
 {
     const char *out_dir = NULL;
     const char *dirs[1024];
     size_t dir_count = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    cli_opt p;
+    cli_opt_init(&p, "merge", "h", merge_options);
+    for (int c; (c = cli_opt_next(&p, argc, argv)) != -1;) {
+        if (c == 'h') {
             merge_usage(stdout);
             return FW_EXIT_OK;
-        } else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
-            out_dir = argv[++i];
-        } else if (argv[i][0] == '-') {
-            fprintf(stderr, "flopwatt merge: unknown or incomplete option '%s' (try --help)\n",
-                    argv[i]);
-            return FW_EXIT_INPUT;
-        } else if (dir_count < sizeof dirs / sizeof dirs[0]) {
-            dirs[dir_count++] = argv[i];
+        } else if (c == 256) {
+            out_dir = p.arg;
         } else {
+            return FW_EXIT_INPUT;
+        }
+    }
+    for (int i = p.next; i < argc; i++) {
+        if (dir_count == sizeof dirs / sizeof dirs[0]) {
             fprintf(stderr, "flopwatt merge: too many directories (at most %zu)\n",
                     sizeof dirs / sizeof dirs[0]);
             return FW_EXIT_INPUT;
         }
+        dirs[dir_count++] = argv[i];
     }
     if (!out_dir || dir_count == 0) {
         merge_usage(stderr);

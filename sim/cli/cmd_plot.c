@@ -1,5 +1,6 @@
 /* flopwatt plot: gnuplot figures (SVG and PNG) of sweeps, runs, ceilings and the demand trend
  * (sim/sweep/sw_plot.h). */
+#include "cli/cli_opt.h"
 #include "cli/cmd.h"
 #include "common/fw_err.h"
 #include "sweep/sw_spec.h"
@@ -28,54 +29,81 @@ static void plot_usage(FILE *out)
             "        log2 values and extrapolated to YEAR (default 2020); prints the fits\n");
 }
 
+enum { PLOT_OUT = 256, PLOT_X, PLOT_Y, PLOT_COLOR, PLOT_WORKLOAD, PLOT_PRECISION, PLOT_NODE,
+       PLOT_UNTIL };
+
+static const struct option plot_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"out", required_argument, NULL, PLOT_OUT},
+    {"x", required_argument, NULL, PLOT_X},
+    {"y", required_argument, NULL, PLOT_Y},
+    {"color", required_argument, NULL, PLOT_COLOR},
+    {"workload", required_argument, NULL, PLOT_WORKLOAD},
+    {"precision", required_argument, NULL, PLOT_PRECISION},
+    {"node", required_argument, NULL, PLOT_NODE},
+    {"until", required_argument, NULL, PLOT_UNTIL},
+    {NULL, 0, NULL, 0},
+};
+
 int cmd_plot(int argc, char **argv)
 {
-    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        plot_usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? FW_EXIT_INPUT : FW_EXIT_OK;
-    }
-    const char *kind = argv[1], *input = NULL, *out_dir = "plots";
+    const char *kind = NULL, *input = NULL, *out_dir = "plots";
     sw_pareto_plot pp = {0};
     double until = 2020, node_nm = 0;
     const char *precision = NULL;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--out") && v)
-            out_dir = argv[++i];
-        else if (!strcmp(a, "--x") && v)
-            pp.x = argv[++i];
-        else if (!strcmp(a, "--y") && v)
-            pp.y = argv[++i];
-        else if (!strcmp(a, "--color") && v)
-            pp.color = argv[++i];
-        else if (!strcmp(a, "--workload") && v)
-            pp.workload = argv[++i];
-        else if (!strcmp(a, "--precision") && v)
-            precision = argv[++i];
-        else if (!strcmp(a, "--node") && v) {
-            char *end;
-            node_nm = strtod(argv[++i], &end);
-            if (*end || end == argv[i] || !(node_nm > 0)) {
-                fprintf(stderr, "flopwatt plot: --node %s: expected a node in nm\n", argv[i]);
+    cli_opt p;
+    cli_opt_init(&p, "plot", "h", plot_options);
+    for (int c; (c = cli_opt_next(&p, argc, argv)) != -1;) {
+        char *end;
+        switch (c) {
+        case 'h':
+            plot_usage(stdout);
+            return FW_EXIT_OK;
+        case PLOT_OUT:
+            out_dir = p.arg;
+            break;
+        case PLOT_X:
+            pp.x = p.arg;
+            break;
+        case PLOT_Y:
+            pp.y = p.arg;
+            break;
+        case PLOT_COLOR:
+            pp.color = p.arg;
+            break;
+        case PLOT_WORKLOAD:
+            pp.workload = p.arg;
+            break;
+        case PLOT_PRECISION:
+            precision = p.arg;
+            break;
+        case PLOT_NODE:
+            node_nm = strtod(p.arg, &end);
+            if (*end || end == p.arg || !(node_nm > 0)) {
+                fprintf(stderr, "flopwatt plot: --node %s: expected a node in nm\n", p.arg);
                 return FW_EXIT_INPUT;
             }
-        } else if (!strcmp(a, "--until") && v) {
-            char *end;
-            until = strtod(argv[++i], &end);
-            if (*end || end == argv[i]) {
-                fprintf(stderr, "flopwatt plot: --until %s: expected a year\n", argv[i]);
+            break;
+        case PLOT_UNTIL:
+            until = strtod(p.arg, &end);
+            if (*end || end == p.arg) {
+                fprintf(stderr, "flopwatt plot: --until %s: expected a year\n", p.arg);
                 return FW_EXIT_INPUT;
             }
-        } else if (a[0] == '-') {
-            fprintf(stderr, "flopwatt plot: unknown or incomplete option '%s' (try --help)\n", a);
-            return FW_EXIT_INPUT;
-        } else if (!input) {
-            input = a;
-        } else {
-            fprintf(stderr, "flopwatt plot: one input only ('%s'?)\n", a);
+            break;
+        default:
             return FW_EXIT_INPUT;
         }
+    }
+    if (p.next >= argc) {
+        plot_usage(stderr);
+        return FW_EXIT_INPUT;
+    }
+    kind = argv[p.next];
+    input = p.next + 1 < argc ? argv[p.next + 1] : NULL;
+    if (argc - p.next > 2) {
+        fprintf(stderr, "flopwatt plot: one input only ('%s'?)\n", argv[p.next + 2]);
+        return FW_EXIT_INPUT;
     }
     fw_err err;
     fw_err_clear(&err);

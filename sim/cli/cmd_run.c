@@ -2,6 +2,7 @@
  * SCALE-Sim CSV) on an accelerator config and prints per-layer rows and totals (text table,
  * --json or --csv). Layers without MACs (pooling, element-wise) are skipped. Output is a pure
  * function of the inputs. */
+#include "cli/cli_opt.h"
 #include "cli/cmd.h"
 #include "common/fw_err.h"
 #include "config/cfg.h"
@@ -30,7 +31,7 @@ static void runcli_usage(FILE *out)
             "                    [--set PATH=VALUE]... [--ideal-memory] [--json | --csv]\n"
             "                    [--dump-outputs FILE] [--trace FILE] [--seed N] [--batch N]\n"
             "                    [--dim NAME=N]... [--compat scalesim]\n"
-            "  CONFIG            accelerator config JSON (configs/README.md)\n"
+            "  CONFIG            accelerator config JSON (configs/README.md); - reads stdin\n"
             "  WORKLOAD          workload JSON, SCALE-Sim topology CSV or ONNX model (.onnx)\n"
             "  --engine E        fast (default): closed forms per fold; pe: every PE every\n"
             "                    cycle with real values (small layers)\n"
@@ -179,10 +180,43 @@ static int runcli_net_done(void *ctx, const wl_layer *l, const eng_result *r, ui
     return c->dump ? (c->dump_rc = runcli_dump(c->dump, c->cfg, l, r, seed)) : 0;
 }
 
+enum {
+    RUNCLI_ENGINE = 256,
+    RUNCLI_LAYER,
+    RUNCLI_SET,
+    RUNCLI_IDEAL,
+    RUNCLI_JSON,
+    RUNCLI_CSV,
+    RUNCLI_DUMP,
+    RUNCLI_TRACE,
+    RUNCLI_SEED,
+    RUNCLI_BATCH,
+    RUNCLI_TECH,
+    RUNCLI_COMPAT,
+    RUNCLI_DIM,
+};
+
+static const struct option runcli_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"engine", required_argument, NULL, RUNCLI_ENGINE},
+    {"layer", required_argument, NULL, RUNCLI_LAYER},
+    {"set", required_argument, NULL, RUNCLI_SET},
+    {"ideal-memory", no_argument, NULL, RUNCLI_IDEAL},
+    {"json", no_argument, NULL, RUNCLI_JSON},
+    {"csv", no_argument, NULL, RUNCLI_CSV},
+    {"dump-outputs", required_argument, NULL, RUNCLI_DUMP},
+    {"trace", required_argument, NULL, RUNCLI_TRACE},
+    {"seed", required_argument, NULL, RUNCLI_SEED},
+    {"batch", required_argument, NULL, RUNCLI_BATCH},
+    {"tech", required_argument, NULL, RUNCLI_TECH},
+    {"compat", required_argument, NULL, RUNCLI_COMPAT},
+    {"dim", required_argument, NULL, RUNCLI_DIM},
+    {NULL, 0, NULL, 0},
+};
+
 int cmd_run(int argc, char **argv)
 {
     const char *pos[2] = {NULL, NULL};
-    size_t npos = 0;
     const char *sets[RUNCLI_MAX_SETS];
     size_t nsets = 0;
     const char *layer_name = NULL, *dump_path = NULL, *trace_path = NULL, *tech_path = NULL;
@@ -194,70 +228,84 @@ int cmd_run(int argc, char **argv)
     rpt_format fmt = RPT_TEXT;
     bool compat_scalesim = false;
     int rc;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool has_val = i + 1 < argc;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+    cli_opt p;
+    cli_opt_init(&p, "run", "h", runcli_options);
+    for (int c; (c = cli_opt_next(&p, argc, argv)) != -1;) {
+        switch (c) {
+        case 'h':
             runcli_usage(stdout);
             return FW_EXIT_OK;
-        } else if (!strcmp(a, "--engine") && has_val) {
-            const char *e = argv[++i];
-            if (!strcmp(e, "fast"))
+        case RUNCLI_ENGINE:
+            if (!strcmp(p.arg, "fast"))
                 opt.kind = ENG_FAST;
-            else if (!strcmp(e, "pe"))
+            else if (!strcmp(p.arg, "pe"))
                 opt.kind = ENG_PE;
             else {
-                fprintf(stderr, "flopwatt run: --engine: expected fast or pe, got '%s'\n", e);
+                fprintf(stderr, "flopwatt run: --engine: expected fast or pe, got '%s'\n", p.arg);
                 return FW_EXIT_INPUT;
             }
-        } else if (!strcmp(a, "--layer") && has_val) {
-            layer_name = argv[++i];
-        } else if (!strcmp(a, "--set") && has_val) {
+            break;
+        case RUNCLI_LAYER:
+            layer_name = p.arg;
+            break;
+        case RUNCLI_SET:
             if (nsets == RUNCLI_MAX_SETS) {
                 fprintf(stderr, "flopwatt run: more than %d --set options\n", RUNCLI_MAX_SETS);
                 return FW_EXIT_INPUT;
             }
-            sets[nsets++] = argv[++i];
-        } else if (!strcmp(a, "--ideal-memory")) {
+            sets[nsets++] = p.arg;
+            break;
+        case RUNCLI_IDEAL:
             opt.ideal_memory = true;
-        } else if (!strcmp(a, "--json")) {
+            break;
+        case RUNCLI_JSON:
             fmt = RPT_JSON;
-        } else if (!strcmp(a, "--csv")) {
+            break;
+        case RUNCLI_CSV:
             fmt = RPT_CSV;
-        } else if (!strcmp(a, "--dump-outputs") && has_val) {
-            dump_path = argv[++i];
-        } else if (!strcmp(a, "--trace") && has_val) {
-            trace_path = argv[++i];
-        } else if (!strcmp(a, "--seed") && has_val) {
-            if ((rc = runcli_u64("--seed", argv[++i], UINT64_MAX, &seed)))
-                return rc;
-        } else if (!strcmp(a, "--tech") && has_val) {
-            tech_path = argv[++i];
-        } else if (!strcmp(a, "--compat") && has_val) {
-            if (strcmp(argv[++i], "scalesim")) {
-                fprintf(stderr, "flopwatt run: --compat: expected scalesim, got '%s'\n", argv[i]);
+            break;
+        case RUNCLI_DUMP:
+            dump_path = p.arg;
+            break;
+        case RUNCLI_TRACE:
+            trace_path = p.arg;
+            break;
+        case RUNCLI_TECH:
+            tech_path = p.arg;
+            break;
+        case RUNCLI_COMPAT:
+            if (strcmp(p.arg, "scalesim")) {
+                fprintf(stderr, "flopwatt run: --compat: expected scalesim, got '%s'\n", p.arg);
                 return FW_EXIT_INPUT;
             }
             compat_scalesim = true;
-        } else if (!strcmp(a, "--batch") && has_val) {
-            if ((rc = runcli_u64("--batch", argv[++i], 1u << 20, &batch)))
+            break;
+        case RUNCLI_DIM:
+            if ((rc = cmd_parse_dim("run", p.arg, dims, &ndims)))
                 return rc;
-        } else if (!strcmp(a, "--dim") && has_val) {
-            if ((rc = cmd_parse_dim("run", argv[++i], dims, &ndims)))
+            break;
+        case RUNCLI_SEED:
+            if ((rc = runcli_u64("--seed", p.arg, UINT64_MAX, &seed)))
                 return rc;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "flopwatt run: unknown or incomplete option '%s'\n", a);
-            runcli_usage(stderr);
-            return FW_EXIT_INPUT;
-        } else if (npos < 2) {
-            pos[npos++] = a;
-        } else {
-            fprintf(stderr, "flopwatt run: unexpected argument '%s'\n", a);
-            return FW_EXIT_INPUT;
+            break;
+        case RUNCLI_BATCH:
+            if ((rc = runcli_u64("--batch", p.arg, 1u << 20, &batch)))
+                return rc;
+            break;
+        default:
+            return FW_EXIT_INPUT; /* CLI_OPT_ERROR: the line is printed */
         }
     }
-    if (npos != 2) {
+    if (argc - p.next != 2) {
+        if (argc - p.next > 2)
+            return cli_opt_extra(&p, argv[p.next + 2]);
         runcli_usage(stderr);
+        return FW_EXIT_INPUT;
+    }
+    pos[0] = argv[p.next];
+    pos[1] = argv[p.next + 1];
+    if (!strcmp(pos[0], "-") && !strcmp(pos[1], "-")) {
+        fprintf(stderr, "flopwatt run: CONFIG and WORKLOAD cannot both be '-' (standard input)\n");
         return FW_EXIT_INPUT;
     }
     if (dump_path && opt.kind != ENG_PE) {

@@ -1,5 +1,6 @@
 /* flopwatt sweep: design-space exploration from a JSON sweep spec (configs/README.md,
  * "Sweeps"). Parses the arguments, picks the point evaluator and hands over to sim/sweep. */
+#include "cli/cli_opt.h"
 #include "cli/cmd.h"
 #include "common/fw_err.h"
 #include "sweep/sw_spec.h"
@@ -27,8 +28,8 @@ static void sweep_usage(FILE *out)
         "                      [--tech FILE]\n"
         "                      [--skip-invalid] [--sync-every-point]\n"
         "\n"
-        "Runs every point of the sweep spec SPEC (configs/README.md, \"Sweeps\") and writes\n"
-        "into DIR (default: SPEC's name without .json, plus \"-sweep\"):\n"
+        "Runs every point of the sweep spec SPEC (configs/README.md, \"Sweeps\"; - reads stdin)\n"
+        "and writes into DIR (default: SPEC's name without .json, plus \"-sweep\"):\n"
         "  points.csv    one row per point: inputs, metrics (units in the column names),\n"
         "                feasible (constraints hold) and pareto (on the front) as 0/1\n"
         "  pareto.csv    the non-dominated feasible points\n"
@@ -36,7 +37,7 @@ static void sweep_usage(FILE *out)
         "  points.log    the crash-safe log (finished rows in completion order)\n"
         "  spec.json     a copy of the spec (used by `flopwatt merge`)\n"
         "\n"
-        "  -j N          N worker processes (default 1)\n"
+        "  -j N, --jobs N  N worker processes (default 1)\n"
         "  --resume      continue an interrupted sweep in DIR (finished points are kept)\n"
         "  --tech FILE   apply a calibration overlay (flopwatt calibrate --out); a sweep\n"
         "                resumed with other factors, or none, is refused\n"
@@ -83,6 +84,8 @@ static char *sweep_default_out(const char *spec_path)
 {
     const char *base = strrchr(spec_path, '/');
     base = base ? base + 1 : spec_path;
+    if (!strcmp(base, "-"))
+        base = "stdin"; /* the spec read from standard input: stdin-sweep */
     size_t n = strlen(base);
     if (n > 5 && !strcmp(base + n - 5, ".json"))
         n -= 5;
@@ -92,57 +95,87 @@ static char *sweep_default_out(const char *spec_path)
     return out;
 }
 
+enum {
+    SW_CLI_OUT = 256,
+    SW_CLI_RESUME,
+    SW_CLI_PLOT,
+    SW_CLI_SKIP_INVALID,
+    SW_CLI_SYNC,
+    SW_CLI_SHARD,
+    SW_CLI_TECH,
+};
+
+static const struct option sweep_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"jobs", required_argument, NULL, 'j'},
+    {"out", required_argument, NULL, SW_CLI_OUT},
+    {"resume", no_argument, NULL, SW_CLI_RESUME},
+    {"plot", no_argument, NULL, SW_CLI_PLOT},
+    {"skip-invalid", no_argument, NULL, SW_CLI_SKIP_INVALID},
+    {"sync-every-point", no_argument, NULL, SW_CLI_SYNC},
+    {"shard", required_argument, NULL, SW_CLI_SHARD},
+    {"tech", required_argument, NULL, SW_CLI_TECH},
+    {NULL, 0, NULL, 0},
+};
+
 int cmd_sweep(int argc, char **argv)
 {
     const char *spec_path = NULL, *out_dir = NULL, *tech_path = NULL;
     bool plot = false;
     sw_run_opts opts = {.jobs = 1, .shard_index = 0, .shard_count = 1};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+    cli_opt p;
+    cli_opt_init(&p, "sweep", "hj:", sweep_options);
+    for (int c; (c = cli_opt_next(&p, argc, argv)) != -1;) {
+        uint64_t j;
+        switch (c) {
+        case 'h':
             sweep_usage(stdout);
             return FW_EXIT_OK;
-        } else if (!strcmp(a, "-j") || !strncmp(a, "-j", 2)) {
-            const char *v = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : "");
-            uint64_t j;
-            if (sweep_parse_u64(v, &j) || j < 1 || j > SW_CLI_MAX_JOBS) {
+        case 'j':
+            if (sweep_parse_u64(p.arg, &j) || j < 1 || j > SW_CLI_MAX_JOBS) {
                 fprintf(stderr, "flopwatt sweep: -j: expected 1 to %d workers\n", SW_CLI_MAX_JOBS);
                 return FW_EXIT_INPUT;
             }
             opts.jobs = (unsigned)j;
-        } else if (!strcmp(a, "--out") && i + 1 < argc) {
-            out_dir = argv[++i];
-        } else if (!strcmp(a, "--tech") && i + 1 < argc) {
-            tech_path = argv[++i];
-        } else if (!strcmp(a, "--resume")) {
+            break;
+        case SW_CLI_OUT:
+            out_dir = p.arg;
+            break;
+        case SW_CLI_TECH:
+            tech_path = p.arg;
+            break;
+        case SW_CLI_RESUME:
             opts.resume = true;
-        } else if (!strcmp(a, "--plot")) {
+            break;
+        case SW_CLI_PLOT:
             plot = true;
-        } else if (!strcmp(a, "--skip-invalid")) {
+            break;
+        case SW_CLI_SKIP_INVALID:
             opts.skip_invalid = true;
-        } else if (!strcmp(a, "--sync-every-point")) {
+            break;
+        case SW_CLI_SYNC:
             opts.sync_every_point = true;
-        } else if (!strcmp(a, "--shard") && i + 1 < argc) {
-            if (sweep_parse_shard(argv[++i], &opts.shard_index, &opts.shard_count)) {
+            break;
+        case SW_CLI_SHARD:
+            if (sweep_parse_shard(p.arg, &opts.shard_index, &opts.shard_count)) {
                 fprintf(stderr, "flopwatt sweep: --shard %s: expected I/K with 0 <= I < K\n",
-                        argv[i]);
+                        p.arg);
                 return FW_EXIT_INPUT;
             }
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "flopwatt sweep: unknown or incomplete option '%s' (try --help)\n", a);
-            return FW_EXIT_INPUT;
-        } else if (!spec_path) {
-            spec_path = a;
-        } else {
-            fprintf(stderr, "flopwatt sweep: one SPEC only ('%s'?)\n", a);
+            break;
+        default:
             return FW_EXIT_INPUT;
         }
     }
+    if (argc - p.next > 1) {
+        fprintf(stderr, "flopwatt sweep: one SPEC only ('%s'?)\n", argv[p.next + 1]);
+        return FW_EXIT_INPUT;
+    }
+    spec_path = p.next < argc ? argv[p.next] : NULL;
     if (!spec_path) {
         sweep_usage(stderr);
         return FW_EXIT_INPUT;
     }
-
     sw_spec spec;
     fw_err err;
     fw_err_clear(&err);

@@ -5,6 +5,7 @@
  * silicon and post-layout chips separately. Exit status 0 when it ran; 1 only with
  * --max-error X and some chip's |efficiency error| above X percent; 2 bad input; 3 I/O.
  */
+#include "cli/cli_opt.h"
 #include "cli/cmd.h"
 #include "common/fw_err.h"
 #include "config/cfg.h"
@@ -46,45 +47,60 @@ typedef struct val_opts {
     size_t select_count;
 } val_opts;
 
+enum { VAL_OPT_JSON = 256, VAL_OPT_CHIPS, VAL_OPT_TECH, VAL_OPT_CHIP, VAL_OPT_MAX_ERROR };
+
+static const struct option val_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"json", no_argument, NULL, VAL_OPT_JSON},
+    {"chips", required_argument, NULL, VAL_OPT_CHIPS},
+    {"tech", required_argument, NULL, VAL_OPT_TECH},
+    {"chip", required_argument, NULL, VAL_OPT_CHIP},
+    {"max-error", required_argument, NULL, VAL_OPT_MAX_ERROR},
+    {NULL, 0, NULL, 0},
+};
+
 static int val_args(int argc, char **argv, val_opts *o, bool *help)
 {
     *o = (val_opts){0};
     o->max_error = -1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool has = i + 1 < argc;
-        if (!strcmp(a, "--json")) {
-            o->json = true;
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+    cli_opt p;
+    cli_opt_init(&p, "validate", "h", val_options);
+    for (int c; (c = cli_opt_next(&p, argc, argv)) != -1;) {
+        char *end;
+        switch (c) {
+        case 'h':
             *help = true;
             return 0;
-        } else if (!strcmp(a, "--chips") && has) {
-            o->dir = argv[++i];
-        } else if (!strcmp(a, "--tech") && has) {
-            o->tech = argv[++i];
-        } else if (!strcmp(a, "--chip") && has) {
+        case VAL_OPT_JSON:
+            o->json = true;
+            break;
+        case VAL_OPT_CHIPS:
+            o->dir = p.arg;
+            break;
+        case VAL_OPT_TECH:
+            o->tech = p.arg;
+            break;
+        case VAL_OPT_CHIP:
             if (o->select_count == VAL_MAX_SELECT) {
                 fprintf(stderr, "flopwatt validate: more than %d --chip\n", VAL_MAX_SELECT);
                 return FW_EXIT_INPUT;
             }
-            o->select[o->select_count++] = argv[++i];
-        } else if (!strcmp(a, "--max-error") && has) {
-            char *end;
-            o->max_error = strtod(argv[++i], &end);
-            if (*end || end == argv[i] || !(o->max_error >= 0) || !isfinite(o->max_error)) {
+            o->select[o->select_count++] = p.arg;
+            break;
+        case VAL_OPT_MAX_ERROR:
+            o->max_error = strtod(p.arg, &end);
+            if (*end || end == p.arg || !(o->max_error >= 0) || !isfinite(o->max_error)) {
                 fprintf(stderr, "flopwatt validate: --max-error %s: not a percentage >= 0\n",
-                        argv[i]);
+                        p.arg);
                 return FW_EXIT_INPUT;
             }
-        } else {
-            bool valued = !strcmp(a, "--chips") || !strcmp(a, "--tech") ||
-                          !strcmp(a, "--chip") || !strcmp(a, "--max-error");
-            fprintf(stderr, "flopwatt validate: %s: %s\n", a,
-                    valued ? "needs a value" : "unknown argument");
-            val_usage(stderr);
+            break;
+        default:
             return FW_EXIT_INPUT;
         }
     }
+    if (p.next < argc)
+        return cli_opt_extra(&p, argv[p.next]);
     return 0;
 }
 

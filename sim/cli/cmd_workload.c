@@ -4,6 +4,7 @@
  * for machines, or the workload re-written as a SCALE-Sim topology CSV. Output is a pure
  * function of the input (byte-identical on every run). */
 #include "common/fw_io.h"
+#include "cli/cli_opt.h"
 #include "cli/cmd.h"
 #include "common/fw_err.h"
 #include "workload/wl.h"
@@ -343,6 +344,20 @@ int cmd_parse_dim(const char *cmd, const char *arg, wl_dim *dims, size_t *count)
     return 0;
 }
 
+enum { WLCLI_OPT_BATCH = 256, WLCLI_OPT_JSON, WLCLI_OPT_CSV, WLCLI_OPT_SCALESIM, WLCLI_OPT_DOT,
+       WLCLI_OPT_DIM };
+
+static const struct option wlcli_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"batch", required_argument, NULL, WLCLI_OPT_BATCH},
+    {"json", no_argument, NULL, WLCLI_OPT_JSON},
+    {"csv", no_argument, NULL, WLCLI_OPT_CSV},
+    {"scalesim", no_argument, NULL, WLCLI_OPT_SCALESIM},
+    {"dot", no_argument, NULL, WLCLI_OPT_DOT},
+    {"dim", required_argument, NULL, WLCLI_OPT_DIM},
+    {NULL, 0, NULL, 0},
+};
+
 int cmd_workload(int argc, char **argv)
 {
     const char *file = NULL;
@@ -350,44 +365,50 @@ int cmd_workload(int argc, char **argv)
     wl_dim dims[CMD_DIMS_MAX];
     size_t ndims = 0;
     int mode = WLCLI_TABLE;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+    cli_opt p;
+    cli_opt_init(&p, "workload", "h", wlcli_options);
+    for (int c; (c = cli_opt_next(&p, argc, argv)) != -1;) {
+        int m = WLCLI_TABLE;
+        switch (c) {
+        case 'h':
             wlcli_usage(stdout);
             return FW_EXIT_OK;
-        } else if (!strcmp(a, "--batch")) {
-            if (!wlcli_parse_batch(i + 1 < argc ? argv[i + 1] : NULL, &batch)) {
+        case WLCLI_OPT_BATCH:
+            if (!wlcli_parse_batch(p.arg, &batch)) {
                 fprintf(stderr, "flopwatt workload: --batch needs an integer in [1, %u]\n",
                         WLCLI_BATCH_MAX);
                 return FW_EXIT_INPUT;
             }
-            i++;
-        } else if (!strcmp(a, "--dim")) {
-            if (cmd_parse_dim("workload", i + 1 < argc ? argv[i + 1] : NULL, dims, &ndims))
+            break;
+        case WLCLI_OPT_DIM:
+            if (cmd_parse_dim("workload", p.arg, dims, &ndims))
                 return FW_EXIT_INPUT;
-            i++;
-        } else if (!strcmp(a, "--json") || !strcmp(a, "--csv") || !strcmp(a, "--scalesim") ||
-                   !strcmp(a, "--dot")) {
-            int m = a[2] == 'j'   ? WLCLI_JSON
-                    : a[2] == 'c' ? WLCLI_CSV
-                    : a[2] == 'd' ? WLCLI_DOT
-                                  : WLCLI_SCALESIM;
+            break;
+        case WLCLI_OPT_JSON:
+        case WLCLI_OPT_CSV:
+        case WLCLI_OPT_SCALESIM:
+        case WLCLI_OPT_DOT:
+            m = c == WLCLI_OPT_JSON  ? WLCLI_JSON
+                : c == WLCLI_OPT_CSV ? WLCLI_CSV
+                : c == WLCLI_OPT_DOT ? WLCLI_DOT
+                                     : WLCLI_SCALESIM;
             if (mode != WLCLI_TABLE && mode != m) {
                 fprintf(stderr,
                         "flopwatt workload: give one of --json, --csv, --scalesim, --dot\n");
                 return FW_EXIT_INPUT;
             }
             mode = m;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "flopwatt workload: unknown option '%s' (try --help)\n", a);
+            break;
+        default:
             return FW_EXIT_INPUT;
-        } else if (file) {
-            fprintf(stderr, "flopwatt workload: more than one FILE ('%s', '%s')\n", file, a);
-            return FW_EXIT_INPUT;
-        } else {
-            file = a;
         }
     }
+    if (argc - p.next > 1) {
+        fprintf(stderr, "flopwatt workload: more than one FILE ('%s', '%s')\n", argv[p.next],
+                argv[p.next + 1]);
+        return FW_EXIT_INPUT;
+    }
+    file = p.next < argc ? argv[p.next] : NULL;
     if (!file) {
         wlcli_usage(stderr);
         return FW_EXIT_INPUT;

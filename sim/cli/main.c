@@ -1,6 +1,7 @@
 /* flopwatt: command-line entry point. Dispatches to one subcommand (sim/cli/cmd_*.c). */
 #include "cli/cmd.h"
 #include "common/fw_err.h"
+#include "common/fw_near.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,12 +24,23 @@ static const cli_command cli_commands[] = {
     {"plot", cmd_plot, "plots (SVG/PNG) with gnuplot"},
 };
 
+#define CLI_COMMAND_COUNT (sizeof cli_commands / sizeof cli_commands[0])
+
 static void cli_usage(FILE *out)
 {
     fprintf(out, "usage: flopwatt COMMAND [ARGS]...\n\ncommands:\n");
-    for (size_t i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++)
+    for (size_t i = 0; i < CLI_COMMAND_COUNT; i++)
         fprintf(out, "  %-9s %s\n", cli_commands[i].name, cli_commands[i].summary);
-    fprintf(out, "\n'flopwatt COMMAND --help' describes one command.\n");
+    fprintf(out, "\n'flopwatt COMMAND --help' describes one command. Options take their value as\n"
+                 "'--opt VALUE' or '--opt=VALUE'; '--' ends the options; a file argument '-'\n"
+                 "reads standard input.\n"
+                 "\nexit status:\n"
+                 "  0  success\n"
+                 "  1  a check you asked for failed (validate outside its bounds, merge with\n"
+                 "     points missing); the output was written\n"
+                 "  2  bad input: usage, config, workload, sweep spec or vector line (one line on\n"
+                 "     stderr names the file and JSON path or line)\n"
+                 "  3  a file could not be read or written (or out of memory)\n");
 }
 
 int main(int argc, char **argv)
@@ -41,9 +53,16 @@ int main(int argc, char **argv)
         cli_usage(stdout);
         return FW_EXIT_OK;
     }
-    for (size_t i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++)
+    const char *names[CLI_COMMAND_COUNT];
+    for (size_t i = 0; i < CLI_COMMAND_COUNT; i++) {
         if (!strcmp(argv[1], cli_commands[i].name))
             return cli_commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "flopwatt: unknown command '%s' (try 'flopwatt --help')\n", argv[1]);
+        names[i] = cli_commands[i].name;
+    }
+    const char *near = fw_near(argv[1], names, CLI_COMMAND_COUNT);
+    if (near)
+        fprintf(stderr, "flopwatt: unknown command '%s' (did you mean '%s'?)\n", argv[1], near);
+    else
+        fprintf(stderr, "flopwatt: unknown command '%s' (try 'flopwatt --help')\n", argv[1]);
     return FW_EXIT_INPUT;
 }

@@ -106,11 +106,11 @@ bad "flopwatt ceiling: --precision: unknown input format 'int4'" ceiling --preci
 bad "flopwatt ceiling: --vdd: bad value 'x'" ceiling --vdd x
 bad "flopwatt ceiling: supply 0.2 V at 65 nm: outside the model's range" ceiling --node 65 --vdd 0.2
 bad "flopwatt ceiling: --config and --workload go together" ceiling --config configs/test8x8.json
-bad "flopwatt ceiling: --bogus: unknown argument" ceiling --bogus 1
+bad "flopwatt ceiling: unknown option '--bogus' (try 'flopwatt ceiling --help')" ceiling --bogus 1
 bad "flopwatt ceiling: --process: expected hp or lp, got 'ulp'" ceiling --process ulp
 bad "flopwatt ceiling: with --config, node, precision, supply and process come from the config" \
     ceiling --config configs/test8x8.json --workload configs/workloads/tiny.json --process lp
-bad "flopwatt validate: --x: unknown argument" validate --x
+bad "flopwatt validate: unknown option '--x' (try 'flopwatt validate --help')" validate --x
 # configs whose tech block the model cannot price
 bad "flopwatt run: configs/test8x8.json: tech.node_nm: node 11 nm: unknown node" \
     run configs/test8x8.json configs/workloads/tiny.json --set tech.node_nm=11

@@ -134,7 +134,7 @@ echo '{"base": "base.json", "workloads": ["w.json"], "axes": [{"path": "array.ro
 bad "syntax.json:1:" sweep "$tmp/syntax.json"
 bad "--shard 3/3: expected I/K" sweep "$tmp/spec.json" --shard 3/3
 bad "-j: expected" sweep "$tmp/spec.json" -j 0
-bad "unknown or incomplete option" sweep "$tmp/spec.json" --frobnicate
+bad "unknown option '--frobnicate'" sweep "$tmp/spec.json" --frobnicate
 sed 's/"values": \[4, 8, 16, 32\]/"values": [4, 8, 16, 64]/' "$tmp/spec.json" >"$tmp/other.json"
 "$fw" sweep "$tmp/other.json" --out "$tmp/other" >/dev/null 2>&1 || fail "other sweep"
 bad "comes from a different sweep" merge --out "$tmp/mix" "$tmp/j1" "$tmp/other"
