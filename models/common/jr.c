@@ -1,6 +1,7 @@
 /* jr: strict JSON reading over cJSON (see jr.h). */
 #include "common/jr.h"
 #include "common/fw_io.h"
+#include "common/fw_near.h"
 
 #include <errno.h>
 #include <math.h>
@@ -21,13 +22,27 @@ void jr_join_path(char *buf, size_t size, const char *path, const char *key)
         snprintf(buf, size, "%s.%s", path, key);
 }
 
-static int jr_fail_path(const char *file, const char *path, fw_err *err, const char *fmt,
-                        va_list ap)
+/* What an error at path blames: the latest --set whose path is path or encloses it, else the
+ * file. */
+static const char *jr_origin(const char *file, const jr_doc *doc, const char *path)
+{
+    for (size_t i = doc ? doc->set_count : 0; i-- > 0;) {
+        const char *set = doc->sets[i];
+        size_t n = strcspn(set, "=");
+        if (!strncmp(set, path, n) && (!path[n] || path[n] == '.' || path[n] == '['))
+            return set;
+    }
+    return file;
+}
+
+static int jr_fail_path(const char *file, const jr_doc *doc, const char *path, fw_err *err,
+                        const char *fmt, va_list ap)
 {
     char reason[FW_ERR_MSG_BYTES];
     vsnprintf(reason, sizeof reason, fmt, ap);
-    return fw_err_set(err, FW_EXIT_INPUT, "%s: %s: %.300s", file, path[0] ? path : "(root)",
-                      reason);
+    const char *origin = jr_origin(file, doc, path);
+    return fw_err_set(err, FW_EXIT_INPUT, "%s%.200s: %s: %.300s", origin == file ? "" : "--set ",
+                      origin, path[0] ? path : "(root)", reason);
 }
 
 int jr_fail(const jr_obj *obj, const char *key, fw_err *err, const char *fmt, ...)
@@ -39,7 +54,7 @@ int jr_fail(const jr_obj *obj, const char *key, fw_err *err, const char *fmt, ..
     else
         snprintf(path, sizeof path, "%s", obj->path);
     va_start(ap, fmt);
-    jr_fail_path(obj->file, path, err, fmt, ap);
+    jr_fail_path(obj->file, obj->doc, path, err, fmt, ap);
     va_end(ap);
     return FW_EXIT_INPUT;
 }
@@ -52,7 +67,7 @@ static int jr_fail_arr(const jr_arr *arr, size_t index, fw_err *err, const char 
     snprintf(idx, sizeof idx, "[%zu]", index);
     jr_join_path(path, sizeof path, arr->path, idx);
     va_start(ap, fmt);
-    jr_fail_path(arr->file, path, err, fmt, ap);
+    jr_fail_path(arr->file, arr->doc, path, err, fmt, ap);
     va_end(ap);
     return FW_EXIT_INPUT;
 }
@@ -94,7 +109,7 @@ static char *jr_strdup(const char *s)
 int jr_doc_parse(const char *name, const char *text, jr_doc *doc, fw_err *err)
 {
     const char *end = NULL;
-    doc->root = NULL;
+    memset(doc, 0, sizeof *doc);
     doc->file = jr_strdup(name);
     if (!doc->file)
         return fw_err_set(err, FW_EXIT_IO, "%s: out of memory", name);
@@ -127,8 +142,7 @@ int jr_doc_parse(const char *name, const char *text, jr_doc *doc, fw_err *err)
 int jr_doc_load(const char *path, jr_doc *doc, fw_err *err)
 {
     char *text;
-    doc->root = NULL;
-    doc->file = NULL;
+    memset(doc, 0, sizeof *doc);
     int rc = fw_read_text_file(path, &text, err);
     if (rc)
         return rc;
@@ -141,8 +155,24 @@ void jr_doc_fini(jr_doc *doc)
 {
     cJSON_Delete(doc->root);
     free(doc->file);
-    doc->root = NULL;
-    doc->file = NULL;
+    for (size_t i = 0; i < doc->set_count; i++)
+        free(doc->sets[i]);
+    memset(doc, 0, sizeof *doc);
+}
+
+int jr_doc_set_option(jr_doc *doc, const char *path, const char *value_text,
+                      const char *option, fw_err *err)
+{
+    int rc = jr_doc_set(doc, path, value_text, err);
+    if (rc)
+        return rc;
+    if (doc->set_count == JR_MAX_SETS)
+        return fw_err_set(err, FW_EXIT_INPUT, "%s: more than %d --set options", option,
+                          JR_MAX_SETS);
+    if (!(doc->sets[doc->set_count] = jr_strdup(option)))
+        return fw_err_set(err, FW_EXIT_IO, "--set %s: out of memory", option);
+    doc->set_count++;
+    return 0;
 }
 
 static cJSON *jr_value_from_text(const char *text)
@@ -224,6 +254,7 @@ int jr_root(const jr_doc *doc, jr_obj *out, fw_err *err)
     memset(out, 0, sizeof *out);
     out->node = doc->root;
     out->file = doc->file;
+    out->doc = doc;
     if (!cJSON_IsObject(doc->root))
         return fw_err_set(err, FW_EXIT_INPUT, "%s: (root): expected a JSON object", doc->file);
     return 0;
@@ -234,14 +265,29 @@ bool jr_has(const jr_obj *obj, const char *key)
     return cJSON_GetObjectItemCaseSensitive(obj->node, key) != NULL;
 }
 
+static bool jr_was_read(const jr_obj *obj, const char *key)
+{
+    for (size_t i = 0; i < obj->read_count; i++)
+        if (!strcmp(obj->read_keys[i], key))
+            return true;
+    return false;
+}
+
 /* Finds key, marks it read; returns NULL if absent (error if required). */
 static int jr_take(jr_obj *obj, const char *key, bool required, const cJSON **out, fw_err *err)
 {
     *out = cJSON_GetObjectItemCaseSensitive(obj->node, key);
     if (obj->read_count < JR_MAX_KEYS)
         obj->read_keys[obj->read_count++] = key;
-    if (!*out && required)
+    if (!*out && required) {
+        /* a key of the object not read yet and near this one is most likely its misspelling */
+        for (const cJSON *c = obj->node ? obj->node->child : NULL; c; c = c->next)
+            if (!jr_was_read(obj, c->string) && fw_near(c->string, &key, 1))
+                return jr_fail(obj, c->string, err,
+                               "unknown key (did you mean '%s'? '%s' is required and missing)",
+                               key, key);
         return jr_fail(obj, key, err, "missing required key");
+    }
     return 0;
 }
 
@@ -269,6 +315,7 @@ int jr_obj_get(jr_obj *obj, const char *key, bool required, jr_obj *out, bool *p
         *present = v != NULL;
     memset(out, 0, sizeof *out);
     out->file = obj->file;
+    out->doc = obj->doc;
     jr_join_path(out->path, sizeof out->path, obj->path, key);
     if (rc || !v)
         return rc;
@@ -287,6 +334,7 @@ int jr_arr_get(jr_obj *obj, const char *key, bool required, jr_arr *out, bool *p
         *present = v != NULL;
     memset(out, 0, sizeof *out);
     out->file = obj->file;
+    out->doc = obj->doc;
     jr_join_path(out->path, sizeof out->path, obj->path, key);
     if (rc || !v)
         return rc;
@@ -418,11 +466,12 @@ int jr_obj_done(const jr_obj *obj, fw_err *err)
     if (!obj->node)
         return 0;
     for (const cJSON *c = obj->node->child; c; c = c->next) {
-        bool known = false;
-        for (size_t i = 0; i < obj->read_count && !known; i++)
-            known = !strcmp(obj->read_keys[i], c->string);
-        if (!known)
-            return jr_fail(obj, c->string, err, "unknown key");
+        if (jr_was_read(obj, c->string))
+            continue;
+        const char *near = fw_near(c->string, obj->read_keys, obj->read_count);
+        if (near)
+            return jr_fail(obj, c->string, err, "unknown key (did you mean '%s'?)", near);
+        return jr_fail(obj, c->string, err, "unknown key");
     }
     return 0;
 }
@@ -432,6 +481,7 @@ int jr_arr_obj(const jr_arr *arr, size_t index, jr_obj *out, fw_err *err)
     char idx[32];
     memset(out, 0, sizeof *out);
     out->file = arr->file;
+    out->doc = arr->doc;
     snprintf(idx, sizeof idx, "[%zu]", index);
     jr_join_path(out->path, sizeof out->path, arr->path, idx);
     const cJSON *v = cJSON_GetArrayItem(arr->node, (int)index);

@@ -20,11 +20,14 @@
 
 #define JR_PATH_BYTES 192
 #define JR_MAX_KEYS 64 /* keys read per object; an object with more known keys must be split */
+#define JR_MAX_SETS 64 /* --set overrides remembered per document (for error messages) */
 
 /* A parsed document. Owns its text and tree; free with jr_doc_fini(). */
 typedef struct jr_doc {
     char *file;  /* name used in messages (path as given, or "<string>") */
     cJSON *root;
+    char *sets[JR_MAX_SETS]; /* "PATH=VALUE" of the --set overrides applied (jr_doc_set_option) */
+    size_t set_count;
 } jr_doc;
 
 /* A cursor on one JSON object: the node, its path, and the keys read so far. Borrowed from
@@ -32,6 +35,7 @@ typedef struct jr_doc {
 typedef struct jr_obj {
     const cJSON *node;
     const char *file;
+    const jr_doc *doc; /* for --set origins in messages; NULL: none */
     char path[JR_PATH_BYTES]; /* "" for the root */
     const char *read_keys[JR_MAX_KEYS];
     size_t read_count;
@@ -41,6 +45,7 @@ typedef struct jr_obj {
 typedef struct jr_arr {
     const cJSON *node;
     const char *file;
+    const jr_doc *doc;
     char path[JR_PATH_BYTES];
     size_t count;
 } jr_arr;
@@ -58,6 +63,11 @@ void jr_doc_fini(jr_doc *doc);
  * otherwise. Intermediate objects must exist; the last key is created if missing (so an unknown
  * key is reported later by validation, naming the path). */
 int jr_doc_set(jr_doc *doc, const char *path, const char *value_text, fw_err *err);
+
+/* jr_doc_set for a command-line `--set PATH=VALUE` (option is that text): later errors about
+ * PATH or anything under it name "--set PATH=VALUE" instead of the file. */
+int jr_doc_set_option(jr_doc *doc, const char *path, const char *value_text,
+                      const char *option, fw_err *err);
 
 /* Opens the root, which must be an object. */
 int jr_root(const jr_doc *doc, jr_obj *out, fw_err *err);
@@ -88,7 +98,11 @@ int jr_str(jr_obj *obj, const char *key, bool required, const char *def, const c
 int jr_enum(jr_obj *obj, const char *key, bool required, unsigned def,
             const char *const *names, size_t count, unsigned *out, fw_err *err);
 
-/* Errors if the object has a key that was not read: "FILE: path.key: unknown key". */
+/* Errors if the object has a key that was not read: "FILE: path.key: unknown key", with
+ * " (did you mean 'K'?)" when a key K the reader asked for is near by edit distance (fw_near).
+ * A required key that is missing while the object holds an unread key near its name reports
+ * that key as the unknown one instead ("FILE: path.rowz: unknown key (did you mean 'rows'?
+ * 'rows' is required and missing)"): the misspelling is named before the missing key. */
 int jr_obj_done(const jr_obj *obj, fw_err *err);
 
 /* Array elements. */

@@ -472,7 +472,7 @@ static int cfg_from_doc(jr_doc *doc, const char *const *sets, size_t set_count, 
             return fw_err_set(err, FW_EXIT_INPUT, "--set %s: expected PATH=VALUE", sets[i]);
         memcpy(path, sets[i], (size_t)(eq - sets[i]));
         path[eq - sets[i]] = '\0';
-        if ((rc = jr_doc_set(doc, path, eq + 1, err)))
+        if ((rc = jr_doc_set_option(doc, path, eq + 1, sets[i], err)))
             return rc;
     }
     return cfg_from_json(doc, out, err);

@@ -178,7 +178,7 @@ static int sw_worker(const sw_job *job, unsigned slot)
     }
     char *line = malloc(line_size);
     double *values = malloc((job->ev->metric_count + 1) * sizeof *values);
-    jr_doc cfg = {job->base->file, cJSON_Duplicate(job->base->root, 1)};
+    jr_doc cfg = {.file = job->base->file, .root = cJSON_Duplicate(job->base->root, 1)};
     fw_err err;
     int rc = 0;
     fw_err_clear(&err);

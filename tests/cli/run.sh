@@ -124,15 +124,20 @@ expect_fail() {
     [[ $(wc -l <"$tmp/err") -eq 1 ]] || fail "'$*': not one line: $(cat "$tmp/err")"
     grep -qF -- "$want" "$tmp/err" || fail "'$*': got '$(cat "$tmp/err")', expected '$want'"
 }
-expect_fail "flopwatt run: configs/test8x8.json: array.depth: unknown key" \
+expect_fail "flopwatt run: --set array.depth=2: array.depth: unknown key" \
     configs/test8x8.json "$tiny" --set array.depth=2
-expect_fail "flopwatt run: configs/test8x8.json: array.dataflow" \
+expect_fail "flopwatt run: --set array.dataflow=rs: array.dataflow" \
     configs/test8x8.json "$tiny" --set array.dataflow=rs
 expect_fail "flopwatt run: --engine: expected fast or pe, got 'slow'" \
     configs/test8x8.json "$tiny" --engine slow
 expect_fail "no layer named 'nope'" configs/test8x8.json "$tiny" --layer nope
 expect_fail "--dump-outputs needs --engine pe" configs/test8x8.json "$tiny" --dump-outputs "$tmp/x"
 expect_fail "unknown node" configs/test8x8.json "$tiny" --set tech.node_nm=11
+expect_fail "flopwatt run: --set array.rowz=3: array.rowz: unknown key (did you mean 'rows'?)" \
+    configs/test8x8.json "$tiny" --set array.rowz=3
+sed 's/"clock_mhz"/"clock_mz"/' configs/test8x8.json >"$tmp/typo.json"
+expect_fail "typo.json: clock_mz: unknown key (did you mean 'clock_mhz'? 'clock_mhz' is required and missing)" \
+    "$tmp/typo.json" "$tiny"
 printf '{"clock_mhz": 1}\n' >"$tmp/bad.json"
 expect_fail "bad.json: array: missing required key" "$tmp/bad.json" "$tiny"
 # an unwritable --dump-outputs or --trace file: one line, exit 3, no crash (a goto once

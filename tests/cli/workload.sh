@@ -87,7 +87,7 @@ bad() { # NAME CONTENT EXPECTED-SUBSTRING
 L='{"name": "w", "layers": [{"name": "c1", "type": "conv", "in_h": 8, "in_w": 8, "in_c": 4, "filters": 4'
 bad syntax.json '{"name": "w", "layers": [' ':1:26: JSON syntax error'
 bad nolayers.json '{"name": "w"}' 'layers: missing required key'
-bad unknown.json "$L"', "kernel": 3, "strides": 2}]}' "layers[0].strides: unknown key (layer 'c1')"
+bad unknown.json "$L"', "kernel": 3, "strides": 2}]}' "layers[0].strides: unknown key (did you mean 'stride_h'?) (layer 'c1')"
 bad type.json "$L"', "kernel": "3"}]}' "layers[0].kernel: expected an integer, found a string"
 bad stride0.json "$L"', "kernel": 3, "stride": 0}]}' "layers[0].stride: 0 is out of range"
 bad groups.json "$L"', "kernel": 3, "groups": 3}]}' "layers[0].groups: 3 does not divide in_c (4)"

@@ -146,3 +146,56 @@ Test(jr, messages_stay_on_one_line)
     cr_assert_str_eq(err.msg, "t.json: k?x: unknown key");
     jr_doc_fini(&doc);
 }
+
+Test(jr, did_you_mean_and_misspelt_required_keys_first)
+{
+    /* an unknown key near a key the reader asked for names it */
+    jr_doc doc = parse_ok("{\"rows\": 4, \"dataflwo\": \"ws\"}");
+    jr_obj root;
+    fw_err err;
+    uint32_t v;
+    const char *s;
+    cr_assert_eq(jr_root(&doc, &root, &err), 0);
+    cr_assert_eq(jr_u32(&root, "rows", true, 0, 1, 9, &v, &err), 0);
+    cr_assert_eq(jr_str(&root, "dataflow", false, "os", &s, &err), 0);
+    cr_assert_eq(jr_obj_done(&root, &err), FW_EXIT_INPUT);
+    cr_assert_str_eq(err.msg, "t.json: dataflwo: unknown key (did you mean 'dataflow'?)");
+    jr_doc_fini(&doc);
+    /* a required key missing next to its misspelling: the misspelling is reported, not
+     * "missing required key" */
+    doc = parse_ok("{\"rwos\": 4, \"cols\": 2}");
+    cr_assert_eq(jr_root(&doc, &root, &err), 0);
+    cr_assert_eq(jr_u32(&root, "rows", true, 0, 1, 9, &v, &err), FW_EXIT_INPUT);
+    cr_assert_str_eq(err.msg,
+                     "t.json: rwos: unknown key (did you mean 'rows'? 'rows' is required and missing)");
+    jr_doc_fini(&doc);
+    /* nothing near: plain messages */
+    doc = parse_ok("{\"zzz\": 4}");
+    cr_assert_eq(jr_root(&doc, &root, &err), 0);
+    cr_assert_eq(jr_u32(&root, "rows", true, 0, 1, 9, &v, &err), FW_EXIT_INPUT);
+    cr_assert_str_eq(err.msg, "t.json: rows: missing required key");
+    jr_doc_fini(&doc);
+}
+
+Test(jr, set_option_errors_name_the_set)
+{
+    jr_doc doc = parse_ok("{\"array\": {\"rows\": 4}, \"l\": [{\"k\": 1}]}");
+    jr_obj root, array, layer;
+    jr_arr l;
+    fw_err err;
+    uint32_t v;
+    cr_assert_eq(jr_doc_set_option(&doc, "array.rows", "0", "array.rows=0", &err), 0);
+    cr_assert_eq(jr_doc_set_option(&doc, "l[0].k", "99", "l[0].k=99", &err), 0);
+    cr_assert_eq(jr_root(&doc, &root, &err), 0);
+    cr_assert_eq(jr_obj_get(&root, "array", true, &array, NULL, &err), 0);
+    cr_assert_eq(jr_u32(&array, "rows", true, 0, 1, 9, &v, &err), FW_EXIT_INPUT);
+    cr_assert_str_eq(err.msg, "--set array.rows=0: array.rows: 0 is out of range [1, 9]");
+    cr_assert_eq(jr_arr_get(&root, "l", true, &l, NULL, &err), 0);
+    cr_assert_eq(jr_arr_obj(&l, 0, &layer, &err), 0);
+    cr_assert_eq(jr_u32(&layer, "k", true, 0, 1, 9, &v, &err), FW_EXIT_INPUT);
+    cr_assert_str_eq(err.msg, "--set l[0].k=99: l[0].k: 99 is out of range [1, 9]");
+    /* a path the --set did not touch still blames the file */
+    cr_assert_eq(jr_u32(&array, "cols", true, 0, 1, 9, &v, &err), FW_EXIT_INPUT);
+    cr_assert_str_eq(err.msg, "t.json: array.cols: missing required key");
+    jr_doc_fini(&doc);
+}

@@ -88,28 +88,31 @@ Test(sim_config, set_overrides_before_validation)
     cr_assert_eq(c.dram.bandwidth_millibytes_per_cycle, 0); /* unlimited */
     cr_assert_str_eq(c.name, "x");
     const char *bad[] = {"array.rows=0"};
-    parse_fails(base, bad, 1, "c.json: array.rows: 0 is out of range [1, 4096]");
+    parse_fails(base, bad, 1, "--set array.rows=0: array.rows: 0 is out of range [1, 4096]");
     const char *unknown[] = {"array.depth=3"};
-    parse_fails(base, unknown, 1, "c.json: array.depth: unknown key");
+    parse_fails(base, unknown, 1, "--set array.depth=3: array.depth: unknown key");
+    const char *typo[] = {"array.rows=8", "array.colz=8"};
+    parse_fails(base, typo, 2, "--set array.colz=8: array.colz: unknown key (did you mean 'cols'?)");
     const char *noeq[] = {"array.rows"};
     parse_fails(base, noeq, 1, "--set array.rows: expected PATH=VALUE");
 }
 
 Test(sim_config, precision_combinations)
 {
+    /* errors at a path a --set wrote name that --set (the latest one for the path) */
     const char *a[] = {"precision.accumulator=fp32"};
     parse_fails(base, a, 1,
-                "c.json: precision.accumulator: integer input 'int8' needs an int32 or int48 "
+                "--set precision.accumulator=fp32: precision.accumulator: integer input 'int8' needs an int32 or int48 "
                 "accumulator, got 'fp32'");
     const char *b[] = {"precision.input=fp32", "precision.accumulator=fp16"};
     parse_fails(base, b, 2,
-                "c.json: precision.accumulator: 'fp16' cannot accumulate 'fp32' (needs a float "
+                "--set precision.accumulator=fp16: precision.accumulator: 'fp16' cannot accumulate 'fp32' (needs a float "
                 "format at least as wide in exponent and fraction)");
     const char *c[] = {"precision.input=int32"};
     parse_fails(base, c, 1,
-                "c.json: precision.input: 'int32' is an accumulator format, not an input format");
+                "--set precision.input=int32: precision.input: 'int32' is an accumulator format, not an input format");
     const char *d[] = {"precision.input=fp9"};
-    parse_fails(base, d, 1, "c.json: precision.input: unknown format 'fp9'");
+    parse_fails(base, d, 1, "--set precision.input=fp9: precision.input: unknown format 'fp9'");
     const char *ok[] = {"precision.input=fp8e4m3", "precision.accumulator=fp32"};
     cfg_accel cc = parse_ok(base, ok, 2);
     cr_assert_eq(cfg_input_bytes(&cc), 1);
@@ -118,7 +121,7 @@ Test(sim_config, precision_combinations)
     cr_assert_eq(parse_ok(base, o8, 1).output, NX_INT8);
     const char *of[] = {"precision.output=fp16"};
     parse_fails(base, of, 1,
-                "c.json: precision.output: 'fp16' is not an output format of a 'int32' "
+                "--set precision.output=fp16: precision.output: 'fp16' is not an output format of a 'int32' "
                 "accumulator (same kind, no wider)");
     const char *wide[] = {"precision.input=int16", "precision.accumulator=int48",
                           "precision.int_overflow=saturate"};
@@ -134,10 +137,11 @@ Test(sim_config, errors_name_the_path)
     cfg_accel c;
     fw_err err;
     cr_assert_eq(cfg_parse("c.json", base, df, 1, &c, &err), FW_EXIT_INPUT);
-    cr_assert(strstr(err.msg, "c.json: array.dataflow") == err.msg, "%s", err.msg);
+    cr_assert(strstr(err.msg, "--set array.dataflow=rs: array.dataflow") == err.msg, "%s", err.msg);
     const char *pipe[] = {"array.mac_pipeline_cycles=2"};
     parse_fails(base, pipe, 1,
-                "c.json: array.mac_pipeline_cycles: output stationary needs a single-cycle "
+                "--set array.mac_pipeline_cycles=2: array.mac_pipeline_cycles: output stationary "
+                "needs a single-cycle "
                 "accumulate loop (1), got 2");
     const char *chunks[] = {"array.max_stream=2048"};
     cr_assert_eq(parse_ok(base, chunks, 1).max_stream, 2048); /* os ignores it (map.h) */
@@ -145,13 +149,14 @@ Test(sim_config, errors_name_the_path)
     cfg_accel w = parse_ok(base, pipe_ws, 2);
     cr_assert_eq(w.mac_pipeline_cycles, 3);
     const char *proc[] = {"tech.process=ulp"};
-    parse_fails(base, proc, 1, "c.json: tech.process: 'ulp' is not one of: hp, lp");
+    parse_fails(base, proc, 1, "--set tech.process=ulp: tech.process: 'ulp' is not one of: hp, lp");
     const char *src[] = {"tech.arith_source=measured"};
     parse_fails(base, src, 1,
-                "c.json: tech.arith_source: 'measured' is not one of: datapath, as_built");
+                "--set tech.arith_source=measured: tech.arith_source: 'measured' is not one of: datapath, as_built");
     const char *slow[] = {"dram.bandwidth_gbps=0.0000001"};
     cr_assert_eq(cfg_parse("c.json", base, slow, 1, &c, &err), FW_EXIT_INPUT);
-    cr_assert(strstr(err.msg, "c.json: dram.bandwidth_gbps:") == err.msg, "%s", err.msg);
+    cr_assert(strstr(err.msg, "--set dram.bandwidth_gbps=0.0000001: dram.bandwidth_gbps:") == err.msg,
+              "%s", err.msg);
 }
 
 Test(sim_config, shipped_configs_load)
@@ -267,12 +272,14 @@ Test(sim_config, hierarchy_errors)
     cfg_accel c;
     fw_err err;
     cr_assert_eq(cfg_parse("c.json", hier, kind, 1, &c, &err), FW_EXIT_INPUT);
-    cr_assert(strstr(err.msg, "c.json: memory.levels[0].kind") == err.msg, "%s", err.msg);
+    cr_assert(strstr(err.msg, "--set memory.levels[0].kind=edram: memory.levels[0].kind") == err.msg,
+              "%s", err.msg);
     const char *dup[] = {"memory.levels[1].name=spad"};
-    parse_fails(hier, dup, 1, "c.json: memory.levels[1].name: 'spad' names two levels");
+    parse_fails(hier, dup, 1,
+                "--set memory.levels[1].name=spad: memory.levels[1].name: 'spad' names two levels");
     const char *op[] = {"memory.levels[1].holds=[\"ifmap\", \"psum\"]"};
     parse_fails(hier, op, 1,
-                "c.json: memory.levels[1].holds: unknown operand 'psum' (expected ifmap, filter "
+                "--set memory.levels[1].holds=[\"ifmap\", \"psum\"]: memory.levels[1].holds: unknown operand 'psum' (expected ifmap, filter "
                 "or ofmap)");
     const char *none[] = {"memory.levels[0].partitions={\"ifmap\": {\"size_bytes\": 4}}"};
     parse_fails(hier, none, 1,
@@ -284,13 +291,16 @@ Test(sim_config, hierarchy_errors)
                 "share the level) or \"partitions\" (a size per operand)");
     const char *ports[] = {"memory.levels[0].partitions.ifmap.read_ports=0"};
     parse_fails(hier, ports, 1,
-                "c.json: memory.levels[0].partitions.ifmap.read_ports: 0 is out of range [1, "
+                "--set memory.levels[0].partitions.ifmap.read_ports=0: "
+                "memory.levels[0].partitions.ifmap.read_ports: 0 is out of range [1, "
                 "1024]");
     const char *unk[] = {"memory.levels[1].latency=3"};
-    parse_fails(hier, unk, 1, "c.json: memory.levels[1].latency: unknown key");
+    parse_fails(hier, unk, 1, "--set memory.levels[1].latency=3: memory.levels[1].latency: unknown key");
     const char *missing_size[] = {"memory.levels[1].size_bytes=null"};
     cr_assert_eq(cfg_parse("c.json", hier, missing_size, 1, &c, &err), FW_EXIT_INPUT);
-    cr_assert(strstr(err.msg, "c.json: memory.levels[1].size_bytes") == err.msg, "%s", err.msg);
+    cr_assert(strstr(err.msg, "--set memory.levels[1].size_bytes=null: memory.levels[1].size_bytes") ==
+                  err.msg,
+              "%s", err.msg);
 }
 
 Test(sim_config, hierarchy_objective_and_pins)
@@ -308,10 +318,13 @@ Test(sim_config, hierarchy_objective_and_pins)
                      "NGKCPQRS [N1 G1 K1 C1 P1 Q1 R1 S1] NGKCPQRS [N1 G1 K1 C1 P1 Q1 R1 S1]");
     cr_assert_null(cfg_pinned_mapping(&c, "conv2"));
     const char *bad[] = {"memory.mappings={\"conv1\": 3}"};
-    parse_fails(hier, bad, 1, "c.json: memory.mappings.conv1: expected a string, found a number");
+    parse_fails(hier, bad, 1,
+                "--set memory.mappings={\"conv1\": 3}: memory.mappings.conv1: expected a string, "
+                "found a number");
     const char *obj[] = {"memory.objective=area"};
     cfg_accel d;
     fw_err err;
     cr_assert_eq(cfg_parse("c.json", hier, obj, 1, &d, &err), FW_EXIT_INPUT);
-    cr_assert(strstr(err.msg, "c.json: memory.objective") == err.msg, "%s", err.msg);
+    cr_assert(strstr(err.msg, "--set memory.objective=area: memory.objective") == err.msg, "%s",
+              err.msg);
 }

@@ -54,11 +54,14 @@ Test(tech_errors, embedded_data_loads)
 
 Test(tech_errors, missing_unit_in_a_key)
 {
-    /* "energy_pj" renamed to "energy": the unit-carrying key is missing */
+    /* "energy_pj" renamed to "energy": the unit-carrying key is missing, and the key left in
+     * its place is named as its misspelling */
     fails("arith.json", "\"energy_pj\": 0.03", "\"energy\": 0.03",
-          "models/tech/data/arith.json: rows[0].energy_pj: missing required key");
+          "models/tech/data/arith.json: rows[0].energy: unknown key (did you mean 'energy_pj'? "
+          "'energy_pj' is required and missing)");
     fails("memory.json", "\"access_pj_per_bit\"", "\"access_pj\"",
-          "models/tech/data/memory.json: register.access_pj_per_bit: missing required key");
+          "models/tech/data/memory.json: register.access_pj: unknown key (did you mean "
+          "'access_pj_per_bit'? 'access_pj_per_bit' is required and missing)");
 }
 
 Test(tech_errors, negative_or_zero_energy)
@@ -151,5 +154,6 @@ Test(tech_errors, as_built_units)
           "models/tech/data/arith.json: as_built[1].node_nm: node 11 nm: unknown lp node (known: "
           "130, 90, 65, 45, 40, 32, 28, 22, 20, 16, 14, 10, 7 nm)");
     fails("nodes.json", "\"lp_nodes\"", "\"lp_nodez\"",
-          "models/tech/data/nodes.json: lp_nodes: missing required key");
+          "models/tech/data/nodes.json: lp_nodez: unknown key (did you mean 'lp_nodes'? "
+          "'lp_nodes' is required and missing)");
 }

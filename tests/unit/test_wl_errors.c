@@ -65,7 +65,7 @@ Test(wl_errors, json_keys_and_types)
                 "t.json: layers[0].type: 'convolution' is not one of: conv, fc, gemm, pool, "
                 "eltwise, matmul, softmax, layernorm, gelu (layer 'c1')");
     layer_fails("{" CONV ", \"in_c\": 3, \"filters\": 4, \"kernel\": 3, \"strides\": 2}",
-                "t.json: layers[0].strides: unknown key (layer 'c1')");
+                "t.json: layers[0].strides: unknown key (did you mean 'stride_h'?) (layer 'c1')");
     layer_fails("{\"name\": \"c1\", \"type\": \"conv\", \"in_h\": \"224\"}",
                 "t.json: layers[0].in_h: expected an integer, found a string (layer 'c1')");
     layer_fails("{" CONV ", \"in_c\": 3, \"filters\": 2.5, \"kernel\": 3}",
