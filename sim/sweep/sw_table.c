@@ -677,13 +677,22 @@ int sw_print_front(const sw_spec *spec, const char *dir, size_t max_rows, FILE *
     int rc = fw_read_file(path, &text, NULL, err);
     if (rc)
         return rc;
-    char *rows[SW_FRONT_MAX_FIELDS];
+    /* One entry per line: the front has as many rows as it has (once capped at the field
+     * limit, so a 300-point front printed 255 and the next workload's none). */
+    size_t line_count = 1;
+    for (const char *c = text; *c; c++)
+        line_count += *c == '\n';
+    char **rows = malloc(line_count * sizeof *rows);
     size_t row_count = 0;
     char *save = NULL;
+    if (!rows) {
+        free(text);
+        return fw_err_set(err, FW_EXIT_IO, "out of memory");
+    }
     for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-        if (row_count < SW_FRONT_MAX_FIELDS)
-            rows[row_count++] = l;
+        rows[row_count++] = l;
     if (!row_count) {
+        free(rows);
         free(text);
         return fw_err_set(err, FW_EXIT_INPUT, "%s: empty", path);
     }
@@ -694,6 +703,7 @@ int sw_print_front(const sw_spec *spec, const char *dir, size_t max_rows, FILE *
     if (!fields || !nf) {
         free(fields);
         free(nf);
+        free(rows);
         free(text);
         return fw_err_set(err, FW_EXIT_IO, "out of memory");
     }
@@ -744,6 +754,7 @@ int sw_print_front(const sw_spec *spec, const char *dir, size_t max_rows, FILE *
     }
     free(fields);
     free(nf);
+    free(rows);
     free(text);
     return ferror(out) ? fw_err_set(err, FW_EXIT_IO, "write error") : 0;
 }
