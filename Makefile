@@ -84,6 +84,23 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB_CORE) $(LIB_NUMERICS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LDLIBS) $(LDLIBS)
 
+# The version (common/fw_version.h): VERSION, plus the commit from git when built in a checkout.
+# version.c is rewritten only when the string changes, so an unchanged tree relinks nothing.
+VERSION_STR := $(shell v=$$(cat VERSION 2>/dev/null || echo unknown); \
+    g=$$(git describe --always --dirty --abbrev=7 2>/dev/null) && v="$$v+g$$g"; echo "$$v")
+VERSION_C   := $(BUILD)/gen/version.c
+VERSION_OBJ := $(BUILD)/obj/gen/version.o
+$(shell mkdir -p $(BUILD)/gen; \
+    printf '#include "common/fw_version.h"\nconst char *fw_version(void) { return "%s"; }\n' \
+    '$(VERSION_STR)' >$(VERSION_C).new; \
+    cmp -s $(VERSION_C).new $(VERSION_C) || mv $(VERSION_C).new $(VERSION_C); rm -f $(VERSION_C).new)
+
+$(VERSION_OBJ): $(VERSION_C)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB_CORE): $(VERSION_OBJ)
+
 -include $(sort $(wildcard rtl/*.mk tests/*.mk))
 
 # The sanitizer run (test-asan) skips the RTL: its harnesses link the C model uninstrumented.

@@ -5,6 +5,7 @@
 #include "cli/cli_opt.h"
 #include "cli/cmd.h"
 #include "common/fw_err.h"
+#include "common/fw_version.h"
 #include "config/cfg.h"
 #include "energy/en.h"
 #include "engine/eng.h"
@@ -328,7 +329,8 @@ int cmd_run(int argc, char **argv)
     fw_err err;
     fw_err_clear(&err);
     cfg_accel cfg;
-    if ((rc = cfg_load(pos[0], sets, nsets, &cfg, &err))) {
+    char *resolved = NULL; /* the config after --set, for the provenance record */
+    if ((rc = cfg_load_resolved(pos[0], sets, nsets, &cfg, &resolved, &err))) {
         fprintf(stderr, "flopwatt run: %s\n", err.msg);
         return rc;
     }
@@ -343,6 +345,7 @@ int cmd_run(int argc, char **argv)
         (tech_path && (rc = tech_overlay_apply(lib, tech_path, &err)))) {
         fprintf(stderr, "flopwatt run: %s\n", err.msg);
         tech_destroy(lib);
+        free(resolved);
         return rc;
     }
     if (tech_path) /* on stderr: stdout stays the report */
@@ -351,6 +354,7 @@ int cmd_run(int argc, char **argv)
     if ((rc = en_costs_init(lib, &cfg, &costs, &err))) {
         fprintf(stderr, "flopwatt run: %s: %s\n", pos[0], err.msg);
         tech_destroy(lib);
+        free(resolved);
         return rc;
     }
     wl_workload *wl = NULL;
@@ -359,6 +363,7 @@ int cmd_run(int argc, char **argv)
     if ((rc = wl_load_with(pos[1], &wopts, &wl, &err))) {
         fprintf(stderr, "flopwatt run: %s\n", err.msg);
         tech_destroy(lib);
+        free(resolved);
         return rc;
     }
     wl_print_notes(wl, stderr, "flopwatt run");
@@ -474,8 +479,12 @@ int cmd_run(int argc, char **argv)
         cols[c].per_layer = energy + c * n;
         cols[c].total = vt[c];
     }
+    rpt_provenance prov;
+    prov = (rpt_provenance){fw_version(), pos[0], sets, nsets, resolved, pos[1],
+                            wl->source_fnv64, wl->batch, seed};
     rpt_input in;
     memset(&in, 0, sizeof in);
+    in.prov = &prov;
     in.extra = cols;
     in.extra_count = RUNCLI_NCOLS;
     in.cfg = &cfg;
@@ -519,6 +528,7 @@ out:
     free(mapping_names);
     free(ctx_mappings);
     net_result_fini(&net);
+    free(resolved);
     wl_destroy(wl);
     tech_destroy(lib);
     return rc;

@@ -47,6 +47,8 @@ static void sweep_usage(FILE *out)
         "                pair) gets NaN metrics (never feasible) instead of stopping the sweep\n"
         "  --sync-every-point  fdatasync the log after every point (default: each row is\n"
         "                written at once, so a kill loses none, and synced every 0.1 s)\n"
+        "  --config-of N print point N's config (JSON, stdout) and workload (stderr); run\n"
+        "                nothing\n"
         "  --plot        also draw DIR/plots/workloadN/pareto.svg and .png (gnuplot; see\n"
         "                `flopwatt plot pareto` for other axes and colours)\n"
         "A progress bar is drawn on stderr when it is a terminal. The same spec gives\n"
@@ -103,6 +105,7 @@ enum {
     SW_CLI_SYNC,
     SW_CLI_SHARD,
     SW_CLI_TECH,
+    SW_CLI_CONFIG_OF,
 };
 
 static const struct option sweep_options[] = {
@@ -115,12 +118,46 @@ static const struct option sweep_options[] = {
     {"sync-every-point", no_argument, NULL, SW_CLI_SYNC},
     {"shard", required_argument, NULL, SW_CLI_SHARD},
     {"tech", required_argument, NULL, SW_CLI_TECH},
+    {"config-of", required_argument, NULL, SW_CLI_CONFIG_OF},
     {NULL, 0, NULL, 0},
 };
+
+/* --config-of N: point N's config (the base with the axes' values written) as JSON on stdout,
+ * its workload on stderr: `flopwatt run` of the two reproduces the point. */
+static int sweep_config_of(const sw_spec *spec, uint64_t point)
+{
+    fw_err err;
+    if (point >= spec->point_count) {
+        fprintf(stderr, "flopwatt sweep: --config-of %" PRIu64 ": the sweep has points 0 to %" PRIu64
+                        "\n", point, spec->point_count - 1);
+        return FW_EXIT_INPUT;
+    }
+    jr_doc base, cfg;
+    size_t w;
+    int rc = jr_doc_load(spec->base_path, &base, &err);
+    if (!rc) {
+        rc = sw_spec_point_config(spec, &base, point, &cfg, &w, &err);
+        char *text = rc ? NULL : cJSON_Print(cfg.root);
+        if (!rc && !text)
+            rc = fw_err_set(&err, FW_EXIT_IO, "out of memory");
+        if (!rc) {
+            printf("%s\n", text);
+            fprintf(stderr, "flopwatt sweep: point %" PRIu64 " runs workload %s\n", point,
+                    spec->workload_paths[w]);
+        }
+        free(text);
+        cJSON_Delete(cfg.root);
+        jr_doc_fini(&base);
+    }
+    if (rc)
+        fprintf(stderr, "flopwatt sweep: %s\n", err.msg);
+    return rc;
+}
 
 int cmd_sweep(int argc, char **argv)
 {
     const char *spec_path = NULL, *out_dir = NULL, *tech_path = NULL;
+    uint64_t config_of = UINT64_MAX; /* --config-of N: print point N's config, run nothing */
     bool plot = false;
     sw_run_opts opts = {.jobs = 1, .shard_index = 0, .shard_count = 1};
     cli_opt p;
@@ -143,6 +180,13 @@ int cmd_sweep(int argc, char **argv)
             break;
         case SW_CLI_TECH:
             tech_path = p.arg;
+            break;
+        case SW_CLI_CONFIG_OF:
+            if (sweep_parse_u64(p.arg, &config_of)) {
+                fprintf(stderr, "flopwatt sweep: --config-of %s: expected a point number\n",
+                        p.arg);
+                return FW_EXIT_INPUT;
+            }
             break;
         case SW_CLI_RESUME:
             opts.resume = true;
@@ -182,6 +226,11 @@ int cmd_sweep(int argc, char **argv)
     int rc = sw_spec_load(spec_path, &spec, &err);
     if (rc) {
         fprintf(stderr, "flopwatt sweep: %s\n", err.msg);
+        return rc;
+    }
+    if (config_of != UINT64_MAX) {
+        rc = sweep_config_of(&spec, config_of);
+        sw_spec_fini(&spec);
         return rc;
     }
     char *default_out = out_dir ? NULL : sweep_default_out(spec_path);

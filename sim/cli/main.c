@@ -2,6 +2,7 @@
 #include "cli/cmd.h"
 #include "common/fw_err.h"
 #include "common/fw_near.h"
+#include "common/fw_version.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -28,7 +29,7 @@ static const cli_command cli_commands[] = {
 
 static void cli_usage(FILE *out)
 {
-    fprintf(out, "usage: flopwatt COMMAND [ARGS]...\n\ncommands:\n");
+    fprintf(out, "usage: flopwatt COMMAND [ARGS]...\n       flopwatt --version\n\ncommands:\n");
     for (size_t i = 0; i < CLI_COMMAND_COUNT; i++)
         fprintf(out, "  %-9s %s\n", cli_commands[i].name, cli_commands[i].summary);
     fprintf(out, "\n'flopwatt COMMAND --help' describes one command. Options take their value as\n"
@@ -48,6 +49,10 @@ int main(int argc, char **argv)
     if (argc < 2) {
         cli_usage(stderr);
         return FW_EXIT_INPUT;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+        printf("flopwatt %s\n", fw_version());
+        return FW_EXIT_OK;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         cli_usage(stdout);

@@ -511,6 +511,21 @@ int cfg_load(const char *path, const char *const *sets, size_t set_count, cfg_ac
     return rc;
 }
 
+int cfg_load_resolved(const char *path, const char *const *sets, size_t set_count,
+                      cfg_accel *out, char **resolved, fw_err *err)
+{
+    jr_doc doc;
+    *resolved = NULL;
+    int rc = jr_doc_load(path, &doc, err);
+    if (rc)
+        return rc;
+    rc = cfg_from_doc(&doc, sets, set_count, out, err);
+    if (!rc && !(*resolved = cJSON_PrintUnformatted(doc.root)))
+        rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", path);
+    jr_doc_fini(&doc);
+    return rc;
+}
+
 int cfg_parse(const char *name, const char *text, const char *const *sets, size_t set_count,
               cfg_accel *out, fw_err *err)
 {

@@ -133,6 +133,10 @@ typedef struct cfg_accel {
  * (FW_EXIT_INPUT) or the unreadable file (FW_EXIT_IO). *out is filled by value: no ownership. */
 int cfg_load(const char *path, const char *const *sets, size_t set_count, cfg_accel *out,
              fw_err *err);
+/* cfg_load that also returns the config as validated, after the overrides, as one line of JSON
+ * (*resolved, the caller's to free): the provenance record of a run. */
+int cfg_load_resolved(const char *path, const char *const *sets, size_t set_count,
+                      cfg_accel *out, char **resolved, fw_err *err);
 /* The same from JSON text; name is used in messages. */
 int cfg_parse(const char *name, const char *text, const char *const *sets, size_t set_count,
               cfg_accel *out, fw_err *err);

@@ -129,7 +129,28 @@ static void rpt_json_row(FILE *out, const rpt_input *in, const char *name, const
 static void rpt_json(FILE *out, const rpt_input *in)
 {
     const cfg_accel *cfg = in->cfg;
-    fprintf(out, "{\n  \"config\": {\n    \"name\": ");
+    fprintf(out, "{\n");
+    const rpt_provenance *p = in->prov;
+    if (p) {
+        fprintf(out, "  \"provenance\": {\"flopwatt_version\": ");
+        fw_json_write_string(out, p->version);
+        fprintf(out, ", \"config_path\": ");
+        fw_json_write_string(out, p->config_path);
+        fprintf(out, ", \"sets\": [");
+        for (size_t i = 0; i < p->set_count; i++) {
+            fprintf(out, "%s", i ? ", " : "");
+            fw_json_write_string(out, p->sets[i]);
+        }
+        fprintf(out, "],\n    \"config_resolved\": %s,\n    \"workload_path\": ",
+                p->config_resolved);
+        fw_json_write_string(out, p->workload_path);
+        fprintf(out,
+                ", \"workload_fnv64\": \"%016" PRIx64 "\", \"batch\": %u, \"engine\": \"%s\", "
+                "\"ideal_memory\": %s, \"seed\": %" PRIu64 "},\n",
+                p->workload_fnv64, p->batch, in->engine_name, in->ideal_memory ? "true" : "false",
+                p->seed);
+    }
+    fprintf(out, "  \"config\": {\n    \"name\": ");
     fw_json_write_string(out, cfg->name);
     fprintf(out,
             ",\n    \"rows\": %u,\n    \"cols\": %u,\n    \"dataflow\": \"%s\",\n"
@@ -173,6 +194,16 @@ static void rpt_csv_row(FILE *out, const rpt_input *in, const char *name, const 
 
 static void rpt_csv(FILE *out, const rpt_input *in)
 {
+    const rpt_provenance *p = in->prov;
+    if (p) { /* '#' lines before the header: skip them to read the table */
+        fprintf(out, "# flopwatt %s run, engine %s%s, batch %u, seed %" PRIu64 "\n# config %s",
+                p->version, in->engine_name, in->ideal_memory ? " (ideal memory)" : "", p->batch,
+                p->seed, p->config_path);
+        for (size_t i = 0; i < p->set_count; i++)
+            fprintf(out, " --set %s", p->sets[i]);
+        fprintf(out, ": %s\n# workload %s fnv64 %016" PRIx64 "\n", p->config_resolved,
+                p->workload_path, p->workload_fnv64);
+    }
     fprintf(out, "layer");
     for (size_t i = 0; i < RPT_NFIELDS; i++)
         fprintf(out, ",%s", rpt_fields[i].key);

@@ -30,7 +30,22 @@ typedef struct rpt_column {
     double total;
 } rpt_column;
 
+/* What is needed to rerun a report: written as "provenance" in JSON and as '#' comment lines
+ * before the CSV header. All borrowed. */
+typedef struct rpt_provenance {
+    const char *version;         /* fw_version() */
+    const char *config_path;     /* as given ("-": standard input) */
+    const char *const *sets;     /* the --set PATH=VALUE texts, set_count of them */
+    size_t set_count;
+    const char *config_resolved; /* the config after the overrides, one line of JSON */
+    const char *workload_path;
+    uint64_t workload_fnv64;     /* FNV-1a 64 of the workload file's bytes */
+    uint32_t batch;              /* images per run */
+    uint64_t seed;               /* pe engine operand seed */
+} rpt_provenance;
+
 typedef struct rpt_input {
+    const rpt_provenance *prov; /* may be NULL: no provenance written */
     const cfg_accel *cfg;
     const char *workload_name;
     const char *engine_name; /* "fast" or "pe" */

@@ -1,4 +1,5 @@
 /* sw_spec: sweep spec parsing and point enumeration (see sw_spec.h). */
+#include "common/fw_hash.h"
 #include "sweep/sw_spec.h"
 #include "common/fw_io.h"
 
@@ -12,14 +13,22 @@
 #define SW_RANGE_REL_TOL 1e-9 /* a range's last value may overshoot `to` by this fraction */
 #define SW_VALUE_BYTES 64     /* one number formatted with %.15g, with room to spare */
 
+int sw_spec_point_config(const sw_spec *spec, const jr_doc *base, uint64_t index, jr_doc *out,
+                         size_t *workload, fw_err *err)
+{
+    size_t v[SW_MAX_AXES];
+    sw_spec_point(spec, index, workload, v);
+    *out = (jr_doc){.file = base->file, .root = cJSON_Duplicate(base->root, 1)};
+    int rc = out->root ? 0 : fw_err_set(err, FW_EXIT_IO, "out of memory");
+    for (size_t a = 0; a < spec->axis_count && !rc; a++)
+        for (size_t p = 0; p < spec->axes[a].path_count && !rc; p++)
+            rc = jr_doc_set(out, spec->axes[a].paths[p], spec->axes[a].json_values[v[a]], err);
+    return rc;
+}
+
 uint64_t sw_fnv64(uint64_t h, const void *data, size_t n)
 {
-    const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
+    return fw_fnv64(h, data, n);
 }
 
 static char *sw_strdup(const char *s)

@@ -80,6 +80,13 @@ void sw_spec_fini(sw_spec *spec);
  * has axis_count entries). */
 void sw_spec_point(const sw_spec *spec, uint64_t index, size_t *workload, size_t *value);
 
+/* The config of point `index`: base (the loaded base config) with each axis's value written at
+ * its paths. *out borrows base's file name and owns its tree (free with cJSON_Delete(out->root)
+ * also on failure); *workload as sw_spec_point. Fails like jr_doc_set (a path that does not
+ * exist in the base: FW_EXIT_INPUT) or FW_EXIT_IO (out of memory). */
+int sw_spec_point_config(const sw_spec *spec, const jr_doc *base, uint64_t index, jr_doc *out,
+                         size_t *workload, fw_err *err);
+
 /* Checks that every constraint and objective names one of the metric names (the evaluator's
  * columns); fails with the spec's JSON path ("objectives[1].metric: unknown metric ..."). */
 int sw_spec_check_metrics(const sw_spec *spec, const char *const *names, size_t count, fw_err *err);

@@ -1,4 +1,5 @@
 /* sw_table: sweep logs, result tables and the finished output files (see sw_table.h). */
+#include "common/fw_version.h"
 #include "common/fw_io.h"
 #include "sweep/sw_table.h"
 #include "sweep/sw_pareto.h"
@@ -481,7 +482,12 @@ static void sw_summary(sw_buf *b, const sw_finish *f)
     size_t feasible_count = 0;
     for (size_t i = 0; i < t->row_count; i++)
         feasible_count += f->feasible[i];
-    sw_buf_printf(b, "{\n  \"spec_fnv64\": \"%016" PRIx64 "\",\n", t->id.spec_fnv64);
+    /* provenance: the tool version, batch and engine; the spec, with its base config and
+     * workloads, is spec.json beside this file (its hash below); `flopwatt sweep SPEC
+     * --config-of N` prints point N's config */
+    sw_buf_printf(b, "{\n  \"flopwatt_version\": \"%s\",\n  \"batch\": %u,\n  \"engine\": \"fast\",\n",
+                  fw_version(), spec->batch);
+    sw_buf_printf(b, "  \"spec_fnv64\": \"%016" PRIx64 "\",\n", t->id.spec_fnv64);
     sw_buf_printf(b, "  \"inputs_fnv64\": \"%016" PRIx64 "\",\n", t->id.inputs_fnv64);
     sw_buf_printf(b, "  \"shard\": \"%" PRIu64 "/%" PRIu64 "\",\n", t->id.shard_index,
                   t->id.shard_count);

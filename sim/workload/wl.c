@@ -1,5 +1,6 @@
 /* wl: the layer model, its validation and lowering to the GEMM view (wl.h documents the
  * lowering), element counts, and wl_load (dispatch to the JSON or SCALE-Sim CSV reader). */
+#include "common/fw_hash.h"
 #include "workload/wl.h"
 #include "common/fw_io.h"
 
@@ -394,6 +395,8 @@ int wl_load_with(const char *path, const wl_opts *opts, wl_workload **out, fw_er
         return rc;
     if (wl_is_onnx(path, text, len)) {
         rc = wl_parse_onnx(path, (const uint8_t *)text, len, opts, out, err);
+        if (!rc)
+            (*out)->source_fnv64 = fw_fnv64(FW_FNV64_INIT, text, len);
         free(text);
         return rc;
     }
@@ -401,9 +404,11 @@ int wl_load_with(const char *path, const wl_opts *opts, wl_workload **out, fw_er
         free(text);
         return fw_err_set(err, FW_EXIT_INPUT, "%s: --dim applies to ONNX models only", path);
     }
-    free(text);
-    if ((rc = fw_read_text_file(path, &text, err)))
-        return rc;
+    /* text from here on (read once: "-" is standard input, which cannot be read twice) */
+    if (strlen(text) != len) {
+        free(text);
+        return fw_err_set(err, FW_EXIT_INPUT, "%s: NUL byte in the file", path);
+    }
     const char *start = text;
     if (!strncmp(start, "\xEF\xBB\xBF", 3)) /* UTF-8 byte order mark */
         start += 3;
@@ -411,6 +416,8 @@ int wl_load_with(const char *path, const wl_opts *opts, wl_workload **out, fw_er
         rc = wl_parse_json(path, start, opts->batch_override, out, err);
     else
         rc = wl_parse_scalesim(path, start, opts->batch_override, out, err);
+    if (!rc)
+        (*out)->source_fnv64 = fw_fnv64(FW_FNV64_INIT, text, len);
     free(text);
     return rc;
 }

@@ -117,6 +117,7 @@ typedef struct wl_workload {
      * Tools print them on stderr (wl_print_notes). */
     char *notes;
     size_t note_count;
+    uint64_t source_fnv64; /* FNV-1a 64 of the file's bytes (wl_load*; 0 from wl_parse_*) */
 } wl_workload;
 
 /* Appends one note (printf format, no newline) to wl->notes; after 20 notes only counts them.

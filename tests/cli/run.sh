@@ -19,6 +19,8 @@ for df in ws os is; do
             --csv >"$tmp/fast.csv"
         "$fw" run configs/test8x8.json "$tiny" --set array.dataflow=$df --set array.schedule=$sch \
             --csv --engine pe --dump-outputs "$tmp/out_$df.hex" >"$tmp/pe.csv"
+        # the '#' provenance lines name the engine; the table must be identical
+        sed -i '/^#/d' "$tmp/fast.csv" "$tmp/pe.csv"
         cmp -s "$tmp/fast.csv" "$tmp/pe.csv" || { diff "$tmp/fast.csv" "$tmp/pe.csv" | head; \
             fail "$df $sch: pe and fast counters differ"; }
     done
@@ -29,7 +31,8 @@ if [[ -n "${FLOPWATT_LONG:-}" ]]; then
     "$fw" run configs/test8x8.json configs/workloads/mobilenet_v2.json "${s[@]}" >"$tmp/mv2_fast.csv"
     "$fw" run configs/test8x8.json configs/workloads/mobilenet_v2.json "${s[@]}" --engine pe \
         >"$tmp/mv2_pe.csv"
-    cmp -s "$tmp/mv2_fast.csv" "$tmp/mv2_pe.csv" || fail "mobilenet_v2: pe and fast differ"
+    cmp -s <(grep -v '^#' "$tmp/mv2_fast.csv") <(grep -v '^#' "$tmp/mv2_pe.csv") ||
+        fail "mobilenet_v2: pe and fast differ"
 fi
 # same outputs whatever the dataflow (the accumulation order does not depend on it)
 cmp -s "$tmp/out_ws.hex" "$tmp/out_os.hex" || fail "ws and os outputs differ"
@@ -101,9 +104,9 @@ jq -e '(.layers[0].input_from == "dram") and (.layers[-1].output_to == "dram")
        and ([.layers[1:-1][] | select(.input_from != "unified_buffer")] | length == 0)' \
     "$tmp/r50.json" >/dev/null || fail "resnet50 batch 1: every inner layer should read on chip"
 "$fw" run configs/tpu_v1_like.json "$r50" --csv >"$tmp/r50.csv"
-head -1 "$tmp/r50.csv" | grep -q ',input_from,output_to$' || fail "CSV residency columns"
+grep -v '^#' "$tmp/r50.csv" | head -1 | grep -q ',input_from,output_to$' || fail "CSV residency columns"
 "$fw" run configs/edge32x32.json "$r50" --csv >"$tmp/r50e.csv"
-head -1 "$tmp/r50e.csv" | grep -q 'input_from' && fail "residency columns without a unified buffer"
+grep -v '^#' "$tmp/r50e.csv" | head -1 | grep -q 'input_from' && fail "residency columns without a unified buffer"
 
 # --trace: one CSV row per fold, the same from both engines
 "$fw" run configs/test8x8.json "$tiny" --trace "$tmp/fast_trace.csv" --json >"$tmp/t.json"
@@ -140,6 +143,27 @@ expect_fail "typo.json: clock_mz: unknown key (did you mean 'clock_mhz'? 'clock_
     "$tmp/typo.json" "$tiny"
 printf '{"clock_mhz": 1}\n' >"$tmp/bad.json"
 expect_fail "bad.json: array: missing required key" "$tmp/bad.json" "$tiny"
+# provenance: version, the config after --set (rerunning it alone gives the same totals), the
+# workload path and its FNV-1a 64 (computed here independently), batch, engine
+"$fw" run configs/test8x8.json "$tiny" --json --set array.rows=4 --batch 2 >"$tmp/prov.json"
+jq -e --arg v "$("$fw" --version | cut -d' ' -f2)" '.provenance | .flopwatt_version == $v
+    and .config_path == "configs/test8x8.json" and .sets == ["array.rows=4"]
+    and .config_resolved.array.rows == 4 and .workload_path == "configs/workloads/tiny.json"
+    and .batch == 2 and .engine == "fast"' "$tmp/prov.json" >/dev/null || fail "provenance keys"
+fnv=$(python3 -c 'import sys
+h = 0xcbf29ce484222325
+for b in open(sys.argv[1], "rb").read():
+    h = ((h ^ b) * 0x100000001b3) % 2**64
+print("%016x" % h)' "$tiny")
+[[ $(jq -r .provenance.workload_fnv64 "$tmp/prov.json") == "$fnv" ]] || fail "workload hash"
+jq .provenance.config_resolved "$tmp/prov.json" >"$tmp/resolved.json"
+"$fw" run "$tmp/resolved.json" "$tiny" --json --batch 2 | jq -e --slurpfile a "$tmp/prov.json" \
+    '.total == $a[0].total' >/dev/null || fail "rerun from config_resolved differs"
+"$fw" run configs/test8x8.json "$tiny" --csv --engine pe >"$tmp/prov.csv"
+[[ $(grep -c '^#' "$tmp/prov.csv") -eq 3 ]] && grep -q "^# flopwatt .* run, engine pe, batch 1" \
+    "$tmp/prov.csv" && grep -q "^# workload $tiny fnv64 $fnv$" "$tmp/prov.csv" ||
+    fail "CSV provenance comment: $(grep '^#' "$tmp/prov.csv")"
+
 # an unwritable --dump-outputs or --trace file: one line, exit 3, no crash (a goto once
 # jumped past the trace file's declaration and the cleanup closed garbage: exit 139)
 for opt in --dump-outputs --trace; do

@@ -48,7 +48,8 @@ for no, line in enumerate(open(topo).read().splitlines()):
                  'os': (Eh * Ew, N, Fh * Fw * Ch)}[df]
     L = T + R + C - 2 + (0 if df == 'os' else R)
     expect[name] = math.ceil(Sr / R) * math.ceil(Sc / C) * L - 1
-rows = [r for r in csv.DictReader(open(out)) if r['layer'] != 'total']
+rows = [r for r in csv.DictReader(l for l in open(out) if not l.startswith('#'))
+        if r['layer'] != 'total']
 got = {r['layer']: int(r['cycles']) for r in rows}
 bad = [f'{k}: flopwatt {got.get(k)}, SCALE-Sim {v}' for k, v in expect.items() if got.get(k) != v]
 if bad or len(got) != len(expect):

@@ -84,7 +84,8 @@ while IFS=, read -r point rows prec sram cycles stalls macs energy area; do
     # energy: run prices every layer and sums; the sweep prices the summed counters once
     python3 - "$tmp/run.csv" "$energy" "$area" <<'EOF' || fail "point $point: energy/area differ from flopwatt run"
 import csv, sys
-total = [r for r in csv.DictReader(open(sys.argv[1])) if r["layer"] == "total"][0]
+rows = csv.DictReader(l for l in open(sys.argv[1]) if not l.startswith("#"))
+total = [r for r in rows if r["layer"] == "total"][0]
 for key, got in (("energy_system_pj", float(sys.argv[2])), ("area_mm2", float(sys.argv[3]))):
     want = float(total[key])
     assert abs(got - want) <= 1e-8 * want, (key, got, want)
@@ -100,6 +101,16 @@ for r in csv.DictReader(open(sys.argv[1])):
                                   "latency_cycles", "stall_cycles", "macs", "energy_system_pj",
                                   "area_mm2")))' "$tmp/out/points.csv")
 [[ $checked -eq 8 ]] || fail "checked $checked points"
+
+# --config-of N: run of the printed config and workload = the sweep's row N; summary.json
+# carries the version (provenance)
+"$fw" sweep "$tmp/spec.json" --config-of 5 >"$tmp/p5.json" 2>"$tmp/p5.err" || fail "--config-of 5"
+p5w=$(sed -n 's/^flopwatt sweep: point 5 runs workload //p' "$tmp/p5.err")
+p5=$("$fw" run "$tmp/p5.json" "$p5w" --json | jq -r .total.cycles)
+want=$(awk -F, 'NR > 1 && $1 == 5 {print $6}' "$tmp/out/points.csv")
+[[ -n "$p5" && "$p5" == "$want" ]] || fail "--config-of 5: run gives $p5 cycles, the sweep $want"
+jq -e --arg v "$("$fw" --version | cut -d' ' -f2)" '.flopwatt_version == $v and .engine == "fast"' \
+    "$tmp/out/summary.json" >/dev/null || fail "summary.json provenance"
 
 sed 's/"values": \[16, 32\]/"values": [16, 0]/' "$tmp/spec.json" >"$tmp/bad.json"
 "$fw" sweep "$tmp/bad.json" --out "$tmp/bad" >/dev/null 2>"$tmp/bad.err"
