@@ -160,11 +160,13 @@ static bool net_nomac_traffic(const cfg_accel *cfg, const wl_workload *wl, size_
         wr = t->bytes[i];
     if (!rd && !wr)
         return false;
+    c->dram_read_bytes[CFG_IFMAP] = rd;
+    c->dram_write_bytes[CFG_OFMAP] = wr;
+    if (res->ideal_memory) /* traffic counted, no time (as mem.h) */
+        return true;
     /* reads and writes on their own queues (mem.h), the reads' latency once */
     uint64_t rd_cycles = rd ? mem_transfer_cycles(cfg, rd) + cfg->dram.latency_cycles : 0;
     uint64_t wr_cycles = mem_transfer_cycles(cfg, wr);
-    c->dram_read_bytes[CFG_IFMAP] = rd;
-    c->dram_write_bytes[CFG_OFMAP] = wr;
     c->cycles = c->stall_cycles = rd_cycles > wr_cycles ? rd_cycles : wr_cycles;
     c->stall_cycles_by[rd_cycles >= wr_cycles ? CFG_IFMAP : CFG_OFMAP] = c->cycles;
     return true;

@@ -36,8 +36,8 @@
  * inputs are). Under residency, when it reads a tensor from DRAM or writes its output there,
  * that traffic is counted in a row of its own (net_layer with no MACs or folds): bytes read as
  * ifmap, written as ofmap, and as many cycles as the longer of the two transfers at the DRAM
- * bandwidth (plus the read latency), all stall cycles of that operand (the element-wise unit
- * itself is not modelled). Without residency such layers move nothing, as before. The decisions are greedy in workload
+ * bandwidth (plus the read latency), all stall cycles of that operand (none with
+ * ideal_memory; the element-wise unit itself is not modelled). Without residency such layers move nothing, as before. The decisions are greedy in workload
  * order (a tensor that fits when produced stays until its last reader; nothing is evicted), so
  * the live bytes never exceed C. With residency off every layer reads from and writes to DRAM,
  * exactly as a layer run on its own.

@@ -217,6 +217,16 @@ Test(sim_net, residual_branch_keeps_its_tensor_until_the_add)
     cr_expect_eq(r.layers[3].c.cycles, 149);
     cr_expect_eq(r.layers[3].c.stall_cycles_by[CFG_IFMAP], 149);
     net_result_fini(&r);
+    /* ideal memory: the same traffic, no time */
+    cfg_accel c = make_cfg(431, true);
+    net_options ideal = {.eng = {.kind = ENG_FAST, .ideal_memory = true}};
+    fw_err err;
+    cr_assert_eq(net_run(&c, wl, &ideal, &r, &err), 0, "%s", err.msg);
+    cr_assert_eq(r.layer_count, 5);
+    cr_expect_eq(r.layers[3].c.dram_read_bytes[CFG_IFMAP], 144);
+    cr_expect_eq(r.layers[3].c.cycles, 0);
+    cr_expect_eq(r.total.stall_cycles, 0);
+    net_result_fini(&r);
     wl_destroy(wl);
 }
 
