@@ -3,12 +3,14 @@
 #include "cli/cli_opt.h"
 #include "cli/cmd.h"
 #include "common/fw_err.h"
+#include "sweep/sw_check.h"
 #include "sweep/sw_spec.h"
 #include "sweep/sw_eval_sim.h"
 #include "sweep/sw_plot.h"
 #include "sweep/sw_run.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -47,6 +49,8 @@ static void sweep_usage(FILE *out)
         "                pair) gets NaN metrics (never feasible) instead of stopping the sweep\n"
         "  --sync-every-point  fdatasync the log after every point (default: each row is\n"
         "                written at once, so a kill loses none, and synced every 0.1 s)\n"
+        "  --dry-run     check every point's config, print the count and the first invalid\n"
+        "                point, run nothing (exit 2 when some are invalid, unless --skip-invalid)\n"
         "  --config-of N print point N's config (JSON, stdout) and workload (stderr); run\n"
         "                nothing\n"
         "  --plot        also draw DIR/plots/workloadN/pareto.svg and .png (gnuplot; see\n"
@@ -106,6 +110,7 @@ enum {
     SW_CLI_SHARD,
     SW_CLI_TECH,
     SW_CLI_CONFIG_OF,
+    SW_CLI_DRY_RUN,
 };
 
 static const struct option sweep_options[] = {
@@ -119,8 +124,40 @@ static const struct option sweep_options[] = {
     {"shard", required_argument, NULL, SW_CLI_SHARD},
     {"tech", required_argument, NULL, SW_CLI_TECH},
     {"config-of", required_argument, NULL, SW_CLI_CONFIG_OF},
+    {"dry-run", no_argument, NULL, SW_CLI_DRY_RUN},
     {NULL, 0, NULL, 0},
 };
+
+/* Ctrl-C (or SIGTERM) during a sweep: the finished rows are safe in the log; say how to go on.
+ * The message is formatted before the run; the handler only writes it (async-signal-safe) in
+ * the parent (workers inherit the handler and just die), then dies of the signal. */
+static char sweep_resume_msg[8192];
+static size_t sweep_resume_len;
+static pid_t sweep_parent;
+
+static void sweep_interrupted(int sig)
+{
+    if (getpid() == sweep_parent && write(STDERR_FILENO, sweep_resume_msg, sweep_resume_len) < 0)
+        sweep_resume_len = 0;
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void sweep_on_interrupt(const char *spec_path, const sw_run_opts *o)
+{
+    char shard[64] = "";
+    if (o->shard_count > 1)
+        snprintf(shard, sizeof shard, " --shard %" PRIu64 "/%" PRIu64, o->shard_index,
+                 o->shard_count);
+    int n = snprintf(sweep_resume_msg, sizeof sweep_resume_msg,
+                     "\nflopwatt sweep: interrupted; the finished points are kept. Continue with:\n"
+                     "  flopwatt sweep %s --out %s --resume -j %u%s%s\n",
+                     spec_path, o->out_dir, o->jobs, shard, o->skip_invalid ? " --skip-invalid" : "");
+    sweep_resume_len = n > 0 && (size_t)n < sizeof sweep_resume_msg ? (size_t)n : 0;
+    sweep_parent = getpid();
+    signal(SIGINT, sweep_interrupted);
+    signal(SIGTERM, sweep_interrupted);
+}
 
 /* --config-of N: point N's config (the base with the axes' values written) as JSON on stdout,
  * its workload on stderr: `flopwatt run` of the two reproduces the point. */
@@ -158,6 +195,7 @@ int cmd_sweep(int argc, char **argv)
 {
     const char *spec_path = NULL, *out_dir = NULL, *tech_path = NULL;
     uint64_t config_of = UINT64_MAX; /* --config-of N: print point N's config, run nothing */
+    bool dry_run = false;
     bool plot = false;
     sw_run_opts opts = {.jobs = 1, .shard_index = 0, .shard_count = 1};
     cli_opt p;
@@ -180,6 +218,9 @@ int cmd_sweep(int argc, char **argv)
             break;
         case SW_CLI_TECH:
             tech_path = p.arg;
+            break;
+        case SW_CLI_DRY_RUN:
+            dry_run = true;
             break;
         case SW_CLI_CONFIG_OF:
             if (sweep_parse_u64(p.arg, &config_of)) {
@@ -256,9 +297,36 @@ int cmd_sweep(int argc, char **argv)
             fprintf(stderr, "flopwatt sweep: %s\n", err.msg);
         }
     }
+    /* Every point's config is checked before the first one runs: an invalid point found late
+     * would otherwise stop the sweep after hours of work. */
+    sw_check_result chk;
+    if (!rc && (rc = sw_check_points(&spec, &ev, opts.shard_index, opts.shard_count, &chk, &err)))
+        fprintf(stderr, "flopwatt sweep: %s\n", err.msg);
+    if (!rc && dry_run) {
+        printf("sweep %s: %" PRIu64 " points%s, %" PRIu64 " invalid%s%s\n", spec.file, chk.checked,
+               opts.shard_count > 1 ? " in this shard" : "", chk.invalid,
+               chk.invalid ? "; the first: " : "", chk.invalid ? chk.first.msg : "");
+        rc = chk.invalid && !opts.skip_invalid ? FW_EXIT_INPUT : FW_EXIT_OK;
+        opts.out_dir = NULL; /* run nothing */
+    } else if (!rc && chk.invalid && !opts.skip_invalid) {
+        fprintf(stderr,
+                "flopwatt sweep: %" PRIu64 " of %" PRIu64 " points are invalid (nothing ran); the "
+                "first: %s (fix the spec, or --skip-invalid records them as invalid)\n",
+                chk.invalid, chk.checked, chk.first.msg);
+        rc = FW_EXIT_INPUT;
+    }
     sw_run_stats stats;
     if (!rc && opts.out_dir) {
+        sweep_on_interrupt(spec_path, &opts);
         rc = sw_run(&spec, &ev, &opts, &stats, &err);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        if (!rc && (stats.rows_renumbered || stats.rows_dropped))
+            fprintf(stderr,
+                    "flopwatt sweep: the spec changed since the log was written: %" PRIu64
+                    " finished rows kept (renumbered), %" PRIu64 " dropped (values gone or "
+                    "invalid)\n",
+                    stats.rows_renumbered, stats.rows_dropped);
         if (rc) {
             fprintf(stderr, "flopwatt sweep: %s\n", err.msg);
         } else
@@ -302,7 +370,7 @@ int cmd_sweep(int argc, char **argv)
                     " bytes of a torn line at the end of the log (those points ran "
                     "again)\n",
                     stats.bytes_dropped);
-    } else if (!rc) {
+    } else if (!rc && !dry_run) {
         fprintf(stderr, "flopwatt sweep: out of memory\n");
         rc = FW_EXIT_IO;
     }

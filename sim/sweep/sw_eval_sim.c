@@ -31,6 +31,17 @@ struct sw_eval_sim {
     char name[160]; /* the evaluator's name, with the overlay's factors when one is applied */
 };
 
+/* A point's config is valid when it validates and the technology model can price it: what
+ * sw_sim_eval does before simulating. */
+static int sw_sim_check(void *ctx, const jr_doc *config, fw_err *err)
+{
+    const sw_eval_sim *sim = ctx;
+    cfg_accel cfg;
+    en_costs costs;
+    int rc = cfg_from_json(config, &cfg, err);
+    return rc ? rc : en_costs_init(sim->tech, &cfg, &costs, err);
+}
+
 static int sw_sim_eval(void *ctx, const jr_doc *config, const wl_workload *workload, double *values,
                        fw_err *err)
 {
@@ -111,7 +122,8 @@ int sw_eval_sim_create(sw_eval_sim **out, sw_eval *ev, const char *tech_overlay,
                                  c ? "," : " tech ", tech_class_name((tech_class)c),
                                  (*out)->tech->class_scale[c]);
     *ev = (sw_eval){nm, sw_sim_metrics,
-                    sizeof sw_sim_metrics / sizeof sw_sim_metrics[0], *out, sw_sim_eval};
+                    sizeof sw_sim_metrics / sizeof sw_sim_metrics[0], *out, sw_sim_eval,
+                    sw_sim_check};
     return 0;
 }
 

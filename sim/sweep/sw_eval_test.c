@@ -53,5 +53,5 @@ void sw_eval_analytic(sw_eval *out, unsigned *delay_us_ctx)
 {
     *out = (sw_eval){"analytic-test", sw_analytic_metrics,
                      sizeof sw_analytic_metrics / sizeof sw_analytic_metrics[0], delay_us_ctx,
-                     sw_analytic_eval};
+                     sw_analytic_eval, NULL};
 }

@@ -2,6 +2,7 @@
 #include "common/fw_io.h"
 #include "sweep/sw_fmt.h"
 #include "sweep/sw_run.h"
+#include "sweep/sw_check.h"
 #include "sweep/sw_table.h"
 
 #include <errno.h>
@@ -444,6 +445,42 @@ static int sw_open_log(const sw_spec *spec, const sw_run_opts *opts, const char 
     return 0;
 }
 
+/* --resume with a log whose header differs (the spec was edited): renumber its rows for this
+ * spec when the two are compatible (sw_rekey_log), else leave it for sw_open_log to refuse. */
+static int sw_resume_edited(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts,
+                            const char *header, const char *log_path, sw_run_stats *stats,
+                            fw_err *err)
+{
+    FILE *f = fopen(log_path, "r");
+    if (!f)
+        return 0; /* no log yet: a fresh start */
+    size_t hlen = strlen(header);
+    char *have = calloc(1, hlen + 1);
+    size_t n = have ? fread(have, 1, hlen, f) : 0;
+    fclose(f);
+    bool same = n == 0 || (n == hlen && !memcmp(have, header, hlen));
+    free(have);
+    if (same)
+        return 0;
+    uint64_t ok[2];
+    fw_err why;
+    int rc;
+    if ((rc = sw_inputs_hash(spec, ev, false, &ok[0], err)) ||
+        (rc = sw_inputs_hash(spec, ev, true, &ok[1], err)))
+        return rc;
+    rc = sw_rekey_log(spec, opts->out_dir, header, ok, 2, ev, opts->shard_index,
+                      opts->shard_count, &stats->rows_renumbered, &stats->rows_dropped, &why);
+    if (rc == FW_EXIT_IO) {
+        *err = why;
+        return rc;
+    }
+    if (rc) /* incompatible: say why */
+        return fw_err_set(err, FW_EXIT_INPUT,
+                          "%s: belongs to another sweep (%s): use another --out", log_path,
+                          why.msg);
+    return 0;
+}
+
 int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_run_stats *stats,
            fw_err *err)
 {
@@ -480,6 +517,7 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
         if ((rc = wl_load(spec->workload_paths[w], spec->batch, &wls[w], err)))
             goto out;
     if ((rc = sw_make_dir(opts->out_dir, err)) ||
+        (opts->resume && (rc = sw_resume_edited(spec, ev, opts, header, log_path, stats, err))) ||
         (rc = sw_open_log(spec, opts, header, log_path, &fd, err)) ||
         (rc = sw_write_atomic(opts->out_dir, "spec.json", spec->text, strlen(spec->text), err)))
         goto out;

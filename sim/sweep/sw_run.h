@@ -38,6 +38,9 @@ typedef struct sw_eval {
     void *ctx; /* borrowed: the evaluator's read-only state */
     int (*eval)(void *ctx, const jr_doc *config, const wl_workload *workload, double *values,
                 fw_err *err);
+    /* Whether a point's config is valid, without evaluating it (FW_EXIT_INPUT and the reason
+     * when not): sw_check_points, before any point runs. NULL: every config is. */
+    int (*check)(void *ctx, const jr_doc *config, fw_err *err);
 } sw_eval;
 
 typedef struct sw_run_opts {
@@ -64,6 +67,8 @@ typedef struct sw_run_stats {
     sw_finish_counts counts; /* rows, feasible and Pareto points of the finished files */
     uint64_t points_skipped; /* evaluated by this call and skipped as invalid (skip_invalid) */
     fw_err first_skipped;    /* the reason of the lowest-numbered one (when points_skipped) */
+    uint64_t rows_renumbered; /* --resume after a spec edit: finished rows kept (sw_rekey_log) */
+    uint64_t rows_dropped;    /* ... and rows dropped (values gone, or invalid: run again) */
 } sw_run_stats;
 
 /* Runs the sweep. Loads the base config and the workloads once, hashes them (a resume with

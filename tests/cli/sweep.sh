@@ -104,6 +104,23 @@ fi
 "$fw" sweep "$tmp/spec.json" -j2 --resume --out "$tmp/killed" >"$tmp/resume.out" 2>&1 || fail "resume"
 grep -q "($rows_before resumed" "$tmp/resume.out" || fail "resume should report $rows_before resumed: $(cat "$tmp/resume.out")"
 same "$tmp/j1" "$tmp/killed"
+# Ctrl-C (SIGINT) mid-run: the parent names the command that continues; running it completes
+# the sweep with the same files as an uninterrupted run
+FLOPWATT_SWEEP_TEST_DELAY_US=20000 "$fw" sweep "$tmp/spec.json" -j2 --out "$tmp/int" \
+    >/dev/null 2>"$tmp/int.err" &
+ipid=$!
+for ((i = 0; i < 400; i++)); do
+    [[ -f "$tmp/int/points.log" && $(wc -l <"$tmp/int/points.log") -ge 12 ]] && break
+    sleep 0.05
+done
+kill -INT $ipid
+wait $ipid
+[[ $? -eq 130 ]] || fail "SIGINT: the sweep should die of the signal (status 130)"
+cmd=$(sed -n 's/^  flopwatt sweep /sweep /p' "$tmp/int.err")
+[[ "$cmd" == "sweep $tmp/spec.json --out $tmp/int --resume -j 2" ]] ||
+    fail "SIGINT: resume command: $(cat "$tmp/int.err")"
+$fw $cmd >/dev/null 2>&1 || fail "the printed resume command failed"
+same "$tmp/j1" "$tmp/int"
 n=$(tail -n +3 "$tmp/killed/points.log" | cut -d, -f1 | sort -n | uniq | wc -l)
 t=$(tail -n +3 "$tmp/killed/points.log" | wc -l)
 [[ $n -eq 96 && $t -eq 96 ]] || fail "after resume the log holds $t rows of $n distinct points (want 96, 96)"
@@ -164,4 +181,4 @@ if [[ $fails -ne 0 ]]; then
     echo "sweep.sh: $fails failures" >&2
     exit 1
 fi
-echo "sweep.sh: ok (-j1 = -j2, 3 shards merged = unsharded, SIGKILL after $rows_before of 96 points + resume = uninterrupted, 7 bad inputs, 2 fronts of 300 points)"
+echo "sweep.sh: ok (-j1 = -j2, 3 shards merged = unsharded, SIGKILL after $rows_before of 96 points + resume = uninterrupted, SIGINT names the resume command, 7 bad inputs, 2 fronts of 300 points)"

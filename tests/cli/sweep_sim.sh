@@ -10,7 +10,10 @@
 #     from their definitions; chip + DRAM = system; the energy components are positive and below
 #     the total;
 #   - --skip-invalid records invalid points as NaN rows;
-#   - a point with an invalid config value stops the sweep naming the point and the JSON path.
+#   - every point is checked before any runs: an invalid config value stops the sweep before it
+#     starts, naming the point and the JSON path (--dry-run: the count and the first);
+#   - --resume after a spec edit that fixes or removes the invalid values keeps the finished
+#     rows (renumbered by content) and ends with the files of a fresh run of the edited spec.
 # Writes only under $BUILD.
 set -uo pipefail
 build=${BUILD:-build}
@@ -113,11 +116,22 @@ jq -e --arg v "$("$fw" --version | cut -d' ' -f2)" '.flopwatt_version == $v and 
     "$tmp/out/summary.json" >/dev/null || fail "summary.json provenance"
 
 sed 's/"values": \[16, 32\]/"values": [16, 0]/' "$tmp/spec.json" >"$tmp/bad.json"
+sed 's/"values": \[16, 32\]/"values": [16]/' "$tmp/spec.json" >"$tmp/sixteen.json"
+# every point is checked before the first runs: nothing runs, the first invalid point is named
 "$fw" sweep "$tmp/bad.json" --out "$tmp/bad" >/dev/null 2>"$tmp/bad.err"
 rc=$?
 [[ $rc -eq 2 ]] || fail "invalid axis value: exit $rc, want 2"
-grep -q "^flopwatt sweep: point 4 (workload=.*array.rows=0, precision=int8, sram.ifmap.size_bytes=32768): .*edge32x32.json: array.rows: " "$tmp/bad.err" ||
+grep -q "^flopwatt sweep: 4 of 8 points are invalid (nothing ran); the first: point 4 (workload=.*array.rows=0, precision=int8, sram.ifmap.size_bytes=32768): .*edge32x32.json: array.rows: .*(fix the spec, or --skip-invalid records them as invalid)$" "$tmp/bad.err" ||
     fail "invalid axis value message: $(cat "$tmp/bad.err")"
+[[ -e "$tmp/bad" ]] && fail "an invalid sweep must not create its directory"
+# --dry-run: the count and the first invalid point, nothing written
+"$fw" sweep "$tmp/bad.json" --dry-run --out "$tmp/dry" >"$tmp/dry.out" 2>&1
+[[ $? -eq 2 ]] || fail "--dry-run with invalid points: exit 2 expected"
+grep -q "^sweep $tmp/bad.json: 8 points, 4 invalid; the first: point 4 (.*array.rows=0.*): " "$tmp/dry.out" ||
+    fail "--dry-run output: $(cat "$tmp/dry.out")"
+"$fw" sweep "$tmp/spec.json" --dry-run >"$tmp/dry.out" 2>&1 && grep -q "^sweep $tmp/spec.json: 8 points, 0 invalid$" "$tmp/dry.out" ||
+    fail "--dry-run of a valid spec: $(cat "$tmp/dry.out")"
+[[ -e "$tmp/dry" || -e spec-sweep ]] && fail "--dry-run must write nothing"
 
 # --skip-invalid: the invalid points get NaN metrics, are infeasible, and the sweep completes.
 "$fw" sweep "$tmp/bad.json" --skip-invalid -j2 --out "$tmp/skip" >"$tmp/skip.out" 2>&1 || fail "--skip-invalid: $(cat "$tmp/skip.out")"
@@ -126,8 +140,32 @@ grep -q "^flopwatt sweep: 4 invalid points skipped (NaN rows); the first: point 
     fail "--skip-invalid should name the first skipped point: $(cat "$tmp/skip.out")"
 [[ $(awk -F, '$3 == 0 && $6 == "nan" && $(NF-1) == 0 && $NF == 0' "$tmp/skip/points.csv" | wc -l) -eq 4 ]] ||
     fail "--skip-invalid rows: $(cat "$tmp/skip/points.csv")"
+cp -r "$tmp/skip" "$tmp/skip2"
 "$fw" sweep "$tmp/bad.json" --resume -j2 --out "$tmp/skip" >/dev/null 2>"$tmp/skip.err"
-[[ $? -eq 2 ]] && grep -q "belongs to another sweep" "$tmp/skip.err" || fail "resume without --skip-invalid must be refused"
+[[ $? -eq 2 ]] && grep -q "4 of 8 points are invalid (nothing ran)" "$tmp/skip.err" ||
+    fail "resume without --skip-invalid must stop before running: $(cat "$tmp/skip.err")"
+# the spec fixed (0 -> 32): --resume keeps the 4 finished rows and runs the 4 fixed points; the
+# files equal a fresh run of the fixed spec
+"$fw" sweep "$tmp/spec.json" --resume -j2 --out "$tmp/skip" >"$tmp/fixed.out" 2>"$tmp/fixed.err" ||
+    fail "resume after fixing the spec: $(cat "$tmp/fixed.err")"
+grep -q "4 finished rows kept (renumbered), 4 dropped" "$tmp/fixed.err" || fail "fixed: $(cat "$tmp/fixed.err")"
+grep -q "(4 resumed, 4 evaluated" "$tmp/fixed.out" || fail "fixed: $(cat "$tmp/fixed.out")"
+for f in points.csv pareto.csv summary.json; do
+    cmp -s "$tmp/skip/$f" "$tmp/out/$f" || fail "resume after fix: $f differs from a fresh run"
+done
+# the invalid value removed instead ([16, 0] -> [16]): the 4 rows are renumbered, nothing runs
+"$fw" sweep "$tmp/sixteen.json" -j2 --out "$tmp/sixteen" >/dev/null 2>&1 || fail "sixteen"
+"$fw" sweep "$tmp/sixteen.json" --resume -j2 --out "$tmp/skip2" >"$tmp/rm.out" 2>"$tmp/rm.err" ||
+    fail "resume after removing the invalid value: $(cat "$tmp/rm.err")"
+grep -q "(4 resumed, 0 evaluated" "$tmp/rm.out" || fail "removed: $(cat "$tmp/rm.out")"
+for f in points.csv pareto.csv summary.json; do
+    cmp -s "$tmp/skip2/$f" "$tmp/sixteen/$f" || fail "resume after removal: $f differs from a fresh run"
+done
+# a spec with other axes is still refused
+sed 's/"sram.ifmap.size_bytes"/"sram.filter.size_bytes"/' "$tmp/spec.json" >"$tmp/other_axes.json"
+"$fw" sweep "$tmp/other_axes.json" --resume --out "$tmp/sixteen" >/dev/null 2>"$tmp/oa.err"
+[[ $? -eq 2 ]] && grep -q "belongs to another sweep (the axes differ)" "$tmp/oa.err" ||
+    fail "other axes: $(cat "$tmp/oa.err")"
 
 if [[ $fails -ne 0 ]]; then
     echo "sweep_sim.sh: $fails failures" >&2

@@ -51,7 +51,7 @@ static int test_eval(void *vctx, const jr_doc *config, const wl_workload *wl, do
 
 static sw_eval test_evaluator(test_ctx *ctx)
 {
-    return (sw_eval){"unit-test", test_metrics, 3, ctx, test_eval};
+    return (sw_eval){"unit-test", test_metrics, 3, ctx, test_eval, NULL};
 }
 
 static void write_text(const char *path, const char *text)
@@ -360,7 +360,7 @@ Test(sw_run, a_crashing_worker_names_signal_and_point)
     test_ctx ctx = {16};
     setup_dir("crash", spec_text);
     load_spec("crash", &spec);
-    sw_eval ev = {"unit-test", test_metrics, 3, &ctx, crash_eval};
+    sw_eval ev = {"unit-test", test_metrics, 3, &ctx, crash_eval, NULL};
     sw_run_opts opts = {.jobs = 1, .out_dir = ROOT "/crash/out", .shard_count = 1};
     cr_assert_eq(sw_run(&spec, &ev, &opts, &st, &err), FW_EXIT_FAIL);
     /* Point 36 is the first with rows = 16 (workload 0, rows index 3). */
