@@ -5,10 +5,13 @@
 #                   default config
 #   make test       install missing Debian packages, build, run every test
 #   make test-asan  the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make test-valgrind  the CLI tests with every flopwatt process under valgrind memcheck
+#   make fuzz FUZZ_SECONDS=N  every libFuzzer harness (tests/fuzz) N seconds
 #   make test-long  the long variants (10^8 numerics cases, larger layers)
 #   make bench      benchmarks, printing figures and ratios
 #   make lint       cppcheck, verilator lint, the one-way dependency check
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local  binary, share/flopwatt, man page, completion, headers,
+#                   static libraries, flopwatt.pc
 #
 # Sources are found by directory, so adding a .c file needs no Makefile edit:
 #   models/numerics/*.c      -> libflopwatt_numerics.a (libc only; linked by the RTL harnesses)
@@ -37,12 +40,17 @@ LDLIBS  := $(PKG_LIBS) -lpthread -lm
 TEST_LDLIBS := $(shell pkg-config --libs criterion mpfr 2>/dev/null) -lgmp
 
 NUMERICS_SRC := $(sort $(wildcard models/numerics/*.c))
+# The library (installed, for C programs) holds the models and the simulator; the command-line
+# code and the sweep's test-only evaluator live in libflopwatt_cli.a, linked into the binary only.
+CLI_SRC      := $(filter-out sim/cli/main.c,$(sort $(wildcard sim/cli/*.c))) sim/sweep/sw_eval_test.c
 CORE_SRC     := $(sort $(wildcard models/common/*.c models/tech/*.c sim/*/*.c))
-CORE_SRC     := $(filter-out sim/cli/main.c,$(CORE_SRC))
+CORE_SRC     := $(filter-out sim/cli/main.c $(CLI_SRC),$(CORE_SRC))
 TEST_SRC     := $(sort $(wildcard tests/unit/test_*.c))
 
 NUMERICS_OBJ := $(NUMERICS_SRC:%.c=$(BUILD)/obj/%.o)
 CORE_OBJ     := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ      := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+LIB_CLI      := $(BUILD)/lib/libflopwatt_cli.a
 LIB_NUMERICS := $(BUILD)/lib/libflopwatt_numerics.a
 LIB_CORE     := $(BUILD)/lib/libflopwatt.a
 BIN          := $(BUILD)/flopwatt
@@ -54,7 +62,7 @@ TEST_PREREQS := $(BIN) $(TEST_BINS)
 # Keep object files of test binaries (make would delete them as intermediates).
 .SECONDARY:
 
-.PHONY: all run run-nodeps test test-nodeps test-asan test-long bench lint install deps clean format
+.PHONY: all run run-nodeps test test-nodeps test-asan test-valgrind test-long bench lint install deps clean format
 all: $(BIN) $(LIB_NUMERICS)
 
 deps:
@@ -77,7 +85,11 @@ $(LIB_CORE): $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(BIN): $(BUILD)/obj/sim/cli/main.o $(LIB_CORE) $(LIB_NUMERICS)
+$(LIB_CLI): $(CLI_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(BUILD)/obj/sim/cli/main.o $(LIB_CLI) $(LIB_CORE) $(LIB_NUMERICS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB_CORE) $(LIB_NUMERICS)
@@ -131,6 +143,11 @@ test-asan: deps
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    test-nodeps
 
+# The CLI tests with every flopwatt process under valgrind memcheck (slow; not in `make test`).
+test-valgrind: deps
+	$(MAKE) --no-print-directory $(BIN)
+	./tools/test-valgrind.sh $(BUILD)
+
 bench: deps $(BIN)
 	./tools/bench.sh $(BUILD)
 
@@ -143,12 +160,38 @@ format:
 	clang-format -i $(NUMERICS_SRC) $(CORE_SRC) sim/cli/main.c $(TEST_SRC) \
 	    $(wildcard models/*/*.h sim/*/*.h)
 
-install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin
+# install: the binary; share/flopwatt (configs, the network zoo, example sweeps, the chip
+# database), where `flopwatt run tpu_v1_like resnet50` finds them (sim/cli/cli_find.c); a man
+# page (help2man); bash completion; the public headers, the static libraries and flopwatt.pc for
+# C programs (`cc prog.c $$(pkg-config --cflags --libs --static flopwatt)`).
+install: $(BIN) $(LIB_CORE) $(LIB_NUMERICS) $(BUILD)/flopwatt.1 $(BUILD)/flopwatt.pc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/flopwatt \
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/include/flopwatt
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/flopwatt
+	cp -r configs $(DESTDIR)$(PREFIX)/share/flopwatt/
+	install -m 644 models/tech/data/*.json $(DESTDIR)$(PREFIX)/share/flopwatt/
+	install -m 644 $(BUILD)/flopwatt.1 $(DESTDIR)$(PREFIX)/share/man/man1/flopwatt.1
+	install -m 644 tools/flopwatt.bash-completion \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/flopwatt
+	install -m 644 $(LIB_CORE) $(LIB_NUMERICS) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(BUILD)/flopwatt.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/flopwatt.pc
+	for h in $(filter-out sim/cli/%,$(wildcard models/*/*.h sim/*/*.h)); do \
+	    install -D -m 644 $$h $(DESTDIR)$(PREFIX)/include/flopwatt/$${h#*/}; done
+
+$(BUILD)/flopwatt.1: $(BIN)
+	help2man --no-info --name="DNN accelerator simulator: cycles, energy, design sweeps" \
+	    --version-string="$$($(BIN) --version | cut -d' ' -f2)" $(BIN) >$@
+
+$(BUILD)/flopwatt.pc: Makefile VERSION
+	printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$${prefix}/include/flopwatt' \
+	    'libdir=$${prefix}/lib' '' 'Name: flopwatt' \
+	    'Description: DNN accelerator simulator library (models, engines, energy, sweeps)' \
+	    'Version: $(VERSION_STR)' 'Requires.private: $(PKGS) libprotobuf-c' 'Cflags: -I$${includedir}' \
+	    'Libs: -L$${libdir} -lflopwatt -lflopwatt_numerics' 'Libs.private: -lpthread -lm' >$@
 
 clean:
 	rm -rf build
 
--include $(NUMERICS_OBJ:.o=.d) $(CORE_OBJ:.o=.d) $(BUILD)/obj/sim/cli/main.d \
+-include $(NUMERICS_OBJ:.o=.d) $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/obj/sim/cli/main.d \
          $(TEST_SRC:tests/unit/%.c=$(BUILD)/obj/tests/unit/%.d)

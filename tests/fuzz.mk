@@ -22,6 +22,6 @@ fuzz-build:
 
 fuzz-bins: $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_CORE) $(LIB_NUMERICS)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_CLI) $(LIB_CORE) $(LIB_NUMERICS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_CORE) $(LIB_NUMERICS) $(LDLIBS)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_CLI) $(LIB_CORE) $(LIB_NUMERICS) $(LDLIBS)

@@ -2,6 +2,7 @@
  * SCALE-Sim CSV) on an accelerator config and prints per-layer rows and totals (text table,
  * --json or --csv). Layers without MACs (pooling, element-wise) are skipped. Output is a pure
  * function of the inputs. */
+#include "cli/cli_find.h"
 #include "cli/cli_opt.h"
 #include "cli/cmd.h"
 #include "common/fw_err.h"
@@ -303,8 +304,9 @@ int cmd_run(int argc, char **argv)
         runcli_usage(stderr);
         return FW_EXIT_INPUT;
     }
-    pos[0] = argv[p.next];
-    pos[1] = argv[p.next + 1];
+    char named[2][4096]; /* shipped inputs named without a path (cli_find.h) */
+    pos[0] = cli_find(argv[p.next], named[0], sizeof named[0]);
+    pos[1] = cli_find(argv[p.next + 1], named[1], sizeof named[1]);
     if (!strcmp(pos[0], "-") && !strcmp(pos[1], "-")) {
         fprintf(stderr, "flopwatt run: CONFIG and WORKLOAD cannot both be '-' (standard input)\n");
         return FW_EXIT_INPUT;

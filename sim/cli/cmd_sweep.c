@@ -1,5 +1,6 @@
 /* flopwatt sweep: design-space exploration from a JSON sweep spec (configs/README.md,
  * "Sweeps"). Parses the arguments, picks the point evaluator and hands over to sim/sweep. */
+#include "cli/cli_find.h"
 #include "cli/cli_opt.h"
 #include "cli/cmd.h"
 #include "common/fw_err.h"
@@ -256,7 +257,8 @@ int cmd_sweep(int argc, char **argv)
         fprintf(stderr, "flopwatt sweep: one SPEC only ('%s'?)\n", argv[p.next + 1]);
         return FW_EXIT_INPUT;
     }
-    spec_path = p.next < argc ? argv[p.next] : NULL;
+    char found[4096]; /* a shipped sweep named without a path (cli_find.h) */
+    spec_path = p.next < argc ? cli_find(argv[p.next], found, sizeof found) : NULL;
     if (!spec_path) {
         sweep_usage(stderr);
         return FW_EXIT_INPUT;

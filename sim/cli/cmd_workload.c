@@ -4,6 +4,7 @@
  * for machines, or the workload re-written as a SCALE-Sim topology CSV. Output is a pure
  * function of the input (byte-identical on every run). */
 #include "common/fw_io.h"
+#include "cli/cli_find.h"
 #include "cli/cli_opt.h"
 #include "cli/cmd.h"
 #include "common/fw_err.h"
@@ -408,7 +409,8 @@ int cmd_workload(int argc, char **argv)
                 argv[p.next + 1]);
         return FW_EXIT_INPUT;
     }
-    file = p.next < argc ? argv[p.next] : NULL;
+    char found[4096]; /* a shipped network named without a path (cli_find.h) */
+    file = p.next < argc ? cli_find(argv[p.next], found, sizeof found) : NULL;
     if (!file) {
         wlcli_usage(stderr);
         return FW_EXIT_INPUT;
