@@ -75,7 +75,7 @@ $(BUILD)/obj/%.o: %.c
 # The pe engine's inner loops and their MAC kernels are written for the vectoriser (-O3); its
 # register moves of a few words are faster inline than as memmove calls.
 $(BUILD)/obj/models/numerics/nx_vec.o $(BUILD)/obj/sim/engine/eng_pe.o: CFLAGS += -O3
-$(BUILD)/obj/sim/engine/eng_pe.o: CFLAGS += -fno-tree-loop-distribute-patterns
+$(BUILD)/obj/sim/engine/eng_pe.o: CFLAGS += $(if $(findstring clang,$(CC)),,-fno-tree-loop-distribute-patterns)
 
 $(LIB_NUMERICS): $(NUMERICS_OBJ)
 	@mkdir -p $(dir $@)

@@ -27,6 +27,10 @@ seeds_of() {
     fuzz_sweep_log) ls tests/fuzz/seeds/sweep_log/* ;;
     fuzz_fp) ls tests/fuzz/seeds/fp/* ;;
     fuzz_tech) ls models/tech/data/*.json ;;
+    fuzz_onnx) # the test models of tools/gen_onnx.py (ResNet-50, MobileNet v2, BERT, ...)
+        [[ -f "$build/fuzz/onnx/.generated" ]] || { /usr/bin/python3 tools/gen_onnx.py \
+            "$build/fuzz/onnx" >/dev/null && touch "$build/fuzz/onnx/.generated"; }
+        ls "$build"/fuzz/onnx/*.onnx ;;
     *) ls "tests/fuzz/seeds/${1#fuzz_}"/* 2>/dev/null || true ;;
     esac
 }
