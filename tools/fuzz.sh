@@ -14,7 +14,9 @@ shift 2 || true
 cd "$(dirname "$0")/.."
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
-    for b in "$build"/fuzz/fuzz_*; do targets+=("$(basename "$b")"); done
+    for b in "$build"/fuzz/fuzz_*; do
+        [[ -x "$b" && $b != *.* ]] && targets+=("$(basename "$b")")
+    done
 fi
 
 # seeds and reader sources per target
@@ -74,7 +76,9 @@ for t in "${targets[@]}"; do
     [[ -f tests/fuzz/$t.dict ]] && cat "tests/fuzz/$t.dict" >>"$dict"  # hand-written tokens
     log="$build/fuzz/$t.log"
     set +e
-    "$bin" -max_total_time="$seconds" -print_final_stats=1 -dict="$dict" \
+    dict_opt=()
+    [[ -s "$dict" ]] && dict_opt=(-dict="$dict")
+    "$bin" -max_total_time="$seconds" -print_final_stats=1 "${dict_opt[@]}" \
         -artifact_prefix="$build/fuzz/crashes/$t-" -close_fd_mask=3 "$corpus" \
         $(ls -d "tests/fuzz/regress/$t" 2>/dev/null) >"$log" 2>&1
     rc=$?

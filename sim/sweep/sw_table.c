@@ -173,6 +173,8 @@ static char *sw_strndup(const char *s, size_t n)
     return p;
 }
 
+#define SW_LOG_MAX_METRICS 4096 /* metric columns a log header may declare */
+
 static int sw_parse_id(const char *line, sw_log_id *id)
 {
     unsigned long long spec, inputs, points, metrics, si, sk;
@@ -183,7 +185,10 @@ static int sw_parse_id(const char *line, sw_log_id *id)
                "spec_fnv64=%16llx inputs_fnv64=%16llx points=%llu metrics=%llu shard=%llu/%llu%n",
                &spec, &inputs, &points, &metrics, &si, &sk, &used) != 6)
         return -1;
-    if (line[strlen(SW_LOG_MAGIC) + (size_t)used] != '\0' || sk == 0 || si >= sk || metrics == 0)
+    /* %llu takes "-1" as 2^64 - 1 (a fuzzed "metrics=-1" once overflowed the column check and
+     * asked calloc for 2^64 names): no sign anywhere, and a bounded metric count */
+    if (line[strlen(SW_LOG_MAGIC) + (size_t)used] != '\0' || sk == 0 || si >= sk || metrics == 0 ||
+        metrics > SW_LOG_MAX_METRICS || strpbrk(line + strlen(SW_LOG_MAGIC), "-+"))
         return -1;
     *id = (sw_log_id){spec, inputs, points, metrics, si, sk};
     return 0;
