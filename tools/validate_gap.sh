@@ -47,7 +47,7 @@ variant() {
     for change in "$@"; do
         case $change in
         vdd) edit "$dn" '.tech.vdd_v = 1.0' ;;
-        wires) edit "$d/data/assumptions.json" '.wire_distance_fraction_of_array_side = 0' ;;
+        wires) edit "$d/data/memory.json" '.wire.energy_pj_per_bit_mm = 1e-9' ;;
         leak) edit "$d/data/assumptions.json" \
             '.leakage_fraction_of_peak_dynamic = 0 | .clock_fraction_of_peak_dynamic = 0' ;;
         regs) edit "$d/data/memory.json" '.register.access_pj_per_bit = 1e-9' ;;

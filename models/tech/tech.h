@@ -183,9 +183,12 @@ typedef struct tech_lib {
     tech_dram dram[TECH_MAX_DRAM];
     size_t dram_count;
     tech_ladder ladder;
-    double leak_fraction, clock_fraction, wire_side_fraction;
+    double leak_fraction, clock_fraction;
+    /* register read = fraction x the register figure per bit; a write is the figure: flip-flops
+     * (PE pipeline registers, charged at capture) and multi-entry register files */
+    double ff_read_fraction, rf_read_fraction;
     char leak_source[TECH_TEXT_BYTES], clock_source[TECH_TEXT_BYTES],
-        wire_side_source[TECH_TEXT_BYTES];
+        ff_read_source[TECH_TEXT_BYTES], rf_read_source[TECH_TEXT_BYTES];
     nx_fmt default_acc[NX_FMT_COUNT]; /* accumulator per input format; NX_FMT_COUNT = none */
     tech_gpu gpus[TECH_MAX_REFS];
     size_t gpu_count;

@@ -719,10 +719,14 @@ static int tl_assume(const jr_doc *doc, tech_lib *lib, fw_err *err)
                      err)) ||
         (rc = tl_source(&root, "clock_source", &src, lib->clock_source, sizeof lib->clock_source,
                         err)) ||
-        (rc = jr_f64(&root, "wire_distance_fraction_of_array_side", true, 0, 0, 10,
-                     &lib->wire_side_fraction, err)) ||
-        (rc = tl_source(&root, "wire_source", &src, lib->wire_side_source,
-                        sizeof lib->wire_side_source, err)) ||
+        (rc = jr_f64(&root, "flipflop_read_fraction_of_register", true, 0, 0, 10,
+                     &lib->ff_read_fraction, err)) ||
+        (rc = tl_source(&root, "flipflop_read_source", &src, lib->ff_read_source,
+                        sizeof lib->ff_read_source, err)) ||
+        (rc = jr_f64(&root, "regfile_read_fraction_of_register", true, 0, 0, 10,
+                     &lib->rf_read_fraction, err)) ||
+        (rc = tl_source(&root, "regfile_read_source", &src, lib->rf_read_source,
+                        sizeof lib->rf_read_source, err)) ||
         (rc = jr_arr_get(&root, "accumulators", true, &arr, NULL, err)))
         return rc;
     for (int f = 0; f < NX_FMT_COUNT; f++)

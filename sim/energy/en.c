@@ -38,6 +38,31 @@ static void en_levels_init(const tech_point *pt, const cfg_accel *cfg, double re
     out->area_mm2 += out->sram_area_mm2[0] + out->sram_area_mm2[1] + out->sram_area_mm2[2];
 }
 
+double en_htree_mm(const tech_point *pt, double array_bytes, double banks)
+{
+    double side_mm = sqrt(tech_sram_area_um2_per_bit(pt) * array_bytes * 8 * 1e-6);
+    return banks > 1 ? side_mm * (1 - 1 / sqrt(banks)) : 0;
+}
+
+double en_sram_access_pj(const tech_point *pt, double array_bytes, double banks, double word_bits,
+                         double elem_bits, bool write)
+{
+    double bank_bytes = array_bytes / banks;
+    double fit = write ? tech_sram_write_pj_per_bit(pt, bank_bytes, word_bits)
+                       : tech_sram_read_pj_per_bit(pt, bank_bytes, word_bits);
+    double words = array_bytes * 8 / word_bits;
+    double addr_bits = words > 1 ? ceil(log2(words)) : 0;
+    double moved_bits = elem_bits + elem_bits / word_bits * addr_bits;
+    return fit * elem_bits +
+           tech_wire_pj_per_bit_mm(pt) * en_htree_mm(pt, array_bytes, banks) * moved_bits;
+}
+
+double en_array_wire_mm(double buffer_area_mm2, double array_area_mm2, bool tree)
+{
+    double s = sqrt(array_area_mm2);
+    return sqrt(buffer_area_mm2) / 2 + s / 4 + (tree ? s / 2 : 0);
+}
+
 int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_err *err)
 {
     *out = (en_costs){0};
@@ -66,7 +91,8 @@ int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_e
                                   cfg->tech.arith_source == CFG_ARITH_AS_BUILT ? TECH_ARITH_AS_BUILT
                                                                                : TECH_ARITH_DATAPATH);
     bool tree = cfg->dataflow == CFG_TREE;
-    out->reg_read_pj = reg_pj_bit * (tree ? acc_bits : (2 * in_bits + acc_bits) / 3);
+    out->reg_read_pj =
+        reg_pj_bit * lib->ff_read_fraction * (tree ? acc_bits : (2 * in_bits + acc_bits) / 3);
     out->reg_write_pj = reg_pj_bit * (tree                      ? acc_bits
                                       : cfg->dataflow == CFG_OS ? (2 * in_bits + acc_bits) / 3
                                                                 : (in_bits + acc_bits) / 2);
@@ -79,17 +105,16 @@ int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_e
                            (tree ? acc_bits / cfg->rows : 3 * in_bits + acc_bits);
     out->array_area_mm2 = out->pe_area_um2 * pe_count * 1e-6;
     out->area_mm2 = out->array_area_mm2;
-    double side_mm = sqrt(out->array_area_mm2);
-    double wire_pj_bit = tech_wire_pj_per_bit_mm(pt) * lib->wire_side_fraction * side_mm;
     for (int op = 0; op < CFG_OPERANDS; op++) {
         const cfg_sram *s = &cfg->sram[op];
-        double bank_bytes = s->double_buffered ? s->size_bytes / 2.0 : (double)s->size_bytes;
+        double bytes = (double)s->size_bytes, banks = s->double_buffered ? 2 : 1;
         double elem_bits = op == CFG_OFMAP ? acc_bits : in_bits;
-        out->sram_read_pj[op] = tech_sram_read_pj_per_bit(pt, bank_bytes, s->word_bits) * elem_bits;
-        out->sram_write_pj[op] =
-            tech_sram_write_pj_per_bit(pt, bank_bytes, s->word_bits) * elem_bits;
-        out->wire_pj[op] = wire_pj_bit * elem_bits;
-        out->sram_area_mm2[op] = tech_sram_area_um2_per_bit(pt) * (double)s->size_bytes * 8 * 1e-6;
+        out->sram_read_pj[op] = en_sram_access_pj(pt, bytes, banks, s->word_bits, elem_bits, false);
+        out->sram_write_pj[op] = en_sram_access_pj(pt, bytes, banks, s->word_bits, elem_bits, true);
+        out->sram_area_mm2[op] = tech_sram_area_um2_per_bit(pt) * bytes * 8 * 1e-6;
+        out->htree_mm[op] = en_htree_mm(pt, bytes, banks);
+        out->wire_mm[op] = en_array_wire_mm(out->sram_area_mm2[op], out->array_area_mm2, tree);
+        out->wire_pj[op] = tech_wire_pj_per_bit_mm(pt) * out->wire_mm[op] * elem_bits;
         out->area_mm2 += out->sram_area_mm2[op];
     }
     if (cfg->hierarchy_given)
@@ -99,9 +124,11 @@ int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_e
     /* steady-state register bits per MAC at full rate: the ladder's (a ws PE) for the systolic
      * dataflows; tree: one column register write and read per R MACs */
     double reg_bits_per_mac =
-        tree ? 2 * acc_bits / cfg->rows
-             : (l->reg_input_reads_per_mac + l->reg_input_writes_per_mac) * in_bits +
-                   (l->reg_acc_reads_per_mac + l->reg_acc_writes_per_mac) * acc_bits;
+        tree ? (1 + lib->ff_read_fraction) * acc_bits / cfg->rows
+             : (lib->ff_read_fraction * l->reg_input_reads_per_mac + l->reg_input_writes_per_mac) *
+                       in_bits +
+                   (lib->ff_read_fraction * l->reg_acc_reads_per_mac + l->reg_acc_writes_per_mac) *
+                       acc_bits;
     out->pe_peak_pj_per_cycle = pe_count * (out->mac_pj + reg_bits_per_mac * reg_pj_bit);
     out->leakage_pj_per_cycle = lib->leak_fraction * out->pe_peak_pj_per_cycle;
     out->leakage_w = out->leakage_pj_per_cycle * 1e-12 * out->clock_hz;

@@ -14,15 +14,21 @@
  *                  accumulator format (tech.arith_source datapath, the default); as_built:
  *                  that x the format's as-built factor (published, measured FMA units;
  *                  tech_as_built_factor). tech.process picks the node's hp or lp energy fit.
- *   register       eng counts reads and writes without widths; a read is priced at the mean
- *                  width of the reads per MAC (two input operands + one partial sum:
- *                  (2 in + acc)/3 bits), a write at (in + acc)/2 bits for ws/is (streamed
- *                  operand + partial sum) and (2 in + acc)/3 bits for os; tree: acc bits
- *                  (its only registers are the column registers). x register pJ/bit.
- *   SRAM element   pJ/bit of one bank (size/2 when double buffered) at the config's word width,
- *                  x element bits (input format for ifmap/filter, accumulator for ofmap).
- *   wire           every SRAM element access moves its bits wire_side_fraction x the side of
- *                  the (square) PE array.
+ *   register       eng counts reads and writes of the PE pipeline registers (flip-flops)
+ *                  without widths; a write is priced at the register figure per bit, a read at
+ *                  flipflop_read_fraction_of_register (0: a flop spends its energy at capture;
+ *                  models/tech/README.md) x that. A read's width is the mean of the reads per
+ *                  MAC (two input operands + one partial sum: (2 in + acc)/3 bits), a write's
+ *                  (in + acc)/2 bits for ws/is (streamed operand + partial sum) and
+ *                  (2 in + acc)/3 bits for os; tree: acc bits (its only registers are the
+ *                  column registers).
+ *   SRAM element   en_sram_access_pj: the fit's pJ/bit at one bank's capacity (both halves of a
+ *                  double-buffered SRAM are two banks) and the word width, x element bits, plus
+ *                  the H-tree from the array's centre to the bank (en_htree_mm) carrying the
+ *                  element's bits and its share (element / word bits) of the word address
+ *                  (ceil log2 of the words: bank select + row) at the wire pJ/bit/mm.
+ *   wire           every SRAM element access moves its bits between the buffer and the array
+ *                  over en_array_wire_mm (floorplan: a square buffer against a square array).
  *   DRAM byte      8 x pJ/bit of the config's DRAM type (not node scaled); 0 for
  *                  dram.type "none" (no DRAM is priced: the system figures equal the chip's).
  *   per cycle      leakage and clock: fractions (tech assumptions) of the PE array's dynamic
@@ -55,6 +61,8 @@ typedef struct en_costs {
     bool levels;
     double level_read_pj[CFG_MAX_LEVELS][CFG_OPERANDS];
     double level_write_pj[CFG_MAX_LEVELS][CFG_OPERANDS];
+    double wire_mm[CFG_OPERANDS];       /* that distance (en_array_wire_mm) */
+    double htree_mm[CFG_OPERANDS];      /* the H-tree inside the SRAM (in sram_*_pj) */
     double dram_pj_per_byte;
     double pe_peak_pj_per_cycle; /* R*C MACs and their register accesses, one cycle */
     double leakage_w;            /* leakage power */
@@ -92,6 +100,25 @@ typedef struct en_breakdown {
  * prefix with the file name) when the node is unknown to the technology data or the supply is
  * outside the model's range, or the DRAM type has no energy figure. lib must outlive *out. */
 int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_err *err);
+
+/* Floorplan distances (mm) and the SRAM access they price (models/tech/README.md, "Storage
+ * levels and wires"). An SRAM array of array_bytes (both halves of a double buffer, the whole
+ * shared level or one partition, one instance) is a square of tech_sram_area_um2_per_bit area,
+ * cut into `banks` equal square banks fed by an H-tree from the array's centre: the Manhattan
+ * path from the centre to a bank's centre is side x (1 - 1/sqrt(banks)) (each of the
+ * log4(banks) levels of the tree halves the remaining distance; 0 for one bank, whose internal
+ * wires the fit already includes). */
+double en_htree_mm(const tech_point *pt, double array_bytes, double banks);
+/* pJ to read (write) one element of elem_bits from such an array with words of word_bits:
+ * fit(array_bytes / banks, word_bits) x elem_bits + wire pJ/bit/mm x en_htree_mm x
+ * (elem_bits + elem_bits / word_bits x ceil(log2(array_bytes x 8 / word_bits))). */
+double en_sram_access_pj(const tech_point *pt, double array_bytes, double banks, double word_bits,
+                         double elem_bits, bool write);
+/* Distance an element travels between a buffer and the array: the buffer (a square beside the
+ * square array) from its centre to its edge, sqrt(buffer)/2, then along the array's edge to the
+ * row or column it enters, on average a quarter of the side from the edge's midpoint (uniform
+ * over the edge); the tree dataflow feeds multipliers inside the array: + half a side. */
+double en_array_wire_mm(double buffer_area_mm2, double array_area_mm2, bool tree);
 
 /* Prices counters: pure, exact sums of count x cost (no rounding beyond double arithmetic). */
 void en_price(const en_costs *costs, const eng_counters *c, en_breakdown *out);

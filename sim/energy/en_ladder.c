@@ -37,9 +37,10 @@ void en_ladder_src(const tech_point *pt, nx_fmt in, nx_fmt acc, tech_arith_sourc
     const tech_ladder *l = &lib->ladder;
     double in_bits = nx_fmt_get(in)->width_bits, acc_bits = nx_fmt_get(acc)->width_bits;
     double arith = tech_mac_pj_src(pt, in, acc, src);
+    double rf = lib->ff_read_fraction; /* pipeline flip-flops: read x rf, write x 1 */
     double regs = tech_reg_pj_per_bit(pt) *
-                  ((l->reg_input_reads_per_mac + l->reg_input_writes_per_mac) * in_bits +
-                   (l->reg_acc_reads_per_mac + l->reg_acc_writes_per_mac) * acc_bits);
+                  ((rf * l->reg_input_reads_per_mac + l->reg_input_writes_per_mac) * in_bits +
+                   (rf * l->reg_acc_reads_per_mac + l->reg_acc_writes_per_mac) * acc_bits);
     double sram = l->sram_input_reads_per_mac * in_bits *
                       tech_sram_read_pj_per_bit(pt, l->sram_capacity_bytes, l->sram_word_bits) +
                   l->sram_acc_writes_per_mac * acc_bits *
