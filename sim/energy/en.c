@@ -3,41 +3,6 @@
 
 #include <math.h>
 
-/* Per-level access energies and the levels' area (en.h, en_costs.levels). */
-static void en_levels_init(const tech_point *pt, const cfg_accel *cfg, double reg_pj_bit,
-                           double in_bits, double acc_bits, en_costs *out)
-{
-    out->levels = true;
-    out->area_mm2 -= out->sram_area_mm2[0] + out->sram_area_mm2[1] + out->sram_area_mm2[2];
-    for (int op = 0; op < CFG_OPERANDS; op++)
-        out->sram_area_mm2[op] = 0;
-    for (uint32_t i = 0; i < cfg->level_count; i++) {
-        const cfg_level *lv = &cfg->levels[i];
-        double inst = (double)cfg_level_instances(cfg, lv), held = 0;
-        for (int op = 0; op < CFG_OPERANDS; op++)
-            held += lv->part[op].held;
-        for (int op = 0; op < CFG_OPERANDS; op++) {
-            const cfg_part *p = &lv->part[op];
-            if (!p->held)
-                continue;
-            double elem_bits = op == CFG_OFMAP ? acc_bits : in_bits;
-            double bank = (double)p->size_bytes / p->banks / (p->double_buffered ? 2.0 : 1.0);
-            bool rf = lv->kind == CFG_REGFILE;
-            out->level_read_pj[i][op] =
-                (rf ? reg_pj_bit : tech_sram_read_pj_per_bit(pt, bank, p->word_bits)) * elem_bits;
-            out->level_write_pj[i][op] =
-                (rf ? reg_pj_bit : tech_sram_write_pj_per_bit(pt, bank, p->word_bits)) *
-                elem_bits;
-            /* area: a partition's own bytes, a shared level's bytes split among its operands */
-            double bytes = (lv->shared ? (double)lv->size_bytes / held : (double)p->size_bytes) *
-                           inst;
-            double per_bit = rf ? tech_reg_area_um2_per_bit(pt) : tech_sram_area_um2_per_bit(pt);
-            out->sram_area_mm2[op] += per_bit * bytes * 8 * 1e-6;
-        }
-    }
-    out->area_mm2 += out->sram_area_mm2[0] + out->sram_area_mm2[1] + out->sram_area_mm2[2];
-}
-
 double en_htree_mm(const tech_point *pt, double array_bytes, double banks)
 {
     double side_mm = sqrt(tech_sram_area_um2_per_bit(pt) * array_bytes * 8 * 1e-6);
@@ -61,6 +26,62 @@ double en_array_wire_mm(double buffer_area_mm2, double array_area_mm2, bool tree
 {
     double s = sqrt(array_area_mm2);
     return sqrt(buffer_area_mm2) / 2 + s / 4 + (tree ? s / 2 : 0);
+}
+
+/* Per-level access energies, wires and the levels' area (en.h, en_costs.levels). */
+static void en_levels_init(const tech_point *pt, const cfg_accel *cfg, double in_bits,
+                           double acc_bits, en_costs *out)
+{
+    const tech_lib *lib = pt->lib;
+    double reg_pj_bit = tech_reg_pj_per_bit(pt), wire_pj_bit_mm = tech_wire_pj_per_bit_mm(pt);
+    bool tree = cfg->dataflow == CFG_TREE;
+    out->levels = true;
+    out->area_mm2 -= out->sram_area_mm2[0] + out->sram_area_mm2[1] + out->sram_area_mm2[2];
+    for (int op = 0; op < CFG_OPERANDS; op++)
+        out->sram_area_mm2[op] = 0;
+    for (uint32_t i = 0; i < cfg->level_count; i++) {
+        const cfg_level *lv = &cfg->levels[i];
+        double inst = (double)cfg_level_instances(cfg, lv), held = 0;
+        bool rf = lv->kind == CFG_REGFILE;
+        double per_bit = rf ? tech_reg_area_um2_per_bit(pt) : tech_sram_area_um2_per_bit(pt);
+        /* floorplan: a shared instance is a square beside the array; a per-row or per-column
+         * one sits at its row's (column's) end and feeds PEs along it (half a side on
+         * average); a per-PE one is inside its PE */
+        double side_mm = sqrt(out->array_area_mm2);
+        out->level_wire_mm[i] =
+            lv->instances == CFG_SHARED
+                ? en_array_wire_mm(per_bit * (double)lv->size_bytes * 8 * 1e-6,
+                                   out->array_area_mm2, tree)
+            : lv->instances == CFG_PER_PE ? 0
+                                          : side_mm / 2;
+        for (int op = 0; op < CFG_OPERANDS; op++)
+            held += lv->part[op].held;
+        for (int op = 0; op < CFG_OPERANDS; op++) {
+            const cfg_part *p = &lv->part[op];
+            if (!p->held)
+                continue;
+            double elem_bits = op == CFG_OFMAP ? acc_bits : in_bits;
+            /* the array this operand's accesses address: its partition or the whole shared
+             * level, one instance, both halves; its banks, x2 halves when double buffered */
+            double bytes = (double)p->size_bytes;
+            double banks = (double)p->banks * (p->double_buffered ? 2 : 1);
+            if (rf) {
+                out->level_read_pj[i][op] = reg_pj_bit * lib->rf_read_fraction * elem_bits;
+                out->level_write_pj[i][op] = reg_pj_bit * elem_bits;
+            } else {
+                out->level_read_pj[i][op] =
+                    en_sram_access_pj(pt, bytes, banks, p->word_bits, elem_bits, false);
+                out->level_write_pj[i][op] =
+                    en_sram_access_pj(pt, bytes, banks, p->word_bits, elem_bits, true);
+            }
+            out->level_wire_pj[i][op] = wire_pj_bit_mm * out->level_wire_mm[i] * elem_bits;
+            /* area: a partition's own bytes, a shared level's bytes split among its operands */
+            double area_bytes =
+                (lv->shared ? (double)lv->size_bytes / held : (double)p->size_bytes) * inst;
+            out->sram_area_mm2[op] += per_bit * area_bytes * 8 * 1e-6;
+        }
+    }
+    out->area_mm2 += out->sram_area_mm2[0] + out->sram_area_mm2[1] + out->sram_area_mm2[2];
 }
 
 int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_err *err)
@@ -118,7 +139,7 @@ int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_e
         out->area_mm2 += out->sram_area_mm2[op];
     }
     if (cfg->hierarchy_given)
-        en_levels_init(pt, cfg, reg_pj_bit, in_bits, acc_bits, out);
+        en_levels_init(pt, cfg, in_bits, acc_bits, out);
     out->dram_pj_per_byte = no_dram ? 0 : dram->pj_per_bit * 8;
     const tech_ladder *l = &lib->ladder;
     /* steady-state register bits per MAC at full rate: the ladder's (a ws PE) for the systolic
@@ -145,13 +166,16 @@ void en_price(const en_costs *k, const eng_counters *c, en_breakdown *out)
     for (int op = 0; op < CFG_OPERANDS; op++) {
         out->sram_pj[op] = (double)c->sram_reads[op] * k->sram_read_pj[op] +
                            (double)c->sram_writes[op] * k->sram_write_pj[op];
-        if (k->levels) { /* every level's accesses at its own cost (en_costs.levels) */
+        if (k->levels) { /* every level's accesses at its own cost and distance */
             out->sram_pj[op] = 0;
-            for (int i = 0; i < CFG_MAX_LEVELS; i++)
-                out->sram_pj[op] += (double)c->level_reads[i][op] * k->level_read_pj[i][op] +
-                                    (double)c->level_writes[i][op] * k->level_write_pj[i][op];
+            for (int i = 0; i < CFG_MAX_LEVELS; i++) {
+                double r = (double)c->level_reads[i][op], w = (double)c->level_writes[i][op];
+                out->sram_pj[op] += r * k->level_read_pj[i][op] + w * k->level_write_pj[i][op];
+                out->wire_pj += (r + w) * k->level_wire_pj[i][op];
+            }
+        } else {
+            out->wire_pj += (double)(c->sram_reads[op] + c->sram_writes[op]) * k->wire_pj[op];
         }
-        out->wire_pj += (double)(c->sram_reads[op] + c->sram_writes[op]) * k->wire_pj[op];
         dram_bytes += (double)c->dram_read_bytes[op] + (double)c->dram_write_bytes[op];
     }
     out->dram_pj = dram_bytes * k->dram_pj_per_byte;

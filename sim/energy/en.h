@@ -53,14 +53,19 @@ typedef struct en_costs {
     double sram_read_pj[CFG_OPERANDS];  /* one element read */
     double sram_write_pj[CFG_OPERANDS]; /* one element written */
     double wire_pj[CFG_OPERANDS];       /* one element moved between its SRAM and the array */
-    /* explicit hierarchy (cfg.hierarchy_given): one element read / written at each level, an
-     * `sram` level priced with the SRAM fit per bank (bank = its capacity per instance, or the
-     * operand's partition, / banks, halved when double buffered, at its word width), a
-     * `regfile` with the register figure; en_price then prices the per-level counters
-     * instead of sram_reads/sram_writes (which stay the array side, for the wires) */
+    /* explicit hierarchy (cfg.hierarchy_given): one element read / written at each level and
+     * moved between the level and the array. An `sram` level: en_sram_access_pj over the
+     * operand's partition or the whole shared level (one instance), banks x 2 halves when
+     * double buffered, at its word width; a `regfile`: write = the register figure per bit,
+     * read = regfile_read_fraction_of_register x it. Wire: level_wire_mm per element bit, from
+     * the floorplan: a shared instance en_array_wire_mm(its area), per_row / per_col half the
+     * array's side, per_pe 0. en_price then prices the per-level counters, SRAM and wires,
+     * instead of sram_reads/sram_writes (the array side, a subset of level 0's counts). */
     bool levels;
     double level_read_pj[CFG_MAX_LEVELS][CFG_OPERANDS];
     double level_write_pj[CFG_MAX_LEVELS][CFG_OPERANDS];
+    double level_wire_pj[CFG_MAX_LEVELS][CFG_OPERANDS];
+    double level_wire_mm[CFG_MAX_LEVELS];
     double wire_mm[CFG_OPERANDS];       /* that distance (en_array_wire_mm) */
     double htree_mm[CFG_OPERANDS];      /* the H-tree inside the SRAM (in sram_*_pj) */
     double dram_pj_per_byte;

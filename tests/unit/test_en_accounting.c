@@ -6,6 +6,8 @@
 
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const cfg_text =
@@ -326,8 +328,13 @@ Test(en, arith_source_and_process_by_hand)
 }
 
 /* An explicit hierarchy: each level's accesses priced at its own cost: a per-PE register file
- * with the register figure, a banked shared SRAM with the SRAM fit of one bank (its capacity /
- * banks / 2 halves) at its word width; the array-side wires as before. */
+ * with the register figure (reads x regfile_read_fraction_of_register = 1), a banked shared SRAM
+ * with the SRAM fit of one bank (64 KiB / 4 banks / 2 halves = 8 KiB) at its 128-bit word plus
+ * the H-tree to its 8 banks, side x (1 - 1/sqrt 8), carrying the element and its share of the
+ * 12-bit word address (4096 words): int8 8 + 8/128 x 12 = 8.75 bits, int32 32 + 32/128 x 12 =
+ * 35 bits. Wires per level from the floorplan: the per-PE file none, the shared SRAM
+ * sqrt(its area)/2 + sqrt(array area)/4 per element bit; the array-side counters
+ * (sram_reads/writes of synthetic()) are not priced again. */
 Test(en_accounting, hierarchy_levels_priced_per_level)
 {
     fixture f;
@@ -355,10 +362,15 @@ Test(en_accounting, hierarchy_levels_priced_per_level)
     en_price(&f.k, &c, &b);
     const tech_point *pt = &f.k.pt;
     double bank = 65536.0 / 4 / 2;
+    double w = tech_wire_pj_per_bit_mm(pt), a = f.lib->sram_area_um2_per_bit_45;
+    double side = sqrt(65536.0 * 8 * a) * 1e-3, h = side * (1 - 1 / sqrt(8.0));
     close_to(b.sram_pj[CFG_FILTER], 7070 * tech_reg_pj_per_bit(pt) * 8, "regfile filter");
-    close_to(b.sram_pj[CFG_IFMAP], 900 * tech_sram_read_pj_per_bit(pt, bank, 128) * 8, "glb ifmap");
-    close_to(b.sram_pj[CFG_OFMAP], 50 * tech_sram_write_pj_per_bit(pt, bank, 128) * 32,
+    close_to(b.sram_pj[CFG_IFMAP], 900 * (tech_sram_read_pj_per_bit(pt, bank, 128) * 8 + w * h * 8.75),
+             "glb ifmap");
+    close_to(b.sram_pj[CFG_OFMAP], 50 * (tech_sram_write_pj_per_bit(pt, bank, 128) * 32 + w * h * 35),
              "glb ofmap");
+    double arr = sqrt(f.k.array_area_mm2);
+    close_to(b.wire_pj, w * (side / 2 + arr / 4) * (900 * 8 + 50 * 32), "wires: glb only");
     tech_destroy(f.lib);
 }
 
@@ -441,4 +453,53 @@ Test(en, bigger_bank_never_cheaper)
                     }
     }
     tech_destroy(lib);
+}
+
+/* The read fractions reach the costs: with assumptions.json edited to read fractions 0.5
+ * (flip-flops) and 0.25 (register files), a PE register read is 0.5 x the register figure at
+ * the ws read width (2 x 8 + 32)/3 = 16 bits, a regfile level's read 0.25 x its write. */
+Test(en_accounting, register_read_fractions_from_the_data)
+{
+    size_t n;
+    const tech_text *emb = tech_embedded(&n);
+    tech_text files[TECH_FILE_COUNT];
+    char *edited = NULL;
+    for (size_t i = 0; i < n; i++) {
+        files[i] = emb[i];
+        if (!strstr(emb[i].name, "assumptions.json"))
+            continue;
+        const char *ff = "\"flipflop_read_fraction_of_register\": 0,";
+        const char *rf = "\"regfile_read_fraction_of_register\": 1,";
+        const char *t = emb[i].text, *p = strstr(t, ff), *q = strstr(t, rf);
+        cr_assert(p && q && p < q);
+        size_t len = strlen(t);
+        edited = malloc(len + 16);
+        cr_assert(edited);
+        snprintf(edited, len + 16, "%.*s\"flipflop_read_fraction_of_register\": 0.5,%.*s"
+                 "\"regfile_read_fraction_of_register\": 0.25,%s",
+                 (int)(p - t), t, (int)(q - p - strlen(ff)), p + strlen(ff), q + strlen(rf));
+        files[i].text = edited;
+    }
+    cr_assert(edited, "assumptions.json not among the embedded files");
+    fixture f;
+    fw_err err;
+    cr_assert_eq(tech_load_texts(files, n, &f.lib, &err), 0, "%s", err.msg);
+    const char *sets[] = {
+        "memory={\"levels\": [{\"name\": \"rf\", \"kind\": \"regfile\", \"instances\": \"per_pe\","
+        " \"partitions\": {\"filter\": {\"size_bytes\": 32}}}, {\"name\": \"glb\", \"kind\":"
+        " \"sram\", \"holds\": [\"ifmap\", \"filter\", \"ofmap\"], \"size_bytes\": 65536}]}"};
+    char text[2048];
+    snprintf(text, sizeof text, "%.*s%s", (int)(strstr(cfg_text, " \"sram\"") - cfg_text),
+             cfg_text, " \"dram\": {\"type\": \"ddr3\", \"bandwidth_gbps\": 10}, \"tech\": "
+                       "{\"node_nm\": 45, \"vdd_v\": 0.9}}");
+    cr_assert_eq(cfg_parse("t.json", text, sets, 1, &f.cfg, &err), 0, "%s", err.msg);
+    cr_assert_eq(en_costs_init(f.lib, &f.cfg, &f.k, &err), 0, "%s", err.msg);
+    double reg_bit = tech_reg_pj_per_bit(&f.k.pt);
+    close_to(f.k.reg_read_pj, 0.5 * 16 * reg_bit, "flip-flop read");
+    close_to(f.k.reg_write_pj, 20 * reg_bit, "flip-flop write");
+    close_to(f.k.level_write_pj[0][CFG_FILTER], 8 * reg_bit, "regfile write");
+    close_to(f.k.level_read_pj[0][CFG_FILTER], 0.25 * 8 * reg_bit, "regfile read");
+    cr_assert_eq(f.k.level_wire_pj[0][CFG_FILTER], 0, "per-PE level: no wire");
+    tech_destroy(f.lib);
+    free(edited);
 }
