@@ -80,15 +80,16 @@ $(RTL_DIR)/array: $(RTL_SRC) $(RTL_INC) $(RTL_ARRAY_TB) rtl/rtl.mk $(LIB_NUMERIC
 	    || { cat $(RTL_DIR)/verilate_array.log; exit 1; }
 	cp $(RTL_DIR)/obj_array/fw_array_sim $@
 
-# The SystemC testbench: fw_array_ws (4x3, fp16 -> fp32) verilated with --sc, with SystemC
-# models of the SRAM buffers and the DRAM port (rtl/tb/sc_main.cpp); SystemC from pkg-config.
-RTL_SC_TB := rtl/tb/sc_main.cpp
+# The SystemC testbench: fw_array_ws and fw_array_os (4x3, fp16 -> fp32, in rtl/tb/fw_sc_top.v)
+# verilated with --sc, with SystemC models of the SRAM buffers and the DRAM port
+# (rtl/tb/sc_main.cpp; ws, os, is); SystemC from pkg-config.
+RTL_SC_TB := rtl/tb/fw_sc_top.v rtl/tb/sc_main.cpp
 RTL_SC_PARAMS := -GROWS=4 -GCOLS=3 -GIN_W=16 -GACC_W=32 -GACC_EXP_BITS=8 -GACC_MAN_BITS=23 \
                  -GACC_BIAS=127 "-GACC_QNAN=32'h7FC00000"
 rtl: $(RTL_DIR)/sc_array
 $(RTL_DIR)/sc_array: $(RTL_SRC) $(RTL_INC) $(RTL_SC_TB) rtl/rtl.mk $(LIB_NUMERICS)
 	@mkdir -p $(RTL_DIR)
-	$(VERILATOR) --sc --exe --build -j 2 $(RTL_VFLAGS) --top-module fw_array_ws \
+	$(VERILATOR) --sc --exe --build -j 2 $(RTL_VFLAGS) --top-module fw_sc_top \
 	    $(RTL_SC_PARAMS) --inline-mult 1 -Mdir $(RTL_DIR)/obj_sc -o sc_array_sim \
 	    -MAKEFLAGS "OBJCACHE=$(RTL_OBJCACHE) OPT_FAST=-O0 OPT_SLOW=-O0" \
 	    -CFLAGS "-I$(abspath models) $(shell pkg-config --cflags systemc 2>/dev/null)" \

@@ -1,11 +1,13 @@
-// sc_main.cpp: SystemC testbench of the weight-stationary RTL array (fw_array_ws, 4x3,
-// fp16 inputs, fp32 accumulator, verilated with --sc as the sc_module Vfw_array_ws and clocked
-// by an sc_clock), fed by SystemC models of the SRAM operand buffers and of a DRAM port with a
+// sc_main.cpp: SystemC testbench of the RTL arrays (tb/fw_sc_top.v: fw_array_ws run as weight or
+// input stationary, fw_array_os; 4x3, fp16 inputs, fp32 accumulator, verilated with --sc as the
+// sc_module Vfw_sc_top and clocked by an sc_clock), fed by SystemC models of the SRAM operand buffers and of a DRAM port with a
 // bandwidth (1/1000 bytes per cycle) and a latency, written from the model documented in
 // sim/engine/mem.h: in-order read and write queues, each transfer occupying its queue for
 // ceil(1000 n / B) cycles, read data in SRAM `latency` cycles after its transfer ends; a fold
 // starts at the first cycle >= the pipelined schedule's earliest start (x_{f-1} + max(T, R))
-// at which its tiles are in SRAM and its ofmap buffer half drains in time; a double-buffered
+// at which its tiles are in SRAM and the ofmap buffer of its output tile (tile u-2 double
+// buffered, u-1 single; ws/is: a tile per column fold, its first fold is row fold 0; os: a tile
+// per fold) drains in time; a double-buffered
 // operand's next tile is requested when the previous fold starts (single-buffered: when it
 // ends); output tiles are written back when their last reduction fold ends.
 // The array runs the layer with real data; the testbench then compares with
@@ -13,11 +15,14 @@
 // --trace), the layer's total cycles including the write-back tail (its --json "cycles"), and
 // the output tensor (its --dump-outputs). What is fetched (tile bytes per fold) is taken from
 // the trace (the mapping decides it); only the timing is modelled here.
-// Usage: sc_array -layer NAME -m M -n N -k K -seed S -trace T.csv -dump OUT -cycles C
-//                 -bw MILLIBYTES_PER_CYCLE -lat CYCLES -db I,F,O (double buffered 0/1)
+// Usage: sc_array -layer NAME [-df ws|os|is] -m M -n N -k K -seed S -trace T.csv -dump OUT
+//                 -cycles C -bw MILLIBYTES_PER_CYCLE -lat CYCLES -db I,F,O (double buffered 0/1)
+// Fold order and tiles as map.h: ws rows = K, cols = N, T = M, column fold then row fold; is
+// rows = K, cols = M, T = N (the stationary tile holds ifmap elements, the filter streams,
+// output (t, j) is (m = col0 + j, n = t)); os rows = M, cols = N, T = K, row fold then column.
 // GEMM layers only, ofmap tiles that fit their buffer (no partial-sum spills). Exit 1 with the
 // first difference on a mismatch.
-#include "Vfw_array_ws.h"
+#include "Vfw_sc_top.h"
 #include "verilated.h"
 
 #include <systemc.h>
@@ -39,11 +44,12 @@ extern "C" {
 namespace {
 
 constexpr int R = 4, C = 3;
-constexpr unsigned IN_BITS = 16, ACC_BITS = 32;
+constexpr unsigned IN_BITS = 16, ACC_BITS = 32, ROW_BITS = 3;  // ROW_W = clog2(R + 1)
 
 struct Args {
     const char *name = nullptr, *trace = nullptr, *dump = nullptr;
     uint64_t m = 0, n = 0, k = 0, seed = 1, cycles = 0, bw = 0, lat = 0;
+    int df = 0;  // 0 ws, 1 os, 2 is
     bool db[3] = {true, true, true};
 };
 
@@ -116,6 +122,14 @@ int sc_main(int argc, char **argv)
         const char *o = argv[i];
         const bool v = i + 1 < argc;
         if (!std::strcmp(o, "-layer") && v) a.name = argv[++i];
+        else if (!std::strcmp(o, "-df") && v) {
+            const char *d = argv[++i];
+            a.df = !std::strcmp(d, "ws") ? 0 : !std::strcmp(d, "os") ? 1 : !std::strcmp(d, "is") ? 2 : -1;
+            if (a.df < 0) {
+                std::fprintf(stderr, "sc_array: -df %s: expected ws, os or is\n", d);
+                return 2;
+            }
+        }
         else if (!std::strcmp(o, "-trace") && v) a.trace = argv[++i];
         else if (!std::strcmp(o, "-dump") && v) a.dump = argv[++i];
         else if (!std::strcmp(o, "-m") && v) a.m = std::strtoull(argv[++i], nullptr, 10);
@@ -130,7 +144,7 @@ int sc_main(int argc, char **argv)
             if (std::sscanf(argv[++i], "%d,%d,%d", &x[0], &x[1], &x[2]) != 3) return 2;
             for (int q = 0; q < 3; q++) a.db[q] = x[q] != 0;
         } else {
-            std::fprintf(stderr, "usage: sc_array -layer NAME -m M -n N -k K -seed S -trace T "
+            std::fprintf(stderr, "usage: sc_array -layer NAME [-df ws|os|is] -m M -n N -k K -seed S -trace T "
                                  "-dump OUT -cycles C -bw MB -lat L -db I,F,O\n");
             return 2;
         }
@@ -190,37 +204,58 @@ int sc_main(int argc, char **argv)
             return 1;
         }
     }
-    // ---- operands (arr.h "Operand data"), folds (map.h, ws: col fold then row fold)
+    // ---- operands (arr.h "Operand data": X is M x K, Wt is N x K), folds (map.h)
     std::vector<uint64_t> X(a.m * a.k), Wt(a.n * a.k);
     uint64_t state = a.seed;
     for (auto &x : X) x = fp16_operand(splitmix64(state));
     for (auto &w : Wt) w = fp16_operand(splitmix64(state));
-    const uint64_t T = a.m, rf_n = (a.k + R - 1) / R, cf_n = (a.n + C - 1) / C;
-    const uint64_t L = 2 * R + C + T - 2, gap = std::max<uint64_t>(T, R);
+    const bool os = a.df == 1, is = a.df == 2;
+    const char *dfn = os ? "os" : is ? "is" : "ws";
+    const uint64_t row_dim = os ? a.m : a.k, col_dim = is ? a.m : a.n;
+    const uint64_t T = os ? a.k : is ? a.n : a.m;
+    const uint64_t rf_n = (row_dim + R - 1) / R, cf_n = (col_dim + C - 1) / C;
+    // arr.h (P = 1): ws/is L = 2R + C + T - 2, os L = T + R + C - 2; pipelined gap max(T, R)
+    const uint64_t L = os ? T + R + C - 2 : 2 * R + C + T - 2, gap = std::max<uint64_t>(T, R);
     const size_t nf = (size_t)(rf_n * cf_n);
+    auto row_fold_of = [&](size_t f) { return os ? f / cf_n : f % rf_n; };
+    auto col_fold_of = [&](size_t f) { return os ? f % cf_n : f / rf_n; };
+    // output tile of fold f, and whether f is its first / last reduction fold
+    auto tile_of = [&](size_t f) { return os ? (uint64_t)f : col_fold_of(f); };
+    auto first_of_tile = [&](size_t f) { return os || row_fold_of(f) == 0; };
+    auto last_of_tile = [&](size_t f) { return os || row_fold_of(f) == rf_n - 1; };
     if (tf.size() != nf) {
-        std::printf("MISMATCH sc %s: %zu folds here, %zu in the trace\n", a.name, nf, tf.size());
+        std::printf("MISMATCH sc %s %s: %zu folds here, %zu in the trace\n", a.name, dfn, nf,
+                    tf.size());
         return 1;
     }
     for (size_t f = 0; f < nf; f++) {
-        if (tf[f].row_fold != f % rf_n || tf[f].col_fold != f / rf_n || tf[f].rd[2] != 0) {
-            std::printf("MISMATCH sc %s fold %zu: tile differs from the trace or spills partial "
-                        "sums (not modelled here)\n", a.name, f);
+        const uint64_t sr = std::min<uint64_t>(R, row_dim - row_fold_of(f) * R);
+        const uint64_t sc = std::min<uint64_t>(C, col_dim - col_fold_of(f) * C);
+        if (tf[f].row_fold != row_fold_of(f) || tf[f].col_fold != col_fold_of(f) ||
+            tf[f].sr != sr || tf[f].sc != sc || tf[f].t != T || tf[f].rd[2] != 0) {
+            std::printf("MISMATCH sc %s %s fold %zu: tile differs from the trace or spills "
+                        "partial sums (not modelled here)\n", a.name, dfn, f);
             return 1;
         }
     }
 
     // ---- SystemC structure
     sc_clock clk("clk", 1, SC_NS, 0.5, 0, SC_NS, true);  // posedge at integer ns
-    sc_signal<bool> rst_n{"rst_n"}, en{"en"}, ftz{"ftz"}, tin{"tin"}, sat{"sat"};
+    sc_signal<bool> rst_n{"rst_n"}, en{"en"}, sel{"sel"}, ftz{"ftz"}, tin{"tin"}, sat{"sat"};
     sc_signal<uint32_t> rnd{"rnd"}, ld_valid{"ld_valid"}, ld_last{"ld_last"}, x_valid{"x_valid"},
-        x_first{"x_first"}, ps_valid{"ps_valid"}, out_valid{"out_valid"};
-    sc_signal<uint64_t> ld{"ld"}, x{"x"};
+        x_first{"x_first"}, x_last{"x_last"}, ps_valid{"ps_valid"}, w_valid{"w_valid"},
+        out_valid{"out_valid"}, out_row{"out_row"};
+    sc_signal<uint64_t> ld{"ld"}, x{"x"}, w{"w"};
     sc_signal<sc_bv<C * ACC_BITS>> ps{"ps"}, out{"out"};
-    Vfw_array_ws dut{"dut"};
+    Vfw_sc_top dut{"dut"};
     dut.clk_i(clk);
     dut.rst_ni(rst_n);
     dut.en_i(en);
+    dut.sel_i(sel);
+    dut.x_last_i(x_last);
+    dut.w_valid_i(w_valid);
+    dut.w_i(w);
+    dut.out_row_o(out_row);
     dut.rnd_i(rnd);
     dut.ftz_i(ftz);
     dut.tininess_before_i(tin);
@@ -249,11 +284,14 @@ int sc_main(int argc, char **argv)
     std::vector<bool> posted(nf, false);
     std::vector<uint64_t> ob(a.m * a.n, 0), ob_cycle(a.m * a.n, UNSET), last_write(nf, 0);
     uint64_t ofmap_free[2] = {0, 0};
-    std::map<std::pair<uint64_t, int>, std::pair<size_t, uint64_t>> expect;
+    // (cycle, column) -> (fold, output index m * N + n, os row)
+    struct Expect { size_t fold; uint64_t o; uint32_t row; };
+    std::map<std::pair<uint64_t, int>, Expect> expect;
     size_t next = 0, seen = 0;
     uint64_t earliest = 0, wr_predict = 0, last_write_done = 0, stall_total = 0;
     rst_n = false;
     en = true;
+    sel = os;
     rnd = NX_RNE;
     sc_start(0.25, SC_NS);
     rst_n = true;
@@ -263,7 +301,7 @@ int sc_main(int argc, char **argv)
     for (; c < horizon; c++) {
         // results written at cycle c - 1 are visible now
         if (c > 0) {
-            const uint32_t ov = out_valid.read();
+            const uint32_t ov = out_valid.read(), orow = out_row.read();
             const sc_bv<C * ACC_BITS> od = out.read();
             for (int j = 0; j < C; j++) {
                 if (!((ov >> j) & 1)) continue;
@@ -273,10 +311,17 @@ int sc_main(int argc, char **argv)
                                 a.name, j, (unsigned long long)(c - 1));
                     return 1;
                 }
-                const uint64_t o = it->second.second;
+                const uint64_t o = it->second.o;
+                const uint32_t row = (orow >> (ROW_BITS * j)) & ((1u << ROW_BITS) - 1);
+                if (os && row != it->second.row) {
+                    std::printf("MISMATCH sc %s os: result on column %d at cycle %llu from row "
+                                "%u, expected row %u\n", a.name, j, (unsigned long long)(c - 1),
+                                row, it->second.row);
+                    return 1;
+                }
                 ob[o] = od.range(j * ACC_BITS + ACC_BITS - 1, j * ACC_BITS).to_uint64();
                 ob_cycle[o] = c - 1;
-                last_write[it->second.first] = c - 1;
+                last_write[it->second.fold] = c - 1;
                 seen++;
             }
         }
@@ -311,18 +356,26 @@ int sc_main(int argc, char **argv)
             for (int op = 0; op < 2; op++)
                 if (tf[f].rd[op] && (rd_done[2 * f + op] == UNSET || rd_done[2 * f + op] > c))
                     ready = false;
-            const uint64_t col_fold = f / rf_n, row_fold = f % rf_n;
-            const int half = a.db[2] ? (int)(col_fold % 2) : 0;
-            if (row_fold == 0 && c + L < ofmap_free[half]) ready = false;
+            const uint64_t col_fold = col_fold_of(f), row_fold = row_fold_of(f);
+            const int half = a.db[2] ? (int)(tile_of(f) % 2) : 0;
+            if (first_of_tile(f) && c + L < ofmap_free[half]) ready = false;
             if (ready) {
                 xs[f] = c;
                 stall_total += c - earliest;
                 earliest = c + gap;
                 compute_end = c + L;
-                for (uint64_t j = 0; j < tf[f].sc; j++)
-                    for (uint64_t t = 0; t < T; t++)
-                        expect[{c + R + t + (R - 1) + j, (int)j}] = {f, t * a.n + col_fold * C + j};
-                if (row_fold == rf_n - 1) {
+                for (uint64_t j = 0; j < tf[f].sc; j++) {
+                    const uint64_t cj = col_fold * C + j;  // ws, os: n; is: m
+                    if (os)
+                        for (uint64_t i = 0; i < tf[f].sr; i++)
+                            expect[{c + T - 1 + i + j, (int)j}] = {f, (row_fold * R + i) * a.n + cj,
+                                                                   (uint32_t)i};
+                    else
+                        for (uint64_t t = 0; t < T; t++)
+                            expect[{c + R + t + (R - 1) + j, (int)j}] =
+                                {f, is ? cj * a.n + t : t * a.n + cj, 0};
+                }
+                if (last_of_tile(f)) {
                     // write-back of the output tile when this fold ends (in-order write queue)
                     const uint64_t issue = std::max(c + L, wr_predict);
                     wr_predict = issue + wrq.transfer_cycles(tf[f].wr);
@@ -336,22 +389,40 @@ int sc_main(int argc, char **argv)
             }
         }
         // drive cycle c
-        uint32_t ldv = 0, ldl = 0, xv = 0, xf = 0, psv = 0;
-        uint64_t ldd = 0, xd = 0;
+        uint32_t ldv = 0, ldl = 0, xv = 0, xf = 0, xl = 0, psv = 0, wv = 0;
+        uint64_t ldd = 0, xd = 0, wd = 0;
         sc_bv<C * ACC_BITS> psd = 0;
         for (size_t f = 0; f < next; f++) {
             if (c < xs[f] || c >= xs[f] + L) continue;
-            const uint64_t d = c - xs[f], rf = f % rf_n, cf = f / rf_n;
+            const uint64_t d = c - xs[f], rf = row_fold_of(f), cf = col_fold_of(f);
+            if (os) {  // arr.h: x (m = i, k) at x_f + k + i, w (k, n = j) at x_f + k + j
+                for (uint64_t i = 0; i < tf[f].sr; i++)
+                    if (d >= i && d < i + T) {
+                        const uint64_t kk = d - i;
+                        xv |= 1u << i;
+                        if (kk == 0) xf |= 1u << i;
+                        if (kk == T - 1) xl |= 1u << i;
+                        xd |= X[(rf * R + i) * a.k + kk] << (IN_BITS * i);
+                    }
+                for (uint64_t j = 0; j < tf[f].sc; j++)
+                    if (d >= j && d < j + T) {
+                        wv |= 1u << j;
+                        wd |= Wt[(cf * C + j) * a.k + (d - j)] << (IN_BITS * j);
+                    }
+                continue;
+            }
             for (uint64_t j = 0; j < tf[f].sc; j++) {
-                const uint64_t n = cf * C + j;
+                const uint64_t n = cf * C + j;  // ws: filter column n; is: ifmap row m
                 if (d >= j && d < j + R) {
                     const uint64_t i = R - 1 - (d - j);
                     ldv |= 1u << j;
-                    if (i < tf[f].sr) ldd |= Wt[n * a.k + rf * R + i] << (IN_BITS * j);
+                    if (i < tf[f].sr)
+                        ldd |= (is ? X[n * a.k + rf * R + i] : Wt[n * a.k + rf * R + i])
+                               << (IN_BITS * j);
                     if (d == j + R - 1) ldl |= 1u << j;
                 }
                 if (d >= R + j && d < R + j + T) {
-                    const uint64_t t = d - R - j, o = t * a.n + n;
+                    const uint64_t t = d - R - j, o = is ? n * a.n + t : t * a.n + n;
                     psv |= 1u << j;
                     uint64_t p = nx_zero(NX_FP32);
                     if (rf > 0) {
@@ -371,7 +442,8 @@ int sc_main(int argc, char **argv)
                     const uint64_t t = d - R - i;
                     xv |= 1u << i;
                     if (t == 0) xf |= 1u << i;
-                    xd |= X[t * a.k + rf * R + i] << (IN_BITS * i);
+                    xd |= (is ? Wt[t * a.k + rf * R + i] : X[t * a.k + rf * R + i])
+                          << (IN_BITS * i);
                 }
         }
         ld_valid = ldv;
@@ -380,17 +452,20 @@ int sc_main(int argc, char **argv)
         x_valid = xv;
         x_first = xf;
         x = xd;
+        x_last = xl;
+        w_valid = wv;
+        w = wd;
         ps_valid = psv;
         ps = psd;
         // done: every fold ran, every result seen, every write-back completed
         bool writes_done = next == nf;
         for (size_t f = 0; f < nf && writes_done; f++)
-            if (f % rf_n == rf_n - 1 && (wr_done[f] == UNSET || wr_done[f] > c)) writes_done = false;
+            if (last_of_tile(f) && (wr_done[f] == UNSET || wr_done[f] > c)) writes_done = false;
         if (writes_done && seen == expect.size() && c >= compute_end) break;
         sc_start(1, SC_NS);
     }
     for (size_t f = 0; f < nf; f++)
-        if (f % rf_n == rf_n - 1) last_write_done = std::max(last_write_done, wr_done[f]);
+        if (last_of_tile(f)) last_write_done = std::max(last_write_done, wr_done[f]);
     const uint64_t total = std::max(compute_end, last_write_done);
     // ---- compare with the simulator
     for (size_t f = 0; f < nf; f++) {
@@ -399,7 +474,7 @@ int sc_main(int argc, char **argv)
                         a.name, f, (unsigned long long)xs[f], (unsigned long long)tf[f].start);
             return 1;
         }
-        if (last_write[f] + 1 + (C - tf[f].sc) != tf[f].end) {
+        if (last_write[f] + 1 + (C - tf[f].sc) + (os ? R - tf[f].sr : 0) != tf[f].end) {
             std::printf("MISMATCH sc %s fold %zu: last result at %llu, flopwatt's fold ends at "
                         "%llu\n", a.name, f, (unsigned long long)last_write[f],
                         (unsigned long long)tf[f].end);
@@ -419,9 +494,9 @@ int sc_main(int argc, char **argv)
                         (unsigned long long)ob_cycle[o], (unsigned long long)want[o]);
             return 1;
         }
-    std::printf("sc %s %llux%llux%llu: %zu folds, %llu cycles (%llu stalled before folds, "
+    std::printf("sc %s %s %llux%llux%llu: %zu folds, %llu cycles (%llu stalled before folds, "
                 "%llu write-back tail), fold starts, outputs and layer cycles identical to "
-                "flopwatt run --engine pe\n", a.name, (unsigned long long)a.m,
+                "flopwatt run --engine pe\n", a.name, dfn, (unsigned long long)a.m,
                 (unsigned long long)a.n, (unsigned long long)a.k, nf, (unsigned long long)total,
                 (unsigned long long)stall_total, (unsigned long long)(total - compute_end));
     dut.final();
