@@ -4,6 +4,8 @@
 #   make rtl-lint     verilator --lint-only -Wall on every PE variant and the harness (in `make lint`)
 #   make rtl-formats  regenerates rtl/fw_formats.vh from the C model's format table
 #   make gates        Yosys gate counts per PE variant -> build/gates/table.md (not in `make test`)
+#   make gates-energy toggle-based relative energy per MAC of each variant's netlist
+#                     -> build/gates/energy.md (after `make gates`; not in `make test`, ~min)
 # Verilated objects live in build/rtl/obj_pe/ and are rebuilt only when an RTL source or the
 # driver changes; ccache is used when installed (OBJCACHE).
 
@@ -16,8 +18,9 @@ VERILATOR    ?= verilator
 # -Wno-fatal is not used: the build fails on any warning, like the C code.
 RTL_VFLAGS   := -Wall -O3 -Irtl -Irtl/tb
 
-.PHONY: rtl rtl-lint rtl-formats gates
-rtl: $(RTL_DIR)/pe_fp $(RTL_DIR)/pe_int $(BUILD)/tools/vecgen $(BUILD)/tools/gen_formats
+.PHONY: rtl rtl-lint rtl-formats gates gates-energy
+rtl: $(RTL_DIR)/pe_fp $(RTL_DIR)/pe_int $(BUILD)/tools/vecgen $(BUILD)/tools/gen_formats \
+     $(BUILD)/tools/macstream
 # `make test` builds the RTL (the Makefile drops it again when FLOPWATT_SKIP_RTL=1, test-asan).
 TEST_PREREQS += rtl
 
@@ -32,7 +35,7 @@ $(RTL_DIR)/pe_fp: $(RTL_SRC) $(RTL_INC) $(RTL_TB) rtl/rtl.mk
 $(RTL_DIR)/pe_int: $(RTL_DIR)/pe_fp
 	cp $< $@
 
-$(BUILD)/tools/vecgen $(BUILD)/tools/gen_formats: $(BUILD)/tools/%: tools/%.c $(LIB_NUMERICS)
+$(BUILD)/tools/vecgen $(BUILD)/tools/gen_formats $(BUILD)/tools/macstream: $(BUILD)/tools/%: tools/%.c $(LIB_NUMERICS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB_NUMERICS)
 
@@ -60,6 +63,9 @@ lint: rtl-lint
 
 gates: $(RTL_SRC) $(RTL_INC) tools/gates.sh
 	BUILD=$(BUILD) tools/gates.sh
+
+gates-energy: gates $(BUILD)/tools/macstream $(BIN)
+	BUILD=$(BUILD) FLOPWATT=$(BIN) tools/gates_energy.sh
 
 # The array co-simulation model (weight-stationary, output-stationary and tree arrays per
 # precision) and its driver; links the C model (libflopwatt_numerics.a) as the reference.

@@ -6,10 +6,13 @@
 # tininess (fp) or wrap/saturate (int) left as inputs, and PIPE_DEPTH = 1 (one output register
 # stage). Script per variant: synth -top X; abc -g AND,NAND,OR,NOR,XOR,XNOR,MUX; stat (the
 # hierarchy is kept: flattening made ABC run for more than 10 minutes on fp32).
-# Writes $BUILD/gates/table.md (markdown) and prints it. Needs yosys.
+# Writes $BUILD/gates/table.md (markdown) and prints it; also, after the counts, the mapped
+# netlist flattened (`flatten; write_json`) as $BUILD/gates/TAG.json and the list of variants
+# (TAG:NAME:KIND:IN:ACC:FUSED) as $BUILD/gates/variants.txt, for tools/gates_energy.sh.
+# GATES_ONLY=TAG[,TAG...] synthesises only those variants; GATES_OUT=DIR writes there instead. Needs yosys.
 set -euo pipefail
 build=${BUILD:-build}
-out="$build/gates"
+out=${GATES_OUT:-$build/gates}
 mkdir -p "$out"
 
 # name | kind | in format | acc format | fused
@@ -70,13 +73,17 @@ table="$out/table.md"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 } > "$table.tmp"
 base=""
+: > "$out/variants.txt.tmp"
 for v in "${variants[@]}"; do
     IFS=: read -r name kind in acc fused <<< "$v"
     tag=${name//[^a-z0-9]/_}
+    if [[ -n ${GATES_ONLY:-} && ,$GATES_ONLY, != *,$tag,* ]]; then continue; fi
+    echo "$tag:$name:$kind:${in,,}:${acc,,}:$fused" >> "$out/variants.txt.tmp"
     wrapper "$name" "$kind" "$in" "$acc" "$fused" > "$out/wrap_$tag.v"
     start=$SECONDS
     yosys -q -q -l "$out/$tag.log" -p "read_verilog -Irtl $out/wrap_$tag.v rtl/fw_*.v;
-        synth -top syn_top; abc -g AND,NAND,OR,NOR,XOR,XNOR,MUX; stat" > /dev/null
+        synth -top syn_top; abc -g AND,NAND,OR,NOR,XOR,XNOR,MUX; stat;
+        flatten; opt_clean; write_json $out/$tag.json" > /dev/null
     # The totals of the last `stat`: the block after its "=== design hierarchy ===" line.
     stat=$(awk '/Printing statistics/{buf=""} /design hierarchy/{buf=""} {buf=buf"\n"$0}
                 END{print buf}' "$out/$tag.log")
@@ -93,4 +100,5 @@ for v in "${variants[@]}"; do
     echo "gates: $name: $cells cells ($((SECONDS - start)) s)" >&2
 done
 mv "$table.tmp" "$table"
+mv "$out/variants.txt.tmp" "$out/variants.txt"
 cat "$table"
