@@ -86,6 +86,20 @@ $(RTL_DIR)/array: $(RTL_SRC) $(RTL_INC) $(RTL_ARRAY_TB) rtl/rtl.mk $(LIB_NUMERIC
 	    || { cat $(RTL_DIR)/verilate_array.log; exit 1; }
 	cp $(RTL_DIR)/obj_array/fw_array_sim $@
 
+# The bench model (make bench, tools/bench/rtl.sh; not in `make rtl`): the same harness and driver
+# with only the int8->int32 ws/os pair (FW_HARNESS_BENCH), compiled at -O2 and fully inlined, so
+# one 4x3 array is timed against the pe engine on the same layer. -Wno-UNUSED: the lanes and
+# inputs of the absent arrays are unused there.
+$(RTL_DIR)/array_bench: $(RTL_SRC) $(RTL_INC) $(RTL_ARRAY_TB) rtl/rtl.mk $(LIB_NUMERICS)
+	@mkdir -p $(RTL_DIR)
+	$(VERILATOR) --cc --exe --build -j 2 $(RTL_VFLAGS) -Wno-UNUSED +define+FW_HARNESS_BENCH \
+	    --top-module fw_array_harness -Mdir $(RTL_DIR)/obj_array_bench -o fw_array_bench \
+	    -MAKEFLAGS "OBJCACHE=$(RTL_OBJCACHE) OPT_FAST=-O2 OPT_SLOW=-O2" \
+	    -CFLAGS -I$(abspath models) -LDFLAGS $(abspath $(LIB_NUMERICS)) \
+	    $(abspath $(RTL_ARRAY_TB)) $(RTL_SRC) >$(RTL_DIR)/verilate_array_bench.log 2>&1 \
+	    || { cat $(RTL_DIR)/verilate_array_bench.log; exit 1; }
+	cp $(RTL_DIR)/obj_array_bench/fw_array_bench $@
+
 # The SystemC testbench: fw_array_ws and fw_array_os (4x3, fp16 -> fp32, in rtl/tb/fw_sc_top.v)
 # verilated with --sc, with SystemC models of the SRAM buffers and the DRAM port
 # (rtl/tb/sc_main.cpp; ws, os, is); SystemC from pkg-config.
