@@ -8,7 +8,8 @@
 # Per precision (int8->int32, fp16, bf16, fp32, fp16->fp32) and dataflow (ws, os, and is, which
 # runs on the ws array with the operands' roles swapped as arr.h specifies), with ideal and
 # with modelled memory, plus three runs with rounding `min` and flush-to-zero and six with MAC
-# pipelines of 2 and 3 cycles (array.mac_pipeline_cycles). A mismatch names
+# pipelines of 2 and 3 cycles (array.mac_pipeline_cycles), and ws/os/is in int8->int32 and
+# fp16->fp32 on configs/rs_like.json (a multi-level memory.levels hierarchy). A mismatch names
 # the element, both values and the cycle. Environment: BUILD, FLOPWATT. Writes under
 # $BUILD/rtl/layer.
 set -euo pipefail
@@ -42,6 +43,7 @@ layers=("g1 gemm 9 7 10" "g2 gemm 5 4 3" "g3 gemm 1 3 17" "g4 gemm 6 8 4"
 
 fail=0
 count=0
+config=configs/test8x8.json
 run() { # input acc dataflow memory(ideal|modelled) [rounding subnormals mac_pipeline_cycles]
     local in=$1 acc=$2 df=$3 mem=$4 rnd=${5:-near_even} sub=${6:-ieee} pipe=${7:-1}
     local prec="$in->$acc" extra=()
@@ -53,7 +55,8 @@ run() { # input acc dataflow memory(ideal|modelled) [rounding subnormals mac_pip
     [[ $sub == ftz ]] && opts+=(-ftz)
     [[ $pipe != 1 ]] && opts+=(-P "$pipe")
     local seed=$((count * 10 + 3))
-    "$flopwatt" run configs/test8x8.json "$work/layers.json" --engine pe \
+    [[ $config == configs/test8x8.json ]] || extra+=(--set precision.output="$acc")
+    "$flopwatt" run "$config" "$work/layers.json" --engine pe \
         --set array.rows=4 --set array.cols=3 --set array.dataflow="$df" \
         --set array.max_stream=0 --set array.mac_pipeline_cycles="$pipe" \
         --set precision.input="$in" --set precision.accumulator="$acc" \
@@ -89,6 +92,14 @@ for df in ws is; do
     run int8 int32 "$df" modelled near_even ieee 3
     run fp16 fp32 "$df" ideal near_even ieee 2
     run fp16 fp32 "$df" modelled near_even ieee 2
+done
+
+# a multi-level storage hierarchy (configs/rs_like.json, memory.levels: per-PE register files,
+# a global buffer, DRAM; the searched tiling and its per-level stalls decide the fold starts)
+config=configs/rs_like.json
+for df in ws os is; do
+    run int8 int32 "$df" modelled
+    run fp16 fp32 "$df" modelled
 done
 
 [[ $fail -eq 0 ]] || { echo "layer: FAILED"; exit 1; }
