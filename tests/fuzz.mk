@@ -17,7 +17,8 @@ fuzz: deps
 	nice -n 19 tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 fuzz-build:
-	$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang WARN="-Wall -Wextra -Werror" \
+	$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang \
+	    WARN="-Wall -Wextra -Werror -Wno-bitwise-instead-of-logical" \
 	    SAN="$(FUZZ_SAN)" fuzz-bins
 
 fuzz-bins: $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)

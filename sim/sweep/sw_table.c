@@ -149,10 +149,15 @@ static int sw_table_dedupe(sw_table *t, const char *name, fw_err *err)
     size_t out = 0;
     for (size_t i = 0; i < t->row_count; i++) {
         if (out && t->rows[out - 1].point == t->rows[i].point) {
-            if (strcmp(t->rows[out - 1].line, t->rows[i].line))
+            if (strcmp(t->rows[out - 1].line, t->rows[i].line)) {
+                /* keep the table consistent for sw_table_fini: the slots between out and i
+                 * hold rows already freed or moved (fuzz_sweep_log found the double free) */
+                memmove(t->rows + out, t->rows + i, (t->row_count - i) * sizeof *t->rows);
+                t->row_count = out + (t->row_count - i);
                 return fw_err_set(err, FW_EXIT_INPUT,
                                   "%s: point %" PRIu64 " appears twice with different results",
-                                  name, t->rows[i].point);
+                                  name, t->rows[out].point);
+            }
             free(t->rows[i].line);
             free(t->rows[i].metrics);
             continue;

@@ -36,3 +36,17 @@ Test(sw_log, signed_or_huge_counts_are_not_a_header)
     cr_assert_float_eq(t.rows[0].metrics[0], 1.5, 0);
     sw_table_fini(&t);
 }
+
+Test(sw_log, a_conflicting_duplicate_after_an_exact_one)
+{
+    /* point 0 twice alike (the copy is dropped), then point 1 twice with different results:
+     * an error, and the table handed to sw_table_fini must not hold the dropped copy (fuzzing
+     * found a double free here; under ASan this test fails without the fix) */
+    const char *text = HEAD "points=6 metrics=1 shard=0/1\npoint,workload,a\n"
+                            "0,w,1\n0,w,1\n1,w,2\n1,w,3\n";
+    sw_table t;
+    size_t good;
+    fw_err err;
+    cr_assert_eq(sw_log_parse("p.log", text, strlen(text), &t, &good, &err), FW_EXIT_INPUT);
+    cr_assert_str_eq(err.msg, "p.log: point 1 appears twice with different results");
+}
