@@ -104,9 +104,9 @@ jq -e '(.layers[0].input_from == "dram") and (.layers[-1].output_to == "dram")
        and ([.layers[1:-1][] | select(.input_from != "unified_buffer")] | length == 0)' \
     "$tmp/r50.json" >/dev/null || fail "resnet50 batch 1: every inner layer should read on chip"
 "$fw" run configs/tpu_v1_like.json "$r50" --csv >"$tmp/r50.csv"
-grep -v '^#' "$tmp/r50.csv" | head -1 | grep -q ',input_from,output_to$' || fail "CSV residency columns"
+awk '!/^#/ {print; exit}' "$tmp/r50.csv" | grep -q ',input_from,output_to$' || fail "CSV residency columns"
 "$fw" run configs/edge32x32.json "$r50" --csv >"$tmp/r50e.csv"
-grep -v '^#' "$tmp/r50e.csv" | head -1 | grep -q 'input_from' && fail "residency columns without a unified buffer"
+awk '!/^#/ {print; exit}' "$tmp/r50e.csv" | grep -q 'input_from' && fail "residency columns without a unified buffer"
 
 # --trace: one CSV row per fold, the same from both engines
 "$fw" run configs/test8x8.json "$tiny" --trace "$tmp/fast_trace.csv" --json >"$tmp/t.json"
