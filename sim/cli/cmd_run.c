@@ -111,6 +111,7 @@ static const runcli_energy_col runcli_energy_cols[] = {
     {"energy_dram_pj", "DRAM pJ", 1, false, NULL, NULL},
     {"energy_leakage_pj", "leakage pJ", 1, false, NULL, NULL},
     {"energy_clock_pj", "clock pJ", 1, false, NULL, NULL},
+    {"energy_gating_saved_pj", "gating saved pJ", 1, false, NULL, NULL},
 };
 #define RUNCLI_NCOLS (sizeof runcli_energy_cols / sizeof runcli_energy_cols[0])
 
@@ -133,7 +134,8 @@ static void runcli_energy_values(const en_breakdown *b, double v[RUNCLI_NCOLS])
                                        b->wire_pj,
                                        b->dram_pj,
                                        b->leakage_pj,
-                                       b->clock_pj};
+                                       b->clock_pj,
+                                       b->gating_saved_pj};
     memcpy(v, vals, sizeof vals);
 }
 
@@ -507,6 +509,9 @@ int cmd_run(int argc, char **argv)
         in.layer_mappings = mapping_names;
     }
     in.total = &total;
+    in.show_zeros = cfg.zero_gating;
+    for (size_t i = 0; i < wl->layer_count; i++)
+        in.show_zeros |= wl->layers[i].ifmap_zero_frac > 0 || wl->layers[i].weight_zero_frac > 0;
     if (net.residency) {
         in.input_from = from;
         in.output_to = to;

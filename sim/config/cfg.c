@@ -146,7 +146,8 @@ static int cfg_read_array(jr_obj *root, cfg_accel *c, fw_err *err)
         (rc = jr_u32(&a, "mac_pipeline_cycles", false, CFG_DEFAULT_MAC_PIPELINE_CYCLES, 1, 16,
                      &c->mac_pipeline_cycles, err)) ||
         (rc = jr_u64(&a, "max_stream", false, CFG_DEFAULT_MAX_STREAM, 0, 1ull << 40, &c->max_stream,
-                     err)))
+                     err)) ||
+        (rc = jr_bool(&a, "zero_gating", false, false, &c->zero_gating, err)))
         return rc;
     c->dataflow = (cfg_dataflow)df;
     if (c->mac_pipeline_cycles != 1 && c->dataflow == CFG_OS)

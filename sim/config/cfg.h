@@ -105,6 +105,8 @@ typedef struct cfg_accel {
     cfg_dataflow dataflow;
     cfg_schedule schedule;
     uint32_t mac_pipeline_cycles; /* PE MAC latency in cycles (1..16; os: 1) */
+    bool zero_gating; /* array.zero_gating: a MAC with a zero operand does not toggle (energy
+                         model: its MAC energy is not charged; cycles unchanged) */
     uint64_t max_stream; /* ws/is: streamed dimension cut into chunks of this length; 0 = whole;
                             os ignores it (its streamed dimension is the reduction) */
     nx_mac_cfg mac;      /* precision: formats, fused, rounding, subnormals, overflow */

@@ -141,6 +141,9 @@ int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_e
     if (cfg->hierarchy_given)
         en_levels_init(pt, cfg, in_bits, acc_bits, out);
     out->dram_pj_per_byte = no_dram ? 0 : dram->pj_per_bit * 8;
+    if (cfg->zero_gating)
+        out->gated_mac_pj =
+            out->mac_pj + (tree ? 0 : 2 * in_bits * reg_pj_bit * lib->ff_read_fraction);
     const tech_ladder *l = &lib->ladder;
     /* steady-state register bits per MAC at full rate: the ladder's (a ws PE) for the systolic
      * dataflows; tree: one column register write and read per R MACs */
@@ -162,6 +165,12 @@ void en_price(const en_costs *k, const eng_counters *c, en_breakdown *out)
     *out = (en_breakdown){0};
     out->mac_pj = (double)c->macs * k->mac_pj;
     out->reg_pj = (double)c->reg_reads * k->reg_read_pj + (double)c->reg_writes * k->reg_write_pj;
+    if (k->gated_mac_pj > 0) { /* en.h zero gating: MAC first, the rest from the registers */
+        double z = (double)c->zero_macs;
+        out->gating_saved_pj = z * k->gated_mac_pj;
+        out->mac_pj -= z * k->mac_pj;
+        out->reg_pj -= z * (k->gated_mac_pj - k->mac_pj);
+    }
     double dram_bytes = 0;
     for (int op = 0; op < CFG_OPERANDS; op++) {
         out->sram_pj[op] = (double)c->sram_reads[op] * k->sram_read_pj[op] +

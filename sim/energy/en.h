@@ -31,6 +31,14 @@
  *                  over en_array_wire_mm (floorplan: a square buffer against a square array).
  *   DRAM byte      8 x pJ/bit of the config's DRAM type (not node scaled); 0 for
  *                  dram.type "none" (no DRAM is priced: the system figures equal the chip's).
+ *   zero gating    with array.zero_gating, a MAC with a zero operand (eng zero_macs) does not
+ *                  toggle: operand isolation latches hold the multiplier's inputs, so its MAC
+ *                  energy and its two operand register reads (input bits each, priced as
+ *                  reads; ws/is/os; tree counts none) are not charged. Register writes stay (the systolic operand
+ *                  still moves on to the next PE, the partial sum is still forwarded), cycles
+ *                  are unchanged, and
+ *                  the isolation logic is taken as free (an optimistic bound: no published
+ *                  per-gate figure in models/tech). en_breakdown.gating_saved_pj says how much.
  *   per cycle      leakage and clock: fractions (tech assumptions) of the PE array's dynamic
  *                  energy per cycle at full rate (R*C MACs with their steady-state register
  *                  accesses: the ladder's ws PE; tree: 2 acc bits per R MACs); charged every
@@ -69,6 +77,7 @@ typedef struct en_costs {
     double wire_mm[CFG_OPERANDS];       /* that distance (en_array_wire_mm) */
     double htree_mm[CFG_OPERANDS];      /* the H-tree inside the SRAM (in sram_*_pj) */
     double dram_pj_per_byte;
+    double gated_mac_pj; /* saved per zero-operand MAC: 0 without array.zero_gating */
     double pe_peak_pj_per_cycle; /* R*C MACs and their register accesses, one cycle */
     double leakage_w;            /* leakage power */
     double leakage_pj_per_cycle; /* leakage_w / clock */
@@ -87,6 +96,7 @@ typedef struct en_costs {
  * integer operation otherwise (the CLI says GFLOPS or GOPS by the config's input format). */
 typedef struct en_breakdown {
     double mac_pj, reg_pj, sram_pj[CFG_OPERANDS], wire_pj, dram_pj, leakage_pj, clock_pj;
+    double gating_saved_pj; /* not spent thanks to zero gating (already out of mac_pj, reg_pj) */
     double chip_pj;           /* every component but dram_pj */
     double system_pj;         /* chip_pj + dram_pj */
     double time_s;            /* cycles / clock */

@@ -95,6 +95,12 @@
  * draws one 64-bit word r per element, ifmap tensor first then filters, in layout order.
  * Integer formats take the low width bits of r (full range); floating formats take
  * d = (r >> 11) * 2^-53 * 4 - 2 (uniform in [-2, 2)) rounded by nx_from_double (near_even).
+ * Sparse operands (a layer's ifmap_zero_frac / weight_zero_frac z > 0 for that tensor): a second
+ * splitmix64 stream, state = seed ^ 0x5a5a5a5a5a5a5a5a, draws one word q per element of that
+ * tensor; the element is zero when (q >> 11) * 2^-53 < z, else it is drawn as above, redrawn
+ * while it is a zero (so the density is exactly Bernoulli(1 - z) per element). With z = 0 the
+ * data are the dense data above, unchanged (in which a value may be zero by chance: 2^-w for a
+ * w-bit integer format).
  */
 #ifndef ARR_H
 #define ARR_H

@@ -7,6 +7,7 @@
 #include "engine/mem.h"
 #include "numerics/nx.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,31 @@ static uint64_t eng_random_value(const cfg_accel *cfg, uint64_t r)
     return nx_from_double(cfg->mac.input, d, mode, &fl);
 }
 
+/* n elements of one tensor (arr.h "Operand data"): zeros with probability zero_frac from the
+ * mask stream, the others non-zero values from the data stream. */
+static void eng_random_tensor(const cfg_accel *cfg, uint64_t *t, uint64_t n, double zero_frac,
+                              uint64_t *state, uint64_t *mask_state)
+{
+    const nx_fmt_info *fi = nx_fmt_get(cfg->mac.input);
+    uint64_t mag = fi->width_bits >= 64 ? ~0ull : (1ull << fi->width_bits) - 1;
+    if (fi->is_float)
+        mag >>= 1; /* without the sign: +0 and -0 are zeros */
+    uint64_t zero = nx_zero(cfg->mac.input);
+    for (uint64_t i = 0; i < n; i++) {
+        if (zero_frac > 0) {
+            if ((double)(eng_splitmix64(mask_state) >> 11) * 0x1p-53 < zero_frac) {
+                t[i] = zero;
+                continue;
+            }
+            do
+                t[i] = eng_random_value(cfg, eng_splitmix64(state));
+            while ((t[i] & mag) == 0);
+        } else {
+            t[i] = eng_random_value(cfg, eng_splitmix64(state));
+        }
+    }
+}
+
 int eng_operands_random(const cfg_accel *cfg, const wl_layer *layer, uint64_t seed,
                         eng_operands *out, fw_err *err)
 {
@@ -60,12 +86,30 @@ int eng_operands_random(const cfg_accel *cfg, const wl_layer *layer, uint64_t se
     }
     out->ifmap_count = ni;
     out->filter_count = nf;
-    uint64_t state = seed;
-    for (uint64_t i = 0; i < ni; i++)
-        out->ifmap[i] = eng_random_value(cfg, eng_splitmix64(&state));
-    for (uint64_t i = 0; i < nf; i++)
-        out->filter[i] = eng_random_value(cfg, eng_splitmix64(&state));
+    uint64_t state = seed, mask_state = seed ^ 0x5a5a5a5a5a5a5a5aull;
+    eng_random_tensor(cfg, out->ifmap, ni, layer->ifmap_zero_frac, &state, &mask_state);
+    eng_random_tensor(cfg, out->filter, nf, layer->weight_zero_frac, &state, &mask_state);
     return 0;
+}
+
+double eng_expected_zero_macs(const wl_layer *l)
+{
+    /* Y: pairs (oy, r) with 0 <= oy * stride + r * dil - pad_top < in_h; X likewise */
+    uint64_t y = 0, x = 0;
+    for (uint64_t oy = 0; oy < l->out_h; oy++)
+        for (uint64_t r = 0; r < l->filt_r; r++) {
+            int64_t p = (int64_t)(oy * l->stride_h + r * l->dil_h) - (int64_t)l->pad_top;
+            y += p >= 0 && p < (int64_t)l->in_h;
+        }
+    for (uint64_t ox = 0; ox < l->out_w; ox++)
+        for (uint64_t s = 0; s < l->filt_s; s++) {
+            int64_t p = (int64_t)(ox * l->stride_w + s * l->dil_w) - (int64_t)l->pad_left;
+            x += p >= 0 && p < (int64_t)l->in_w;
+        }
+    double inbounds = (double)l->batch * (double)y * (double)x * (double)l->in_c *
+                      (double)(l->filters / l->groups);
+    double macs = (double)wl_layer_macs(l);
+    return macs - (1.0 - l->ifmap_zero_frac) * (1.0 - l->weight_zero_frac) * inbounds;
 }
 
 void eng_operands_fini(eng_operands *ops)
@@ -137,6 +181,7 @@ int eng_run_layer(const cfg_accel *cfg, const wl_layer *layer, const eng_options
         mem_timeline(cfg, &map, opt->ideal_memory, NULL, opt->trace, opt->trace_ctx, &out->c);
         eng_fast_layer(cfg, &map, &out->c);
         eng_level_array_side(cfg, &out->c);
+        out->c.zero_macs = (uint64_t)llround(eng_expected_zero_macs(layer));
         return 0;
     }
     eng_operands own;

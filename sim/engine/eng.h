@@ -63,6 +63,12 @@ typedef struct eng_counters {
     /* Stall cycles by the level that caused them: [i] on-chip level i, [CFG_MAX_LEVELS] DRAM
      * (with the sram shorthand every stall is a DRAM stall) */
     uint64_t stall_cycles_level[CFG_MAX_LEVELS + 1];
+    /* MACs with a zero operand (ifmap or filter value zero, padding included): the MACs that
+     * zero gating (cfg array.zero_gating) keeps from toggling. The pe engine counts them from
+     * the values it multiplies (a float zero is +0 or -0); the fast engine gives the expectation
+     * under independent zeros, rounded to the nearest integer (eng_expected_zero_macs). The one
+     * field in which the engines agree in expectation, not exactly (test_sim_sparse.c). */
+    uint64_t zero_macs;
 } eng_counters;
 
 typedef enum eng_kind { ENG_FAST = 0, ENG_PE } eng_kind;
@@ -131,6 +137,14 @@ typedef struct eng_result {
 int eng_run_layer(const cfg_accel *cfg, const wl_layer *layer, const eng_options *opt,
                   eng_result *out, fw_err *err);
 void eng_result_fini(eng_result *res);
+
+/* Expected zero-operand MACs of a finished MAC layer under the fast engine's model: every
+ * in-bounds MAC has a non-zero ifmap with probability 1 - ifmap_zero_frac and a non-zero filter
+ * value with probability 1 - weight_zero_frac, independently; a MAC on padding has a zero
+ * operand. So E = macs - (1 - zi)(1 - zw) * inbounds, inbounds = batch * Y * X * in_c *
+ * filters / groups with Y (X) the number of (output row, filter row) ((column, column)) pairs
+ * that read inside the input. Returned unrounded. */
+double eng_expected_zero_macs(const wl_layer *layer);
 
 /* Deterministic random operands (documented in arr.h, "Operand data"). Caller owns *out
  * (eng_operands_fini). Fails with FW_EXIT_INPUT if the tensors are too large. */

@@ -67,6 +67,7 @@ typedef struct pe_sim {
     uint64_t *tmp, *tmp2; /* C each: partial sums entering row 0, broadcast operands */
     uint64_t *bus_last;   /* os: last cycle column j's result bus was used, +1 */
     nx_mac_vec_fn mac;    /* chosen once per layer */
+    uint64_t mag;         /* input-format bits that are not the sign: v & mag == 0 is a zero */
     eng_counters *ctr;
     fw_err *err;
     uint64_t last_write; /* last ofmap write cycle + 1 */
@@ -113,6 +114,15 @@ static void pe_im2col(const wl_layer *L, const map_layer *map, const eng_operand
     for (uint64_t n = 0; n < N; n++)
         for (uint64_t k = 0; k < K; k++)
             W[k * sim->wk + n * sim->wn] = ops->filter[(g * N + n) * K + k];
+}
+
+/* MACs among n with a zero operand (a[j] or b[j]): eng.h zero_macs */
+static inline uint64_t pe_zero_pairs(uint64_t mag, uint32_t n, const uint64_t *a, const uint64_t *b)
+{
+    uint64_t z = 0;
+    for (uint32_t j = 0; j < n; j++)
+        z += ((a[j] & mag) == 0) | ((b[j] & mag) == 0);
+    return z;
 }
 
 /* Offset of row i's PE 0 in the a registers (rows of C + 1, slot -1 the input port). */
@@ -210,6 +220,7 @@ static int pe_cycle_stationary(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t 
     const uint32_t R = s->R, C = s->C, P = s->P;
     const size_t slot = (size_t)(cyc % P);
     uint64_t reg_reads = 0, reg_writes = 0, macs = 0, stream_reads = 0, ofmap_reads = 0;
+    uint64_t zero_macs = 0;
     int rc = 0;
     pe_next_cycle(s);
     for (uint32_t i = R; i-- > 0 && !rc;) {
@@ -300,6 +311,7 @@ static int pe_cycle_stationary(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t 
             }
             s->mac(&cfg->mac, n, acc + jlo, ws ? av + jlo : wv + jlo, ws ? wv + jlo : av + jlo,
                    pv + jlo);
+            zero_macs += pe_zero_pairs(s->mag, n, av + jlo, wv + jlo);
             reg_writes += 2 * (uint64_t)n; /* stream register, partial sum */
             reg_reads += 2 * (uint64_t)n;  /* the two operands */
             macs += n;
@@ -321,6 +333,7 @@ static int pe_cycle_stationary(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t 
     ctr->reg_reads += reg_reads;
     ctr->reg_writes += reg_writes;
     ctr->macs += macs;
+    ctr->zero_macs += zero_macs;
     ctr->sram_reads[ws ? CFG_IFMAP : CFG_FILTER] += stream_reads;
     ctr->sram_reads[CFG_OFMAP] += ofmap_reads;
     if (rc)
@@ -394,6 +407,7 @@ static int pe_cycle_tree(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t f_hi)
         for (uint32_t i = 0; i < d->sr; i++) {
             uint64_t k = d->row0 + i;
             pe_fill(xb, 0, sc, s->X[m * s->xm + k * s->xk]);
+            ctr->zero_macs += pe_zero_pairs(s->mag, sc, xb, s->W + k * s->wk + d->col0);
             s->mac(&cfg->mac, sc, acc, xb, s->W + k * s->wk + d->col0, acc); /* wn = 1 */
         }
         ctr->sram_reads[CFG_FILTER] += (uint64_t)d->sr * sc; /* at every MAC */
@@ -496,6 +510,7 @@ static int pe_cycle_os(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t f_hi)
             s->mac(&cfg->mac, n, pv + jlo, av + jlo, bv + jlo, pv + jlo);
             for (uint32_t j = jlo; j < jhi; j++)
                 pt[j] = tag0 - j;
+            ctr->zero_macs += pe_zero_pairs(s->mag, n, av + jlo, bv + jlo);
             ctr->reg_writes += 3 * (uint64_t)n;             /* ifmap, filter, accumulator */
             ctr->reg_reads += 2 * (uint64_t)n + (aend - jlo); /* operands, accumulator */
             ctr->macs += n;
@@ -539,6 +554,10 @@ int eng_pe_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map
     s.ctr = ctr;
     s.err = err;
     s.mac = nx_mac_vec_select(&cfg->mac);
+    const nx_fmt_info *fi = nx_fmt_get(cfg->mac.input);
+    s.mag = fi->width_bits >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << fi->width_bits) - 1;
+    if (fi->is_float)
+        s.mag >>= 1;
     /* ws streams X along m and loads W along k; os streams W along k: those are contiguous */
     bool x_kmajor = cfg->dataflow == CFG_WS;
     bool w_nmajor = cfg->dataflow == CFG_WS || cfg->dataflow == CFG_OS;

@@ -42,6 +42,7 @@ static const rpt_field rpt_fields[] = {
     RPT_F("dram_filter_read_bytes", dram_read_bytes[CFG_FILTER]),
     RPT_F("dram_ofmap_read_bytes", dram_read_bytes[CFG_OFMAP]),
     RPT_F("dram_ofmap_write_bytes", dram_write_bytes[CFG_OFMAP]),
+    RPT_F("zero_macs", zero_macs),
 };
 #define RPT_NFIELDS (sizeof rpt_fields / sizeof rpt_fields[0])
 
@@ -53,7 +54,7 @@ static uint64_t rpt_get(const eng_counters *c, size_t i)
 }
 
 /* Derived fields: key and value. */
-#define RPT_NDERIVED 6
+#define RPT_NDERIVED 7
 static void rpt_derived_list(const cfg_accel *cfg, const net_derived *d,
                              const char *keys[RPT_NDERIVED], double vals[RPT_NDERIVED])
 {
@@ -62,9 +63,10 @@ static void rpt_derived_list(const cfg_accel *cfg, const net_derived *d,
                                    "time_s",
                                    "gmacs_per_s",
                                    rpt_ops_key(cfg, "gflops", "gops"),
-                                   "dram_gbps"};
+                                   "dram_gbps",
+                                   rpt_ops_key(cfg, "gflops_nonzero", "gops_nonzero")};
     double v[RPT_NDERIVED] = {d->utilization, d->mapping_efficiency, d->time_s, d->gmacs_per_s,
-                              d->gops,        d->dram_gbps};
+                              d->gops,        d->dram_gbps,          d->gops_nonzero};
     memcpy(keys, k, sizeof k);
     memcpy(vals, v, sizeof v);
 }
@@ -308,6 +310,15 @@ static void rpt_text(FILE *out, const rpt_input *in)
             "utilization %.2f%%\n",
             t->cycles, d.time_s * 1e3, cfg->clock_mhz, t->macs, d.gops,
             rpt_ops_key(cfg, "GFLOPS", "GOPS"), 100 * d.utilization);
+    if (in->show_zeros)
+        fprintf(out,
+                "zero-operand MACs: %" PRIu64 " of %" PRIu64 " (%.2f%%, %s); %.4g %s "
+                "dense-equivalent (every MAC), %.4g %s effective (non-zero MACs only)\n",
+                t->zero_macs, t->macs, t->macs ? 100.0 * (double)t->zero_macs / (double)t->macs : 0,
+                !strcmp(in->engine_name, "pe") ? "counted from the values"
+                                                : "expected from the densities",
+                d.gops, rpt_ops_key(cfg, "GFLOPS", "GOPS"), d.gops_nonzero,
+                rpt_ops_key(cfg, "GFLOPS", "GOPS"));
     fprintf(out, "stalls: ifmap %" PRIu64 ", filter %" PRIu64 ", ofmap %" PRIu64 " cycles\n",
             t->stall_cycles_by[CFG_IFMAP], t->stall_cycles_by[CFG_FILTER],
             t->stall_cycles_by[CFG_OFMAP]);

@@ -64,6 +64,9 @@ typedef struct rpt_input {
      * columns (text, CSV: empty on the total row) and as "input_from", "output_to" (JSON). */
     const char *const *input_from;
     const char *const *output_to;
+    /* text: print the zero-operand MAC line (dense-equivalent and effective throughput);
+     * JSON and CSV always have zero_macs */
+    bool show_zeros;
 } rpt_input;
 
 /* The derived figures of a row (utilization, GOPS, ...) are net_derive's (engine/net.h),

@@ -105,6 +105,13 @@ typedef struct wl_layer {
      * non-zero values in every M); 0:0 = dense. Stored for the compute-reduction model, not
      * used by the simulator yet. */
     uint32_t sparsity_n, sparsity_m;
+    /* Operand statistics: the fraction of ZEROS (1 - density) of the input activations (a
+     * matmul's A) and of the weights (a matmul's B), in [0, 1]; 0 = dense, the default of every
+     * reader (workload JSON keys ifmap_density / weight_density give 1 - these). Stored as zero
+     * fractions so that a zeroed layer is dense. Padding is not counted here: it is zero by
+     * construction (the engines count it). Read by the engines' zero-operand MAC counts
+     * (eng.h zero_macs) and the pe engine's operand generator. */
+    double ifmap_zero_frac, weight_zero_frac;
 } wl_layer;
 
 typedef struct wl_workload {

@@ -268,6 +268,14 @@ static int wl_json_layer(jr_obj *o, wl_layer *l, uint32_t batch, const wl_layer 
             return rc;
         break;
     }
+    if (l->kind != WL_NOMAC) {
+        double di, dw;
+        if ((rc = jr_f64(o, "ifmap_density", false, 1.0, 0.0, 1.0, &di, err)) ||
+            (rc = jr_f64(o, "weight_density", false, 1.0, 0.0, 1.0, &dw, err)))
+            return rc;
+        l->ifmap_zero_frac = 1.0 - di;
+        l->weight_zero_frac = 1.0 - dw;
+    }
     if ((rc = wl_json_inputs(o, l, earlier, count, err)) || (rc = jr_obj_done(o, err)))
         return rc;
     if (same) {

@@ -239,9 +239,13 @@ Test(sim_net, pe_engine_agrees_with_residency)
         cfg_accel c = make_cfg(sizes[k], true);
         net_result f = run(&c, wl, ENG_FAST), p = run(&c, wl, ENG_PE);
         cr_assert_eq(f.layer_count, p.layer_count);
-        for (size_t l = 0; l < f.layer_count; l++)
-            cr_expect_eq(memcmp(&f.layers[l].c, &p.layers[l].c, sizeof f.layers[l].c), 0,
-                         "C = %llu, layer %zu: pe != fast", (unsigned long long)sizes[k], l);
+        for (size_t l = 0; l < f.layer_count; l++) {
+            /* but zero_macs: pe counts the values' zeros, fast expects them (test_sim_sparse.c) */
+            eng_counters a = f.layers[l].c, b = p.layers[l].c;
+            a.zero_macs = b.zero_macs = 0;
+            cr_expect_eq(memcmp(&a, &b, sizeof a), 0, "C = %llu, layer %zu: pe != fast",
+                         (unsigned long long)sizes[k], l);
+        }
         net_result_fini(&f);
         net_result_fini(&p);
     }
