@@ -341,6 +341,7 @@ int cmd_run(int argc, char **argv)
     if (compat_scalesim && cfg.dataflow == CFG_TREE) {
         fprintf(stderr, "flopwatt run: --compat scalesim: dataflow tree is not one of SCALE-Sim's "
                         "(ws, os, is)\n");
+        free(resolved);
         return FW_EXIT_INPUT;
     }
     tech_lib *lib = NULL;
