@@ -80,8 +80,10 @@ int main(int argc, char **argv)
     return 0;
 }
 C
-# shellcheck disable=SC2046
-cc -std=c11 -o prog prog.c $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs --static flopwatt) ||
+# shellcheck disable=SC2046,SC2086
+# under `make test-asan` the installed library is instrumented: link the program with the same
+# sanitizer flags ($SAN, exported by make; empty otherwise)
+cc -std=c11 ${SAN:-} -o prog prog.c $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs --static flopwatt) ||
     fail "compiling against the installed library"
 share="$prefix/share/flopwatt/configs"
 want=$("$fw" workload resnet50 --json | jq .total.macs)
