@@ -5,7 +5,7 @@
 #include "common/fw_err.h"
 #include "sweep/sw_spec.h"
 #include "sweep/sw_run.h"
-#include "sweep/sw_table.h"
+#include "sweep/sw_out.h"
 
 #include <inttypes.h>
 #include <stdio.h>

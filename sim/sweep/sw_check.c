@@ -2,7 +2,8 @@
  * spec (see sw_check.h). */
 #include "sweep/sw_check.h"
 #include "common/fw_io.h"
-#include "sweep/sw_table.h"
+#include "sweep/sw_log.h"
+#include "sweep/sw_out.h"
 
 #include <inttypes.h>
 #include <math.h>

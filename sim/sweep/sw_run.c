@@ -3,7 +3,8 @@
 #include "sweep/sw_fmt.h"
 #include "sweep/sw_run.h"
 #include "sweep/sw_check.h"
-#include "sweep/sw_table.h"
+#include "sweep/sw_log.h"
+#include "sweep/sw_out.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /* sw_run: runs a sweep spec's points through a point evaluator, in parallel worker processes,
- * crash-safe and resumable, and writes the result files (sw_table.h) into an output directory.
+ * crash-safe and resumable, and writes the result files (sw_out.h) into an output directory.
  *
  * Point evaluation is an interface so that the sweep machinery does not depend on one model:
  * the real evaluator (sw_eval_sim.c: config validation, fast engine, energy accounting) and the
@@ -19,7 +19,7 @@
 #include "common/fw_err.h"
 #include "common/jr.h"
 #include "sweep/sw_spec.h"
-#include "sweep/sw_table.h"
+#include "sweep/sw_out.h"
 #include "workload/wl.h"
 
 #include <stdbool.h>

@@ -1,7 +1,7 @@
 /* libFuzzer harness: the sweep log reader used by `sweep --resume` and `merge`
- * (sw_log_parse, sim/sweep/sw_table). Any input: a table (whose accepted length is within the
+ * (sw_log_parse, sim/sweep/sw_log). Any input: a table (whose accepted length is within the
  * input) or an error with a message; never a crash. */
-#include "sweep/sw_table.h"
+#include "sweep/sw_log.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
-/* Tests of the sweep log reader (sw_log_parse, sim/sweep/sw_table) on malformed headers, from
+/* Tests of the sweep log reader (sw_log_parse, sim/sweep/sw_log) on malformed headers, from
  * fuzzing (tests/fuzz/regress/fuzz_sweep_log/): a signed or huge count in the header is "not a
  * flopwatt sweep log header", never an allocation of 2^64 entries. */
-#include "sweep/sw_table.h"
+#include "sweep/sw_log.h"
 
 #include <criterion/criterion.h>
 #include <string.h>

@@ -1,4 +1,5 @@
-/* Tests of sim/sweep/sw_run + sw_table: determinism (-j1 and -j2 give byte-identical files),
+/* Tests of sim/sweep/sw_run + sw_log/sw_table/sw_out: determinism (-j1 and -j2 give
+ * byte-identical files),
  * shard + merge equals the unsharded run, resume after a torn log line gives every point once,
  * refusal of foreign logs, evaluation errors naming the point, and the front/feasibility columns
  * of points.csv checked against a brute-force recomputation from the CSV itself.
@@ -7,7 +8,7 @@
 #include "common/fw_io.h"
 #include "common/jr.h"
 #include "sweep/sw_run.h"
-#include "sweep/sw_table.h"
+#include "sweep/sw_log.h"
 
 #include <criterion/criterion.h>
 #include <math.h>

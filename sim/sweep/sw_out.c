@@ -1,0 +1,460 @@
+/* sw_out: the finished result files of a sweep directory and the front table for people (see
+ * sw_out.h). */
+#include "common/fw_version.h"
+#include "common/fw_io.h"
+#include "sweep/sw_out.h"
+#include "sweep/sw_buf.h"
+#include "sweep/sw_pareto.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int sw_write_atomic(const char *dir, const char *name, const char *text, size_t len, fw_err *err)
+{
+    size_t n = strlen(dir) + strlen(name) + 8;
+    char *path = malloc(n), *tmp = malloc(n);
+    int rc = 0, fd;
+    size_t done = 0;
+    if (!path || !tmp) {
+        rc = fw_err_set(err, FW_EXIT_IO, "%s/%s: out of memory", dir, name);
+        goto out;
+    }
+    snprintf(path, n, "%s/%s", dir, name);
+    snprintf(tmp, n, "%s/%s.tmp", dir, name);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) {
+        rc = fw_err_set(err, FW_EXIT_IO, "%s: cannot create: %s", tmp, strerror(errno));
+        goto out;
+    }
+    while (done < len) {
+        ssize_t w = write(fd, text + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        done += (size_t)w;
+    }
+    if (done < len || fsync(fd)) {
+        rc = fw_err_set(err, FW_EXIT_IO, "%s: write error: %s", tmp, strerror(errno));
+        close(fd);
+        goto out;
+    }
+    if (close(fd) || rename(tmp, path))
+        rc = fw_err_set(err, FW_EXIT_IO, "%s: cannot write: %s", path, strerror(errno));
+out:
+    free(path);
+    free(tmp);
+    return rc;
+}
+
+/* Column of a metric in the table, or -1. */
+static long sw_metric_column(const sw_table *t, const char *name)
+{
+    for (size_t m = 0; m < t->metric_count; m++)
+        if (!strcmp(t->metric_names[m], name))
+            return (long)m;
+    return -1;
+}
+
+typedef struct sw_front_item {
+    const sw_table *t;
+    const sw_goal *goals;
+    size_t goal_count;
+    size_t row;
+    size_t workload;
+} sw_front_item;
+
+/* Front order: workload (spec order), then objectives, then point. */
+static int sw_front_cmp(const void *pa, const void *pb)
+{
+    const sw_front_item *a = pa, *b = pb;
+    if (a->workload != b->workload)
+        return a->workload < b->workload ? -1 : 1;
+    const double *ra = a->t->rows[a->row].metrics, *rb = b->t->rows[b->row].metrics;
+    for (size_t g = 0; g < a->goal_count; g++) {
+        double x = ra[a->goals[g].column], y = rb[a->goals[g].column];
+        if (a->goals[g].maximize) {
+            x = -x;
+            y = -y;
+        }
+        if (x != y)
+            return x < y ? -1 : 1;
+    }
+    return a->row < b->row ? -1 : a->row > b->row;
+}
+
+static void sw_csv_header(sw_buf *b, const sw_table *t)
+{
+    sw_buf_str(b, t->header);
+    sw_buf_str(b, ",feasible,pareto\n");
+}
+
+/* A row whose metrics are all NaN: a point skipped as invalid (--skip-invalid). */
+static bool sw_row_invalid(const sw_table *t, size_t i)
+{
+    bool all_nan = t->metric_count > 0;
+    for (size_t m = 0; m < t->metric_count; m++)
+        all_nan = all_nan && isnan(t->rows[i].metrics[m]);
+    return all_nan;
+}
+
+static size_t sw_invalid_rows(const sw_table *t)
+{
+    size_t invalid = 0;
+    for (size_t i = 0; i < t->row_count; i++)
+        invalid += sw_row_invalid(t, i);
+    return invalid;
+}
+
+/* What the summary needs, computed once by sw_table_finish. */
+typedef struct sw_finish {
+    const sw_spec *spec;
+    const sw_table *t;
+    uint64_t expected;
+    const sw_goal *goals;
+    const sw_bound *bounds;
+    const bool *feasible, *front;
+    const size_t *workload;     /* per row: index into spec->workloads */
+    const sw_front_item *items; /* the front, in front order */
+    size_t front_count;
+} sw_finish;
+
+static void sw_summary_workload(sw_buf *b, const sw_finish *f, size_t w)
+{
+    const sw_table *t = f->t;
+    size_t done = 0, feasible = 0, on_front = 0;
+    for (size_t i = 0; i < t->row_count; i++)
+        if (f->workload[i] == w) {
+            done++;
+            feasible += f->feasible[i];
+            on_front += f->front[i];
+        }
+    sw_buf_printf(b,
+                  "    {\"workload\": \"%s\", \"points_done\": %zu, \"points_feasible\": %zu, "
+                  "\"pareto_points\": %zu,\n      \"best\": [",
+                  f->spec->workloads[w], done, feasible, on_front);
+    for (size_t g = 0; g < f->spec->objective_count; g++) {
+        /* The best value of each objective alone is reached on the front; name the first
+         * front point (in point order) reaching it. */
+        size_t best = SIZE_MAX;
+        size_t col = f->goals[g].column;
+        for (size_t i = 0; i < t->row_count; i++) {
+            if (!f->front[i] || f->workload[i] != w)
+                continue;
+            double v = t->rows[i].metrics[col];
+            if (best == SIZE_MAX || (f->goals[g].maximize ? v > t->rows[best].metrics[col]
+                                                          : v < t->rows[best].metrics[col]))
+                best = i;
+        }
+        sw_buf_printf(b, "%s{\"metric\": \"%s\", \"value\": ", g ? ", " : "",
+                      f->spec->objectives[g].metric);
+        if (best == SIZE_MAX) {
+            sw_buf_str(b, "null, \"point\": null}");
+        } else {
+            sw_buf_json_num(b, t->rows[best].metrics[col]);
+            sw_buf_printf(b, ", \"point\": %" PRIu64 "}", t->rows[best].point);
+        }
+    }
+    sw_buf_str(b, "],\n      \"pareto\": [");
+    size_t k = 0;
+    for (size_t i = 0; i < f->front_count; i++)
+        if (f->items[i].workload == w)
+            sw_buf_printf(b, "%s%" PRIu64, k++ ? ", " : "", t->rows[f->items[i].row].point);
+    sw_buf_str(b, "]}");
+}
+
+static void sw_summary(sw_buf *b, const sw_finish *f)
+{
+    const sw_spec *spec = f->spec;
+    const sw_table *t = f->t;
+    size_t feasible_count = 0;
+    for (size_t i = 0; i < t->row_count; i++)
+        feasible_count += f->feasible[i];
+    /* provenance: the tool version, batch and engine; the spec, with its base config and
+     * workloads, is spec.json beside this file (its hash below); `flopwatt sweep SPEC
+     * --config-of N` prints point N's config */
+    sw_buf_printf(b, "{\n  \"flopwatt_version\": \"%s\",\n  \"batch\": %u,\n  \"engine\": \"fast\",\n",
+                  fw_version(), spec->batch);
+    sw_buf_printf(b, "  \"spec_fnv64\": \"%016" PRIx64 "\",\n", t->id.spec_fnv64);
+    sw_buf_printf(b, "  \"inputs_fnv64\": \"%016" PRIx64 "\",\n", t->id.inputs_fnv64);
+    sw_buf_printf(b, "  \"shard\": \"%" PRIu64 "/%" PRIu64 "\",\n", t->id.shard_index,
+                  t->id.shard_count);
+    sw_buf_printf(b, "  \"points_total\": %" PRIu64 ",\n", t->id.point_count);
+    sw_buf_printf(b, "  \"points_expected\": %" PRIu64 ",\n", f->expected);
+    sw_buf_printf(b, "  \"points_done\": %zu,\n", t->row_count);
+    sw_buf_printf(b, "  \"complete\": %s,\n", t->row_count == f->expected ? "true" : "false");
+    sw_buf_printf(b, "  \"points_invalid\": %zu,\n", sw_invalid_rows(t));
+    sw_buf_printf(b, "  \"points_feasible\": %zu,\n", feasible_count);
+    sw_buf_printf(b, "  \"pareto_points\": %zu,\n", f->front_count);
+    sw_buf_str(b, "  \"objectives\": [");
+    for (size_t g = 0; g < spec->objective_count; g++)
+        sw_buf_printf(b, "%s{\"metric\": \"%s\", \"goal\": \"%s\"}", g ? ", " : "",
+                      spec->objectives[g].metric, f->goals[g].maximize ? "maximize" : "minimize");
+    sw_buf_str(b, "],\n  \"constraints\": [");
+    for (size_t c = 0; c < spec->constraint_count; c++) {
+        size_t violations = 0;
+        for (size_t i = 0; i < t->row_count; i++)
+            violations += !sw_feasible(t->rows[i].metrics, &f->bounds[c], 1);
+        sw_buf_printf(b, "%s\n    {\"metric\": \"%s\", \"min\": ", c ? "," : "",
+                      spec->constraints[c].metric);
+        if (spec->constraints[c].has_min)
+            sw_buf_json_num(b, spec->constraints[c].min);
+        else
+            sw_buf_str(b, "null");
+        sw_buf_str(b, ", \"max\": ");
+        if (spec->constraints[c].has_max)
+            sw_buf_json_num(b, spec->constraints[c].max);
+        else
+            sw_buf_str(b, "null");
+        sw_buf_printf(b, ", \"violations\": %zu}", violations);
+    }
+    sw_buf_str(b, spec->constraint_count ? "\n  ],\n" : "],\n");
+    sw_buf_str(b, "  \"metrics_feasible\": [");
+    for (size_t m = 0; m < t->metric_count; m++) {
+        double lo = HUGE_VAL, hi = -HUGE_VAL;
+        for (size_t i = 0; i < t->row_count; i++) {
+            double v = t->rows[i].metrics[m];
+            if (f->feasible[i] && !isnan(v)) {
+                lo = fmin(lo, v);
+                hi = fmax(hi, v);
+            }
+        }
+        sw_buf_printf(b, "%s\n    {\"metric\": \"%s\", \"min\": ", m ? "," : "",
+                      t->metric_names[m]);
+        sw_buf_json_num(b, lo);
+        sw_buf_str(b, ", \"max\": ");
+        sw_buf_json_num(b, hi);
+        sw_buf_str(b, "}");
+    }
+    sw_buf_str(b, t->metric_count ? "\n  ],\n" : "],\n");
+    sw_buf_str(b, "  \"workloads\": [\n");
+    for (size_t w = 0; w < spec->workload_count; w++) {
+        sw_summary_workload(b, f, w);
+        sw_buf_str(b, w + 1 < spec->workload_count ? ",\n" : "\n");
+    }
+    sw_buf_str(b, "  ]\n}\n");
+}
+
+/* The workload of a row: its second field, looked up among the spec's workloads. */
+static int sw_row_workload(const sw_spec *spec, const sw_row *row, size_t *out)
+{
+    const char *f = strchr(row->line, ',') + 1;
+    size_t n = strcspn(f, ",");
+    for (size_t w = 0; w < spec->workload_count; w++)
+        if (strlen(spec->workloads[w]) == n && !strncmp(f, spec->workloads[w], n)) {
+            *out = w;
+            return 0;
+        }
+    return -1;
+}
+
+int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const char *dir,
+                    sw_finish_counts *counts, fw_err *err)
+{
+    int rc =
+        sw_spec_check_metrics(spec, (const char *const *)t->metric_names, t->metric_count, err);
+    if (rc)
+        return rc;
+    sw_table_sort(t);
+    size_t n = t->row_count, w = t->metric_count;
+    sw_goal goals[SW_MAX_AXES];
+    sw_bound *bounds = calloc(spec->constraint_count + 1, sizeof *bounds);
+    double *matrix = malloc((n * w + 1) * sizeof *matrix);
+    bool *feasible = malloc(n + 1), *front = malloc(n + 1), *eligible = malloc(n + 1),
+         *part = malloc(n + 1);
+    size_t *workload = malloc((n + 1) * sizeof *workload);
+    sw_front_item *items = malloc((n + 1) * sizeof *items);
+    sw_buf csv = {0}, par = {0}, sum = {0};
+    size_t front_count = 0;
+    sw_finish f;
+    if (!bounds || !matrix || !feasible || !front || !eligible || !part || !workload || !items) {
+        rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", dir);
+        goto out;
+    }
+    for (size_t g = 0; g < spec->objective_count; g++)
+        goals[g] = (sw_goal){(size_t)sw_metric_column(t, spec->objectives[g].metric),
+                             spec->objectives[g].maximize};
+    for (size_t c = 0; c < spec->constraint_count; c++) {
+        const sw_constraint *k = &spec->constraints[c];
+        bounds[c] = (sw_bound){(size_t)sw_metric_column(t, k->metric),
+                               k->has_min ? k->min : -HUGE_VAL, k->has_max ? k->max : HUGE_VAL};
+    }
+    for (size_t i = 0; i < n; i++) {
+        memcpy(matrix + i * w, t->rows[i].metrics, w * sizeof *matrix);
+        feasible[i] = sw_feasible(t->rows[i].metrics, bounds, spec->constraint_count) &&
+                      !sw_row_invalid(t, i);
+        front[i] = false;
+        if (sw_row_workload(spec, &t->rows[i], &workload[i])) {
+            rc = fw_err_set(err, FW_EXIT_INPUT, "%s: point %" PRIu64 ": workload not in the spec",
+                            dir, t->rows[i].point);
+            goto out;
+        }
+    }
+    /* One front per workload: designs are compared on the same work only. */
+    for (size_t wl = 0; wl < spec->workload_count; wl++) {
+        for (size_t i = 0; i < n; i++)
+            eligible[i] = feasible[i] && workload[i] == wl;
+        if (sw_pareto(matrix, n, w, goals, spec->objective_count, eligible, part)) {
+            rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", dir);
+            goto out;
+        }
+        for (size_t i = 0; i < n; i++)
+            front[i] |= part[i];
+    }
+    for (size_t i = 0; i < n; i++)
+        if (front[i])
+            items[front_count++] = (sw_front_item){t, goals, spec->objective_count, i, workload[i]};
+    if (front_count > 1)
+        qsort(items, front_count, sizeof *items, sw_front_cmp);
+
+    sw_csv_header(&csv, t);
+    for (size_t i = 0; i < n; i++)
+        sw_buf_printf(&csv, "%s,%d,%d\n", t->rows[i].line, feasible[i], front[i]);
+    sw_csv_header(&par, t);
+    for (size_t k = 0; k < front_count; k++)
+        sw_buf_printf(&par, "%s,1,1\n", t->rows[items[k].row].line);
+    f = (sw_finish){spec, t, expected, goals, bounds, feasible, front, workload, items, front_count};
+    if (counts) {
+        counts->rows = n;
+        counts->feasible = 0;
+        for (size_t i = 0; i < n; i++)
+            counts->feasible += feasible[i];
+        counts->pareto = front_count;
+        counts->invalid = sw_invalid_rows(t);
+    }
+    sw_summary(&sum, &f);
+    if (csv.oom || par.oom || sum.oom) {
+        rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", dir);
+        goto out;
+    }
+    if ((rc = sw_write_atomic(dir, "points.csv", csv.p, csv.len, err)) ||
+        (rc = sw_write_atomic(dir, "pareto.csv", par.p, par.len, err)) ||
+        (rc = sw_write_atomic(dir, "summary.json", sum.p, sum.len, err)))
+        goto out;
+out:
+    free(bounds);
+    free(matrix);
+    free(feasible);
+    free(front);
+    free(eligible);
+    free(part);
+    free(workload);
+    free(items);
+    free(csv.p);
+    free(par.p);
+    free(sum.p);
+    return rc;
+}
+
+#define SW_FRONT_MAX_FIELDS 256
+#define SW_FRONT_CELL_BYTES 32
+
+/* One cell of the front table: axis values as written, integral metrics exactly, other metrics
+ * with 4 significant digits. */
+static void sw_front_cell(char *buf, const char *field, bool metric)
+{
+    char *end;
+    double v = metric ? strtod(field, &end) : 0;
+    if (metric && end != field && !*end && v == floor(v) && fabs(v) < 1e15)
+        snprintf(buf, SW_FRONT_CELL_BYTES, "%.0f", v); /* counts stay exact */
+    else if (metric && end != field && !*end)
+        snprintf(buf, SW_FRONT_CELL_BYTES, "%.4g", v);
+    else
+        snprintf(buf, SW_FRONT_CELL_BYTES, "%s", field);
+}
+
+int sw_print_front(const sw_spec *spec, const char *dir, size_t max_rows, FILE *out, fw_err *err)
+{
+    char path[4096];
+    char *text;
+    snprintf(path, sizeof path, "%s/pareto.csv", dir);
+    int rc = fw_read_file(path, &text, NULL, err);
+    if (rc)
+        return rc;
+    /* One entry per line: the front has as many rows as it has (once capped at the field
+     * limit, so a 300-point front printed 255 and the next workload's none). */
+    size_t line_count = 1;
+    for (const char *c = text; *c; c++)
+        line_count += *c == '\n';
+    char **rows = malloc(line_count * sizeof *rows);
+    size_t row_count = 0;
+    char *save = NULL;
+    if (!rows) {
+        free(text);
+        return fw_err_set(err, FW_EXIT_IO, "out of memory");
+    }
+    for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+        rows[row_count++] = l;
+    if (!row_count) {
+        free(rows);
+        free(text);
+        return fw_err_set(err, FW_EXIT_INPUT, "%s: empty", path);
+    }
+    /* Fields of every line (in place). */
+    static const size_t max_f = SW_FRONT_MAX_FIELDS;
+    char *(*fields)[SW_FRONT_MAX_FIELDS] = calloc(row_count, sizeof *fields);
+    size_t *nf = calloc(row_count, sizeof *nf);
+    if (!fields || !nf) {
+        free(fields);
+        free(nf);
+        free(rows);
+        free(text);
+        return fw_err_set(err, FW_EXIT_IO, "out of memory");
+    }
+    for (size_t r = 0; r < row_count; r++)
+        for (char *f, *l = rows[r]; (f = strsep(&l, ",")) && nf[r] < max_f;)
+            fields[r][nf[r]++] = f;
+    /* Shown columns: point, the axes, the objectives. */
+    size_t show[SW_FRONT_MAX_FIELDS], nshow = 0;
+    for (size_t c = 0; c < nf[0]; c++) {
+        bool keep = c == 0 || (c >= 2 && c < 2 + spec->axis_count);
+        for (size_t g = 0; g < spec->objective_count && !keep; g++)
+            keep = !strcmp(fields[0][c], spec->objectives[g].metric);
+        if (keep)
+            show[nshow++] = c;
+    }
+    for (size_t w = 0; w < spec->workload_count; w++) {
+        size_t width[SW_FRONT_MAX_FIELDS], n = 0, shown = 0;
+        for (size_t k = 0; k < nshow; k++)
+            width[k] = strlen(fields[0][show[k]]);
+        for (size_t r = 1; r < row_count; r++) {
+            if (nf[r] != nf[0] || strcmp(fields[r][1], spec->workloads[w]))
+                continue;
+            if (n++ >= max_rows)
+                continue;
+            for (size_t k = 0; k < nshow; k++) {
+                char cell[SW_FRONT_CELL_BYTES];
+                sw_front_cell(cell, fields[r][show[k]], show[k] >= 2 + spec->axis_count);
+                width[k] = strlen(cell) > width[k] ? strlen(cell) : width[k];
+            }
+        }
+        fprintf(out, "Pareto front of %s: %zu point%s%s\n", spec->workloads[w], n,
+                n == 1 ? "" : "s", n > max_rows ? " (the first shown; all in pareto.csv)" : "");
+        if (!n)
+            continue;
+        for (size_t k = 0; k < nshow; k++)
+            fprintf(out, "  %-*s", k + 1 < nshow ? (int)width[k] : 0, fields[0][show[k]]);
+        fprintf(out, "\n");
+        for (size_t r = 1; r < row_count; r++) {
+            if (nf[r] != nf[0] || strcmp(fields[r][1], spec->workloads[w]) || shown++ >= max_rows)
+                continue;
+            for (size_t k = 0; k < nshow; k++) {
+                char cell[SW_FRONT_CELL_BYTES];
+                sw_front_cell(cell, fields[r][show[k]], show[k] >= 2 + spec->axis_count);
+                fprintf(out, "  %-*s", k + 1 < nshow ? (int)width[k] : 0, cell);
+            }
+            fprintf(out, "\n");
+        }
+    }
+    free(fields);
+    free(nf);
+    free(rows);
+    free(text);
+    return ferror(out) ? fw_err_set(err, FW_EXIT_IO, "write error") : 0;
+}

@@ -1,0 +1,46 @@
+/* sw_out: the finished result files of a sweep directory, written from the rows of its log
+ * (sw_log.h, sw_table.h).
+ *
+ * Finishing (after a run, or `flopwatt merge`) reads the log rows, sorts them by point, and
+ * writes, each through a temporary file and rename():
+ *   DIR/points.csv   header + every row + feasible,pareto (0/1) columns, in point order
+ *   DIR/pareto.csv   the front rows, same columns, by workload, then objectives, then point
+ *   DIR/summary.json counts, constraint violations, metric ranges, and per workload the best
+ *                    point of each objective and the front
+ * The front is computed per workload (designs are compared on the same work): a point is on it
+ * when it is feasible and no feasible point of the same workload dominates it.
+ * Every figure in these files is derived from the log's text, so the same rows give the same
+ * bytes whatever the number of workers, the sharding or the order of completion.
+ */
+#ifndef SW_OUT_H
+#define SW_OUT_H
+
+#include "common/fw_err.h"
+#include "sweep/sw_spec.h"
+#include "sweep/sw_table.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* Counts of a finished table (sw_table_finish). */
+typedef struct sw_finish_counts {
+    size_t rows, feasible, pareto;
+    size_t invalid; /* rows whose metrics are all NaN (skipped invalid configs) */
+} sw_finish_counts;
+
+/* Writes points.csv, pareto.csv and summary.json into dir from the table's rows, using the
+ * spec's constraints and objectives (checked against the table's metric names). expected is
+ * the number of points this table should hold (its shard's share). counts may be NULL.
+ * FW_EXIT_IO on write errors. */
+int sw_table_finish(const sw_spec *spec, sw_table *table, uint64_t expected, const char *dir,
+                    sw_finish_counts *counts, fw_err *err);
+
+/* Prints the front of dir/pareto.csv as a table for people: per workload, the point, the axis
+ * values and the objectives (4 significant digits), at most max_rows rows each. The front file
+ * is read at most 256 lines deep. FW_EXIT_IO / FW_EXIT_INPUT on unreadable files. */
+int sw_print_front(const sw_spec *spec, const char *dir, size_t max_rows, FILE *out, fw_err *err);
+
+/* Writes text to dir/name through dir/name.tmp, fsync and rename. */
+int sw_write_atomic(const char *dir, const char *name, const char *text, size_t len, fw_err *err);
+
+#endif
