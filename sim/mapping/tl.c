@@ -273,49 +273,11 @@ void tl_count(const cfg_accel *cfg, tl_layer *tl, const tl_mapping *m, bool ifma
     out->dram_read_bytes[CFG_FILTER] = out->reads[L][CFG_FILTER] * tl->input_bytes;
 }
 
-/* tl_legal without the message (the search's inner loop). */
-static bool tl_fits(const cfg_accel *cfg, tl_layer *tl, const tl_mapping *m)
+/* The tile sizes (within and aligned to their parents) and the capacities of a mapping (tl.h):
+ * 0, or FW_EXIT_INPUT with the reason in err (err may be NULL: the search's inner loop, where
+ * no message is formatted). */
+static int tl_check_tiles(const cfg_accel *cfg, tl_layer *tl, const tl_mapping *m, fw_err *err)
 {
-    for (uint32_t i = 0; i < m->levels; i++)
-        for (int d = 0; d < TL_DIMS; d++) {
-            uint64_t t = m->tile[i][d], up = tl_tile(tl, m, i + 1, d);
-            if (t < 1 || t > up || (up != tl->dim[d] && up % t != 0))
-                return false;
-        }
-    for (uint32_t i = 0; i < m->levels; i++) {
-        const cfg_level *lv = &cfg->levels[i];
-        uint64_t inst = cfg_level_instances(cfg, lv), shared_bytes = 0;
-        for (int op = 0; op < CFG_OPERANDS; op++) {
-            const cfg_part *p = &lv->part[op];
-            if (!p->held)
-                continue;
-            uint64_t sum, max;
-            tl_grid(tl, m, op, i, &sum, &max);
-            uint64_t bytes = max * (op == CFG_OFMAP ? tl->acc_bytes : tl->input_bytes);
-            uint64_t cap = p->size_bytes * inst;
-            if (p->double_buffered)
-                cap /= 2;
-            shared_bytes += bytes;
-            if ((lv->shared ? shared_bytes : bytes) > cap)
-                return false;
-        }
-    }
-    return true;
-}
-
-int tl_legal(const cfg_accel *cfg, tl_layer *tl, const tl_mapping *m, fw_err *err)
-{
-    if (m->levels != cfg->level_count)
-        return fw_err_set(err, FW_EXIT_INPUT, "mapping has %u levels, the config %u", m->levels,
-                          cfg->level_count);
-    for (uint32_t l = 1; l <= m->levels; l++) {
-        unsigned seen = 0;
-        for (int k = 0; k < TL_DIMS; k++)
-            seen |= m->order[l][k] < TL_DIMS ? 1u << m->order[l][k] : 0;
-        if (seen != (1u << TL_DIMS) - 1)
-            return fw_err_set(err, FW_EXIT_INPUT, "loop order of level %u is not a permutation "
-                              "of N G K C P Q R S", l);
-    }
     for (uint32_t i = 0; i < m->levels; i++)
         for (int d = 0; d < TL_DIMS; d++) {
             uint64_t t = m->tile[i][d], up = tl_tile(tl, m, i + 1, d);
@@ -359,6 +321,28 @@ int tl_legal(const cfg_accel *cfg, tl_layer *tl, const tl_mapping *m, fw_err *er
         }
     }
     return 0;
+}
+
+/* tl_legal without the loop orders and the message (the search's inner loop). */
+static bool tl_fits(const cfg_accel *cfg, tl_layer *tl, const tl_mapping *m)
+{
+    return tl_check_tiles(cfg, tl, m, NULL) == 0;
+}
+
+int tl_legal(const cfg_accel *cfg, tl_layer *tl, const tl_mapping *m, fw_err *err)
+{
+    if (m->levels != cfg->level_count)
+        return fw_err_set(err, FW_EXIT_INPUT, "mapping has %u levels, the config %u", m->levels,
+                          cfg->level_count);
+    for (uint32_t l = 1; l <= m->levels; l++) {
+        unsigned seen = 0;
+        for (int k = 0; k < TL_DIMS; k++)
+            seen |= m->order[l][k] < TL_DIMS ? 1u << m->order[l][k] : 0;
+        if (seen != (1u << TL_DIMS) - 1)
+            return fw_err_set(err, FW_EXIT_INPUT, "loop order of level %u is not a permutation "
+                              "of N G K C P Q R S", l);
+    }
+    return tl_check_tiles(cfg, tl, m, err);
 }
 
 void tl_costs_default(const cfg_accel *cfg, tl_costs *out)
