@@ -144,6 +144,30 @@ static bool mem_exceeds(uint64_t bits, uint64_t per, uint64_t cycles)
     return !__builtin_mul_overflow(per, cycles, &p) && bits > p;
 }
 
+/* Reports one fold to the trace callback (both timelines). */
+static void mem_trace_fold(eng_trace_fn trace, void *trace_ctx, uint64_t f, const map_fold *d,
+                           uint64_t start, uint64_t end, uint64_t stall, int cause,
+                           const uint64_t rd_bytes[CFG_OPERANDS], uint64_t wr_bytes)
+{
+    eng_fold_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.fold = f;
+    ev.group = d->group;
+    ev.row_fold = d->row_fold;
+    ev.col_fold = d->col_fold;
+    ev.sr = d->sr;
+    ev.sc = d->sc;
+    ev.t = d->t;
+    ev.start_cycle = start;
+    ev.end_cycle = end;
+    ev.stall_cycles = stall;
+    ev.stall_operand = cause;
+    for (int op = 0; op < CFG_OPERANDS; op++)
+        ev.dram_read_bytes[op] = rd_bytes[op];
+    ev.dram_write_bytes = wr_bytes;
+    trace(trace_ctx, &ev);
+}
+
 /* The explicit hierarchy (sim/README.md, "Timing through the hierarchy"): the tiled traffic of
  * map->tiling, spread over the folds in proportion to their MACs. */
 static void mem_hier_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64_t *x,
@@ -294,25 +318,9 @@ static void mem_hier_timeline(const cfg_accel *cfg, const map_layer *map, bool i
         uint64_t wr_bytes = mem_acc_step(&acc_wr, macs_f, map->macs);
         if (wr_bytes)
             mem_write(&s, MEM_WR_OUT, wr_bytes, end, ctr);
-        if (trace) {
-            eng_fold_event ev;
-            memset(&ev, 0, sizeof ev);
-            ev.fold = f;
-            ev.group = d->group;
-            ev.row_fold = d->row_fold;
-            ev.col_fold = d->col_fold;
-            ev.sr = d->sr;
-            ev.sc = d->sc;
-            ev.t = d->t;
-            ev.start_cycle = start;
-            ev.end_cycle = end;
-            ev.stall_cycles = start - earliest;
-            ev.stall_operand = cause;
-            for (int op = 0; op < CFG_OPERANDS; op++)
-                ev.dram_read_bytes[op] = rd_bytes[op];
-            ev.dram_write_bytes = wr_bytes;
-            trace(trace_ctx, &ev);
-        }
+        if (trace)
+            mem_trace_fold(trace, trace_ctx, f, d, start, end, start - earliest, cause, rd_bytes,
+                           wr_bytes);
         x_prev = start;
         end_prev = end;
         earliest = start + gap;
@@ -416,23 +424,11 @@ void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64
             s.psum_ready = mem_write(&s, MEM_WR_SPILL, d->tile_bytes[2], end, ctr);
         }
         if (trace) {
-            eng_fold_event ev;
-            memset(&ev, 0, sizeof ev);
-            ev.fold = f;
-            ev.group = d->group;
-            ev.row_fold = d->row_fold;
-            ev.col_fold = d->col_fold;
-            ev.sr = d->sr;
-            ev.sc = d->sc;
-            ev.t = d->t;
-            ev.start_cycle = start;
-            ev.end_cycle = end;
-            ev.stall_cycles = start - earliest;
-            ev.stall_operand = cause;
+            uint64_t rd[CFG_OPERANDS];
             for (int op = 0; op < CFG_OPERANDS; op++)
-                ev.dram_read_bytes[op] = ctr->dram_read_bytes[op] - rd_before[op];
-            ev.dram_write_bytes = ctr->dram_write_bytes[CFG_OFMAP] - wr_before;
-            trace(trace_ctx, &ev);
+                rd[op] = ctr->dram_read_bytes[op] - rd_before[op];
+            mem_trace_fold(trace, trace_ctx, f, d, start, end, start - earliest, cause, rd,
+                           ctr->dram_write_bytes[CFG_OFMAP] - wr_before);
         }
         x_prev = start;
         end_prev = end;
