@@ -49,9 +49,10 @@ typedef struct pe_sim {
     /* the im2col views of one group, X(m, k) and W(k, n); the ofmap buffer O[m][n] */
     uint64_t *X, *W;
     pe_out *O;
-    /* X(m, k) = X[m*xm + k*xk], W(k, n) = W[k*wk + n*wn]: laid out per dataflow so that the
-     * streamed operand and the stationary tile's columns are read at consecutive addresses */
-    uint64_t xm, xk, wk, wn;
+    /* X, W and O are stored blocked (pe_blk) along the dimension that maps onto the array's
+     * rows (X, W: blocks of R) or columns (O: blocks of C), so that what one cycle reads across
+     * the rows or columns is adjacent and one fold's tile is one contiguous run: pe_xi, pe_wi,
+     * pe_oi give the index of an element; the hot loops write the same closed forms out. */
     uint32_t R, C, P;
     bool ws;
     /* Moving operands, double buffered: av/at this cycle's registers, avo/ato the previous
@@ -82,6 +83,45 @@ static int pe_hazard(pe_sim *s, uint64_t cyc, uint32_t i, uint32_t j, const char
                       (unsigned long long)cyc, i, j, what);
 }
 
+/* Element (p, q) of a matrix with Q columns stored blocked along p by B: block p / B holds its
+ * B values of p for q = 0, 1, ... one after the other, so B consecutive p of one q are
+ * adjacent and a block (B x Q) is contiguous. With p = p0 + i, p0 a multiple of B (a fold's
+ * first row or column): p0 * Q + q * B + i. The last block is padded to B. */
+static inline size_t pe_blk(uint64_t p, uint64_t q, uint64_t B, uint64_t Q)
+{
+    const uint64_t r = p % B;
+    return (size_t)((p - r) * Q + q * B + r);
+}
+
+static inline size_t pe_blk_size(uint64_t P, uint64_t Q, uint64_t B)
+{
+    return (size_t)((P + B - 1) / B * B * Q);
+}
+
+/* X(m, k): os streams k along time into rows m (blocked along m by R); the others put k on
+ * the rows (blocked along k by R). */
+static inline size_t pe_xi(const pe_sim *s, uint64_t m, uint64_t k)
+{
+    return s->cfg->dataflow == CFG_OS ? pe_blk(m, k, s->R, s->map->k)
+                                      : pe_blk(k, m, s->R, s->map->m);
+}
+
+/* W(k, n): ws and is put k on the rows (blocked along k by R); os and tree put n on the
+ * columns (blocked along n by C). */
+static inline size_t pe_wi(const pe_sim *s, uint64_t k, uint64_t n)
+{
+    return s->cfg->dataflow == CFG_WS || s->cfg->dataflow == CFG_IS
+               ? pe_blk(k, n, s->R, s->map->n)
+               : pe_blk(n, k, s->C, s->map->k);
+}
+
+/* O(m, n): the columns hold m for is (blocked along m by C), n for the others. */
+static inline size_t pe_oi(const pe_sim *s, uint64_t m, uint64_t n)
+{
+    return s->cfg->dataflow == CFG_IS ? pe_blk(m, n, s->C, s->map->n)
+                                      : pe_blk(n, m, s->C, s->map->m);
+}
+
 /* Fills X and W of group g from the tensors (wl.h lowering). */
 static void pe_im2col(const wl_layer *L, const map_layer *map, const eng_operands *ops, uint64_t g,
                       const pe_sim *sim, uint64_t *X, uint64_t *W, uint64_t zero)
@@ -90,10 +130,10 @@ static void pe_im2col(const wl_layer *L, const map_layer *map, const eng_operand
     if (L->kind == WL_GEMM) {
         for (uint64_t m = 0; m < M; m++)
             for (uint64_t k = 0; k < K; k++)
-                X[m * sim->xm + k * sim->xk] = ops->ifmap[m * K + k];
+                X[pe_xi(sim, m, k)] = ops->ifmap[m * K + k];
         for (uint64_t n = 0; n < N; n++)
             for (uint64_t k = 0; k < K; k++)
-                W[k * sim->wk + n * sim->wn] = ops->filter[n * K + k];
+                W[pe_wi(sim, k, n)] = ops->filter[n * K + k];
         return;
     }
     uint64_t cg = L->in_c / map->groups;
@@ -108,12 +148,12 @@ static void pe_im2col(const wl_layer *L, const map_layer *map, const eng_operand
             if (y >= 0 && xx >= 0 && y < (int64_t)L->in_h && xx < (int64_t)L->in_w)
                 v = ops->ifmap[((img * L->in_h + (uint64_t)y) * L->in_w + (uint64_t)xx) * L->in_c +
                                g * cg + c];
-            X[m * sim->xm + k * sim->xk] = v;
+            X[pe_xi(sim, m, k)] = v;
         }
     }
     for (uint64_t n = 0; n < N; n++)
         for (uint64_t k = 0; k < K; k++)
-            W[k * sim->wk + n * sim->wn] = ops->filter[(g * N + n) * K + k];
+            W[pe_wi(sim, k, n)] = ops->filter[(g * N + n) * K + k];
 }
 
 /* MACs among n with a zero operand (a[j] or b[j]): eng.h zero_macs */
@@ -144,8 +184,7 @@ static void pe_next_cycle(pe_sim *s)
 /* Writes output (m, n) of fold f (global index) into the ofmap buffer at cycle cyc. */
 static void pe_write_out(pe_sim *s, uint64_t f, uint64_t m, uint64_t n, uint64_t v, uint64_t cyc)
 {
-    size_t idx = m * s->map->n + n;
-    s->O[idx] = (pe_out){v, cyc + 1, (int64_t)f};
+    s->O[pe_oi(s, m, n)] = (pe_out){v, cyc + 1, (int64_t)f};
     s->ctr->sram_writes[CFG_OFMAP]++;
     if (cyc + 1 > s->last_write)
         s->last_write = cyc + 1;
@@ -204,7 +243,7 @@ static int pe_diagnose_stationary(pe_sim *s, uint64_t cyc, uint32_t i, uint32_t 
         } else if (!d->first_reduction) {
             uint64_t t = u - j, m = s->ws ? d->t0 + t : d->col0 + j;
             uint64_t n = s->ws ? d->col0 + j : d->t0 + t;
-            if (pe_partial_bad(s, f, m * s->map->n + n, cyc))
+            if (pe_partial_bad(s, f, pe_oi(s, m, n), cyc))
                 return pe_hazard(s, cyc, 0, j, "partial sum not in the ofmap buffer");
         }
     }
@@ -247,11 +286,12 @@ static int pe_cycle_stationary(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t 
             pe_fill(at, jhi, covered, PE_EMPTY);
             pe_fill(pt, jhi, covered, PE_EMPTY);
             covered = jlo;
-            const uint64_t lf = f - s->fd0, tag0 = pe_tag(lf, u), k = d->row0 + i;
+            const uint64_t lf = f - s->fd0, tag0 = pe_tag(lf, u);
             const uint32_t n = jhi - jlo;
             if (jlo == 0) { /* injection: e(u, i) on the row's input port, into PE(i, 0) */
                 uint64_t tg = d->t0 + u;
-                avo[-1] = ws ? s->X[tg * s->xm + k * s->xk] : s->W[k * s->wk + tg * s->wn];
+                /* X(tg, k) or W(k, tg), blocked along k = row0 + i by R */
+                avo[-1] = (ws ? s->X : s->W)[d->row0 * (ws ? map->m : map->n) + tg * R + i];
                 ato[-1] = tag0;
                 stream_reads++;
             }
@@ -295,9 +335,11 @@ static int pe_cycle_stationary(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t 
                 if (d->first_reduction) {
                     pe_fill(s->tmp, jlo, jhi, nx_zero(cfg->mac.accumulator));
                 } else {
+                    /* O(t0 + u - j, col0 + j) (ws) or O(col0 + j, t0 + u - j) (is), blocked
+                     * along the column dimension by C */
+                    const size_t o0 = d->col0 * (ws ? map->m : map->n) + (d->t0 + u) * C;
                     for (uint32_t j = jlo; j < jhi; j++) {
-                        uint64_t t = u - j, m = ws ? d->t0 + t : d->col0 + j;
-                        size_t idx = m * map->n + (ws ? d->col0 + j : d->t0 + t);
+                        const size_t idx = o0 - (size_t)j * C + j;
                         bad |= (uint64_t)pe_partial_bad(s, f, idx, cyc);
                         s->tmp[j] = s->O[idx].v;
                     }
@@ -354,7 +396,7 @@ static int pe_cycle_stationary(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t 
                 return pe_hazard(s, cyc, i, j, "shadow register overwritten before its swap");
             uint64_t k = d->row0 + i, other = d->col0 + j;
             /* ws: filter (k, n); is: ifmap (m, k) */
-            s->hv[q] = ws ? s->W[k * s->wk + other * s->wn] : s->X[other * s->xm + k * s->xk];
+            s->hv[q] = ws ? s->W[pe_wi(s, k, other)] : s->X[pe_xi(s, other, k)];
             s->ht[q] = f - s->fd0;
             ctr->reg_writes++;
             ctr->sram_reads[ws ? CFG_FILTER : CFG_IFMAP]++;
@@ -370,7 +412,6 @@ static int pe_cycle_stationary(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t 
 static int pe_cycle_tree(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t f_hi)
 {
     const cfg_accel *cfg = s->cfg;
-    const map_layer *map = s->map;
     eng_counters *ctr = s->ctr;
     for (uint32_t j = 0; j < s->C; j++) {
         if (s->pt[j] == PE_EMPTY)
@@ -396,7 +437,7 @@ static int pe_cycle_tree(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t f_hi)
                 acc[j] = nx_zero(cfg->mac.accumulator);
                 continue;
             }
-            size_t idx = m * map->n + d->col0 + j;
+            size_t idx = pe_oi(s, m, d->col0 + j);
             if (pe_partial_bad(s, f, idx, cyc))
                 return pe_hazard(s, cyc, 0, j, "partial sum not in the ofmap buffer");
             acc[j] = s->O[idx].v;
@@ -406,9 +447,10 @@ static int pe_cycle_tree(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t f_hi)
         ctr->sram_reads[CFG_IFMAP] += d->sr;
         for (uint32_t i = 0; i < d->sr; i++) {
             uint64_t k = d->row0 + i;
-            pe_fill(xb, 0, sc, s->X[m * s->xm + k * s->xk]);
-            ctr->zero_macs += pe_zero_pairs(s->mag, sc, xb, s->W + k * s->wk + d->col0);
-            s->mac(&cfg->mac, sc, acc, xb, s->W + k * s->wk + d->col0, acc); /* wn = 1 */
+            const uint64_t *w = s->W + pe_wi(s, k, d->col0); /* W(k, col0 + j) adjacent */
+            pe_fill(xb, 0, sc, s->X[pe_xi(s, m, k)]);
+            ctr->zero_macs += pe_zero_pairs(s->mag, sc, xb, w);
+            s->mac(&cfg->mac, sc, acc, xb, w, acc);
         }
         ctr->sram_reads[CFG_FILTER] += (uint64_t)d->sr * sc; /* at every MAC */
         ctr->macs += (uint64_t)d->sr * sc;
@@ -472,7 +514,7 @@ static int pe_cycle_os(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t f_hi)
             const uint64_t lf = f - s->fd0, tag0 = pe_tag(lf, u);
             const uint32_t n = jhi - jlo;
             if (jlo == 0) { /* ifmap (m = row0 + i, k = u) on the row's input port */
-                avo[-1] = s->X[(d->row0 + i) * s->xm + u * s->xk];
+                avo[-1] = s->X[d->row0 * map->k + u * R + i]; /* blocked along m by R */
                 ato[-1] = tag0;
                 ctr->sram_reads[CFG_IFMAP]++;
             }
@@ -485,8 +527,10 @@ static int pe_cycle_os(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t f_hi)
                 bad |= tg ^ (tag0 - j);
             }
             if (i == 0) { /* filter (k = u - j, n = col0 + j) enters PE(0, j) */
+                /* W(u - j, col0 + j), blocked along n by C */
+                const uint64_t *w = s->W + d->col0 * map->k + u * C;
                 for (uint32_t j = jlo; j < jhi; j++) {
-                    bv[j] = s->W[(u - j) * s->wk + (d->col0 + j) * s->wn];
+                    bv[j] = w[(ptrdiff_t)j - (ptrdiff_t)j * C];
                     bt[j] = tag0 - j;
                 }
                 ctr->sram_reads[CFG_FILTER] += n;
@@ -558,17 +602,15 @@ int eng_pe_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map
     s.mag = fi->width_bits >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << fi->width_bits) - 1;
     if (fi->is_float)
         s.mag >>= 1;
-    /* ws streams X along m and loads W along k; os streams W along k: those are contiguous */
-    bool x_kmajor = cfg->dataflow == CFG_WS;
-    bool w_nmajor = cfg->dataflow == CFG_WS || cfg->dataflow == CFG_OS;
-    s.xm = x_kmajor ? 1 : map->k;
-    s.xk = x_kmajor ? map->m : 1;
-    s.wk = w_nmajor ? 1 : map->n;
-    s.wn = w_nmajor ? map->k : 1;
+    const bool os = cfg->dataflow == CFG_OS, kw = cfg->dataflow == CFG_WS || cfg->dataflow == CFG_IS;
+    const size_t xn = os ? pe_blk_size(map->m, map->k, s.R) : pe_blk_size(map->k, map->m, s.R);
+    const size_t wn = kw ? pe_blk_size(map->k, map->n, s.R) : pe_blk_size(map->n, map->k, s.C);
+    const size_t on = cfg->dataflow == CFG_IS ? pe_blk_size(map->m, map->n, s.C)
+                                               : pe_blk_size(map->n, map->m, s.C);
     const size_t pes = (size_t)s.R * s.C, cells = pes * s.P;
-    s.X = malloc(mk * sizeof *s.X);
-    s.W = malloc(kn * sizeof *s.W);
-    s.O = malloc(mn * sizeof *s.O);
+    s.X = calloc(xn, sizeof *s.X);
+    s.W = calloc(wn, sizeof *s.W);
+    s.O = malloc(on * sizeof *s.O);
     const size_t apes = (size_t)s.R * (s.C + 1);
     uint64_t **regs[] = {&s.bv, &s.bt, &s.bvo, &s.bto, &s.wv, &s.wt, &s.hv, &s.ht,
                          &s.av, &s.at, &s.avo, &s.ato};
@@ -597,7 +639,7 @@ int eng_pe_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map
         s.fd0 = f0;
         for (uint64_t f = f0; f < f1; f++)
             map_fold_get(map, f, &s.fd[f - f0]);
-        for (size_t i = 0; i < mn; i++) {
+        for (size_t i = 0; i < on; i++) {
             s.O[i].fold = -1;
             s.O[i].ready = 0;
         }
@@ -644,7 +686,7 @@ int eng_pe_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map
             uint64_t filters = map->n * map->groups;
             for (uint64_t m = 0; m < map->m; m++)
                 for (uint64_t n = 0; n < map->n; n++)
-                    outputs[m * filters + g * map->n + n] = s.O[m * map->n + n].v;
+                    outputs[m * filters + g * map->n + n] = s.O[pe_oi(&s, m, n)].v;
         }
     }
 out:
