@@ -4,6 +4,7 @@
  * function of the inputs. */
 #include "cli/cli_find.h"
 #include "cli/cli_opt.h"
+#include "cli/cli_progress.h"
 #include "cli/cmd.h"
 #include "common/fw_err.h"
 #include "common/fw_version.h"
@@ -82,63 +83,6 @@ static int runcli_dump(FILE *f, const cfg_accel *cfg, const wl_layer *l, const e
     return ferror(f) ? FW_EXIT_IO : 0;
 }
 
-/* Energy columns of the report (sim/energy): key, text header, text scale, shown in text; the
- * efficiency columns name their unit by the input format (GFLOPS for floating, GOPS for integer
- * inputs: key_int / header_int). Chip = everything on the die; system = chip + DRAM. */
-typedef struct runcli_energy_col {
-    const char *key, *header;
-    double scale;
-    bool text;
-    const char *key_int, *header_int; /* NULL: same as key / header */
-} runcli_energy_col;
-
-static const runcli_energy_col runcli_energy_cols[] = {
-    {"energy_chip_pj", "chip uJ", 1e-6, true, NULL, NULL},
-    {"energy_system_pj", "system uJ", 1e-6, false, NULL, NULL},
-    {"power_chip_w", "chip W", 1, true, NULL, NULL},
-    {"power_system_w", "system W", 1, true, NULL, NULL},
-    {"gflops_per_w_chip", "chip GFLOPS/W", 1, true, "gops_per_w_chip", "chip GOPS/W"},
-    {"gflops_per_w_system", "system GFLOPS/W", 1, true, "gops_per_w_system", "system GOPS/W"},
-    {"pj_per_mac_chip", "chip pJ/MAC", 1, false, NULL, NULL},
-    {"pj_per_mac_system", "system pJ/MAC", 1, false, NULL, NULL},
-    {"area_mm2", "area mm2", 1, false, NULL, NULL},
-    {"energy_mac_pj", "MAC pJ", 1, false, NULL, NULL},
-    {"energy_reg_pj", "reg pJ", 1, false, NULL, NULL},
-    {"energy_sram_ifmap_pj", "SRAM ifmap pJ", 1, false, NULL, NULL},
-    {"energy_sram_filter_pj", "SRAM filter pJ", 1, false, NULL, NULL},
-    {"energy_sram_ofmap_pj", "SRAM ofmap pJ", 1, false, NULL, NULL},
-    {"energy_wire_pj", "wire pJ", 1, false, NULL, NULL},
-    {"energy_dram_pj", "DRAM pJ", 1, false, NULL, NULL},
-    {"energy_leakage_pj", "leakage pJ", 1, false, NULL, NULL},
-    {"energy_clock_pj", "clock pJ", 1, false, NULL, NULL},
-    {"energy_gating_saved_pj", "gating saved pJ", 1, false, NULL, NULL},
-};
-#define RUNCLI_NCOLS (sizeof runcli_energy_cols / sizeof runcli_energy_cols[0])
-
-static void runcli_energy_values(const en_breakdown *b, double v[RUNCLI_NCOLS])
-{
-    const double vals[RUNCLI_NCOLS] = {b->chip_pj,
-                                       b->system_pj,
-                                       b->power_chip_w,
-                                       b->power_system_w,
-                                       b->gops_per_w_chip,
-                                       b->gops_per_w_system,
-                                       b->pj_per_mac_chip,
-                                       b->pj_per_mac_system,
-                                       b->area_mm2,
-                                       b->mac_pj,
-                                       b->reg_pj,
-                                       b->sram_pj[CFG_IFMAP],
-                                       b->sram_pj[CFG_FILTER],
-                                       b->sram_pj[CFG_OFMAP],
-                                       b->wire_pj,
-                                       b->dram_pj,
-                                       b->leakage_pj,
-                                       b->clock_pj,
-                                       b->gating_saved_pj};
-    memcpy(v, vals, sizeof vals);
-}
-
 typedef struct runcli_trace {
     FILE *f;
     const char *layer;
@@ -165,11 +109,16 @@ typedef struct runcli_net {
     int dump_rc;
     const wl_workload *wl;
     char (*mappings)[RUNCLI_MAPPING_BYTES]; /* per workload layer (explicit hierarchy) */
+    cli_progress *progress;                 /* pe engine on a terminal, else NULL */
+    uint64_t macs_started;                  /* MACs of the layers started so far */
 } runcli_net;
 
 static void runcli_net_start(void *ctx, const wl_layer *l)
 {
-    ((runcli_net *)ctx)->tr->layer = l->name;
+    runcli_net *c = ctx;
+    c->tr->layer = l->name;
+    cli_progress_layer(c->progress, l->name, c->macs_started);
+    c->macs_started += wl_layer_macs(l);
 }
 
 static int runcli_net_done(void *ctx, const wl_layer *l, const eng_result *r, uint64_t seed)
@@ -380,11 +329,10 @@ int cmd_run(int argc, char **argv)
     net_result net;
     memset(&net, 0, sizeof net);
     FILE *dump = NULL;
-    double *energy = NULL;
+    en_breakdown *energy = NULL;
     bool found = layer_name == NULL;
     runcli_trace tr = {NULL, NULL};
     /* declared before the first jump to out (-Wjump-misses-init) */
-    const bool int_ops = !nx_fmt_get(cfg.mac.input)->is_float; /* GOPS, not GFLOPS */
     runcli_net ctx;
     net_options no;
     eng_counters total;
@@ -414,7 +362,7 @@ int cmd_run(int argc, char **argv)
     }
     opt.keep_outputs = dump != NULL;
     opt.seed = seed;
-    ctx = (runcli_net){&cfg, &tr, dump, 0, wl, NULL};
+    ctx = (runcli_net){&cfg, &tr, dump, 0, wl, NULL, NULL, 0};
     if (cfg.hierarchy_given &&
         !(ctx.mappings = calloc(wl->layer_count ? wl->layer_count : 1, sizeof *ctx.mappings))) {
         fprintf(stderr, "flopwatt run: out of memory\n");
@@ -424,7 +372,21 @@ int cmd_run(int argc, char **argv)
     ctx_mappings = ctx.mappings;
     no = (net_options){opt, layer_name, runcli_net_start,
                        dump || ctx.mappings ? runcli_net_done : NULL, &ctx};
-    if ((rc = net_run(&cfg, wl, &no, &net, &err))) {
+    if (opt.kind == ENG_PE) { /* a progress line on a terminal: pe runs can take minutes */
+        size_t mac_layers = 0;
+        uint64_t macs = 0;
+        for (size_t i = 0; i < wl->layer_count; i++)
+            if (wl_layer_macs(&wl->layers[i]) &&
+                (!layer_name || !strcmp(wl->layers[i].name, layer_name))) {
+                mac_layers++;
+                macs += wl_layer_macs(&wl->layers[i]);
+            }
+        ctx.progress = cli_progress_start("flopwatt run", mac_layers, macs);
+    }
+    rc = net_run(&cfg, wl, &no, &net, &err);
+    cli_progress_stop(ctx.progress);
+    ctx.progress = NULL;
+    if (rc) {
         if (ctx.dump_rc)
             fprintf(stderr, "flopwatt run: %s: write error\n", dump_path);
         else
@@ -455,43 +417,25 @@ int cmd_run(int argc, char **argv)
             total.compute_cycles--;
         }
     }
-    /* energy columns: one value per layer and the total, priced from the counters */
-    energy = calloc(RUNCLI_NCOLS * (n ? n : 1), sizeof *energy);
+    /* energy: per layer and the total, priced from the counters */
+    energy = calloc(n ? n : 1, sizeof *energy);
     if (!energy) {
         fprintf(stderr, "flopwatt run: out of memory\n");
         rc = FW_EXIT_IO;
         goto out;
     }
-    rpt_column cols[RUNCLI_NCOLS];
-    for (size_t l = 0; l < n; l++) {
-        en_breakdown b;
-        double v[RUNCLI_NCOLS];
-        en_price(&costs, &rows[l], &b);
-        runcli_energy_values(&b, v);
-        for (size_t c = 0; c < RUNCLI_NCOLS; c++)
-            energy[c * n + l] = v[c];
-    }
-    en_breakdown bt;
-    double vt[RUNCLI_NCOLS];
-    en_price(&costs, &total, &bt);
-    runcli_energy_values(&bt, vt);
-    for (size_t c = 0; c < RUNCLI_NCOLS; c++) {
-        const runcli_energy_col *ec = &runcli_energy_cols[c];
-        cols[c].key = int_ops && ec->key_int ? ec->key_int : ec->key;
-        cols[c].header = int_ops && ec->header_int ? ec->header_int : ec->header;
-        cols[c].scale = runcli_energy_cols[c].scale;
-        cols[c].text = runcli_energy_cols[c].text;
-        cols[c].per_layer = energy + c * n;
-        cols[c].total = vt[c];
-    }
+    for (size_t l = 0; l < n; l++)
+        en_price(&costs, &rows[l], &energy[l]);
+    en_breakdown energy_total;
+    en_price(&costs, &total, &energy_total);
     rpt_provenance prov;
     prov = (rpt_provenance){fw_version(), pos[0], sets, nsets, resolved, pos[1],
                             wl->source_fnv64, wl->batch, seed};
     rpt_input in;
     memset(&in, 0, sizeof in);
     in.prov = &prov;
-    in.extra = cols;
-    in.extra_count = RUNCLI_NCOLS;
+    in.layer_energy = energy;
+    in.total_energy = &energy_total;
     in.cfg = &cfg;
     in.workload_name = wl->name;
     in.engine_name = opt.kind == ENG_PE ? "pe" : "fast";

@@ -1,6 +1,8 @@
 /* rpt: text, JSON and CSV reports of engine counters (see rpt.h). */
 #include "common/fw_io.h"
 #include "report/rpt.h"
+#include "report/rpt_fmt.h"
+#include "report/rpt_metric.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -10,65 +12,20 @@ const char *rpt_ops_key(const cfg_accel *cfg, const char *if_float, const char *
     return nx_fmt_get(cfg->mac.input)->is_float ? if_float : if_int;
 }
 
-/* The integer fields in output order: key (JSON / CSV) and offset. */
-typedef struct rpt_field {
-    const char *key;
-    size_t offset;
-} rpt_field;
-
-#define RPT_F(key, field)                                                                          \
-    {                                                                                              \
-        key, offsetof(eng_counters, field)                                                         \
-    }
-static const rpt_field rpt_fields[] = {
-    RPT_F("cycles", cycles),
-    RPT_F("compute_cycles", compute_cycles),
-    RPT_F("stall_cycles", stall_cycles),
-    RPT_F("stall_ifmap_cycles", stall_cycles_by[CFG_IFMAP]),
-    RPT_F("stall_filter_cycles", stall_cycles_by[CFG_FILTER]),
-    RPT_F("stall_ofmap_cycles", stall_cycles_by[CFG_OFMAP]),
-    RPT_F("folds", folds),
-    RPT_F("macs", macs),
-    RPT_F("pe_slots", pe_slots),
-    RPT_F("reg_reads", reg_reads),
-    RPT_F("reg_writes", reg_writes),
-    RPT_F("sram_ifmap_reads", sram_reads[CFG_IFMAP]),
-    RPT_F("sram_ifmap_writes", sram_writes[CFG_IFMAP]),
-    RPT_F("sram_filter_reads", sram_reads[CFG_FILTER]),
-    RPT_F("sram_filter_writes", sram_writes[CFG_FILTER]),
-    RPT_F("sram_ofmap_reads", sram_reads[CFG_OFMAP]),
-    RPT_F("sram_ofmap_writes", sram_writes[CFG_OFMAP]),
-    RPT_F("dram_ifmap_read_bytes", dram_read_bytes[CFG_IFMAP]),
-    RPT_F("dram_filter_read_bytes", dram_read_bytes[CFG_FILTER]),
-    RPT_F("dram_ofmap_read_bytes", dram_read_bytes[CFG_OFMAP]),
-    RPT_F("dram_ofmap_write_bytes", dram_write_bytes[CFG_OFMAP]),
-    RPT_F("zero_macs", zero_macs),
-};
-#define RPT_NFIELDS (sizeof rpt_fields / sizeof rpt_fields[0])
-
-static uint64_t rpt_get(const eng_counters *c, size_t i)
+/* The metrics written for a run (JSON, CSV), in table order: the counters, the derived rates,
+ * and the energy metrics when energy was priced. */
+static bool rpt_metric_shown(const rpt_input *in, const rpt_metric *m, rpt_metric_group g)
 {
-    uint64_t v;
-    memcpy(&v, (const char *)c + rpt_fields[i].offset, sizeof v);
-    return v;
+    return m->group == g && (g != RPT_MG_ENERGY || in->total_energy);
 }
 
-/* Derived fields: key and value. */
-#define RPT_NDERIVED 7
-static void rpt_derived_list(const cfg_accel *cfg, const net_derived *d,
-                             const char *keys[RPT_NDERIVED], double vals[RPT_NDERIVED])
+static rpt_metric_src rpt_src(const rpt_input *in, const eng_counters *c, const net_derived *d,
+                              size_t layer, bool is_total)
 {
-    const char *k[RPT_NDERIVED] = {"utilization",
-                                   "mapping_efficiency",
-                                   "time_s",
-                                   "gmacs_per_s",
-                                   rpt_ops_key(cfg, "gflops", "gops"),
-                                   "dram_gbps",
-                                   rpt_ops_key(cfg, "gflops_nonzero", "gops_nonzero")};
-    double v[RPT_NDERIVED] = {d->utilization, d->mapping_efficiency, d->time_s, d->gmacs_per_s,
-                              d->gops,        d->dram_gbps,          d->gops_nonzero};
-    memcpy(keys, k, sizeof k);
-    memcpy(vals, v, sizeof v);
+    const en_breakdown *b = NULL;
+    if (in->total_energy)
+        b = is_total ? in->total_energy : &in->layer_energy[layer];
+    return (rpt_metric_src){in->cfg, c, d, b};
 }
 
 /* The per-level counters as JSON members (explicit hierarchy only). */
@@ -110,21 +67,23 @@ static void rpt_json_row(FILE *out, const rpt_input *in, const char *name, const
     if (in->input_from && !is_total)
         fprintf(out, "%s  \"input_from\": \"%s\",\n%s  \"output_to\": \"%s\",\n", indent,
                 in->input_from[layer], indent, in->output_to[layer]);
-    for (size_t i = 0; i < RPT_NFIELDS; i++)
-        fprintf(out, "%s  \"%s\": %" PRIu64 ",\n", indent, rpt_fields[i].key, rpt_get(c, i));
+    size_t count;
+    const rpt_metric *m = rpt_metrics(&count);
+    const rpt_metric_src src = rpt_src(in, c, &d, layer, is_total);
+    for (size_t i = 0; i < count; i++)
+        if (rpt_metric_shown(in, &m[i], RPT_MG_COUNTER))
+            fprintf(out, "%s  \"%s\": %" PRIu64 ",\n", indent, m[i].name, m[i].get_count(&src));
     if (in->cfg->hierarchy_given)
         rpt_json_levels(out, in, c, layer, is_total, indent);
-    const char *keys[RPT_NDERIVED];
-    double vals[RPT_NDERIVED];
-    rpt_derived_list(in->cfg, &d, keys, vals);
-    for (size_t i = 0; i < RPT_NDERIVED; i++)
-        fprintf(out, "%s  \"%s\": %.9g%s\n", indent, keys[i], vals[i],
-                i + 1 < RPT_NDERIVED || in->extra_count ? "," : "");
-    for (size_t e = 0; e < in->extra_count; e++) {
-        const rpt_column *col = &in->extra[e];
-        fprintf(out, "%s  \"%s\": %.9g%s\n", indent, col->key,
-                is_total ? col->total : col->per_layer[layer], e + 1 < in->extra_count ? "," : "");
-    }
+    const char *sep = "";
+    for (rpt_metric_group g = RPT_MG_DERIVED; g <= RPT_MG_ENERGY; g++)
+        for (size_t i = 0; i < count; i++)
+            if (rpt_metric_shown(in, &m[i], g)) {
+                fprintf(out, "%s%s  \"%s\": %.9g", sep, indent, rpt_metric_name(&m[i], in->cfg),
+                        m[i].get(&src));
+                sep = ",\n";
+            }
+    fprintf(out, "\n");
     fprintf(out, "%s}", indent);
 }
 
@@ -179,15 +138,16 @@ static void rpt_csv_row(FILE *out, const rpt_input *in, const char *name, const 
     net_derived d;
     net_derive(in->cfg, c, &d);
     fprintf(out, "%s", name);
-    for (size_t i = 0; i < RPT_NFIELDS; i++)
-        fprintf(out, ",%" PRIu64, rpt_get(c, i));
-    const char *keys[RPT_NDERIVED];
-    double vals[RPT_NDERIVED];
-    rpt_derived_list(in->cfg, &d, keys, vals);
-    for (size_t i = 0; i < RPT_NDERIVED; i++)
-        fprintf(out, ",%.9g", vals[i]);
-    for (size_t e = 0; e < in->extra_count; e++)
-        fprintf(out, ",%.9g", is_total ? in->extra[e].total : in->extra[e].per_layer[layer]);
+    size_t count;
+    const rpt_metric *m = rpt_metrics(&count);
+    const rpt_metric_src src = rpt_src(in, c, &d, layer, is_total);
+    for (size_t i = 0; i < count; i++)
+        if (rpt_metric_shown(in, &m[i], RPT_MG_COUNTER))
+            fprintf(out, ",%" PRIu64, m[i].get_count(&src));
+    for (rpt_metric_group g = RPT_MG_DERIVED; g <= RPT_MG_ENERGY; g++)
+        for (size_t i = 0; i < count; i++)
+            if (rpt_metric_shown(in, &m[i], g))
+                fprintf(out, ",%.9g", m[i].get(&src));
     if (in->input_from)
         fprintf(out, ",%s,%s", is_total ? "" : in->input_from[layer],
                 is_total ? "" : in->output_to[layer]);
@@ -207,17 +167,12 @@ static void rpt_csv(FILE *out, const rpt_input *in)
                 p->workload_path, p->workload_fnv64);
     }
     fprintf(out, "layer");
-    for (size_t i = 0; i < RPT_NFIELDS; i++)
-        fprintf(out, ",%s", rpt_fields[i].key);
-    net_derived d0;
-    memset(&d0, 0, sizeof d0);
-    const char *keys[RPT_NDERIVED];
-    double vals[RPT_NDERIVED];
-    rpt_derived_list(in->cfg, &d0, keys, vals);
-    for (size_t i = 0; i < RPT_NDERIVED; i++)
-        fprintf(out, ",%s", keys[i]);
-    for (size_t e = 0; e < in->extra_count; e++)
-        fprintf(out, ",%s", in->extra[e].key);
+    size_t count;
+    const rpt_metric *m = rpt_metrics(&count);
+    for (rpt_metric_group g = RPT_MG_COUNTER; g <= RPT_MG_ENERGY; g++)
+        for (size_t i = 0; i < count; i++)
+            if (rpt_metric_shown(in, &m[i], g))
+                fprintf(out, ",%s", rpt_metric_name(&m[i], in->cfg));
     if (in->input_from)
         fprintf(out, ",input_from,output_to");
     fputc('\n', out);
@@ -243,39 +198,126 @@ static void rpt_csv(FILE *out, const rpt_input *in)
     rpt_csv_row(out, in, "total", in->total, 0, true);
 }
 
-/* Text width of an extra column: 12, or its header's length when longer. */
-static int rpt_extra_width(const rpt_column *col)
-{
-    size_t n = strlen(col->header);
-    return n > 12 ? (int)n : 12;
-}
+/* Text: the energy column's prefix is chosen once, by the total, so the column has one unit. */
+typedef struct rpt_text_units {
+    rpt_eng energy;   /* chip energy column */
+    const char *ops;  /* "GOPS" or "GFLOPS" */
+} rpt_text_units;
 
-static void rpt_text_row(FILE *out, const rpt_input *in, const char *name, const eng_counters *c,
-                         size_t layer, bool is_total)
+static void rpt_text_row(FILE *out, const rpt_input *in, const rpt_text_units *u, const char *name,
+                         const eng_counters *c, size_t layer, bool is_total)
 {
     net_derived d;
     net_derive(in->cfg, c, &d);
-    uint64_t dram = 0;
-    for (int op = 0; op < CFG_OPERANDS; op++)
-        dram += c->dram_read_bytes[op] + c->dram_write_bytes[op];
-    fprintf(out,
-            "%-20.20s %8" PRIu64 " %12" PRIu64 " %12" PRIu64 " %11" PRIu64 " %6.1f %6.1f %14" PRIu64
-            " %9.1f %11.3f %8.2f",
-            name, c->folds, c->cycles, c->compute_cycles, c->stall_cycles, 100 * d.utilization,
-            100 * d.mapping_efficiency, c->macs, d.gmacs_per_s, (double)dram / 1e6, d.dram_gbps);
-    for (size_t e = 0; e < in->extra_count; e++)
-        if (in->extra[e].text)
-            fprintf(out, " %*.6g", rpt_extra_width(&in->extra[e]),
-                    in->extra[e].scale *
-                        (is_total ? in->extra[e].total : in->extra[e].per_layer[layer]));
+    char folds[RPT_COUNT_BYTES], cycles[RPT_COUNT_BYTES], compute[RPT_COUNT_BYTES],
+        stall[RPT_COUNT_BYTES], macs[RPT_COUNT_BYTES];
+    fprintf(out, "%-20.20s %8s %13s %13s %13s %6.1f %6.1f %17s %9.1f %11.3f %9.2f", name,
+            rpt_fmt_count(folds, c->folds), rpt_fmt_count(cycles, c->cycles),
+            rpt_fmt_count(compute, c->compute_cycles), rpt_fmt_count(stall, c->stall_cycles),
+            100 * d.utilization, 100 * d.mapping_efficiency, rpt_fmt_count(macs, c->macs),
+            d.gmacs_per_s, (double)d.dram_bytes / 1e6, d.dram_gbps);
+    if (in->total_energy) {
+        const en_breakdown *b = is_total ? in->total_energy : &in->layer_energy[layer];
+        fprintf(out, " %10.4g %9.4g %9.4g %12.4g %12.4g", b->chip_pj * 1e-12 * u->energy.scale,
+                b->power_chip_w, b->power_system_w, b->gops_per_w_chip, b->gops_per_w_system);
+    }
     if (in->input_from && !is_total)
         fprintf(out, " %-10s %s", in->input_from[layer], in->output_to[layer]);
     fputc('\n', out);
 }
 
+/* One line per energy component with its share of the system energy. */
+static void rpt_text_energy(FILE *out, const rpt_input *in)
+{
+    static const char *const parts[] = {
+        "energy_mac_pj",  "energy_reg_pj",  "energy_sram_ifmap_pj", "energy_sram_filter_pj",
+        "energy_sram_ofmap_pj", "energy_wire_pj", "energy_dram_pj", "energy_leakage_pj",
+        "energy_clock_pj"};
+    const en_breakdown *b = in->total_energy;
+    net_derived d;
+    net_derive(in->cfg, in->total, &d);
+    const rpt_metric_src src = {in->cfg, in->total, &d, b};
+    char e1[RPT_ENG_BYTES], e2[RPT_ENG_BYTES], e3[RPT_ENG_BYTES], e4[RPT_ENG_BYTES];
+    const char *ops = rpt_ops_key(in->cfg, "FLOPS/W", "OPS/W");
+    fprintf(out, "energy: chip %s, system %s; power: chip %s, system %s; area %.4g mm2\n",
+            rpt_fmt_eng(e1, b->chip_pj * 1e-12, "J"), rpt_fmt_eng(e2, b->system_pj * 1e-12, "J"),
+            rpt_fmt_eng(e3, b->power_chip_w, "W"), rpt_fmt_eng(e4, b->power_system_w, "W"),
+            b->area_mm2);
+    fprintf(out, "efficiency: chip %s (%.4g pJ/MAC), system %s (%.4g pJ/MAC)\n",
+            rpt_fmt_eng(e1, b->gops_per_w_chip * 1e9, ops), b->pj_per_mac_chip,
+            rpt_fmt_eng(e2, b->gops_per_w_system * 1e9, ops), b->pj_per_mac_system);
+    fprintf(out, "energy breakdown (share of the system energy, %s):\n",
+            rpt_fmt_eng(e2, b->system_pj * 1e-12, "J"));
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        const rpt_metric *m = rpt_metric_find(parts[i]);
+        double pj = m->get(&src);
+        char label[64];
+        snprintf(label, sizeof label, "%s", m->label);
+        char *tail = strstr(label, " energy"); /* "DRAM energy" -> "DRAM" */
+        if (tail && !tail[7])
+            *tail = '\0';
+        fprintf(out, "  %-20s %11s %6.1f%%\n", label, rpt_fmt_eng(e1, pj * 1e-12, "J"),
+                b->system_pj > 0 ? 100 * pj / b->system_pj : 0.0);
+    }
+    if (in->show_zeros || b->gating_saved_pj > 0)
+        fprintf(out, "  (zero gating saved %s, %.1f%% of what the system would spend without it)\n",
+                rpt_fmt_eng(e1, b->gating_saved_pj * 1e-12, "J"),
+                b->system_pj + b->gating_saved_pj > 0
+                    ? 100 * b->gating_saved_pj / (b->system_pj + b->gating_saved_pj)
+                    : 0.0);
+}
+
+/* The stall line, and a hint when stalls are more than half of the run: the operand waited for
+ * most and the level that caused most of the stall cycles. */
+static void rpt_text_stalls(FILE *out, const rpt_input *in)
+{
+    const cfg_accel *cfg = in->cfg;
+    const eng_counters *t = in->total;
+    char n0[RPT_COUNT_BYTES], n1[RPT_COUNT_BYTES], n2[RPT_COUNT_BYTES], n3[RPT_COUNT_BYTES];
+    double share = t->cycles ? (double)t->stall_cycles / (double)t->cycles : 0;
+    fprintf(out, "stalls: %s cycles (%.1f%% of the run): ifmap %s, filter %s, ofmap %s",
+            rpt_fmt_count(n0, t->stall_cycles), 100 * share,
+            rpt_fmt_count(n1, t->stall_cycles_by[CFG_IFMAP]),
+            rpt_fmt_count(n2, t->stall_cycles_by[CFG_FILTER]),
+            rpt_fmt_count(n3, t->stall_cycles_by[CFG_OFMAP]));
+    /* levels: on-chip ones of an explicit hierarchy, then DRAM */
+    int worst_level = CFG_MAX_LEVELS;
+    if (cfg->hierarchy_given) {
+        fprintf(out, "; by level:");
+        for (uint32_t i = 0; i < cfg->level_count; i++) {
+            fprintf(out, " %s %s,", cfg->levels[i].name,
+                    rpt_fmt_count(n0, t->stall_cycles_level[i]));
+            if (t->stall_cycles_level[i] > t->stall_cycles_level[worst_level])
+                worst_level = (int)i;
+        }
+        fprintf(out, " DRAM %s", rpt_fmt_count(n0, t->stall_cycles_level[CFG_MAX_LEVELS]));
+    }
+    fputc('\n', out);
+    if (!(share > 0.5) || !t->stall_cycles)
+        return;
+    int op = 0;
+    for (int o = 1; o < CFG_OPERANDS; o++)
+        if (t->stall_cycles_by[o] > t->stall_cycles_by[op])
+            op = o;
+    double op_share = (double)t->stall_cycles_by[op] / (double)t->stall_cycles;
+    double level_share = (double)t->stall_cycles_level[worst_level] / (double)t->stall_cycles;
+    bool dram = worst_level == CFG_MAX_LEVELS;
+    fprintf(out,
+            "hint: memory stalls are %.0f%% of the run: %s waits the most (%.0f%% of the stall "
+            "cycles), %s causes the most (%.0f%%); %s\n",
+            100 * share, cfg_operand_name((cfg_operand)op), 100 * op_share,
+            dram ? "DRAM" : cfg->levels[worst_level].name, 100 * level_share,
+            dram ? "more DRAM bandwidth or fewer DRAM bytes per MAC (a larger batch, larger "
+                   "on-chip buffers) would help"
+                 : "that level cannot feed the array: more banks, wider words or more ports "
+                   "would help");
+}
+
 static void rpt_text(FILE *out, const rpt_input *in)
 {
     const cfg_accel *cfg = in->cfg;
+    char n0[RPT_COUNT_BYTES], n1[RPT_COUNT_BYTES];
+    char e0[RPT_ENG_BYTES], e1[RPT_ENG_BYTES];
     fprintf(out,
             "%s: %ux%u %s array, %s schedule, %s x %s -> %s, %.6g MHz; workload %s; "
             "engine %s%s\n",
@@ -286,76 +328,85 @@ static void rpt_text(FILE *out, const rpt_input *in)
             in->ideal_memory ? ", ideal memory" : "");
     fprintf(out, "outputs %s; SRAM", nx_fmt_get(cfg->output)->name);
     for (int op = 0; op < CFG_OPERANDS; op++)
-        fprintf(out, "%s %s %" PRIu64 " B%s", op ? "," : "", cfg_operand_name((cfg_operand)op),
-                cfg->sram[op].size_bytes, cfg->sram[op].double_buffered ? " (2 halves)" : "");
+        fprintf(out, "%s %s %s%s", op ? "," : "", cfg_operand_name((cfg_operand)op),
+                rpt_fmt_bytes(e0, cfg->sram[op].size_bytes),
+                cfg->sram[op].double_buffered ? " (2 halves)" : "");
     fprintf(out, "; DRAM %s %.6g GB/s%s, %u cycles latency\n\n", cfg_dram_type_name(cfg->dram.type),
             cfg->dram.bandwidth_gbps, cfg->dram.bandwidth_gbps == 0 ? " (unlimited)" : "",
             cfg->dram.latency_cycles);
-    fprintf(out, "%-20s %8s %12s %12s %11s %6s %6s %14s %9s %11s %8s", "layer", "folds", "cycles",
+    rpt_text_units u = {rpt_eng_pick(0), rpt_ops_key(cfg, "GFLOPS", "GOPS")};
+    if (in->total_energy)
+        u.energy = rpt_eng_pick(in->total_energy->chip_pj * 1e-12);
+    fprintf(out, "%-20s %8s %13s %13s %13s %6s %6s %17s %9s %11s %9s", "layer", "folds", "cycles",
             "compute", "stall", "util%", "map%", "MACs", "GMAC/s", "DRAM MB", "DRAM GB/s");
-    for (size_t e = 0; e < in->extra_count; e++)
-        if (in->extra[e].text)
-            fprintf(out, " %*s", rpt_extra_width(&in->extra[e]), in->extra[e].header);
+    if (in->total_energy) {
+        char head[3][24];
+        snprintf(head[0], sizeof head[0], "chip %sJ", u.energy.prefix);
+        snprintf(head[1], sizeof head[1], "chip %s/W", u.ops);
+        snprintf(head[2], sizeof head[2], "sys. %s/W", u.ops);
+        fprintf(out, " %10s %9s %9s %12s %12s", head[0], "chip W", "system W", head[1], head[2]);
+    }
     if (in->input_from)
         fprintf(out, " %-10s %s", "input from", "output to");
     fputc('\n', out);
     for (size_t l = 0; l < in->layer_count; l++)
-        rpt_text_row(out, in, in->layer_names[l], &in->layers[l], l, false);
-    rpt_text_row(out, in, "total", in->total, 0, true);
+        rpt_text_row(out, in, &u, in->layer_names[l], &in->layers[l], l, false);
+    rpt_text_row(out, in, &u, "total", in->total, 0, true);
     const eng_counters *t = in->total;
     net_derived d;
     net_derive(cfg, t, &d);
-    fprintf(out,
-            "\ntotal: %" PRIu64 " cycles (%.6g ms at %.6g MHz), %" PRIu64 " MACs, %.4g %s, "
-            "utilization %.2f%%\n",
-            t->cycles, d.time_s * 1e3, cfg->clock_mhz, t->macs, d.gops,
-            rpt_ops_key(cfg, "GFLOPS", "GOPS"), 100 * d.utilization);
-    if (in->show_zeros)
+    const char *ops = rpt_ops_key(cfg, "FLOPS", "OPS");
+    fprintf(out, "\ntotal: %s cycles (%s at %.6g MHz), %s MACs, %s, utilization %.2f%%\n",
+            rpt_fmt_count(n0, t->cycles), rpt_fmt_eng(e0, d.time_s, "s"), cfg->clock_mhz,
+            rpt_fmt_count(n1, t->macs), rpt_fmt_eng(e1, d.gops * 1e9, ops), 100 * d.utilization);
+    if (in->show_zeros) {
+        char e2[RPT_ENG_BYTES];
         fprintf(out,
-                "zero-operand MACs: %" PRIu64 " of %" PRIu64 " (%.2f%%, %s); %.4g %s "
-                "dense-equivalent (every MAC), %.4g %s effective (non-zero MACs only)\n",
-                t->zero_macs, t->macs, t->macs ? 100.0 * (double)t->zero_macs / (double)t->macs : 0,
+                "zero-operand MACs: %s of %s (%.2f%%, %s); %s dense-equivalent (every MAC), %s "
+                "effective (non-zero MACs only)\n",
+                rpt_fmt_count(n0, t->zero_macs), rpt_fmt_count(n1, t->macs),
+                t->macs ? 100.0 * (double)t->zero_macs / (double)t->macs : 0,
                 !strcmp(in->engine_name, "pe") ? "counted from the values"
                                                 : "expected from the densities",
-                d.gops, rpt_ops_key(cfg, "GFLOPS", "GOPS"), d.gops_nonzero,
-                rpt_ops_key(cfg, "GFLOPS", "GOPS"));
-    fprintf(out, "stalls: ifmap %" PRIu64 ", filter %" PRIu64 ", ofmap %" PRIu64 " cycles\n",
-            t->stall_cycles_by[CFG_IFMAP], t->stall_cycles_by[CFG_FILTER],
-            t->stall_cycles_by[CFG_OFMAP]);
-    for (size_t e = 0; e < in->extra_count; e++)
-        fprintf(out, "%s%s %.6g%s", e ? ", " : "", in->extra[e].header,
-                in->extra[e].scale * in->extra[e].total, e + 1 == in->extra_count ? "\n" : "");
-    fprintf(out, "PE registers: %" PRIu64 " reads, %" PRIu64 " writes\n", t->reg_reads,
-            t->reg_writes);
+                rpt_fmt_eng(e0, d.gops * 1e9, ops), rpt_fmt_eng(e2, d.gops_nonzero * 1e9, ops));
+    }
+    rpt_text_stalls(out, in);
+    if (in->total_energy)
+        rpt_text_energy(out, in);
+    fprintf(out, "PE registers: %s reads, %s writes\n", rpt_fmt_count(n0, t->reg_reads),
+            rpt_fmt_count(n1, t->reg_writes));
     for (int op = 0; op < CFG_OPERANDS; op++)
         fprintf(out,
-                "SRAM %-6s: %" PRIu64 " reads, %" PRIu64 " writes (elements); DRAM %" PRIu64
-                " bytes read, %" PRIu64 " bytes written\n",
-                cfg_operand_name((cfg_operand)op), t->sram_reads[op], t->sram_writes[op],
-                t->dram_read_bytes[op], t->dram_write_bytes[op]);
+                "SRAM %-6s: %s reads, %s writes (elements); DRAM %s bytes read, %s bytes "
+                "written\n",
+                cfg_operand_name((cfg_operand)op), rpt_fmt_count(n0, t->sram_reads[op]),
+                rpt_fmt_count(n1, t->sram_writes[op]), rpt_fmt_count(e0, t->dram_read_bytes[op]),
+                rpt_fmt_count(e1, t->dram_write_bytes[op]));
     if (!cfg->hierarchy_given)
         return;
     /* the hierarchy: per level and operand, elements read and written, and stalls */
-    fprintf(out, "\n%-10s %-7s %14s %14s %14s %14s %14s %14s %12s\n", "level", "kind",
+    fprintf(out, "\n%-14s %-7s %15s %15s %15s %15s %15s %15s %13s\n", "level", "kind",
             "ifmap reads", "ifmap writes", "filter reads", "filter writes", "ofmap reads",
-            "ofmap writes", "stall cyc");
+            "ofmap writes", "stall cycles");
     for (uint32_t i = 0; i < cfg->level_count; i++) {
         const cfg_level *lv = &cfg->levels[i];
-        fprintf(out, "%-10.10s %-7s", lv->name, cfg_level_kind_name(lv->kind));
+        fprintf(out, "%-14.14s %-7s", lv->name, cfg_level_kind_name(lv->kind));
         for (int op = 0; op < CFG_OPERANDS; op++) {
             if (lv->part[op].held)
-                fprintf(out, " %14" PRIu64 " %14" PRIu64, t->level_reads[i][op],
-                        t->level_writes[i][op]);
+                fprintf(out, " %15s %15s", rpt_fmt_count(n0, t->level_reads[i][op]),
+                        rpt_fmt_count(n1, t->level_writes[i][op]));
             else
-                fprintf(out, " %14s %14s", "-", "-");
+                fprintf(out, " %15s %15s", "-", "-");
         }
-        fprintf(out, " %12" PRIu64 "\n", t->stall_cycles_level[i]);
+        fprintf(out, " %13s\n", rpt_fmt_count(n0, t->stall_cycles_level[i]));
     }
-    fprintf(out, "%-10s %-7s %14" PRIu64 " %14s %14" PRIu64 " %14s %14" PRIu64 " %14" PRIu64
-                 " %12" PRIu64 "  (bytes)\n",
-            "dram", cfg_dram_type_name(cfg->dram.type), t->dram_read_bytes[CFG_IFMAP], "-",
-            t->dram_read_bytes[CFG_FILTER], "-", t->dram_read_bytes[CFG_OFMAP],
-            t->dram_write_bytes[CFG_OFMAP], t->stall_cycles_level[CFG_MAX_LEVELS]);
+    char n2[RPT_COUNT_BYTES], n3[RPT_COUNT_BYTES], n4[RPT_COUNT_BYTES];
+    fprintf(out, "%-14s %-7s %15s %15s %15s %15s %15s %15s %13s  (bytes)\n", "dram",
+            cfg_dram_type_name(cfg->dram.type), rpt_fmt_count(n0, t->dram_read_bytes[CFG_IFMAP]),
+            "-", rpt_fmt_count(n1, t->dram_read_bytes[CFG_FILTER]), "-",
+            rpt_fmt_count(n2, t->dram_read_bytes[CFG_OFMAP]),
+            rpt_fmt_count(n3, t->dram_write_bytes[CFG_OFMAP]),
+            rpt_fmt_count(n4, t->stall_cycles_level[CFG_MAX_LEVELS]));
     if (in->layer_mappings) {
         fprintf(out, "\nmappings (DRAM loop order, then per level outermost first: [tile] and "
                      "the loop order inside it; sim/mapping/tl.h):\n");

@@ -1,13 +1,17 @@
 /* rpt: the report of a simulation: per-layer rows and totals as a text table (people), JSON or
- * CSV (machines). Keys and columns carry units. Stage sim/report: reads cfg and the engine's
- * counters; later stages (energy) add their columns through rpt_column without the report
- * knowing them. The same input always gives byte-identical output.
+ * CSV (machines). Keys and columns carry units; the metrics and their order are the table of
+ * report/rpt_metric.h. The text is for people: counts with thousands separators, energies and
+ * times in engineering units (rpt_fmt.h), the energy breakdown with its shares, and a hint line
+ * when memory stalls take most of the run. JSON and CSV keep raw numbers. Stage sim/report:
+ * reads cfg, the engine's counters and the energy breakdown. The same input always gives
+ * byte-identical output.
  */
 #ifndef RPT_H
 #define RPT_H
 
 #include "common/fw_err.h"
 #include "config/cfg.h"
+#include "energy/en.h"
 #include "engine/eng.h"
 #include "engine/net.h"
 
@@ -16,19 +20,6 @@
 #include <stdio.h>
 
 typedef enum rpt_format { RPT_TEXT = 0, RPT_JSON, RPT_CSV } rpt_format;
-
-/* An extra numeric column supplied by a later stage (e.g. energy): one value per layer and a
- * total. key: JSON key / CSV column with its unit ("energy_pj"); header: text-table heading
- * ("energy uJ" style is up to the caller, values are printed with %.6g); scale: the text table
- * prints value * scale (e.g. 1e-6 to print pJ as uJ). */
-typedef struct rpt_column {
-    const char *key;
-    const char *header;
-    double scale;
-    bool text;               /* also a text-table column (JSON and CSV always have it) */
-    const double *per_layer; /* layer_count values, borrowed */
-    double total;
-} rpt_column;
 
 /* What is needed to rerun a report: written as "provenance" in JSON and as '#' comment lines
  * before the CSV header. All borrowed. */
@@ -57,8 +48,10 @@ typedef struct rpt_input {
     /* explicit hierarchy (cfg.hierarchy_given): each layer's mapping (tl_format text), or NULL;
      * the reports then add the mapping and the per-level counters (sim/README.md) */
     const char *const *layer_mappings;
-    const rpt_column *extra; /* extra_count columns, may be NULL */
-    size_t extra_count;
+    /* the energy of each layer (layer_count) and of the total (en_price), or both NULL: the
+     * energy metrics (rpt_metric.h RPT_MG_ENERGY) are then left out */
+    const en_breakdown *layer_energy;
+    const en_breakdown *total_energy;
     /* Inter-layer residency (engine/net.h), NULL when off: per layer where its input came
      * from and where its output went ("dram" or the level's name), borrowed. Shown as the last two
      * columns (text, CSV: empty on the total row) and as "input_from", "output_to" (JSON). */

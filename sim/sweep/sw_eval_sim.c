@@ -4,6 +4,7 @@
 #include "energy/en.h"
 #include "engine/eng.h"
 #include "engine/net.h"
+#include "report/rpt_metric.h"
 #include "tech/tech.h"
 
 #include <assert.h>
@@ -11,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The order of the values written by sw_sim_eval. */
+/* The metrics of a point, in the order of the log's columns: names of the one metric table
+ * (report/rpt_metric.h), whose getters compute the values. */
 static const char *const sw_sim_metrics[] = {
     "latency_cycles",    "latency_ms",
     "stall_cycles",      "macs",
@@ -26,8 +28,11 @@ static const char *const sw_sim_metrics[] = {
     "energy_dram_pj",
 };
 
+#define SW_SIM_METRIC_COUNT (sizeof sw_sim_metrics / sizeof sw_sim_metrics[0])
+
 struct sw_eval_sim {
     tech_lib *tech; /* owned; read-only after loading, shared by the points */
+    const rpt_metric *metric[SW_SIM_METRIC_COUNT]; /* sw_sim_metrics looked up once */
     char name[160]; /* the evaluator's name, with the overlay's factors when one is applied */
 };
 
@@ -71,34 +76,9 @@ static int sw_sim_eval(void *ctx, const jr_doc *config, const wl_workload *workl
     en_price(&costs, &total, &b);
     net_derived d;
     net_derive(&cfg, &total, &d);
-    double sram_bytes = 0, sram_pj = 0;
-    for (unsigned op = 0; op < CFG_OPERANDS; op++) {
-        sram_bytes += (double)cfg.sram[op].size_bytes;
-        sram_pj += b.sram_pj[op];
-    }
-    double *v = values;
-    *v++ = (double)total.cycles;
-    *v++ = d.time_s * 1e3;
-    *v++ = (double)total.stall_cycles;
-    *v++ = (double)total.macs;
-    *v++ = d.utilization;
-    *v++ = d.gops;
-    *v++ = (double)d.dram_bytes;
-    *v++ = (double)cfg.rows * cfg.cols;
-    *v++ = sram_bytes;
-    *v++ = b.chip_pj;
-    *v++ = b.system_pj;
-    *v++ = b.power_chip_w;
-    *v++ = b.power_system_w;
-    *v++ = b.gops_per_w_chip;
-    *v++ = b.gops_per_w_system;
-    *v++ = b.pj_per_mac_chip;
-    *v++ = b.pj_per_mac_system;
-    *v++ = b.area_mm2;
-    *v++ = b.mac_pj;
-    *v++ = sram_pj;
-    *v++ = b.dram_pj;
-    assert(v - values == (ptrdiff_t)(sizeof sw_sim_metrics / sizeof sw_sim_metrics[0]));
+    const rpt_metric_src src = {&cfg, &total, &d, &b};
+    for (size_t i = 0; i < SW_SIM_METRIC_COUNT; i++)
+        values[i] = sim->metric[i]->get(&src);
     return 0;
 }
 
@@ -115,14 +95,17 @@ int sw_eval_sim_create(sw_eval_sim **out, sw_eval *ev, const char *tech_overlay,
         *out = NULL;
         return rc;
     }
+    for (size_t i = 0; i < SW_SIM_METRIC_COUNT; i++) {
+        (*out)->metric[i] = rpt_metric_find(sw_sim_metrics[i]);
+        assert((*out)->metric[i]); /* every name is in the table */
+    }
     char *nm = (*out)->name;
     size_t used = (size_t)snprintf(nm, sizeof (*out)->name, "sim-fast-energy-v2");
     for (int c = 0; tech_overlay && c < TECH_CLASS_COUNT && used < sizeof (*out)->name; c++)
         used += (size_t)snprintf(nm + used, sizeof (*out)->name - used, "%s%s=%.9g",
                                  c ? "," : " tech ", tech_class_name((tech_class)c),
                                  (*out)->tech->class_scale[c]);
-    *ev = (sw_eval){nm, sw_sim_metrics,
-                    sizeof sw_sim_metrics / sizeof sw_sim_metrics[0], *out, sw_sim_eval,
+    *ev = (sw_eval){nm, sw_sim_metrics, SW_SIM_METRIC_COUNT, *out, sw_sim_eval,
                     sw_sim_check};
     return 0;
 }

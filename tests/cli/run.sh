@@ -108,6 +108,79 @@ awk '!/^#/ {print; exit}' "$tmp/r50.csv" | grep -q ',input_from,output_to$' || f
 "$fw" run configs/edge32x32.json "$r50" --csv >"$tmp/r50e.csv"
 awk '!/^#/ {print; exit}' "$tmp/r50e.csv" | grep -q 'input_from' && fail "residency columns without a unified buffer"
 
+# The text summary for people, against the JSON of the same run (raw numbers): counts with
+# thousands separators, energy and time in engineering units (4 significant digits), the
+# breakdown's shares of the system energy, the stall hint naming the operand and the level with
+# the most stall cycles (ResNet-50 on tpu_v1_like: 71% of the cycles stall, mostly on filters
+# from DRAM; README "TPU-v1-like"), no hint when stalls are under half of the run.
+"$fw" run configs/tpu_v1_like.json "$r50" >"$tmp/r50.txt"
+python3 - "$tmp/r50.txt" "$tmp/r50.json" <<'EOF' || fail "text summary disagrees with --json"
+import json, re, sys
+text = open(sys.argv[1]).read()
+t = json.load(open(sys.argv[2]))["total"]
+def sep(n):  # independent of the C formatter
+    s = str(n)
+    out = ""
+    while len(s) > 3:
+        out = "," + s[-3:] + out
+        s = s[:-3]
+    return s + out
+def eng(x, unit):  # value in the base unit -> the 4-digit engineering text
+    for p, f in (("T", 1e12), ("G", 1e9), ("M", 1e6), ("k", 1e3), ("", 1), ("m", 1e-3),
+                 ("u", 1e-6), ("n", 1e-9), ("p", 1e-12)):
+        if abs(x) >= f * 0.99995 or p == "p":
+            v = x / f
+            break
+    return "%s %s%s" % (("%#.4g" % v).rstrip("."), p, unit)
+line = re.search(r"^total: (.*)$", text, re.M).group(1)
+assert line.startswith("%s cycles (%s at 700 MHz), %s MACs, %s," % (
+    sep(t["cycles"]), eng(t["time_s"], "s"), sep(t["macs"]), eng(t["gops"] * 1e9, "OPS"))), line
+assert "energy: chip %s, system %s;" % (eng(t["energy_chip_pj"] * 1e-12, "J"),
+                                         eng(t["energy_system_pj"] * 1e-12, "J")) in text
+parts = {"MAC": "energy_mac_pj", "PE register": "energy_reg_pj",
+         "SRAM ifmap": "energy_sram_ifmap_pj", "SRAM filter": "energy_sram_filter_pj",
+         "SRAM ofmap": "energy_sram_ofmap_pj", "wire": "energy_wire_pj", "DRAM": "energy_dram_pj",
+         "leakage": "energy_leakage_pj", "clock": "energy_clock_pj"}
+total_share = 0
+for label, key in parts.items():
+    m = re.search(r"^  %s +(\S+ \S+) +([0-9.]+)%%$" % re.escape(label), text, re.M)
+    assert m, label
+    assert m.group(1) == eng(t[key] * 1e-12, "J"), (label, m.group(1))
+    share = 100 * t[key] / t["energy_system_pj"]
+    assert abs(float(m.group(2)) - share) <= 0.05 + 1e-9, (label, m.group(2), share)
+    total_share += float(m.group(2))
+assert abs(total_share - 100) < 0.5, total_share
+assert "stalls: %s cycles" % sep(t["stall_cycles"]) in text
+ops = {"ifmap": t["stall_ifmap_cycles"], "filter": t["stall_filter_cycles"],
+       "ofmap": t["stall_ofmap_cycles"]}
+worst_op = max(ops, key=ops.get)
+levels = {l["name"]: l["stall_cycles"] for l in t["levels"]}
+levels["DRAM"] = t["stall_dram_cycles"]
+worst_level = max(levels, key=levels.get)
+hint = re.search(r"^hint: (.*)$", text, re.M).group(1)
+want = ("memory stalls are %.0f%% of the run: %s waits the most (%.0f%% of the stall cycles), "
+        "%s causes the most (%.0f%%)" % (
+            100 * t["stall_cycles"] / t["cycles"], worst_op, 100 * ops[worst_op] / t["stall_cycles"],
+            worst_level, 100 * levels[worst_level] / t["stall_cycles"]))
+assert hint.startswith(want), (hint, want)
+assert worst_op == "filter" and worst_level == "DRAM"
+EOF
+"$fw" run configs/tpu_v1_like.json "$r50" --ideal-memory >"$tmp/r50i.txt"
+! grep -q '^hint:' "$tmp/r50i.txt" || fail "a stall hint with ideal memory"
+grep -q '^stalls: 0 cycles (0.0% of the run)' "$tmp/r50i.txt" || fail "no stall line with ideal memory"
+"$fw" run configs/edge32x32.json "$r50" --json | jq -e '.total.stall_cycles * 2 < .total.cycles' >/dev/null &&
+    "$fw" run configs/edge32x32.json "$r50" | grep -q '^hint:' && fail "a stall hint when stalls are under half"
+# progress: nothing on a stderr that is not a terminal; on a terminal (script(1) gives one) a
+# line naming the layer once the run passed a second, erased at the end
+"$fw" run configs/test8x8.json "$tiny" --engine pe >/dev/null 2>"$tmp/progress.err"
+[[ ! -s "$tmp/progress.err" ]] || fail "progress output on a stderr that is not a terminal"
+if command -v script >/dev/null; then
+    script -qec "$fw run configs/test8x8.json configs/workloads/alexnet.json --engine pe --layer conv2 >/dev/null" \
+        /dev/null >"$tmp/progress.tty" </dev/null
+    grep -aq 'flopwatt run: layer 1/1 conv2, 0% of the MACs done, [0-9]* s' "$tmp/progress.tty" ||
+        fail "no progress line on a terminal: $(od -c "$tmp/progress.tty" | head -3)"
+fi
+
 # --trace: one CSV row per fold, the same from both engines
 "$fw" run configs/test8x8.json "$tiny" --trace "$tmp/fast_trace.csv" --json >"$tmp/t.json"
 "$fw" run configs/test8x8.json "$tiny" --trace "$tmp/pe_trace.csv" --engine pe >/dev/null

@@ -53,7 +53,7 @@ jq -e '.total | ((.gflops_nonzero - .gflops * (1 - .zero_macs / .macs)) / .gflop
     "$tmp/on.json" >/dev/null || fail "gflops_nonzero is not the non-zero MACs' rate"
 # text: the zero-operand line with units, shown when gating is on or a density is given
 "$fw" run $cfg "$tmp/tiny_sparse.json" --set array.zero_gating=true >"$tmp/on.txt"
-grep -Eq '^zero-operand MACs: [0-9]+ of [0-9]+ \(.*\); [0-9.e+]+ GFLOPS dense-equivalent .*, [0-9.e+]+ GFLOPS effective' \
+grep -Eq '^zero-operand MACs: [0-9,]+ of [0-9,]+ \(.*\); [0-9.]+ [kMGT]?FLOPS dense-equivalent .*, [0-9.]+ [kMGT]?FLOPS effective' \
     "$tmp/on.txt" || fail "no effective/dense throughput line: $(grep zero "$tmp/on.txt")"
 "$fw" run $cfg configs/workloads/tiny.json >"$tmp/dense.txt"
 ! grep -q '^zero-operand' "$tmp/dense.txt" || fail "zero-operand line on a dense run without gating"
