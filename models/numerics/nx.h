@@ -128,10 +128,12 @@ typedef struct nx_mac_cfg {
 uint64_t nx_mac(const nx_mac_cfg *cfg, uint64_t acc, uint64_t a, uint64_t b, nx_flags *flags);
 
 /* One MAC step on n independent lanes: out[i] = nx_mac(cfg, acc[i], a[i], b[i]) bit for bit,
- * without flags (the pe engine reports none). out may be acc (lane i reads acc[i] before it
- * writes out[i]); otherwise the arrays must not overlap. */
+ * without flags (the pe engine reports none). The operands are held in 32-bit lanes: every input
+ * format is at most 32 bits wide (fp32; cfg rejects the wider accumulator-only formats as
+ * inputs). out may be acc (lane i reads acc[i] before it writes out[i]); otherwise the arrays
+ * must not overlap. */
 typedef void (*nx_mac_vec_fn)(const nx_mac_cfg *cfg, size_t n, const uint64_t *acc,
-                              const uint64_t *a, const uint64_t *b, uint64_t *out);
+                              const uint32_t *a, const uint32_t *b, uint64_t *out);
 /* The fastest kernel that gives nx_mac's bits for cfg, chosen once per datapath: native integer
  * arithmetic for integer MACs, the host's binary32 FMA for floating MACs into fp32 in
  * near_even without flush-to-zero (nx_vec.c has the proof), nx_mac lane by lane otherwise.

@@ -32,8 +32,8 @@
 #include <string.h>
 
 /* The model, lane by lane: every datapath the fast kernels do not cover. */
-static void nxv_model(const nx_mac_cfg *cfg, size_t n, const uint64_t *acc, const uint64_t *a,
-                      const uint64_t *b, uint64_t *out)
+static void nxv_model(const nx_mac_cfg *cfg, size_t n, const uint64_t *acc, const uint32_t *a,
+                      const uint32_t *b, uint64_t *out)
 {
     for (size_t i = 0; i < n; i++) {
         nx_flags fl = 0;
@@ -44,20 +44,20 @@ static void nxv_model(const nx_mac_cfg *cfg, size_t n, const uint64_t *acc, cons
 /* Integer, int32 accumulator, wrap: (acc + a*b) mod 2^32 with a, b sign-extended from the input
  * width (at most 16 bits, so the product fits in 31 bits). Modular sums do not depend on how
  * the accumulator is read, so unsigned 32-bit arithmetic gives the bits. */
-static void nxv_int_wrap32(const nx_mac_cfg *cfg, size_t n, const uint64_t *acc, const uint64_t *a,
-                           const uint64_t *b, uint64_t *out)
+static void nxv_int_wrap32(const nx_mac_cfg *cfg, size_t n, const uint64_t *acc, const uint32_t *a,
+                           const uint32_t *b, uint64_t *out)
 {
     const unsigned sh = 32 - nx_fmt_get(cfg->input)->width_bits;
     for (size_t i = 0; i < n; i++) {
-        const int32_t x = (int32_t)((uint32_t)a[i] << sh) >> sh;
-        const int32_t y = (int32_t)((uint32_t)b[i] << sh) >> sh;
+        const int32_t x = (int32_t)(a[i] << sh) >> sh;
+        const int32_t y = (int32_t)(b[i] << sh) >> sh;
         out[i] = (uint32_t)((uint32_t)acc[i] + (uint32_t)(x * y));
     }
 }
 
 /* Integer, any widths, wrap or saturate: nx_mac_int's exact 64-bit sum. */
-static void nxv_int(const nx_mac_cfg *cfg, size_t n, const uint64_t *acc, const uint64_t *a,
-                    const uint64_t *b, uint64_t *out)
+static void nxv_int(const nx_mac_cfg *cfg, size_t n, const uint64_t *acc, const uint32_t *a,
+                    const uint32_t *b, uint64_t *out)
 {
     const unsigned si = 64 - nx_fmt_get(cfg->input)->width_bits;
     const unsigned wa = nx_fmt_get(cfg->accumulator)->width_bits, sa = 64 - wa;
@@ -65,7 +65,8 @@ static void nxv_int(const nx_mac_cfg *cfg, size_t n, const uint64_t *acc, const 
     const int64_t max = (int64_t)((UINT64_C(1) << (wa - 1)) - 1), min = -max - 1;
     const bool sat = cfg->overflow == NX_SATURATE;
     for (size_t i = 0; i < n; i++) {
-        const int64_t x = (int64_t)(a[i] << si) >> si, y = (int64_t)(b[i] << si) >> si;
+        const int64_t x = (int64_t)((uint64_t)a[i] << si) >> si;
+        const int64_t y = (int64_t)((uint64_t)b[i] << si) >> si;
         int64_t s = ((int64_t)(acc[i] << sa) >> sa) + x * y;
         if (sat)
             s = s > max ? max : s < min ? min : s;
@@ -97,9 +98,8 @@ static nxv_conv nxv_conv_of(nx_fmt fmt)
     return c;
 }
 
-static inline float nxv_f32_of(nxv_conv c, uint64_t bits)
+static inline float nxv_f32_of(nxv_conv c, uint32_t u)
 {
-    const uint32_t u = (uint32_t)bits;
     const uint32_t sign = (u >> (c.width - 1)) << 31;
     const uint32_t mag = u & (uint32_t)((UINT64_C(1) << (c.width - 1)) - 1);
     const uint32_t fr = mag << c.shift;
@@ -129,7 +129,7 @@ static inline uint64_t nxv_f32_bits(float v)
  * A fixed number of lanes per block lets the compiler vectorise the conversions and the MAC. */
 #define NXV_F32_KERNEL(NAME, EXPR)                                                                 \
     __attribute__((target("avx2,fma"))) static void NAME##_lanes(                                  \
-        nxv_conv c, size_t n, const uint64_t *acc, const uint64_t *a, const uint64_t *b,           \
+        nxv_conv c, size_t n, const uint64_t *acc, const uint32_t *a, const uint32_t *b,           \
         uint64_t *out)                                                                             \
     {                                                                                              \
         for (size_t i = 0; i < n; i++) {                                                           \
@@ -140,8 +140,8 @@ static inline uint64_t nxv_f32_bits(float v)
             out[i] = nxv_f32_bits(EXPR);                                                           \
         }                                                                                          \
     }                                                                                              \
-    static void NAME(const nx_mac_cfg *cfg, size_t n, const uint64_t *acc, const uint64_t *a,      \
-                     const uint64_t *b, uint64_t *out)                                             \
+    static void NAME(const nx_mac_cfg *cfg, size_t n, const uint64_t *acc, const uint32_t *a,      \
+                     const uint32_t *b, uint64_t *out)                                             \
     {                                                                                              \
         NAME##_lanes(nxv_conv_of(cfg->input), n, acc, a, b, out);                                  \
     }

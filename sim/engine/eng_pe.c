@@ -47,7 +47,7 @@ typedef struct pe_sim {
     const map_layer *map;
     const uint64_t *x_start;
     /* the im2col views of one group, X(m, k) and W(k, n); the ofmap buffer O[m][n] */
-    uint64_t *X, *W;
+    uint32_t *X, *W; /* values in 32-bit lanes: every input format is at most 32 bits wide */
     pe_out *O;
     /* X, W and O are stored blocked (pe_blk) along the dimension that maps onto the array's
      * rows (X, W: blocks of R) or columns (O: blocks of C), so that what one cycle reads across
@@ -59,16 +59,17 @@ typedef struct pe_sim {
      * cycle's (swapped every cycle). a: ws/is the streamed operand, os the ifmap operand (moves
      * right); rows of C + 1 with slot -1 the row's input port (the value entering PE(i, 0)).
      * b: os, the filter operand (moves down); rows of C. */
-    uint64_t *av, *at, *avo, *ato;
-    uint64_t *bv, *bt, *bvo, *bto;
-    uint64_t *wv, *wt; /* ws/is: active stationary register; tag: the fold */
-    uint64_t *hv, *ht; /* ws/is: shadow stationary register; tag: the fold */
-    uint64_t *pv, *pt; /* partial sums [slot][i][j], P slots (os: accumulators; tree: row 0
-                          holds the column registers) */
-    uint64_t *tmp, *tmp2; /* C each: partial sums entering row 0, broadcast operands */
-    uint64_t *bus_last;   /* os: last cycle column j's result bus was used, +1 */
-    nx_mac_vec_fn mac;    /* chosen once per layer */
-    uint64_t mag;         /* input-format bits that are not the sign: v & mag == 0 is a zero */
+    uint32_t *av, *avo, *bv, *bvo;
+    uint64_t *at, *ato, *bt, *bto;
+    uint32_t *wv, *hv;
+    uint64_t *wt, *ht;  /* ws/is: active and shadow stationary registers; tag: the fold */
+    uint64_t *pv, *pt;  /* partial sums [slot][i][j], P slots (os: accumulators; tree: row 0
+                           holds the column registers) */
+    uint64_t *tmp;      /* C: partial sums entering row 0 */
+    uint32_t *tmp2;     /* C: broadcast operands */
+    uint64_t *bus_last; /* os: last cycle column j's result bus was used, +1 */
+    nx_mac_vec_fn mac;  /* chosen once per layer */
+    uint32_t mag;       /* input-format bits that are not the sign: v & mag == 0 is a zero */
     eng_counters *ctr;
     fw_err *err;
     uint64_t last_write; /* last ofmap write cycle + 1 */
@@ -110,9 +111,8 @@ static inline size_t pe_xi(const pe_sim *s, uint64_t m, uint64_t k)
  * columns (blocked along n by C). */
 static inline size_t pe_wi(const pe_sim *s, uint64_t k, uint64_t n)
 {
-    return s->cfg->dataflow == CFG_WS || s->cfg->dataflow == CFG_IS
-               ? pe_blk(k, n, s->R, s->map->n)
-               : pe_blk(n, k, s->C, s->map->k);
+    return s->cfg->dataflow == CFG_WS || s->cfg->dataflow == CFG_IS ? pe_blk(k, n, s->R, s->map->n)
+                                                                    : pe_blk(n, k, s->C, s->map->k);
 }
 
 /* O(m, n): the columns hold m for is (blocked along m by C), n for the others. */
@@ -124,16 +124,16 @@ static inline size_t pe_oi(const pe_sim *s, uint64_t m, uint64_t n)
 
 /* Fills X and W of group g from the tensors (wl.h lowering). */
 static void pe_im2col(const wl_layer *L, const map_layer *map, const eng_operands *ops, uint64_t g,
-                      const pe_sim *sim, uint64_t *X, uint64_t *W, uint64_t zero)
+                      const pe_sim *sim, uint32_t *X, uint32_t *W, uint32_t zero)
 {
     uint64_t M = map->m, N = map->n, K = map->k;
     if (L->kind == WL_GEMM) {
         for (uint64_t m = 0; m < M; m++)
             for (uint64_t k = 0; k < K; k++)
-                X[pe_xi(sim, m, k)] = ops->ifmap[m * K + k];
+                X[pe_xi(sim, m, k)] = (uint32_t)ops->ifmap[m * K + k];
         for (uint64_t n = 0; n < N; n++)
             for (uint64_t k = 0; k < K; k++)
-                W[pe_wi(sim, k, n)] = ops->filter[n * K + k];
+                W[pe_wi(sim, k, n)] = (uint32_t)ops->filter[n * K + k];
         return;
     }
     uint64_t cg = L->in_c / map->groups;
@@ -144,20 +144,21 @@ static void pe_im2col(const wl_layer *L, const map_layer *map, const eng_operand
             uint64_t c = k % cg, s = (k / cg) % L->filt_s, r = k / (cg * L->filt_s);
             int64_t y = (int64_t)(oy * L->stride_h + r * L->dil_h) - (int64_t)L->pad_top;
             int64_t xx = (int64_t)(ox * L->stride_w + s * L->dil_w) - (int64_t)L->pad_left;
-            uint64_t v = zero;
+            uint32_t v = zero;
             if (y >= 0 && xx >= 0 && y < (int64_t)L->in_h && xx < (int64_t)L->in_w)
-                v = ops->ifmap[((img * L->in_h + (uint64_t)y) * L->in_w + (uint64_t)xx) * L->in_c +
-                               g * cg + c];
+                v = (uint32_t)ops
+                        ->ifmap[((img * L->in_h + (uint64_t)y) * L->in_w + (uint64_t)xx) * L->in_c +
+                                g * cg + c];
             X[pe_xi(sim, m, k)] = v;
         }
     }
     for (uint64_t n = 0; n < N; n++)
         for (uint64_t k = 0; k < K; k++)
-            W[pe_wi(sim, k, n)] = ops->filter[(g * N + n) * K + k];
+            W[pe_wi(sim, k, n)] = (uint32_t)ops->filter[(g * N + n) * K + k];
 }
 
 /* MACs among n with a zero operand (a[j] or b[j]): eng.h zero_macs */
-static inline uint64_t pe_zero_pairs(uint64_t mag, uint32_t n, const uint64_t *a, const uint64_t *b)
+static inline uint64_t pe_zero_pairs(uint32_t mag, uint32_t n, const uint32_t *a, const uint32_t *b)
 {
     uint64_t z = 0;
     for (uint32_t j = 0; j < n; j++)
@@ -174,10 +175,11 @@ static inline size_t pe_arow(const pe_sim *s, uint32_t i)
 /* A new cycle: this cycle's moving-operand registers become the previous cycle's. */
 static void pe_next_cycle(pe_sim *s)
 {
+    uint32_t *v;
     uint64_t *t;
-    t = s->av, s->av = s->avo, s->avo = t;
+    v = s->av, s->av = s->avo, s->avo = v;
     t = s->at, s->at = s->ato, s->ato = t;
-    t = s->bv, s->bv = s->bvo, s->bvo = t;
+    v = s->bv, s->bv = s->bvo, s->bvo = v;
     t = s->bt, s->bt = s->bto, s->bto = t;
 }
 
@@ -264,10 +266,10 @@ static int pe_cycle_stationary(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t 
     pe_next_cycle(s);
     for (uint32_t i = R; i-- > 0 && !rc;) {
         const size_t row = (size_t)i * C, arow = pe_arow(s, i);
-        uint64_t *restrict av = s->av + arow, *restrict at = s->at + arow;
-        uint64_t *restrict avo = s->avo + arow, *restrict ato = s->ato + arow;
-        uint64_t *wv = s->wv + row, *wt = s->wt + row;
-        uint64_t *hv = s->hv + row, *ht = s->ht + row;
+        uint32_t *restrict av = s->av + arow, *restrict avo = s->avo + arow;
+        uint64_t *restrict at = s->at + arow, *restrict ato = s->ato + arow;
+        uint32_t *wv = s->wv + row, *hv = s->hv + row;
+        uint64_t *wt = s->wt + row, *ht = s->ht + row;
         uint64_t *pv = s->pv + (slot * R + i) * C, *pt = s->pt + (slot * R + i) * C;
         const uint64_t *qv = i ? pv - C : NULL, *qt = i ? pt - C : NULL; /* the row above */
         uint32_t covered = C; /* PEs [covered, C) are done; runs come right to left */
@@ -361,11 +363,13 @@ static int pe_cycle_stationary(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t 
                 /* through the R - sr bypassed rows: written at x_f + R + t + R*P - 1 + j */
                 uint64_t wcyc = cyc + P - 1 + (uint64_t)(R - d->sr) * P;
                 reg_reads += n;
-                for (uint32_t j = jlo; j < jhi; j++) {
-                    uint64_t t = u - j;
-                    pe_write_out(s, f, ws ? d->t0 + t : d->col0 + j, ws ? d->col0 + j : d->t0 + t,
-                                 pv[j], wcyc);
-                }
+                /* O(t0 + u - j, col0 + j) (ws) or O(col0 + j, t0 + u - j) (is), as in row 0 */
+                pe_out *o = s->O + d->col0 * (ws ? map->m : map->n) + (d->t0 + u) * C;
+                for (uint32_t j = jlo; j < jhi; j++)
+                    o[(ptrdiff_t)j - (ptrdiff_t)j * C] = (pe_out){pv[j], wcyc + 1, (int64_t)f};
+                s->ctr->sram_writes[CFG_OFMAP] += n;
+                if (wcyc + 1 > s->last_write)
+                    s->last_write = wcyc + 1;
             }
         }
         pe_fill(at, 0, covered, PE_EMPTY);
@@ -390,17 +394,19 @@ static int pe_cycle_stationary(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t 
         uint32_t j = (uint32_t)(cyc - (xf + R - 1));
         if (j >= d->sc)
             continue;
+        /* ws: filter (k = row0 + i, n = col0 + j); is: ifmap (m = col0 + j, k): both blocked
+         * along k by R, column j's sr values adjacent */
+        const uint32_t *src =
+            (ws ? s->W + d->row0 * map->n : s->X + d->row0 * map->m) + (d->col0 + j) * R;
         for (uint32_t i = 0; i < d->sr; i++) {
             size_t q = (size_t)i * C + j;
             if (s->ht[q] != PE_EMPTY)
                 return pe_hazard(s, cyc, i, j, "shadow register overwritten before its swap");
-            uint64_t k = d->row0 + i, other = d->col0 + j;
-            /* ws: filter (k, n); is: ifmap (m, k) */
-            s->hv[q] = ws ? s->W[pe_wi(s, k, other)] : s->X[pe_xi(s, other, k)];
+            s->hv[q] = src[i];
             s->ht[q] = f - s->fd0;
-            ctr->reg_writes++;
-            ctr->sram_reads[ws ? CFG_FILTER : CFG_IFMAP]++;
         }
+        ctr->reg_writes += d->sr;
+        ctr->sram_reads[ws ? CFG_FILTER : CFG_IFMAP] += d->sr;
     }
     return 0;
 }
@@ -431,7 +437,8 @@ static int pe_cycle_tree(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t f_hi)
             continue;
         uint64_t t = cyc - xf, m = d->t0 + t;
         const uint32_t sc = d->sc;
-        uint64_t *acc = s->tmp, *xb = s->tmp2;
+        uint64_t *acc = s->tmp;
+        uint32_t *xb = s->tmp2;
         for (uint32_t j = 0; j < sc; j++) {
             if (d->first_reduction) {
                 acc[j] = nx_zero(cfg->mac.accumulator);
@@ -447,8 +454,10 @@ static int pe_cycle_tree(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t f_hi)
         ctr->sram_reads[CFG_IFMAP] += d->sr;
         for (uint32_t i = 0; i < d->sr; i++) {
             uint64_t k = d->row0 + i;
-            const uint64_t *w = s->W + pe_wi(s, k, d->col0); /* W(k, col0 + j) adjacent */
-            pe_fill(xb, 0, sc, s->X[pe_xi(s, m, k)]);
+            const uint32_t *w = s->W + pe_wi(s, k, d->col0); /* W(k, col0 + j) adjacent */
+            const uint32_t x = s->X[pe_xi(s, m, k)];
+            for (uint32_t j = 0; j < sc; j++)
+                xb[j] = x;
             ctr->zero_macs += pe_zero_pairs(s->mag, sc, xb, w);
             s->mac(&cfg->mac, sc, acc, xb, w, acc);
         }
@@ -493,10 +502,11 @@ static int pe_cycle_os(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t f_hi)
     pe_next_cycle(s);
     for (uint32_t i = R; i-- > 0;) {
         const size_t row = (size_t)i * C, arow = pe_arow(s, i);
-        uint64_t *restrict av = s->av + arow, *restrict at = s->at + arow;
-        uint64_t *restrict avo = s->avo + arow, *restrict ato = s->ato + arow;
-        uint64_t *restrict bv = s->bv + row, *restrict bt = s->bt + row;
-        const uint64_t *restrict bvo = i ? s->bvo + row - C : NULL; /* the row above */
+        uint32_t *restrict av = s->av + arow, *restrict avo = s->avo + arow;
+        uint64_t *restrict at = s->at + arow, *restrict ato = s->ato + arow;
+        uint32_t *restrict bv = s->bv + row;
+        uint64_t *restrict bt = s->bt + row;
+        const uint32_t *restrict bvo = i ? s->bvo + row - C : NULL; /* the row above */
         const uint64_t *restrict bto = i ? s->bto + row - C : NULL;
         uint64_t *pv = s->pv + row, *pt = s->pt + row;
         uint32_t covered = C;
@@ -528,7 +538,7 @@ static int pe_cycle_os(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t f_hi)
             }
             if (i == 0) { /* filter (k = u - j, n = col0 + j) enters PE(0, j) */
                 /* W(u - j, col0 + j), blocked along n by C */
-                const uint64_t *w = s->W + d->col0 * map->k + u * C;
+                const uint32_t *w = s->W + d->col0 * map->k + u * C;
                 for (uint32_t j = jlo; j < jhi; j++) {
                     bv[j] = w[(ptrdiff_t)j - (ptrdiff_t)j * C];
                     bt[j] = tag0 - j;
@@ -555,7 +565,7 @@ static int pe_cycle_os(pe_sim *s, uint64_t cyc, uint64_t f_lo, uint64_t f_hi)
             for (uint32_t j = jlo; j < jhi; j++)
                 pt[j] = tag0 - j;
             ctr->zero_macs += pe_zero_pairs(s->mag, n, av + jlo, bv + jlo);
-            ctr->reg_writes += 3 * (uint64_t)n;             /* ifmap, filter, accumulator */
+            ctr->reg_writes += 3 * (uint64_t)n;               /* ifmap, filter, accumulator */
             ctr->reg_reads += 2 * (uint64_t)n + (aend - jlo); /* operands, accumulator */
             ctr->macs += n;
             if (u >= T - 1 && u - (T - 1) == jlo) { /* PE jlo did MAC T-1: the result leaves */
@@ -599,35 +609,37 @@ int eng_pe_run(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map
     s.err = err;
     s.mac = nx_mac_vec_select(&cfg->mac);
     const nx_fmt_info *fi = nx_fmt_get(cfg->mac.input);
-    s.mag = fi->width_bits >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << fi->width_bits) - 1;
+    s.mag = (uint32_t)((UINT64_C(1) << fi->width_bits) - 1); /* width_bits <= 32 */
     if (fi->is_float)
         s.mag >>= 1;
-    const bool os = cfg->dataflow == CFG_OS, kw = cfg->dataflow == CFG_WS || cfg->dataflow == CFG_IS;
+    const bool os = cfg->dataflow == CFG_OS,
+               kw = cfg->dataflow == CFG_WS || cfg->dataflow == CFG_IS;
     const size_t xn = os ? pe_blk_size(map->m, map->k, s.R) : pe_blk_size(map->k, map->m, s.R);
     const size_t wn = kw ? pe_blk_size(map->k, map->n, s.R) : pe_blk_size(map->n, map->k, s.C);
     const size_t on = cfg->dataflow == CFG_IS ? pe_blk_size(map->m, map->n, s.C)
-                                               : pe_blk_size(map->n, map->m, s.C);
+                                              : pe_blk_size(map->n, map->m, s.C);
     const size_t pes = (size_t)s.R * s.C, cells = pes * s.P;
     s.X = calloc(xn, sizeof *s.X);
     s.W = calloc(wn, sizeof *s.W);
     s.O = malloc(on * sizeof *s.O);
     const size_t apes = (size_t)s.R * (s.C + 1);
-    uint64_t **regs[] = {&s.bv, &s.bt, &s.bvo, &s.bto, &s.wv, &s.wt, &s.hv, &s.ht,
-                         &s.av, &s.at, &s.avo, &s.ato};
+    uint64_t **regs[] = {&s.bt, &s.bto, &s.wt, &s.ht, &s.at, &s.ato}; /* tags */
+    uint32_t **vals[] = {&s.bv, &s.bvo, &s.wv, &s.hv, &s.av, &s.avo}; /* values */
     for (size_t r = 0; r < sizeof regs / sizeof *regs; r++)
-        *regs[r] = calloc(r < 8 ? pes : apes, sizeof(uint64_t));
+        *regs[r] = calloc(r < 4 ? pes : apes, sizeof(uint64_t));
+    for (size_t r = 0; r < sizeof vals / sizeof *vals; r++)
+        *vals[r] = calloc(r < 4 ? pes : apes, sizeof(uint32_t));
     s.pv = calloc(cells, sizeof *s.pv);
     s.pt = calloc(cells, sizeof *s.pt);
     s.tmp = calloc(s.C, sizeof *s.tmp);
     s.tmp2 = calloc(s.C, sizeof *s.tmp2);
     s.bus_last = calloc(s.C, sizeof *s.bus_last);
     s.fd = malloc(map->folds_per_group * sizeof *s.fd);
-    const uint64_t zero_in = nx_zero(cfg->mac.input); /* before the jump to out */
+    const uint32_t zero_in = (uint32_t)nx_zero(cfg->mac.input); /* before the jump to out */
     int rc = 0;
-    bool ok = s.X && s.W && s.O && s.pv && s.pt && s.tmp && s.tmp2 &&
-              s.bus_last && s.fd;
+    bool ok = s.X && s.W && s.O && s.pv && s.pt && s.tmp && s.tmp2 && s.bus_last && s.fd;
     for (size_t r = 0; r < sizeof regs / sizeof *regs; r++)
-        ok = ok && *regs[r];
+        ok = ok && *regs[r] && *vals[r];
     if (!ok) {
         rc =
             fw_err_set(err, FW_EXIT_INPUT, "layer %s: out of memory in the pe engine", layer->name);
@@ -695,6 +707,8 @@ out:
     free(s.O);
     for (size_t r = 0; r < sizeof regs / sizeof *regs; r++)
         free(*regs[r]);
+    for (size_t r = 0; r < sizeof vals / sizeof *vals; r++)
+        free(*vals[r]);
     free(s.pv);
     free(s.pt);
     free(s.tmp);

@@ -44,13 +44,14 @@ static uint64_t vec_operand(nx_fmt fmt, uint64_t *s)
 static uint64_t vec_check(const nx_mac_cfg *cfg, uint64_t lanes, uint64_t seed)
 {
     enum { BLOCK = 1000 };
-    uint64_t acc[BLOCK], a[BLOCK], b[BLOCK], got[BLOCK], prev[BLOCK] = {0};
+    uint64_t acc[BLOCK], got[BLOCK], prev[BLOCK] = {0};
+    uint32_t a[BLOCK], b[BLOCK]; /* operands travel in 32-bit lanes (nx.h) */
     nx_mac_vec_fn fn = nx_mac_vec_select(cfg);
     uint64_t s = seed, bad = 0;
     for (uint64_t done = 0; done < lanes; done += BLOCK) {
         for (size_t i = 0; i < BLOCK; i++) {
-            a[i] = vec_operand(cfg->input, &s);
-            b[i] = vec_operand(cfg->input, &s);
+            a[i] = (uint32_t)vec_operand(cfg->input, &s);
+            b[i] = (uint32_t)vec_operand(cfg->input, &s);
             acc[i] = (or_next_u64(&s) & 1) ? prev[i] : vec_operand(cfg->accumulator, &s);
         }
         fn(cfg, BLOCK, acc, a, b, got);
@@ -119,7 +120,9 @@ Test(nx_vec, hand_cases)
     const nx_mac_cfg e4 = {NX_FP8E4M3, NX_FP32, true, {NX_RNE, false, false}, NX_WRAP};
     struct {
         const nx_mac_cfg *cfg;
-        uint64_t acc, a, b, want;
+        uint64_t acc;
+        uint32_t a, b;
+        uint64_t want;
     } cases[] = {
         {&f16, 0x3F800000, 0x7C00, 0x0000, 0x7FC00000}, /* 1 + inf*0: invalid, canonical NaN */
         {&f16, 0xFFC00001, 0x3C00, 0x3C00, 0x7FC00000}, /* NaN payload and sign dropped */
