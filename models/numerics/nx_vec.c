@@ -43,17 +43,22 @@ static void nxv_model(const nx_mac_cfg *cfg, size_t n, const uint64_t *acc, cons
 
 /* Integer, int32 accumulator, wrap: (acc + a*b) mod 2^32 with a, b sign-extended from the input
  * width (at most 16 bits, so the product fits in 31 bits). Modular sums do not depend on how
- * the accumulator is read, so unsigned 32-bit arithmetic gives the bits. */
-static void nxv_int_wrap32(const nx_mac_cfg *cfg, size_t n, const uint64_t *acc, const uint32_t *a,
-                           const uint32_t *b, uint64_t *out)
-{
-    const unsigned sh = 32 - nx_fmt_get(cfg->input)->width_bits;
-    for (size_t i = 0; i < n; i++) {
-        const int32_t x = (int32_t)(a[i] << sh) >> sh;
-        const int32_t y = (int32_t)(b[i] << sh) >> sh;
-        out[i] = (uint32_t)((uint32_t)acc[i] + (uint32_t)(x * y));
+ * the accumulator is read, so unsigned 32-bit arithmetic gives the bits. Compiled twice: for
+ * the baseline ISA and for AVX2 (8 lanes per instruction), which nx_mac_vec_select picks when
+ * the CPU has it; the same C, so the same bits. */
+#define NXV_INT_WRAP32(NAME, ATTR)                                                                 \
+    ATTR static void NAME(const nx_mac_cfg *cfg, size_t n, const uint64_t *acc, const uint32_t *a, \
+                          const uint32_t *b, uint64_t *out)                                        \
+    {                                                                                              \
+        const unsigned sh = 32 - nx_fmt_get(cfg->input)->width_bits;                               \
+        for (size_t i = 0; i < n; i++) {                                                           \
+            const int32_t x = (int32_t)(a[i] << sh) >> sh;                                         \
+            const int32_t y = (int32_t)(b[i] << sh) >> sh;                                         \
+            out[i] = (uint32_t)((uint32_t)acc[i] + (uint32_t)(x * y));                             \
+        }                                                                                          \
     }
-}
+NXV_INT_WRAP32(nxv_int_wrap32, )
+NXV_INT_WRAP32(nxv_int_wrap32_avx2, __attribute__((target("avx2"))))
 
 /* Integer, any widths, wrap or saturate: nx_mac_int's exact 64-bit sum. */
 static void nxv_int(const nx_mac_cfg *cfg, size_t n, const uint64_t *acc, const uint32_t *a,
@@ -154,7 +159,7 @@ nx_mac_vec_fn nx_mac_vec_select(const nx_mac_cfg *cfg)
     const nx_fmt_info *in = nx_fmt_get(cfg->input);
     if (!in->is_float) {
         if (cfg->accumulator == NX_INT32 && cfg->overflow == NX_WRAP && in->width_bits <= 16)
-            return nxv_int_wrap32;
+            return __builtin_cpu_supports("avx2") ? nxv_int_wrap32_avx2 : nxv_int_wrap32;
         return nxv_int;
     }
     if (cfg->accumulator == NX_FP32 && cfg->mode.round == NX_RNE && !cfg->mode.ftz &&
