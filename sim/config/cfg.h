@@ -144,7 +144,8 @@ int cfg_parse(const char *name, const char *text, const char *const *sets, size_
               cfg_accel *out, fw_err *err);
 
 /* The same from a parsed document, without overrides: validates doc (not changed, still owned
- * by the caller) exactly as cfg_parse validates its text. */
+ * by the caller) exactly as cfg_parse validates its text. *out is built in place: on failure it
+ * holds a partial config (not to be used). */
 int cfg_from_json(const jr_doc *doc, cfg_accel *out, fw_err *err);
 
 /* Storage bytes of one element of the input format / the accumulator format. */

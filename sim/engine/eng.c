@@ -5,6 +5,7 @@
 #include "engine/eng_fast.h"
 #include "engine/eng_pe.h"
 #include "engine/mem.h"
+#include "engine/mem_memo.h"
 #include "numerics/nx.h"
 
 #include <math.h>
@@ -178,7 +179,10 @@ int eng_run_layer(const cfg_accel *cfg, const wl_layer *layer, const eng_options
         map.tiling = &traffic;
     }
     if (opt->kind == ENG_FAST) {
-        mem_timeline(cfg, &map, opt->ideal_memory, NULL, opt->trace, opt->trace_ctx, &out->c);
+        if (opt->timeline_memo && !opt->trace)
+            mem_memo_timeline(opt->timeline_memo, cfg, &map, opt->ideal_memory, &out->c);
+        else
+            mem_timeline(cfg, &map, opt->ideal_memory, NULL, opt->trace, opt->trace_ctx, &out->c);
         eng_fast_layer(cfg, &map, &out->c);
         eng_level_array_side(cfg, &out->c);
         out->c.zero_macs = (uint64_t)llround(eng_expected_zero_macs(layer));

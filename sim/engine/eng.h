@@ -116,6 +116,9 @@ typedef struct eng_options {
      * memory.objective; the chosen mapping is returned in eng_result.mapping. */
     const char *mapping;
     tl_memo *memo; /* optional, caller-owned: searched mappings by layer shape (net_run sets one) */
+    /* optional, caller-owned: fast engine, `sram` shorthand, no trace: fold timelines already
+     * computed for the same mapping and memory timing (engine/mem_memo.h; a sweep sets one) */
+    struct mem_memo *timeline_memo;
     eng_trace_fn trace;           /* optional: called once per fold (both engines) */
     void *trace_ctx;
 } eng_options;

@@ -3,6 +3,7 @@
 #include "config/cfg.h"
 #include "energy/en.h"
 #include "engine/eng.h"
+#include "engine/mem_memo.h"
 #include "engine/net.h"
 #include "report/rpt_metric.h"
 #include "tech/tech.h"
@@ -47,8 +48,24 @@ static int sw_sim_check(void *ctx, const jr_doc *config, fw_err *err)
     return rc ? rc : en_costs_init(sim->tech, &cfg, &costs, err);
 }
 
-static int sw_sim_eval(void *ctx, const jr_doc *config, const wl_workload *workload, double *values,
-                       fw_err *err)
+/* A worker's scratch: the memo of fold timelines (engine/mem_memo.h). Points of a sweep that
+ * differ only in SRAM sizes, clock, technology or precision of the energy model mostly map
+ * their layers the same way, and a network repeats layer shapes: their timelines are computed
+ * once per worker. */
+static void *sw_sim_worker_create(void *ctx)
+{
+    (void)ctx;
+    mem_memo *memo;
+    return mem_memo_create(&memo) ? NULL : memo;
+}
+
+static void sw_sim_worker_destroy(void *scratch)
+{
+    mem_memo_destroy(scratch);
+}
+
+static int sw_sim_eval(void *ctx, void *scratch, const jr_doc *config, const wl_workload *workload,
+                       double *values, fw_err *err)
 {
     const sw_eval_sim *sim = ctx;
     /* validated from the tree itself: the same checks and messages as cfg_parse on its text
@@ -61,7 +78,7 @@ static int sw_sim_eval(void *ctx, const jr_doc *config, const wl_workload *workl
     en_costs costs;
     if ((rc = en_costs_init(sim->tech, &cfg, &costs, err)))
         return rc;
-    const net_options opt = {.eng = {.kind = ENG_FAST}};
+    const net_options opt = {.eng = {.kind = ENG_FAST, .timeline_memo = scratch}};
     net_result net;
     if ((rc = net_run(&cfg, workload, &opt, &net, err))) {
         if (rc != FW_EXIT_IO)
@@ -105,8 +122,8 @@ int sw_eval_sim_create(sw_eval_sim **out, sw_eval *ev, const char *tech_overlay,
         used += (size_t)snprintf(nm + used, sizeof (*out)->name - used, "%s%s=%.9g",
                                  c ? "," : " tech ", tech_class_name((tech_class)c),
                                  (*out)->tech->class_scale[c]);
-    *ev = (sw_eval){nm, sw_sim_metrics, SW_SIM_METRIC_COUNT, *out, sw_sim_eval,
-                    sw_sim_check};
+    *ev = (sw_eval){nm,          sw_sim_metrics,       SW_SIM_METRIC_COUNT,  *out,
+                    sw_sim_eval, sw_sim_check,         sw_sim_worker_create, sw_sim_worker_destroy};
     return 0;
 }
 

@@ -27,9 +27,10 @@ static double sw_size_score(const cJSON *node)
     return s;
 }
 
-static int sw_analytic_eval(void *ctx, const jr_doc *config, const wl_workload *workload,
-                            double *values, fw_err *err)
+static int sw_analytic_eval(void *ctx, void *scratch, const jr_doc *config,
+                            const wl_workload *workload, double *values, fw_err *err)
 {
+    (void)scratch;
     const unsigned *delay_us = ctx;
     char *text = cJSON_PrintUnformatted(config->root);
     if (!text)
@@ -53,5 +54,5 @@ void sw_eval_analytic(sw_eval *out, unsigned *delay_us_ctx)
 {
     *out = (sw_eval){"analytic-test", sw_analytic_metrics,
                      sizeof sw_analytic_metrics / sizeof sw_analytic_metrics[0], delay_us_ctx,
-                     sw_analytic_eval, NULL};
+                     sw_analytic_eval, NULL, NULL, NULL};
 }

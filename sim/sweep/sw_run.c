@@ -90,8 +90,8 @@ static void sw_point_desc(const sw_spec *spec, size_t w, const size_t *v, char *
 /* Evaluates one point and appends its row to the log. cfg: the worker's copy of the base config;
  * every point sets every axis path, so after the sets it is the base with this point's values
  * whatever point came before (one copy per worker instead of one per point). */
-static int sw_point(const sw_job *job, sw_slot *slot, jr_doc *cfg, uint64_t point, char *line,
-                    size_t line_size, double *values, fw_err *err)
+static int sw_point(const sw_job *job, sw_slot *slot, void *scratch, jr_doc *cfg, uint64_t point,
+                    char *line, size_t line_size, double *values, fw_err *err)
 {
     const sw_spec *spec = job->spec;
     size_t w, v[SW_MAX_AXES];
@@ -101,7 +101,7 @@ static int sw_point(const sw_job *job, sw_slot *slot, jr_doc *cfg, uint64_t poin
         for (size_t p = 0; p < spec->axes[a].path_count && !rc; p++)
             rc = jr_doc_set(cfg, spec->axes[a].paths[p], spec->axes[a].json_values[v[a]], err);
     if (!rc) {
-        rc = job->ev->eval(job->ev->ctx, cfg, job->workloads[w], values, err);
+        rc = job->ev->eval(job->ev->ctx, scratch, cfg, job->workloads[w], values, err);
         if (rc == FW_EXIT_INPUT && job->skip_invalid) {
             for (size_t m = 0; m < job->ev->metric_count; m++)
                 values[m] = NAN;
@@ -181,17 +181,19 @@ static int sw_worker(const sw_job *job, unsigned slot)
     char *line = malloc(line_size);
     double *values = malloc((job->ev->metric_count + 1) * sizeof *values);
     jr_doc cfg = {.file = job->base->file, .root = cJSON_Duplicate(job->base->root, 1)};
+    void *scratch = job->ev->worker_create ? job->ev->worker_create(job->ev->ctx) : NULL;
     fw_err err;
     int rc = 0;
     fw_err_clear(&err);
-    if (!line || !values || !cfg.root)
+    if (!line || !values || !cfg.root || (job->ev->worker_create && !scratch))
         rc = fw_err_set(&err, FW_EXIT_IO, "out of memory");
     while (!rc && !atomic_load(&sh->stop)) {
         uint64_t k = atomic_fetch_add(&sh->next, 1);
         if (k >= job->todo_count)
             break;
         atomic_store(&sh->slot[slot].current, job->todo[k] + 1);
-        rc = sw_point(job, &sh->slot[slot], &cfg, job->todo[k], line, line_size, values, &err);
+        rc = sw_point(job, &sh->slot[slot], scratch, &cfg, job->todo[k], line, line_size, values,
+                      &err);
         atomic_store(&sh->slot[slot].current, 0);
         if (!rc && job->sync_every_point)
             rc = sw_sync(job, &err);
@@ -203,6 +205,8 @@ static int sw_worker(const sw_job *job, unsigned slot)
         if (atomic_exchange(&sh->claimed, 1) == 0)
             sh->err = err;
     }
+    if (job->ev->worker_destroy)
+        job->ev->worker_destroy(scratch);
     cJSON_Delete(cfg.root);
     free(line);
     free(values);

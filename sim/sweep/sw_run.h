@@ -30,17 +30,24 @@
  * yet validated: validating it is the evaluator's job, and its errors name the config path) and
  * the point's workload, and fills values[metric_count] in the order of metric_names (names carry
  * units: "latency_cycles", "energy_pj"). It must be reentrant and deterministic: the same point
- * must give the same values in any process. Returns 0 or an FW_EXIT_* status with *err. */
+ * must give the same values in any process, whatever points the worker evaluated before.
+ * Returns 0 or an FW_EXIT_* status with *err.
+ * scratch: the calling worker's own state (worker_create), NULL when the evaluator has none:
+ * caches and buffers reused from point to point, which must never change a result. */
 typedef struct sw_eval {
     const char *name;
     const char *const *metric_names;
     size_t metric_count;
     void *ctx; /* borrowed: the evaluator's read-only state */
-    int (*eval)(void *ctx, const jr_doc *config, const wl_workload *workload, double *values,
-                fw_err *err);
+    int (*eval)(void *ctx, void *scratch, const jr_doc *config, const wl_workload *workload,
+                double *values, fw_err *err);
     /* Whether a point's config is valid, without evaluating it (FW_EXIT_INPUT and the reason
      * when not): sw_check_points, before any point runs. NULL: every config is. */
     int (*check)(void *ctx, const jr_doc *config, fw_err *err);
+    /* Optional (both NULL: no scratch): each worker calls worker_create(ctx) once before its
+     * first point (NULL return: out of memory) and worker_destroy(scratch) after its last. */
+    void *(*worker_create)(void *ctx);
+    void (*worker_destroy)(void *scratch);
 } sw_eval;
 
 typedef struct sw_run_opts {

@@ -25,9 +25,10 @@ typedef struct test_ctx {
     long fail_point_rows; /* fail when array.rows equals this (0: never) */
 } test_ctx;
 
-static int test_eval(void *vctx, const jr_doc *config, const wl_workload *wl, double *values,
-                     fw_err *err)
+static int test_eval(void *vctx, void *scratch, const jr_doc *config, const wl_workload *wl,
+                     double *values, fw_err *err)
 {
+    (void)scratch;
     const test_ctx *ctx = vctx;
     jr_obj root, array;
     uint32_t rows, cols;
@@ -52,7 +53,7 @@ static int test_eval(void *vctx, const jr_doc *config, const wl_workload *wl, do
 
 static sw_eval test_evaluator(test_ctx *ctx)
 {
-    return (sw_eval){"unit-test", test_metrics, 3, ctx, test_eval, NULL};
+    return (sw_eval){"unit-test", test_metrics, 3, ctx, test_eval, NULL, NULL, NULL};
 }
 
 static void write_text(const char *path, const char *text)
@@ -339,8 +340,8 @@ Test(sw_run, random_sampling_shards_merge_and_nul_tail_resume)
 }
 
 /* An evaluator that crashes the worker on one point (abort: SIGABRT). */
-static int crash_eval(void *ctx, const jr_doc *config, const wl_workload *wl, double *values,
-                      fw_err *err)
+static int crash_eval(void *ctx, void *scratch, const jr_doc *config, const wl_workload *wl,
+                      double *values, fw_err *err)
 {
     const test_ctx *c = ctx;
     jr_obj root, array;
@@ -350,7 +351,7 @@ static int crash_eval(void *ctx, const jr_doc *config, const wl_workload *wl, do
     jr_u32(&array, "rows", true, 0, 1, 1024, &rows, err);
     if ((long)rows == c->fail_point_rows)
         abort();
-    return test_eval(NULL, config, wl, values, err);
+    return test_eval(NULL, scratch, config, wl, values, err);
 }
 
 Test(sw_run, a_crashing_worker_names_signal_and_point)
@@ -361,7 +362,7 @@ Test(sw_run, a_crashing_worker_names_signal_and_point)
     test_ctx ctx = {16};
     setup_dir("crash", spec_text);
     load_spec("crash", &spec);
-    sw_eval ev = {"unit-test", test_metrics, 3, &ctx, crash_eval, NULL};
+    sw_eval ev = {"unit-test", test_metrics, 3, &ctx, crash_eval, NULL, NULL, NULL};
     sw_run_opts opts = {.jobs = 1, .out_dir = ROOT "/crash/out", .shard_count = 1};
     cr_assert_eq(sw_run(&spec, &ev, &opts, &st, &err), FW_EXIT_FAIL);
     /* Point 36 is the first with rows = 16 (workload 0, rows index 3). */
