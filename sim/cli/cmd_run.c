@@ -33,7 +33,7 @@ static void runcli_usage(FILE *out)
             "usage: flopwatt run CONFIG WORKLOAD [--engine fast|pe] [--layer NAME]\n"
             "                    [--set PATH=VALUE]... [--ideal-memory] [--json | --csv]\n"
             "                    [--dump-outputs FILE] [--trace FILE] [--seed N] [--batch N]\n"
-            "                    [--dim NAME=N]... [--compat scalesim]\n"
+            "                    [--dim NAME=N]... [--compat scalesim] [-j N]\n"
             "  CONFIG            accelerator config JSON (configs/README.md); - reads stdin\n"
             "  WORKLOAD          workload JSON, SCALE-Sim topology CSV or ONNX model (.onnx)\n"
             "  --engine E        fast (default): closed forms per fold; pe: every PE every\n"
@@ -47,6 +47,8 @@ static void runcli_usage(FILE *out)
             "                    waited and for which operand, its DRAM bytes\n"
             "  --seed N          pe engine: operand data seed (layer i uses N + i; default 1)\n"
             "  --batch N         images per run (replaces the workload's batch)\n"
+            "  -j N, --jobs N    run the layers on N threads (pe engine: one layer per thread;\n"
+            "                    output, dump and trace identical to -j 1; default 1)\n"
             "  --tech FILE       apply a calibration overlay (flopwatt calibrate --out)\n"
             "  --dim NAME=N      ONNX: the value of the symbolic dimension NAME\n"
             "  --compat scalesim SCALE-Sim v2's compute cycles per layer, as its COMPUTE_REPORT\n"
@@ -164,6 +166,7 @@ static const struct option runcli_options[] = {
     {"tech", required_argument, NULL, RUNCLI_TECH},
     {"compat", required_argument, NULL, RUNCLI_COMPAT},
     {"dim", required_argument, NULL, RUNCLI_DIM},
+    {"jobs", required_argument, NULL, 'j'},
     {NULL, 0, NULL, 0},
 };
 
@@ -175,14 +178,14 @@ int cmd_run(int argc, char **argv)
     const char *layer_name = NULL, *dump_path = NULL, *trace_path = NULL, *tech_path = NULL;
     eng_options opt;
     memset(&opt, 0, sizeof opt);
-    uint64_t seed = RUNCLI_DEFAULT_SEED, batch = 0;
+    uint64_t seed = RUNCLI_DEFAULT_SEED, batch = 0, jobs = 1;
     wl_dim dims[CMD_DIMS_MAX];
     size_t ndims = 0;
     rpt_format fmt = RPT_TEXT;
     bool compat_scalesim = false;
     int rc;
     cli_opt p;
-    cli_opt_init(&p, "run", "h", runcli_options);
+    cli_opt_init(&p, "run", "hj:", runcli_options);
     for (int c; (c = cli_opt_next(&p, argc, argv)) != -1;) {
         switch (c) {
         case 'h':
@@ -240,6 +243,15 @@ int cmd_run(int argc, char **argv)
         case RUNCLI_SEED:
             if ((rc = runcli_u64("--seed", p.arg, UINT64_MAX, &seed)))
                 return rc;
+            break;
+        case 'j':
+            if ((rc = runcli_u64("-j", p.arg, NET_MAX_JOBS, &jobs)))
+                return rc;
+            if (jobs == 0) {
+                fprintf(stderr, "flopwatt run: -j: expected 1 to %d threads, got 0\n",
+                        NET_MAX_JOBS);
+                return FW_EXIT_INPUT;
+            }
             break;
         case RUNCLI_BATCH:
             if ((rc = runcli_u64("--batch", p.arg, 1u << 20, &batch)))
@@ -371,7 +383,7 @@ int cmd_run(int argc, char **argv)
     }
     ctx_mappings = ctx.mappings;
     no = (net_options){opt, layer_name, runcli_net_start,
-                       dump || ctx.mappings ? runcli_net_done : NULL, &ctx};
+                       dump || ctx.mappings ? runcli_net_done : NULL, &ctx, (unsigned)jobs};
     if (opt.kind == ENG_PE) { /* a progress line on a terminal: pe runs can take minutes */
         size_t mac_layers = 0;
         uint64_t macs = 0;

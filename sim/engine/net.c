@@ -3,6 +3,8 @@
 
 #include "engine/mem.h"
 
+#include <assert.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,8 +176,175 @@ static bool net_nomac_traffic(const cfg_accel *cfg, const wl_workload *wl, size_
     return true;
 }
 
+/* Jobs (net_options.jobs > 1). The placement of tensors and each layer's options depend on
+ * sizes only, never on a layer's results, so net_run walks the workload twice with the same
+ * code (net_walk): the first walk (planning) records each MAC layer's options as a job instead
+ * of running it; worker threads take the jobs in workload order, each with a mapping memo of
+ * its own (tl.h: one per thread; a memo only saves searches) and the layer's fold trace
+ * recorded; the second walk takes the results in workload order (waiting for each), replaying
+ * the trace between on_start and on_done. Jobs behind a failed layer are dropped. */
+typedef struct net_job {
+    size_t index;   /* workload layer */
+    eng_options eo; /* as the walk set them */
+    int rc;
+    fw_err err;
+    eng_result r;
+    eng_fold_event *ev; /* the recorded trace (when eo.trace) */
+    size_t ev_count, ev_cap;
+    bool ev_oom;
+    bool done;
+} net_job;
+
+typedef struct net_pool {
+    const cfg_accel *cfg;
+    const wl_workload *wl;
+    bool planning;
+    net_job *jobs;
+    size_t count, cap;
+    size_t next_job;    /* the next job a worker takes (under mu) */
+    size_t next_result; /* the next job the second walk takes */
+    bool cancel;        /* under mu */
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* a job is done */
+} net_pool;
+
+static int net_pool_add(net_pool *p, size_t index, const eng_options *eo, fw_err *err)
+{
+    if (p->count == p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 64;
+        net_job *j = realloc(p->jobs, cap * sizeof *j);
+        if (!j)
+            return fw_err_set(err, FW_EXIT_IO, "out of memory");
+        p->jobs = j;
+        p->cap = cap;
+    }
+    net_job *j = &p->jobs[p->count++];
+    memset(j, 0, sizeof *j);
+    j->index = index;
+    j->eo = *eo;
+    return 0;
+}
+
+static void net_job_trace(void *ctx, const eng_fold_event *ev)
+{
+    net_job *j = ctx;
+    if (j->ev_oom)
+        return;
+    if (j->ev_count == j->ev_cap) {
+        size_t cap = j->ev_cap ? 2 * j->ev_cap : 256;
+        eng_fold_event *e = realloc(j->ev, cap * sizeof *e);
+        if (!e) {
+            j->ev_oom = true;
+            return;
+        }
+        j->ev = e;
+        j->ev_cap = cap;
+    }
+    j->ev[j->ev_count++] = *ev;
+}
+
+static void *net_worker(void *arg)
+{
+    net_pool *p = arg;
+    tl_memo *memo = calloc(1, sizeof *memo); /* NULL: no memo, every shape searched */
+    pthread_mutex_lock(&p->mu);
+    while (!p->cancel && p->next_job < p->count) {
+        net_job *j = &p->jobs[p->next_job++];
+        pthread_mutex_unlock(&p->mu);
+        eng_options eo = j->eo;
+        if (eo.memo)
+            eo.memo = memo;
+        if (eo.trace) {
+            eo.trace = net_job_trace;
+            eo.trace_ctx = j;
+        }
+        j->rc = eng_run_layer(p->cfg, &p->wl->layers[j->index], &eo, &j->r, &j->err);
+        pthread_mutex_lock(&p->mu);
+        j->done = true;
+        pthread_cond_broadcast(&p->cv);
+    }
+    pthread_mutex_unlock(&p->mu);
+    free(memo);
+    return NULL;
+}
+
+/* The second walk: the result of the next job (layer `index`), as eng_run_layer gives it, its
+ * trace replayed to opt->eng.trace. */
+static int net_pool_take(net_pool *p, size_t index, const net_options *opt, eng_result *r,
+                         fw_err *err)
+{
+    net_job *j = &p->jobs[p->next_result++];
+    assert(j->index == index);
+    pthread_mutex_lock(&p->mu);
+    while (!j->done)
+        pthread_cond_wait(&p->cv, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+    memset(r, 0, sizeof *r);
+    if (j->rc) { /* the walk stops here: the jobs behind it are not needed */
+        pthread_mutex_lock(&p->mu);
+        p->cancel = true;
+        pthread_mutex_unlock(&p->mu);
+        *err = j->err;
+        return j->rc;
+    }
+    if (j->ev_oom)
+        return fw_err_set(err, FW_EXIT_IO, "out of memory");
+    for (size_t e = 0; e < j->ev_count; e++)
+        opt->eng.trace(opt->eng.trace_ctx, &j->ev[e]);
+    *r = j->r;
+    memset(&j->r, 0, sizeof j->r);
+    return 0;
+}
+
+static int net_walk(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt,
+                    net_result *out, net_pool *pool, fw_err *err);
+
 int net_run(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt, net_result *out,
             fw_err *err)
+{
+    if (opt->jobs <= 1)
+        return net_walk(cfg, wl, opt, out, NULL, err);
+    net_pool pool;
+    memset(&pool, 0, sizeof pool);
+    pool.cfg = cfg;
+    pool.wl = wl;
+    pool.planning = true;
+    net_result plan;
+    fw_err plan_err;
+    const bool planned = !net_walk(cfg, wl, opt, &plan, &pool, &plan_err);
+    net_result_fini(&plan);
+    pthread_t tid[NET_MAX_JOBS];
+    size_t threads = 0;
+    if (planned) {
+        pthread_mutex_init(&pool.mu, NULL);
+        pthread_cond_init(&pool.cv, NULL);
+        size_t want = opt->jobs < NET_MAX_JOBS ? opt->jobs : NET_MAX_JOBS;
+        want = want < pool.count ? want : pool.count;
+        while (threads < want && !pthread_create(&tid[threads], NULL, net_worker, &pool))
+            threads++;
+    }
+    pool.planning = false;
+    /* a failed plan (its error is the walk's own) or no thread: one walk as with -j1 */
+    int rc = net_walk(cfg, wl, opt, out, threads ? &pool : NULL, err);
+    if (planned) {
+        pthread_mutex_lock(&pool.mu);
+        pool.cancel = true;
+        pthread_mutex_unlock(&pool.mu);
+        for (size_t i = 0; i < threads; i++)
+            pthread_join(tid[i], NULL);
+        pthread_cond_destroy(&pool.cv);
+        pthread_mutex_destroy(&pool.mu);
+    }
+    for (size_t i = 0; i < pool.count; i++) {
+        eng_result_fini(&pool.jobs[i].r);
+        free(pool.jobs[i].ev);
+    }
+    free(pool.jobs);
+    return rc;
+}
+
+static int net_walk(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt,
+                    net_result *out, net_pool *pool, fw_err *err)
 {
     memset(out, 0, sizeof *out);
     for (uint32_t p = 0; p < cfg->pin_count; p++) { /* a pin must name a layer */
@@ -232,11 +401,19 @@ int net_run(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt,
             continue;
         }
         eo.seed = opt->eng.seed + i;
+        if (pool && pool->planning) { /* jobs: recorded now, taken by the second walk */
+            if ((rc = net_pool_add(pool, i, &eo, err)))
+                break;
+            if (out->residency)
+                net_after_layer(wl, i, &eo, &t);
+            continue;
+        }
         if (opt->on_start)
             opt->on_start(opt->ctx, l);
         eng_result r;
         out->failed = i;
-        if ((rc = eng_run_layer(cfg, l, &eo, &r, err)))
+        if ((rc =
+                 pool ? net_pool_take(pool, i, opt, &r, err) : eng_run_layer(cfg, l, &eo, &r, err)))
             break;
         if ((rc = eng_counters_add(&out->total, &r.c, err))) {
             eng_result_fini(&r);

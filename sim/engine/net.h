@@ -62,12 +62,18 @@ typedef void (*net_start_fn)(void *ctx, const wl_layer *layer);
 typedef int (*net_done_fn)(void *ctx, const wl_layer *layer, const eng_result *res,
                            uint64_t seed);
 
+#define NET_MAX_JOBS 256 /* net_options.jobs beyond this run on this many threads */
+
 typedef struct net_options {
     eng_options eng;        /* for every layer; seed is the base (layer i: seed + i) */
     const char *only_layer; /* NULL: every layer; else only the layer of this name */
     net_start_fn on_start;  /* optional */
     net_done_fn on_done;    /* optional */
     void *ctx;              /* passed to on_start and on_done */
+    /* MAC layers run on this many threads (0 or 1: one after another). Whatever the count, the
+     * caller sees the same: on_start, the layer's fold trace and on_done in workload order, the
+     * same counters, outputs and the first failing layer's error (net.c "Jobs"). */
+    unsigned jobs;
 } net_options;
 
 /* Where a tensor is read from or written to. */
