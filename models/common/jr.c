@@ -72,27 +72,27 @@ static int jr_fail_arr(const jr_arr *arr, size_t index, fw_err *err, const char 
     return FW_EXIT_INPUT;
 }
 
-/* Finds the first duplicate key anywhere in the tree; writes its path into buf. */
-static bool jr_find_duplicate(const cJSON *node, const char *path, char *buf, size_t size)
+/* Finds the first duplicate key anywhere below node and writes its path, relative to node, into
+ * buf. The walk formats nothing: a path is built only on the way back from a finding (every
+ * parse runs this walk over the whole tree; the fuzzers found it was a tenth of their time). */
+static bool jr_find_duplicate(const cJSON *node, char *buf, size_t size)
 {
     size_t index = 0;
     for (const cJSON *c = node->child; c; c = c->next, index++) {
-        char child_path[JR_PATH_BYTES];
-        if (cJSON_IsObject(node)) {
+        if (cJSON_IsObject(node))
             for (const cJSON *d = node->child; d != c; d = d->next)
                 if (!strcmp(d->string, c->string)) {
-                    jr_join_path(buf, size, path, c->string);
+                    snprintf(buf, size, "%s", c->string);
                     return true;
                 }
-            jr_join_path(child_path, sizeof child_path, path, c->string);
-        } else {
-            char idx[32];
-            snprintf(idx, sizeof idx, "[%zu]", index);
-            jr_join_path(child_path, sizeof child_path, path, idx);
-        }
-        if ((cJSON_IsObject(c) || cJSON_IsArray(c)) &&
-            jr_find_duplicate(c, child_path, buf, size))
+        if ((cJSON_IsObject(c) || cJSON_IsArray(c)) && jr_find_duplicate(c, buf, size)) {
+            char below[JR_PATH_BYTES], idx[32];
+            snprintf(below, sizeof below, "%s", buf);
+            if (!cJSON_IsObject(node))
+                snprintf(idx, sizeof idx, "[%zu]", index);
+            jr_join_path(buf, size, cJSON_IsObject(node) ? c->string : idx, below);
             return true;
+        }
     }
     return false;
 }
@@ -131,7 +131,7 @@ int jr_doc_parse(const char *name, const char *text, jr_doc *doc, fw_err *err)
         return FW_EXIT_INPUT;
     }
     char dup[JR_PATH_BYTES];
-    if (jr_find_duplicate(doc->root, "", dup, sizeof dup)) {
+    if (jr_find_duplicate(doc->root, dup, sizeof dup)) {
         fw_err_set(err, FW_EXIT_INPUT, "%s: %s: duplicate key", name, dup);
         jr_doc_fini(doc);
         return FW_EXIT_INPUT;

@@ -33,6 +33,11 @@ Test(jr, duplicate_keys_are_errors)
 {
     parse_fails("{\"a\": {\"b\": 1, \"b\": 2}}", "t.json: a.b: duplicate key");
     parse_fails("{\"l\": [{}, {\"x\": 1, \"x\": 1}]}", "t.json: l[1].x: duplicate key");
+    parse_fails("{\"k\": 1, \"k\": 1}", "t.json: k: duplicate key");
+    parse_fails("[{}, {\"a\": [1, [2, {\"k\": 1, \"k\": 2}]]}]",
+                "t.json: [1].a[1][1].k: duplicate key");
+    /* the first duplicate in document order wins */
+    parse_fails("{\"p\": {\"q\": 1, \"q\": 2}, \"p\": 3}", "t.json: p.q: duplicate key");
 }
 
 Test(jr, scalars_types_ranges_and_defaults)
