@@ -471,7 +471,8 @@ static int onx_from_tensor(onx_ctx *c, const Onnx__TensorProto *tp, const char *
             t->vals[i] = width == 8 ? (int64_t)u : (int64_t)(int32_t)(uint32_t)u;
         }
     } else if (i64 && tp->n_int64_data == (size_t)n) {
-        memcpy(t->vals, tp->int64_data, (size_t)n * sizeof *t->vals);
+        if (n) /* protobuf-c leaves an empty repeated field NULL: memcpy(_, NULL, 0) is UB */
+            memcpy(t->vals, tp->int64_data, (size_t)n * sizeof *t->vals);
     } else if (!i64 && tp->n_int32_data == (size_t)n) {
         for (int64_t i = 0; i < n; i++)
             t->vals[i] = tp->int32_data[i];
@@ -524,7 +525,8 @@ static int onx_attr_ints(onx_ctx *c, const Onnx__NodeProto *n, const char *name,
     if (a->n_ints > 2 * ONX_RANK_MAX)
         return onx_node_fail(c, n, "attribute '%s' has %zu values, more than %d", name,
                              a->n_ints, 2 * ONX_RANK_MAX);
-    memcpy(out, a->ints, a->n_ints * sizeof *out);
+    if (a->n_ints) /* an empty list is NULL (fuzz_onnx: a Transpose with "perm" of no values) */
+        memcpy(out, a->ints, a->n_ints * sizeof *out);
     *count = a->n_ints;
     return 0;
 }
@@ -539,7 +541,8 @@ static int onx_attr_str(onx_ctx *c, const Onnx__NodeProto *n, const char *name, 
     if (!a->has_s || (a->has_type && a->type != ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING))
         return onx_node_fail(c, n, "attribute '%s' must be a string", name);
     size_t len = a->s.len < size - 1 ? a->s.len : size - 1;
-    memcpy(out, a->s.data, len);
+    if (len)
+        memcpy(out, a->s.data, len);
     out[len] = '\0';
     for (size_t i = 0; i < len; i++)
         if ((unsigned char)out[i] < 0x20 || (unsigned char)out[i] >= 0x7f)

@@ -165,3 +165,19 @@ Test(wl_onnx, zoo_prefixes)
     }
     free(bytes);
 }
+
+/* fuzz_onnx found memcpy(_, NULL, 0) (undefined behaviour, caught by UBSan) on an ints
+ * attribute with no values: protobuf-c leaves an empty repeated field NULL. The input (a
+ * Transpose whose "perm" holds no integers) must parse or fail with a message, and under
+ * `make test-asan` without a UBSan report. */
+Test(wl_onnx, fuzz_empty_ints_attribute)
+{
+    char *bytes = NULL;
+    size_t len;
+    fw_err err;
+    cr_assert_eq(fw_read_file("tests/fuzz/regress/fuzz_onnx/transpose_perm_empty.onnx", &bytes,
+                              &len, &err),
+                 0, "%s", err.msg);
+    parse_ok_or_input((const uint8_t *)bytes, len, "fuzz finding, bytes", len);
+    free(bytes);
+}
