@@ -211,6 +211,16 @@ typedef struct tech_lib {
  * or unknown key, value out of range (energies must be > 0), unknown source id, unknown
  * format or node, a fit that does not grow with capacity. */
 int tech_load_texts(const tech_text *files, size_t count, tech_lib **out, fw_err *err);
+/* Loading in steps, for a caller that holds parsed documents (tech_load_texts is these steps):
+ * tech_load_start zeroes a library, then tech_load_doc reads one data file into it, recognised
+ * by its name (doc->file ends in arith.json, ...), in the load order nodes, arith, memory,
+ * assumptions, references (a file may check against the ones before it). tech_lib holds no
+ * pointers: a library between steps may be copied by value (tests/fuzz/fuzz_tech.c keeps the
+ * library before each file and reads only the fuzzed file and those after it). Fails as
+ * tech_load_texts does. */
+void tech_load_start(tech_lib *lib);
+struct jr_doc; /* common/jr.h */
+int tech_load_doc(tech_lib *lib, const struct jr_doc *doc, fw_err *err);
 /* The embedded data (dir NULL) or DIR/<name>.json for each file name (FW_EXIT_IO if a file
  * cannot be read). */
 int tech_load(const char *dir, tech_lib **out, fw_err *err);

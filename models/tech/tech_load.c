@@ -815,11 +815,28 @@ static bool tl_name_matches(const char *given, const char *want)
     return g >= w && !strcmp(given + g - w, want) && (g == w || given[g - w - 1] == '/');
 }
 
+typedef int (*tl_reader)(const jr_doc *, tech_lib *, fw_err *);
+static const tl_reader tl_readers[TECH_FILE_COUNT] = {tl_arith, tl_nodes, tl_memory, tl_assume,
+                                                      tl_refs};
+
+void tech_load_start(tech_lib *lib)
+{
+    memset(lib, 0, sizeof *lib);
+    for (int c = 0; c < TECH_CLASS_COUNT; c++)
+        lib->class_scale[c] = 1.0; /* the generic model; an overlay may change it */
+    gsl_set_error_handler_off(); /* process-wide and idempotent: errors are return codes */
+}
+
+int tech_load_doc(tech_lib *lib, const jr_doc *doc, fw_err *err)
+{
+    for (int j = 0; j < TECH_FILE_COUNT; j++)
+        if (tl_name_matches(doc->file, tl_file_names[j]))
+            return tl_readers[j](doc, lib, err);
+    return fw_err_set(err, FW_EXIT_INPUT, "%s: not a technology data file", doc->file);
+}
+
 int tech_load_texts(const tech_text *files, size_t count, tech_lib **out, fw_err *err)
 {
-    typedef int (*tl_reader)(const jr_doc *, tech_lib *, fw_err *);
-    static const tl_reader readers[TECH_FILE_COUNT] = {tl_arith, tl_nodes, tl_memory, tl_assume,
-                                                       tl_refs};
     static const int order[TECH_FILE_COUNT] = {TL_NODES, TL_ARITH, TL_MEMORY, TL_ASSUME, TL_REFS};
     const tech_text *found[TECH_FILE_COUNT] = {NULL};
     *out = NULL;
@@ -842,19 +859,17 @@ int tech_load_texts(const tech_text *files, size_t count, tech_lib **out, fw_err
         if (!found[j])
             return fw_err_set(err, FW_EXIT_INPUT, "technology data: %s is missing",
                               tl_file_names[j]);
-    tech_lib *lib = calloc(1, sizeof *lib);
+    tech_lib *lib = malloc(sizeof *lib);
     if (!lib)
         return fw_err_set(err, FW_EXIT_FAIL, "tech: out of memory");
-    for (int c = 0; c < TECH_CLASS_COUNT; c++)
-        lib->class_scale[c] = 1.0; /* the generic model; an overlay may change it */
-    gsl_set_error_handler_off(); /* process-wide and idempotent: errors are return codes */
+    tech_load_start(lib);
     int rc = 0;
     for (int j = 0; j < TECH_FILE_COUNT && !rc; j++) {
         const tech_text *t = found[order[j]];
         jr_doc doc;
         if ((rc = jr_doc_parse(t->name, t->text, &doc, err)))
             break;
-        rc = readers[order[j]](&doc, lib, err);
+        rc = tl_readers[order[j]](&doc, lib, err);
         jr_doc_fini(&doc);
     }
     if (rc) {

@@ -1,6 +1,7 @@
 /* Tests of bad technology data: each case edits one embedded data file (one text substitution)
  * and expects the exact one-line error, naming the file and the JSON path. Messages written by
  * hand from the documented format "FILE: path: reason". */
+#include "common/jr.h"
 #include "tech/tech.h"
 
 #include <criterion/criterion.h>
@@ -156,4 +157,39 @@ Test(tech_errors, as_built_units)
     fails("nodes.json", "\"lp_nodes\"", "\"lp_nodez\"",
           "models/tech/data/nodes.json: lp_nodez: unknown key (did you mean 'lp_nodes'? "
           "'lp_nodes' is required and missing)");
+}
+
+/* tech_load_start + tech_load_doc in load order build the same library, byte for byte, as
+ * tech_load_texts on the same files (tests/fuzz/fuzz_tech.c relies on it); a document whose name
+ * is no data file is refused. */
+Test(tech_errors, load_in_steps_equals_load_texts)
+{
+    static const char *const order[] = {"nodes.json", "arith.json", "memory.json",
+                                        "assumptions.json", "references.json"};
+    size_t count;
+    const tech_text *files = tech_embedded(&count);
+    tech_lib *whole = NULL;
+    fw_err err;
+    cr_assert_eq(tech_load_texts(files, count, &whole, &err), 0, "%s", err.msg);
+    tech_lib *steps = malloc(sizeof *steps);
+    cr_assert(steps);
+    tech_load_start(steps);
+    for (size_t p = 0; p < sizeof order / sizeof *order; p++) {
+        size_t i = 0;
+        while (i < count && !strstr(files[i].name, order[p]))
+            i++;
+        cr_assert_lt(i, count, "%s not embedded", order[p]);
+        jr_doc doc;
+        cr_assert_eq(jr_doc_parse(files[i].name, files[i].text, &doc, &err), 0, "%s", err.msg);
+        cr_assert_eq(tech_load_doc(steps, &doc, &err), 0, "%s", err.msg);
+        jr_doc_fini(&doc);
+    }
+    cr_assert_eq(memcmp(whole, steps, sizeof *steps), 0, "the libraries differ");
+    jr_doc doc;
+    cr_assert_eq(jr_doc_parse("other.json", "{}", &doc, &err), 0);
+    cr_assert_eq(tech_load_doc(steps, &doc, &err), FW_EXIT_INPUT);
+    cr_assert_str_eq(err.msg, "other.json: not a technology data file");
+    jr_doc_fini(&doc);
+    free(steps);
+    tech_destroy(whole);
 }
