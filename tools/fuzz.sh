@@ -23,7 +23,14 @@ fi
 seeds_of() {
     case $1 in
     fuzz_config) ls configs/*.json configs/validate/*.json ;;
-    fuzz_workload_json) ls configs/workloads/*.json ;;
+    fuzz_workload_json) # each zoo network, and its first 8 layers (small: see max_len_of)
+        mkdir -p "$build/fuzz/seeds/workload_json"
+        for f in configs/workloads/*.json; do
+            echo "$f"
+            local cut="$build/fuzz/seeds/workload_json/$(basename "$f" .json)_8.json"
+            [[ -f $cut ]] || jq '.layers |= .[:8]' "$f" >"$cut"
+            echo "$cut"
+        done ;;
     fuzz_scalesim) ls configs/workloads/scalesim/*.csv ;;
     fuzz_sweep_spec) ls configs/sweeps/*.json tests/fuzz/seeds/sweep_spec/*.json ;;
     fuzz_sweep_log) ls tests/fuzz/seeds/sweep_log/* ;;
@@ -32,8 +39,17 @@ seeds_of() {
     fuzz_onnx) # the test models of tools/gen_onnx.py (ResNet-50, MobileNet v2, BERT, ...)
         [[ -f "$build/fuzz/onnx/.generated" ]] || { /usr/bin/python3 tools/gen_onnx.py \
             "$build/fuzz/onnx" >/dev/null && touch "$build/fuzz/onnx/.generated"; }
-        ls "$build"/fuzz/onnx/*.onnx ;;
+        ls "$build"/fuzz/onnx/*.onnx "$build"/fuzz/onnx/cases/*.onnx "$build"/fuzz/onnx/bad/*.onnx ;;
     *) ls "tests/fuzz/seeds/${1#fuzz_}"/* 2>/dev/null || true ;;
+    esac
+}
+# -max_len per target: larger inputs are truncated when read (a truncated zoo file still seeds)
+max_len_of() {
+    case $1 in
+    fuzz_workload_json | fuzz_scalesim) echo 4096 ;;
+    fuzz_onnx) echo 8192 ;;
+    fuzz_tech) echo 8192 ;; # one data file (the largest, nodes.json, is 7.9 kB) and its selector
+    *) echo 4096 ;;
     esac
 }
 sources_of() {
@@ -78,14 +94,18 @@ for t in "${targets[@]}"; do
     set +e
     dict_opt=()
     [[ -s "$dict" ]] && dict_opt=(-dict="$dict")
-    "$bin" -max_total_time="$seconds" -print_final_stats=1 "${dict_opt[@]}" \
+    stop=(-max_total_time="$seconds")
+    [[ -n ${FUZZ_RUNS:-} ]] && stop=(-runs="$FUZZ_RUNS")
+    # shellcheck disable=SC2086 # FUZZ_FLAGS: words
+    "$bin" "${stop[@]}" -max_len="$(max_len_of "$t")" -print_final_stats=1 "${dict_opt[@]}" ${FUZZ_FLAGS:-} \
         -artifact_prefix="$build/fuzz/crashes/$t-" -close_fd_mask=3 "$corpus" \
         $(ls -d "tests/fuzz/regress/$t" 2>/dev/null) >"$log" 2>&1
     rc=$?
     set -e
     execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)
     crashes=$(ls "$build/fuzz/crashes" | grep -c "^$t-" || true)
-    echo "$t: $execs executions in $seconds s, $crashes crash files (corpus $(ls "$corpus" | wc -l) files)"
+    secs=$(grep -oE 'Done [0-9]+ runs in [0-9]+ second' "$log" | grep -oE '[0-9]+ second' | grep -oE '[0-9]+' || echo "$seconds")
+    echo "$t: $execs executions in $secs s, $crashes crash files (corpus $(ls "$corpus" | wc -l) files)"
     if [[ $rc -ne 0 ]]; then
         failed=1
         grep -E 'ERROR|SUMMARY|==[0-9]+==' "$log" | head -5 || tail -5 "$log"
