@@ -20,13 +20,17 @@ static void plot_usage(FILE *out)
             "the gnuplot script KIND.gp that draws them.\n"
             "  pareto SWEEP_DIR [--x METRIC] [--y METRIC] [--color COLUMN] [--workload W]\n"
             "        a sweep's points (default latency_ms vs energy_system_pj, coloured by the\n"
-            "        precision or node axis), infeasible points grey, the Pareto front\n"
+            "        precision or node axis), infeasible points grey, the Pareto front; with\n"
+            "        3+ objectives and no --x/--y, one panel per pair of objectives\n"
             "  layers RUN_JSON       per-layer energy breakdown of `flopwatt run --json`\n"
+            "        (summed per stage beyond 40 layers)\n"
             "  ceiling CEILING_JSON [--node NM] [--precision P]\n"
             "        the efficiency ladder of `flopwatt ceiling --json` (GFLOPS/W after each\n"
-            "        level: arithmetic, +registers, +sram, +dram, +leakage_clock, ...)\n"
-            "  trend [--until YEAR]  compute per image 2013-2015 vs GPU GFLOPS/W, fitted on\n"
-            "        log2 values and extrapolated to YEAR (default 2020); prints the fits\n");
+            "        level: arithmetic, +registers, +sram, +dram, +leakage_clock, ...), one\n"
+            "        panel per node\n"
+            "  trend [--until YEAR]  compute per image 2013-2015 vs GPU GFLOPS/W, each relative\n"
+            "        to 2013, fitted on log2 values and extrapolated (dashed, shaded) to YEAR\n"
+            "        (default 2020); prints the fits\n");
 }
 
 enum { PLOT_OUT = 256, PLOT_X, PLOT_Y, PLOT_COLOR, PLOT_WORKLOAD, PLOT_PRECISION, PLOT_NODE,

@@ -12,10 +12,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Both terminals: the script draws once into NAME.svg (sw_gp_begin, width x height px), then
- * replots into NAME.png (sw_gp_end). */
+/* Both terminals: the commands written between sw_gp_begin and sw_gp_end run twice, drawing
+ * NAME.svg (width x height px, 10 pt text) and NAME.png (twice the pixels, everything scaled
+ * alike), so a multiplot comes out in both. */
 void sw_gp_begin(FILE *gp, const char *name, int width, int height);
-void sw_gp_end(FILE *gp, const char *name, int width, int height);
+void sw_gp_end(FILE *gp);
 
 /* Opens dir/name for writing; NULL and FW_EXIT_IO when it cannot. */
 FILE *sw_open_out(const char *dir, const char *name, fw_err *err);

@@ -1,18 +1,25 @@
-/* sw_plot: figures with gnuplot, each written as SVG and PNG (pngcairo) into an output
- * directory together with its data files and the gnuplot script that draws them (so a figure
- * can be restyled by editing the script and running `gnuplot NAME.gp` in that directory).
+/* sw_plot: figures with gnuplot, each written as SVG (480 px wide at 10 pt, a paper column) and
+ * PNG (twice the pixels) into an output directory together with its data files and the gnuplot
+ * script that draws them (so a figure can be restyled by editing the script and running
+ * `gnuplot NAME.gp` in that directory). Axes are labelled in words with units from the metric
+ * table (report/rpt_metric.h), scaled to an engineering unit that suits the data, with tight
+ * ranges; titles name the design and the network (configs/README.md, "flopwatt plot").
  *
  *   pareto   a sweep's points (sweep directory: points.csv): one metric against another,
  *            coloured by an input column (precision, node, ...), infeasible points grey, the
- *            Pareto front as a step line; one workload per figure.
+ *            Pareto front circled; with 3+ objectives and no x/y, one panel per pair of
+ *            objectives, the front over all of them circled in each and the figure saying so.
  *   layers   per-layer energy breakdown bars from `flopwatt run --json` (every per-layer key
- *            ending in "_pj", except the totals energy_pj, energy_chip_pj and
- *            energy_system_pj, is one stacked segment).
+ *            ending in "_pj", except the totals energy_pj, energy_chip_pj, energy_system_pj and
+ *            the not-spent energy_gating_saved_pj, is one stacked segment); more than 40 layers
+ *            are summed per stage.
  *   ceiling  the efficiency ceiling ladder from `flopwatt ceiling --json`: GFLOPS/W (GOPS/W)
- *            after each level (arithmetic, +registers, +sram, +dram, +leakage_clock, ...).
+ *            after each level (arithmetic, +registers, +sram, +dram, +leakage_clock, ...), one
+ *            panel per node.
  *   trend    demand vs efficiency, 2013-2016: forward compute per image of ImageNet winners and
  *            GPU GFLOPS/W (shared/reference figures, built in), each fitted with a straight line
- *            on log2 values (GSL gsl_fit_linear) and extrapolated.
+ *            on log2 values (GSL gsl_fit_linear), drawn relative to its 2013 figure, the
+ *            extrapolation dashed and shaded.
  * Every function fails with FW_EXIT_INPUT on unusable input (naming the file), FW_EXIT_IO when
  * a file cannot be written, FW_EXIT_FAIL when gnuplot fails or is missing.
  */

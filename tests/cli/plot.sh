@@ -86,10 +86,14 @@ EOF
 is_svg_png "$tmp/layers" layers
 printf '"conv1" 2 0.5 1.5\n"fc" 0.25 0.125 3\n' | cmp -s - "$tmp/layers/layers.dat" ||
     fail "layers.dat: $(cat "$tmp/layers/layers.dat")"
-for k in mac_pj sram_pj dram_pj; do
+# segments are named in words (the key without _pj), the axis in the unit of the bars
+for k in mac sram dram; do
     grep -q "title '$k'" "$tmp/layers/layers.gp" || fail "layers.gp lacks segment $k"
 done
-grep -q "title 'energy_pj'" "$tmp/layers/layers.gp" && fail "energy_pj is the total, not a segment"
+grep -q "title 'energy" "$tmp/layers/layers.gp" && fail "energy_pj is the total, not a segment"
+grep -q "_pj'" "$tmp/layers/layers.gp" && fail "a legend entry in pJ key names: $(grep title "$tmp/layers/layers.gp")"
+grep -q "set ylabel 'system energy (uJ)'" "$tmp/layers/layers.gp" || fail "layers: bars of 3.4-4.6 uJ on a uJ axis"
+grep -q 'set title "t on ' "$tmp/layers/layers.gp" || fail "layers: the design in the title"
 # ... and on the real report of AlexNet: one bar per MAC layer (8: conv1-5, fc6-8), the
 # segments summing to the layer's energy_system_pj.
 "$fw" run configs/edge32x32.json configs/workloads/alexnet.json --json >"$tmp/alexnet.json" &&
@@ -121,12 +125,68 @@ cat >"$tmp/ceiling.json" <<'EOF'
 EOF
 "$fw" plot ceiling "$tmp/ceiling.json" --out "$tmp/ceiling" >/dev/null || fail "plot ceiling"
 is_svg_png "$tmp/ceiling" ceiling
-[[ $(grep -v '^#' "$tmp/ceiling/ceiling.dat") == $'"65 nm fp32" 650 300 ? 20 ?\n"28 nm int8" 12000 3000 1000 200 150' ]] ||
+# one block per node (one panel each)
+[[ $(grep -v '^#' "$tmp/ceiling/ceiling.dat") == $'"65 nm fp32" 650 300 ? 20 ?\n\n\n"28 nm int8" 12000 3000 1000 200 150' ]] ||
     fail "ceiling.dat: $(cat "$tmp/ceiling/ceiling.dat")"
 "$fw" plot ceiling "$tmp/ceiling.json" --node 28 --out "$tmp/ceiling28" >/dev/null || fail "plot ceiling --node"
-[[ $(grep -vc '^#' "$tmp/ceiling28/ceiling.dat") -eq 1 ]] || fail "--node 28 keeps one entry"
+[[ $(grep -v '^#' "$tmp/ceiling28/ceiling.dat" | grep -c .) -eq 1 ]] || fail "--node 28 keeps one entry"
+grep -q 'multiplot layout 2,1' "$tmp/ceiling/ceiling.gp" || fail "ceiling: one panel per node"
 "$fw" ceiling --json >"$tmp/real_ceiling.json" 2>/dev/null &&
     { "$fw" plot ceiling "$tmp/real_ceiling.json" --out "$tmp/real_ceiling" >/dev/null || fail "plot of flopwatt ceiling --json"; }
+
+# pareto with 3 objectives: one panel per pair of objectives, the front over all three circled
+# in each, and the figure says so; axes in engineering units from the metric table.
+sed 's/"objectives": \[/"objectives": [{"metric": "area_mm2", "goal": "minimize"},/' \
+    "$tmp/spec.json" >"$tmp/spec3.json"
+FLOPWATT_SWEEP_TEST_EVAL=analytic "$fw" sweep "$tmp/spec3.json" --out "$tmp/sweep3" >/dev/null || fail "sweep3"
+"$fw" plot pareto "$tmp/sweep3" --out "$tmp/pareto3" >/dev/null || fail "plot pareto, 3 objectives"
+is_svg_png "$tmp/pareto3" pareto
+grep -q 'multiplot layout 2,2' "$tmp/pareto3/pareto.gp" || fail "3 objectives: 3 panels and a legend"
+[[ $(grep -c "^plot 'pareto_" "$tmp/pareto3/pareto.gp") -eq 3 ]] || fail "3 objectives: 3 pairwise panels"
+grep -q 'front over.*all 3 objectives' "$tmp/pareto3/pareto.gp" || fail "3 objectives: the figure does not say which front"
+want=$(awk -F, 'NR > 1 && $NF == 1 { print $1 }' "$tmp/sweep3/points.csv" | sort -n | tr '\n' ' ')
+got=$(awk '{ print $4 }' "$tmp/pareto3/pareto_front.dat" | sort -n | tr '\n' ' ')
+[[ -n "$want" && "$want" == "$got" ]] || fail "3-objective front points: plotted '$got', points.csv '$want'"
+grep -q "with steps" "$tmp/pareto3/pareto.gp" && fail "a staircase drawn for a 3-objective front"
+# the shipped example (real evaluator): energy in mJ (not pJ at 1e10), latency in ms, area in mm2
+"$fw" sweep configs/sweeps/example.json -j2 --out "$tmp/example" >/dev/null 2>&1 &&
+    "$fw" plot pareto "$tmp/example" --x latency_ms --y energy_system_pj --out "$tmp/example_plot" >/dev/null ||
+    fail "plot of the example sweep"
+grep -q "set ylabel 'system energy (mJ)'" "$tmp/example_plot/pareto.gp" &&
+    grep -q "set xlabel 'latency (ms)'" "$tmp/example_plot/pareto.gp" &&
+    grep -q 'edge32x32 sweep on resnet50' "$tmp/example_plot/pareto.gp" ||
+    fail "example pareto: labels $(grep label "$tmp/example_plot/pareto.gp")"
+# its points scaled to mJ: the plotted y of point 62 (the energy optimum) is its energy_system_pj / 1e9
+python3 - "$tmp/example/points.csv" "$tmp/example_plot/pareto.gp" "$tmp/example_plot/pareto_front.dat" <<'EOF' || fail "example pareto: y scale"
+import csv, re, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+gp = open(sys.argv[2]).read()
+scale = float(re.search(r"using \(\$1\*[0-9.e+-]+\):\(\$2\*([0-9.e+-]+)\)", gp).group(1))
+assert abs(scale - 1e-9) < 1e-21, scale
+front = [l.split() for l in open(sys.argv[3])]
+for x, y, p in front:
+    r = next(r for r in rows if r["point"] == p)
+    assert float(y) == float(r["energy_system_pj"]) and r["pareto"] == "1", (p, y)
+EOF
+
+# layers of a deep network: more than 40 layers become one bar per stage (name up to its first
+# digits: res2, res3, ...), each the sum of its layers' segments; gating savings are no segment
+python3 - "$tmp/deep.json" <<'EOF'
+import json, sys
+layers = [{"name": "conv1", "mac_pj": 1e6, "dram_pj": 1e6, "energy_gating_saved_pj": 5e6}]
+for stage, blocks in (("res2", 3), ("res3", 4), ("res4", 6), ("res5", 3)):
+    for b in range(blocks):
+        for part in ("a", "b", "c"):
+            layers.append({"name": "%s%s_branch2%s" % (stage, chr(97 + b), part),
+                           "mac_pj": 2e6, "dram_pj": 3e6, "energy_gating_saved_pj": 5e6})
+layers.append({"name": "fc1000", "mac_pj": 1e6, "dram_pj": 4e6, "energy_gating_saved_pj": 5e6})
+json.dump({"config": {"name": "deep"}, "workload": "net", "layers": layers}, open(sys.argv[1], "w"))
+EOF
+"$fw" plot layers "$tmp/deep.json" --out "$tmp/deep" >/dev/null || fail "plot layers of 50 layers"
+printf '"conv1 (1)" 1 1\n"res2 (9)" 18 27\n"res3 (12)" 24 36\n"res4 (18)" 36 54\n"res5 (9)" 18 27\n"fc1000 (1)" 1 4\n' |
+    cmp -s - "$tmp/deep/layers.dat" || fail "stages of a deep network: $(cat "$tmp/deep/layers.dat")"
+grep -q "saved" "$tmp/deep/layers.gp" && fail "energy saved by zero gating drawn as a segment"
+grep -q "set xlabel 'stage (layers in it)'" "$tmp/deep/layers.gp" || fail "deep layers: x label"
 
 bad() { # bad EXPECTED ARGS...
     local want=$1
@@ -149,4 +209,4 @@ if [[ $fails -ne 0 ]]; then
     echo "plot.sh: $fails failures" >&2
     exit 1
 fi
-echo "plot.sh: ok (trend fits equal an independent least-squares fit; pareto front plotted = points.csv front; 7 bad inputs)"
+echo "plot.sh: ok (trend fits equal an independent least-squares fit; pareto front plotted = points.csv front, 2 and 3 objectives; energy axis in mJ; stages of a deep network summed; 7 bad inputs)"
