@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,7 @@ static void runcli_usage(FILE *out)
             "                    [--set PATH=VALUE]... [--ideal-memory] [--json | --csv]\n"
             "                    [--dump-outputs FILE] [--trace FILE] [--seed N] [--batch N]\n"
             "                    [--dim NAME=N]... [--compat scalesim] [-j N]\n"
+            "                    [--algorithm A]\n"
             "  CONFIG            accelerator config JSON (configs/README.md); - reads stdin\n"
             "  WORKLOAD          workload JSON, SCALE-Sim topology CSV or ONNX model (.onnx)\n"
             "  --engine E        fast (default): closed forms per fold; pe: every PE every\n"
@@ -51,6 +53,9 @@ static void runcli_usage(FILE *out)
             "                    output, dump and trace identical to -j 1; default 1)\n"
             "  --tech FILE       apply a calibration overlay (flopwatt calibrate --out)\n"
             "  --dim NAME=N      ONNX: the value of the symbolic dimension NAME\n"
+            "  --algorithm A     compute conv layers by A: direct, winograd_f2x2_3x3,\n"
+            "                    winograd_f4x4_3x3 or fft (every conv layer it applies to; with\n"
+            "                    --layer, that layer or an error); the workload key \"algorithm\"\n"
             "  --compat scalesim SCALE-Sim v2's compute cycles per layer, as its COMPUTE_REPORT\n"
             "                    prints them: serial schedule, whole streams, MAC pipeline 1,\n"
             "                    ideal memory, each layer's cycles - 1 (ws, os, is only)\n");
@@ -113,6 +118,7 @@ typedef struct runcli_net {
     char (*mappings)[RUNCLI_MAPPING_BYTES]; /* per workload layer (explicit hierarchy) */
     cli_progress *progress;                 /* pe engine on a terminal, else NULL */
     uint64_t macs_started;                  /* MACs of the layers started so far */
+    eng_num_error *errors; /* per workload layer: pe engine, transformed layers */
 } runcli_net;
 
 static void runcli_net_start(void *ctx, const wl_layer *l)
@@ -126,6 +132,8 @@ static void runcli_net_start(void *ctx, const wl_layer *l)
 static int runcli_net_done(void *ctx, const wl_layer *l, const eng_result *r, uint64_t seed)
 {
     runcli_net *c = ctx;
+    if (c->errors)
+        c->errors[l - c->wl->layers] = r->error;
     if (r->mapped && c->mappings) {
         char *m = c->mappings[l - c->wl->layers];
         tl_format(&r->mapping, m, RUNCLI_MAPPING_BYTES);
@@ -133,6 +141,121 @@ static int runcli_net_done(void *ctx, const wl_layer *l, const eng_result *r, ui
             fprintf(c->tr->f, "# mapping %s: %s\n", l->name, m);
     }
     return c->dump ? (c->dump_rc = runcli_dump(c->dump, c->cfg, l, r, seed)) : 0;
+}
+
+/* --algorithm: sets every conv layer's algorithm where it applies (wl_algo_check); with --layer
+ * only that layer, which must allow it. Prints on stderr how many conv layers it was applied
+ * to when some were left direct. */
+static int runcli_algorithm(wl_workload *wl, const char *name, const char *layer_name,
+                            const char *path)
+{
+    wl_algo a;
+    if (wl_algo_from_name(name, &a)) {
+        fprintf(stderr,
+                "flopwatt run: --algorithm: expected direct, winograd_f2x2_3x3, "
+                "winograd_f4x4_3x3 or fft, got '%s'\n",
+                name);
+        return FW_EXIT_INPUT;
+    }
+    size_t conv = 0, applied = 0;
+    for (size_t i = 0; i < wl->layer_count; i++) {
+        wl_layer *l = &wl->layers[i];
+        if (l->kind != WL_CONV || (layer_name && strcmp(l->name, layer_name)))
+            continue;
+        conv++;
+        fw_err err;
+        if (wl_algo_check(l, a, &err)) {
+            if (layer_name) {
+                fprintf(stderr, "flopwatt run: %s: layer '%s': --%s\n", path, l->name, err.msg);
+                return FW_EXIT_INPUT;
+            }
+            continue;
+        }
+        applied++;
+        l->algorithm = a;
+    }
+    if (applied < conv)
+        fprintf(stderr,
+                "flopwatt run: --algorithm %s: applied to %zu of %zu conv layers (the others "
+                "stay direct: stride, dilation or filter size)\n",
+                name, applied, conv);
+    return 0;
+}
+
+/* The error of each reported layer (net order) and over all of them: the largest maxima, the
+ * means weighted by outputs, the summed mismatches. */
+static void runcli_error_total(const net_result *net, const eng_num_error *by_workload_layer,
+                               eng_num_error *rows, eng_num_error *total)
+{
+    memset(total, 0, sizeof *total);
+    double mean = 0, dmean = 0;
+    for (size_t l = 0; l < net->layer_count; l++) {
+        const eng_num_error *e = &by_workload_layer[net->layers[l].index];
+        rows[l] = *e;
+        total->valid |= e->valid;
+        total->outputs += e->outputs;
+        total->max_rel = fmax(total->max_rel, e->max_rel);
+        total->max_ulp = fmax(total->max_ulp, e->max_ulp);
+        total->direct_max_rel = fmax(total->direct_max_rel, e->direct_max_rel);
+        total->direct_max_ulp = fmax(total->direct_max_ulp, e->direct_max_ulp);
+        total->mismatches += e->mismatches;
+        mean += e->mean_rel * (double)e->outputs;
+        dmean += e->direct_mean_rel * (double)e->outputs;
+    }
+    if (total->outputs) {
+        total->mean_rel = mean / (double)total->outputs;
+        total->direct_mean_rel = dmean / (double)total->outputs;
+    }
+}
+
+/* The transformed layers' section of the text report: transform-unit figures per layer and,
+ * with the pe engine, the numerical error against the exact direct convolution. energy: per
+ * reported layer (net order). */
+static void runcli_xform_text(FILE *out, const cfg_accel *cfg, const wl_workload *wl,
+                              const net_result *net, const eng_num_error *errors,
+                              const en_breakdown *energy)
+{
+    fprintf(out,
+            "\ntransformed layers (transform unit %u ops/cycle; sim/engine/eng_xform.h):\n",
+            cfg->transform_ops_per_cycle);
+    fprintf(out, "%-24s %-18s %14s %14s %14s %14s %12s\n", "layer", "algorithm", "MACs",
+            "xform adds", "xform muls", "xform cycles", "xform uJ");
+    for (size_t i = 0; i < net->layer_count; i++) {
+        const wl_layer *l = &wl->layers[net->layers[i].index];
+        if (l->kind != WL_CONV || l->algorithm == WL_ALGO_DIRECT)
+            continue;
+        const eng_counters *c = &net->layers[i].c;
+        fprintf(out,
+                "%-24s %-18s %14" PRIu64 " %14" PRIu64 " %14" PRIu64 " %14" PRIu64 " %12.6g\n",
+                l->name, wl_algo_name(l->algorithm), c->macs,
+                c->xform_in_adds + c->xform_out_adds, c->xform_in_muls + c->xform_out_muls,
+                c->xform_cycles, energy[i].xform_pj * 1e-6);
+    }
+    bool any = false;
+    for (size_t i = 0; i < net->layer_count; i++)
+        any |= errors[net->layers[i].index].valid;
+    if (!any)
+        return;
+    const nx_fmt_info *of = nx_fmt_get(cfg->output);
+    fprintf(out,
+            "\nnumerical error against the exact direct convolution (pe engine; ulp of the %s "
+            "output format%s):\n",
+            of->name, of->is_float ? "" : ": integer units");
+    fprintf(out, "%-24s %-18s %9s %11s %11s %10s | %11s %11s %10s | %13s\n", "layer",
+            "algorithm", "outputs", "max rel", "mean rel", "max ulp", "direct max",
+            "direct mean", "direct ulp", "bits != direct");
+    for (size_t i = 0; i < net->layer_count; i++) {
+        const eng_num_error *e = &errors[net->layers[i].index];
+        const wl_layer *l = &wl->layers[net->layers[i].index];
+        if (!e->valid)
+            continue;
+        fprintf(out,
+                "%-24s %-18s %9" PRIu64 " %11.3e %11.3e %10.4g | %11.3e %11.3e %10.4g | %13" PRIu64
+                "\n",
+                l->name, wl_algo_name(l->algorithm), e->outputs, e->max_rel, e->mean_rel,
+                e->max_ulp, e->direct_max_rel, e->direct_mean_rel, e->direct_max_ulp,
+                e->mismatches);
+    }
 }
 
 enum {
@@ -149,6 +272,7 @@ enum {
     RUNCLI_TECH,
     RUNCLI_COMPAT,
     RUNCLI_DIM,
+    RUNCLI_ALGORITHM,
 };
 
 static const struct option runcli_options[] = {
@@ -167,6 +291,7 @@ static const struct option runcli_options[] = {
     {"compat", required_argument, NULL, RUNCLI_COMPAT},
     {"dim", required_argument, NULL, RUNCLI_DIM},
     {"jobs", required_argument, NULL, 'j'},
+    {"algorithm", required_argument, NULL, RUNCLI_ALGORITHM},
     {NULL, 0, NULL, 0},
 };
 
@@ -176,6 +301,7 @@ int cmd_run(int argc, char **argv)
     const char *sets[RUNCLI_MAX_SETS];
     size_t nsets = 0;
     const char *layer_name = NULL, *dump_path = NULL, *trace_path = NULL, *tech_path = NULL;
+    const char *algo_name = NULL;
     eng_options opt;
     memset(&opt, 0, sizeof opt);
     uint64_t seed = RUNCLI_DEFAULT_SEED, batch = 0, jobs = 1;
@@ -235,6 +361,9 @@ int cmd_run(int argc, char **argv)
                 return FW_EXIT_INPUT;
             }
             compat_scalesim = true;
+            break;
+        case RUNCLI_ALGORITHM:
+            algo_name = p.arg;
             break;
         case RUNCLI_DIM:
             if ((rc = cmd_parse_dim("run", p.arg, dims, &ndims)))
@@ -347,6 +476,8 @@ int cmd_run(int argc, char **argv)
     /* declared before the first jump to out (-Wjump-misses-init) */
     runcli_net ctx;
     net_options no;
+    eng_num_error *errors = NULL, *layer_errors = NULL, error_total;
+    bool xformed = false, xerr = false;
     eng_counters total;
     for (size_t i = 0; i < wl->layer_count && !found; i++)
         found = !strcmp(wl->layers[i].name, layer_name);
@@ -355,6 +486,8 @@ int cmd_run(int argc, char **argv)
         rc = FW_EXIT_INPUT;
         goto out;
     }
+    if (algo_name && (rc = runcli_algorithm(wl, algo_name, layer_name, pos[1])))
+        goto out;
     if (dump_path && !(dump = fopen(dump_path, "w"))) {
         fprintf(stderr, "flopwatt run: %s: cannot write: %s\n", dump_path, strerror(errno));
         rc = FW_EXIT_IO;
@@ -374,7 +507,13 @@ int cmd_run(int argc, char **argv)
     }
     opt.keep_outputs = dump != NULL;
     opt.seed = seed;
-    ctx = (runcli_net){&cfg, &tr, dump, 0, wl, NULL, NULL, 0};
+    ctx = (runcli_net){&cfg, &tr, dump, 0, wl, NULL, NULL, 0, NULL};
+    if (!(ctx.errors = calloc(wl->layer_count ? wl->layer_count : 1, sizeof *ctx.errors))) {
+        fprintf(stderr, "flopwatt run: out of memory\n");
+        rc = FW_EXIT_IO;
+        goto out;
+    }
+    errors = ctx.errors;
     if (cfg.hierarchy_given &&
         !(ctx.mappings = calloc(wl->layer_count ? wl->layer_count : 1, sizeof *ctx.mappings))) {
         fprintf(stderr, "flopwatt run: out of memory\n");
@@ -382,8 +521,7 @@ int cmd_run(int argc, char **argv)
         goto out;
     }
     ctx_mappings = ctx.mappings;
-    no = (net_options){opt, layer_name, runcli_net_start,
-                       dump || ctx.mappings ? runcli_net_done : NULL, &ctx, (unsigned)jobs};
+    no = (net_options){opt, layer_name, runcli_net_start, runcli_net_done, &ctx, (unsigned)jobs};
     if (opt.kind == ENG_PE) { /* a progress line on a terminal: pe runs can take minutes */
         size_t mac_layers = 0;
         uint64_t macs = 0;
@@ -473,8 +611,26 @@ int cmd_run(int argc, char **argv)
         in.input_from = from;
         in.output_to = to;
     }
+    for (size_t l = 0; l < n; l++) {
+        const wl_layer *wlay = &wl->layers[net.layers[l].index];
+        xformed |= wlay->kind == WL_CONV && wlay->algorithm != WL_ALGO_DIRECT;
+        xerr |= errors[net.layers[l].index].valid;
+    }
+    in.show_xform = xformed;
+    if (xerr) { /* the pe engine's numerical error per layer, and over the layers */
+        if (!(layer_errors = calloc(n, sizeof *layer_errors))) {
+            fprintf(stderr, "flopwatt run: out of memory\n");
+            rc = FW_EXIT_IO;
+            goto out;
+        }
+        runcli_error_total(&net, errors, layer_errors, &error_total);
+        in.layer_errors = layer_errors;
+        in.total_error = &error_total;
+    }
     if ((rc = rpt_write(stdout, fmt, &in, &err)))
         fprintf(stderr, "flopwatt run: %s\n", err.msg);
+    else if (fmt == RPT_TEXT && xformed)
+        runcli_xform_text(stdout, &cfg, wl, &net, errors, energy);
 out:
     if (tr.f && fclose(tr.f) != 0 && !rc) {
         fprintf(stderr, "flopwatt run: %s: write error\n", trace_path);
@@ -489,6 +645,8 @@ out:
     free(from);
     free(to);
     free(energy);
+    free(errors);
+    free(layer_errors);
     free(mapping_names);
     free(ctx_mappings);
     net_result_fini(&net);

@@ -148,8 +148,13 @@ static int cfg_read_array(jr_obj *root, cfg_accel *c, fw_err *err)
                      &c->mac_pipeline_cycles, err)) ||
         (rc = jr_u64(&a, "max_stream", false, CFG_DEFAULT_MAX_STREAM, 0, 1ull << 40, &c->max_stream,
                      err)) ||
-        (rc = jr_bool(&a, "zero_gating", false, false, &c->zero_gating, err)))
+        (rc = jr_bool(&a, "zero_gating", false, false, &c->zero_gating, err)) ||
+        (rc = jr_u32(&a, "transform_ops_per_cycle", false, 0, 0, CFG_MAX_DIM * 2,
+                     &c->transform_ops_per_cycle, err)))
         return rc;
+    /* default: one lane per array edge port (rows in, columns out; configs/README.md) */
+    if (!c->transform_ops_per_cycle)
+        c->transform_ops_per_cycle = c->rows + c->cols;
     c->dataflow = (cfg_dataflow)df;
     if (c->mac_pipeline_cycles != 1 && c->dataflow == CFG_OS)
         return jr_fail(&a, "mac_pipeline_cycles", err,

@@ -107,6 +107,9 @@ typedef struct cfg_accel {
     uint32_t mac_pipeline_cycles; /* PE MAC latency in cycles (1..16; os: 1) */
     bool zero_gating; /* array.zero_gating: a MAC with a zero operand does not toggle (energy
                          model: its MAC energy is not charged; cycles unchanged) */
+    /* array.transform_ops_per_cycle: adds and constant multiplies per cycle of the transform
+     * unit of Winograd/FFT layers (engine/eng_xform.h); default (0 in the file) rows + cols */
+    uint32_t transform_ops_per_cycle;
     uint64_t max_stream; /* ws/is: streamed dimension cut into chunks of this length; 0 = whole;
                             os ignores it (its streamed dimension is the reduction) */
     nx_mac_cfg mac;      /* precision: formats, fused, rounding, subnormals, overflow */

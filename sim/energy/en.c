@@ -144,6 +144,18 @@ int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_e
     if (cfg->zero_gating)
         out->gated_mac_pj =
             out->mac_pj + (tree ? 0 : 2 * in_bits * reg_pj_bit * lib->ff_read_fraction);
+    { /* the transform unit's formats (engine/eng_xform.h: int8 transforms widen to int16) */
+        bool fl = nx_fmt_get(cfg->mac.input)->is_float;
+        nx_fmt xin = fl ? cfg->mac.input : NX_INT16, xout = fl ? cfg->mac.accumulator : NX_INT48;
+        out->xform_in_add_pj = tech_op_pj(pt, xin, TECH_ADD);
+        out->xform_in_mul_pj = tech_op_pj(pt, xin, TECH_MUL);
+        out->xform_out_add_pj = tech_op_pj(pt, xout, TECH_ADD);
+        out->xform_out_mul_pj = tech_op_pj(pt, xout, TECH_MUL);
+        out->wide_mac_pj =
+            tech_mac_pj_src(pt, NX_INT16, NX_INT48,
+                            cfg->tech.arith_source == CFG_ARITH_AS_BUILT ? TECH_ARITH_AS_BUILT
+                                                                         : TECH_ARITH_DATAPATH);
+    }
     const tech_ladder *l = &lib->ladder;
     /* steady-state register bits per MAC at full rate: the ladder's (a ws PE) for the systolic
      * dataflows; tree: one column register write and read per R MACs */
@@ -163,7 +175,12 @@ int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_e
 void en_price(const en_costs *k, const eng_counters *c, en_breakdown *out)
 {
     *out = (en_breakdown){0};
-    out->mac_pj = (double)c->macs * k->mac_pj;
+    out->mac_pj =
+        (double)(c->macs - c->wide_macs) * k->mac_pj + (double)c->wide_macs * k->wide_mac_pj;
+    out->xform_pj = (double)c->xform_in_adds * k->xform_in_add_pj +
+                    (double)c->xform_in_muls * k->xform_in_mul_pj +
+                    (double)c->xform_out_adds * k->xform_out_add_pj +
+                    (double)c->xform_out_muls * k->xform_out_mul_pj;
     out->reg_pj = (double)c->reg_reads * k->reg_read_pj + (double)c->reg_writes * k->reg_write_pj;
     if (k->gated_mac_pj > 0) { /* en.h zero gating: MAC first, the rest from the registers */
         double z = (double)c->zero_macs;
@@ -191,7 +208,8 @@ void en_price(const en_costs *k, const eng_counters *c, en_breakdown *out)
     out->leakage_pj = (double)c->cycles * k->leakage_pj_per_cycle;
     out->clock_pj = (double)c->cycles * k->clock_pj_per_cycle;
     out->chip_pj = out->mac_pj + out->reg_pj + out->sram_pj[CFG_IFMAP] + out->sram_pj[CFG_FILTER] +
-                   out->sram_pj[CFG_OFMAP] + out->wire_pj + out->leakage_pj + out->clock_pj;
+                   out->sram_pj[CFG_OFMAP] + out->wire_pj + out->leakage_pj + out->clock_pj +
+                   out->xform_pj;
     out->system_pj = out->chip_pj + out->dram_pj;
     out->time_s = (double)c->cycles / k->clock_hz;
     out->area_mm2 = k->area_mm2;

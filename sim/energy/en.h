@@ -39,6 +39,13 @@
  *                  are unchanged, and
  *                  the isolation logic is taken as free (an optimistic bound: no published
  *                  per-gate figure in models/tech). en_breakdown.gating_saved_pj says how much.
+ *   transforms     Winograd/FFT layers (engine/eng_xform.h): the transform unit's adds and
+ *                  constant multiplies at tech_op_pj of their format: input and filter
+ *                  transforms in the transformed operands' format (floating: the input
+ *                  format; int8: int16), the output transform in the accumulator format
+ *                  (int8: int48); shifts are wiring (free). MACs at the widened integer
+ *                  precision (eng wide_macs) cost tech_mac_pj(int16, int48) instead of the
+ *                  config's MAC. The unit's registers, buffers and area are not priced.
  *   per cycle      leakage and clock: fractions (tech assumptions) of the PE array's dynamic
  *                  energy per cycle at full rate (R*C MACs with their steady-state register
  *                  accesses: the ladder's ws PE; tree: 2 acc bits per R MACs); charged every
@@ -78,6 +85,10 @@ typedef struct en_costs {
     double htree_mm[CFG_OPERANDS];      /* the H-tree inside the SRAM (in sram_*_pj) */
     double dram_pj_per_byte;
     double gated_mac_pj; /* saved per zero-operand MAC: 0 without array.zero_gating */
+    /* transform unit (Winograd/FFT): one add / constant multiply on the input side (input and
+     * filter transforms) and on the output side; one MAC at the widened integer precision */
+    double xform_in_add_pj, xform_in_mul_pj, xform_out_add_pj, xform_out_mul_pj;
+    double wide_mac_pj;
     double pe_peak_pj_per_cycle; /* R*C MACs and their register accesses, one cycle */
     double leakage_w;            /* leakage power */
     double leakage_pj_per_cycle; /* leakage_w / clock */
@@ -96,8 +107,9 @@ typedef struct en_costs {
  * integer operation otherwise (the CLI says GFLOPS or GOPS by the config's input format). */
 typedef struct en_breakdown {
     double mac_pj, reg_pj, sram_pj[CFG_OPERANDS], wire_pj, dram_pj, leakage_pj, clock_pj;
-    double gating_saved_pj; /* not spent thanks to zero gating (already out of mac_pj, reg_pj) */
-    double chip_pj;           /* every component but dram_pj */
+    double xform_pj;          /* the transform unit's operations (Winograd/FFT layers) */
+    double gating_saved_pj;   /* not spent thanks to zero gating (already out of mac_pj, reg_pj) */
+    double chip_pj;           /* every component but dram_pj (xform_pj included) */
     double system_pj;         /* chip_pj + dram_pj */
     double time_s;            /* cycles / clock */
     double power_chip_w;      /* chip_pj / time (0 when cycles = 0) */

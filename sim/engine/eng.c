@@ -4,6 +4,7 @@
 
 #include "engine/eng_fast.h"
 #include "engine/eng_pe.h"
+#include "engine/eng_xform.h"
 #include "engine/mem.h"
 #include "engine/mem_memo.h"
 #include "numerics/nx.h"
@@ -167,6 +168,8 @@ int eng_run_layer(const cfg_accel *cfg, const wl_layer *layer, const eng_options
                   eng_result *out, fw_err *err)
 {
     memset(out, 0, sizeof *out);
+    if (layer->kind == WL_CONV && layer->algorithm != WL_ALGO_DIRECT)
+        return eng_xform_run(cfg, layer, opt, out, err);
     map_layer map;
     int rc = map_layer_init(cfg, layer, &map, err);
     if (rc)

@@ -69,6 +69,17 @@ typedef struct eng_counters {
      * under independent zeros, rounded to the nearest integer (eng_expected_zero_macs). The one
      * field in which the engines agree in expectation, not exactly (test_sim_sparse.c). */
     uint64_t zero_macs;
+    /* Transformed convolution (a conv layer's algorithm is Winograd or FFT, engine/eng_xform.h):
+     * the operations of the transform unit. _in: input and filter transforms, in the format of
+     * the transformed operands (eng_xform_formats); _out: the output transform, in the
+     * accumulator format. adds: additions and subtractions; muls: constant multiplies priced as
+     * multiplies; shifts: power-of-two constants in integer arithmetic (wiring, not priced).
+     * xform_cycles: cycles the transform unit is busy (ops / array.transform_ops_per_cycle).
+     * wide_macs: MACs the array ran at the widened integer precision of the transformed domain
+     * (int16 operands into int48; priced at that MAC, en.h). All 0 for direct layers. */
+    uint64_t xform_in_adds, xform_in_muls, xform_out_adds, xform_out_muls, xform_shifts;
+    uint64_t xform_cycles;
+    uint64_t wide_macs;
 } eng_counters;
 
 typedef enum eng_kind { ENG_FAST = 0, ENG_PE } eng_kind;
@@ -123,10 +134,24 @@ typedef struct eng_options {
     void *trace_ctx;
 } eng_options;
 
+/* The numerical error of a layer's outputs against the exact direct convolution (pe engine, a
+ * transformed layer; eng_xform.h says how each figure is computed). rel: |y - exact| / |exact|
+ * over the outputs whose exact value is not zero; ulp: |y - exact| / ulp(exact) in the
+ * config's output format (integers: units). direct_*: the same figures for the direct
+ * convolution in the array's accumulation order (the bits a direct layer gives). */
+typedef struct eng_num_error {
+    bool valid;
+    uint64_t outputs; /* outputs compared */
+    double max_rel, mean_rel, max_ulp;
+    double direct_max_rel, direct_mean_rel, direct_max_ulp;
+    uint64_t mismatches; /* outputs whose bits differ from the direct layer's */
+} eng_num_error;
+
 typedef struct eng_result {
     eng_counters c;
-    bool mapped;         /* explicit hierarchy: mapping below is the layer's */
-    tl_mapping mapping;  /* chosen (searched or pinned) */
+    eng_num_error error;         /* pe engine on a transformed layer (valid), else zero */
+    bool mapped;                 /* explicit hierarchy: mapping below is the layer's */
+    tl_mapping mapping;          /* chosen (searched or pinned) */
     uint64_t mappings_evaluated; /* by the search (0 when pinned) */
     /* pe engine with keep_outputs: output tensor [batch][out_h][out_w][filters] (GEMM: [M][N])
      * as accumulator-format bit patterns; owned, freed by eng_result_fini */

@@ -16,7 +16,24 @@ const char *rpt_ops_key(const cfg_accel *cfg, const char *if_float, const char *
  * and the energy metrics when energy was priced. */
 static bool rpt_metric_shown(const rpt_input *in, const rpt_metric *m, rpt_metric_group g)
 {
-    return m->group == g && (g != RPT_MG_ENERGY || in->total_energy);
+    return m->group == g && (g != RPT_MG_ENERGY || in->total_energy) &&
+           (g != RPT_MG_XFORM || in->show_xform);
+}
+
+/* The numerical error fields (rpt.h layer_errors), names and values. */
+#define RPT_NERR 7
+static const char *const rpt_err_keys[RPT_NERR] = {
+    "error_max_rel",         "error_mean_rel",       "error_max_ulp",
+    "direct_error_max_rel",  "direct_error_mean_rel", "direct_error_max_ulp",
+    "error_outputs_differing_from_direct"};
+
+static void rpt_err_values(const rpt_input *in, size_t layer, bool is_total, double v[RPT_NERR])
+{
+    const eng_num_error *e = is_total ? in->total_error : &in->layer_errors[layer];
+    const double x[RPT_NERR] = {e->max_rel,        e->mean_rel,        e->max_ulp,
+                                e->direct_max_rel, e->direct_mean_rel, e->direct_max_ulp,
+                                (double)e->mismatches};
+    memcpy(v, x, sizeof x);
 }
 
 static rpt_metric_src rpt_src(const rpt_input *in, const eng_counters *c, const net_derived *d,
@@ -70,9 +87,18 @@ static void rpt_json_row(FILE *out, const rpt_input *in, const char *name, const
     size_t count;
     const rpt_metric *m = rpt_metrics(&count);
     const rpt_metric_src src = rpt_src(in, c, &d, layer, is_total);
-    for (size_t i = 0; i < count; i++)
-        if (rpt_metric_shown(in, &m[i], RPT_MG_COUNTER))
-            fprintf(out, "%s  \"%s\": %" PRIu64 ",\n", indent, m[i].name, m[i].get_count(&src));
+    static const rpt_metric_group exact[] = {RPT_MG_COUNTER, RPT_MG_XFORM};
+    for (size_t g = 0; g < sizeof exact / sizeof exact[0]; g++)
+        for (size_t i = 0; i < count; i++)
+            if (rpt_metric_shown(in, &m[i], exact[g]))
+                fprintf(out, "%s  \"%s\": %" PRIu64 ",\n", indent, m[i].name,
+                        m[i].get_count(&src));
+    if (in->layer_errors) {
+        double v[RPT_NERR];
+        rpt_err_values(in, layer, is_total, v);
+        for (size_t i = 0; i < RPT_NERR; i++)
+            fprintf(out, "%s  \"%s\": %.9g,\n", indent, rpt_err_keys[i], v[i]);
+    }
     if (in->cfg->hierarchy_given)
         rpt_json_levels(out, in, c, layer, is_total, indent);
     const char *sep = "";
@@ -148,6 +174,15 @@ static void rpt_csv_row(FILE *out, const rpt_input *in, const char *name, const 
         for (size_t i = 0; i < count; i++)
             if (rpt_metric_shown(in, &m[i], g))
                 fprintf(out, ",%.9g", m[i].get(&src));
+    for (size_t i = 0; i < count; i++)
+        if (rpt_metric_shown(in, &m[i], RPT_MG_XFORM))
+            fprintf(out, ",%" PRIu64, m[i].get_count(&src));
+    if (in->layer_errors) {
+        double v[RPT_NERR];
+        rpt_err_values(in, layer, is_total, v);
+        for (size_t i = 0; i < RPT_NERR; i++)
+            fprintf(out, ",%.9g", v[i]);
+    }
     if (in->input_from)
         fprintf(out, ",%s,%s", is_total ? "" : in->input_from[layer],
                 is_total ? "" : in->output_to[layer]);
@@ -173,6 +208,11 @@ static void rpt_csv(FILE *out, const rpt_input *in)
         for (size_t i = 0; i < count; i++)
             if (rpt_metric_shown(in, &m[i], g))
                 fprintf(out, ",%s", rpt_metric_name(&m[i], in->cfg));
+    for (size_t i = 0; i < count; i++)
+        if (rpt_metric_shown(in, &m[i], RPT_MG_XFORM))
+            fprintf(out, ",%s", m[i].name);
+    for (size_t i = 0; in->layer_errors && i < RPT_NERR; i++)
+        fprintf(out, ",%s", rpt_err_keys[i]);
     if (in->input_from)
         fprintf(out, ",input_from,output_to");
     fputc('\n', out);
@@ -258,6 +298,12 @@ static void rpt_text_energy(FILE *out, const rpt_input *in)
             *tail = '\0';
         fprintf(out, "  %-20s %11s %6.1f%%\n", label, rpt_fmt_eng(e1, pj * 1e-12, "J"),
                 b->system_pj > 0 ? 100 * pj / b->system_pj : 0.0);
+    }
+    if (b->xform_pj > 0) { /* Winograd/FFT layers: their transform unit */
+        const rpt_metric *m = rpt_metric_find("energy_xform_pj");
+        fprintf(out, "  %-20s %11s %6.1f%%\n", "transform unit",
+                rpt_fmt_eng(e1, m->get(&src) * 1e-12, "J"),
+                b->system_pj > 0 ? 100 * b->xform_pj / b->system_pj : 0.0);
     }
     if (in->show_zeros || b->gating_saved_pj > 0)
         fprintf(out, "  (zero gating saved %s, %.1f%% of what the system would spend without it)\n",

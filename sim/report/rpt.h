@@ -60,6 +60,15 @@ typedef struct rpt_input {
     /* text: print the zero-operand MAC line (dense-equivalent and effective throughput);
      * JSON and CSV always have zero_macs */
     bool show_zeros;
+    /* JSON and CSV: the transform unit's counters (rpt_metric.h RPT_MG_XFORM) after the other
+     * counters: set when a layer ran a Winograd or FFT algorithm */
+    bool show_xform;
+    /* JSON and CSV, when not NULL: per layer (layer_count) and in total, the numerical error of
+     * the pe engine's outputs (engine/eng.h eng_num_error; all 0 on layers not transformed):
+     * error_max_rel, error_mean_rel, error_max_ulp, direct_error_max_rel,
+     * direct_error_mean_rel, direct_error_max_ulp, error_outputs_differing_from_direct */
+    const eng_num_error *layer_errors;
+    const eng_num_error *total_error;
 } rpt_input;
 
 /* The derived figures of a row (utilization, GOPS, ...) are net_derive's (engine/net.h),

@@ -29,6 +29,13 @@ RPT_COUNTER(dram_filter_read, dram_read_bytes[CFG_FILTER])
 RPT_COUNTER(dram_ofmap_read, dram_read_bytes[CFG_OFMAP])
 RPT_COUNTER(dram_ofmap_write, dram_write_bytes[CFG_OFMAP])
 RPT_COUNTER(zero_macs, zero_macs)
+RPT_COUNTER(xform_in_adds, xform_in_adds)
+RPT_COUNTER(xform_in_muls, xform_in_muls)
+RPT_COUNTER(xform_out_adds, xform_out_adds)
+RPT_COUNTER(xform_out_muls, xform_out_muls)
+RPT_COUNTER(xform_shifts, xform_shifts)
+RPT_COUNTER(xform_cycles, xform_cycles)
+RPT_COUNTER(wide_macs, wide_macs)
 
 /* Derived rates (net_derive). */
 #define RPT_DERIVED(fn, expr)                                                                      \
@@ -73,6 +80,7 @@ RPT_ENERGY(dram_pj, s->b->dram_pj)
 RPT_ENERGY(leakage_pj, s->b->leakage_pj)
 RPT_ENERGY(clock_pj, s->b->clock_pj)
 RPT_ENERGY(gating_saved_pj, s->b->gating_saved_pj)
+RPT_ENERGY(xform_pj, s->b->xform_pj)
 static double rpt_e_sram_pj(const rpt_metric_src *s)
 {
     double sum = 0;
@@ -87,6 +95,8 @@ static double rpt_e_sram_pj(const rpt_metric_src *s)
     {name, name_int, RPT_MG_DERIVED, label, unit, si, f, NULL, rpt_d_##fn}
 #define E(name, name_int, fn, label, unit, si, f)                                                  \
     {name, name_int, RPT_MG_ENERGY, label, unit, si, f, NULL, rpt_e_##fn}
+#define X(name, fn, label, unit)                                                                   \
+    {name, NULL, RPT_MG_XFORM, label, unit, NULL, 0, rpt_c_##fn, rpt_cd_##fn}
 #define S(name, get, label, unit, si, f)                                                           \
     {name, NULL, RPT_MG_SWEEP, label, unit, si, f, NULL, get}
 
@@ -143,6 +153,7 @@ static const rpt_metric rpt_metric_table[] = {
     E("energy_leakage_pj", NULL, leakage_pj, "leakage energy", "pJ", "J", 1e-12),
     E("energy_clock_pj", NULL, clock_pj, "clock energy", "pJ", "J", 1e-12),
     E("energy_gating_saved_pj", NULL, gating_saved_pj, "saved by zero gating", "pJ", "J", 1e-12),
+    E("energy_xform_pj", NULL, xform_pj, "transform energy", "pJ", "J", 1e-12),
 
     S("latency_cycles", rpt_cd_cycles, "latency", "cycles", NULL, 0),
     S("latency_ms", rpt_d_latency_ms, "latency", "ms", "s", 1e-3),
@@ -150,6 +161,14 @@ static const rpt_metric rpt_metric_table[] = {
     S("pe_count", rpt_d_pe_count, "PEs", "PEs", NULL, 0),
     S("sram_bytes", rpt_d_sram_bytes, "SRAM capacity", "B", "B", 1),
     S("energy_sram_pj", rpt_e_sram_pj, "SRAM energy", "pJ", "J", 1e-12),
+
+    X("xform_in_adds", xform_in_adds, "input/filter transform adds", "ops"),
+    X("xform_in_muls", xform_in_muls, "input/filter transform multiplies", "ops"),
+    X("xform_out_adds", xform_out_adds, "output transform adds", "ops"),
+    X("xform_out_muls", xform_out_muls, "output transform multiplies", "ops"),
+    X("xform_shifts", xform_shifts, "transform shifts", "ops"),
+    X("xform_cycles", xform_cycles, "transform unit busy cycles", "cycles"),
+    X("wide_macs", wide_macs, "MACs at the widened integer precision", "MACs"),
 };
 
 const rpt_metric *rpt_metrics(size_t *count)

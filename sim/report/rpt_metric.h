@@ -32,6 +32,8 @@ typedef enum rpt_metric_group {
     RPT_MG_DERIVED,     /* rates and ratios from the counters; run: JSON, CSV */
     RPT_MG_ENERGY,      /* from the energy breakdown; run: JSON, CSV */
     RPT_MG_SWEEP,       /* whole-workload figures only the sweep lists */
+    RPT_MG_XFORM,       /* exact counters of the transform unit (Winograd/FFT layers,
+                           engine/eng_xform.h); run: JSON, CSV when a layer is transformed */
 } rpt_metric_group;
 
 typedef struct rpt_metric {

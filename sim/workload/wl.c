@@ -169,9 +169,9 @@ int wl_layer_finish(wl_layer *l, fw_err *err)
     switch (l->kind) {
     case WL_CONV:
         l->nomac = WL_NOMAC_NONE;
-        if ((rc = wl_finish_conv_like(l, err)))
+        if ((rc = wl_finish_conv_like(l, err)) || (rc = wl_lower(l, err)))
             return rc;
-        return wl_lower(l, err);
+        return wl_algo_check(l, l->algorithm, err);
     case WL_FC:
         l->nomac = WL_NOMAC_NONE;
         if (l->in_h != 1 || l->in_w != 1 || l->filt_r != 1 || l->filt_s != 1)
@@ -225,6 +225,52 @@ int wl_layer_finish(wl_layer *l, fw_err *err)
         return 0;
     }
     return fw_err_set(err, FW_EXIT_INPUT, "kind: unknown layer kind %d", (int)l->kind);
+}
+
+static const char *const wl_algo_names[WL_ALGO_COUNT] = {"direct", "winograd_f2x2_3x3",
+                                                         "winograd_f4x4_3x3", "fft"};
+
+const char *wl_algo_name(wl_algo a)
+{
+    return (unsigned)a < WL_ALGO_COUNT ? wl_algo_names[a] : "?";
+}
+
+int wl_algo_from_name(const char *name, wl_algo *out)
+{
+    for (unsigned a = 0; a < WL_ALGO_COUNT; a++)
+        if (!strcmp(name, wl_algo_names[a])) {
+            *out = (wl_algo)a;
+            return 0;
+        }
+    return -1;
+}
+
+int wl_algo_check(const wl_layer *l, wl_algo a, fw_err *err)
+{
+    if (a == WL_ALGO_DIRECT)
+        return 0;
+    const char *n = wl_algo_name(a);
+    if ((unsigned)a >= WL_ALGO_COUNT)
+        return fw_err_set(err, FW_EXIT_INPUT, "algorithm: unknown algorithm %d", (int)a);
+    if (l->kind != WL_CONV)
+        return fw_err_set(err, FW_EXIT_INPUT, "algorithm: %s applies to conv layers only, not %s",
+                          n, wl_layer_type_name(l));
+    if (l->stride_h != 1 || l->stride_w != 1)
+        return fw_err_set(err, FW_EXIT_INPUT, "algorithm: %s needs stride 1, the layer has %ux%u",
+                          n, l->stride_h, l->stride_w);
+    if (l->dil_h != 1 || l->dil_w != 1)
+        return fw_err_set(err, FW_EXIT_INPUT, "algorithm: %s needs dilation 1, the layer has %ux%u",
+                          n, l->dil_h, l->dil_w);
+    if (a != WL_ALGO_FFT && (l->filt_r != 3 || l->filt_s != 3))
+        return fw_err_set(err, FW_EXIT_INPUT,
+                          "algorithm: %s needs a 3x3 filter, the layer has %ux%u", n, l->filt_r,
+                          l->filt_s);
+    if (a == WL_ALGO_FFT && (l->filt_r > WL_FFT_MAX_FILTER || l->filt_s > WL_FFT_MAX_FILTER))
+        return fw_err_set(err, FW_EXIT_INPUT,
+                          "algorithm: fft on 8x8 tiles needs a filter of at most %ux%u, the layer "
+                          "has %ux%u",
+                          WL_FFT_MAX_FILTER, WL_FFT_MAX_FILTER, l->filt_r, l->filt_s);
+    return 0;
 }
 
 int wl_layer_gemm(wl_layer *layer, const char *name, uint32_t m, uint32_t n, uint32_t k,

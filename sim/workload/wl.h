@@ -74,6 +74,20 @@ typedef enum wl_nomac {
     WL_NOMAC_GELU,     /* GELU (or any other non-linear activation): shape kept */
 } wl_nomac;
 
+/* How a conv layer is computed (workload key "algorithm", configs/README.md): directly (the
+ * GEMM view above), or by a fast algorithm that multiplies in a transformed domain
+ * (sim/engine/eng_xform.h: Winograd F(2x2,3x3), F(4x4,3x3), FFT overlap-save on 8x8 tiles).
+ * The fast algorithms apply to conv layers with stride 1 and dilation 1 only; Winograd to 3x3
+ * filters, the FFT to filters of at most WL_FFT_MAX_FILTER on each axis (wl_layer_finish). */
+typedef enum wl_algo {
+    WL_ALGO_DIRECT = 0,
+    WL_ALGO_WINO_F2, /* Winograd F(2x2,3x3): 4x4 input tiles, 2x2 output tiles */
+    WL_ALGO_WINO_F4, /* Winograd F(4x4,3x3): 6x6 input tiles, 4x4 output tiles */
+    WL_ALGO_FFT,     /* FFT, 8x8 tiles, overlap-save: (9-R) x (9-S) output tiles */
+    WL_ALGO_COUNT
+} wl_algo;
+#define WL_FFT_MAX_FILTER 7 /* the FFT's 8-point tiles keep at least 2 outputs per axis */
+
 typedef struct wl_layer {
     char name[WL_NAME_BYTES];
     wl_kind kind;
@@ -112,6 +126,7 @@ typedef struct wl_layer {
      * construction (the engines count it). Read by the engines' zero-operand MAC counts
      * (eng.h zero_macs) and the pe engine's operand generator. */
     double ifmap_zero_frac, weight_zero_frac;
+    wl_algo algorithm; /* WL_ALGO_DIRECT unless the workload asks (conv layers only) */
 } wl_layer;
 
 typedef struct wl_workload {
@@ -195,6 +210,16 @@ void wl_layer_init(wl_layer *layer, wl_kind kind, const char *name);
  * or batch is zero, groups does not divide in_c and filters, the output size is not positive, or
  * a count does not fit in 64 bits; the caller prefixes the file and layer. */
 int wl_layer_finish(wl_layer *layer, fw_err *err);
+
+/* The algorithm's workload JSON name ("direct", "winograd_f2x2_3x3", "winograd_f4x4_3x3",
+ * "fft"; static storage), and back: 0 and *out, or -1 when unknown. */
+const char *wl_algo_name(wl_algo a);
+int wl_algo_from_name(const char *name, wl_algo *out);
+
+/* Whether algorithm a applies to a finished layer: 0, or FW_EXIT_INPUT with "algorithm: NAME
+ * needs ..." (the first unmet condition: a conv layer, stride 1, dilation 1, a 3x3 filter for
+ * Winograd, a filter of at most WL_FFT_MAX_FILTER for the FFT). Direct always applies. */
+int wl_algo_check(const wl_layer *layer, wl_algo a, fw_err *err);
 
 /* Builds a finished GEMM layer C (M x N) = A (M x K) x B (K x N) per image. */
 int wl_layer_gemm(wl_layer *layer, const char *name, uint32_t m, uint32_t n, uint32_t k,

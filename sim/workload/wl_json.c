@@ -230,6 +230,16 @@ static int wl_json_layer(jr_obj *o, wl_layer *l, uint32_t batch, const wl_layer 
             (rc = wl_json_window(o, l, true, &same, err)) ||
             (rc = jr_u32(o, "groups", false, 1, 1, WL_JSON_DIM_MAX, &l->groups, err)))
             return rc;
+        {
+            const char *an[WL_ALGO_COUNT];
+            unsigned algo;
+            for (unsigned a = 0; a < WL_ALGO_COUNT; a++)
+                an[a] = wl_algo_name((wl_algo)a);
+            if ((rc =
+                     jr_enum(o, "algorithm", false, WL_ALGO_DIRECT, an, WL_ALGO_COUNT, &algo, err)))
+                return rc;
+            l->algorithm = (wl_algo)algo;
+        }
         break;
     case WL_T_FC:
         wl_layer_init(l, WL_FC, name);
