@@ -201,6 +201,9 @@ static void runcli_error_total(const net_result *net, const eng_num_error *by_wo
         total->mismatches += e->mismatches;
         mean += e->mean_rel * (double)e->outputs;
         dmean += e->direct_mean_rel * (double)e->outputs;
+        /* norm-wise errors: the largest layer's (layers' norms do not add up meaningfully) */
+        total->norm_rel = fmax(total->norm_rel, e->norm_rel);
+        total->direct_norm_rel = fmax(total->direct_norm_rel, e->direct_norm_rel);
     }
     if (total->outputs) {
         total->mean_rel = mean / (double)total->outputs;
@@ -239,22 +242,27 @@ static void runcli_xform_text(FILE *out, const cfg_accel *cfg, const wl_workload
     const nx_fmt_info *of = nx_fmt_get(cfg->output);
     fprintf(out,
             "\nnumerical error against the exact direct convolution (pe engine; ulp of the %s "
-            "output format%s):\n",
+            "output format%s), transformed | direct in the array's order:\n",
             of->name, of->is_float ? "" : ": integer units");
-    fprintf(out, "%-24s %-18s %9s %11s %11s %10s | %11s %11s %10s | %13s\n", "layer",
-            "algorithm", "outputs", "max rel", "mean rel", "max ulp", "direct max",
-            "direct mean", "direct ulp", "bits != direct");
+    fprintf(out, "%-24s %-18s %9s %10s %10s %10s %10s | %10s %10s %10s %10s | %9s %13s\n",
+            "layer", "algorithm", "outputs", "max rel", "mean rel", "norm rel", "max ulp",
+            "max rel", "mean rel", "norm rel", "max ulp", "bits lost", "bits != direct");
     for (size_t i = 0; i < net->layer_count; i++) {
         const eng_num_error *e = &errors[net->layers[i].index];
         const wl_layer *l = &wl->layers[net->layers[i].index];
         if (!e->valid)
             continue;
+        /* bits lost: log2 of the norm-wise error over the direct convolution's (0 when both
+         * are exact) */
+        double lost = e->norm_rel > 0 && e->direct_norm_rel > 0
+                          ? log2(e->norm_rel / e->direct_norm_rel)
+                          : e->norm_rel > 0 ? INFINITY : 0;
         fprintf(out,
-                "%-24s %-18s %9" PRIu64 " %11.3e %11.3e %10.4g | %11.3e %11.3e %10.4g | %13" PRIu64
-                "\n",
+                "%-24s %-18s %9" PRIu64 " %10.3e %10.3e %10.3e %10.4g | %10.3e %10.3e %10.3e "
+                "%10.4g | %9.1f %13" PRIu64 "\n",
                 l->name, wl_algo_name(l->algorithm), e->outputs, e->max_rel, e->mean_rel,
-                e->max_ulp, e->direct_max_rel, e->direct_mean_rel, e->direct_max_ulp,
-                e->mismatches);
+                e->norm_rel, e->max_ulp, e->direct_max_rel, e->direct_mean_rel,
+                e->direct_norm_rel, e->direct_max_ulp, lost, e->mismatches);
     }
 }
 

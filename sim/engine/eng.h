@@ -136,7 +136,8 @@ typedef struct eng_options {
 
 /* The numerical error of a layer's outputs against the exact direct convolution (pe engine, a
  * transformed layer; eng_xform.h says how each figure is computed). rel: |y - exact| / |exact|
- * over the outputs whose exact value is not zero; ulp: |y - exact| / ulp(exact) in the
+ * over the outputs whose exact value is not zero (an output near zero after cancellation can
+ * have a large one: see norm_rel); ulp: |y - exact| / ulp(exact) in the
  * config's output format (integers: units). direct_*: the same figures for the direct
  * convolution in the array's accumulation order (the bits a direct layer gives). */
 typedef struct eng_num_error {
@@ -144,6 +145,9 @@ typedef struct eng_num_error {
     uint64_t outputs; /* outputs compared */
     double max_rel, mean_rel, max_ulp;
     double direct_max_rel, direct_mean_rel, direct_max_ulp;
+    /* norm-wise: ||y - exact||_2 / ||exact||_2 over all outputs (not inflated by outputs near
+     * zero, where the relative error of one output says little) */
+    double norm_rel, direct_norm_rel;
     uint64_t mismatches; /* outputs whose bits differ from the direct layer's */
 } eng_num_error;
 

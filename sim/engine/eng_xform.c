@@ -600,7 +600,7 @@ static void xf_error(const xf_run *r, const eng_operands *ops, const uint64_t *y
     nx_fmt accf = cfg->mac.accumulator;
     bool fl_in = nx_fmt_get(cfg->mac.input)->is_float;
     uint64_t zero_in = nx_zero(cfg->mac.input);
-    double sum_rel = 0, sum_drel = 0;
+    double sum_rel = 0, sum_drel = 0, sum_e2 = 0, sum_d2 = 0, sum_x2 = 0;
     uint64_t nrel = 0;
     memset(e, 0, sizeof *e);
     e->valid = true;
@@ -645,6 +645,9 @@ static void xf_error(const xf_run *r, const eng_operands *ops, const uint64_t *y
                     double err = fabs(yv - exact), derr = fabs(dv - exact);
                     if (yv != yv) /* NaN */
                         err = INFINITY;
+                    sum_e2 += err * err;
+                    sum_d2 += derr * derr;
+                    sum_x2 += exact * exact;
                     double ulp = xf_ulp(cfg->output, exact);
                     e->max_ulp = fmax(e->max_ulp, err / ulp);
                     e->direct_max_ulp = fmax(e->direct_max_ulp, derr / ulp);
@@ -661,6 +664,8 @@ static void xf_error(const xf_run *r, const eng_operands *ops, const uint64_t *y
                 }
     e->mean_rel = nrel ? sum_rel / (double)nrel : 0;
     e->direct_mean_rel = nrel ? sum_drel / (double)nrel : 0;
+    e->norm_rel = sum_x2 > 0 ? sqrt(sum_e2 / sum_x2) : 0;
+    e->direct_norm_rel = sum_x2 > 0 ? sqrt(sum_d2 / sum_x2) : 0;
 }
 
 static uint64_t xf_mul_sat(uint64_t a, uint64_t b)

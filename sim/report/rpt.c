@@ -21,18 +21,18 @@ static bool rpt_metric_shown(const rpt_input *in, const rpt_metric *m, rpt_metri
 }
 
 /* The numerical error fields (rpt.h layer_errors), names and values. */
-#define RPT_NERR 7
+#define RPT_NERR 9
 static const char *const rpt_err_keys[RPT_NERR] = {
-    "error_max_rel",         "error_mean_rel",       "error_max_ulp",
-    "direct_error_max_rel",  "direct_error_mean_rel", "direct_error_max_ulp",
-    "error_outputs_differing_from_direct"};
+    "error_max_rel",         "error_mean_rel",        "error_max_ulp",
+    "error_norm_rel",        "direct_error_max_rel",  "direct_error_mean_rel",
+    "direct_error_max_ulp",  "direct_error_norm_rel", "error_outputs_differing_from_direct"};
 
 static void rpt_err_values(const rpt_input *in, size_t layer, bool is_total, double v[RPT_NERR])
 {
     const eng_num_error *e = is_total ? in->total_error : &in->layer_errors[layer];
-    const double x[RPT_NERR] = {e->max_rel,        e->mean_rel,        e->max_ulp,
-                                e->direct_max_rel, e->direct_mean_rel, e->direct_max_ulp,
-                                (double)e->mismatches};
+    const double x[RPT_NERR] = {e->max_rel,         e->mean_rel,        e->max_ulp,
+                                e->norm_rel,        e->direct_max_rel,  e->direct_mean_rel,
+                                e->direct_max_ulp,  e->direct_norm_rel, (double)e->mismatches};
     memcpy(v, x, sizeof x);
 }
 

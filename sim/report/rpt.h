@@ -65,8 +65,9 @@ typedef struct rpt_input {
     bool show_xform;
     /* JSON and CSV, when not NULL: per layer (layer_count) and in total, the numerical error of
      * the pe engine's outputs (engine/eng.h eng_num_error; all 0 on layers not transformed):
-     * error_max_rel, error_mean_rel, error_max_ulp, direct_error_max_rel,
-     * direct_error_mean_rel, direct_error_max_ulp, error_outputs_differing_from_direct */
+     * error_max_rel, error_mean_rel, error_max_ulp, error_norm_rel, direct_error_max_rel,
+     * direct_error_mean_rel, direct_error_max_ulp, direct_error_norm_rel,
+     * error_outputs_differing_from_direct */
     const eng_num_error *layer_errors;
     const eng_num_error *total_error;
 } rpt_input;

@@ -254,8 +254,9 @@ static double mpfr_direct(const wl_layer *l, const eng_operands *ops, nx_fmt in,
 }
 
 /* Floating point: the engine's reported max and mean relative error equal those of its outputs
- * against MPFR's exact direct convolution; every algorithm stays far from O(1) in fp32; and the
- * error in fp16 grows from F(2x2,3x3) to F(4x4,3x3), both above the direct convolution's. */
+ * (and the norm-wise error) against MPFR's exact direct convolution; every algorithm stays far from
+ * O(1) in fp32; and the error in fp16 grows from F(2x2,3x3) to F(4x4,3x3), both above the direct
+ * convolution's. */
 Test(xform, float_error_against_mpfr)
 {
     const char *fmts[][2] = {{"fp32", "fp32"}, {"fp16", "fp32"}, {"bf16", "fp32"}};
@@ -268,7 +269,7 @@ Test(xform, float_error_against_mpfr)
             eng_operands ops;
             fw_err err;
             cr_assert_eq(eng_operands_random(&cfg, &l, 5, &ops, &err), 0);
-            double max_rel = 0, sum_rel = 0;
+            double max_rel = 0, sum_rel = 0, e2 = 0, x2 = 0;
             uint64_t n = 0;
             for (uint64_t oy = 0; oy < l.out_h; oy++)
                 for (uint64_t ox = 0; ox < l.out_w; ox++)
@@ -276,6 +277,8 @@ Test(xform, float_error_against_mpfr)
                         double ex = mpfr_direct(&l, &ops, cfg.mac.input, 0, oy, ox, f);
                         double y = nx_to_double(cfg.mac.accumulator,
                                                 r.outputs[(oy * l.out_w + ox) * l.filters + f]);
+                        e2 += (y - ex) * (y - ex);
+                        x2 += ex * ex;
                         if (ex == 0)
                             continue;
                         double rel = fabs(y - ex) / fabs(ex);
@@ -290,6 +293,8 @@ Test(xform, float_error_against_mpfr)
             cr_expect(fabs(r.error.mean_rel - sum_rel / (double)n) <= 1e-9 * sum_rel / (double)n,
                       "%s %s mean %g vs %g", fmts[fi][0], name, r.error.mean_rel,
                       sum_rel / (double)n);
+            cr_expect(fabs(r.error.norm_rel - sqrt(e2 / x2)) <= 1e-9 * sqrt(e2 / x2),
+                      "%s %s norm %g vs %g", fmts[fi][0], name, r.error.norm_rel, sqrt(e2 / x2));
             if (fi == 0) /* fp32: a wrong coefficient would give O(1) */
                 cr_expect(r.error.mean_rel < 0x1p-12, "fp32 %s mean %g", name, r.error.mean_rel);
             if (fi == 1) {
