@@ -12,14 +12,30 @@
 
 #define JR_MAX_EXACT_INT 9007199254740992.0 /* 2^53: integers above lose exactness in a double */
 
+/* Appends src to buf[0..*used) within size (as snprintf truncates: at most size - 1 bytes). */
+static void jr_append(char *buf, size_t size, size_t *used, const char *src)
+{
+    size_t n = strlen(src);
+    if (*used + n >= size)
+        n = size - 1 - *used;
+    memcpy(buf + *used, src, n);
+    *used += n;
+}
+
+/* Every object read builds its path, so this is on the path of every config a sweep validates:
+ * plain copies, the same bytes as snprintf "%s", "%s%s" or "%s.%s" would write. */
 void jr_join_path(char *buf, size_t size, const char *path, const char *key)
 {
-    if (!path || !path[0])
-        snprintf(buf, size, "%s", key);
-    else if (key[0] == '[')
-        snprintf(buf, size, "%s%s", path, key);
-    else
-        snprintf(buf, size, "%s.%s", path, key);
+    size_t used = 0;
+    if (size == 0)
+        return;
+    if (path && path[0]) {
+        jr_append(buf, size, &used, path);
+        if (key[0] != '[')
+            jr_append(buf, size, &used, ".");
+    }
+    jr_append(buf, size, &used, key);
+    buf[used] = '\0';
 }
 
 /* What an error at path blames: the latest --set whose path is path or encloses it, else the
@@ -273,12 +289,25 @@ static bool jr_was_read(const jr_obj *obj, const char *key)
     return false;
 }
 
+/* Was this member of the object (a node of obj->node's children) read? A document has no
+ * duplicate keys (jr_doc_parse refuses them, jr_doc_set replaces), so a member was read exactly
+ * when a read found its node: the same answer as jr_was_read on its key, by pointer. */
+static bool jr_node_was_read(const jr_obj *obj, const cJSON *member)
+{
+    for (size_t i = 0; i < obj->read_count; i++)
+        if (obj->read_nodes[i] == member)
+            return true;
+    return false;
+}
+
 /* Finds key, marks it read; returns NULL if absent (error if required). */
 static int jr_take(jr_obj *obj, const char *key, bool required, const cJSON **out, fw_err *err)
 {
     *out = cJSON_GetObjectItemCaseSensitive(obj->node, key);
-    if (obj->read_count < JR_MAX_KEYS)
+    if (obj->read_count < JR_MAX_KEYS) {
+        obj->read_nodes[obj->read_count] = *out;
         obj->read_keys[obj->read_count++] = key;
+    }
     if (!*out && required) {
         /* a key of the object not read yet and near this one is most likely its misspelling */
         for (const cJSON *c = obj->node ? obj->node->child : NULL; c; c = c->next)
@@ -447,13 +476,14 @@ int jr_enum(jr_obj *obj, const char *key, bool required, unsigned def,
         *out = def;
         return 0;
     }
-    char choices[256] = "";
-    size_t used = 0;
-    for (size_t i = 0; i < count; i++) {
+    for (size_t i = 0; i < count; i++)
         if (!strcmp(s, names[i])) {
             *out = (unsigned)i;
             return 0;
         }
+    char choices[256] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < count; i++) {
         int n = snprintf(choices + used, sizeof choices - used, "%s%s", i ? ", " : "", names[i]);
         if (n > 0 && (size_t)n < sizeof choices - used)
             used += (size_t)n;
@@ -466,7 +496,7 @@ int jr_obj_done(const jr_obj *obj, fw_err *err)
     if (!obj->node)
         return 0;
     for (const cJSON *c = obj->node->child; c; c = c->next) {
-        if (jr_was_read(obj, c->string))
+        if (jr_node_was_read(obj, c))
             continue;
         const char *near = fw_near(c->string, obj->read_keys, obj->read_count);
         if (near)

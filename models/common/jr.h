@@ -38,6 +38,7 @@ typedef struct jr_obj {
     const jr_doc *doc; /* for --set origins in messages; NULL: none */
     char path[JR_PATH_BYTES]; /* "" for the root */
     const char *read_keys[JR_MAX_KEYS];
+    const cJSON *read_nodes[JR_MAX_KEYS]; /* what each read found (NULL: absent) */
     size_t read_count;
 } jr_obj;
 

@@ -302,7 +302,8 @@ int cmd_sweep(int argc, char **argv)
     /* Every point's config is checked before the first one runs: an invalid point found late
      * would otherwise stop the sweep after hours of work. */
     sw_check_result chk;
-    if (!rc && (rc = sw_check_points(&spec, &ev, opts.shard_index, opts.shard_count, &chk, &err)))
+    if (!rc && (rc = sw_check_points(&spec, &ev, opts.shard_index, opts.shard_count, opts.jobs,
+                                     &chk, &err)))
         fprintf(stderr, "flopwatt sweep: %s\n", err.msg);
     if (!rc && dry_run) {
         printf("sweep %s: %" PRIu64 " points%s, %" PRIu64 " invalid%s%s\n", spec.file, chk.checked,

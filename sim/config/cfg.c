@@ -393,6 +393,7 @@ static int cfg_read_memory(jr_obj *root, cfg_accel *c, fw_err *err)
             return jr_fail(&pins, e->string, err, "layer name or mapping too long (%d, %d bytes)",
                            CFG_NAME_BYTES - 1, CFG_PIN_BYTES - 1);
         cfg_pin *p = &c->pins[c->pin_count++];
+        memset(p, 0, sizeof *p); /* a used entry is fully defined (cfg_clear skips the table) */
         snprintf(p->layer, sizeof p->layer, "%s", e->string);
         snprintf(p->mapping, sizeof p->mapping, "%s", text);
     }
@@ -495,24 +496,126 @@ static void cfg_clear(cfg_accel *c)
     memset((char *)c + after, 0, sizeof *c - after);
 }
 
-int cfg_from_json(const jr_doc *doc, cfg_accel *out, fw_err *err)
+/* *c = *base, the pins table only up to pin_count (cfg_clear). */
+static void cfg_copy(cfg_accel *c, const cfg_accel *base)
+{
+    size_t pins = offsetof(cfg_accel, pins), after = pins + sizeof c->pins;
+    memcpy(c, base, pins);
+    memcpy(c->pins, base->pins, base->pin_count * sizeof c->pins[0]);
+    memcpy((char *)c + after, (const char *)base + after, sizeof *c - after);
+}
+
+/* The top-level keys and what reads them. A reader that reads a field another section sets
+ * (cfg_read_dram: clock_mhz; cfg_read_memory: rows and cols, for the instances of a level)
+ * makes that section's bit imply its own in cfg_sections_of. */
+static const struct {
+    const char *key;
+    cfg_sections sections;
+} cfg_section_keys[] = {
+    {"name", CFG_SEC_NAME},
+    {"clock_mhz", CFG_SEC_CLOCK | CFG_SEC_DRAM},
+    {"array", CFG_SEC_ARRAY | CFG_SEC_STORAGE},
+    {"precision", CFG_SEC_PRECISION},
+    {"sram", CFG_SEC_STORAGE},
+    {"memory", CFG_SEC_STORAGE},
+    {"dram", CFG_SEC_DRAM},
+    {"tech", CFG_SEC_TECH},
+};
+
+cfg_sections cfg_sections_of(const jr_doc *base, const char *path)
+{
+    size_t n = strcspn(path, ".[");
+    for (size_t i = 0; i < CFG_COUNT(cfg_section_keys); i++) {
+        const char *key = cfg_section_keys[i].key;
+        if (strlen(key) != n || strncmp(path, key, n) != 0)
+            continue;
+        return base && cJSON_IsObject(base->root) &&
+                       cJSON_GetObjectItemCaseSensitive(base->root, key)
+                   ? cfg_section_keys[i].sections
+                   : 0;
+    }
+    return 0;
+}
+
+/* cfg_from_json and cfg_from_json_sections: one reader. Without base every section is read
+ * into a cleared config and the root is checked for unknown keys; with base, the config starts
+ * as base and only the sections in `sections` are cleared and read again, in the same order. */
+static int cfg_read(const jr_doc *doc, const cfg_accel *base, cfg_sections sections,
+                    cfg_accel *out, fw_err *err)
 {
     int rc;
     cfg_accel *c = out; /* built in place (cfg_clear) */
-    cfg_clear(c);
+    if (base)
+        cfg_copy(c, base);
+    else
+        cfg_clear(c);
     jr_obj root;
-    const char *name;
-    if ((rc = jr_root(doc, &root, err)) ||
-        (rc = jr_str(&root, "name", false, CFG_DEFAULT_NAME, &name, err)) ||
-        (rc = jr_f64(&root, "clock_mhz", true, 0, 1, 100000, &c->clock_mhz, err)) ||
-        (rc = cfg_read_array(&root, c, err)) || (rc = cfg_read_precision(&root, c, err)) ||
-        (rc = cfg_read_storage(&root, c, err)) || (rc = cfg_read_dram(&root, c, err)) ||
-        (rc = cfg_read_tech(&root, c, err)) || (rc = jr_obj_done(&root, err)))
+    const char *name = NULL;
+    if ((rc = jr_root(doc, &root, err)))
         return rc;
-    if (strlen(name) >= sizeof c->name)
-        return jr_fail(&root, "name", err, "longer than %d bytes", CFG_NAME_BYTES - 1);
-    snprintf(c->name, sizeof c->name, "%s", name);
+    if (sections & CFG_SEC_NAME) {
+        memset(c->name, 0, sizeof c->name);
+        if ((rc = jr_str(&root, "name", false, CFG_DEFAULT_NAME, &name, err)))
+            return rc;
+    }
+    if (sections & CFG_SEC_CLOCK) {
+        c->clock_mhz = 0;
+        if ((rc = jr_f64(&root, "clock_mhz", true, 0, 1, 100000, &c->clock_mhz, err)))
+            return rc;
+    }
+    if (sections & CFG_SEC_ARRAY) {
+        c->rows = c->cols = c->mac_pipeline_cycles = 0;
+        c->dataflow = CFG_WS;
+        c->schedule = CFG_PIPELINED;
+        c->zero_gating = false;
+        c->max_stream = 0;
+        if ((rc = cfg_read_array(&root, c, err)))
+            return rc;
+    }
+    if (sections & CFG_SEC_PRECISION) {
+        memset(&c->mac, 0, sizeof c->mac);
+        memset(&c->output, 0, sizeof c->output);
+        if ((rc = cfg_read_precision(&root, c, err)))
+            return rc;
+    }
+    if (sections & CFG_SEC_STORAGE) {
+        memset(c->sram, 0, sizeof c->sram);
+        memset(c->levels, 0, sizeof c->levels);
+        c->level_count = c->pin_count = 0;
+        c->hierarchy_given = false;
+        c->objective = CFG_OBJ_ENERGY;
+        if ((rc = cfg_read_storage(&root, c, err)))
+            return rc;
+    }
+    if (sections & CFG_SEC_DRAM) {
+        memset(&c->dram, 0, sizeof c->dram);
+        if ((rc = cfg_read_dram(&root, c, err)))
+            return rc;
+    }
+    if (sections & CFG_SEC_TECH) {
+        memset(&c->tech, 0, sizeof c->tech);
+        if ((rc = cfg_read_tech(&root, c, err)))
+            return rc;
+    }
+    if (!base && (rc = jr_obj_done(&root, err)))
+        return rc;
+    if (name) {
+        if (strlen(name) >= sizeof c->name)
+            return jr_fail(&root, "name", err, "longer than %d bytes", CFG_NAME_BYTES - 1);
+        snprintf(c->name, sizeof c->name, "%s", name);
+    }
     return 0;
+}
+
+int cfg_from_json(const jr_doc *doc, cfg_accel *out, fw_err *err)
+{
+    return cfg_read(doc, NULL, CFG_SEC_ALL, out, err);
+}
+
+int cfg_from_json_sections(const jr_doc *doc, const cfg_accel *base, cfg_sections sections,
+                           cfg_accel *out, fw_err *err)
+{
+    return cfg_read(doc, base, sections, out, err);
 }
 
 int cfg_load(const char *path, const char *const *sets, size_t set_count, cfg_accel *out,

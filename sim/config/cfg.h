@@ -151,6 +151,33 @@ int cfg_parse(const char *name, const char *text, const char *const *sets, size_
  * holds a partial config (not to be used). */
 int cfg_from_json(const jr_doc *doc, cfg_accel *out, fw_err *err);
 
+/* Incremental validation, for many variants of one document that differ only in a few values
+ * (a sweep: the base config with each point's axis values). The config's top-level keys are
+ * its sections; cfg_from_json reads them in this order: */
+typedef unsigned cfg_sections;
+enum {
+    CFG_SEC_NAME = 1u << 0,      /* name */
+    CFG_SEC_CLOCK = 1u << 1,     /* clock_mhz */
+    CFG_SEC_ARRAY = 1u << 2,     /* array */
+    CFG_SEC_PRECISION = 1u << 3, /* precision */
+    CFG_SEC_STORAGE = 1u << 4,   /* sram or memory */
+    CFG_SEC_DRAM = 1u << 5,      /* dram */
+    CFG_SEC_TECH = 1u << 6,      /* tech */
+    CFG_SEC_ALL = (1u << 7) - 1
+};
+/* The sections to read again when the value at a JSON path ("array.rows",
+ * "memory.levels[1].size_bytes") changes: the path's top-level section and those that read it
+ * (dram reads clock_mhz, memory levels the array's shape). 0 when the path's top-level key is not
+ * a section or not in base's root object: then only cfg_from_json validates. */
+cfg_sections cfg_sections_of(const jr_doc *base, const char *path);
+/* cfg_from_json(doc, out, err) given base, the config cfg_from_json validated from a document
+ * that differs from doc only under the top-level keys of `sections` (present in both): the other
+ * sections are base's (they are equal), the listed ones are read from doc in cfg_from_json's
+ * order, the root's keys are not checked again (they are the same). So the status, the message
+ * and *out equal cfg_from_json's (tests/unit/test_sim_config.c checks on random edits). */
+int cfg_from_json_sections(const jr_doc *doc, const cfg_accel *base, cfg_sections sections,
+                           cfg_accel *out, fw_err *err);
+
 /* Storage bytes of one element of the input format / the accumulator format. */
 uint32_t cfg_input_bytes(const cfg_accel *cfg);
 uint32_t cfg_acc_bytes(const cfg_accel *cfg);

@@ -22,12 +22,16 @@ typedef struct sw_check_result {
     fw_err first;            /* its reason: "point N (workload=..., path=value, ...): ..." */
 } sw_check_result;
 
+#define SW_CHECK_MAX_JOBS 256
+
 /* Builds each point of the shard (point % shard_count == shard_index) and passes it to
- * ev->check (nothing is checked when ev->check is NULL). Fails only when the base config cannot
- * be read or an axis path does not exist in it (FW_EXIT_INPUT/IO, *err); invalid points are
- * counted in *out. */
+ * ev->check (nothing is checked when ev->check is NULL), in `jobs` forked processes (at most
+ * SW_CHECK_MAX_JOBS; one, the caller, for a small shard): *out is the same for any jobs (counts,
+ * and the lowest-numbered invalid point). Fails when the base config cannot be read or an axis
+ * path does not exist in it (FW_EXIT_INPUT/IO, *err: the lowest point that could not be built),
+ * or a worker died (FW_EXIT_FAIL); invalid points are counted in *out. */
 int sw_check_points(const sw_spec *spec, const sw_eval *ev, uint64_t shard_index,
-                    uint64_t shard_count, sw_check_result *out, fw_err *err);
+                    uint64_t shard_count, unsigned jobs, sw_check_result *out, fw_err *err);
 
 /* Rewrites DIR/points.log, written for the spec in DIR/spec.json, for `spec` (new_header: its
  * log header): possible when both specs are full grids with the same axis paths, the inputs

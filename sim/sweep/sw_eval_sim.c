@@ -37,48 +37,87 @@ struct sw_eval_sim {
     char name[160]; /* the evaluator's name, with the overlay's factors when one is applied */
 };
 
-/* A point's config is valid when it validates and the technology model can price it: what
- * sw_sim_eval does before simulating. */
-static int sw_sim_check(void *ctx, const jr_doc *config, fw_err *err)
-{
-    const sw_eval_sim *sim = ctx;
-    cfg_accel cfg;
-    en_costs costs;
-    int rc = cfg_from_json(config, &cfg, err);
-    return rc ? rc : en_costs_init(sim->tech, &cfg, &costs, err);
-}
+/* A worker's scratch:
+ *   - the base config validated once, and the config sections the axes touch: each point's
+ *     config is validated by reading only those sections again (cfg_from_json_sections: the
+ *     same status, message and config as validating all of it), when the base is valid and
+ *     every axis path lies in a section; otherwise every point is validated whole;
+ *   - the memo of fold timelines (engine/mem_memo.h): points that differ only in SRAM sizes,
+ *     clock or technology mostly map their layers the same way, and a network repeats layer
+ *     shapes: their timelines are computed once per worker. */
+typedef struct sw_sim_worker {
+    mem_memo *memo;
+    bool incremental;
+    cfg_sections sections;
+    cfg_accel base;
+} sw_sim_worker;
 
-/* A worker's scratch: the memo of fold timelines (engine/mem_memo.h). Points of a sweep that
- * differ only in SRAM sizes, clock, technology or precision of the energy model mostly map
- * their layers the same way, and a network repeats layer shapes: their timelines are computed
- * once per worker. */
-static void *sw_sim_worker_create(void *ctx)
+static void *sw_sim_worker_create(void *ctx, const sw_spec *spec, const jr_doc *base)
 {
     (void)ctx;
-    mem_memo *memo;
-    return mem_memo_create(&memo) ? NULL : memo;
+    sw_sim_worker *w = malloc(sizeof *w);
+    if (!w)
+        return NULL;
+    if (mem_memo_create(&w->memo)) {
+        free(w);
+        return NULL;
+    }
+    fw_err why;
+    w->incremental = cfg_from_json(base, &w->base, &why) == 0;
+    w->sections = 0;
+    for (size_t a = 0; a < spec->axis_count; a++)
+        for (size_t p = 0; p < spec->axes[a].path_count; p++) {
+            cfg_sections s = cfg_sections_of(base, spec->axes[a].paths[p]);
+            w->incremental &= s != 0;
+            w->sections |= s;
+        }
+    return w;
 }
 
 static void sw_sim_worker_destroy(void *scratch)
 {
-    mem_memo_destroy(scratch);
+    sw_sim_worker *w = scratch;
+    if (w)
+        mem_memo_destroy(w->memo);
+    free(w);
+}
+
+/* Validates a point's config (see sw_sim_worker). */
+static int sw_sim_config(const sw_sim_worker *w, const jr_doc *config, cfg_accel *cfg,
+                         fw_err *err)
+{
+    if (w && w->incremental)
+        return cfg_from_json_sections(config, &w->base, w->sections, cfg, err);
+    return cfg_from_json(config, cfg, err);
+}
+
+/* A point's config is valid when it validates and the technology model can price it: what
+ * sw_sim_eval does before simulating. */
+static int sw_sim_check(void *ctx, void *scratch, const jr_doc *config, fw_err *err)
+{
+    const sw_eval_sim *sim = ctx;
+    cfg_accel cfg;
+    en_costs costs;
+    int rc = sw_sim_config(scratch, config, &cfg, err);
+    return rc ? rc : en_costs_init(sim->tech, &cfg, &costs, err);
 }
 
 static int sw_sim_eval(void *ctx, void *scratch, const jr_doc *config, const wl_workload *workload,
                        double *values, fw_err *err)
 {
     const sw_eval_sim *sim = ctx;
+    const sw_sim_worker *w = scratch;
     /* validated from the tree itself: the same checks and messages as cfg_parse on its text
      * (the point's document comes from a duplicate-free file and values, so the text's extra
      * duplicate-key check could never fire) */
     cfg_accel cfg;
-    int rc = cfg_from_json(config, &cfg, err);
+    int rc = sw_sim_config(w, config, &cfg, err);
     if (rc)
         return rc;
     en_costs costs;
     if ((rc = en_costs_init(sim->tech, &cfg, &costs, err)))
         return rc;
-    const net_options opt = {.eng = {.kind = ENG_FAST, .timeline_memo = scratch}};
+    const net_options opt = {.eng = {.kind = ENG_FAST, .timeline_memo = w ? w->memo : NULL}};
     net_result net;
     if ((rc = net_run(&cfg, workload, &opt, &net, err))) {
         if (rc != FW_EXIT_IO)

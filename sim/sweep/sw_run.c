@@ -181,7 +181,8 @@ static int sw_worker(const sw_job *job, unsigned slot)
     char *line = malloc(line_size);
     double *values = malloc((job->ev->metric_count + 1) * sizeof *values);
     jr_doc cfg = {.file = job->base->file, .root = cJSON_Duplicate(job->base->root, 1)};
-    void *scratch = job->ev->worker_create ? job->ev->worker_create(job->ev->ctx) : NULL;
+    void *scratch =
+        job->ev->worker_create ? job->ev->worker_create(job->ev->ctx, job->spec, job->base) : NULL;
     fw_err err;
     int rc = 0;
     fw_err_clear(&err);

@@ -33,7 +33,8 @@
  * must give the same values in any process, whatever points the worker evaluated before.
  * Returns 0 or an FW_EXIT_* status with *err.
  * scratch: the calling worker's own state (worker_create), NULL when the evaluator has none:
- * caches and buffers reused from point to point, which must never change a result. */
+ * caches, buffers and work done once for the base config, reused from point to point, which
+ * must never change a result. */
 typedef struct sw_eval {
     const char *name;
     const char *const *metric_names;
@@ -43,10 +44,12 @@ typedef struct sw_eval {
                 double *values, fw_err *err);
     /* Whether a point's config is valid, without evaluating it (FW_EXIT_INPUT and the reason
      * when not): sw_check_points, before any point runs. NULL: every config is. */
-    int (*check)(void *ctx, const jr_doc *config, fw_err *err);
-    /* Optional (both NULL: no scratch): each worker calls worker_create(ctx) once before its
-     * first point (NULL return: out of memory) and worker_destroy(scratch) after its last. */
-    void *(*worker_create)(void *ctx);
+    int (*check)(void *ctx, void *scratch, const jr_doc *config, fw_err *err);
+    /* Optional (both NULL: no scratch): each process that evaluates or checks points calls
+     * worker_create(ctx, spec, base) once before its first point (base: the base config as
+     * read, before any axis value is set; NULL return: out of memory) and
+     * worker_destroy(scratch) after its last. */
+    void *(*worker_create)(void *ctx, const sw_spec *spec, const jr_doc *base);
     void (*worker_destroy)(void *scratch);
 } sw_eval;
 

@@ -4,6 +4,7 @@
 #include "config/cfg.h"
 
 #include <criterion/criterion.h>
+#include <stddef.h>
 #include <string.h>
 
 static const char *const base =
@@ -327,4 +328,143 @@ Test(sim_config, hierarchy_objective_and_pins)
     cr_assert_eq(cfg_parse("c.json", hier, obj, 1, &d, &err), FW_EXIT_INPUT);
     cr_assert(strstr(err.msg, "--set memory.objective=area: memory.objective") == err.msg, "%s",
               err.msg);
+}
+
+/* Compares two configs field by field where cfg_from_json defines them: everything but the pins
+ * table beyond pin_count (never read). */
+static bool same_cfg(const cfg_accel *a, const cfg_accel *b)
+{
+    size_t pins = offsetof(cfg_accel, pins), after = pins + sizeof a->pins;
+    return !memcmp(a, b, pins) && a->pin_count == b->pin_count &&
+           !memcmp(a->pins, b->pins, a->pin_count * sizeof a->pins[0]) &&
+           !memcmp((const char *)a + after, (const char *)b + after, sizeof *a - after);
+}
+
+static uint64_t cfg_rng(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* Incremental validation (cfg_from_json_sections, what a sweep does per point) gives exactly
+ * cfg_from_json's status, message and config on random edits of the shipped configs: valid and
+ * invalid values, wrong types, unknown keys inside a section, whole sections replaced, several
+ * sections at once (an earlier section's error must win, as in the full reading). */
+Test(sim_config, incremental_validation_equals_full)
+{
+    static const char *const files[] = {"configs/test8x8.json", "configs/edge32x32.json",
+                                        "configs/tpu_v1_like.json", "configs/rs_like.json"};
+    static const char *const paths[] = {
+        "name", "clock_mhz", "array.rows", "array.cols", "array.dataflow", "array.schedule",
+        "array.mac_pipeline_cycles", "array.max_stream", "array.zero_gating", "array.rowz",
+        "array", "precision", "precision.input", "precision.accumulator", "precision.output",
+        "precision.rounding", "precision.fused", "sram.ifmap.size_bytes",
+        "sram.filter.double_buffered", "sram.ofmap.word_bits", "sram.ofmap", "sram.foo",
+        "memory.levels[0].size_bytes", "memory.levels[1].instances", "memory.objective",
+        "memory.mappings", "memory.levels[0].partitions", "memory.levels[1].holds",
+        "memory.levels[2].name", "dram.type", "dram.bandwidth_gbps", "dram.latency_cycles",
+        "dram", "tech.node_nm", "tech.vdd_v", "tech.process", "tech.arith_source", "tech.x"};
+    static const char *const values[] = {
+        "0", "1", "2", "7", "16", "64", "100", "700", "4096", "5000", "65536", "1e12", "-3", "2.5",
+        "0.0001", "true", "false", "null", "\"ws\"", "\"os\"", "\"is\"", "\"tree\"", "\"serial\"",
+        "\"int8\"", "\"int16\"", "\"int32\"", "\"fp16\"", "\"fp32\"", "\"bf16\"", "\"lp\"",
+        "\"as_built\"", "\"per_pe\"", "\"per_row\"", "\"energy\"", "\"edp\"", "\"ddr4\"",
+        "\"none\"", "\"bogus\"", "[\"ifmap\", \"ofmap\"]", "[\"ifmap\"]", "[]",
+        "{\"conv1\": \"x\"}", "{\"ifmap\": {\"size_bytes\": 64}}",
+        "{\"input\": \"int8\", \"accumulator\": \"int32\"}",
+        "{\"input\": \"fp16\", \"accumulator\": \"fp32\", \"output\": \"fp16\"}",
+        "{\"rows\": 4, \"cols\": 4, \"dataflow\": \"os\"}",
+        "{\"rows\": 4, \"cols\": 4, \"dataflow\": \"is\", \"mac_pipeline_cycles\": 3}",
+        "{\"ifmap\": {\"size_bytes\": 1024}, \"filter\": {\"size_bytes\": 1024}, "
+        "\"ofmap\": {\"size_bytes\": 1024, \"double_buffered\": false}}",
+        "{\"type\": \"hbm2\", \"bandwidth_gbps\": 256}", "{\"node_nm\": 7, \"vdd_v\": 0.7}",
+        "\"a name that is much longer than sixty-three bytes, which the config refuses ok\""};
+    static const char *const good[][3] = {
+        {"name", "\"x\"", "\"accel 2\""},
+        {"clock_mhz", "700", "1000"},
+        {"array.rows", "7", "64"},
+        {"array.cols", "16", "3"},
+        {"array.dataflow", "\"os\"", "\"tree\""},
+        {"array.schedule", "\"serial\"", "\"pipelined\""},
+        {"array.mac_pipeline_cycles", "1", "1"},
+        {"array.max_stream", "0", "100"},
+        {"array.zero_gating", "true", "false"},
+        {"precision.input", "\"int8\"", "\"fp16\""},
+        {"precision.rounding", "\"min\"", "\"near_even\""},
+        {"precision.fused", "false", "true"},
+        {"sram.ifmap.size_bytes", "4096", "65536"},
+        {"sram.filter.double_buffered", "false", "true"},
+        {"sram.ofmap.word_bits", "64", "512"},
+        {"memory.levels[0].size_bytes", "65536", "4096"},
+        {"memory.levels[1].instances", "\"shared\"", "\"per_row\""},
+        {"memory.objective", "\"cycles\"", "\"edp\""},
+        {"dram.type", "\"ddr4\"", "\"hbm2\""},
+        {"dram.bandwidth_gbps", "12.8", "0"},
+        {"dram.latency_cycles", "0", "250"},
+        {"tech.node_nm", "45", "16"},
+        {"tech.vdd_v", "0.8", "1.1"},
+        {"tech.process", "\"lp\"", "\"hp\""},
+        {"tech.arith_source", "\"as_built\"", "\"datapath\""}};
+    uint64_t s = 14;
+    unsigned compared = 0, failed = 0, checked = 0;
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        jr_doc orig;
+        cfg_accel base_cfg;
+        fw_err err;
+        cr_assert_eq(jr_doc_load(files[f], &orig, &err), 0, "%s", err.msg);
+        cr_assert_eq(cfg_from_json(&orig, &base_cfg, &err), 0, "%s", err.msg);
+        for (unsigned n = 0; n < 4000; n++) {
+            jr_doc doc = {.file = orig.file, .root = cJSON_Duplicate(orig.root, 1)};
+            cr_assert_not_null(doc.root);
+            unsigned edits = 1 + (unsigned)(cfg_rng(&s) % 3);
+            cfg_sections sec = 0;
+            bool applied = true;
+            for (unsigned e = 0; e < edits && applied; e++) {
+                const char *path = paths[cfg_rng(&s) % (sizeof paths / sizeof paths[0])];
+                const char *value = values[cfg_rng(&s) % (sizeof values / sizeof values[0])];
+                for (size_t g = 0; g < sizeof good / sizeof good[0]; g++)
+                    if (!strcmp(good[g][0], path) && cfg_rng(&s) % 4) /* mostly valid */
+                        value = good[g][1 + cfg_rng(&s) % 2];
+                cfg_sections ps = cfg_sections_of(&orig, path);
+                applied = ps != 0 && jr_doc_set(&doc, path, value, &err) == 0;
+                sec |= ps;
+            }
+            if (applied) {
+                cfg_accel full, part;
+                fw_err ef, ep;
+                fw_err_clear(&ef);
+                fw_err_clear(&ep);
+                int rf = cfg_from_json(&doc, &full, &ef);
+                int rp = cfg_from_json_sections(&doc, &base_cfg, sec, &part, &ep);
+                char *text = cJSON_PrintUnformatted(doc.root);
+                cr_assert_eq(rf, rp, "%s: %s / %s", text, ef.msg, ep.msg);
+                if (rf)
+                    cr_assert_str_eq(ef.msg, ep.msg, "%s", text);
+                else
+                    cr_assert(same_cfg(&full, &part), "%s", text);
+                cJSON_free(text);
+                compared++;
+                failed += rf != 0;
+            }
+            cJSON_Delete(doc.root);
+            checked++;
+        }
+        jr_doc_fini(&orig);
+    }
+    /* both outcomes well represented */
+    cr_assert_gt(compared, checked / 3, "%u of %u compared", compared, checked);
+    cr_assert_gt(failed, compared / 10, "%u of %u invalid", failed, compared);
+    cr_assert_gt(compared - failed, compared / 10, "%u of %u valid", compared - failed, compared);
+    /* paths outside the sections: only the full validation */
+    jr_doc orig;
+    fw_err err;
+    cr_assert_eq(jr_doc_load("configs/edge32x32.json", &orig, &err), 0, "%s", err.msg);
+    cr_assert_eq(cfg_sections_of(&orig, "arrayx.rows"), 0u);
+    cr_assert_eq(cfg_sections_of(&orig, "memory.levels"), 0u); /* edge32x32 has "sram" */
+    cr_assert_eq(cfg_sections_of(&orig, "clock_mhz"), CFG_SEC_CLOCK | CFG_SEC_DRAM);
+    cr_assert_eq(cfg_sections_of(&orig, "array.rows"), CFG_SEC_ARRAY | CFG_SEC_STORAGE);
+    cr_assert_eq(cfg_sections_of(&orig, "sram.ifmap.size_bytes"), CFG_SEC_STORAGE);
+    jr_doc_fini(&orig);
 }
