@@ -132,10 +132,46 @@ static int cfg_fmt(jr_obj *obj, const char *key, nx_fmt *out, fw_err *err)
     return 0;
 }
 
+/* One decimal number of at most 9 digits at *p, spaces around it skipped. */
+static bool cfg_nm_num(const char **p, uint32_t *out)
+{
+    const char *s = *p;
+    while (*s == ' ')
+        s++;
+    uint32_t v = 0;
+    int digits = 0;
+    while (*s >= '0' && *s <= '9' && digits < 10) {
+        v = v * 10 + (uint32_t)(*s++ - '0');
+        digits++;
+    }
+    while (*s == ' ')
+        s++;
+    *p = s;
+    *out = v;
+    return digits > 0 && digits < 10;
+}
+
+bool cfg_parse_nm(const char *text, uint32_t *n, uint32_t *m)
+{
+    const char *p = text;
+    if (!cfg_nm_num(&p, n) || *p++ != ':' || !cfg_nm_num(&p, m) || *p)
+        return false;
+    return *n >= 1 && *n <= *m && *m <= CFG_NM_MAX;
+}
+
+uint32_t cfg_nm_meta_bits(uint32_t m)
+{
+    uint32_t b = 0;
+    while (b < 32 && (1ull << b) < m)
+        b++;
+    return b;
+}
+
 static int cfg_read_array(jr_obj *root, cfg_accel *c, fw_err *err)
 {
     jr_obj a;
     unsigned df, sch;
+    const char *nm;
     int rc;
     if ((rc = jr_obj_get(root, "array", true, &a, NULL, err)) ||
         (rc = jr_u32(&a, "rows", true, 0, 1, CFG_MAX_DIM, &c->rows, err)) ||
@@ -150,11 +186,20 @@ static int cfg_read_array(jr_obj *root, cfg_accel *c, fw_err *err)
                      err)) ||
         (rc = jr_bool(&a, "zero_gating", false, false, &c->zero_gating, err)) ||
         (rc = jr_u32(&a, "transform_ops_per_cycle", false, 0, 0, CFG_MAX_DIM * 2,
-                     &c->transform_ops_per_cycle, err)))
+                     &c->transform_ops_per_cycle, err)) ||
+        (rc = jr_bool(&a, "zero_skipping", false, false, &c->zero_skipping, err)) ||
+        (rc = jr_str(&a, "nm_sparsity", false, "none", &nm, err)))
         return rc;
     /* default: one lane per array edge port (rows in, columns out; configs/README.md) */
     if (!c->transform_ops_per_cycle)
         c->transform_ops_per_cycle = c->rows + c->cols;
+    c->nm_n = c->nm_m = 0;
+    if (strcmp(nm, "none") && !cfg_parse_nm(nm, &c->nm_n, &c->nm_m))
+        return jr_fail(&a, "nm_sparsity", err,
+                       "'%.40s' is neither \"none\" nor N:M with 1 <= N < M <= %u (e.g. \"2:4\")",
+                       nm, CFG_NM_MAX);
+    if (c->nm_m && c->nm_n == c->nm_m)
+        return jr_fail(&a, "nm_sparsity", err, "'%.40s' keeps every weight (N < M needed)", nm);
     c->dataflow = (cfg_dataflow)df;
     if (c->mac_pipeline_cycles != 1 && c->dataflow == CFG_OS)
         return jr_fail(&a, "mac_pipeline_cycles", err,
@@ -604,6 +649,10 @@ static int cfg_read(const jr_doc *doc, const cfg_accel *base, cfg_sections secti
             return jr_fail(&root, "name", err, "longer than %d bytes", CFG_NAME_BYTES - 1);
         snprintf(c->name, sizeof c->name, "%s", name);
     }
+    if (c->nm_m && c->hierarchy_given) /* across sections: checked after any of them */
+        return jr_fail(&root, "array", err,
+                       "nm_sparsity with memory.levels is not modelled (the tiled model has no "
+                       "compressed weights yet; use the sram form)");
     return 0;
 }
 

@@ -110,6 +110,12 @@ typedef struct cfg_accel {
     /* array.transform_ops_per_cycle: adds and constant multiplies per cycle of the transform
      * unit of Winograd/FFT layers (engine/eng_xform.h); default (0 in the file) rows + cols */
     uint32_t transform_ops_per_cycle;
+    bool zero_skipping; /* array.zero_skipping: zeros of the streamed operand take no slot
+                           (engine/eng.h "Zero skipping") */
+    /* array.nm_sparsity "N:M": the array takes weights compressed to N of every M along the
+     * reduction, with ceil(log2 M) bits of metadata per kept weight (mapping/map.h "N:M");
+     * 0:0 ("none", the default): weights are stored and multiplied dense */
+    uint32_t nm_n, nm_m;
     uint64_t max_stream; /* ws/is: streamed dimension cut into chunks of this length; 0 = whole;
                             os ignores it (its streamed dimension is the reduction) */
     nx_mac_cfg mac;      /* precision: formats, fused, rounding, subnormals, overflow */
@@ -179,6 +185,15 @@ int cfg_from_json_sections(const jr_doc *doc, const cfg_accel *base, cfg_section
                            cfg_accel *out, fw_err *err);
 
 /* Storage bytes of one element of the input format / the accumulator format. */
+/* Largest M of array.nm_sparsity and of a layer's N:M weights (<= 8 metadata bits). */
+#define CFG_NM_MAX 256
+/* Parses "N:M" (spaces around the numbers allowed) with 1 <= N <= M <= CFG_NM_MAX into *n,
+ * *m; returns false (leaving them unspecified) otherwise. The one N:M parser (the workload
+ * reader calls it through wl_parse_nm). */
+bool cfg_parse_nm(const char *text, uint32_t *n, uint32_t *m);
+/* Metadata bits per kept weight of N:M compression: ceil(log2 M) (0 for M = 1). */
+uint32_t cfg_nm_meta_bits(uint32_t m);
+
 uint32_t cfg_input_bytes(const cfg_accel *cfg);
 uint32_t cfg_acc_bytes(const cfg_accel *cfg);
 uint32_t cfg_output_bytes(const cfg_accel *cfg);

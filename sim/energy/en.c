@@ -141,9 +141,9 @@ int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_e
     if (cfg->hierarchy_given)
         en_levels_init(pt, cfg, in_bits, acc_bits, out);
     out->dram_pj_per_byte = no_dram ? 0 : dram->pj_per_bit * 8;
-    if (cfg->zero_gating)
-        out->gated_mac_pj =
-            out->mac_pj + (tree ? 0 : 2 * in_bits * reg_pj_bit * lib->ff_read_fraction);
+    out->zero_mac_pj = out->mac_pj + (tree ? 0 : 2 * in_bits * reg_pj_bit * lib->ff_read_fraction);
+    out->gating = cfg->zero_gating;
+    out->nm_meta_pj_per_bit = out->sram_read_pj[CFG_FILTER] / in_bits;
     { /* the transform unit's formats (engine/eng_xform.h: int8 transforms widen to int16) */
         bool fl = nx_fmt_get(cfg->mac.input)->is_float;
         nx_fmt xin = fl ? cfg->mac.input : NX_INT16, xout = fl ? cfg->mac.accumulator : NX_INT48;
@@ -182,12 +182,18 @@ void en_price(const en_costs *k, const eng_counters *c, en_breakdown *out)
                     (double)c->xform_out_adds * k->xform_out_add_pj +
                     (double)c->xform_out_muls * k->xform_out_mul_pj;
     out->reg_pj = (double)c->reg_reads * k->reg_read_pj + (double)c->reg_writes * k->reg_write_pj;
-    if (k->gated_mac_pj > 0) { /* en.h zero gating: MAC first, the rest from the registers */
-        double z = (double)c->zero_macs;
-        out->gating_saved_pj = z * k->gated_mac_pj;
-        out->mac_pj -= z * k->mac_pj;
-        out->reg_pj -= z * (k->gated_mac_pj - k->mac_pj);
-    }
+    /* en.h zero gating and skipping: the skipped MACs, then the other zero-operand MACs gated;
+     * MAC energy first, the operand reads from the registers */
+    double skipped = (double)c->skipped_macs;
+    double gated = k->gating && c->zero_macs > c->skipped_macs
+                       ? (double)(c->zero_macs - c->skipped_macs)
+                       : 0;
+    out->gating_saved_pj = gated * k->zero_mac_pj;
+    out->skipping_saved_pj =
+        skipped * k->zero_mac_pj +
+        (double)c->skip_saved_cycles * (k->leakage_pj_per_cycle + k->clock_pj_per_cycle);
+    out->mac_pj -= (gated + skipped) * k->mac_pj;
+    out->reg_pj -= (gated + skipped) * (k->zero_mac_pj - k->mac_pj);
     double dram_bytes = 0;
     for (int op = 0; op < CFG_OPERANDS; op++) {
         out->sram_pj[op] = (double)c->sram_reads[op] * k->sram_read_pj[op] +
@@ -204,6 +210,8 @@ void en_price(const en_costs *k, const eng_counters *c, en_breakdown *out)
         }
         dram_bytes += (double)c->dram_read_bytes[op] + (double)c->dram_write_bytes[op];
     }
+    out->nm_metadata_pj = (double)c->nm_metadata_sram_bits * k->nm_meta_pj_per_bit;
+    out->sram_pj[CFG_FILTER] += out->nm_metadata_pj;
     out->dram_pj = dram_bytes * k->dram_pj_per_byte;
     out->leakage_pj = (double)c->cycles * k->leakage_pj_per_cycle;
     out->clock_pj = (double)c->cycles * k->clock_pj_per_cycle;
@@ -213,7 +221,9 @@ void en_price(const en_costs *k, const eng_counters *c, en_breakdown *out)
     out->system_pj = out->chip_pj + out->dram_pj;
     out->time_s = (double)c->cycles / k->clock_hz;
     out->area_mm2 = k->area_mm2;
-    double ops = 2.0 * (double)c->macs;
+    /* dense-equivalent (eng.h dense_macs: N:M counts the pruned MACs too, as published sparse
+     * figures do); counters without it (hand-made) count their MACs */
+    double ops = 2.0 * (double)(c->dense_macs ? c->dense_macs : c->macs);
     if (out->time_s > 0) {
         out->power_chip_w = out->chip_pj * 1e-12 / out->time_s;
         out->power_system_w = out->system_pj * 1e-12 / out->time_s;

@@ -46,6 +46,20 @@
  *                  (int8: int48); shifts are wiring (free). MACs at the widened integer
  *                  precision (eng wide_macs) cost tech_mac_pj(int16, int48) instead of the
  *                  config's MAC. The unit's registers, buffers and area are not priced.
+ *   zero skipping  with array.zero_skipping, the skipped MACs (eng skipped_macs, a subset of
+ *                  zero_macs) are priced like gated ones (not charged), and the cycles saved
+ *                  (eng skip_saved_cycles) cost no leakage or clock (they are not in cycles);
+ *                  with gating too, gating saves the other zero_macs - skipped_macs.
+ *                  en_breakdown.skipping_saved_pj says how much. The skipping logic (index
+ *                  matching, eng.h) is taken as free: an optimistic bound.
+ *   N:M metadata   ceil(log2 M) bits read from the filter SRAM with every kept weight, at the
+ *                  filter SRAM's read energy per bit (eng nm_metadata_sram_bits); its DRAM bytes
+ *                  are in the filter's DRAM traffic. The multiplexers that choose the
+ *                  activations are taken as free; the metadata in the PE registers is not
+ *                  priced. en_breakdown.nm_metadata_pj (part of sram_pj[filter]).
+ *   efficiency     GOPS/W and GOPS/mm2 count 2 ops per dense-equivalent MAC (eng dense_macs:
+ *                  with N:M the pruned MACs too, as published sparse figures, e.g. NVIDIA's
+ *                  "sparse TOPS", count them); pJ/MAC divides by the MACs performed.
  *   per cycle      leakage and clock: fractions (tech assumptions) of the PE array's dynamic
  *                  energy per cycle at full rate (R*C MACs with their steady-state register
  *                  accesses: the ladder's ws PE; tree: 2 acc bits per R MACs); charged every
@@ -84,11 +98,13 @@ typedef struct en_costs {
     double wire_mm[CFG_OPERANDS];       /* that distance (en_array_wire_mm) */
     double htree_mm[CFG_OPERANDS];      /* the H-tree inside the SRAM (in sram_*_pj) */
     double dram_pj_per_byte;
-    double gated_mac_pj; /* saved per zero-operand MAC: 0 without array.zero_gating */
     /* transform unit (Winograd/FFT): one add / constant multiply on the input side (input and
      * filter transforms) and on the output side; one MAC at the widened integer precision */
     double xform_in_add_pj, xform_in_mul_pj, xform_out_add_pj, xform_out_mul_pj;
     double wide_mac_pj;
+    double zero_mac_pj;  /* saved per gated or skipped MAC: its MAC and two operand reads */
+    bool gating;         /* array.zero_gating */
+    double nm_meta_pj_per_bit; /* N:M metadata read with a weight: filter SRAM read / input bits */
     double pe_peak_pj_per_cycle; /* R*C MACs and their register accesses, one cycle */
     double leakage_w;            /* leakage power */
     double leakage_pj_per_cycle; /* leakage_w / clock */
@@ -109,6 +125,10 @@ typedef struct en_breakdown {
     double mac_pj, reg_pj, sram_pj[CFG_OPERANDS], wire_pj, dram_pj, leakage_pj, clock_pj;
     double xform_pj;          /* the transform unit's operations (Winograd/FFT layers) */
     double gating_saved_pj;   /* not spent thanks to zero gating (already out of mac_pj, reg_pj) */
+    /* not spent thanks to zero skipping: the skipped MACs as gating prices them, plus leakage
+     * and clock of the cycles saved (already out of mac_pj, reg_pj, leakage_pj, clock_pj) */
+    double skipping_saved_pj;
+    double nm_metadata_pj; /* N:M metadata read from the filter SRAM (inside sram_pj[filter]) */
     double chip_pj;           /* every component but dram_pj (xform_pj included) */
     double system_pj;         /* chip_pj + dram_pj */
     double time_s;            /* cycles / clock */

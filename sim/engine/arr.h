@@ -100,7 +100,10 @@
  * tensor; the element is zero when (q >> 11) * 2^-53 < z, else it is drawn as above, redrawn
  * while it is a zero (so the density is exactly Bernoulli(1 - z) per element). With z = 0 the
  * data are the dense data above, unchanged (in which a value may be zero by chance: 2^-w for a
- * w-bit integer format).
+ * w-bit integer format). With N:M compression (mapping/map.h "N:M") the filter tensor is drawn
+ * with the stored (kept) weights' zero fraction, eng_stored_weight_zero_frac: 1 - (1 - z) K / k
+ * (0 for a layer whose weights are exactly N:M), and the array reads the first k values of
+ * each filter's reduction.
  */
 #ifndef ARR_H
 #define ARR_H

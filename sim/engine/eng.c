@@ -164,6 +164,49 @@ static void eng_level_array_side(const cfg_accel *cfg, eng_counters *c)
     }
 }
 
+/* N:M: the same layer with dense weights and no skipping (eng.h nm_dense_*), fast engine. */
+static int eng_nm_dense(const cfg_accel *cfg, const wl_layer *layer, const eng_options *opt,
+                        eng_counters *c, fw_err *err)
+{
+    map_layer map;
+    int rc = map_layer_init_dense(cfg, layer, &map, err);
+    if (rc)
+        return rc;
+    map_layer_residency(&map, opt->ifmap_on_chip, opt->ofmap_on_chip);
+    eng_counters d;
+    memset(&d, 0, sizeof d);
+    mem_memo_timeline(opt->timeline_memo, cfg, &map, opt->ideal_memory, &d);
+    c->nm_dense_cycles = d.cycles;
+    for (int op = 0; op < CFG_OPERANDS; op++)
+        c->nm_dense_dram_bytes += d.dram_read_bytes[op] + d.dram_write_bytes[op];
+    return 0;
+}
+
+/* What every run adds after its engine: dense MACs, the N:M figures, the per-level side. */
+static int eng_finish(const cfg_accel *cfg, const wl_layer *layer, const eng_options *opt,
+                      const map_layer *map, eng_counters *c, fw_err *err)
+{
+    c->dense_macs = wl_layer_macs(layer);
+    if (map->k != map->k_dense) {
+        /* the multiplexers choose among the dense activations: k_dense / k of the stream reads */
+        c->sram_reads[CFG_IFMAP] = (uint64_t)(((unsigned __int128)c->sram_reads[CFG_IFMAP] *
+                                                   map->k_dense +
+                                               map->k - 1) /
+                                              map->k);
+        c->nm_metadata_bytes = (map->k * map->n * map->groups * map->meta_bits + 7) / 8;
+        c->nm_metadata_sram_bits = c->sram_reads[CFG_FILTER] * map->meta_bits;
+        int rc = eng_nm_dense(cfg, layer, opt, c, err);
+        if (rc)
+            return rc;
+    } else {
+        c->nm_dense_cycles = c->cycles + c->skip_saved_cycles;
+        for (int op = 0; op < CFG_OPERANDS; op++)
+            c->nm_dense_dram_bytes += c->dram_read_bytes[op] + c->dram_write_bytes[op];
+    }
+    eng_level_array_side(cfg, c);
+    return 0;
+}
+
 int eng_run_layer(const cfg_accel *cfg, const wl_layer *layer, const eng_options *opt,
                   eng_result *out, fw_err *err)
 {
@@ -181,22 +224,45 @@ int eng_run_layer(const cfg_accel *cfg, const wl_layer *layer, const eng_options
             return rc;
         map.tiling = &traffic;
     }
+    /* zero skipping: the dense timeline (the pe engine's schedule, and the cycles saved) */
+    uint64_t *t_eff = NULL;
+    eng_counters dense;
+    memset(&dense, 0, sizeof dense);
+    if (cfg->zero_skipping && !(t_eff = malloc((map.folds ? map.folds : 1) * sizeof *t_eff)))
+        return fw_err_set(err, FW_EXIT_INPUT, "layer %s: out of memory", layer->name);
     if (opt->kind == ENG_FAST) {
-        if (opt->timeline_memo && !opt->trace)
+        if (t_eff) { /* the dense timeline, then the one with each fold's t_eff */
+            mem_timeline(cfg, &map, opt->ideal_memory, NULL, NULL, NULL, &dense);
+            eng_skip_expected(cfg, layer, &map, t_eff, &out->c.skipped_macs);
+            map.t_eff = t_eff;
+            mem_timeline(cfg, &map, opt->ideal_memory, NULL, opt->trace, opt->trace_ctx,
+                         &out->c);
+            map.t_eff = NULL;
+        } else if (opt->timeline_memo && !opt->trace) {
             mem_memo_timeline(opt->timeline_memo, cfg, &map, opt->ideal_memory, &out->c);
-        else
+        } else {
             mem_timeline(cfg, &map, opt->ideal_memory, NULL, opt->trace, opt->trace_ctx, &out->c);
+        }
+        free(t_eff);
         eng_fast_layer(cfg, &map, &out->c);
-        eng_level_array_side(cfg, &out->c);
-        out->c.zero_macs = (uint64_t)llround(eng_expected_zero_macs(layer));
-        return 0;
+        if (cfg->zero_skipping)
+            out->c.skip_saved_cycles = dense.cycles - out->c.cycles;
+        /* the MACs the array runs: with N:M the kept weights' zeros, not the pruned ones */
+        double f_in = eng_inbounds_fraction(layer);
+        double nz = (1.0 - layer->ifmap_zero_frac) * (1.0 - eng_stored_weight_zero_frac(layer, &map));
+        out->c.zero_macs = (uint64_t)llround((double)map.macs * (1.0 - nz * f_in));
+        return eng_finish(cfg, layer, opt, &map, &out->c, err);
     }
     eng_operands own;
     memset(&own, 0, sizeof own);
     const eng_operands *ops = opt->operands;
     if (!ops) {
-        if ((rc = eng_operands_random(cfg, layer, opt->seed, &own, err)))
+        wl_layer stored = *layer; /* N:M: the kept weights' density */
+        stored.weight_zero_frac = eng_stored_weight_zero_frac(layer, &map);
+        if ((rc = eng_operands_random(cfg, &stored, opt->seed, &own, err))) {
+            free(t_eff);
             return rc;
+        }
         ops = &own;
     }
     uint64_t *x = malloc(map.folds * sizeof *x);
@@ -204,18 +270,32 @@ int eng_run_layer(const cfg_accel *cfg, const wl_layer *layer, const eng_options
     uint64_t *outputs = opt->keep_outputs ? malloc((nout ? nout : 1) * sizeof *outputs) : NULL;
     if (!x || (opt->keep_outputs && !outputs)) {
         rc = fw_err_set(err, FW_EXIT_INPUT, "layer %s: out of memory", layer->name);
+    } else if (t_eff) {
+        mem_timeline(cfg, &map, opt->ideal_memory, x, NULL, NULL, &dense);
+        rc = eng_pe_run(cfg, layer, &map, x, ops, outputs, &out->c, err);
+        if (!rc)
+            rc = eng_skip_count(cfg, layer, &map, ops, t_eff, &out->c.skipped_macs, err);
+        if (!rc) {
+            map.t_eff = t_eff;
+            mem_timeline(cfg, &map, opt->ideal_memory, NULL, opt->trace, opt->trace_ctx,
+                         &out->c);
+            map.t_eff = NULL;
+            out->c.skip_saved_cycles = dense.cycles - out->c.cycles;
+        }
     } else {
         mem_timeline(cfg, &map, opt->ideal_memory, x, opt->trace, opt->trace_ctx, &out->c);
         rc = eng_pe_run(cfg, layer, &map, x, ops, outputs, &out->c, err);
     }
     free(x);
+    free(t_eff);
     eng_operands_fini(&own);
+    if (!rc)
+        rc = eng_finish(cfg, layer, opt, &map, &out->c, err);
     if (rc) {
         free(outputs);
         memset(out, 0, sizeof *out);
         return rc;
     }
-    eng_level_array_side(cfg, &out->c);
     out->outputs = outputs;
     out->output_count = outputs ? nout : 0;
     return 0;

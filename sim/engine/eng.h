@@ -25,6 +25,33 @@
  * The fast engine adds these up over the layer in closed form (eng_fast.c: sums of sr, sc and T
  * over the fold grid); the pe engine counts them fold by fold and PE by PE.
  * Memory-side accesses (DRAM bytes, SRAM fills and write-back reads) come from mem.h.
+ *
+ * Zero skipping (cfg array.zero_skipping): zeros of the streamed operand take no slot. Which
+ * lanes move together decides what can be skipped (eng_skip.c):
+ *   ws, tree (streamed ifmap) and is (streamed filters): the reduction runs across the rows
+ *     within a stream step (partial sums down the column, or the adder tree), so the rows of
+ *     a fold move in lock step: a step is skipped only when the operand of every used row is
+ *     zero (for ws/tree that includes padding). Fold f takes t_eff = t - (all-zero steps);
+ *     skipped MACs = all-zero steps x sr x sc. Expected (fast): with q the probability that a
+ *     streamed element is zero, E[all-zero steps] = t q^sr.
+ *   os (the reduction streams in time): each row (output pixel) runs its own stream of
+ *     non-zero activations with their indices, the matching filter values chosen per row by
+ *     that index (an index-matching front end as in Cnvlutin, Albericio et al. ISCA 2016; its
+ *     cost is not priced: an optimistic bound); the rows of a fold start together and the fold
+ *     ends with its slowest row: t_eff = max over the sr rows of the non-zeros nz_i of its K
+ *     activations (the load imbalance: E[t_eff] > density x K); skipped MACs =
+ *     (sr K - sum nz_i) x sc. Expected: E[max of sr iid Binomial(K, 1 - q)] =
+ *     sum_{t=0}^{K-1} (1 - F(t)^sr), F the binomial CDF (computed exactly in double).
+ *   q for the ifmap (ws, tree, os) = 1 - (1 - ifmap_zero_frac) x f_in, f_in the fraction of
+ *     the im2col matrix inside the input (padding as if spread at random over the steps: an
+ *     approximation the pe engine, which counts the real positions, does not make; exact for
+ *     layers without padding); for the filters (is) the stored weights' zero fraction.
+ *   t_eff replaces t in the fold's length and gap (arr.h) in the memory model, so stalls
+ *   follow (mem.h); fast rounds each fold's expected t_eff to the nearest integer. The pe
+ *   engine still computes every MAC on the dense schedule (outputs unchanged: skipping a MAC
+ *   with a zero operand leaves its accumulator as the MAC would, up to the sign of a zero
+ *   sum) and counts t_eff from the values. Not modelled: skipping zero weights in ws/os/tree,
+ *   skipping in both operands at once, the cost of the index logic.
  */
 #ifndef ENG_H
 #define ENG_H
@@ -80,6 +107,21 @@ typedef struct eng_counters {
     uint64_t xform_in_adds, xform_in_muls, xform_out_adds, xform_out_muls, xform_shifts;
     uint64_t xform_cycles;
     uint64_t wide_macs;
+    /* Zero skipping (array.zero_skipping; "Zero skipping" above): MACs that took no slot
+     * (a subset of zero_macs), and the cycles the layer took less than without skipping
+     * (its memory timeline run with and without it). Engines agree in expectation. */
+    uint64_t skipped_macs;
+    uint64_t skip_saved_cycles;
+    /* N:M compression (mapping/map.h "N:M"): the layer's MACs with dense weights (= macs when
+     * not compressed); the cycles and DRAM bytes (read + written) of the same layer with dense
+     * weights and no skipping (= cycles + skip_saved_cycles and the DRAM bytes when not
+     * compressed); the metadata bytes of the compressed weights (storage, counted once); the
+     * metadata bits read from the filter SRAM with the weights (sram_reads[filter] x bits). */
+    uint64_t dense_macs;
+    uint64_t nm_dense_cycles;
+    uint64_t nm_dense_dram_bytes;
+    uint64_t nm_metadata_bytes;
+    uint64_t nm_metadata_sram_bits;
 } eng_counters;
 
 typedef enum eng_kind { ENG_FAST = 0, ENG_PE } eng_kind;
@@ -177,6 +219,24 @@ void eng_result_fini(eng_result *res);
  * filters / groups with Y (X) the number of (output row, filter row) ((column, column)) pairs
  * that read inside the input. Returned unrounded. */
 double eng_expected_zero_macs(const wl_layer *layer);
+
+/* Zero skipping (above): per fold f of the layer (map->folds entries, caller-owned) the
+ * effective streamed length t_eff[f], and the skipped MACs. eng_skip_expected: the fast
+ * engine's expectation; eng_skip_count: counted from the operand values the pe engine runs
+ * (fails with FW_EXIT_INPUT when out of memory). */
+void eng_skip_expected(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map,
+                       uint64_t *t_eff, uint64_t *skipped_macs);
+int eng_skip_count(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map,
+                   const eng_operands *ops, uint64_t *t_eff, uint64_t *skipped_macs, fw_err *err);
+/* E[max of r iid Binomial(n, p)] (exact sum over the CDF, double precision). */
+double eng_expected_max_binomial(uint64_t n, double p, uint32_t r);
+/* The zero fractions of the operands the array multiplies: the ifmap's, and the stored
+ * weights' (with N:M compression the kept weights: 1 - (1 - weight_zero_frac) k_dense / k,
+ * at least 0). */
+double eng_stored_weight_zero_frac(const wl_layer *layer, const map_layer *map);
+/* Fraction of the layer's im2col matrix (dense MACs) that reads inside the input (padding
+ * excluded): the in-bounds count of eng_expected_zero_macs over the MACs. */
+double eng_inbounds_fraction(const wl_layer *layer);
 
 /* Deterministic random operands (documented in arr.h, "Operand data"). Caller owns *out
  * (eng_operands_fini). Fails with FW_EXIT_INPUT if the tensors are too large. */

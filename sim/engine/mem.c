@@ -221,10 +221,11 @@ static void mem_hier_timeline(const cfg_accel *cfg, const map_layer *map, bool i
         if (f > 0)
             map_fold_iter_next(&it);
         const map_fold *d = &it.fold;
-        if (d->t != len_t) {
-            len_t = d->t;
-            len = arr_fold_cycles(cfg, d->t);
-            gap = arr_fold_gap(cfg, d->t);
+        uint64_t tf = map->t_eff ? map->t_eff[f] : d->t; /* zero skipping: eng.h */
+        if (tf != len_t) {
+            len_t = tf;
+            len = arr_fold_cycles(cfg, tf);
+            gap = arr_fold_gap(cfg, tf);
         }
         uint64_t macs_f = d->t * d->sr * d->sc;
         uint64_t ready[CFG_OPERANDS] = {0, 0, 0}, rd_bytes[CFG_OPERANDS];
@@ -374,10 +375,11 @@ void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64
         if (f > 0)
             map_fold_iter_next(&it);
         const map_fold *d = &it.fold;
-        if (d->t != len_t) {
-            len_t = d->t;
-            len = arr_fold_cycles(cfg, d->t);
-            gap = arr_fold_gap(cfg, d->t);
+        uint64_t tf = map->t_eff ? map->t_eff[f] : d->t; /* zero skipping: eng.h */
+        if (tf != len_t) {
+            len_t = tf;
+            len = arr_fold_cycles(cfg, tf);
+            gap = arr_fold_gap(cfg, tf);
         }
         uint64_t ready[CFG_OPERANDS] = {0, 0, 0};
         uint64_t rd_before[CFG_OPERANDS], wr_before = ctr->dram_write_bytes[CFG_OFMAP];

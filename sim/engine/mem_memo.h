@@ -11,7 +11,8 @@
  * bandwidth_millibytes_per_cycle and latency_cycles. (The SRAM sizes enter only through the map:
  * resident[], ofmap_fits.) The key holds all of them, so a hit returns what the model would
  * compute, and adding a stored result equals adding it fold by fold (unsigned sums). The
- * explicit hierarchy (map->tiling set) and traced runs are never memoized.
+ * explicit hierarchy (map->tiling set), zero skipping (map->t_eff set) and traced runs are
+ * never memoized.
  * tests/unit/test_sim_memo.c compares memoized and direct results on random layers and configs.
  *
  * Not thread-safe: one memo per thread or process (it is plain caller-owned state; there is no

@@ -27,7 +27,8 @@ void net_derive(const cfg_accel *cfg, const eng_counters *c, net_derived *out)
     out->mapping_efficiency = c->pe_slots ? macs / (double)c->pe_slots : 0;
     out->time_s = cyc / (cfg->clock_mhz * 1e6);
     out->gmacs_per_s = macs / out->time_s / 1e9;
-    out->gops = 2 * out->gmacs_per_s;
+    double dense = c->dense_macs ? (double)c->dense_macs : macs; /* hand-made counters: macs */
+    out->gops = 2 * dense / out->time_s / 1e9;
     out->gops_nonzero =
         c->zero_macs <= c->macs ? 2 * (macs - (double)c->zero_macs) / out->time_s / 1e9 : 0;
     out->dram_gbps = (double)out->dram_bytes / out->time_s / 1e9;

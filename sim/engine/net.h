@@ -123,7 +123,8 @@ typedef struct net_derived {
     double mapping_efficiency;
     double time_s;
     double gmacs_per_s;
-    double gops;         /* 2 ops per MAC, every MAC: dense-equivalent */
+    double gops;         /* 2 ops per MAC, every MAC of the dense layer (eng dense_macs, with
+                            N:M the pruned ones too): dense-equivalent */
     double gops_nonzero; /* counting only MACs without a zero operand (eng zero_macs): effective */
     uint64_t dram_bytes;
     double dram_gbps;

@@ -21,7 +21,40 @@ static bool map_mul3(uint64_t a, uint64_t b, uint64_t c, uint64_t *out)
     return !__builtin_mul_overflow(a, b, &ab) && !__builtin_mul_overflow(ab, c, out);
 }
 
+bool map_nm_active(const cfg_accel *cfg, const wl_layer *layer)
+{
+    uint32_t N = cfg->nm_n, M = cfg->nm_m, n = layer->sparsity_n, m = layer->sparsity_m;
+    if (!M || !m || layer->kind == WL_MATMUL || layer->kind == WL_NOMAC)
+        return false;
+    return (m % M == 0 && n <= N) || (M % m == 0 && (uint64_t)n * (M / m) <= N);
+}
+
+/* Bytes of a tile of e elements of operand op (map.h: N:M metadata and dense activations). */
+static uint64_t map_tile_bytes(const map_layer *map, int op, uint64_t e)
+{
+    if (op == 1)
+        return e * map->input_bytes + (e * map->meta_bits + 7) / 8;
+    if (map->k_dense != map->k)
+        e = (uint64_t)(((unsigned __int128)e * map->k_dense + map->k - 1) / map->k);
+    return e * map->input_bytes;
+}
+
+static int map_layer_init_nm(const cfg_accel *cfg, const wl_layer *layer, bool nm,
+                             map_layer *out, fw_err *err);
+
 int map_layer_init(const cfg_accel *cfg, const wl_layer *layer, map_layer *out, fw_err *err)
+{
+    return map_layer_init_nm(cfg, layer, true, out, err);
+}
+
+int map_layer_init_dense(const cfg_accel *cfg, const wl_layer *layer, map_layer *out,
+                         fw_err *err)
+{
+    return map_layer_init_nm(cfg, layer, false, out, err);
+}
+
+static int map_layer_init_nm(const cfg_accel *cfg, const wl_layer *layer, bool nm,
+                             map_layer *out, fw_err *err)
 {
     map_layer m;
     memset(&m, 0, sizeof m);
@@ -31,7 +64,12 @@ int map_layer_init(const cfg_accel *cfg, const wl_layer *layer, map_layer *out, 
     m.groups = layer->groups ? layer->groups : 1;
     m.m = layer->gemm_m;
     m.n = layer->gemm_n;
-    m.k = layer->gemm_k;
+    m.k = m.k_dense = layer->gemm_k;
+    if (nm && map_nm_active(cfg, layer)) {
+        uint64_t M = cfg->nm_m, N = cfg->nm_n, r = m.k % M;
+        m.k = m.k / M * N + (r < N ? r : N);
+        m.meta_bits = cfg_nm_meta_bits(cfg->nm_m);
+    }
     m.input_bytes = cfg_input_bytes(cfg);
     m.acc_bytes = cfg_acc_bytes(cfg);
     m.output_bytes = cfg_output_bytes(cfg);
@@ -81,14 +119,14 @@ int map_layer_init(const cfg_accel *cfg, const wl_layer *layer, map_layer *out, 
                           (unsigned long long)m.k, (unsigned long long)m.groups);
     m.folds_per_group = m.row_folds * m.col_folds * m.chunks;
     out_tile = (m.dataflow == CFG_OS ? sr * sc : m.chunk * sc) * m.acc_bytes;
-    uint64_t tensor = m.m * m.k; /* GEMM: the matrix itself */
+    uint64_t tensor = m.m * m.k_dense; /* GEMM: the matrix itself */
     if (layer->kind != WL_GEMM &&
         (!map_mul3(layer->batch, layer->in_h, layer->in_w, &tensor) ||
          __builtin_mul_overflow(tensor, (uint64_t)layer->in_c / m.groups, &tensor)))
         tensor = UINT64_MAX;
-    m.ifmap_resident_elems = tensor < m.m * m.k ? tensor : m.m * m.k;
+    m.ifmap_resident_elems = tensor < m.m * m.k_dense ? tensor : m.m * m.k_dense;
     m.resident[0] = m.ifmap_resident_elems * m.input_bytes <= map_buffer_bytes(cfg, CFG_IFMAP);
-    m.resident[1] = filter_all <= map_buffer_bytes(cfg, CFG_FILTER);
+    m.resident[1] = map_tile_bytes(&m, 1, m.k * m.n) <= map_buffer_bytes(cfg, CFG_FILTER);
     m.ofmap_fits = out_tile <= map_buffer_bytes(cfg, CFG_OFMAP);
     *out = m;
     return 0;
@@ -174,7 +212,6 @@ static void map_fold_fill(const map_layer *map, uint64_t f, uint64_t group, uint
     d->t0 = d->chunk * map->chunk;
     d->t = map->t - d->t0 < map->chunk ? map->t - d->t0 : map->chunk;
     map_tile_ids(map, pos, d->tile_id);
-    uint64_t ib = map->input_bytes;
     switch (map->dataflow) {
     case CFG_WS:
     case CFG_IS:
@@ -182,16 +219,18 @@ static void map_fold_fill(const map_layer *map, uint64_t f, uint64_t group, uint
         d->first_reduction = d->row_fold == 0;
         d->last_reduction = d->row_fold == map->row_folds - 1;
         d->out_tile = (d->group * map->col_folds + d->col_fold) * map->chunks + d->chunk;
-        d->tile_bytes[map->dataflow == CFG_IS ? 1 : 0] = d->t * d->sr * ib; /* streamed */
-        d->tile_bytes[map->dataflow == CFG_IS ? 0 : 1] = (uint64_t)d->sr * d->sc * ib;
+        d->tile_bytes[map->dataflow == CFG_IS ? 1 : 0] =
+            map_tile_bytes(map, map->dataflow == CFG_IS, d->t * d->sr); /* streamed */
+        d->tile_bytes[map->dataflow == CFG_IS ? 0 : 1] =
+            map_tile_bytes(map, map->dataflow != CFG_IS, (uint64_t)d->sr * d->sc);
         d->tile_bytes[2] = d->t * d->sc * map->acc_bytes;
         break;
     case CFG_OS:
         d->first_reduction = true;
         d->last_reduction = true;
         d->out_tile = f;
-        d->tile_bytes[0] = d->t * d->sr * ib;
-        d->tile_bytes[1] = d->t * d->sc * ib;
+        d->tile_bytes[0] = map_tile_bytes(map, 0, d->t * d->sr);
+        d->tile_bytes[1] = map_tile_bytes(map, 1, d->t * d->sc);
         d->tile_bytes[2] = (uint64_t)d->sr * d->sc * map->acc_bytes;
         break;
     }

@@ -44,6 +44,20 @@
  * bound on the traffic, as without convolution reuse).
  * The output tile fits when its accumulator-format bytes fit in one ofmap buffer; otherwise the
  * partial sums of each reduction fold spill to DRAM and are read back by the next one.
+ *
+ * N:M (cfg array.nm_sparsity "N:M", a conv/fc/gemm layer whose weights are n:m sparse,
+ * wl_layer sparsity_n/m, when the array's pattern holds them: every group of M consecutive
+ * weights along K then has at most N non-zeros, i.e. m a multiple of M with n <= N, or M a
+ * multiple of m with n * M/m <= N). The weights are stored compressed: per filter and group of
+ * M along K the N kept values (fewer in a last partial group of r < M: min(N, r)), each with
+ * ceil(log2 M) bits of metadata (its position in the group). The array's reduction is the
+ * compressed one: k = (K / M) * N + min(N, K mod M) (k_dense = K), which every count above and
+ * both engines use (folds, MACs, cycles, registers). Bytes: a filter tile of e elements is
+ * e * input bytes + ceil(e * metadata bits / 8); an ifmap tile of e elements (compressed rows)
+ * needs the dense activations the multiplexers choose from, ceil(e * k_dense / k) elements
+ * (the activations are not compressed); the resident ifmap holds M x k_dense. The pe engine
+ * runs the compressed array on the first k values of each reduction (its operand values are
+ * not the pruned layer's: the multiplexers are not simulated on values; counts are exact).
  */
 #ifndef MAP_H
 #define MAP_H
@@ -68,6 +82,10 @@ typedef struct map_layer {
     uint64_t folds_per_group;
     uint64_t folds;                                /* all groups */
     uint64_t macs;                                 /* m * n * k * groups */
+    /* N:M (above): k_dense is the layer's reduction, k the compressed one; meta_bits the
+     * metadata per kept weight. Dense: k_dense = k, meta_bits = 0. */
+    uint64_t k_dense;
+    uint32_t meta_bits;
     uint32_t input_bytes, acc_bytes, output_bytes; /* element sizes */
     bool resident[2];                              /* ifmap, filter: whole operand stays in SRAM */
     uint64_t ifmap_resident_elems;                 /* per group: min(input tensor, im2col matrix) */
@@ -80,6 +98,10 @@ typedef struct map_layer {
      * borrowed from the engine, which the memory model times instead of the per-operand
      * fetches above (fetch_bytes and out_bytes are then unused). NULL for the sram shorthand. */
     const tl_traffic *tiling;
+    /* Zero skipping (engine/eng.h): per fold, the streamed length the fold takes time for
+     * (t_eff[f] <= its t), borrowed from the engine, which the memory model times instead of
+     * t (fold length and gap, arr.h); NULL: every fold takes its whole t. */
+    const uint64_t *t_eff;
 } map_layer;
 
 typedef struct map_fold {
@@ -104,6 +126,9 @@ typedef struct map_fold {
 /* Maps one layer (kind != WL_NOMAC, derived fields filled). Fails with FW_EXIT_INPUT when a
  * count (MACs, tile bytes, folds) would not fit in 64 bits. */
 int map_layer_init(const cfg_accel *cfg, const wl_layer *layer, map_layer *out, fw_err *err);
+/* The same with the weights dense whatever array.nm_sparsity says (the N:M baseline). */
+int map_layer_init_dense(const cfg_accel *cfg, const wl_layer *layer, map_layer *out,
+                         fw_err *err);
 
 /* Tells the mapping that the layer's input tensor is already held on chip (by the level
  * cfg_outer_level names for the ifmap; the caller has checked that it fits) and/or that its
@@ -126,6 +151,9 @@ typedef struct map_fold_iter {
 
 void map_fold_iter_start(const map_layer *map, map_fold_iter *it);
 void map_fold_iter_next(map_fold_iter *it);
+
+/* True when the layer's weights run compressed on this array (N:M above). */
+bool map_nm_active(const cfg_accel *cfg, const wl_layer *layer);
 
 /* Operand capacity of one buffer in bytes: half the SRAM when double buffered. */
 uint64_t map_buffer_bytes(const cfg_accel *cfg, cfg_operand op);

@@ -311,6 +311,58 @@ static void rpt_text_energy(FILE *out, const rpt_input *in)
                 b->system_pj + b->gating_saved_pj > 0
                     ? 100 * b->gating_saved_pj / (b->system_pj + b->gating_saved_pj)
                     : 0.0);
+    if (in->cfg->zero_skipping)
+        fprintf(out, "  (zero skipping saved %s, %.1f%% of what the system would spend without it)\n",
+                rpt_fmt_eng(e1, b->skipping_saved_pj * 1e-12, "J"),
+                b->system_pj + b->skipping_saved_pj > 0
+                    ? 100 * b->skipping_saved_pj / (b->system_pj + b->skipping_saved_pj)
+                    : 0.0);
+}
+
+/* Savings per technique (zero gating, zero skipping, N:M weights), per layer and in total:
+ * each against the same run without that technique (sim/README.md "Compute reduction"). */
+static void rpt_text_savings_row(FILE *out, const rpt_input *in, const char *name,
+                                 const eng_counters *c, const en_breakdown *b)
+{
+    char n0[RPT_COUNT_BYTES], n1[RPT_COUNT_BYTES], n2[RPT_COUNT_BYTES];
+    char e0[RPT_ENG_BYTES], e1[RPT_ENG_BYTES], e2[RPT_ENG_BYTES];
+    double dense_cycles = (double)c->nm_dense_cycles;
+    double skip_cycles = (double)(c->cycles + c->skip_saved_cycles);
+    double dram = 0;
+    for (int op = 0; op < CFG_OPERANDS; op++)
+        dram += (double)(c->dram_read_bytes[op] + c->dram_write_bytes[op]);
+    (void)in;
+    fprintf(out, "%-20s %7.2f%% %11s %14s %7.2f%% %11s %14s %7.2f%% %9.2f%% %11s %11s\n", name,
+            c->macs ? 100.0 * (double)c->zero_macs / (double)c->macs : 0,
+            b ? rpt_fmt_eng(e0, b->gating_saved_pj * 1e-12, "J") : "-",
+            rpt_fmt_count(n0, c->skip_saved_cycles),
+            skip_cycles > 0 ? 100.0 * (double)c->skip_saved_cycles / skip_cycles : 0,
+            b ? rpt_fmt_eng(e1, b->skipping_saved_pj * 1e-12, "J") : "-",
+            rpt_fmt_count(n1, c->dense_macs > c->macs ? c->dense_macs - c->macs : 0),
+            dense_cycles > 0 ? 100.0 * (dense_cycles - skip_cycles) / dense_cycles : 0,
+            c->nm_dense_dram_bytes ? 100.0 * ((double)c->nm_dense_dram_bytes - dram) /
+                                         (double)c->nm_dense_dram_bytes
+                                   : 0,
+            rpt_fmt_count(n2, c->nm_metadata_bytes),
+            b ? rpt_fmt_eng(e2, b->nm_metadata_pj * 1e-12, "J") : "-");
+}
+
+static void rpt_text_savings(FILE *out, const rpt_input *in)
+{
+    const cfg_accel *cfg = in->cfg;
+    fprintf(out, "\ncompute reduction (each technique against the same run without it; gating "
+                 "%s, skipping %s, N:M weights %s):\n",
+            cfg->zero_gating ? "on" : "off", cfg->zero_skipping ? "on" : "off",
+            cfg->nm_m ? "on" : "off");
+    fprintf(out, "%-20s %8s %11s %14s %8s %11s %14s %8s %10s %11s %11s\n", "layer", "zero MAC",
+            "gating", "skip cycles", "skip", "skipping", "N:M MACs", "N:M", "N:M DRAM",
+            "N:M meta", "N:M meta");
+    fprintf(out, "%-20s %8s %11s %14s %8s %11s %14s %8s %10s %11s %11s\n", "", "share", "saved",
+            "saved", "cycles", "saved", "saved", "cycles", "bytes", "bytes", "energy");
+    for (size_t l = 0; l < in->layer_count; l++)
+        rpt_text_savings_row(out, in, in->layer_names[l], &in->layers[l],
+                             in->layer_energy ? &in->layer_energy[l] : NULL);
+    rpt_text_savings_row(out, in, "total", in->total, in->total_energy);
 }
 
 /* The stall line, and a hint when stalls are more than half of the run: the operand waited for
@@ -428,6 +480,8 @@ static void rpt_text(FILE *out, const rpt_input *in)
                 cfg_operand_name((cfg_operand)op), rpt_fmt_count(n0, t->sram_reads[op]),
                 rpt_fmt_count(n1, t->sram_writes[op]), rpt_fmt_count(e0, t->dram_read_bytes[op]),
                 rpt_fmt_count(e1, t->dram_write_bytes[op]));
+    if (in->show_zeros || cfg->zero_skipping || cfg->nm_m)
+        rpt_text_savings(out, in);
     if (!cfg->hierarchy_given)
         return;
     /* the hierarchy: per level and operand, elements read and written, and stalls */

@@ -36,6 +36,13 @@ RPT_COUNTER(xform_out_muls, xform_out_muls)
 RPT_COUNTER(xform_shifts, xform_shifts)
 RPT_COUNTER(xform_cycles, xform_cycles)
 RPT_COUNTER(wide_macs, wide_macs)
+RPT_COUNTER(skipped_macs, skipped_macs)
+RPT_COUNTER(skip_saved_cycles, skip_saved_cycles)
+RPT_COUNTER(dense_macs, dense_macs)
+RPT_COUNTER(nm_dense_cycles, nm_dense_cycles)
+RPT_COUNTER(nm_dense_dram_bytes, nm_dense_dram_bytes)
+RPT_COUNTER(nm_metadata_bytes, nm_metadata_bytes)
+RPT_COUNTER(nm_metadata_sram_bits, nm_metadata_sram_bits)
 
 /* Derived rates (net_derive). */
 #define RPT_DERIVED(fn, expr)                                                                      \
@@ -81,6 +88,8 @@ RPT_ENERGY(leakage_pj, s->b->leakage_pj)
 RPT_ENERGY(clock_pj, s->b->clock_pj)
 RPT_ENERGY(gating_saved_pj, s->b->gating_saved_pj)
 RPT_ENERGY(xform_pj, s->b->xform_pj)
+RPT_ENERGY(skipping_saved_pj, s->b->skipping_saved_pj)
+RPT_ENERGY(nm_metadata_pj, s->b->nm_metadata_pj)
 static double rpt_e_sram_pj(const rpt_metric_src *s)
 {
     double sum = 0;
@@ -123,6 +132,13 @@ static const rpt_metric rpt_metric_table[] = {
     C("dram_ofmap_read_bytes", dram_ofmap_read, "DRAM ofmap reads", "B", "B", 1),
     C("dram_ofmap_write_bytes", dram_ofmap_write, "DRAM ofmap writes", "B", "B", 1),
     C("zero_macs", zero_macs, "zero-operand MACs", "MACs", NULL, 0),
+    C("skipped_macs", skipped_macs, "skipped MACs", "MACs", NULL, 0),
+    C("skip_saved_cycles", skip_saved_cycles, "cycles saved by skipping", "cycles", NULL, 0),
+    C("dense_macs", dense_macs, "dense-equivalent MACs", "MACs", NULL, 0),
+    C("nm_dense_cycles", nm_dense_cycles, "cycles with dense weights", "cycles", NULL, 0),
+    C("nm_dense_dram_bytes", nm_dense_dram_bytes, "DRAM traffic with dense weights", "B", "B", 1),
+    C("nm_metadata_bytes", nm_metadata_bytes, "N:M metadata", "B", "B", 1),
+    C("nm_metadata_sram_bits", nm_metadata_sram_bits, "N:M metadata SRAM reads", "bits", NULL, 0),
 
     D("utilization", NULL, utilization, "utilization", "1", NULL, 0),
     D("mapping_efficiency", NULL, mapping_efficiency, "mapping efficiency", "1", NULL, 0),
@@ -154,6 +170,9 @@ static const rpt_metric rpt_metric_table[] = {
     E("energy_clock_pj", NULL, clock_pj, "clock energy", "pJ", "J", 1e-12),
     E("energy_gating_saved_pj", NULL, gating_saved_pj, "saved by zero gating", "pJ", "J", 1e-12),
     E("energy_xform_pj", NULL, xform_pj, "transform energy", "pJ", "J", 1e-12),
+    E("energy_skipping_saved_pj", NULL, skipping_saved_pj, "saved by zero skipping", "pJ", "J",
+      1e-12),
+    E("energy_nm_metadata_pj", NULL, nm_metadata_pj, "N:M metadata energy", "pJ", "J", 1e-12),
 
     S("latency_cycles", rpt_cd_cycles, "latency", "cycles", NULL, 0),
     S("latency_ms", rpt_d_latency_ms, "latency", "ms", "s", 1e-3),

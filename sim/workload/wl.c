@@ -2,6 +2,7 @@
  * lowering), element counts, and wl_load (dispatch to the JSON or SCALE-Sim CSV reader). */
 #include "common/fw_hash.h"
 #include "workload/wl.h"
+#include "config/cfg.h"
 #include "common/fw_io.h"
 
 #include <errno.h>
@@ -294,6 +295,12 @@ int wl_layer_matmul(wl_layer *layer, const char *name, uint32_t m, uint32_t n, u
     layer->heads = heads;
     layer->batch = batch;
     return wl_layer_finish(layer, err);
+}
+
+bool wl_parse_nm(const char *text, uint32_t *n, uint32_t *m)
+{
+    _Static_assert(WL_NM_MAX == CFG_NM_MAX, "one N:M bound");
+    return cfg_parse_nm(text, n, m);
 }
 
 uint64_t wl_layer_macs(const wl_layer *layer)

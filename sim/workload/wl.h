@@ -48,6 +48,7 @@
 
 #include "common/fw_err.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -115,9 +116,11 @@ typedef struct wl_layer {
      * output (the network's input for the first layer). */
     uint32_t input_count;
     uint32_t inputs[WL_INPUTS_MAX];
-    /* N:M structured sparsity of the filter operand read from a SCALE-Sim v3 topology (N
-     * non-zero values in every M); 0:0 = dense. Stored for the compute-reduction model, not
-     * used by the simulator yet. */
+    /* N:M structured sparsity of the weights (at most N non-zero values in every M consecutive
+     * values along the reduction K): workload JSON "weight_sparsity", SCALE-Sim v3's Sparsity
+     * column; 0:0 = dense. Without an explicit weight density the layer's weight_zero_frac is
+     * 1 - N/M. On an array that takes N:M weights (cfg array.nm_sparsity) the weights are
+     * stored compressed and the reduction shortened (mapping/map.h "N:M"). */
     uint32_t sparsity_n, sparsity_m;
     /* Operand statistics: the fraction of ZEROS (1 - density) of the input activations (a
      * matmul's A) and of the weights (a matmul's B), in [0, 1]; 0 = dense, the default of every
@@ -191,6 +194,12 @@ uint32_t wl_layer_input(const wl_workload *wl, size_t i, uint32_t j);
 
 /* MACs of one layer over all groups and the batch: gemm_m * gemm_n * gemm_k * groups. */
 uint64_t wl_layer_macs(const wl_layer *layer);
+
+/* Largest M of an N:M sparsity (metadata of at most 8 bits per kept weight). */
+#define WL_NM_MAX 256
+/* Parses "N:M" (spaces around the numbers allowed) with 1 <= N <= M <= WL_NM_MAX into *n, *m;
+ * returns false (leaving them unspecified) otherwise. */
+bool wl_parse_nm(const char *text, uint32_t *n, uint32_t *m);
 
 /* Sets *layer to a layer of this kind with every shape field zero and the neutral defaults:
  * stride 1, dilation 1, groups 1, batch 1, no padding; for WL_FC also in_h = in_w = filt_r =

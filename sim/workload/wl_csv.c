@@ -290,7 +290,7 @@ static bool wl_csv_sparsity(const char *s, uint32_t *n, uint32_t *m)
         *--e = '\0';
     for (char *e = pb + strlen(pb); e > pb && e[-1] == ' ';)
         *--e = '\0';
-    return wl_csv_uint(pa, n) && wl_csv_uint(pb, m) && *n <= *m;
+    return wl_csv_uint(pa, n) && wl_csv_uint(pb, m) && *n >= 1 && *n <= *m && *m <= WL_NM_MAX;
 }
 
 /* Flags for notes given once per file. */
@@ -376,8 +376,8 @@ static int wl_csv_row(const char *file, unsigned lineno, const wl_csv_line *row,
             if (!wl_csv_sparsity(f, &sp_n, &sp_m))
                 return fw_err_set(err, FW_EXIT_INPUT,
                                   "%s:%u: column '%s': '%.40s' is not a sparsity N:M with 1 <= N "
-                                  "<= M",
-                                  file, lineno, wl_csv_role_names[WL_COL_SPARSITY], f);
+                                  "<= M <= %u",
+                                  file, lineno, wl_csv_role_names[WL_COL_SPARSITY], f, WL_NM_MAX);
             continue;
         }
         if (!wl_csv_uint(f, &v[role]))
@@ -434,6 +434,8 @@ static int wl_csv_row(const char *file, unsigned lineno, const wl_csv_line *row,
     }
     l->sparsity_n = sp_n;
     l->sparsity_m = sp_m;
+    if (sp_m) /* wl.h: N of every M weights non-zero */
+        l->weight_zero_frac = 1.0 - (double)sp_n / sp_m;
     l->batch = batch_override ? batch_override : v[WL_COL_BATCH] ? v[WL_COL_BATCH] : 1;
     if (v[WL_COL_BATCH] && !batch_override) {
         if (wl->layer_count == 0)

@@ -280,9 +280,24 @@ static int wl_json_layer(jr_obj *o, wl_layer *l, uint32_t batch, const wl_layer 
     }
     if (l->kind != WL_NOMAC) {
         double di, dw;
-        if ((rc = jr_f64(o, "ifmap_density", false, 1.0, 0.0, 1.0, &di, err)) ||
-            (rc = jr_f64(o, "weight_density", false, 1.0, 0.0, 1.0, &dw, err)))
+        const char *nm;
+        if ((rc = jr_str(o, "weight_sparsity", false, NULL, &nm, err)))
             return rc;
+        if (nm && !wl_parse_nm(nm, &l->sparsity_n, &l->sparsity_m))
+            return jr_fail(o, "weight_sparsity", err,
+                           "'%.40s' is not N:M with 1 <= N <= M <= %u (e.g. \"2:4\")", nm,
+                           WL_NM_MAX);
+        if (nm && l->kind == WL_MATMUL)
+            return jr_fail(o, "weight_sparsity", err,
+                           "a matmul has no weights (its B is an activation)");
+        /* N:M weights without weight_density: exactly N of every M are non-zero */
+        double dw_def = nm ? (double)l->sparsity_n / l->sparsity_m : 1.0;
+        if ((rc = jr_f64(o, "ifmap_density", false, 1.0, 0.0, 1.0, &di, err)) ||
+            (rc = jr_f64(o, "weight_density", false, dw_def, 0.0, 1.0, &dw, err)))
+            return rc;
+        if (nm && dw > dw_def)
+            return jr_fail(o, "weight_density", err,
+                           "%g is above the %s weights' density %g", dw, nm, dw_def);
         l->ifmap_zero_frac = 1.0 - di;
         l->weight_zero_frac = 1.0 - dw;
     }

@@ -5,7 +5,9 @@
 # (energy_mac_pj on = off x (1 - zero_macs / macs)), the chip energy drops by
 # energy_gating_saved_pj; the expected zero-operand MACs of a padding-free layer are
 # macs x (1 - di x dw); the text report prints dense-equivalent and effective throughput with
-# units; bad values exit 2 with one line naming the file and JSON path. Writes only under $BUILD.
+# units; bad values exit 2 with one line naming the file and JSON path. Zero skipping: cycles and
+# energy saved add up per layer, outputs unchanged; N:M: ResNet-50 2:4 MACs and metadata against
+# the workload's GEMM dimensions; the shipped sparse sweep runs. Writes only under $BUILD.
 set -euo pipefail
 fw=${FLOPWATT:-build/flopwatt}
 build=${BUILD:-build}
@@ -82,4 +84,88 @@ jq '.layers[8].weight_density = -0.1' configs/workloads/tiny.json >"$tmp/bad_wl2
 expect_bad "weight_density -0.1" "weight_density" "$fw" run $cfg "$tmp/bad_wl2.json"
 jq '.layers[7].ifmap_density = 0.5' configs/workloads/tiny.json >"$tmp/bad_wl3.json"
 expect_bad "density on a pool" "ifmap_density" "$fw" run $cfg "$tmp/bad_wl3.json"
+# zero skipping (array.zero_skipping, eng.h): per layer, cycles + skip_saved_cycles = the
+# cycles without skipping, the skipped MACs are zero-operand MACs, and the chip energy drops by
+# exactly energy_skipping_saved_pj (the traffic is unchanged: only MACs, registers, leakage and
+# clock move); ws and os (lock-step lanes, independent rows), fast and pe
+for df in ws os; do
+    for eng in fast pe; do
+        "$fw" run $cfg "$tmp/tiny_sparse.json" --json --engine $eng --set array.dataflow=\"$df\" \
+            >"$tmp/s_off.json"
+        "$fw" run $cfg "$tmp/tiny_sparse.json" --json --engine $eng --set array.dataflow=\"$df\" \
+            --set array.zero_skipping=true >"$tmp/s_on.json"
+        jq -e -s '[.[0].layers, .[1].layers] | transpose | all(.[];
+            .[1].cycles + .[1].skip_saved_cycles == .[0].cycles
+            and .[1].skipped_macs <= .[1].zero_macs and .[0].skipped_macs == 0
+            and .[1].dram_ifmap_read_bytes == .[0].dram_ifmap_read_bytes
+            and ((.[0].energy_chip_pj - .[1].energy_skipping_saved_pj - .[1].energy_chip_pj)
+                 / .[0].energy_chip_pj | fabs) < 1e-6)' "$tmp/s_off.json" "$tmp/s_on.json" \
+            >/dev/null || fail "$df $eng: skipping savings do not add up"
+        jq -e '.total.skip_saved_cycles > 0 and .total.skipped_macs > 0' "$tmp/s_on.json" \
+            >/dev/null || fail "$df $eng: skipping saved nothing at density 0.5"
+    done
+done
+# skipping never changes outputs (pe, every dataflow): the dumps are byte-identical
+for df in ws os is tree; do
+    "$fw" run $cfg "$tmp/tiny_sparse.json" --engine pe --set array.dataflow=\"$df\" \
+        --dump-outputs "$tmp/d_off.hex" >/dev/null
+    "$fw" run $cfg "$tmp/tiny_sparse.json" --engine pe --set array.dataflow=\"$df\" \
+        --set array.zero_skipping=true --set array.zero_gating=true \
+        --dump-outputs "$tmp/d_on.hex" >/dev/null
+    cmp -s "$tmp/d_off.hex" "$tmp/d_on.hex" || fail "$df: skipping changed the outputs"
+done
+# the text report's compute-reduction table: one row per MAC layer and a total
+"$fw" run $cfg "$tmp/tiny_sparse.json" --set array.zero_skipping=true >"$tmp/s.txt"
+grep -q '^compute reduction' "$tmp/s.txt" || fail "no compute reduction table"
+grep -q '(zero skipping saved [0-9.]* [pnum]*J' "$tmp/s.txt" || fail "no skipping saved line"
+[[ $(sed -n '/^compute reduction/,$p' "$tmp/s.txt" | grep -c '^total ') -eq 1 ]] ||
+    fail "compute reduction table without its total"
+
+# N:M: ResNet-50 with 2:4 weights on an array taking 2:4: every conv/fc layer's MACs are
+# M x N x k x groups with k = (K / 4) 2 + min(2, K mod 4) (K from flopwatt workload), dense MACs
+# the workload's; metadata = ceil(k N groups x 2 bits / 8) bytes; without array support the
+# layer runs dense
+"$fw" workload configs/workloads/resnet50_2to4.json --json >"$tmp/r50w.json"
+"$fw" run configs/edge32x32.json configs/workloads/resnet50_2to4.json --json \
+    --set 'array.nm_sparsity="2:4"' >"$tmp/r50nm.json"
+"$fw" run configs/edge32x32.json configs/workloads/resnet50_2to4.json --json >"$tmp/r50d.json"
+python3 - "$tmp/r50w.json" "$tmp/r50nm.json" "$tmp/r50d.json" <<'PY' || fail "N:M counts"
+import json, sys
+wl, nm, dense = (json.load(open(f)) for f in sys.argv[1:])
+rows = {l["name"]: l for l in nm["layers"]}
+drows = {l["name"]: l for l in dense["layers"]}
+n = 0
+for l in wl["layers"]:
+    if l["macs"] == 0:
+        continue
+    k = l["gemm_k"]
+    kc = k // 4 * 2 + min(2, k % 4)
+    groups = l["macs"] // (l["gemm_m"] * l["gemm_n"] * k)
+    r = rows[l["name"]]
+    assert r["macs"] == l["gemm_m"] * l["gemm_n"] * kc * groups, (l["name"], r["macs"])
+    assert r["dense_macs"] == l["macs"], l["name"]
+    assert r["nm_metadata_bytes"] == (kc * l["gemm_n"] * groups * 2 + 7) // 8, l["name"]
+    assert drows[l["name"]]["macs"] == l["macs"] and drows[l["name"]]["nm_metadata_bytes"] == 0
+    assert r["nm_dense_cycles"] == drows[l["name"]]["cycles"], l["name"]
+    n += 1
+assert n == 54, n
+assert nm["total"]["cycles"] < dense["total"]["cycles"]
+PY
+
+# bad N:M values: one line naming the file and the JSON path, exit 2
+jq '.layers[0].weight_sparsity = "5:4"' configs/workloads/tiny.json >"$tmp/bad_nm.json"
+expect_bad "weight_sparsity 5:4" "layers\[0\].weight_sparsity" "$fw" run $cfg "$tmp/bad_nm.json"
+jq '.layers[0].weight_sparsity = "2:4" | .layers[0].weight_density = 0.9' \
+    configs/workloads/tiny.json >"$tmp/bad_nm2.json"
+expect_bad "weight_density above N/M" "weight_density" "$fw" run $cfg "$tmp/bad_nm2.json"
+expect_bad "nm_sparsity 2:2" "array.nm_sparsity" "$fw" run $cfg configs/workloads/tiny.json \
+    --set 'array.nm_sparsity="2:2"'
+expect_bad "nm_sparsity x" "array.nm_sparsity" "$fw" run $cfg configs/workloads/tiny.json \
+    --set 'array.nm_sparsity="x"'
+expect_bad "nm_sparsity with levels" "nm_sparsity with memory.levels" "$fw" run \
+    configs/rs_like.json configs/workloads/tiny.json --set 'array.nm_sparsity="2:4"'
+
+# the shipped sweep over the options runs: 3 workloads x 2 dataflows x 2^3 options
+"$fw" sweep configs/sweeps/sparse.json -j2 --out "$tmp/sweep" >"$tmp/sweep.out"
+[[ $(($(wc -l <"$tmp/sweep/points.csv") - 1)) -eq 48 ]] || fail "sparse sweep: not 48 points"
 echo "sparse.sh: ok"

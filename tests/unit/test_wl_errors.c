@@ -225,7 +225,7 @@ Test(wl_errors, csv)
     csv_fails(HDR "c1, 8, 8, 3, 3, 4, 4, 1, x,\n",
               "t.csv:2: column 'Stride Width': 'x' is not an integer in [1, 1073741824]");
     csv_fails(HDR "c1, 8, 8, 3, 3, 4, 4, 1, 5:4,\n",
-              "t.csv:2: column 'Sparsity': '5:4' is not a sparsity N:M with 1 <= N <= M");
+              "t.csv:2: column 'Sparsity': '5:4' is not a sparsity N:M with 1 <= N <= M <= 256");
     csv_fails(HDR "c1, 8, 8, 3, 3, abc, 4, 1,\n",
               "t.csv:2: column 'Channels': 'abc' is not an integer in [1, 1073741824]");
     csv_fails(HDR "c1, 8, 8, 3, 3, 4, 4, 0,\n",
