@@ -396,8 +396,39 @@ def vit_b16():
     return s
 
 
+# Albericio et al., "Cnvlutin: Ineffectual-Neuron-Free Deep Neural Network Computing", ISCA
+# 2016, Section 2: the inputs of convolutional layers are on average 44% zeros over the networks
+# they study: density 0.56, given to every MAC layer whose input is a ReLU output (all but the
+# first, which reads the image). An average, not a per-layer measurement: a what-if.
+RELU_DENSITY = 0.56
+
+
+def sparse_variant(net, name, note, ifmap_density=None, weight_sparsity=None):
+    """A copy of net with operand statistics on its MAC layers (configs/README.md)."""
+    v = Net(name, net.source + "; " + note, 1, 1, 1)
+    first = True
+    for layer in net.layers:
+        layer = dict(layer)
+        if layer["type"] in ("conv", "fc", "gemm"):
+            if ifmap_density is not None and not first:
+                layer["ifmap_density"] = ifmap_density
+            if weight_sparsity is not None:
+                layer["weight_sparsity"] = weight_sparsity
+            first = False
+        v.layers.append(layer)
+    return v
+
+
 def zoo():
+    relu = ("ifmap_density %.2f on every MAC layer after the first (Albericio et al. ISCA 2016: "
+            "conv inputs are 44%% zeros on average)" % RELU_DENSITY)
     return [alexnet(), vgg16(), googlenet(),
+            sparse_variant(alexnet(), "alexnet_sparse", relu, ifmap_density=RELU_DENSITY),
+            sparse_variant(vgg16(), "vgg16_sparse", relu, ifmap_density=RELU_DENSITY),
+            sparse_variant(resnet("resnet50", [3, 4, 6, 3], False, RESNET_V1), "resnet50_2to4",
+                           "2:4 structured weight sparsity on every conv and fc layer (a what-if: "
+                           "the weights as NVIDIA's 2:4 pruning leaves them)",
+                           weight_sparsity="2:4"),
             resnet("resnet50", [3, 4, 6, 3], False, RESNET_V1),
             resnet("resnet50_v15", [3, 4, 6, 3], True, RESNET_V15),
             resnet("resnet101", [3, 4, 23, 3], False, RESNET_V1),
