@@ -9,8 +9,10 @@
 #include "sweep/sw_fmt.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const uint64_t sw_pow10[19] = {1ull,
@@ -45,6 +47,20 @@ static uint64_t sw_round_scaled(uint64_t m, int k, int s, uint64_t *floor_out)
     return (uint64_t)q;
 }
 
+/* The decimal digits of q (q < 10^15) into out, no sign; returns their count. */
+static size_t sw_fmt_u64(char *out, uint64_t q)
+{
+    char tmp[20];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + q % 10);
+        q /= 10;
+    } while (q);
+    for (size_t i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    return n;
+}
+
 size_t sw_fmt_g15(char *out, double v)
 {
     const double a = fabs(v);
@@ -56,11 +72,23 @@ size_t sw_fmt_g15(char *out, double v)
         }
         return (size_t)snprintf(out, SW_FMT_G15_BYTES, "%.15g", v);
     }
+    /* An integer below 10^15 has at most 15 digits: %.15g prints it exactly, without a point
+     * (a sweep row's counts: cycles, MACs, bytes). */
+    if (a >= 1 && a == (double)(uint64_t)a) {
+        size_t n = 0;
+        if (v < 0)
+            out[n++] = '-';
+        n += sw_fmt_u64(out + n, (uint64_t)a);
+        out[n] = '\0';
+        return n;
+    }
     int ex;
     const double f = frexp(a, &ex); /* a = f * 2^ex, 0.5 <= f < 1 */
     const uint64_t m = (uint64_t)ldexp(f, 53);
     const int s = 53 - ex;
-    int k = 14 - (int)floor(log10(a));
+    /* floor(log10(a)) is floor((ex - 1) * log10(2)) or one more (2^(ex-1) <= a < 2^ex): start
+     * there; the loop below moves k to the exact exponent either way */
+    int k = 14 - (int)floor((ex - 1) * 0.30102999566398120);
     if (k < 0)
         k = 0;
     if (k > 18)
@@ -112,4 +140,42 @@ size_t sw_fmt_g15(char *out, double v)
     }
     out[n] = '\0';
     return n;
+}
+
+/* 10^0 .. 10^22: exact in a double (10^22 = 2^22 * 5^22, 5^22 < 2^53). */
+static const double sw_exact_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                          1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                          1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+double sw_fmt_parse(const char *s, char **end)
+{
+    /* -?D+(.D+)? with at most 2^53 as the digits' integer and at most 22 fraction digits,
+     * not followed by anything strtod would read on (digits, '.', an exponent, hex) */
+    const char *p = s;
+    bool neg = *p == '-';
+    p += neg;
+    uint64_t mant = 0;
+    int frac = 0;
+    const char *digits = p;
+    while (*p >= '0' && *p <= '9' && mant <= (1ull << 53))
+        mant = mant * 10 + (uint64_t)(*p++ - '0');
+    bool ok = p > digits;
+    if (ok && *p == '.') {
+        const char *f0 = ++p;
+        while (*p >= '0' && *p <= '9' && mant <= (1ull << 53)) {
+            mant = mant * 10 + (uint64_t)(*p++ - '0');
+            frac++;
+        }
+        ok = p > f0;
+    }
+    ok = ok && mant <= (1ull << 53) && frac <= 22 && !(*p >= '0' && *p <= '9') && *p != '.' &&
+         *p != 'e' && *p != 'E' && *p != 'x' && *p != 'X';
+    if (!ok)
+        return strtod(s, end);
+    /* Clinger's fast path: mant and 10^frac are exact doubles, so one correctly rounded
+     * division gives the correctly rounded value of mant / 10^frac, which is what strtod
+     * returns (glibc's strtod rounds correctly, to nearest in the default mode). */
+    double v = frac ? (double)mant / sw_exact_pow10[frac] : (double)mant;
+    *end = (char *)p;
+    return neg ? -v : v;
 }

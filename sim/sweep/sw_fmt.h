@@ -14,4 +14,9 @@
 /* Writes v as "%.15g" into out (at least SW_FMT_G15_BYTES), NUL-terminated; returns the length. */
 size_t sw_fmt_g15(char *out, double v);
 
+/* strtod(s, end), the same value and end, faster for what sw_fmt_g15 writes in fixed notation
+ * (an optional '-', digits, an optional fraction: one exact division, Clinger's fast path);
+ * anything else goes through strtod itself. tests/unit/test_sw_fmt.c compares the two. */
+double sw_fmt_parse(const char *s, char **end);
+
 #endif

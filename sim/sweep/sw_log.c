@@ -1,6 +1,7 @@
 /* sw_log: the crash-safe log of a sweep, points.log: its header and its parser (see sw_log.h). */
 #include "sweep/sw_log.h"
 #include "sweep/sw_buf.h"
+#include "sweep/sw_fmt.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -95,7 +96,7 @@ static int sw_parse_row(const sw_table *t, const char *line, size_t n, sw_row *r
         f = comma ? comma + 1 : f;
     }
     for (size_t m = 0; m < t->metric_count && !bad; m++) {
-        metrics[m] = strtod(f, &end);
+        metrics[m] = sw_fmt_parse(f, &end); /* strtod's value, faster for our rows */
         bad = end == f || (*end != ',' && *end != '\0');
         f = end + (*end == ',');
     }

@@ -92,7 +92,9 @@ int sw_pareto(const double *rows, size_t n, size_t width, const sw_goal *goals, 
     for (size_t k = 0; k < m; k++) {
         const double *r = rows + items[k].index * width;
         bool dominated = false;
-        for (size_t f = 0; f < front_count && !dominated; f++)
+        /* newest first: with two objectives the newest member has the best second objective,
+         * so a dominated row is found at once (the answer does not depend on the order) */
+        for (size_t f = front_count; f-- > 0 && !dominated;)
             dominated = sw_dominates(rows + front[f] * width, r, goals, goal_count);
         if (!dominated) {
             front[front_count++] = items[k].index;
