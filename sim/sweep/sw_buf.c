@@ -28,6 +28,19 @@ void sw_buf_add(sw_buf *b, const char *s, size_t n)
     b->p[b->len] = '\0';
 }
 
+void sw_buf_reserve(sw_buf *b, size_t n)
+{
+    if (b->oom || b->len + n + 1 <= b->cap)
+        return;
+    char *q = realloc(b->p, b->len + n + 1);
+    if (!q) {
+        b->oom = 1;
+        return;
+    }
+    b->p = q;
+    b->cap = b->len + n + 1;
+}
+
 void sw_buf_str(sw_buf *b, const char *s)
 {
     sw_buf_add(b, s, strlen(s));

@@ -14,6 +14,8 @@ typedef struct sw_buf {
 } sw_buf;
 
 void sw_buf_add(sw_buf *b, const char *s, size_t n);
+/* Makes room for n more bytes at once (a file built row by row grows once, not by doubling). */
+void sw_buf_reserve(sw_buf *b, size_t n);
 void sw_buf_str(sw_buf *b, const char *s);
 __attribute__((format(printf, 2, 3))) void sw_buf_printf(sw_buf *b, const char *fmt, ...);
 /* A JSON number (%.15g), or null for NaN and infinities (JSON has neither). */

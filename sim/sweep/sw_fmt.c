@@ -47,18 +47,38 @@ static uint64_t sw_round_scaled(uint64_t m, int k, int s, uint64_t *floor_out)
     return (uint64_t)q;
 }
 
+/* "00" .. "99" */
+static const char sw_digit_pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                        "25262728293031323334353637383940414243444546474849"
+                                        "50515253545556575859606162636465666768697071727374"
+                                        "75767778798081828384858687888990919293949596979899";
+
+/* The 15 decimal digits of q < 10^15, zero-padded, into dig[0..15): two at a time, in 32-bit
+ * arithmetic (the per-digit 64-bit division loop was most of the formatting time). */
+static void sw_digits15(char dig[15], uint64_t q)
+{
+    uint32_t hi = (uint32_t)(q / 100000000u), lo = (uint32_t)(q % 100000000u);
+    for (int i = 13; i >= 7; i -= 2) {
+        memcpy(dig + i, sw_digit_pairs + 2 * (lo % 100), 2);
+        lo /= 100;
+    }
+    for (int i = 5; i >= 1; i -= 2) {
+        memcpy(dig + i, sw_digit_pairs + 2 * (hi % 100), 2);
+        hi /= 100;
+    }
+    dig[0] = (char)('0' + hi);
+}
+
 /* The decimal digits of q (q < 10^15) into out, no sign; returns their count. */
 static size_t sw_fmt_u64(char *out, uint64_t q)
 {
-    char tmp[20];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + q % 10);
-        q /= 10;
-    } while (q);
-    for (size_t i = 0; i < n; i++)
-        out[i] = tmp[n - 1 - i];
-    return n;
+    char dig[15];
+    sw_digits15(dig, q);
+    size_t skip = 0;
+    while (skip < 14 && dig[skip] == '0')
+        skip++;
+    memcpy(out, dig + skip, 15 - skip);
+    return 15 - skip;
 }
 
 size_t sw_fmt_g15(char *out, double v)
@@ -112,10 +132,7 @@ size_t sw_fmt_g15(char *out, double v)
     if (q < sw_pow10[14] || q >= sw_pow10[15] || x < -4 || x >= 15)
         return (size_t)snprintf(out, SW_FMT_G15_BYTES, "%.15g", v);
     char dig[15];
-    for (int i = 14; i >= 0; i--) {
-        dig[i] = (char)('0' + q % 10);
-        q /= 10;
-    }
+    sw_digits15(dig, q);
     int nd = 15;
     while (nd > 1 && dig[nd - 1] == '0' && nd > x + 1)
         nd--; /* trailing zeros of the fraction */

@@ -271,7 +271,7 @@ int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const c
     size_t *workload = malloc((n + 1) * sizeof *workload);
     sw_front_item *items = malloc((n + 1) * sizeof *items);
     sw_buf csv = {0}, par = {0}, sum = {0};
-    size_t front_count = 0;
+    size_t front_count = 0, csv_bytes = 0, *line_len = NULL;
     sw_finish f;
     if (!bounds || !matrix || !feasible || !front || !eligible || !part || !workload || !items) {
         rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", dir);
@@ -313,12 +313,26 @@ int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const c
     if (front_count > 1)
         qsort(items, front_count, sizeof *items, sw_front_cmp);
 
-    sw_csv_header(&csv, t);
+    /* "%s,%d,%d\n" of each row, appended without stdio into a buffer sized once */
+    line_len = malloc((n + 1) * sizeof *line_len);
+    if (!line_len) {
+        rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", dir);
+        goto out;
+    }
     for (size_t i = 0; i < n; i++)
-        sw_buf_printf(&csv, "%s,%d,%d\n", t->rows[i].line, feasible[i], front[i]);
+        csv_bytes += (line_len[i] = strlen(t->rows[i].line)) + 5;
+    sw_csv_header(&csv, t);
+    sw_buf_reserve(&csv, csv_bytes);
+    for (size_t i = 0; i < n; i++) {
+        char tail[5] = {',', feasible[i] ? '1' : '0', ',', front[i] ? '1' : '0', '\n'};
+        sw_buf_add(&csv, t->rows[i].line, line_len[i]);
+        sw_buf_add(&csv, tail, sizeof tail);
+    }
     sw_csv_header(&par, t);
-    for (size_t k = 0; k < front_count; k++)
-        sw_buf_printf(&par, "%s,1,1\n", t->rows[items[k].row].line);
+    for (size_t k = 0; k < front_count; k++) {
+        sw_buf_add(&par, t->rows[items[k].row].line, line_len[items[k].row]);
+        sw_buf_add(&par, ",1,1\n", 5);
+    }
     f = (sw_finish){spec, t, expected, goals, bounds, feasible, front, workload, items, front_count};
     if (counts) {
         counts->rows = n;
@@ -338,6 +352,7 @@ int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const c
         (rc = sw_write_atomic(dir, "summary.json", sum.p, sum.len, err)))
         goto out;
 out:
+    free(line_len);
     free(bounds);
     free(matrix);
     free(feasible);
