@@ -3,6 +3,7 @@
 #include "engine/eng_xform.h"
 
 #include "engine/eng_pe.h"
+#include "engine/mem.h"
 #include "numerics/nx.h"
 
 #include <math.h>
@@ -186,7 +187,21 @@ void eng_xform_shape_of(const wl_layer *l, wl_algo a, eng_xform_shape *out)
                  ((l->out_w + out->m_w - 1) / out->m_w);
 }
 
-int eng_xform_formats(const cfg_accel *cfg, wl_algo a, nx_fmt *in, nx_fmt *acc, fw_err *err)
+/* Largest row sum of |coefficients| of m: a transform's growth per application. */
+static double xf_mat_gain(const xf_mat *m)
+{
+    double g = 0;
+    for (uint32_t i = 0; i < m->rows; i++) {
+        double r = 0;
+        for (uint32_t j = 0; j < m->cols; j++)
+            r += fabs(m->c[i][j]);
+        g = fmax(g, r);
+    }
+    return g;
+}
+
+int eng_xform_formats(const cfg_accel *cfg, const wl_layer *l, wl_algo a, nx_fmt *in, nx_fmt *acc,
+                      fw_err *err)
 {
     const nx_fmt_info *fi = nx_fmt_get(cfg->mac.input);
     if (fi->is_float) {
@@ -204,8 +219,13 @@ int eng_xform_formats(const cfg_accel *cfg, wl_algo a, nx_fmt *in, nx_fmt *acc, 
                           "algorithm %s is not defined for %s inputs: the transformed operands "
                           "need more than 16 bits, the widest integer multiplier",
                           wl_algo_name(a), fi->name);
+    /* |V| <= 128 gain(B^T)^2, |U'| <= 128 gain(D G)^2; a sum of in_c / groups products that
+     * stays below 2^31 in magnitude fits int32 */
+    xf_wino w = xf_wino_of(a);
+    double bv = 128 * xf_mat_gain(w.bt) * xf_mat_gain(w.bt);
+    double bu = 128 * xf_mat_gain(w.gi) * xf_mat_gain(w.gi);
     *in = NX_INT16;
-    *acc = NX_INT48;
+    *acc = bv * bu * (double)(l->in_c / l->groups) < 0x1p31 ? NX_INT32 : NX_INT48;
     return 0;
 }
 
@@ -571,7 +591,7 @@ static void xf_transform_outputs(const xf_run *r, const wl_layer *g, const uint6
                 if (r->algo == WL_ALGO_FFT)
                     mi[p] = mo[base + r->fg + n];
                 else if (r->integer) /* M'' = M' x L / (D_i D_j) */
-                    mt[p] = (uint64_t)(nx_int_value(NX_INT48, mt[p]) *
+                    mt[p] = (uint64_t)(nx_int_value(r->acc.fmt, mt[p]) *
                                        (w.l / (w.d[p / a] * w.d[p % a])));
             }
             if (r->algo == WL_ALGO_FFT)
@@ -674,8 +694,10 @@ static uint64_t xf_mul_sat(uint64_t a, uint64_t b)
     return __builtin_mul_overflow(a, b, &p) ? UINT64_MAX : p;
 }
 
-/* The transform unit's counts and cycles (eng_xform.h) into c. */
-static int xf_count(const xf_run *r, eng_counters *c, fw_err *err)
+/* The transform unit's counts and cycles (eng_xform.h) into c, and the DRAM traffic of the
+ * raw input tiles and of the layer's outputs (the GEMMs ran with V made and M consumed on
+ * chip), with the bandwidth bound they impose. */
+static int xf_count(const xf_run *r, const eng_options *opt, eng_counters *c, fw_err *err)
 {
     const wl_layer *l = r->l;
     eng_xform_costs k;
@@ -700,6 +722,33 @@ static int xf_count(const xf_run *r, eng_counters *c, fw_err *err)
     if (x.xform_cycles > c->cycles) { /* transform-bound: the excess is compute time */
         x.compute_cycles = x.cycles = x.xform_cycles - c->cycles;
     }
+    /* raw input tiles (a x a per tile and channel, halos fetched again) and the outputs */
+    const cfg_accel *cfg = r->cfg;
+    if (!opt->ifmap_on_chip)
+        x.dram_read_bytes[CFG_IFMAP] =
+            xf_mul_sat(xf_mul_sat(in_tiles, (uint64_t)r->sh.a * r->sh.a), cfg_input_bytes(cfg));
+    if (!opt->ofmap_on_chip)
+        x.dram_write_bytes[CFG_OFMAP] = xf_mul_sat(wl_layer_ofmap_elems(l), cfg_output_bytes(cfg));
+    if (x.dram_read_bytes[CFG_IFMAP] == UINT64_MAX || x.dram_write_bytes[CFG_OFMAP] == UINT64_MAX)
+        return fw_err_set(err, FW_EXIT_INPUT, "layer %s: too large to count", l->name);
+    if (!opt->ideal_memory) { /* every DRAM byte of the layer at the bandwidth: reads and
+                                 writes on their own queues (mem.h), the read latency once */
+        uint64_t rd = x.dram_read_bytes[CFG_IFMAP], wr = x.dram_write_bytes[CFG_OFMAP];
+        for (int op = 0; op < CFG_OPERANDS; op++) {
+            rd += c->dram_read_bytes[op];
+            wr += c->dram_write_bytes[op];
+        }
+        uint64_t rc = mem_transfer_cycles(cfg, rd) + (rd ? cfg->dram.latency_cycles : 0);
+        uint64_t wc = mem_transfer_cycles(cfg, wr);
+        uint64_t bound = rc > wc ? rc : wc, now = c->cycles + x.cycles;
+        if (bound > now) { /* bandwidth-bound: the excess is an ifmap / ofmap DRAM stall */
+            uint64_t d = bound - now;
+            x.cycles += d;
+            x.stall_cycles = d;
+            x.stall_cycles_by[rc >= wc ? CFG_IFMAP : CFG_OFMAP] = d;
+            x.stall_cycles_level[CFG_MAX_LEVELS] = d;
+        }
+    }
     if (r->integer)
         x.wide_macs = c->macs;
     return eng_counters_add(c, &x, err);
@@ -715,7 +764,7 @@ int eng_xform_run(const cfg_accel *cfg, const wl_layer *l, const eng_options *op
     r.l = l;
     r.algo = l->algorithm;
     nx_fmt fin, facc;
-    int rc = eng_xform_formats(cfg, r.algo, &fin, &facc, err);
+    int rc = eng_xform_formats(cfg, l, r.algo, &fin, &facc, err);
     if (rc)
         return fw_err_prefix(err, "layer %s", l->name);
     eng_xform_shape_of(l, r.algo, &r.sh);
@@ -739,10 +788,12 @@ int eng_xform_run(const cfg_accel *cfg, const wl_layer *l, const eng_options *op
     eng_options go = *opt;
     go.operands = NULL;
     go.keep_outputs = false;
+    go.ifmap_on_chip = true; /* V is made on chip from the raw tiles (xf_count) */
+    go.ofmap_on_chip = true; /* M is consumed on chip by the output transform */
     if (opt->kind == ENG_FAST) {
         if ((rc = eng_run_layer(&gc, &g, &go, out, err)))
             return rc;
-        return xf_count(&r, &out->c, err);
+        return xf_count(&r, opt, &out->c, err);
     }
     eng_operands own, gops;
     memset(&own, 0, sizeof own);
@@ -785,7 +836,7 @@ int eng_xform_run(const cfg_accel *cfg, const wl_layer *l, const eng_options *op
     out->mapped = gr.mapped;
     out->mapping = gr.mapping;
     out->mappings_evaluated = gr.mappings_evaluated;
-    if ((rc = xf_count(&r, &out->c, err)))
+    if ((rc = xf_count(&r, opt, &out->c, err)))
         goto done;
     if (opt->keep_outputs) {
         out->outputs = y;

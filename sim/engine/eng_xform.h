@@ -61,9 +61,10 @@
  * (exact: a shift for F2; for F4 a shift by 6 and a multiply by the inverse of 9 modulo
  * 2^64), all in 64-bit integers. Per output tile and filter this adds, F2: 12 + 4 shifts; F4:
  * 20 + 16 multiplies and 12 + 16 shifts (hand-derived in test_sim_xform.c). The transformed
- * operands need 11 (F2 V), 12 (F2 U'), 15 (F4 V) and 14 (F4 U') bits: the array multiplies int16 x
- * int16 into int48 for such layers (eng_counters.wide_macs, priced as that MAC); int16 inputs would
- * need more than 16 bits and are refused.
+ * operands need 11 (F2 V), 12 (F2 U'), 15 (F4 V) and 14 (F4 U') bits: the array multiplies
+ * int16 x int16 for such layers, into int32 when the channels are few enough for no sum to
+ * overflow it, else int48 (eng_xform_formats; eng_counters.wide_macs, priced as int16 x int48
+ * MACs, an upper bound); int16 inputs would need more than 16 bits and are refused.
  *
  * FFT (overlap-save on 8 x 8 tiles, a = 8, m = 9 - R by 9 - S): with D = DFT2(d) and
  * W = DFT2(g zero-padded to 8 x 8), the circular correlation IDFT2(D (.) conj(W)) equals the
@@ -92,12 +93,19 @@
  * array.transform_ops_per_cycle adds or multiplies per cycle (shifts are free) and runs in
  * parallel with the array: a layer takes max(array cycles, transform cycles); the excess is
  * compute time (xform_cycles says how busy the unit was). Its operations are priced by the
- * energy model at the adder and multiplier figures of their formats (en.h). Not modelled: the
- * transform unit's area, its tile buffers and registers, the latency to transform the first
- * tiles; the memory system stores and moves the transformed tensors (V: tiles x P x channels,
- * U: P x channels x filters, M: tiles x P x filters, as the element-wise GEMMs read and write
- * them), which over-counts DRAM traffic when the hardware would move raw tiles; filters are
- * transformed at every run (an offline transform would drop the filter transform's ops).
+ * energy model at the adder and multiplier figures of their formats (en.h).
+ * Memory. The input tiles are fetched raw from DRAM (tiles x a^2 x channels elements of the
+ * input format: overlapping halos fetched again, none with the input on chip) and transformed
+ * into the ifmap buffer; the products M are consumed on chip by the output transform and only
+ * the layer's outputs are written back (none when they stay on chip). The GEMMs run with their
+ * ifmap on chip and their outputs kept (eng_options residency), so their SRAM accesses are V's,
+ * U's and M's; the filter operand is the transformed filters U, fetched from DRAM in the
+ * transformed operands' format (as if stored transformed; the filter transform's operations
+ * are still counted, once per run: an upper bound for a network whose filters are transformed
+ * offline). The layer's DRAM bytes bound its cycles: max(array and memory cycles of the GEMMs,
+ * transform cycles, read bytes / bandwidth + latency, write bytes / bandwidth), the last two
+ * excesses counted as DRAM stalls. Not modelled: the transform unit's area, its tile buffers
+ * and registers, the latency to transform the first tiles and the last outputs.
  *
  * Numerical error (pe engine): the exact direct convolution is computed from the same operands
  * (integers: in 64 bits; floating point: each product exact in double, summed exactly as a
@@ -143,11 +151,15 @@ void eng_xform_shape_of(const wl_layer *layer, wl_algo a, eng_xform_shape *out);
 void eng_xform_costs_of(wl_algo a, uint32_t filt_r, uint32_t filt_s, bool integer,
                         eng_xform_costs *out);
 
-/* Formats of the transformed domain for a config: the array's operand format *in and its
- * accumulator *acc (floating: the config's; int8: int16 and int48). FW_EXIT_INPUT when the
- * algorithm is not defined for the config's precision (integer inputs other than int8; the
- * FFT with integer inputs). */
-int eng_xform_formats(const cfg_accel *cfg, wl_algo a, nx_fmt *in, nx_fmt *acc, fw_err *err);
+/* Formats of the transformed domain for a config and layer: the array's operand format *in
+ * and its accumulator *acc (floating: the config's; int8: int16, and int32 when no sum of
+ * in_c / groups transformed products can reach 2^31 (128 x gain(B^T)^2 x 128 x gain(D G)^2 x
+ * in_c / groups, gain = the largest row sum of |coefficients|: F2 589,824 per product, so up to
+ * 3,640 channels; F4 80,281,600, so up to 26), else int48). FW_EXIT_INPUT when the algorithm
+ * is not defined for the config's precision (integer inputs other than int8; the FFT with
+ * integer inputs). */
+int eng_xform_formats(const cfg_accel *cfg, const wl_layer *layer, wl_algo a, nx_fmt *in,
+                      nx_fmt *acc, fw_err *err);
 
 /* The element-wise GEMMs as one finished layer: a grouped 1x1 convolution of batch 1 on a
  * tiles x 1 input of positions x groups x K' channels (K' = complex x in_c/groups) with

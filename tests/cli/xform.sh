@@ -48,13 +48,15 @@ done
 cmp -s "$tmp/direct.hex" "$tmp/winograd_f2x2_3x3.hex" || fail "int8 F2 dump differs from direct"
 cmp -s "$tmp/direct.hex" "$tmp/winograd_f4x4_3x3.hex" || fail "int8 F4 dump differs from direct"
 
-# JSON: counters and error columns; MACs = tiles x positions x C x K; the transform energy is
+# JSON: counters and error columns; MACs = tiles x positions x C x K; DRAM: the raw 4x4 input
+# tiles (fp16) and the outputs (fp32); the transform energy is
 # part of the chip energy; fast == pe in every counter (zero_macs aside)
 "$fw" run $cfg "$tmp/w.json" --engine pe --json >"$tmp/pe.json"
 "$fw" run $cfg "$tmp/w.json" --json >"$tmp/fast.json"
 jq -e '.layers[0] | .macs == 25 * 16 * 8 * 8 and .xform_in_adds == 25 * 8 * 32 + 64 * 28
        and .xform_in_muls == 64 * 14 and .xform_out_adds == 25 * 8 * 24 and .xform_out_muls == 0
        and .wide_macs == 0 and .error_max_rel > 0 and .error_mean_rel > 0
+       and .dram_ifmap_read_bytes == 25 * 16 * 8 * 2 and .dram_ofmap_write_bytes == 800 * 4
        and .error_outputs_differing_from_direct > 0' "$tmp/pe.json" >/dev/null \
     || fail "pe JSON counters"
 jq -e '.layers[1] | .xform_in_adds == 0 and .error_max_rel == 0 and .macs == 25 * 9 * 64' \

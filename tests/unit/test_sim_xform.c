@@ -159,16 +159,18 @@ Test(xform, counts_fft_by_hand)
  *       416 = 203840, in muls 9 x 16 x 104 + 256 x 64 = 31360; out adds 9 x 16 x 572 = 82368,
  *       muls 9 x 16 x 124 = 17856; ops 335424: 335424 cycles.
  * The array needs fewer (F2: 256 folds of 49 streamed rows, about 12.6 k; F4 576 x 16; FFT 2240
- * x 9): the transform unit is the bottleneck, so the layer's cycles are its; and pe == fast. */
+ * x 9): the transform unit is the bottleneck, so the layer's cycles are its; and pe == fast.
+ * DRAM: the raw input tiles, tiles x a^2 x 16 channels x 2 B (F2 49 x 16, F4 16 x 36, FFT
+ * 9 x 64: 25088, 18432, 18432 B), and the outputs, 14 x 14 x 16 x 4 B = 12544 B. */
 Test(xform, layer_counts_by_hand)
 {
     const struct {
         wl_algo a;
-        uint64_t macs, in_adds, in_muls, out_adds, out_muls, cycles;
+        uint64_t macs, in_adds, in_muls, out_adds, out_muls, cycles, in_bytes;
     } want[] = {
-        {WL_ALGO_WINO_F2, 200704, 32256, 3584, 18816, 0, 54656},
-        {WL_ALGO_WINO_F4, 147456, 67584, 57600, 35840, 15360, 176384},
-        {WL_ALGO_FFT, 368640, 203840, 31360, 82368, 17856, 335424},
+        {WL_ALGO_WINO_F2, 200704, 32256, 3584, 18816, 0, 54656, 25088},
+        {WL_ALGO_WINO_F4, 147456, 67584, 57600, 35840, 15360, 176384, 18432},
+        {WL_ALGO_FFT, 368640, 203840, 31360, 82368, 17856, 335424, 18432},
     };
     cfg_accel cfg = make_cfg("ws", "fp16", "fp32", 1);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -185,6 +187,10 @@ Test(xform, layer_counts_by_hand)
         cr_expect_eq(f.c.xform_cycles, want[i].cycles, "%s xform cycles %" PRIu64, n,
                      f.c.xform_cycles);
         cr_expect_eq(f.c.cycles, want[i].cycles, "%s cycles %" PRIu64, n, f.c.cycles);
+        cr_expect_eq(f.c.dram_read_bytes[CFG_IFMAP], want[i].in_bytes, "%s input bytes %" PRIu64, n,
+                     f.c.dram_read_bytes[CFG_IFMAP]);
+        cr_expect_eq(f.c.dram_write_bytes[CFG_OFMAP], 12544, "%s output bytes %" PRIu64, n,
+                     f.c.dram_write_bytes[CFG_OFMAP]);
         eng_counters pc = p.c, fc = f.c;
         pc.zero_macs = fc.zero_macs = 0; /* counted vs expected: eng.h */
         cr_expect(!memcmp(&pc, &fc, sizeof pc), "%s: pe and fast counters differ", n);
@@ -193,13 +199,17 @@ Test(xform, layer_counts_by_hand)
     }
 }
 
-/* int8 inputs: transforms exact in integers, outputs identical to the direct layer's. */
+/* int8 inputs: transforms exact in integers, outputs identical to the direct layer's, with the
+ * int32 and (F4 beyond 26 channels) the int48 accumulator of the transformed domain. */
 Test(xform, int8_exact)
 {
-    const char *dfs[] = {"ws", "os", "is"};
+    const char *dfs[] = {"ws", "os", "is", "ws"};
     const struct {
         uint32_t h, w, c, f, pad, groups, batch;
-    } shapes[] = {{7, 9, 5, 3, 1, 1, 1}, {6, 6, 4, 6, 0, 2, 2}, {11, 5, 3, 2, 2, 1, 1}};
+    } shapes[] = {{7, 9, 5, 3, 1, 1, 1},
+                  {6, 6, 4, 6, 0, 2, 2},
+                  {11, 5, 3, 2, 2, 1, 1},
+                  {5, 6, 32, 2, 1, 1, 1}}; /* 32 channels: F4 accumulates in int48 */
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
         for (int a = WL_ALGO_WINO_F2; a <= WL_ALGO_WINO_F4; a++) {
             cfg_accel cfg = make_cfg(dfs[s], "int8", "int32", 0);
