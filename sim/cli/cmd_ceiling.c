@@ -10,6 +10,7 @@
  * function of the inputs.
  */
 #include "common/fw_io.h"
+#include "cli/cli_find.h"
 #include "cli/cli_opt.h"
 #include "cli/cmd.h"
 #include "common/fw_err.h"
@@ -52,6 +53,7 @@ typedef struct ceil_opts {
     tech_process process;
     bool process_given;
     const char *config, *workload;
+    char config_found[4096], workload_found[4096]; /* shipped inputs named without a path */
     bool json;
     double target; /* 0 = none */
 } ceil_opts;
@@ -70,7 +72,8 @@ static void ceil_usage(FILE *out)
         "  --config C --workload W\n"
         "                   simulate W on C (fast engine): every rung with the design's own\n"
         "                   reuse, and the achieved efficiency; node, precision, supply and\n"
-        "                   process then come from the config\n"
+        "                   process then come from the config. Paths, or shipped configs\n"
+        "                   and networks by name (--config tpu_v1_like --workload resnet50)\n"
         "  --target-gflops-per-w X\n"
         "                   solve for the supply at which each arithmetic rung reaches X\n"
         "  --json           machine-readable list of entries\n"
@@ -464,11 +467,11 @@ static int ceil_parse(int argc, char **argv, const tech_lib *lib, ceil_opts *o)
                 return rc;
             o->prec_count++;
             break;
-        case CEIL_OPT_CONFIG:
-            o->config = p.arg;
+        case CEIL_OPT_CONFIG: /* a path, or a shipped config by name (cli_find.h) */
+            o->config = cli_find(p.arg, o->config_found, sizeof o->config_found);
             break;
         case CEIL_OPT_WORKLOAD:
-            o->workload = p.arg;
+            o->workload = cli_find(p.arg, o->workload_found, sizeof o->workload_found);
             break;
         case CEIL_OPT_TECH: /* applied before parsing (cmd_ceiling) */
             break;

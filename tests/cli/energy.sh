@@ -88,6 +88,9 @@ jq -e '.[0].reuse == "design" and (.[0].ladder | . as $l | length == 6
 jq -e '.[0] | (.ladder | . as $l | all($l[0:5][]; .gflops_per_w >= $l[5].gflops_per_w))
        and (.ladder_as_built | . as $l | all($l[0:5][]; .gflops_per_w >= $l[5].gflops_per_w))
        and .arith_source == "datapath"' "$tmp/tpu.json" >/dev/null || fail "TPU ceiling is a bound"
+# shipped inputs by name, as run takes them (cli_find.h): the same bytes as the paths
+"$fw" ceiling --config tpu_v1_like --workload=resnet50 --json >"$tmp/tpu_named.json" &&
+    cmp -s "$tmp/tpu.json" "$tmp/tpu_named.json" || fail "ceiling --config/--workload by name"
 
 # bad inputs: exit 2, one line
 bad() {

@@ -38,6 +38,8 @@ cd "$tmp/elsewhere"
     fail "run on the SCALE-Sim CSV by name"
 [[ $(printf '3C00 3C00 3C00\n' | "$fw" fp f16_mulAdd) == "3C00 3C00 3C00 4000 00" ]] || fail "fp"
 "$fw" ceiling >/dev/null || fail "ceiling"
+"$fw" ceiling --config tpu_v1_like --workload resnet50 --json | jq -e '.[0].ladder[5].level == "achieved"' \
+    >/dev/null || fail "ceiling --config/--workload by names"
 "$fw" validate >/dev/null || fail "validate (built-in chip database) from another directory"
 "$fw" calibrate --out overlay.json >/dev/null || fail "calibrate"
 "$fw" sweep example --dry-run | grep -q "^sweep .*example.json: 135 points, 0 invalid$" ||
