@@ -4,6 +4,7 @@
  * technology overlay (--out FILE) that run, sweep, ceiling and validate read with --tech FILE.
  * The generic model is never changed: an overlay applies only where it is named.
  */
+#include "cli/cli_chips.h"
 #include "cli/cli_opt.h"
 #include "cli/cmd.h"
 #include "common/fw_err.h"
@@ -18,9 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#define CAL_DEFAULT_DIR "configs/chips"
 
 static void cal_usage(FILE *out)
 {
@@ -264,8 +262,6 @@ int cmd_calibrate(int argc, char **argv)
     }
     if (p.next < argc)
         return cli_opt_extra(&p, argv[p.next]);
-    if (!dir && access(CAL_DEFAULT_DIR, R_OK) == 0)
-        dir = CAL_DEFAULT_DIR;
     fw_err err;
     tech_lib *lib = NULL;
     en_chip *db = calloc(EN_CHIP_MAX, sizeof *db);
@@ -280,20 +276,10 @@ int cmd_calibrate(int argc, char **argv)
     if (!rc)
         rc = tech_load(getenv("FLOPWATT_DATA"), &lib, &err);
     if (!rc)
-        rc = en_chip_db_load(dir, db, &count, &err);
-    for (size_t s = 0; s < nsel && !rc; s++) {
-        bool found = false;
-        for (size_t i = 0; i < count; i++)
-            found |= !strcmp(db[i].name, sel[s]);
-        if (!found)
-            rc = fw_err_set(&err, FW_EXIT_INPUT, "--chip %s: no such chip in %s", sel[s],
-                            dir ? dir : "the built-in database");
-    }
+        rc = cli_chips_load(&dir, sel, nsel, db, &count, &err);
     for (size_t i = 0; i < count && !rc; i++) {
-        bool want = nsel == 0;
-        for (size_t s = 0; s < nsel; s++)
-            want |= !strcmp(db[i].name, sel[s]);
-        if (!want || (measure >= 0 && db[i].measurement != (en_measure)measure))
+        if (!cli_chips_selected(&db[i], sel, nsel) ||
+            (measure >= 0 && db[i].measurement != (en_measure)measure))
             continue;
         cal_chip *c = &chips[n++];
         c->chip = &db[i];

@@ -5,6 +5,7 @@
  * silicon and post-layout chips separately. Exit status 0 when it ran; 1 only with
  * --max-error X and some chip's |efficiency error| above X percent; 2 bad input; 3 I/O.
  */
+#include "cli/cli_chips.h"
 #include "cli/cli_opt.h"
 #include "cli/cmd.h"
 #include "common/fw_err.h"
@@ -18,9 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#define VAL_DEFAULT_DIR "configs/chips"
 #define VAL_MAX_SELECT 64
 
 static void val_usage(FILE *out)
@@ -306,8 +305,6 @@ int cmd_validate(int argc, char **argv)
         return rc;
     }
     const char *dir = o.dir;
-    if (!dir && access(VAL_DEFAULT_DIR, R_OK) == 0)
-        dir = VAL_DEFAULT_DIR;
     tech_lib *lib = NULL;
     fw_err err;
     en_chip *chips = calloc(EN_CHIP_MAX, sizeof *chips);
@@ -319,20 +316,9 @@ int cmd_validate(int argc, char **argv)
     if (!rc && !(rc = tech_load(getenv("FLOPWATT_DATA"), &lib, &err)) && o.tech)
         rc = tech_overlay_apply(lib, o.tech, &err);
     if (!rc)
-        rc = en_chip_db_load(dir, chips, &count, &err);
-    for (size_t s = 0; s < o.select_count && !rc; s++) {
-        bool found = false;
-        for (size_t i = 0; i < count; i++)
-            found |= !strcmp(chips[i].name, o.select[s]);
-        if (!found)
-            rc = fw_err_set(&err, FW_EXIT_INPUT, "--chip %s: no such chip in %s", o.select[s],
-                            dir ? dir : "the built-in database");
-    }
+        rc = cli_chips_load(&dir, o.select, o.select_count, chips, &count, &err);
     for (size_t i = 0; i < count && !rc; i++) {
-        bool want = o.select_count == 0;
-        for (size_t s = 0; s < o.select_count; s++)
-            want |= !strcmp(chips[i].name, o.select[s]);
-        if (!want)
+        if (!cli_chips_selected(&chips[i], o.select, o.select_count))
             continue;
         val_row *r = &rows[n++];
         r->chip = &chips[i];
