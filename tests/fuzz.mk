@@ -20,7 +20,7 @@ fuzz: deps
 	nice -n 19 tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 fuzz-build:
-	$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang \
+	$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang CONVERSION_WARN= \
 	    WARN="-Wall -Wextra -Werror -Wno-bitwise-instead-of-logical" \
 	    SAN="$(FUZZ_SAN)" fuzz-bins
 
