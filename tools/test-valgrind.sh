@@ -8,10 +8,15 @@ build=${1:-build}
 shift || true
 wrapper="$build/valgrind/flopwatt"
 mkdir -p "$(dirname "$wrapper")"
+# The binary under test is a copy taken now: the run takes an hour or more, and a rebuild of
+# $build/flopwatt meanwhile (relinking removes it for a moment, and the new one prints another
+# version string) made args.sh's "same output" pairs differ, and can fail a script's every
+# command.
+cp "$build/flopwatt" "$build/valgrind/flopwatt.bin"
 cat >"$wrapper" <<W
 #!/bin/sh
 exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \\
-    --trace-children=no "$PWD/$build/flopwatt" "\$@"
+    --trace-children=no "$PWD/$build/valgrind/flopwatt.bin" "\$@"
 W
 chmod +x "$wrapper"
 scripts=("$@")
