@@ -5,6 +5,8 @@
 #include "sweep/sw_out.h"
 #include "sweep/sw_buf.h"
 #include "sweep/sw_pareto.h"
+#include "report/rpt_fmt.h"
+#include "report/rpt_metric.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -372,16 +374,43 @@ out:
 
 /* One cell of the front table: axis values as written, integral metrics exactly, other metrics
  * with 4 significant digits. */
-static void sw_front_cell(char *buf, const char *field, bool metric)
+/* A cell for people: a metric with an SI unit scaled to the column's engineering unit (scale
+ * != 1: 4 significant digits), a count exact with thousands separators, any other number with 4
+ * significant digits, text as it is. */
+static void sw_front_cell(char *buf, const char *field, bool metric, double scale)
 {
     char *end;
     double v = metric ? strtod(field, &end) : 0;
-    if (metric && end != field && !*end && v == floor(v) && fabs(v) < 1e15)
-        snprintf(buf, SW_FRONT_CELL_BYTES, "%.0f", v); /* counts stay exact */
-    else if (metric && end != field && !*end)
+    bool number = metric && end != field && !*end;
+    if (number && scale != 1) {
+        snprintf(buf, SW_FRONT_CELL_BYTES, "%.4g", v * scale);
+    } else if (number && v == floor(v) && v >= 0 && v < 1e15) {
+        char count[RPT_COUNT_BYTES]; /* counts stay exact */
+        snprintf(buf, SW_FRONT_CELL_BYTES, "%s", rpt_fmt_count(count, (uint64_t)v));
+    } else if (number) {
         snprintf(buf, SW_FRONT_CELL_BYTES, "%.4g", v);
-    else
+    } else {
         snprintf(buf, SW_FRONT_CELL_BYTES, "%s", field);
+    }
+}
+
+/* The heading and scale of an objective column: the metric table's words and unit, energies and
+ * times in the engineering unit of the largest value shown ("system energy (mJ)"); a metric the
+ * table does not know keeps its name. */
+static void sw_front_heading(char *buf, size_t size, const char *name, double max_abs,
+                             double *scale)
+{
+    const rpt_metric *m = rpt_metric_find(name);
+    *scale = 1;
+    if (m && m->si_unit) {
+        rpt_eng e = rpt_eng_pick(max_abs * m->si_factor);
+        *scale = m->si_factor * e.scale;
+        snprintf(buf, size, "%s (%s%s)", m->label, e.prefix, m->si_unit);
+    } else if (m && strcmp(m->unit, "1")) {
+        snprintf(buf, size, "%s (%s)", m->label, m->unit);
+    } else {
+        snprintf(buf, size, "%s", name);
+    }
 }
 
 int sw_print_front(const sw_spec *spec, const char *dir, size_t max_rows, FILE *out, fw_err *err)
@@ -436,8 +465,26 @@ int sw_print_front(const sw_spec *spec, const char *dir, size_t max_rows, FILE *
     }
     for (size_t w = 0; w < spec->workload_count; w++) {
         size_t width[SW_FRONT_MAX_FIELDS], n = 0, shown = 0;
-        for (size_t k = 0; k < nshow; k++)
-            width[k] = strlen(fields[0][show[k]]);
+        double max_abs[SW_FRONT_MAX_FIELDS] = {0}, scale[SW_FRONT_MAX_FIELDS];
+        char heading[SW_FRONT_MAX_FIELDS][128];
+        for (size_t r = 1, seen = 0; r < row_count; r++) {
+            if (nf[r] != nf[0] || strcmp(fields[r][1], spec->workloads[w]) || seen++ >= max_rows)
+                continue;
+            for (size_t k = 0; k < nshow; k++) {
+                double v = strtod(fields[r][show[k]], NULL);
+                if (isfinite(v))
+                    max_abs[k] = fmax(max_abs[k], fabs(v));
+            }
+        }
+        for (size_t k = 0; k < nshow; k++) {
+            scale[k] = 1;
+            if (show[k] >= 2 + spec->axis_count)
+                sw_front_heading(heading[k], sizeof heading[k], fields[0][show[k]], max_abs[k],
+                                 &scale[k]);
+            else
+                snprintf(heading[k], sizeof heading[k], "%s", fields[0][show[k]]);
+            width[k] = strlen(heading[k]);
+        }
         for (size_t r = 1; r < row_count; r++) {
             if (nf[r] != nf[0] || strcmp(fields[r][1], spec->workloads[w]))
                 continue;
@@ -445,7 +492,8 @@ int sw_print_front(const sw_spec *spec, const char *dir, size_t max_rows, FILE *
                 continue;
             for (size_t k = 0; k < nshow; k++) {
                 char cell[SW_FRONT_CELL_BYTES];
-                sw_front_cell(cell, fields[r][show[k]], show[k] >= 2 + spec->axis_count);
+                sw_front_cell(cell, fields[r][show[k]], show[k] >= 2 + spec->axis_count,
+                              scale[k]);
                 width[k] = strlen(cell) > width[k] ? strlen(cell) : width[k];
             }
         }
@@ -454,14 +502,15 @@ int sw_print_front(const sw_spec *spec, const char *dir, size_t max_rows, FILE *
         if (!n)
             continue;
         for (size_t k = 0; k < nshow; k++)
-            fprintf(out, "  %-*s", k + 1 < nshow ? (int)width[k] : 0, fields[0][show[k]]);
+            fprintf(out, "  %-*s", k + 1 < nshow ? (int)width[k] : 0, heading[k]);
         fprintf(out, "\n");
         for (size_t r = 1; r < row_count; r++) {
             if (nf[r] != nf[0] || strcmp(fields[r][1], spec->workloads[w]) || shown++ >= max_rows)
                 continue;
             for (size_t k = 0; k < nshow; k++) {
                 char cell[SW_FRONT_CELL_BYTES];
-                sw_front_cell(cell, fields[r][show[k]], show[k] >= 2 + spec->axis_count);
+                sw_front_cell(cell, fields[r][show[k]], show[k] >= 2 + spec->axis_count,
+                              scale[k]);
                 fprintf(out, "  %-*s", k + 1 < nshow ? (int)width[k] : 0, cell);
             }
             fprintf(out, "\n");

@@ -36,8 +36,11 @@ int sw_table_finish(const sw_spec *spec, sw_table *table, uint64_t expected, con
                     sw_finish_counts *counts, fw_err *err);
 
 /* Prints the front of dir/pareto.csv as a table for people: per workload, the point, the axis
- * values and the objectives (4 significant digits), at most max_rows rows each. The front file
- * is read at most 256 lines deep. FW_EXIT_IO / FW_EXIT_INPUT on unreadable files. */
+ * values and the objectives, at most max_rows rows each. An objective the metric table
+ * (report/rpt_metric.h) knows is headed by its words and unit, energies and times in the
+ * engineering unit of the largest value shown ("system energy (mJ)", 4 significant digits);
+ * counts are exact with thousands separators, other numbers 4 significant digits.
+ * FW_EXIT_IO / FW_EXIT_INPUT on unreadable files. */
 int sw_print_front(const sw_spec *spec, const char *dir, size_t max_rows, FILE *out, fw_err *err);
 
 /* Writes text to dir/name through dir/name.tmp, fsync and rename. */

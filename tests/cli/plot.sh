@@ -149,7 +149,7 @@ got=$(awk '{ print $4 }' "$tmp/pareto3/pareto_front.dat" | sort -n | tr '\n' ' '
 [[ -n "$want" && "$want" == "$got" ]] || fail "3-objective front points: plotted '$got', points.csv '$want'"
 grep -q "with steps" "$tmp/pareto3/pareto.gp" && fail "a staircase drawn for a 3-objective front"
 # the shipped example (real evaluator): energy in mJ (not pJ at 1e10), latency in ms, area in mm2
-"$fw" sweep configs/sweeps/example.json -j2 --out "$tmp/example" >/dev/null 2>&1 &&
+"$fw" sweep configs/sweeps/example.json -j2 --out "$tmp/example" >"$tmp/example.out" 2>&1 &&
     "$fw" plot pareto "$tmp/example" --x latency_ms --y energy_system_pj --out "$tmp/example_plot" >/dev/null ||
     fail "plot of the example sweep"
 grep -q "set ylabel 'system energy (mJ)'" "$tmp/example_plot/pareto.gp" &&
@@ -167,6 +167,23 @@ front = [l.split() for l in open(sys.argv[3])]
 for x, y, p in front:
     r = next(r for r in rows if r["point"] == p)
     assert float(y) == float(r["energy_system_pj"]) and r["pareto"] == "1", (p, y)
+EOF
+
+# ... and the front table the sweep prints: objectives in words and engineering units, each
+# value equal to pareto.csv's at 4 significant digits (mJ = pJ / 1e9)
+python3 - "$tmp/example.out" "$tmp/example/pareto.csv" <<'EOF' || fail "sweep front table: $(grep -A2 '^Pareto' "$tmp/example.out")"
+import csv, sys
+lines = open(sys.argv[1]).read().splitlines()
+i = next(k for k, l in enumerate(lines) if l.startswith("Pareto front of"))
+head = lines[i + 1]
+assert "latency (ms)" in head and "system energy (mJ)" in head and "area (mm2)" in head, head
+rows = list(csv.DictReader(open(sys.argv[2])))
+assert len(rows) == 7
+for line in lines[i + 2:i + 2 + len(rows)]:
+    cells = line.split()
+    r = next(r for r in rows if r["point"] == cells[0])
+    assert cells[-2] == "%.4g" % (float(r["energy_system_pj"]) / 1e9), (cells, r["energy_system_pj"])
+    assert cells[-3] == "%.4g" % float(r["latency_ms"]), cells
 EOF
 
 # layers of a deep network: more than 40 layers become one bar per stage (name up to its first
