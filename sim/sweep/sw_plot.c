@@ -934,7 +934,7 @@ int sw_plot_ceiling(const char *ceiling_json, double node_nm, const char *precis
             /* the key in the first panel's top decade (the range is rounded up to a power of
              * ten, above every bar) */
             if (n == 0)
-                fprintf(gp, "set key inside top right horizontal maxrows 2 samplen 1 font ',8' "
+                fprintf(gp, "set key inside top right horizontal maxrows 2 Left reverse samplen 1 width -1 font ',8' "
                             "opaque\n");
             else
                 fprintf(gp, "set key off\n");
