@@ -847,7 +847,7 @@ int sw_plot_ceiling(const char *ceiling_json, double node_nm, const char *precis
                  "node)\n");
     {
         /* one block (gnuplot index) per node, in order of first appearance */
-        double nodes[SW_PLOT_MAX_GROUPS];
+        double nodes[SW_PLOT_MAX_GROUPS] = {0};
         size_t node_count = 0, per_node[SW_PLOT_MAX_GROUPS] = {0};
         double vmin = HUGE_VAL, vmax = 0;
         bool have_int = false, have_float = false;
