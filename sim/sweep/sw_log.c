@@ -68,6 +68,26 @@ static int sw_parse_id(const char *line, sw_log_id *id)
     return 0;
 }
 
+int sw_log_row_metrics(const char *line, size_t column_count, size_t metric_count, double *out)
+{
+    /* The metrics are the last metric_count fields. */
+    const char *f = line;
+    char *end;
+    for (size_t k = 0; k < column_count - metric_count; k++) {
+        const char *comma = strchr(f, ',');
+        if (!comma || comma == f)
+            return -1;
+        f = comma + 1;
+    }
+    for (size_t m = 0; m < metric_count; m++) {
+        out[m] = sw_fmt_parse(f, &end); /* strtod's value, faster for our rows */
+        if (end == f || (*end != ',' && *end != '\0'))
+            return -1;
+        f = end + (*end == ',');
+    }
+    return 0;
+}
+
 /* Parses one row; returns 0 or -1 when malformed. */
 static int sw_parse_row(const sw_table *t, const char *line, size_t n, sw_row *row)
 {
@@ -88,18 +108,7 @@ static int sw_parse_row(const sw_table *t, const char *line, size_t n, sw_row *r
     unsigned long long point = strtoull(copy, &end, 10);
     int bad = errno || end == copy || *end != ',' || copy[0] == '-' || point >= t->id.point_count ||
               point % t->id.shard_count != t->id.shard_index;
-    /* The metrics are the last metric_count fields. */
-    const char *f = copy;
-    for (size_t k = 0; k < t->column_count - t->metric_count && !bad; k++) {
-        const char *comma = strchr(f, ',');
-        bad = !comma || comma == f;
-        f = comma ? comma + 1 : f;
-    }
-    for (size_t m = 0; m < t->metric_count && !bad; m++) {
-        metrics[m] = sw_fmt_parse(f, &end); /* strtod's value, faster for our rows */
-        bad = end == f || (*end != ',' && *end != '\0');
-        f = end + (*end == ',');
-    }
+    bad = bad || sw_log_row_metrics(copy, t->column_count, t->metric_count, metrics);
     if (bad) {
         free(copy);
         free(metrics);

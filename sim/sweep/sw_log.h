@@ -25,6 +25,11 @@
 char *sw_log_header(const sw_spec *spec, const sw_log_id *id, const char *const *metric_names,
                     size_t metric_count);
 
+/* The metrics of one row (line: its text, NUL-terminated, no newline; the metrics are the last
+ * metric_count of its column_count fields), into out[metric_count], exactly as sw_log_parse reads
+ * them. Returns 0, or -1 when the row is malformed (out then partly written). */
+int sw_log_row_metrics(const char *line, size_t column_count, size_t metric_count, double *out);
+
 /* Parses a log's text. Rows must belong to the header's shard (point % K == I) and be below
  * `points`; an exact duplicate row is dropped, a conflicting one is an error. Parsing stops at
  * the first line that is torn (no newline) or malformed: *good_bytes is the length of the text

@@ -218,22 +218,40 @@ static void sw_summary(sw_buf *b, const sw_finish *f)
     }
     sw_buf_str(b, spec->constraint_count ? "\n  ],\n" : "],\n");
     sw_buf_str(b, "  \"metrics_feasible\": [");
+    /* row by row (each row's metrics are one block): every metric still sees its values in
+     * row order, so fmin/fmax keep the same values as a metric-by-metric pass */
+    double *lo = malloc((t->metric_count + 1) * sizeof *lo);
+    double *hi = malloc((t->metric_count + 1) * sizeof *hi);
+    if (!lo || !hi) {
+        free(lo);
+        free(hi);
+        b->oom = 1;
+        return;
+    }
     for (size_t m = 0; m < t->metric_count; m++) {
-        double lo = HUGE_VAL, hi = -HUGE_VAL;
-        for (size_t i = 0; i < t->row_count; i++) {
-            double v = t->rows[i].metrics[m];
-            if (f->feasible[i] && !isnan(v)) {
-                lo = fmin(lo, v);
-                hi = fmax(hi, v);
+        lo[m] = HUGE_VAL;
+        hi[m] = -HUGE_VAL;
+    }
+    for (size_t i = 0; i < t->row_count; i++) {
+        if (!f->feasible[i])
+            continue;
+        const double *row = t->rows[i].metrics;
+        for (size_t m = 0; m < t->metric_count; m++)
+            if (!isnan(row[m])) {
+                lo[m] = fmin(lo[m], row[m]);
+                hi[m] = fmax(hi[m], row[m]);
             }
-        }
+    }
+    for (size_t m = 0; m < t->metric_count; m++) {
         sw_buf_printf(b, "%s\n    {\"metric\": \"%s\", \"min\": ", m ? "," : "",
                       t->metric_names[m]);
-        sw_buf_json_num(b, lo);
+        sw_buf_json_num(b, lo[m]);
         sw_buf_str(b, ", \"max\": ");
-        sw_buf_json_num(b, hi);
+        sw_buf_json_num(b, hi[m]);
         sw_buf_str(b, "}");
     }
+    free(lo);
+    free(hi);
     sw_buf_str(b, t->metric_count ? "\n  ],\n" : "],\n");
     sw_buf_str(b, "  \"workloads\": [\n");
     for (size_t w = 0; w < spec->workload_count; w++) {

@@ -49,6 +49,23 @@ typedef struct sw_shared {
     sw_slot slot[]; /* one per worker */
 } sw_shared;
 
+/* The rows of this run, handed to the parent in shared memory so that it need not read the log
+ * back and parse it after the run (that serial pass was the largest part of the parent's work,
+ * which limits the -j scaling). Workers append records at an atomic offset:
+ *   [uint64 point][uint64 line bytes][metric_count doubles][the line's bytes, padded to 8]
+ * the line exactly as written to the log (without its newline), the metrics parsed from that
+ * text by sw_log_row_metrics, as reading the log parses them: the rows equal the log's.
+ * The mapping is MAP_NORESERVE (pages are used only as rows arrive); when it cannot be mapped,
+ * or would be larger than SW_ROWS_MAX_BYTES, or fills up, the parent reads the log back. */
+#define SW_ROWS_MAX_BYTES (4ull << 30)
+#define SW_ROWS_MAX_METRICS 256
+typedef struct sw_rows {
+    _Atomic uint64_t used;
+    _Atomic int overflow;
+    uint64_t size; /* bytes of data */
+    char data[];
+} sw_rows;
+
 typedef struct sw_job {
     const sw_spec *spec;
     const sw_eval *ev;
@@ -60,6 +77,7 @@ typedef struct sw_job {
     bool skip_invalid;
     bool sync_every_point;
     sw_shared *shared;
+    sw_rows *rows; /* NULL: the parent reads the log back */
 } sw_job;
 
 static double sw_now_s(void)
@@ -85,6 +103,69 @@ static void sw_point_desc(const sw_spec *spec, size_t w, const size_t *v, char *
     for (size_t a = 0; a < spec->axis_count && used < size; a++)
         used += (size_t)snprintf(buf + used, size - used, ", %s=%s", spec->axes[a].paths[0],
                                  spec->axes[a].csv_values[v[a]]);
+}
+
+static uint64_t sw_rows_record_bytes(size_t metric_count, size_t line_bytes)
+{
+    return 16 + 8 * (uint64_t)metric_count + ((line_bytes + 7) & ~(uint64_t)7);
+}
+
+/* Appends a row (line: its text, NUL-terminated) to the shared rows; on overflow, or a row
+ * the log parser would refuse, marks them unusable (the parent then reads the log). */
+static void sw_rows_put(const sw_job *job, uint64_t point, const char *line, size_t len)
+{
+    sw_rows *r = job->rows;
+    size_t mc = job->ev->metric_count;
+    uint64_t bytes = sw_rows_record_bytes(mc, len);
+    uint64_t at = atomic_fetch_add(&r->used, bytes);
+    if (at + bytes > r->size) {
+        atomic_store(&r->overflow, 1);
+        return;
+    }
+    char *rec = r->data + at;
+    uint64_t head[2] = {point, len};
+    double metrics[SW_ROWS_MAX_METRICS];
+    memcpy(rec, head, sizeof head);
+    if (mc > SW_ROWS_MAX_METRICS ||
+        sw_log_row_metrics(line, 2 + job->spec->axis_count + mc, mc, metrics)) {
+        atomic_store(&r->overflow, 1);
+        return;
+    }
+    memcpy(rec + 16, metrics, mc * sizeof *metrics);
+    memcpy(rec + 16 + 8 * mc, line, len);
+}
+
+/* Adds the rows of this run to t (the rows read from the log before it). Returns 0, -1 when out
+ * of memory. */
+static int sw_rows_take(const sw_rows *r, size_t metric_count, sw_table *t)
+{
+    uint64_t used = atomic_load(&r->used), n = 0;
+    for (uint64_t at = 0; at < used; n++) {
+        uint64_t head[2];
+        memcpy(head, r->data + at, sizeof head);
+        at += sw_rows_record_bytes(metric_count, head[1]);
+    }
+    sw_row *rows = realloc(t->rows, (t->row_count + n + 1) * sizeof *rows);
+    if (!rows)
+        return -1;
+    t->rows = rows;
+    for (uint64_t at = 0; at < used;) {
+        uint64_t head[2];
+        memcpy(head, r->data + at, sizeof head);
+        const char *rec = r->data + at;
+        sw_row row = {head[0], malloc(head[1] + 1), malloc((metric_count + 1) * sizeof(double))};
+        if (!row.line || !row.metrics) {
+            free(row.line);
+            free(row.metrics);
+            return -1;
+        }
+        memcpy(row.metrics, rec + 16, metric_count * sizeof(double));
+        memcpy(row.line, rec + 16 + 8 * metric_count, head[1]);
+        row.line[head[1]] = '\0';
+        t->rows[t->row_count++] = row;
+        at += sw_rows_record_bytes(metric_count, head[1]);
+    }
+    return 0;
 }
 
 /* Evaluates one point and appends its row to the log. cfg: the worker's copy of the base config;
@@ -146,6 +227,9 @@ static int sw_point(const sw_job *job, sw_slot *slot, void *scratch, jr_doc *cfg
     }
     if (used + 1 >= line_size)
         return fw_err_set(err, FW_EXIT_IO, "point %" PRIu64 ": row too long", point);
+    line[used] = '\0';
+    if (job->rows)
+        sw_rows_put(job, point, line, used);
     line[used++] = '\n';
     /* One write() of the whole line: O_APPEND places it atomically after every earlier row. */
     ssize_t n = write(job->log_fd, line, used);
@@ -163,21 +247,28 @@ static int sw_sync(const sw_job *job, fw_err *err)
     return 0;
 }
 
-/* A worker's loop: returns its exit status. */
-static int sw_worker(const sw_job *job, unsigned slot)
+/* Bytes of the longest row of a spec and evaluator, with its newline and NUL. */
+static size_t sw_line_size(const sw_spec *spec, const sw_eval *ev)
 {
-    sw_shared *sh = job->shared;
-    size_t line_size = 256 + 32 * job->ev->metric_count;
-    for (size_t w = 0; w < job->spec->workload_count; w++)
-        line_size += strlen(job->spec->workloads[w]);
-    for (size_t a = 0; a < job->spec->axis_count; a++) {
+    size_t line_size = 256 + 32 * ev->metric_count;
+    for (size_t w = 0; w < spec->workload_count; w++)
+        line_size += strlen(spec->workloads[w]);
+    for (size_t a = 0; a < spec->axis_count; a++) {
         size_t longest = 0;
-        for (size_t k = 0; k < job->spec->axes[a].value_count; k++) {
-            size_t n = strlen(job->spec->axes[a].csv_values[k]);
+        for (size_t k = 0; k < spec->axes[a].value_count; k++) {
+            size_t n = strlen(spec->axes[a].csv_values[k]);
             longest = n > longest ? n : longest;
         }
         line_size += longest + 1;
     }
+    return line_size;
+}
+
+/* A worker's loop: returns its exit status. */
+static int sw_worker(const sw_job *job, unsigned slot)
+{
+    sw_shared *sh = job->shared;
+    size_t line_size = sw_line_size(job->spec, job->ev);
     char *line = malloc(line_size);
     double *values = malloc((job->ev->metric_count + 1) * sizeof *values);
     jr_doc cfg = {.file = job->base->file, .root = cJSON_Duplicate(job->base->root, 1)};
@@ -260,6 +351,12 @@ static int sw_run_workers(sw_job *job, const sw_run_opts *opts, uint64_t resumed
         return fw_err_set(err, FW_EXIT_IO, "out of memory");
     }
     fflush(NULL);
+    /* SIGCHLD blocked, to wait for it: the parent wakes when a worker ends instead of at the
+     * next poll (the last worker's end is on the sweep's critical path) */
+    sigset_t chld, old_mask;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, &old_mask);
     unsigned alive = 0;
     for (unsigned w = 0; w < jobs; w++) {
         pid_t pid = fork();
@@ -314,8 +411,9 @@ static int sw_run_workers(sw_job *job, const sw_run_opts *opts, uint64_t resumed
             last_draw = now;
         }
         struct timespec pause = {0, SW_POLL_NS};
-        nanosleep(&pause, NULL);
+        sigtimedwait(&chld, NULL, &pause);
     }
+    sigprocmask(SIG_SETMASK, &old_mask, NULL);
     if (fdatasync(job->log_fd) && !rc)
         rc = fw_err_set(err, FW_EXIT_IO, "%s: fdatasync: %s", SW_LOG_NAME, strerror(errno));
     *seconds = sw_now_s() - start;
@@ -513,6 +611,8 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
     sw_table table = {0};
     int fd = -1;
     uint64_t todo_count = 0;
+    sw_rows *rows = NULL;
+    size_t rows_bytes = 0;
     if (!wls || !header || !log_path) {
         rc = fw_err_set(err, FW_EXIT_IO, "out of memory");
         goto out;
@@ -541,23 +641,54 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
     for (size_t i = 0; i < table.row_count; i++)
         done[table.rows[i].point / 8] |= (uint8_t)(1u << (table.rows[i].point % 8));
     stats->points_resumed = table.row_count;
-    sw_table_fini(&table);
     for (uint64_t p = opts->shard_index; p < spec->point_count; p += opts->shard_count)
         if (!(done[p / 8] & (1u << (p % 8))))
             todo[todo_count++] = p;
 
     if (todo_count) {
-        sw_job job = {
-            spec, ev, &base, wls, todo, todo_count, fd, opts->skip_invalid, opts->sync_every_point,
-            NULL};
+        /* the shared rows (sw_rows), when they fit the bound */
+        uint64_t per_row = sw_rows_record_bytes(ev->metric_count, sw_line_size(spec, ev));
+        if (!opts->read_log_back &&
+            todo_count <= (SW_ROWS_MAX_BYTES - sizeof(sw_rows)) / per_row) {
+            rows_bytes = sizeof(sw_rows) + todo_count * per_row;
+            rows = mmap(NULL, rows_bytes, PROT_READ | PROT_WRITE,
+                        MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+            if (rows == MAP_FAILED)
+                rows = NULL;
+            else
+                rows->size = todo_count * per_row;
+        }
+        sw_job job = {spec,
+                      ev,
+                      &base,
+                      wls,
+                      todo,
+                      todo_count,
+                      fd,
+                      opts->skip_invalid,
+                      opts->sync_every_point,
+                      NULL,
+                      rows};
         rc = sw_run_workers(&job, opts, stats->points_resumed, stats->points_shard, &stats->seconds,
                             &stats->points_skipped, &stats->first_skipped, err);
         if (rc)
             goto out;
     }
     stats->points_run = todo_count;
-    if ((rc = sw_read_log(fd, log_path, &table, &stats->bytes_dropped, err)))
-        goto out;
+    /* The rows of the log: those read before the run plus this run's (sw_rows), or the log
+     * read back */
+    if (!todo_count || (rows && !atomic_load(&rows->overflow))) {
+        if ((rows && sw_rows_take(rows, ev->metric_count, &table))) {
+            rc = fw_err_set(err, FW_EXIT_IO, "out of memory");
+            goto out;
+        }
+        if ((rc = sw_table_dedupe(&table, log_path, err)))
+            goto out;
+    } else {
+        sw_table_fini(&table);
+        if ((rc = sw_read_log(fd, log_path, &table, &stats->bytes_dropped, err)))
+            goto out;
+    }
     if (table.row_count != stats->points_shard) {
         rc = fw_err_set(err, FW_EXIT_FAIL, "%s: %zu of %" PRIu64 " points after the run", log_path,
                         table.row_count, stats->points_shard);
@@ -566,6 +697,8 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
     rc = sw_table_finish(spec, &table, stats->points_shard, opts->out_dir, &stats->counts, err);
 out:
     sw_table_fini(&table);
+    if (rows)
+        munmap(rows, rows_bytes);
     if (fd >= 0)
         close(fd);
     free(todo);

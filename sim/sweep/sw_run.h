@@ -66,6 +66,9 @@ typedef struct sw_run_opts {
                               invalid config value or combination) is logged with NaN metrics
                               (infeasible, never on a front) instead of stopping the sweep; part
                               of the run's identity (a resume must use the same setting) */
+    bool read_log_back;    /* build the finished files from the log read back after the run, not
+                              from the rows the workers hand over in memory (the same bytes;
+                              for tests, and what happens when a run's rows do not fit) */
 } sw_run_opts;
 
 typedef struct sw_run_stats {

@@ -40,6 +40,18 @@ void sw_table_sort(sw_table *t)
         i++;
     if (i >= t->row_count)
         return;
+    /* the rows of a -j N run arrive nearly in point order (workers take points in order):
+     * insertion sort, stable like glibc's merge sort, while it moves few rows; else qsort */
+    size_t moves = 0, limit = 8 * t->row_count;
+    for (; i < t->row_count && moves <= limit; i++) {
+        sw_row x = t->rows[i];
+        size_t j = i;
+        for (; j > 0 && t->rows[j - 1].point > x.point && moves <= limit; j--, moves++)
+            t->rows[j] = t->rows[j - 1];
+        t->rows[j] = x;
+    }
+    if (moves <= limit)
+        return;
     if (t->row_count > 1)
         qsort(t->rows, t->row_count, sizeof *t->rows, sw_row_cmp);
 }

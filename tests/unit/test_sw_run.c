@@ -120,6 +120,8 @@ static void load_spec(const char *name, sw_spec *spec)
     cr_assert_eq(sw_spec_load(path, spec, &err), 0, "%s", err.msg);
 }
 
+static bool read_log_back; /* run(): the finished files from the log read back */
+
 static int run(const char *name, const char *out, unsigned jobs, uint64_t si, uint64_t sk,
                bool resume, test_ctx *ctx, sw_run_stats *stats, fw_err *err)
 {
@@ -128,8 +130,12 @@ static int run(const char *name, const char *out, unsigned jobs, uint64_t si, ui
     load_spec(name, &spec);
     snprintf(dir, sizeof dir, "%s/%s/%s", ROOT, name, out);
     sw_eval ev = test_evaluator(ctx);
-    sw_run_opts opts = {
-        .jobs = jobs, .out_dir = dir, .resume = resume, .shard_index = si, .shard_count = sk};
+    sw_run_opts opts = {.jobs = jobs,
+                        .out_dir = dir,
+                        .resume = resume,
+                        .shard_index = si,
+                        .shard_count = sk,
+                        .read_log_back = read_log_back};
     int rc = sw_run(&spec, &ev, &opts, stats, err);
     sw_spec_fini(&spec);
     return rc;
@@ -184,6 +190,38 @@ Test(sw_run, jobs_do_not_change_the_bytes)
                        strlen("point,workload,array.rows,array.cols,clock_mhz,latency_cycles,"
                               "energy_pj,area_mm2,feasible,pareto\n0,w1.json,2,2,100,")));
     free(csv);
+}
+
+/* The rows the workers hand over in memory give the files that reading the log back gives, for
+ * any -j, fresh and resumed. */
+Test(sw_run, rows_in_memory_equal_the_log_read_back)
+{
+    sw_run_stats st;
+    setup_dir("rows", spec_text);
+    for (unsigned jobs = 1; jobs <= 3; jobs++) {
+        char mem[16], back[16];
+        snprintf(mem, sizeof mem, "mem%u", jobs);
+        snprintf(back, sizeof back, "back%u", jobs);
+        read_log_back = false;
+        run_ok("rows", mem, jobs, 0, 1, false, &st);
+        read_log_back = true;
+        run_ok("rows", back, jobs, 0, 1, false, &st);
+        same_outputs("rows", mem, back);
+    }
+    /* a resume: half the log kept, the other half run again */
+    read_log_back = false;
+    run_ok("rows", "half", 2, 0, 1, false, &st);
+    char *log = slurp(ROOT "/rows/half/points.log");
+    char *cut = log;
+    for (int line = 0; line < 2 + 48; line++)
+        cut = strchr(cut, '\n') + 1;
+    *cut = '\0';
+    write_text(ROOT "/rows/half/points.log", log);
+    free(log);
+    run_ok("rows", "half", 3, 0, 1, true, &st);
+    cr_assert_eq(st.points_resumed, 48);
+    cr_assert_eq(st.points_run, 48);
+    same_outputs("rows", "mem1", "half");
 }
 
 Test(sw_run, shards_merge_to_the_unsharded_run)
