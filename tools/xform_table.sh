@@ -7,6 +7,9 @@
 # transform unit's share of the chip energy, and the errors against the exact direct
 # convolution (norm-wise, mean relative, max ulp of the output format) beside the direct
 # convolution's own in the array's order, and the bits lost (log2 of the norm-wise ratio).
+# A second table: the same layer with --ideal-memory (the fast engine: its counters are the pe
+# engine's), i.e. compute, transform and on-chip energy without DRAM stalls or DRAM energy.
+# XFORM_TABLE_PART=1 or 2 prints only one of them.
 # CPU: about 6 s per pe run of ResNet-50 res2a_branch2b on edge32x32, on one core.
 set -euo pipefail
 fw=${FLOPWATT:-build/flopwatt}
@@ -15,11 +18,16 @@ wl=${2:-configs/workloads/resnet50.json}
 layer=${3:-res2a_branch2b}
 tmp=${BUILD:-build}/tmp/xform_table
 mkdir -p "$tmp"
+part=${XFORM_TABLE_PART:-all}
+precision_of() {
+    if [[ $1 == int8 ]]; then echo '{"input":"int8","accumulator":"int32","output":"int32"}'
+    else echo "{\"input\":\"$1\",\"accumulator\":\"fp32\",\"output\":\"fp32\"}"; fi
+}
+if [[ $part != 2 ]]; then
 echo "| precision | algorithm | MACs | chip energy | system energy | cycles | transform share of chip | norm-wise error | mean rel. error | max ulp | direct: norm-wise / max ulp | bits lost |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 for p in fp32 fp16 bf16 int8; do
-    if [[ $p == int8 ]]; then prec='{"input":"int8","accumulator":"int32","output":"int32"}'
-    else prec="{\"input\":\"$p\",\"accumulator\":\"fp32\",\"output\":\"fp32\"}"; fi
+    prec=$(precision_of $p)
     "$fw" run "$cfg" "$wl" --layer "$layer" --set "precision=$prec" --json >"$tmp/$p-direct.json"
     for a in direct winograd_f2x2_3x3 winograd_f4x4_3x3 fft; do
         [[ $p == int8 && $a == fft ]] && continue # not defined for integers
@@ -45,6 +53,29 @@ for p in fp32 fp16 bf16 int8; do
                 "$p" "$a" "$macs" "$rm" "$(echo "$chip / 1000000" | bc -l)" "$rc" \
                 "$(echo "$sys / 1000000" | bc -l)" "$rs" "$cyc" "$rcy" \
                 "$(echo "$share * 100" | bc -l)" "$errs"
+        done
+    done
+done
+fi
+[[ $part == 1 ]] && exit 0
+[[ $part == all ]] && echo
+echo "| precision (ideal memory) | algorithm | cycles | chip energy | transform share of chip |"
+echo "|---|---|---|---|---|"
+for p in fp32 fp16 bf16 int8; do
+    prec=$(precision_of $p)
+    "$fw" run "$cfg" "$wl" --layer "$layer" --set "precision=$prec" --ideal-memory --json \
+        >"$tmp/$p-direct-ideal.json"
+    for a in direct winograd_f2x2_3x3 winograd_f4x4_3x3 fft; do
+        [[ $p == int8 && $a == fft ]] && continue
+        f="$tmp/$p-$a-ideal.json"
+        [[ $a == direct ]] || "$fw" run "$cfg" "$wl" --layer "$layer" --set "precision=$prec" \
+            --ideal-memory --algorithm "$a" --json >"$f"
+        jq -r --slurpfile d "$tmp/$p-direct-ideal.json" '.total as $t | $d[0].total as $r |
+            [$t.cycles, $t.cycles / $r.cycles, $t.energy_chip_pj, $t.energy_chip_pj / $r.energy_chip_pj,
+             (($t.energy_xform_pj // 0) / $t.energy_chip_pj)] | @tsv' "$f" |
+        while IFS=$'\t' read -r cyc rcy chip rc share; do
+            printf '| %s | %s | %s (%.3fx) | %.4g uJ (%.3fx) | %.1f%% |\n' "$p" "$a" "$cyc" "$rcy" \
+                "$(echo "$chip / 1000000" | bc -l)" "$rc" "$(echo "$share * 100" | bc -l)"
         done
     done
 done
