@@ -242,6 +242,7 @@ static void rpt_csv(FILE *out, const rpt_input *in)
 typedef struct rpt_text_units {
     rpt_eng energy;   /* chip energy column */
     const char *ops;  /* "GOPS" or "GFLOPS" */
+    int from_width;   /* the "input from" column: its longest place name */
 } rpt_text_units;
 
 static void rpt_text_row(FILE *out, const rpt_input *in, const rpt_text_units *u, const char *name,
@@ -262,7 +263,7 @@ static void rpt_text_row(FILE *out, const rpt_input *in, const rpt_text_units *u
                 b->power_chip_w, b->power_system_w, b->gops_per_w_chip, b->gops_per_w_system);
     }
     if (in->input_from && !is_total)
-        fprintf(out, " %-10s %s", in->input_from[layer], in->output_to[layer]);
+        fprintf(out, " %-*s %s", u->from_width, in->input_from[layer], in->output_to[layer]);
     fputc('\n', out);
 }
 
@@ -401,14 +402,12 @@ static void rpt_text_stalls(FILE *out, const rpt_input *in)
     double level_share = (double)t->stall_cycles_level[worst_level] / (double)t->stall_cycles;
     bool dram = worst_level == CFG_MAX_LEVELS;
     fprintf(out,
-            "hint: memory stalls are %.0f%% of the run: %s waits the most (%.0f%% of the stall "
-            "cycles), %s causes the most (%.0f%%); %s\n",
+            "hint: memory stalls are %.0f%% of the run; the most by operand: %s (%.0f%% of "
+            "them), by level: %s (%.0f%%); %s\n",
             100 * share, cfg_operand_name((cfg_operand)op), 100 * op_share,
             dram ? "DRAM" : cfg->levels[worst_level].name, 100 * level_share,
-            dram ? "more DRAM bandwidth or fewer DRAM bytes per MAC (a larger batch, larger "
-                   "on-chip buffers) would help"
-                 : "that level cannot feed the array: more banks, wider words or more ports "
-                   "would help");
+            dram ? "more DRAM bandwidth or fewer DRAM bytes per MAC (larger batch or buffers)"
+                 : "more banks, wider words or more ports at that level");
 }
 
 static void rpt_text(FILE *out, const rpt_input *in)
@@ -432,7 +431,10 @@ static void rpt_text(FILE *out, const rpt_input *in)
     fprintf(out, "; DRAM %s %.6g GB/s%s, %u cycles latency\n\n", cfg_dram_type_name(cfg->dram.type),
             cfg->dram.bandwidth_gbps, cfg->dram.bandwidth_gbps == 0 ? " (unlimited)" : "",
             cfg->dram.latency_cycles);
-    rpt_text_units u = {rpt_eng_pick(0), rpt_ops_key(cfg, "GFLOPS", "GOPS")};
+    rpt_text_units u = {rpt_eng_pick(0), rpt_ops_key(cfg, "GFLOPS", "GOPS"), 10};
+    for (size_t l = 0; in->input_from && l < in->layer_count; l++)
+        if ((int)strlen(in->input_from[l]) > u.from_width)
+            u.from_width = (int)strlen(in->input_from[l]);
     if (in->total_energy)
         u.energy = rpt_eng_pick(in->total_energy->chip_pj * 1e-12);
     fprintf(out, "%-20s %8s %13s %13s %13s %6s %6s %17s %9s %11s %9s", "layer", "folds", "cycles",
@@ -445,7 +447,7 @@ static void rpt_text(FILE *out, const rpt_input *in)
         fprintf(out, " %10s %9s %9s %12s %12s", head[0], "chip W", "system W", head[1], head[2]);
     }
     if (in->input_from)
-        fprintf(out, " %-10s %s", "input from", "output to");
+        fprintf(out, " %-*s %s", u.from_width, "input from", "output to");
     fputc('\n', out);
     for (size_t l = 0; l < in->layer_count; l++)
         rpt_text_row(out, in, &u, in->layer_names[l], &in->layers[l], l, false);

@@ -158,8 +158,8 @@ levels = {l["name"]: l["stall_cycles"] for l in t["levels"]}
 levels["DRAM"] = t["stall_dram_cycles"]
 worst_level = max(levels, key=levels.get)
 hint = re.search(r"^hint: (.*)$", text, re.M).group(1)
-want = ("memory stalls are %.0f%% of the run: %s waits the most (%.0f%% of the stall cycles), "
-        "%s causes the most (%.0f%%)" % (
+want = ("memory stalls are %.0f%% of the run; the most by operand: %s (%.0f%% of them), "
+        "by level: %s (%.0f%%); more DRAM bandwidth" % (
             100 * t["stall_cycles"] / t["cycles"], worst_op, 100 * ops[worst_op] / t["stall_cycles"],
             worst_level, 100 * levels[worst_level] / t["stall_cycles"]))
 assert hint.startswith(want), (hint, want)
