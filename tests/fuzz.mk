@@ -30,6 +30,6 @@ fuzz-build-ubsan:
 
 fuzz-bins: $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_CLI) $(LIB_CORE) $(LIB_NUMERICS)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(LIB_CLI) $(LIB_CORE) $(LIB_NUMERICS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_CLI) $(LIB_CORE) $(LIB_NUMERICS) $(LDLIBS)

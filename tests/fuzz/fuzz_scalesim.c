@@ -1,33 +1,10 @@
-/* libFuzzer harness: the SCALE-Sim topology CSV reader (wl_parse_scalesim, sim/workload), with and without a
- * batch override. Any input: a workload or an error with a message; never a crash. */
-#include "workload/wl.h"
-
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
+/* libFuzzer harness: the SCALE-Sim topology CSV reader (wl_parse_scalesim, sim/workload), with
+ * and without a batch override. Any input: a workload or an error with a message; never a crash. */
+#include "fuzz_wl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *text = malloc(size + 1);
-    if (!text)
-        return 0;
-    memcpy(text, data, size);
-    text[size] = '\0';
-    for (uint32_t batch = 0; batch <= 3; batch += 3) {
-        wl_workload *wl = NULL;
-        fw_err err;
-        fw_err_clear(&err);
-        if (wl_parse_scalesim("fuzz.csv", text, batch, &wl, &err) == 0) {
-            for (size_t i = 0; i < wl->layer_count; i++) /* the totals must not trap */
-                (void)(wl_layer_macs(&wl->layers[i]) + wl_layer_weights(&wl->layers[i]) +
-                       wl_layer_ifmap_elems(&wl->layers[i]) + wl_layer_ofmap_elems(&wl->layers[i]));
-            wl_destroy(wl);
-        } else if (!err.msg[0]) {
-            abort();
-        }
-    }
-    free(text);
-    return 0;
+    return fuzz_wl_text(wl_parse_scalesim, "fuzz.csv", data, size);
 }

@@ -25,8 +25,8 @@ static const char *const fz_order[TECH_FILE_COUNT] = {"nodes.json", "arith.json"
 
 /* Set once by LLVMFuzzerInitialize, read-only after (libFuzzer's setup hook has no context). */
 static struct {
-    const tech_text *files; /* tech_embedded(), TECH_FILE_COUNT */
-    jr_doc docs[TECH_FILE_COUNT];  /* by load order */
+    const tech_text *files;           /* tech_embedded(), TECH_FILE_COUNT */
+    jr_doc docs[TECH_FILE_COUNT];     /* by load order */
     tech_lib before[TECH_FILE_COUNT]; /* the library before the file of each load position */
     size_t position[TECH_FILE_COUNT]; /* load position of tech_embedded()[i] */
 } fz;
