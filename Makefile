@@ -80,13 +80,15 @@ $(BUILD)/obj/sim/engine/eng_pe.o: CFLAGS += $(if $(findstring clang,$(CC)),,-fno
 # -Wconversion (with -Wsign-conversion, which it implies in C) where a silent narrowing or sign
 # change is a wrong answer rather than a style point: the bit-level numerics, and the readers of
 # every input (JSON reader, technology data, config, workloads, sweep spec and log, fp vector
-# lines). The rest of the tree had 2 such warnings when this was added (sw_plot.c, being rewritten
-# at the time); it is not enabled there so that work in flight elsewhere does not start failing
-# -Werror. The clang fuzz build (tests/fuzz.mk) sets CONVERSION_WARN empty.
+# lines), and the figures and number formatting for people (sw_plot, sw_gp, rpt_fmt,
+# rpt_metric, cli_progress). The rest of the tree is not built with it so that work in flight
+# elsewhere does not start failing -Werror. The clang fuzz build (tests/fuzz.mk) sets
+# CONVERSION_WARN empty.
 CONVERSION_WARN ?= -Wconversion
 CONVERSION_SRC := $(NUMERICS_SRC) $(wildcard models/common/*.c models/tech/*.c sim/config/*.c \
                   sim/workload/*.c) sim/sweep/sw_spec.c sim/sweep/sw_log.c sim/cli/cmd_fp.c \
-                  sim/cli/cli_opt.c sim/cli/cli_find.c
+                  sim/cli/cli_opt.c sim/cli/cli_find.c sim/sweep/sw_plot.c sim/sweep/sw_gp.c \
+                  sim/report/rpt_fmt.c sim/report/rpt_metric.c sim/cli/cli_progress.c
 $(CONVERSION_SRC:%.c=$(BUILD)/obj/%.o): CFLAGS += $(CONVERSION_WARN)
 
 $(LIB_NUMERICS): $(NUMERICS_OBJ)

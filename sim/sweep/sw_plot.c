@@ -436,8 +436,8 @@ int sw_plot_pareto(const sw_pareto_plot *p, const char *out_dir, fw_err *err)
     }
     for (size_t i = 1; i < on_front; i++) /* insertion sort: fronts are small */
         for (size_t j = i; j > 0; j--) {
-            double a = strtod(c.rows[fr[j - 1] * c.col_count + pcol[0]], NULL);
-            double b = strtod(c.rows[fr[j] * c.col_count + pcol[0]], NULL);
+            double a = strtod(c.rows[fr[j - 1] * c.col_count + (size_t)pcol[0]], NULL);
+            double b = strtod(c.rows[fr[j] * c.col_count + (size_t)pcol[0]], NULL);
             if (a <= b)
                 break;
             size_t t = fr[j];
