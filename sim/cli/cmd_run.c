@@ -11,6 +11,7 @@
 #include "config/cfg.h"
 #include "energy/en.h"
 #include "engine/eng.h"
+#include "engine/eng_xform.h"
 #include "engine/net.h"
 #include "report/rpt.h"
 #include "tech/tech.h"
@@ -496,6 +497,17 @@ int cmd_run(int argc, char **argv)
     }
     if (algo_name && (rc = runcli_algorithm(wl, algo_name, layer_name, pos[1])))
         goto out;
+    for (size_t i = 0; i < wl->layer_count; i++) { /* precision checks before any layer runs */
+        const wl_layer *l = &wl->layers[i];
+        nx_fmt fin, facc;
+        if (l->kind != WL_CONV || l->algorithm == WL_ALGO_DIRECT ||
+            (layer_name && strcmp(l->name, layer_name)))
+            continue;
+        if ((rc = eng_xform_formats(&cfg, l, l->algorithm, &fin, &facc, &err))) {
+            fprintf(stderr, "flopwatt run: %s: layer %s: %s\n", pos[1], l->name, err.msg);
+            goto out;
+        }
+    }
     if (dump_path && !(dump = fopen(dump_path, "w"))) {
         fprintf(stderr, "flopwatt run: %s: cannot write: %s\n", dump_path, strerror(errno));
         rc = FW_EXIT_IO;

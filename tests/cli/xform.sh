@@ -103,6 +103,10 @@ expect_err "flopwatt run: --algorithm: expected direct, winograd_f2x2_3x3, winog
     "$fw" run $cfg "$tmp/w.json" --algorithm f23
 expect_err "flopwatt run: $tmp/w.json: layer c3: algorithm fft is not defined for integer inputs (int8): its twiddle factors are irrational" \
     "$fw" run $cfg "$tmp/w.json" --layer c3 --algorithm fft --set 'precision={"input":"int8","accumulator":"int32"}'
+# a precision the algorithm does not allow stops the run before any layer is simulated
+jq '.layers[0].algorithm = "fft"' "$tmp/w.json" >"$tmp/fft.json"
+expect_err "flopwatt run: $tmp/fft.json: layer c3: algorithm fft is not defined for integer inputs (int8): its twiddle factors are irrational" \
+    "$fw" run $cfg "$tmp/fft.json" --engine pe --set 'precision={"input":"int8","accumulator":"int32"}'
 expect_err "flopwatt run: --set array.transform_ops_per_cycle=-1: array.transform_ops_per_cycle: -1 is out of range [0, 8192]" \
     "$fw" run $cfg "$tmp/w.json" --set array.transform_ops_per_cycle=-1
 echo "xform.sh: ok"
