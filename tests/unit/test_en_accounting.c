@@ -2,6 +2,7 @@
  * per-action costs must equal the reported energy exactly; zero activity costs leakage and
  * clock only; the breakdown sums to the total; per-action costs at 45 nm / 0.9 V worked by hand
  * from the published figures (Horowitz table, DRAM midpoints, fractions of assumptions.json). */
+#include "en_fixture.h"
 #include "energy/en.h"
 
 #include <criterion/criterion.h>
@@ -9,36 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const cfg_text =
-    "{\"name\": \"t\", \"clock_mhz\": 500,"
-    " \"array\": {\"rows\": 4, \"cols\": 8, \"dataflow\": \"ws\", \"schedule\": \"pipelined\"},"
-    " \"precision\": {\"input\": \"int8\", \"accumulator\": \"int32\", \"int_overflow\": \"wrap\"},"
-    " \"sram\": {\"ifmap\": {\"size_bytes\": 16384, \"word_bits\": 64, \"double_buffered\": true},"
-    "  \"filter\": {\"size_bytes\": 8192, \"word_bits\": 64, \"double_buffered\": false},"
-    "  \"ofmap\": {\"size_bytes\": 16384, \"word_bits\": 128, \"double_buffered\": true}},"
-    " \"dram\": {\"type\": \"ddr3\", \"bandwidth_gbps\": 10, \"latency_cycles\": 10},"
-    " \"tech\": {\"node_nm\": 45, \"vdd_v\": 0.9}}";
-
-typedef struct fixture {
-    tech_lib *lib;
-    cfg_accel cfg;
-    en_costs k;
-} fixture;
-
-static void setup(fixture *f, const char *const *sets, size_t n)
-{
-    fw_err err;
-    cr_assert_eq(tech_load(NULL, &f->lib, &err), 0, "%s", err.msg);
-    cr_assert_eq(cfg_parse("t.json", cfg_text, sets, n, &f->cfg, &err), 0, "%s", err.msg);
-    cr_assert_eq(en_costs_init(f->lib, &f->cfg, &f->k, &err), 0, "%s", err.msg);
-}
-
-static void close_to(double got, double want, const char *what)
-{
-    cr_assert(fabs(got - want) <= 1e-12 * fabs(want) + 1e-15, "%s: got %.17g, want %.17g", what,
-              got, want);
-}
 
 static eng_counters synthetic(void)
 {
@@ -64,8 +35,8 @@ static eng_counters synthetic(void)
 
 Test(en, synthetic_counters_times_costs_equal_reported_energy)
 {
-    fixture f;
-    setup(&f, NULL, 0);
+    en_fixture f;
+    en_fixture_setup(&f, NULL, 0);
     eng_counters c = synthetic();
     en_breakdown b;
     en_price(&f.k, &c, &b);
@@ -78,41 +49,41 @@ Test(en, synthetic_counters_times_costs_equal_reported_energy)
     double wire = 4000 * k->wire_pj[0] + 6000 * k->wire_pj[1] + 6500 * k->wire_pj[2];
     double dram = (3000 + 4000 + 100 + 24000) * k->dram_pj_per_byte;
     double leak = 5000 * k->leakage_pj_per_cycle, clk = 5000 * k->clock_pj_per_cycle;
-    close_to(b.mac_pj, mac, "mac");
-    close_to(b.reg_pj, reg, "reg");
-    close_to(b.sram_pj[CFG_IFMAP], s_if, "sram ifmap");
-    close_to(b.sram_pj[CFG_FILTER], s_fi, "sram filter");
-    close_to(b.sram_pj[CFG_OFMAP], s_of, "sram ofmap");
-    close_to(b.wire_pj, wire, "wire");
-    close_to(b.dram_pj, dram, "dram");
-    close_to(b.leakage_pj, leak, "leakage");
-    close_to(b.clock_pj, clk, "clock");
+    en_close_to(b.mac_pj, mac, "mac");
+    en_close_to(b.reg_pj, reg, "reg");
+    en_close_to(b.sram_pj[CFG_IFMAP], s_if, "sram ifmap");
+    en_close_to(b.sram_pj[CFG_FILTER], s_fi, "sram filter");
+    en_close_to(b.sram_pj[CFG_OFMAP], s_of, "sram ofmap");
+    en_close_to(b.wire_pj, wire, "wire");
+    en_close_to(b.dram_pj, dram, "dram");
+    en_close_to(b.leakage_pj, leak, "leakage");
+    en_close_to(b.clock_pj, clk, "clock");
     double chip = mac + reg + s_if + s_fi + s_of + wire + leak + clk;
     double total = chip + dram;
-    close_to(b.chip_pj, chip, "chip");
-    close_to(b.system_pj, total, "system");
-    close_to(b.mac_pj + b.reg_pj + b.sram_pj[0] + b.sram_pj[1] + b.sram_pj[2] + b.wire_pj +
+    en_close_to(b.chip_pj, chip, "chip");
+    en_close_to(b.system_pj, total, "system");
+    en_close_to(b.mac_pj + b.reg_pj + b.sram_pj[0] + b.sram_pj[1] + b.sram_pj[2] + b.wire_pj +
                  b.leakage_pj + b.clock_pj,
              b.chip_pj, "on-die components sum to chip");
-    close_to(b.chip_pj + b.dram_pj, b.system_pj, "chip + DRAM = system");
+    en_close_to(b.chip_pj + b.dram_pj, b.system_pj, "chip + DRAM = system");
     /* derived figures: 5000 cycles at 500 MHz = 10 us */
-    close_to(b.time_s, 1e-5, "time");
-    close_to(b.power_chip_w, chip * 1e-12 / 1e-5, "chip power");
-    close_to(b.power_system_w, total * 1e-12 / 1e-5, "system power");
-    close_to(b.pj_per_mac_chip, chip / 100000, "chip pJ/MAC");
-    close_to(b.pj_per_mac_system, total / 100000, "system pJ/MAC");
-    close_to(b.gops_per_w_chip, 2.0 * 100000 / (chip * 1e-12) / 1e9, "chip GOPS/W");
-    close_to(b.gops_per_w_system, 2.0 * 100000 / (total * 1e-12) / 1e9, "system GOPS/W");
-    close_to(b.gops_per_mm2, 2.0 * 100000 / 1e-5 / 1e9 / k->area_mm2, "GOPS/mm2");
+    en_close_to(b.time_s, 1e-5, "time");
+    en_close_to(b.power_chip_w, chip * 1e-12 / 1e-5, "chip power");
+    en_close_to(b.power_system_w, total * 1e-12 / 1e-5, "system power");
+    en_close_to(b.pj_per_mac_chip, chip / 100000, "chip pJ/MAC");
+    en_close_to(b.pj_per_mac_system, total / 100000, "system pJ/MAC");
+    en_close_to(b.gops_per_w_chip, 2.0 * 100000 / (chip * 1e-12) / 1e9, "chip GOPS/W");
+    en_close_to(b.gops_per_w_system, 2.0 * 100000 / (total * 1e-12) / 1e9, "system GOPS/W");
+    en_close_to(b.gops_per_mm2, 2.0 * 100000 / 1e-5 / 1e9 / k->area_mm2, "GOPS/mm2");
     /* leakage is power x time */
-    close_to(b.leakage_pj, k->leakage_w * b.time_s * 1e12, "leakage = P x t");
+    en_close_to(b.leakage_pj, k->leakage_w * b.time_s * 1e12, "leakage = P x t");
     tech_destroy(f.lib);
 }
 
 Test(en, zero_activity_costs_leakage_and_clock_only)
 {
-    fixture f;
-    setup(&f, NULL, 0);
+    en_fixture f;
+    en_fixture_setup(&f, NULL, 0);
     eng_counters c = {0};
     c.cycles = 1234;
     c.stall_cycles = 1234;
@@ -121,7 +92,7 @@ Test(en, zero_activity_costs_leakage_and_clock_only)
     cr_assert_eq(b.mac_pj + b.reg_pj + b.sram_pj[0] + b.sram_pj[1] + b.sram_pj[2] + b.wire_pj +
                      b.dram_pj,
                  0.0);
-    close_to(b.system_pj, 1234 * (f.k.leakage_pj_per_cycle + f.k.clock_pj_per_cycle), "idle");
+    en_close_to(b.system_pj, 1234 * (f.k.leakage_pj_per_cycle + f.k.clock_pj_per_cycle), "idle");
     cr_assert(b.system_pj > 0);
     cr_assert_eq(b.chip_pj, b.system_pj);
     cr_assert_eq(b.gops_per_w_chip, 0.0);
@@ -140,8 +111,8 @@ Test(en, zero_activity_costs_leakage_and_clock_only)
  * is bytes x 340 pJ/byte (DDR3 midpoint 42.5 pJ/bit, by hand). */
 Test(en, zero_dram_traffic_costs_zero_dram_energy)
 {
-    fixture f;
-    setup(&f, NULL, 0);
+    en_fixture f;
+    en_fixture_setup(&f, NULL, 0);
     eng_counters c = synthetic();
     for (int op = 0; op < CFG_OPERANDS; op++)
         c.dram_read_bytes[op] = c.dram_write_bytes[op] = 0;
@@ -153,8 +124,8 @@ Test(en, zero_dram_traffic_costs_zero_dram_energy)
     cr_assert_eq(b.gops_per_w_system, b.gops_per_w_chip);
     c.dram_read_bytes[CFG_FILTER] = 1000;
     en_price(&f.k, &c, &b);
-    close_to(b.dram_pj, 1000 * 340.0, "1000 DRAM bytes");
-    close_to(b.system_pj - b.chip_pj, 1000 * 340.0, "system - chip = DRAM");
+    en_close_to(b.dram_pj, 1000 * 340.0, "1000 DRAM bytes");
+    en_close_to(b.system_pj - b.chip_pj, 1000 * 340.0, "system - chip = DRAM");
     tech_destroy(f.lib);
 }
 
@@ -162,10 +133,10 @@ Test(en, zero_dram_traffic_costs_zero_dram_energy)
  * not change. */
 Test(en, no_dram_level_costs_no_dram_energy)
 {
-    fixture f, g;
-    setup(&f, NULL, 0);
+    en_fixture f, g;
+    en_fixture_setup(&f, NULL, 0);
     const char *none[] = {"dram.type=none"};
-    setup(&g, none, 1);
+    en_fixture_setup(&g, none, 1);
     cr_assert_eq(g.cfg.dram.type, CFG_DRAM_NONE);
     cr_assert_eq(g.k.dram_pj_per_byte, 0.0);
     eng_counters c = synthetic();
@@ -189,8 +160,8 @@ Test(en, no_dram_level_costs_no_dram_energy)
  * E_45(0.9)/E_40(0.9); E_40 = log-log between E_45 = 0.69885 and E_32 = 0.457138. */
 Test(en, per_action_costs_by_hand)
 {
-    fixture f;
-    setup(&f, NULL, 0);
+    en_fixture f;
+    en_fixture_setup(&f, NULL, 0);
     double t = log(45.0 / 40) / log(45.0 / 32);
     double e40 = exp(log(0.69885) + t * log(0.457138 / 0.69885));
     double reg_bit = 0.009 * 0.69885 / e40;
@@ -212,7 +183,7 @@ Test(en, per_action_costs_by_hand)
     /* area: 32 PEs (int8 mul 282 + int32 add 137 um2 + 56 register bits) + SRAMs */
     double pe = 282 + 137 + 56 * f.k.pt.lib->reg_area_um2_per_bit_45;
     cr_assert(fabs(f.k.pe_area_um2 - pe) < 1e-9 * pe);
-    close_to(f.k.area_mm2,
+    en_close_to(f.k.area_mm2,
              f.k.array_area_mm2 + f.k.sram_area_mm2[0] + f.k.sram_area_mm2[1] +
                  f.k.sram_area_mm2[2],
              "area sum");
@@ -226,9 +197,9 @@ Test(en, per_action_costs_by_hand)
  * is a multiplier, an adder and a quarter of a 32-bit column register. */
 Test(en, tree_costs_by_hand)
 {
-    fixture f;
+    en_fixture f;
     const char *sets[] = {"array.dataflow=tree"};
-    setup(&f, sets, 1);
+    en_fixture_setup(&f, sets, 1);
     double t = log(45.0 / 40) / log(45.0 / 32);
     double e40 = exp(log(0.69885) + t * log(0.457138 / 0.69885));
     double reg_bit = 0.009 * 0.69885 / e40;
@@ -244,28 +215,28 @@ Test(en, tree_costs_by_hand)
 
 Test(en, energy_is_linear_in_the_counters)
 {
-    fixture f;
-    setup(&f, NULL, 0);
+    en_fixture f;
+    en_fixture_setup(&f, NULL, 0);
     eng_counters c = synthetic(), d = synthetic();
     fw_err err;
     cr_assert_eq(eng_counters_add(&d, &c, &err), 0);
     en_breakdown b1, b2;
     en_price(&f.k, &c, &b1);
     en_price(&f.k, &d, &b2);
-    close_to(b2.system_pj, 2 * b1.system_pj, "2x counters");
-    close_to(b2.gops_per_w_system, b1.gops_per_w_system, "same efficiency");
+    en_close_to(b2.system_pj, 2 * b1.system_pj, "2x counters");
+    en_close_to(b2.gops_per_w_system, b1.gops_per_w_system, "same efficiency");
     tech_destroy(f.lib);
 }
 
 Test(en, node_and_supply_move_the_costs)
 {
-    fixture a, b;
+    en_fixture a, b;
     const char *s65[] = {"tech.node_nm=65", "tech.vdd_v=1.1"};
-    setup(&a, NULL, 0);
-    setup(&b, s65, 2);
+    en_fixture_setup(&a, NULL, 0);
+    en_fixture_setup(&b, s65, 2);
     /* 65 nm / 1.1 V over 45 nm / 0.9 V = 1.680750 / 0.69885 (Stillmaker-Baas, by hand) */
-    close_to(b.k.mac_pj / a.k.mac_pj, 1.680750 / 0.69885, "MAC ratio");
-    close_to(b.k.dram_pj_per_byte, a.k.dram_pj_per_byte, "DRAM not node scaled");
+    en_close_to(b.k.mac_pj / a.k.mac_pj, 1.680750 / 0.69885, "MAC ratio");
+    en_close_to(b.k.dram_pj_per_byte, a.k.dram_pj_per_byte, "DRAM not node scaled");
     cr_assert(b.k.area_mm2 > a.k.area_mm2);
     tech_destroy(a.lib);
     tech_destroy(b.lib);
@@ -280,11 +251,11 @@ Test(en, unknown_node_or_supply_fails_clearly)
     const char *s11[] = {"tech.node_nm=11"};
     const char *slow[] = {"tech.node_nm=65", "tech.vdd_v=0.3"};
     cr_assert_eq(tech_load(NULL, &lib, &err), 0);
-    cr_assert_eq(cfg_parse("t.json", cfg_text, s11, 1, &cfg, &err), 0);
+    cr_assert_eq(cfg_parse("t.json", en_fixture_cfg, s11, 1, &cfg, &err), 0);
     cr_assert_eq(en_costs_init(lib, &cfg, &k, &err), FW_EXIT_INPUT);
     cr_assert(strstr(err.msg, "tech.node_nm: node 11 nm: unknown node (known: 130, 90, 65"), "%s",
               err.msg);
-    cr_assert_eq(cfg_parse("t.json", cfg_text, slow, 2, &cfg, &err), 0);
+    cr_assert_eq(cfg_parse("t.json", en_fixture_cfg, slow, 2, &cfg, &err), 0);
     cr_assert_eq(en_costs_init(lib, &cfg, &k, &err), FW_EXIT_INPUT);
     cr_assert(strstr(err.msg, "tech.vdd_v: supply 0.3 V at 65 nm: outside the model's range"), "%s",
               err.msg);
@@ -300,29 +271,29 @@ Test(en, unknown_node_or_supply_fails_clearly)
  */
 Test(en, arith_source_and_process_by_hand)
 {
-    fixture d, ab, fp, fpab, lp;
-    setup(&d, NULL, 0);
+    en_fixture d, ab, fp, fpab, lp;
+    en_fixture_setup(&d, NULL, 0);
     const char *s_ab[] = {"tech.arith_source=as_built"};
-    setup(&ab, s_ab, 1);
+    en_fixture_setup(&ab, s_ab, 1);
     cr_assert_eq(ab.k.mac_pj, d.k.mac_pj, "int8: no integer unit");
     const char *s_fp[] = {"precision={\"input\": \"fp32\", \"accumulator\": \"fp32\"}"};
-    setup(&fp, s_fp, 1);
+    en_fixture_setup(&fp, s_fp, 1);
     const char *s_fpab[] = {"precision={\"input\": \"fp32\", \"accumulator\": \"fp32\"}",
                             "tech.arith_source=as_built"};
-    setup(&fpab, s_fpab, 2);
+    en_fixture_setup(&fpab, s_fpab, 2);
     cr_assert(fabs(fp.k.mac_pj - 4.6) < 1e-12);
     cr_assert(fabs(fpab.k.mac_pj - 4.6 * 9.1766) < 1e-4 * 42.2, "%g", fpab.k.mac_pj);
     cr_assert(fpab.k.leakage_pj_per_cycle > fp.k.leakage_pj_per_cycle);
     cr_assert_eq(fpab.k.reg_read_pj, fp.k.reg_read_pj);
     cr_assert_eq(fpab.k.sram_read_pj[CFG_IFMAP], fp.k.sram_read_pj[CFG_IFMAP]);
     const char *s_lp[] = {"tech.process=lp"};
-    setup(&lp, s_lp, 1);
+    en_fixture_setup(&lp, s_lp, 1);
     double r = 0.84433 / 0.69885;
     cr_assert(fabs(lp.k.mac_pj - 0.3 * r) < 1e-6, "%.9g", lp.k.mac_pj);
     cr_assert(fabs(lp.k.reg_write_pj / d.k.reg_write_pj - r) < 1e-6);
     cr_assert(fabs(lp.k.sram_write_pj[CFG_OFMAP] / d.k.sram_write_pj[CFG_OFMAP] - r) < 1e-6);
     cr_assert_eq(lp.k.dram_pj_per_byte, d.k.dram_pj_per_byte, "DRAM is not node scaled");
-    fixture *all[] = {&d, &ab, &fp, &fpab, &lp};
+    en_fixture *all[] = {&d, &ab, &fp, &fpab, &lp};
     for (size_t i = 0; i < 5; i++)
         tech_destroy(all[i]->lib);
 }
@@ -337,7 +308,7 @@ Test(en, arith_source_and_process_by_hand)
  * (sram_reads/writes of synthetic()) are not priced again. */
 Test(en_accounting, hierarchy_levels_priced_per_level)
 {
-    fixture f;
+    en_fixture f;
     const char *sets[] = {
         "memory={\"levels\": [{\"name\": \"rf\", \"kind\": \"regfile\", "
                      "\"instances\": \"per_pe\", \"partitions\": {\"filter\": {\"size_bytes\": "
@@ -348,8 +319,8 @@ Test(en_accounting, hierarchy_levels_priced_per_level)
     cr_assert_eq(tech_load(NULL, &f.lib, &err), 0, "%s", err.msg);
     /* the config above without its sram object, with the hierarchy instead */
     char text[2048];
-    snprintf(text, sizeof text, "%.*s%s", (int)(strstr(cfg_text, " \"sram\"") - cfg_text),
-             cfg_text, " \"dram\": {\"type\": \"ddr3\", \"bandwidth_gbps\": 10}, \"tech\": "
+    snprintf(text, sizeof text, "%.*s%s", (int)(strstr(en_fixture_cfg, " \"sram\"") - en_fixture_cfg),
+             en_fixture_cfg, " \"dram\": {\"type\": \"ddr3\", \"bandwidth_gbps\": 10}, \"tech\": "
                        "{\"node_nm\": 45, \"vdd_v\": 0.9}}");
     cr_assert_eq(cfg_parse("t.json", text, sets, 1, &f.cfg, &err), 0, "%s", err.msg);
     cr_assert_eq(en_costs_init(f.lib, &f.cfg, &f.k, &err), 0, "%s", err.msg);
@@ -364,13 +335,13 @@ Test(en_accounting, hierarchy_levels_priced_per_level)
     double bank = 65536.0 / 4 / 2;
     double w = tech_wire_pj_per_bit_mm(pt), a = f.lib->sram_area_um2_per_bit_45;
     double side = sqrt(65536.0 * 8 * a) * 1e-3, h = side * (1 - 1 / sqrt(8.0));
-    close_to(b.sram_pj[CFG_FILTER], 7070 * tech_reg_pj_per_bit(pt) * 8, "regfile filter");
-    close_to(b.sram_pj[CFG_IFMAP], 900 * (tech_sram_read_pj_per_bit(pt, bank, 128) * 8 + w * h * 8.75),
+    en_close_to(b.sram_pj[CFG_FILTER], 7070 * tech_reg_pj_per_bit(pt) * 8, "regfile filter");
+    en_close_to(b.sram_pj[CFG_IFMAP], 900 * (tech_sram_read_pj_per_bit(pt, bank, 128) * 8 + w * h * 8.75),
              "glb ifmap");
-    close_to(b.sram_pj[CFG_OFMAP], 50 * (tech_sram_write_pj_per_bit(pt, bank, 128) * 32 + w * h * 35),
+    en_close_to(b.sram_pj[CFG_OFMAP], 50 * (tech_sram_write_pj_per_bit(pt, bank, 128) * 32 + w * h * 35),
              "glb ofmap");
     double arr = sqrt(f.k.array_area_mm2);
-    close_to(b.wire_pj, w * (side / 2 + arr / 4) * (900 * 8 + 50 * 32), "wires: glb only");
+    en_close_to(b.wire_pj, w * (side / 2 + arr / 4) * (900 * 8 + 50 * 32), "wires: glb only");
     tech_destroy(f.lib);
 }
 
@@ -392,8 +363,8 @@ Test(en, sram_banks_htree_and_wires_by_hand)
 {
     const char *tree[] = {"array.dataflow=tree"};
     for (int t = 0; t < 2; t++) {
-        fixture f;
-        setup(&f, t ? tree : NULL, t ? 1 : 0);
+        en_fixture f;
+        en_fixture_setup(&f, t ? tree : NULL, t ? 1 : 0);
         const tech_point *pt = &f.k.pt;
         double tt = log(45.0 / 40) / log(45.0 / 32);
         double e40 = exp(log(0.69885) + tt * log(0.457138 / 0.69885));
@@ -401,21 +372,21 @@ Test(en, sram_banks_htree_and_wires_by_hand)
         double a = f.lib->sram_area_um2_per_bit_45;
         double s_if = sqrt(131072 * a) * 1e-3, s_fi = sqrt(65536 * a) * 1e-3; /* mm */
         double h_if = s_if * (1 - 1 / sqrt(2.0));
-        close_to(f.k.htree_mm[CFG_IFMAP], h_if, "ifmap H-tree");
+        en_close_to(f.k.htree_mm[CFG_IFMAP], h_if, "ifmap H-tree");
         cr_assert_eq(f.k.htree_mm[CFG_FILTER], 0);
-        close_to(f.k.htree_mm[CFG_OFMAP], h_if, "ofmap H-tree (same capacity and banks)");
+        en_close_to(f.k.htree_mm[CFG_OFMAP], h_if, "ofmap H-tree (same capacity and banks)");
         double rd = tech_sram_read_pj_per_bit(pt, 8192, 64), wr = tech_sram_write_pj_per_bit(pt, 8192, 64);
         near(f.k.sram_read_pj[CFG_IFMAP], rd * 8 + w * h_if * 9.375, "ifmap read");
         near(f.k.sram_write_pj[CFG_IFMAP], wr * 8 + w * h_if * 9.375, "ifmap write");
-        close_to(f.k.sram_read_pj[CFG_FILTER], rd * 8, "filter read");
+        en_close_to(f.k.sram_read_pj[CFG_FILTER], rd * 8, "filter read");
         near(f.k.sram_read_pj[CFG_OFMAP],
                  tech_sram_read_pj_per_bit(pt, 8192, 128) * 32 + w * h_if * 34.5, "ofmap read");
         near(f.k.sram_write_pj[CFG_OFMAP],
                  tech_sram_write_pj_per_bit(pt, 8192, 128) * 32 + w * h_if * 34.5, "ofmap write");
         double arr = sqrt(32 * f.k.pe_area_um2) * 1e-3;
         double extra = t ? arr / 2 : 0;
-        close_to(f.k.wire_mm[CFG_IFMAP], s_if / 2 + arr / 4 + extra, "ifmap wire mm");
-        close_to(f.k.wire_mm[CFG_FILTER], s_fi / 2 + arr / 4 + extra, "filter wire mm");
+        en_close_to(f.k.wire_mm[CFG_IFMAP], s_if / 2 + arr / 4 + extra, "ifmap wire mm");
+        en_close_to(f.k.wire_mm[CFG_FILTER], s_fi / 2 + arr / 4 + extra, "filter wire mm");
         near(f.k.wire_pj[CFG_IFMAP], w * (s_if / 2 + arr / 4 + extra) * 8, "ifmap wire");
         near(f.k.wire_pj[CFG_OFMAP], w * (s_if / 2 + arr / 4 + extra) * 32, "ofmap wire");
         tech_destroy(f.lib);
@@ -481,7 +452,7 @@ Test(en_accounting, register_read_fractions_from_the_data)
         files[i].text = edited;
     }
     cr_assert(edited, "assumptions.json not among the embedded files");
-    fixture f;
+    en_fixture f;
     fw_err err;
     cr_assert_eq(tech_load_texts(files, n, &f.lib, &err), 0, "%s", err.msg);
     const char *sets[] = {
@@ -489,16 +460,16 @@ Test(en_accounting, register_read_fractions_from_the_data)
         " \"partitions\": {\"filter\": {\"size_bytes\": 32}}}, {\"name\": \"glb\", \"kind\":"
         " \"sram\", \"holds\": [\"ifmap\", \"filter\", \"ofmap\"], \"size_bytes\": 65536}]}"};
     char text[2048];
-    snprintf(text, sizeof text, "%.*s%s", (int)(strstr(cfg_text, " \"sram\"") - cfg_text),
-             cfg_text, " \"dram\": {\"type\": \"ddr3\", \"bandwidth_gbps\": 10}, \"tech\": "
+    snprintf(text, sizeof text, "%.*s%s", (int)(strstr(en_fixture_cfg, " \"sram\"") - en_fixture_cfg),
+             en_fixture_cfg, " \"dram\": {\"type\": \"ddr3\", \"bandwidth_gbps\": 10}, \"tech\": "
                        "{\"node_nm\": 45, \"vdd_v\": 0.9}}");
     cr_assert_eq(cfg_parse("t.json", text, sets, 1, &f.cfg, &err), 0, "%s", err.msg);
     cr_assert_eq(en_costs_init(f.lib, &f.cfg, &f.k, &err), 0, "%s", err.msg);
     double reg_bit = tech_reg_pj_per_bit(&f.k.pt);
-    close_to(f.k.reg_read_pj, 0.5 * 16 * reg_bit, "flip-flop read");
-    close_to(f.k.reg_write_pj, 20 * reg_bit, "flip-flop write");
-    close_to(f.k.level_write_pj[0][CFG_FILTER], 8 * reg_bit, "regfile write");
-    close_to(f.k.level_read_pj[0][CFG_FILTER], 0.25 * 8 * reg_bit, "regfile read");
+    en_close_to(f.k.reg_read_pj, 0.5 * 16 * reg_bit, "flip-flop read");
+    en_close_to(f.k.reg_write_pj, 20 * reg_bit, "flip-flop write");
+    en_close_to(f.k.level_write_pj[0][CFG_FILTER], 8 * reg_bit, "regfile write");
+    en_close_to(f.k.level_read_pj[0][CFG_FILTER], 0.25 * 8 * reg_bit, "regfile read");
     cr_assert_eq(f.k.level_wire_pj[0][CFG_FILTER], 0, "per-PE level: no wire");
     tech_destroy(f.lib);
     free(edited);

@@ -4,6 +4,7 @@
  * is never below the as-built one. Also the supply solver of the energy stage (en_supply_for)
  * against tech_vdd_for_scale worked by hand. Oracles: counters x costs summed by hand, and the
  * engine's own guarantee (at most R x C MACs per cycle) for the invariant. */
+#include "en_fixture.h"
 #include "energy/en_ladder.h"
 
 #include <criterion/criterion.h>
@@ -19,32 +20,13 @@ static tech_lib *load(void)
     return lib;
 }
 
-static void close_to(double got, double want, const char *what)
-{
-    cr_assert(fabs(got - want) <= 1e-12 * fabs(want) + 1e-15, "%s: got %.17g, want %.17g", what,
-              got, want);
-}
-
-static const char *const base_cfg =
-    "{\"name\": \"t\", \"clock_mhz\": 500,"
-    " \"array\": {\"rows\": 4, \"cols\": 8, \"dataflow\": \"ws\", \"schedule\": \"pipelined\"},"
-    " \"precision\": {\"input\": \"int8\", \"accumulator\": \"int32\", \"int_overflow\": \"wrap\"},"
-    " \"sram\": {\"ifmap\": {\"size_bytes\": 16384, \"word_bits\": 64, \"double_buffered\": true},"
-    "  \"filter\": {\"size_bytes\": 8192, \"word_bits\": 64, \"double_buffered\": false},"
-    "  \"ofmap\": {\"size_bytes\": 16384, \"word_bits\": 128, \"double_buffered\": true}},"
-    " \"dram\": {\"type\": \"ddr3\", \"bandwidth_gbps\": 10, \"latency_cycles\": 10},"
-    " \"tech\": {\"node_nm\": 45, \"vdd_v\": 0.9}}";
-
 /* Synthetic counters priced by hand: each rung is the previous one plus its class's energy per
  * MAC; leakage and clock at full rate = (leak + clock per cycle) / (4 x 8 PEs). */
 Test(en_ceiling, design_rungs_by_hand)
 {
-    tech_lib *lib = load();
-    cfg_accel cfg;
-    en_costs k;
-    fw_err err;
-    cr_assert_eq(cfg_parse("t.json", base_cfg, NULL, 0, &cfg, &err), 0, "%s", err.msg);
-    cr_assert_eq(en_costs_init(lib, &cfg, &k, &err), 0, "%s", err.msg);
+    en_fixture f;
+    en_fixture_setup(&f, NULL, 0);
+    const en_costs k = f.k;
     eng_counters c = {0};
     c.cycles = 5000;
     c.macs = 100000;
@@ -57,7 +39,7 @@ Test(en_ceiling, design_rungs_by_hand)
     c.dram_read_bytes[CFG_FILTER] = 4000;
     c.dram_write_bytes[CFG_OFMAP] = 24000;
     en_rung r[EN_LADDER_RUNGS];
-    en_ladder_design(&k, &cfg, &c, r);
+    en_ladder_design(&k, &f.cfg, &c, r);
     double arith = k.mac_pj;
     double regs = (300000 * k.reg_read_pj + 200000 * k.reg_write_pj) / 100000;
     double sram =
@@ -67,26 +49,26 @@ Test(en_ceiling, design_rungs_by_hand)
         100000;
     double dram = 28000 * 340.0 / 100000; /* DDR3 midpoint 42.5 pJ/bit */
     double lc = (k.leakage_pj_per_cycle + k.clock_pj_per_cycle) / 32;
-    close_to(r[0].pj_per_mac, arith, "arithmetic");
-    close_to(r[1].pj_per_mac, arith + regs, "+registers");
-    close_to(r[2].pj_per_mac, arith + regs + sram, "+sram");
-    close_to(r[3].pj_per_mac, arith + regs + sram + dram, "+dram");
-    close_to(r[4].pj_per_mac, arith + regs + sram + dram + lc, "+leakage_clock");
-    close_to(r[4].gflops_per_w, 2000 / (arith + regs + sram + dram + lc), "GFLOPS/W");
+    en_close_to(r[0].pj_per_mac, arith, "arithmetic");
+    en_close_to(r[1].pj_per_mac, arith + regs, "+registers");
+    en_close_to(r[2].pj_per_mac, arith + regs + sram, "+sram");
+    en_close_to(r[3].pj_per_mac, arith + regs + sram + dram, "+dram");
+    en_close_to(r[4].pj_per_mac, arith + regs + sram + dram + lc, "+leakage_clock");
+    en_close_to(r[4].gflops_per_w, 2000 / (arith + regs + sram + dram + lc), "GFLOPS/W");
     cr_assert_str_eq(r[2].level, "+sram");
     /* 5000 cycles > 100000 / 32 = 3125: the achieved figure lies below the top rung by exactly
      * the leakage and clock of the (5000 - 3125) cycles beyond full rate */
     en_breakdown b;
     en_price(&k, &c, &b);
-    close_to(b.pj_per_mac_system - r[4].pj_per_mac,
+    en_close_to(b.pj_per_mac_system - r[4].pj_per_mac,
              (5000 - 3125) * (k.leakage_pj_per_cycle + k.clock_pj_per_cycle) / 100000,
              "achieved - top rung");
     /* no MACs: every rung 0 */
     eng_counters z = {0};
-    en_ladder_design(&k, &cfg, &z, r);
+    en_ladder_design(&k, &f.cfg, &z, r);
     for (int i = 0; i < EN_LADDER_RUNGS; i++)
         cr_assert(r[i].pj_per_mac == 0 && r[i].gflops_per_w == 0);
-    tech_destroy(lib);
+    tech_destroy(f.lib);
 }
 
 /* xorshift64*: a fixed, portable sequence for the random design points */
