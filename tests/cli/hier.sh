@@ -12,6 +12,7 @@ tmp="$build/tmp/cli_hier"
 rm -rf "$tmp"
 mkdir -p "$tmp"
 fail() { echo "hier.sh: $*" >&2; exit 1; }
+source tests/cli/lib.bash
 cfg=configs/rs_like.json
 
 # AlexNet conv layers: compulsory <= DRAM bytes <= the strip-mapping bound (README); prints the
@@ -72,17 +73,7 @@ pin="GKCNPQRS [N1 G1 K32 C16 P13 Q13 R3 S3] NGKPQCRS [N1 G1 K8 C4 P13 Q13 R3 S3]
 grep -qF "\"mapping\": \"$pin\"" "$tmp/pin.json" || fail "the pinned mapping was not used"
 
 # errors: one line, exit 2
-expect_error() {
-    local want=$1
-    shift
-    set +e
-    "$fw" run "$@" >"$tmp/out" 2>"$tmp/err"
-    local rc=$?
-    set -e
-    [[ $rc -eq 2 ]] || fail "exit $rc for: $*"
-    [[ $(wc -l <"$tmp/err") -eq 1 ]] || fail "not one line: $(cat "$tmp/err")"
-    grep -qF "$want" "$tmp/err" || fail "expected '$want', got: $(cat "$tmp/err")"
-}
+expect_error() { expect_exit2 "$1" run "${@:2}"; }
 expect_error "memory.mappings.nosuch: the workload has no layer of that name" \
     "$cfg" configs/workloads/alexnet.json --set 'memory.mappings={"nosuch": "x"}'
 expect_error "layer conv3: mapping 'x': expected a loop order" \

@@ -10,6 +10,7 @@ tmp="$build/tmp/cli_run"
 rm -rf "$tmp"
 mkdir -p "$tmp"
 fail() { echo "run.sh: $*" >&2; exit 1; }
+source tests/cli/lib.bash
 tiny=configs/workloads/tiny.json
 
 # fast and pe: the same CSV (every counter), on each dataflow and schedule
@@ -189,17 +190,7 @@ folds=$(jq '.total.folds' "$tmp/t.json")
 [[ $(($(wc -l <"$tmp/fast_trace.csv") - 1)) -eq $folds ]] || fail "trace rows != $folds folds"
 
 # bad inputs: exit 2, one line, file and path
-expect_fail() {
-    local want=$1
-    shift
-    set +e
-    "$fw" run "$@" >"$tmp/out" 2>"$tmp/err"
-    local rc=$?
-    set -e
-    [[ $rc -eq 2 ]] || fail "'$*': exit $rc, expected 2"
-    [[ $(wc -l <"$tmp/err") -eq 1 ]] || fail "'$*': not one line: $(cat "$tmp/err")"
-    grep -qF -- "$want" "$tmp/err" || fail "'$*': got '$(cat "$tmp/err")', expected '$want'"
-}
+expect_fail() { expect_exit2 "$1" run "${@:2}"; }
 expect_fail "flopwatt run: --set array.depth=2: array.depth: unknown key" \
     configs/test8x8.json "$tiny" --set array.depth=2
 expect_fail "flopwatt run: --set array.dataflow=rs: array.dataflow" \
