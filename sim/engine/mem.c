@@ -207,8 +207,13 @@ static void mem_hier_timeline(const cfg_accel *cfg, const map_layer *map, bool i
     for (int op = 0; op < CFG_OPERANDS; op++) {
         acc_rd[op].total = tt->dram_read_bytes[op];
         for (uint32_t i = 0; i < L; i++) {
-            acc_lr[i][op].total = tt->reads[i][op];
-            acc_lw[i][op].total = tt->writes[i][op];
+            /* in bits: the final outputs beyond the innermost level are in the output format
+             * (tl.h rule 7) */
+            uint64_t fr = op == CFG_OFMAP ? tt->final_reads[i] : 0;
+            uint64_t fw = op == CFG_OFMAP ? tt->final_writes[i] : 0;
+            uint64_t eb = mem_elem_bits(map, op), ob = 8 * map->output_bytes;
+            acc_lr[i][op].total = (tt->reads[i][op] - fr) * eb + fr * ob;
+            acc_lw[i][op].total = (tt->writes[i][op] - fw) * eb + fw * ob;
             const cfg_part *p = &cfg->levels[i].part[op];
             uint64_t inst = cfg_level_instances(cfg, &cfg->levels[i]);
             per_r[i][op] = inst * p->banks * p->read_ports * p->word_bits;
@@ -273,25 +278,26 @@ static void mem_hier_timeline(const cfg_accel *cfg, const map_layer *map, bool i
             for (int op = 0; op < CFG_OPERANDS; op++) {
                 if (!lv->part[op].held)
                     continue;
-                uint64_t r = mem_acc_step(&acc_lr[i][op], macs_f, map->macs);
-                uint64_t w = mem_acc_step(&acc_lw[i][op], macs_f, map->macs);
-                if ((int)i == inner[op])
-                    r += ar[op], w += aw[op];
-                uint64_t eb = mem_elem_bits(map, op);
-                if (r * eb + w * eb > top_bits) {
-                    top_bits = r * eb + w * eb;
+                uint64_t rb = mem_acc_step(&acc_lr[i][op], macs_f, map->macs);
+                uint64_t wb = mem_acc_step(&acc_lw[i][op], macs_f, map->macs);
+                if ((int)i == inner[op]) { /* the array side, in the accumulator format */
+                    uint64_t eb = mem_elem_bits(map, op);
+                    rb += ar[op] * eb, wb += aw[op] * eb;
+                }
+                if (rb + wb > top_bits) {
+                    top_bits = rb + wb;
                     top_op = op;
                 }
                 if (lv->shared) {
-                    rbits += r * eb;
-                    wbits += w * eb;
+                    rbits += rb;
+                    wbits += wb;
                     continue;
                 }
                 uint64_t c = 0;
-                if (mem_exceeds(r * eb, per_r[i][op], need))
-                    c = (r * eb + per_r[i][op] - 1) / per_r[i][op];
-                if (mem_exceeds(w * eb, per_w[i][op], c > need ? c : need)) {
-                    uint64_t cw = (w * eb + per_w[i][op] - 1) / per_w[i][op];
+                if (mem_exceeds(rb, per_r[i][op], need))
+                    c = (rb + per_r[i][op] - 1) / per_r[i][op];
+                if (mem_exceeds(wb, per_w[i][op], c > need ? c : need)) {
+                    uint64_t cw = (wb + per_w[i][op] - 1) / per_w[i][op];
                     c = c > cw ? c : cw;
                 }
                 if (c > need) {

@@ -228,6 +228,45 @@ static void tl_grid(tl_layer *tl, const tl_mapping *m, int op, uint32_t level, u
     }
 }
 
+/* Level i is the innermost holding ofmaps (the array's partial sums accumulate there). */
+static bool tl_ofmap_innermost(const cfg_accel *cfg, uint32_t i)
+{
+    for (uint32_t j = 0; j < i; j++)
+        if (cfg->levels[j].part[CFG_OFMAP].held)
+            return false;
+    return true;
+}
+
+/* Bytes per element of op in level i's tiles (rule 7): ofmaps in the accumulator format where
+ * partial sums reach the level (the innermost level holding ofmaps, or a level whose child
+ * sends partial sums up: m_ofmap,child > 1), else in the output format. */
+static uint32_t tl_tile_elem_bytes(const cfg_accel *cfg, const tl_layer *tl, const tl_mapping *m,
+                                   int op, uint32_t i)
+{
+    if (op != CFG_OFMAP)
+        return tl->input_bytes;
+    int child = -1;
+    for (uint32_t j = 0; j < i; j++)
+        if (cfg->levels[j].part[CFG_OFMAP].held)
+            child = (int)j;
+    if (child < 0 || tl_mult(tl, m, CFG_OFMAP, (uint32_t)child) > 1)
+        return tl->acc_bytes;
+    return tl->output_bytes;
+}
+
+void tl_level_bits(const tl_layer *tl, const tl_traffic *t, uint32_t i, int op, uint64_t *rbits,
+                   uint64_t *wbits)
+{
+    if (op != CFG_OFMAP) {
+        *rbits = t->reads[i][op] * 8 * tl->input_bytes;
+        *wbits = t->writes[i][op] * 8 * tl->input_bytes;
+        return;
+    }
+    uint64_t acc = 8 * tl->acc_bytes, out = 8 * tl->output_bytes;
+    *rbits = (t->reads[i][op] - t->final_reads[i]) * acc + t->final_reads[i] * out;
+    *wbits = (t->writes[i][op] - t->final_writes[i]) * acc + t->final_writes[i] * out;
+}
+
 void tl_count(const cfg_accel *cfg, tl_layer *tl, const tl_mapping *m, bool ifmap_on_chip,
               bool ofmap_on_chip, tl_traffic *out)
 {
@@ -253,15 +292,21 @@ void tl_count(const cfg_accel *cfg, tl_layer *tl, const tl_mapping *m, bool ifma
                 out->reads[parent][op] += fills;
                 continue;
             }
-            uint64_t drains = mult * sum, back = (mult - 1) * sum;
+            /* the final outputs stay in the outermost level: not read out, not sent up */
+            bool stays = parent == L && ofmap_on_chip;
+            uint64_t drains = mult * sum - (stays ? sum : 0), back = (mult - 1) * sum;
             out->drains[i][op] = drains;
             out->fills[i][op] = back;
             out->reads[i][op] += drains; /* read out to go up */
             out->writes[i][op] += back;  /* partial sums read back */
-            if (parent == L && ofmap_on_chip)
-                drains -= sum; /* the final outputs stay */
             out->writes[parent][op] += drains;
             out->reads[parent][op] += back;
+            /* rule 7: every output's final value goes up once, in the output format beyond the
+             * innermost level holding ofmaps */
+            if (!tl_ofmap_innermost(cfg, i) && !stays)
+                out->final_reads[i] = sum;
+            if (parent < L)
+                out->final_writes[parent] = sum;
             if (parent == L) {
                 out->dram_read_bytes[CFG_OFMAP] = back * tl->acc_bytes;
                 out->dram_write_bytes =
@@ -301,7 +346,7 @@ static int tl_check_tiles(const cfg_accel *cfg, tl_layer *tl, const tl_mapping *
                 continue;
             uint64_t sum, max;
             tl_grid(tl, m, op, i, &sum, &max);
-            uint64_t bytes = max * (op == CFG_OFMAP ? tl->acc_bytes : tl->input_bytes);
+            uint64_t bytes = max * tl_tile_elem_bytes(cfg, tl, m, op, i);
             uint64_t cap = p->size_bytes * inst;
             if (p->double_buffered)
                 cap /= 2;
@@ -354,11 +399,6 @@ void tl_costs_default(const cfg_accel *cfg, tl_costs *out)
     out->dram_byte = 200.0 / 2.0;
 }
 
-static uint32_t tl_elem_bits(const tl_layer *tl, int op)
-{
-    return 8 * (op == CFG_OFMAP ? tl->acc_bytes : tl->input_bytes);
-}
-
 double tl_objective_value(const cfg_accel *cfg, const tl_layer *tl, const tl_traffic *t,
                           const tl_costs *costs, tl_objective obj, uint64_t compute_cycles)
 {
@@ -372,8 +412,9 @@ double tl_objective_value(const cfg_accel *cfg, const tl_layer *tl, const tl_tra
             if (!p->held)
                 continue;
             energy += costs->level_access[i] * (double)(t->reads[i][op] + t->writes[i][op]);
-            double r = (double)t->reads[i][op] * tl_elem_bits(tl, op);
-            double w = (double)t->writes[i][op] * tl_elem_bits(tl, op);
+            uint64_t rbits, wbits;
+            tl_level_bits(tl, t, i, op, &rbits, &wbits);
+            double r = (double)rbits, w = (double)wbits;
             double rw = inst * p->banks * p->read_ports * p->word_bits;
             double ww = inst * p->banks * p->write_ports * p->word_bits;
             if (lv->shared) { /* one set of banks for all held operands */

@@ -53,11 +53,21 @@
  *   6. DRAM: the outermost level holding X has DRAM as parent. Bytes: ifmap and filter in the
  *      input format; partial sums (spilled and read back) in the accumulator format; the final
  *      outputs once, in the output format. Compulsory traffic: every ifmap element some output
- *      needs, every weight, every output, once.
+ *      needs, every weight, every output, once. When the final outputs stay on chip (the
+ *      network's residency, ofmap_on_chip) the outermost level holding ofmaps neither reads
+ *      them out nor sends them up.
+ *   7. Formats on chip: ifmap and filter elements in the input format. Partial sums are in the
+ *      accumulator format; each output's final value leaves the innermost level holding ofmaps
+ *      once (read there in the accumulator format) and is converted on the way (an activation
+ *      unit, as the TPU's between its accumulators and unified buffer): every outer level holds
+ *      and moves it in the output format (final_reads/final_writes count those elements). A
+ *      level's bandwidth (engine/mem.h) and the search's cycle objective use these bits
+ *      (tl_level_bits); an outer level's ofmap tile is sized in the output format unless partial
+ *      sums reach it (its child's m_ofmap > 1).
  * Capacity (tl_legal): a level-i tile's largest footprint per operand (all instances of a
  * per-PE/row/column level pooled: replication across instances is not modelled; each fill is
- * multicast) must fit the operand's partition, or all held operands together the shared
- * capacity; a double-buffered level gives a tile one half.
+ * multicast) in its format (rule 7) must fit the operand's partition, or all held operands
+ * together the shared capacity; a double-buffered level gives a tile one half.
  */
 #ifndef TL_H
 #define TL_H
@@ -105,6 +115,8 @@ typedef struct tl_traffic {
     uint64_t fills[TL_LEVELS][CFG_OPERANDS];    /* into level i from its parent (ofmap: the
                                                    partial sums read back) */
     uint64_t drains[TL_LEVELS][CFG_OPERANDS];   /* ofmap only: sent up to the parent */
+    uint64_t final_reads[TL_LEVELS];  /* of reads[i][ofmap]: final outputs (output format) */
+    uint64_t final_writes[TL_LEVELS]; /* of writes[i][ofmap]: final outputs (output format) */
     uint64_t reads[TL_LEVELS][CFG_OPERANDS];    /* level-to-level reads (no array side) */
     uint64_t writes[TL_LEVELS][CFG_OPERANDS];   /* level-to-level writes (no array side) */
     uint64_t mult[CFG_MAX_LEVELS][CFG_OPERANDS]; /* m_X,i (rule 2) */
@@ -141,6 +153,11 @@ void tl_count(const cfg_accel *cfg, tl_layer *tl, const tl_mapping *m, bool ifma
               bool ofmap_on_chip, tl_traffic *out);
 
 void tl_costs_default(const cfg_accel *cfg, tl_costs *out);
+
+/* The bits level i reads and writes for op in t (level-to-level, the array side not included),
+ * each element in its format (rule 7). */
+void tl_level_bits(const tl_layer *tl, const tl_traffic *t, uint32_t i, int op, uint64_t *rbits,
+                   uint64_t *wbits);
 
 /* The objective of a traffic: energy = sum of level accesses x costs + DRAM bytes x cost;
  * cycles = the largest of compute_cycles and every level's and DRAM's transfer time at its

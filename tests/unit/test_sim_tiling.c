@@ -170,6 +170,15 @@ Test(sim_tiling, groups_depthwise_batch)
     tl_layer_fini(&tl);
 }
 
+/* The tl view of the GEMM M=4, N=2, K=4 (batch 1) on c. */
+static void gemm_4x2x4(const cfg_accel *c, tl_layer *tl)
+{
+    wl_layer l;
+    fw_err err;
+    cr_assert_eq(wl_layer_gemm(&l, "g", 4, 2, 4, 1, &err), 0);
+    cr_assert_eq(tl_layer_init(c, &l, tl, &err), 0);
+}
+
 Test(sim_tiling, gemm_two_levels)
 {
     /* GEMM M=4, N=2, K=4 as a 1x1 conv view (P = M = 4, K = N = 2, S = K = 4 via the GEMM
@@ -185,11 +194,8 @@ Test(sim_tiling, gemm_two_levels)
                      " {\"name\": \"glb\", \"kind\": \"sram\", \"holds\": [\"ifmap\", "
                      "\"ofmap\"], \"size_bytes\": 4096}]";
     cfg_accel c = hier_cfg(lv, NULL, 0);
-    wl_layer l;
-    fw_err err;
-    cr_assert_eq(wl_layer_gemm(&l, "g", 4, 2, 4, 1, &err), 0);
     tl_layer tl;
-    cr_assert_eq(tl_layer_init(&c, &l, &tl, &err), 0);
+    gemm_4x2x4(&c, &tl);
     tl_traffic t =
         count(&c, &tl, "PNGKCQRS [N1 G1 K2 C1 P2 Q1 R1 S4] NGCQRSKP [N1 G1 K1 C1 P1 Q1 R1 S4]");
     cr_assert_eq(t.fills[0][CFG_FILTER], 16);
@@ -200,6 +206,74 @@ Test(sim_tiling, gemm_two_levels)
     cr_assert_eq(t.reads[1][CFG_OFMAP], 8);     /* sent to DRAM */
     t = count(&c, &tl, "PNGKCQRS [N1 G1 K2 C1 P2 Q1 R1 S4] NGCQRSPK [N1 G1 K1 C1 P1 Q1 R1 S4]");
     cr_assert_eq(t.fills[0][CFG_FILTER], 32);
+    tl_layer_fini(&tl);
+}
+
+Test(sim_tiling, final_outputs_in_the_output_format)
+{
+    /* Rule 7 on a TPU-like pair: level 0 "acc" holds filters and partial sums (the
+     * accumulators), level 1 "ub" ifmaps and ofmaps (the unified buffer). GEMM M=4, N=2, K=4
+     * (conv view P = 4, K = 2, S = 4): |O| = 8 outputs.
+     * Whole tiles everywhere: m_ofmap,0 = 1, acc sends each final output up once: acc reads 8
+     * (in int32: it is the innermost ofmap level), ub writes 8 finals and reads them out to DRAM
+     * (8 finals): 8 x 8 bits each way. */
+    const char *lv = "[{\"name\": \"acc\", \"kind\": \"sram\", \"partitions\": {\"filter\": "
+                     "{\"size_bytes\": 64}, \"ofmap\": {\"size_bytes\": 64}}},"
+                     " {\"name\": \"ub\", \"kind\": \"sram\", \"holds\": [\"ifmap\", "
+                     "\"ofmap\"], \"size_bytes\": 4096}]";
+    cfg_accel c = hier_cfg(lv, NULL, 0);
+    fw_err err;
+    tl_layer tl;
+    gemm_4x2x4(&c, &tl);
+    const char *whole = "NGKPQCRS [N1 G1 K2 C1 P4 Q1 R1 S4] NGKPQCRS [N1 G1 K2 C1 P4 Q1 R1 S4]";
+    tl_traffic t = count(&c, &tl, whole);
+    uint64_t rb, wb;
+    cr_assert_eq(t.reads[0][CFG_OFMAP], 8);
+    cr_assert_eq(t.final_reads[0], 0);
+    tl_level_bits(&tl, &t, 0, CFG_OFMAP, &rb, &wb);
+    cr_assert_eq(rb, 8 * 32);
+    cr_assert_eq(t.writes[1][CFG_OFMAP], 8);
+    cr_assert_eq(t.final_writes[1], 8);
+    cr_assert_eq(t.reads[1][CFG_OFMAP], 8);
+    cr_assert_eq(t.final_reads[1], 8);
+    tl_level_bits(&tl, &t, 1, CFG_OFMAP, &rb, &wb);
+    cr_assert_eq(rb, 8 * 8);
+    cr_assert_eq(wb, 8 * 8);
+    /* the outputs stay in ub (residency): not read out, not written to DRAM */
+    tl_mapping m;
+    cr_assert_eq(tl_parse(&c, &tl, whole, &m, &err), 0, "%s", err.msg);
+    tl_count(&c, &tl, &m, false, true, &t);
+    cr_assert_eq(t.reads[1][CFG_OFMAP], 0);
+    cr_assert_eq(t.final_reads[1], 0);
+    cr_assert_eq(t.writes[1][CFG_OFMAP], 8);
+    cr_assert_eq(t.dram_write_bytes, 0);
+    /* acc tile P2, S2, ub's loops S (outer) then P: S splits the reduction across acc, m = 2:
+     * acc drains 16 (8 partial sums, 8 finals), reads 8 partial sums back from ub. ub writes
+     * 8 partial sums (int32) + 8 finals (int8) = 320 bits, reads 8 partial sums back down + 8
+     * finals out to DRAM = 320 bits; staying on chip, only the 8 partial sums: 256 bits. */
+    const char *split = "NGKPQCRS [N1 G1 K2 C1 P4 Q1 R1 S4] NGKCRSPQ [N1 G1 K2 C1 P2 Q1 R1 S2]";
+    t = count(&c, &tl, split);
+    cr_assert_eq(t.mult[0][CFG_OFMAP], 2);
+    cr_assert_eq(t.reads[0][CFG_OFMAP], 16);
+    cr_assert_eq(t.writes[1][CFG_OFMAP], 16);
+    cr_assert_eq(t.final_writes[1], 8);
+    cr_assert_eq(t.reads[1][CFG_OFMAP], 16);
+    tl_level_bits(&tl, &t, 1, CFG_OFMAP, &rb, &wb);
+    cr_assert_eq(wb, 8 * 32 + 8 * 8);
+    cr_assert_eq(rb, 8 * 32 + 8 * 8);
+    cr_assert_eq(tl_parse(&c, &tl, split, &m, &err), 0, "%s", err.msg);
+    tl_count(&c, &tl, &m, false, true, &t);
+    tl_level_bits(&tl, &t, 1, CFG_OFMAP, &rb, &wb);
+    cr_assert_eq(rb, 8 * 32);
+    /* capacity: ub's ofmap tile of 8 outputs takes 8 B as finals (whole), 32 B as partial sums
+     * (split); with the 16 B ifmap tile, a ub of 48 B (double buffered: 24 B a half) fits the
+     * first (16 + 8 = 24), not the second (16 + 32 = 48) */
+    const char *sets[] = {"memory.levels[1].size_bytes=48"};
+    cfg_accel small = hier_cfg(lv, sets, 1);
+    cr_assert_eq(tl_parse(&small, &tl, whole, &m, &err), 0, "%s", err.msg);
+    cr_expect_eq(tl_legal(&small, &tl, &m, &err), 0, "%s", err.msg);
+    cr_assert_eq(tl_parse(&small, &tl, split, &m, &err), 0, "%s", err.msg);
+    cr_expect_neq(tl_legal(&small, &tl, &m, &err), 0);
     tl_layer_fini(&tl);
 }
 
