@@ -536,7 +536,7 @@ static void tl_perm_level(tl_perm_state *p, uint32_t l)
     }
     int n = p->nmulti[l], a[TL_DIMS], c[TL_DIMS] = {0}, i = 0, rest = n;
     memcpy(a, p->multi[l], sizeof a);
-    uint8_t tail[TL_DIMS];
+    uint8_t tail[TL_DIMS] = {0};
     for (int d = 0; d < TL_DIMS; d++) {
         bool in = false;
         for (int k = 0; k < n; k++)
