@@ -36,7 +36,7 @@ static void runcli_usage(FILE *out)
             "                    [--set PATH=VALUE]... [--ideal-memory] [--json | --csv]\n"
             "                    [--dump-outputs FILE] [--trace FILE] [--seed N] [--batch N]\n"
             "                    [--dim NAME=N]... [--compat scalesim] [-j N]\n"
-            "                    [--algorithm A]\n"
+            "                    [--algorithm A] [--sub-batch N]\n"
             "  CONFIG            accelerator config JSON (configs/README.md); - reads stdin\n"
             "  WORKLOAD          workload JSON, SCALE-Sim topology CSV or ONNX model (.onnx)\n"
             "  --engine E        fast (default): closed forms per fold; pe: every PE every\n"
@@ -52,6 +52,8 @@ static void runcli_usage(FILE *out)
             "  --batch N         images per run (replaces the workload's batch)\n"
             "  -j N, --jobs N    run the layers on N threads (pe engine: one layer per thread;\n"
             "                    output, dump and trace identical to -j 1; default 1)\n"
+            "  --sub-batch N     run the batch as sub-batches of N images, each through the\n"
+            "                    whole network (default: chosen when activations stay on chip)\n"
             "  --tech FILE       apply a calibration overlay (flopwatt calibrate --out)\n"
             "  --dim NAME=N      ONNX: the value of the symbolic dimension NAME\n"
             "  --algorithm A     compute conv layers by A: direct, winograd_f2x2_3x3,\n"
@@ -278,6 +280,7 @@ enum {
     RUNCLI_TRACE,
     RUNCLI_SEED,
     RUNCLI_BATCH,
+    RUNCLI_SUB_BATCH,
     RUNCLI_TECH,
     RUNCLI_COMPAT,
     RUNCLI_DIM,
@@ -296,6 +299,7 @@ static const struct option runcli_options[] = {
     {"trace", required_argument, NULL, RUNCLI_TRACE},
     {"seed", required_argument, NULL, RUNCLI_SEED},
     {"batch", required_argument, NULL, RUNCLI_BATCH},
+    {"sub-batch", required_argument, NULL, RUNCLI_SUB_BATCH},
     {"tech", required_argument, NULL, RUNCLI_TECH},
     {"compat", required_argument, NULL, RUNCLI_COMPAT},
     {"dim", required_argument, NULL, RUNCLI_DIM},
@@ -313,7 +317,7 @@ int cmd_run(int argc, char **argv)
     const char *algo_name = NULL;
     eng_options opt;
     memset(&opt, 0, sizeof opt);
-    uint64_t seed = RUNCLI_DEFAULT_SEED, batch = 0, jobs = 1;
+    uint64_t seed = RUNCLI_DEFAULT_SEED, batch = 0, jobs = 1, sub_batch = 0;
     wl_dim dims[CMD_DIMS_MAX];
     size_t ndims = 0;
     rpt_format fmt = RPT_TEXT;
@@ -393,6 +397,10 @@ int cmd_run(int argc, char **argv)
             break;
         case RUNCLI_BATCH:
             if ((rc = runcli_u64("--batch", p.arg, 1u << 20, &batch)))
+                return rc;
+            break;
+        case RUNCLI_SUB_BATCH:
+            if ((rc = runcli_u64("--sub-batch", p.arg, 1u << 20, &sub_batch)))
                 return rc;
             break;
         default:
@@ -541,7 +549,9 @@ int cmd_run(int argc, char **argv)
         goto out;
     }
     ctx_mappings = ctx.mappings;
-    no = (net_options){opt, layer_name, runcli_net_start, runcli_net_done, &ctx, (unsigned)jobs};
+    no = (net_options){opt, layer_name, runcli_net_start, runcli_net_done, &ctx, (unsigned)jobs,
+                       /* SCALE-Sim's compute cycles are the whole batch's */
+                       compat_scalesim ? UINT32_MAX : (uint32_t)sub_batch};
     if (opt.kind == ENG_PE) { /* a progress line on a terminal: pe runs can take minutes */
         size_t mac_layers = 0;
         uint64_t macs = 0;
@@ -604,6 +614,7 @@ int cmd_run(int argc, char **argv)
     rpt_input in;
     memset(&in, 0, sizeof in);
     in.prov = &prov;
+    in.sub_batch = net.sub_batch < wl->batch ? net.sub_batch : 0;
     in.layer_energy = energy;
     in.total_energy = &energy_total;
     in.cfg = &cfg;

@@ -174,6 +174,7 @@ static bool net_nomac_traffic(const cfg_accel *cfg, const wl_workload *wl, size_
     uint64_t wr_cycles = mem_transfer_cycles(cfg, wr);
     c->cycles = c->stall_cycles = rd_cycles > wr_cycles ? rd_cycles : wr_cycles;
     c->stall_cycles_by[rd_cycles >= wr_cycles ? CFG_IFMAP : CFG_OFMAP] = c->cycles;
+    c->stall_cycles_level[CFG_MAX_LEVELS] = c->cycles; /* waiting for DRAM */
     return true;
 }
 
@@ -297,14 +298,19 @@ static int net_pool_take(net_pool *p, size_t index, const net_options *opt, eng_
     return 0;
 }
 
-static int net_walk(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt,
-                    net_result *out, net_pool *pool, fw_err *err);
+static int net_walk(const cfg_accel *cfg, const wl_workload *wl, const wl_workload *named,
+                    const net_options *opt, int level, net_result *out, net_pool *pool,
+                    fw_err *err);
 
-int net_run(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt, net_result *out,
-            fw_err *err)
+/* One run of the whole workload wl (the batch as it is in wl: the whole batch or one
+ * sub-batch, net.h), at activation level `level` (-1: no residency), on opt->jobs threads. The
+ * callbacks receive the layers of `named` (the caller's workload, of which wl may be a
+ * re-batched copy with the same layers). */
+static int net_run_whole(const cfg_accel *cfg, const wl_workload *wl, const wl_workload *named,
+                         const net_options *opt, int level, net_result *out, fw_err *err)
 {
     if (opt->jobs <= 1)
-        return net_walk(cfg, wl, opt, out, NULL, err);
+        return net_walk(cfg, wl, named, opt, level, out, NULL, err);
     net_pool pool;
     memset(&pool, 0, sizeof pool);
     pool.cfg = cfg;
@@ -312,7 +318,7 @@ int net_run(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt,
     pool.planning = true;
     net_result plan;
     fw_err plan_err;
-    const bool planned = !net_walk(cfg, wl, opt, &plan, &pool, &plan_err);
+    const bool planned = !net_walk(cfg, wl, named, opt, level, &plan, &pool, &plan_err);
     net_result_fini(&plan);
     pthread_t tid[NET_MAX_JOBS];
     size_t threads = 0;
@@ -326,7 +332,7 @@ int net_run(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt,
     }
     pool.planning = false;
     /* a failed plan (its error is the walk's own) or no thread: one walk as with -j1 */
-    int rc = net_walk(cfg, wl, opt, out, threads ? &pool : NULL, err);
+    int rc = net_walk(cfg, wl, named, opt, level, out, threads ? &pool : NULL, err);
     if (planned) {
         pthread_mutex_lock(&pool.mu);
         pool.cancel = true;
@@ -344,20 +350,11 @@ int net_run(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt,
     return rc;
 }
 
-static int net_walk(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt,
-                    net_result *out, net_pool *pool, fw_err *err)
+static int net_walk(const cfg_accel *cfg, const wl_workload *wl, const wl_workload *named,
+                    const net_options *opt, int level, net_result *out, net_pool *pool,
+                    fw_err *err)
 {
     memset(out, 0, sizeof *out);
-    for (uint32_t p = 0; p < cfg->pin_count; p++) { /* a pin must name a layer */
-        size_t i = 0;
-        while (i < wl->layer_count && strcmp(wl->layers[i].name, cfg->pins[p].layer))
-            i++;
-        if (i == wl->layer_count)
-            return fw_err_set(err, FW_EXIT_INPUT,
-                              "memory.mappings.%s: the workload has no layer of that name",
-                              cfg->pins[p].layer);
-    }
-    int level = opt->only_layer ? -1 : net_activation_level(cfg);
     out->residency = level >= 0;
     out->chip_level = out->residency ? cfg->levels[level].name : NULL;
     net_tensors t;
@@ -382,8 +379,11 @@ static int net_walk(const cfg_accel *cfg, const wl_workload *wl, const net_optio
         if (opt->only_layer && strcmp(l->name, opt->only_layer))
             continue;
         eo.ifmap_on_chip = eo.ofmap_on_chip = false;
-        if (out->residency)
+        if (out->residency) {
             net_place_layer(wl, i, &t, &eo);
+            if (!eo.ofmap_on_chip && t.last_reader[i] != NET_NO_READER && !t.pinned_dram[i])
+                out->spilled_bytes = net_sat_add(out->spilled_bytes, t.bytes[i]);
+        }
         if (l->kind == WL_NOMAC) {
             if (!out->residency)
                 continue;
@@ -410,7 +410,7 @@ static int net_walk(const cfg_accel *cfg, const wl_workload *wl, const net_optio
             continue;
         }
         if (opt->on_start)
-            opt->on_start(opt->ctx, l);
+            opt->on_start(opt->ctx, &named->layers[i]);
         eng_result r;
         out->failed = i;
         if ((rc =
@@ -420,7 +420,7 @@ static int net_walk(const cfg_accel *cfg, const wl_workload *wl, const net_optio
             eng_result_fini(&r);
             break;
         }
-        if (opt->on_done && (rc = opt->on_done(opt->ctx, l, &r, eo.seed))) {
+        if (opt->on_done && (rc = opt->on_done(opt->ctx, &named->layers[i], &r, eo.seed))) {
             eng_result_fini(&r);
             break;
         }
@@ -440,6 +440,304 @@ static int net_walk(const cfg_accel *cfg, const wl_workload *wl, const net_optio
         net_result_fini(out);
         out->failed = failed;
     }
+    return rc;
+}
+
+/* ---- sub-batches (net.h) ---- */
+
+/* Whether wl's batch can be split: every layer runs the workload's batch (a matmul: images a
+ * multiple of it). */
+static bool net_splittable(const wl_workload *wl)
+{
+    uint32_t n = wl->batch;
+    if (n <= 1)
+        return false;
+    for (size_t i = 0; i < wl->layer_count; i++) {
+        const wl_layer *l = &wl->layers[i];
+        if (l->kind == WL_MATMUL ? l->images % n != 0 : l->batch != n)
+            return false;
+    }
+    return true;
+}
+
+/* *out = wl with a batch of b images (b <= wl->batch, net_splittable): layers copied and
+ * finished again. The caller frees out->layers. FW_EXIT_IO when out of memory. */
+static int net_rebatch(const wl_workload *wl, uint32_t b, wl_workload *out, fw_err *err)
+{
+    *out = *wl;
+    out->notes = NULL;
+    out->note_count = 0;
+    out->batch = b;
+    out->layers = malloc((wl->layer_count ? wl->layer_count : 1) * sizeof *out->layers);
+    if (!out->layers)
+        return fw_err_set(err, FW_EXIT_IO, "out of memory");
+    for (size_t i = 0; i < wl->layer_count; i++) {
+        wl_layer *l = &out->layers[i];
+        *l = wl->layers[i];
+        if (l->kind == WL_MATMUL)
+            l->images = l->images / wl->batch * b;
+        else
+            l->batch = b;
+        int rc = wl_layer_finish(l, err); /* a smaller batch of a valid layer stays valid */
+        if (rc) {
+            free(out->layers);
+            out->layers = NULL;
+            return rc;
+        }
+    }
+    return 0;
+}
+
+/* acc += k x add (k >= 0), by doubling; FW_EXIT_INPUT on overflow. */
+static int net_counters_add_times(eng_counters *acc, const eng_counters *add, uint64_t k,
+                                  fw_err *err)
+{
+    eng_counters p = *add;
+    int rc;
+    while (k) {
+        if ((k & 1) && (rc = eng_counters_add(acc, &p, err)))
+            return rc;
+        k >>= 1;
+        if (k && (rc = eng_counters_add(&p, &p, err)))
+            return rc;
+    }
+    return 0;
+}
+
+/* The runs of one sub-batch size, remembered while the size is chosen. */
+typedef struct net_size_run {
+    uint32_t b;
+    net_result r;
+} net_size_run;
+
+typedef struct net_split {
+    const cfg_accel *cfg;
+    const wl_workload *wl;
+    int level;
+    net_size_run runs[NET_SUB_BATCH_CANDIDATES * 2];
+    size_t run_count;
+} net_split;
+
+/* The run of the workload at b images (from the cache, or run now with the fast engine, no
+ * callbacks, no trace). */
+static int net_split_run(net_split *s, const net_options *opt, uint32_t b,
+                         const net_result **out, fw_err *err)
+{
+    for (size_t i = 0; i < s->run_count; i++)
+        if (s->runs[i].b == b) {
+            *out = &s->runs[i].r;
+            return 0;
+        }
+    assert(s->run_count < sizeof s->runs / sizeof s->runs[0]);
+    net_options o = {.eng = opt->eng, .jobs = opt->jobs};
+    o.eng.kind = ENG_FAST; /* pe == fast in every counter (sim/README.md) */
+    o.eng.trace = NULL;
+    o.eng.trace_ctx = NULL;
+    o.eng.keep_outputs = false;
+    wl_workload w;
+    int rc = net_rebatch(s->wl, b, &w, err);
+    if (rc)
+        return rc;
+    net_size_run *r = &s->runs[s->run_count];
+    rc = net_run_whole(s->cfg, &w, s->wl, &o, s->level, &r->r, err);
+    free(w.layers);
+    if (rc)
+        return rc;
+    r->b = b;
+    s->run_count++;
+    *out = &r->r;
+    return 0;
+}
+
+static void net_split_fini(net_split *s)
+{
+    for (size_t i = 0; i < s->run_count; i++)
+        net_result_fini(&s->runs[i].r);
+}
+
+/* The search's relative energy of counters (mapping/tl.h costs: each level's accesses, array
+ * side included, and the DRAM bytes). */
+static double net_energy_units(const cfg_accel *cfg, const eng_counters *c)
+{
+    tl_costs k;
+    tl_costs_default(cfg, &k);
+    double e = 0;
+    for (uint32_t i = 0; i < cfg->level_count; i++)
+        for (int op = 0; op < CFG_OPERANDS; op++)
+            e += k.level_access[i] * (double)(c->level_reads[i][op] + c->level_writes[i][op]);
+    for (int op = 0; op < CFG_OPERANDS; op++)
+        e += k.dram_byte * (double)(c->dram_read_bytes[op] + c->dram_write_bytes[op]);
+    return e;
+}
+
+double net_objective_value(const cfg_accel *cfg, const eng_counters *c)
+{
+    switch (cfg->objective) {
+    case CFG_OBJ_CYCLES:
+        return (double)c->cycles;
+    case CFG_OBJ_EDP:
+        return net_energy_units(cfg, c) * (double)c->cycles;
+    default:
+        return net_energy_units(cfg, c);
+    }
+}
+
+/* Totals of N images run as sub-batches of b: N / b runs of b and one of N mod b. */
+static int net_split_total(net_split *s, const net_options *opt, uint32_t b, eng_counters *tot,
+                           bool *spills, fw_err *err)
+{
+    uint32_t n = s->wl->batch, rem = n % b;
+    const net_result *full, *part = NULL;
+    int rc = net_split_run(s, opt, b, &full, err);
+    if (!rc && rem)
+        rc = net_split_run(s, opt, rem, &part, err);
+    if (rc)
+        return rc;
+    memset(tot, 0, sizeof *tot);
+    if ((rc = net_counters_add_times(tot, &full->total, n / b, err)) ||
+        (part && (rc = eng_counters_add(tot, &part->total, err))))
+        return rc;
+    *spills = full->spilled_bytes || (part && part->spilled_bytes);
+    return 0;
+}
+
+/* Chooses the sub-batch size (net.h): candidates ceil(N / k), k = 1, 2, ..., largest first,
+ * until one moves no tensor to DRAM that a later layer reads (a smaller one only fetches the
+ * weights more often) or NET_SUB_BATCH_CANDIDATES were tried; the best objective wins, ties to
+ * the larger size. */
+static int net_choose_sub_batch(net_split *s, const net_options *opt, uint32_t *best,
+                                fw_err *err)
+{
+    uint32_t n = s->wl->batch, prev = 0, tried = 0;
+    double best_v = 0;
+    *best = n;
+    for (uint32_t k = 1; k <= n && tried < NET_SUB_BATCH_CANDIDATES; k++) {
+        uint32_t b = n / k + (n % k != 0);
+        if (b == prev)
+            continue;
+        prev = b;
+        tried++;
+        eng_counters tot;
+        bool spills;
+        int rc = net_split_total(s, opt, b, &tot, &spills, err);
+        if (rc)
+            return rc;
+        double v = net_objective_value(s->cfg, &tot);
+        if (k == 1 || v < best_v) {
+            best_v = v;
+            *best = b;
+        }
+        if (!spills)
+            break;
+    }
+    return 0;
+}
+
+/* out (the whole batch's result) from the runs of sub-batch size b and its remainder: each
+ * layer's counters k x its counters in a full sub-batch + those in the remainder; its input
+ * (output) on chip only when it was in every sub-batch. Takes over nothing: copies. */
+static int net_merge(const wl_workload *wl, uint32_t b, const net_result *full,
+                     const net_result *part, net_result *out, fw_err *err)
+{
+    uint32_t n = wl->batch, k = n / b;
+    memset(out, 0, sizeof *out);
+    out->layers = calloc(wl->layer_count ? wl->layer_count : 1, sizeof *out->layers);
+    if (!out->layers)
+        return fw_err_set(err, FW_EXIT_IO, "out of memory");
+    out->residency = full->residency;
+    out->chip_level = full->chip_level;
+    out->sub_batch = b;
+    size_t a = 0, c = 0;
+    int rc = 0;
+    while (!rc && (a < full->layer_count || (part && c < part->layer_count))) {
+        size_t ia = a < full->layer_count ? full->layers[a].index : SIZE_MAX;
+        size_t ic = part && c < part->layer_count ? part->layers[c].index : SIZE_MAX;
+        size_t idx = ia < ic ? ia : ic;
+        net_layer *nl = &out->layers[out->layer_count++];
+        nl->index = idx;
+        nl->input_from = nl->output_to = NET_CHIP;
+        if (ia == idx) {
+            const net_layer *x = &full->layers[a++];
+            rc = net_counters_add_times(&nl->c, &x->c, k, err);
+            if (x->input_from == NET_DRAM)
+                nl->input_from = NET_DRAM;
+            if (x->output_to == NET_DRAM)
+                nl->output_to = NET_DRAM;
+        }
+        if (!rc && ic == idx) {
+            const net_layer *x = &part->layers[c++];
+            rc = eng_counters_add(&nl->c, &x->c, err);
+            if (x->input_from == NET_DRAM)
+                nl->input_from = NET_DRAM;
+            if (x->output_to == NET_DRAM)
+                nl->output_to = NET_DRAM;
+        }
+    }
+    if (!rc)
+        rc = net_counters_add_times(&out->total, &full->total, k, err);
+    if (!rc && part)
+        rc = eng_counters_add(&out->total, &part->total, err);
+    out->spilled_bytes = full->spilled_bytes; /* per sub-batch of b */
+    if (rc)
+        net_result_fini(out);
+    return rc;
+}
+
+int net_run(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt, net_result *out,
+            fw_err *err)
+{
+    memset(out, 0, sizeof *out);
+    for (uint32_t p = 0; p < cfg->pin_count; p++) { /* a pin must name a layer */
+        size_t i = 0;
+        while (i < wl->layer_count && strcmp(wl->layers[i].name, cfg->pins[p].layer))
+            i++;
+        if (i == wl->layer_count)
+            return fw_err_set(err, FW_EXIT_INPUT,
+                              "memory.mappings.%s: the workload has no layer of that name",
+                              cfg->pins[p].layer);
+    }
+    int level = opt->only_layer ? -1 : net_activation_level(cfg);
+    uint32_t n = wl->batch, b = n;
+    bool split = !opt->only_layer && net_splittable(wl);
+    if (split && opt->sub_batch)
+        b = opt->sub_batch < n ? opt->sub_batch : n;
+    net_split s = {.cfg = cfg, .wl = wl, .level = level};
+    int rc = 0;
+    if (split && !opt->sub_batch && level >= 0 && cfg->pin_count == 0)
+        rc = net_choose_sub_batch(&s, opt, &b, err);
+    if (!rc && b == n) { /* the whole batch at once */
+        rc = net_run_whole(cfg, wl, wl, opt, level, out, err);
+        out->sub_batch = n;
+    } else if (!rc) {
+        /* the chosen size again with the caller's engine, callbacks and trace: one sub-batch
+         * of each size (full sub-batches are identical runs) */
+        net_result full, part;
+        memset(&part, 0, sizeof part);
+        wl_workload w;
+        uint32_t rem = n % b;
+        size_t failed = 0;
+        if (!(rc = net_rebatch(wl, b, &w, err))) {
+            rc = net_run_whole(cfg, &w, wl, opt, level, &full, err);
+            failed = full.failed;
+            free(w.layers);
+        }
+        if (!rc && rem) {
+            if (!(rc = net_rebatch(wl, rem, &w, err))) {
+                rc = net_run_whole(cfg, &w, wl, opt, level, &part, err);
+                failed = part.failed;
+                free(w.layers);
+            }
+            if (rc)
+                net_result_fini(&full);
+        }
+        if (!rc) {
+            rc = net_merge(wl, b, &full, rem ? &part : NULL, out, err);
+            net_result_fini(&full);
+            net_result_fini(&part);
+        }
+        out->failed = failed;
+    }
+    net_split_fini(&s);
     return rc;
 }
 

@@ -41,6 +41,21 @@
  * order (a tensor that fits when produced stays until its last reader; nothing is evicted), so
  * the live bytes never exceed C. With residency off every layer reads from and writes to DRAM,
  * exactly as a layer run on its own.
+ *
+ * Sub-batches: a batch of N images may run as sub-batches of b images, one after another, each
+ * through the whole network (its weights fetched again per sub-batch, its activations kept on
+ * chip as above at b images), as a compiler splits a batch whose activations do not fit: N / b
+ * sub-batches of b and one of N mod b. Every full sub-batch is the same run, so the runner runs
+ * one of each size (trace, outputs and callbacks see those) and a layer's counters are
+ * (N / b) x its counters at b + its counters at N mod b; its input (output) is on chip when it
+ * was in every sub-batch. net_options.sub_batch gives b (clamped to N); 0 lets the runner
+ * choose when residency is on, N > 1 and no mapping is pinned (pins name tiles of the whole
+ * batch): it tries b = ceil(N / k) for k = 1, 2, ... (largest first, at most
+ * NET_SUB_BATCH_CANDIDATES sizes) with the fast engine and stops at the first b whose
+ * sub-batches spill no tensor that a later layer reads (a smaller b would only fetch the weights
+ * more often); the size of the best net_objective_value wins, a tie going to the larger. Without
+ * residency, with --layer, or when a layer's batch differs from the workload's (a matmul: its
+ * images not a multiple of N), the batch runs whole.
  */
 #ifndef NET_H
 #define NET_H
@@ -63,6 +78,8 @@ typedef int (*net_done_fn)(void *ctx, const wl_layer *layer, const eng_result *r
                            uint64_t seed);
 
 #define NET_MAX_JOBS 256 /* net_options.jobs beyond this run on this many threads */
+/* Sub-batch sizes the runner tries at most when it chooses one (net.h, "Sub-batches"). */
+#define NET_SUB_BATCH_CANDIDATES 16
 
 typedef struct net_options {
     eng_options eng;        /* for every layer; seed is the base (layer i: seed + i) */
@@ -74,6 +91,7 @@ typedef struct net_options {
      * caller sees the same: on_start, the layer's fold trace and on_done in workload order, the
      * same counters, outputs and the first failing layer's error (net.c "Jobs"). */
     unsigned jobs;
+    uint32_t sub_batch;     /* images per sub-batch; 0: chosen by the runner (below) */
 } net_options;
 
 /* Where a tensor is read from or written to. */
@@ -95,6 +113,9 @@ typedef struct net_result {
     bool residency;     /* inter-layer residency was on (above) */
     const char *chip_level; /* then: the name of the level holding the tensors (in cfg) */
     size_t failed;      /* on an engine failure: the workload index of the layer that failed */
+    uint32_t sub_batch; /* images per sub-batch the batch ran as (the batch: not split) */
+    uint64_t spilled_bytes; /* under residency: bytes of the tensors that went to DRAM although
+                               a later layer reads them, in one sub-batch (0: none spilled) */
 } net_result;
 
 /* Runs the workload's MAC layers (or only opt->only_layer, which must name a layer of wl: the
@@ -106,6 +127,11 @@ typedef struct net_result {
 int net_run(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt, net_result *out,
             fw_err *err);
 void net_result_fini(net_result *res);
+
+/* The objective of memory.objective (cfg.h) for a whole run's counters, as the runner compares
+ * sub-batch sizes: cycles; energy in the mapping search's relative units (tl_costs_default:
+ * every level's reads and writes, array side included, and the DRAM bytes); or their product. */
+double net_objective_value(const cfg_accel *cfg, const eng_counters *c);
 
 /* Figures derived from counters, defined here once for every consumer: the report's per-layer
  * and total rows (text, JSON, CSV), the sweep's metrics, the ceiling's and validate's

@@ -147,8 +147,11 @@ static void rpt_json(FILE *out, const rpt_input *in)
             cfg_schedule_name(cfg->schedule), cfg->clock_mhz, nx_fmt_get(cfg->mac.input)->name,
             nx_fmt_get(cfg->mac.accumulator)->name, nx_fmt_get(cfg->output)->name);
     fw_json_write_string(out, in->workload_name);
-    fprintf(out, ",\n  \"engine\": \"%s\",\n  \"ideal_memory\": %s,\n  \"layers\": [",
-            in->engine_name, in->ideal_memory ? "true" : "false");
+    fprintf(out, ",\n  \"engine\": \"%s\",\n  \"ideal_memory\": %s,\n", in->engine_name,
+            in->ideal_memory ? "true" : "false");
+    if (in->sub_batch)
+        fprintf(out, "  \"sub_batch\": %u,\n", in->sub_batch);
+    fprintf(out, "  \"layers\": [");
     for (size_t l = 0; l < in->layer_count; l++) {
         fprintf(out, "%s\n    ", l ? "," : "");
         rpt_json_row(out, in, in->layer_names[l], &in->layers[l], l, false, "    ");
@@ -193,9 +196,11 @@ static void rpt_csv(FILE *out, const rpt_input *in)
 {
     const rpt_provenance *p = in->prov;
     if (p) { /* '#' lines before the header: skip them to read the table */
-        fprintf(out, "# flopwatt %s run, engine %s%s, batch %u, seed %" PRIu64 "\n# config %s",
-                p->version, in->engine_name, in->ideal_memory ? " (ideal memory)" : "", p->batch,
-                p->seed, p->config_path);
+        fprintf(out, "# flopwatt %s run, engine %s%s, batch %u", p->version, in->engine_name,
+                in->ideal_memory ? " (ideal memory)" : "", p->batch);
+        if (in->sub_batch)
+            fprintf(out, " in sub-batches of %u", in->sub_batch);
+        fprintf(out, ", seed %" PRIu64 "\n# config %s", p->seed, p->config_path);
         for (size_t i = 0; i < p->set_count; i++)
             fprintf(out, " --set %s", p->sets[i]);
         fprintf(out, ": %s\n# workload %s fnv64 %016" PRIx64 "\n", p->config_resolved,
@@ -417,12 +422,15 @@ static void rpt_text(FILE *out, const rpt_input *in)
     char e0[RPT_ENG_BYTES], e1[RPT_ENG_BYTES];
     fprintf(out,
             "%s: %ux%u %s array, %s schedule, %s x %s -> %s, %.6g MHz; workload %s; "
-            "engine %s%s\n",
+            "engine %s%s",
             cfg->name, cfg->rows, cfg->cols, cfg_dataflow_name(cfg->dataflow),
             cfg_schedule_name(cfg->schedule), nx_fmt_get(cfg->mac.input)->name,
             nx_fmt_get(cfg->mac.input)->name, nx_fmt_get(cfg->mac.accumulator)->name,
             cfg->clock_mhz, in->workload_name, in->engine_name,
             in->ideal_memory ? ", ideal memory" : "");
+    if (in->sub_batch)
+        fprintf(out, "; in sub-batches of %u images", in->sub_batch);
+    fputc('\n', out);
     fprintf(out, "outputs %s; SRAM", nx_fmt_get(cfg->output)->name);
     for (int op = 0; op < CFG_OPERANDS; op++)
         fprintf(out, "%s %s %s%s", op ? "," : "", cfg_operand_name((cfg_operand)op),

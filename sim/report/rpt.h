@@ -37,6 +37,8 @@ typedef struct rpt_provenance {
 
 typedef struct rpt_input {
     const rpt_provenance *prov; /* may be NULL: no provenance written */
+    uint32_t sub_batch; /* > 0: the batch ran in sub-batches of this many images (engine/net.h):
+                           text header, JSON "sub_batch", CSV provenance say so */
     const cfg_accel *cfg;
     const char *workload_name;
     const char *engine_name; /* "fast" or "pe" */

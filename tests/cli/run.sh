@@ -104,6 +104,25 @@ got=$(jq '.total.dram_ifmap_read_bytes + .total.dram_filter_read_bytes
 jq -e '(.layers[0].input_from == "dram") and (.layers[-1].output_to == "dram")
        and ([.layers[1:-1][] | select(.input_from != "unified_buffer")] | length == 0)' \
     "$tmp/r50.json" >/dev/null || fail "resnet50 batch 1: every inner layer should read on chip"
+# Batches larger than the buffer holds run as sub-batches (sim/engine/net.h): with the size b the
+# runner reports, DRAM = weights x ceil(N / b) + N x (image + outputs), and inside a sub-batch
+# every inner layer reads on chip (no spill). At N = 16 the whole batch spills (a stage-2 block's
+# output and its residual input, 2 x 12.8 MB, exceed the 24 MiB buffer): b < 16.
+weights=$((want - 224 * 224 * 3 - 1000))
+for n in 16 32; do
+    "$fw" run configs/tpu_v1_like.json "$r50" --batch $n --json >"$tmp/r50b.json"
+    b=$(jq '.sub_batch' "$tmp/r50b.json")
+    [[ $b -ge 1 && $b -lt $n ]] || fail "resnet50 batch $n: sub-batch '$b', expected 1..$((n - 1))"
+    got=$(jq '.total.dram_ifmap_read_bytes + .total.dram_filter_read_bytes
+              + .total.dram_ofmap_read_bytes + .total.dram_ofmap_write_bytes' "$tmp/r50b.json")
+    exp=$((weights * ((n + b - 1) / b) + n * (224 * 224 * 3 + 1000)))
+    [[ "$got" == "$exp" ]] || fail "resnet50 batch $n in sub-batches of $b: $got DRAM bytes, want $exp"
+    jq -e '[.layers[1:-1][] | select(.input_from != "unified_buffer")] | length == 0' \
+        "$tmp/r50b.json" >/dev/null || fail "resnet50 batch $n: an inner layer read from DRAM"
+done
+# --sub-batch N pins the size: the whole batch of 16 spills, so it moves more than the chosen one
+"$fw" run configs/tpu_v1_like.json "$r50" --batch 16 --sub-batch 16 --json >"$tmp/r50w.json"
+jq -e 'has("sub_batch") | not' "$tmp/r50w.json" >/dev/null || fail "--sub-batch 16 should run whole"
 "$fw" run configs/tpu_v1_like.json "$r50" --csv >"$tmp/r50.csv"
 awk '!/^#/ {print; exit}' "$tmp/r50.csv" | grep -q ',input_from,output_to$' || fail "CSV residency columns"
 "$fw" run configs/edge32x32.json "$r50" --csv >"$tmp/r50e.csv"
@@ -191,6 +210,7 @@ folds=$(jq '.total.folds' "$tmp/t.json")
 
 # bad inputs: exit 2, one line, file and path
 expect_fail() { expect_exit2 "$1" run "${@:2}"; }
+expect_fail "flopwatt run: --sub-batch: bad value 'x'" configs/test8x8.json "$tiny" --sub-batch x
 expect_fail "flopwatt run: --set array.depth=2: array.depth: unknown key" \
     configs/test8x8.json "$tiny" --set array.depth=2
 expect_fail "flopwatt run: --set array.dataflow=rs: array.dataflow" \
