@@ -20,8 +20,19 @@
 // Fold order and tiles as map.h: ws rows = K, cols = N, T = M, column fold then row fold; is
 // rows = K, cols = M, T = N (the stationary tile holds ifmap elements, the filter streams,
 // output (t, j) is (m = col0 + j, n = t)); os rows = M, cols = N, T = K, row fold then column.
-// GEMM layers only, ofmap tiles that fit their buffer (no partial-sum spills). Exit 1 with the
-// first difference on a mismatch.
+// GEMM layers only; with the sram shorthand, ofmap tiles that fit their buffer (no partial-sum
+// spills). Exit 1 with the first difference on a mismatch.
+// A config written as memory.levels (-lv given, sim/README.md "Storage hierarchy", "Timing"):
+// each -lv OPS,RPER,WPER is one set of banks of an on-chip level, in level order: a shared level
+// is one set serving the operands OPS (letters i, f, o) together, a partitioned level one set per
+// operand it holds (ascending i, f, o), RPER and WPER its bits per cycle (banks x ports x word
+// bits x instances). The trace gives each fold's bits per level and operand (what the mapping
+// moves, array side included); the timing modelled here: a fold's share keeps each set busy for
+// ceil(read bits / RPER) and ceil(write bits / WPER) cycles from the fold's start, and the next
+// fold starts no earlier than the slowest set is done; DRAM reads of every operand (partial sums
+// read back too) follow the double-buffering rule above with -db naming the outermost level
+// holding each operand; each fold's DRAM writes go to the write queue when it ends; the layer
+// ends when the array, the writes and the levels are done.
 #include "Vfw_sc_top.h"
 #include "verilated.h"
 
@@ -46,16 +57,24 @@ namespace {
 constexpr int R = 4, C = 3;
 constexpr unsigned IN_BITS = 16, ACC_BITS = 32, ROW_BITS = 3;  // ROW_W = clog2(R + 1)
 
+// One set of banks of an on-chip level (-lv): the operands it serves and its bits per cycle.
+struct PortSet {
+    bool op[3] = {false, false, false};
+    uint64_t rper = 0, wper = 0;
+};
+
 struct Args {
     const char *name = nullptr, *trace = nullptr, *dump = nullptr;
     uint64_t m = 0, n = 0, k = 0, seed = 1, cycles = 0, bw = 0, lat = 0;
     int df = 0;  // 0 ws, 1 os, 2 is
     bool db[3] = {true, true, true};
+    std::vector<PortSet> sets;  // memory.levels; empty: the sram shorthand
 };
 
 struct TraceFold {
     uint64_t row_fold, col_fold, sr, sc, t, start, end, stall;
     uint64_t rd[3], wr;
+    std::vector<uint64_t> level_bits;  // read, write per (level, held operand), trace order
 };
 
 uint64_t splitmix64(uint64_t &state)
@@ -139,13 +158,26 @@ int sc_main(int argc, char **argv)
         else if (!std::strcmp(o, "-cycles") && v) a.cycles = std::strtoull(argv[++i], nullptr, 10);
         else if (!std::strcmp(o, "-bw") && v) a.bw = std::strtoull(argv[++i], nullptr, 10);
         else if (!std::strcmp(o, "-lat") && v) a.lat = std::strtoull(argv[++i], nullptr, 10);
+        else if (!std::strcmp(o, "-lv") && v) {
+            PortSet ps;
+            char ops[8];
+            unsigned long long r, w;
+            if (std::sscanf(argv[++i], "%7[ifo],%llu,%llu", ops, &r, &w) != 3 || !r || !w) {
+                std::fprintf(stderr, "sc_array: -lv %s: expected OPS,RPER,WPER\n", argv[i]);
+                return 2;
+            }
+            for (const char *q = ops; *q; q++) ps.op[*q == 'i' ? 0 : *q == 'f' ? 1 : 2] = true;
+            ps.rper = r;
+            ps.wper = w;
+            a.sets.push_back(ps);
+        }
         else if (!std::strcmp(o, "-db") && v) {
             int x[3];
             if (std::sscanf(argv[++i], "%d,%d,%d", &x[0], &x[1], &x[2]) != 3) return 2;
             for (int q = 0; q < 3; q++) a.db[q] = x[q] != 0;
         } else {
             std::fprintf(stderr, "usage: sc_array -layer NAME [-df ws|os|is] -m M -n N -k K -seed S -trace T "
-                                 "-dump OUT -cycles C -bw MB -lat L -db I,F,O\n");
+                                 "-dump OUT -cycles C -bw MB -lat L -db I,F,O [-lv OPS,RPER,WPER]...\n");
             return 2;
         }
     }
@@ -158,28 +190,27 @@ int sc_main(int argc, char **argv)
     {
         FILE *f = std::fopen(a.trace, "r");
         if (!f) return 2;
-        char line[512];
+        char line[2048];
         while (std::fgets(line, sizeof line, f)) {
-            char lname[128], cause[32];
-            unsigned long long v[15];
-            // layer,fold,group,row_fold,col_fold,sr,sc,t,start,end,stall,operand,rd x3,wr
-            char *p = std::strchr(line, ',');
-            if (!p || (size_t)(p - line) >= sizeof lname) continue;
-            std::memcpy(lname, line, (size_t)(p - line));
-            lname[p - line] = '\0';
-            if (std::strcmp(lname, a.name) != 0) continue;
-            if (std::sscanf(p + 1, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%31[^,],", &v[0],
-                            &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9],
-                            cause) < 10)
-                continue;
-            // the operand column may be empty: parse the last four numbers from the end
-            const char *q = line + std::strlen(line);
-            int commas = 0;
-            while (q > line && commas < 4) if (*--q == ',') commas++;
-            if (std::sscanf(q + 1, "%llu,%llu,%llu,%llu", &v[10], &v[11], &v[12], &v[13]) != 4)
-                continue;
-            tf.push_back({v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
-                          {v[10], v[11], v[12]}, v[13]});
+            // layer,fold,group,row_fold,col_fold,sr,sc,t,start,end,stall,operand,rd x3,wr,
+            // then (memory.levels) read and write bits per level and held operand
+            std::vector<std::string> tok;
+            std::string cur;
+            for (const char *q = line; *q && *q != '\n'; q++) {
+                if (*q == ',') {
+                    tok.push_back(cur);
+                    cur.clear();
+                } else {
+                    cur += *q;
+                }
+            }
+            tok.push_back(cur);
+            if (tok.size() < 16 || tok[0] != a.name) continue;
+            auto num = [&](size_t i) { return (uint64_t)std::strtoull(tok[i].c_str(), nullptr, 10); };
+            TraceFold t{num(3), num(4), num(5), num(6), num(7), num(8), num(9), num(10),
+                        {num(12), num(13), num(14)}, num(15), {}};
+            for (size_t i = 16; i < tok.size(); i++) t.level_bits.push_back(num(i));
+            tf.push_back(t);
         }
         std::fclose(f);
     }
@@ -223,21 +254,45 @@ int sc_main(int argc, char **argv)
     auto tile_of = [&](size_t f) { return os ? (uint64_t)f : col_fold_of(f); };
     auto first_of_tile = [&](size_t f) { return os || row_fold_of(f) == 0; };
     auto last_of_tile = [&](size_t f) { return os || row_fold_of(f) == rf_n - 1; };
+    const bool hier = !a.sets.empty();
+    size_t level_cols = 0;  // read and write bits per (level, operand): two per operand of a set
+    for (const PortSet &ps : a.sets) level_cols += 2 * (ps.op[0] + ps.op[1] + ps.op[2]);
     if (tf.size() != nf) {
         std::printf("MISMATCH sc %s %s: %zu folds here, %zu in the trace\n", a.name, dfn, nf,
                     tf.size());
         return 1;
     }
     for (size_t f = 0; f < nf; f++) {
+        if (tf[f].level_bits.size() != level_cols) {
+            std::printf("MISMATCH sc %s fold %zu: the trace has %zu level columns, -lv gives %zu\n",
+                        a.name, f, tf[f].level_bits.size(), level_cols);
+            return 1;
+        }
         const uint64_t sr = std::min<uint64_t>(R, row_dim - row_fold_of(f) * R);
         const uint64_t sc = std::min<uint64_t>(C, col_dim - col_fold_of(f) * C);
         if (tf[f].row_fold != row_fold_of(f) || tf[f].col_fold != col_fold_of(f) ||
-            tf[f].sr != sr || tf[f].sc != sc || tf[f].t != T || tf[f].rd[2] != 0) {
+            tf[f].sr != sr || tf[f].sc != sc || tf[f].t != T || (!hier && tf[f].rd[2] != 0)) {
             std::printf("MISMATCH sc %s %s fold %zu: tile differs from the trace or spills "
                         "partial sums (not modelled here)\n", a.name, dfn, f);
             return 1;
         }
     }
+
+    // cycles the slowest set of banks needs for fold f's share (memory.levels)
+    auto level_cycles = [&](size_t f) {
+        uint64_t need = 0;
+        size_t col = 0;
+        for (const PortSet &ps : a.sets) {
+            uint64_t rb = 0, wb = 0;
+            for (int op = 0; op < 3; op++)
+                if (ps.op[op]) {
+                    rb += tf[f].level_bits[col++];
+                    wb += tf[f].level_bits[col++];
+                }
+            need = std::max({need, (rb + ps.rper - 1) / ps.rper, (wb + ps.wper - 1) / ps.wper});
+        }
+        return need;
+    };
 
     // ---- SystemC structure
     sc_clock clk("clk", 1, SC_NS, 0.5, 0, SC_NS, true);  // posedge at integer ns
@@ -280,7 +335,7 @@ int sc_main(int argc, char **argv)
     // the results written at c - 1, decides whether fold f starts at c, posts DRAM requests and
     // drives the array's inputs for cycle c.
     const uint64_t UNSET = UINT64_MAX;
-    std::vector<uint64_t> xs(nf, UNSET), rd_done(2 * nf, UNSET), wr_done(nf, UNSET);
+    std::vector<uint64_t> xs(nf, UNSET), rd_done(3 * nf, UNSET), wr_done(nf, UNSET);
     std::vector<bool> posted(nf, false);
     std::vector<uint64_t> ob(a.m * a.n, 0), ob_cycle(a.m * a.n, UNSET), last_write(nf, 0);
     uint64_t ofmap_free[2] = {0, 0};
@@ -289,6 +344,7 @@ int sc_main(int argc, char **argv)
     std::map<std::pair<uint64_t, int>, Expect> expect;
     size_t next = 0, seen = 0;
     uint64_t earliest = 0, wr_predict = 0, last_write_done = 0, stall_total = 0;
+    uint64_t level_free = 0;  // memory.levels: the sets of banks have served the last fold
     rst_n = false;
     en = true;
     sel = os;
@@ -330,8 +386,9 @@ int sc_main(int argc, char **argv)
             if (posted[f]) continue;
             if (f > 0 && !posted[f - 1]) break;
             bool ok = true;
-            uint64_t allowed[2] = {0, 0};
-            for (int op = 0; op < 2; op++) {
+            uint64_t allowed[3] = {0, 0, 0};
+            const int nops = hier ? 3 : 2;  // hierarchy: partial sums read back too
+            for (int op = 0; op < nops; op++) {
                 if (!tf[f].rd[op]) continue;
                 if (a.db[op]) {
                     if (f >= 2 && xs[f - 1] == UNSET) ok = false;
@@ -342,28 +399,29 @@ int sc_main(int argc, char **argv)
                 }
             }
             if (!ok) break;
-            for (int op = 0; op < 2; op++)
-                if (tf[f].rd[op] && !rdq.req.nb_write({tf[f].rd[op], allowed[op], &rd_done[2 * f + op]})) {
+            for (int op = 0; op < nops; op++)
+                if (tf[f].rd[op] && !rdq.req.nb_write({tf[f].rd[op], allowed[op], &rd_done[3 * f + op]})) {
                     std::printf("sc_array: DRAM read queue full\n");
                     return 1;
                 }
             posted[f] = true;
         }
         // may fold `next` start at cycle c?
-        if (next < nf && posted[next] && c >= earliest) {
+        if (next < nf && posted[next] && c >= earliest && c >= level_free) {
             const size_t f = next;
             bool ready = true;
-            for (int op = 0; op < 2; op++)
-                if (tf[f].rd[op] && (rd_done[2 * f + op] == UNSET || rd_done[2 * f + op] > c))
+            for (int op = 0; op < 3; op++)
+                if (tf[f].rd[op] && (rd_done[3 * f + op] == UNSET || rd_done[3 * f + op] > c))
                     ready = false;
             const uint64_t col_fold = col_fold_of(f), row_fold = row_fold_of(f);
             const int half = a.db[2] ? (int)(tile_of(f) % 2) : 0;
-            if (first_of_tile(f) && c + L < ofmap_free[half]) ready = false;
+            if (!hier && first_of_tile(f) && c + L < ofmap_free[half]) ready = false;
             if (ready) {
                 xs[f] = c;
                 stall_total += c - earliest;
                 earliest = c + gap;
                 compute_end = c + L;
+                if (hier) level_free = c + std::max(gap, level_cycles(f));
                 for (uint64_t j = 0; j < tf[f].sc; j++) {
                     const uint64_t cj = col_fold * C + j;  // ws, os: n; is: m
                     if (os)
@@ -375,7 +433,13 @@ int sc_main(int argc, char **argv)
                             expect[{c + R + t + (R - 1) + j, (int)j}] =
                                 {f, is ? cj * a.n + t : t * a.n + cj, 0};
                 }
-                if (last_of_tile(f)) {
+                if (hier) {
+                    // this fold's share of the DRAM writes, when it ends (in-order write queue)
+                    if (tf[f].wr && !wrq.req.nb_write({tf[f].wr, c + L, &wr_done[f]})) {
+                        std::printf("sc_array: DRAM write queue full\n");
+                        return 1;
+                    }
+                } else if (last_of_tile(f)) {
                     // write-back of the output tile when this fold ends (in-order write queue)
                     const uint64_t issue = std::max(c + L, wr_predict);
                     wr_predict = issue + wrq.transfer_cycles(tf[f].wr);
@@ -460,13 +524,15 @@ int sc_main(int argc, char **argv)
         // done: every fold ran, every result seen, every write-back completed
         bool writes_done = next == nf;
         for (size_t f = 0; f < nf && writes_done; f++)
-            if (last_of_tile(f) && (wr_done[f] == UNSET || wr_done[f] > c)) writes_done = false;
-        if (writes_done && seen == expect.size() && c >= compute_end) break;
+            if ((hier ? tf[f].wr != 0 : last_of_tile(f)) && (wr_done[f] == UNSET || wr_done[f] > c))
+                writes_done = false;
+        if (writes_done && seen == expect.size() && c >= compute_end && c >= level_free) break;
         sc_start(1, SC_NS);
     }
     for (size_t f = 0; f < nf; f++)
-        if (last_of_tile(f)) last_write_done = std::max(last_write_done, wr_done[f]);
-    const uint64_t total = std::max(compute_end, last_write_done);
+        if (hier ? tf[f].wr != 0 : last_of_tile(f))
+            last_write_done = std::max(last_write_done, wr_done[f]);
+    const uint64_t total = std::max({compute_end, last_write_done, level_free});
     // ---- compare with the simulator
     for (size_t f = 0; f < nf; f++) {
         if (xs[f] != tf[f].start) {
@@ -494,11 +560,12 @@ int sc_main(int argc, char **argv)
                         (unsigned long long)ob_cycle[o], (unsigned long long)want[o]);
             return 1;
         }
-    std::printf("sc %s %s %llux%llux%llu: %zu folds, %llu cycles (%llu stalled before folds, "
+    std::printf("sc %s %s %llux%llux%llu%s: %zu folds, %llu cycles (%llu stalled before folds, "
                 "%llu write-back tail), fold starts, outputs and layer cycles identical to "
                 "flopwatt run --engine pe\n", a.name, dfn, (unsigned long long)a.m,
-                (unsigned long long)a.n, (unsigned long long)a.k, nf, (unsigned long long)total,
-                (unsigned long long)stall_total, (unsigned long long)(total - compute_end));
+                (unsigned long long)a.n, (unsigned long long)a.k, hier ? " (levels)" : "", nf,
+                (unsigned long long)total, (unsigned long long)stall_total,
+                (unsigned long long)(total - compute_end));
     dut.final();
     return 0;
 }

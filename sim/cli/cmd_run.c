@@ -96,6 +96,7 @@ static int runcli_dump(FILE *f, const cfg_accel *cfg, const wl_layer *l, const e
 typedef struct runcli_trace {
     FILE *f;
     const char *layer;
+    const cfg_accel *levels; /* memory.levels: the config whose level columns follow, else NULL */
 } runcli_trace;
 
 static void runcli_trace_fold(void *ctx, const eng_fold_event *e)
@@ -103,12 +104,18 @@ static void runcli_trace_fold(void *ctx, const eng_fold_event *e)
     const runcli_trace *t = ctx;
     fprintf(t->f,
             "%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u,%u,%" PRIu64 ",%" PRIu64
-            ",%" PRIu64 ",%" PRIu64 ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n",
+            ",%" PRIu64 ",%" PRIu64 ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
             t->layer, e->fold, e->group, e->row_fold, e->col_fold, e->sr, e->sc, e->t,
             e->start_cycle, e->end_cycle, e->stall_cycles,
             e->stall_operand < 0 ? "" : cfg_operand_name((cfg_operand)e->stall_operand),
             e->dram_read_bytes[CFG_IFMAP], e->dram_read_bytes[CFG_FILTER],
             e->dram_read_bytes[CFG_OFMAP], e->dram_write_bytes);
+    for (uint32_t i = 0; t->levels && i < t->levels->level_count; i++)
+        for (int op = 0; op < CFG_OPERANDS; op++)
+            if (t->levels->levels[i].part[op].held)
+                fprintf(t->f, ",%" PRIu64 ",%" PRIu64, e->level_read_bits[i][op],
+                        e->level_write_bits[i][op]);
+    fputc('\n', t->f);
 }
 
 /* net_run callbacks: name the layer in the trace, dump the pe engine's outputs. */
@@ -489,7 +496,7 @@ int cmd_run(int argc, char **argv)
     FILE *dump = NULL;
     en_breakdown *energy = NULL;
     bool found = layer_name == NULL;
-    runcli_trace tr = {NULL, NULL};
+    runcli_trace tr = {NULL, NULL, NULL};
     /* declared before the first jump to out (-Wjump-misses-init) */
     runcli_net ctx;
     net_options no;
@@ -529,7 +536,16 @@ int cmd_run(int argc, char **argv)
         }
         fprintf(tr.f, "layer,fold,group,row_fold,col_fold,rows_used,cols_used,t,start_cycle,"
                       "end_cycle,stall_cycles,stall_operand,dram_ifmap_read_bytes,"
-                      "dram_filter_read_bytes,dram_ofmap_read_bytes,dram_ofmap_write_bytes\n");
+                      "dram_filter_read_bytes,dram_ofmap_read_bytes,dram_ofmap_write_bytes");
+        /* memory.levels: the bits each level serves per fold and operand (eng.h) */
+        tr.levels = cfg.hierarchy_given ? &cfg : NULL;
+        for (uint32_t i = 0; tr.levels && i < cfg.level_count; i++)
+            for (int op = 0; op < CFG_OPERANDS; op++)
+                if (cfg.levels[i].part[op].held)
+                    fprintf(tr.f, ",%s_%s_read_bits,%s_%s_write_bits", cfg.levels[i].name,
+                            cfg_operand_name((cfg_operand)op), cfg.levels[i].name,
+                            cfg_operand_name((cfg_operand)op));
+        fputc('\n', tr.f);
         opt.trace = runcli_trace_fold;
         opt.trace_ctx = &tr;
     }

@@ -137,6 +137,10 @@ typedef struct eng_fold_event {
     int stall_operand;                      /* cfg_operand that arrived last, -1 when no stall */
     uint64_t dram_read_bytes[CFG_OPERANDS]; /* fetched for this fold */
     uint64_t dram_write_bytes;              /* written back after it */
+    /* memory.levels only (0 with the sram shorthand): the bits each on-chip level serves for
+     * this fold, per operand it holds, array side included (sim/README.md, "Timing") */
+    uint64_t level_read_bits[CFG_MAX_LEVELS][CFG_OPERANDS];
+    uint64_t level_write_bits[CFG_MAX_LEVELS][CFG_OPERANDS];
 } eng_fold_event;
 
 /* Receives every fold of a layer in order; ctx is eng_options.trace_ctx. */

@@ -147,10 +147,14 @@ static bool mem_exceeds(uint64_t bits, uint64_t per, uint64_t cycles)
 /* Reports one fold to the trace callback (both timelines). */
 static void mem_trace_fold(eng_trace_fn trace, void *trace_ctx, uint64_t f, const map_fold *d,
                            uint64_t start, uint64_t end, uint64_t stall, int cause,
-                           const uint64_t rd_bytes[CFG_OPERANDS], uint64_t wr_bytes)
+                           const uint64_t rd_bytes[CFG_OPERANDS], uint64_t wr_bytes,
+                           eng_fold_event *levels)
 {
     eng_fold_event ev;
-    memset(&ev, 0, sizeof ev);
+    if (levels) /* the level bits filled by the caller */
+        ev = *levels;
+    else
+        memset(&ev, 0, sizeof ev);
     ev.fold = f;
     ev.group = d->group;
     ev.row_fold = d->row_fold;
@@ -220,6 +224,7 @@ static void mem_hier_timeline(const cfg_accel *cfg, const map_layer *map, bool i
             per_w[i][op] = inst * p->banks * p->write_ports * p->word_bits;
         }
     }
+    eng_fold_event lev; /* the trace's level bits of a fold */
     map_fold_iter it;
     map_fold_iter_start(map, &it);
     for (uint64_t f = 0; f < map->folds; f++) {
@@ -270,6 +275,8 @@ static void mem_hier_timeline(const cfg_accel *cfg, const map_layer *map, bool i
          * divides only beyond it. */
         uint64_t ar[CFG_OPERANDS], aw[CFG_OPERANDS], need = gap;
         mem_array_side(map, d, ar, aw);
+        if (trace)
+            memset(&lev, 0, sizeof lev);
         level_cause = level_op = -1;
         for (uint32_t i = 0; i < L; i++) {
             const cfg_level *lv = &cfg->levels[i];
@@ -284,6 +291,8 @@ static void mem_hier_timeline(const cfg_accel *cfg, const map_layer *map, bool i
                     uint64_t eb = mem_elem_bits(map, op);
                     rb += ar[op] * eb, wb += aw[op] * eb;
                 }
+                lev.level_read_bits[i][op] = rb;
+                lev.level_write_bits[i][op] = wb;
                 if (rb + wb > top_bits) {
                     top_bits = rb + wb;
                     top_op = op;
@@ -327,7 +336,7 @@ static void mem_hier_timeline(const cfg_accel *cfg, const map_layer *map, bool i
             mem_write(&s, MEM_WR_OUT, wr_bytes, end, ctr);
         if (trace)
             mem_trace_fold(trace, trace_ctx, f, d, start, end, start - earliest, cause, rd_bytes,
-                           wr_bytes);
+                           wr_bytes, &lev);
         x_prev = start;
         end_prev = end;
         earliest = start + gap;
@@ -436,7 +445,7 @@ void mem_timeline(const cfg_accel *cfg, const map_layer *map, bool ideal, uint64
             for (int op = 0; op < CFG_OPERANDS; op++)
                 rd[op] = ctr->dram_read_bytes[op] - rd_before[op];
             mem_trace_fold(trace, trace_ctx, f, d, start, end, start - earliest, cause, rd,
-                           ctr->dram_write_bytes[CFG_OFMAP] - wr_before);
+                           ctr->dram_write_bytes[CFG_OFMAP] - wr_before, NULL);
         }
         x_prev = start;
         end_prev = end;
