@@ -52,9 +52,10 @@ typedef struct sw_shared {
 /* The rows of this run, handed to the parent in shared memory so that it need not read the log
  * back and parse it after the run (that serial pass was the largest part of the parent's work,
  * which limits the -j scaling). Workers append records at an atomic offset:
- *   [uint64 point][uint64 line bytes][metric_count doubles][the line's bytes, padded to 8]
+ *   [uint64 point][uint64 line bytes][metric_count doubles][the line's bytes, a NUL, padded to 8]
  * the line exactly as written to the log (without its newline), the metrics parsed from that
  * text by sw_log_row_metrics, as reading the log parses them: the rows equal the log's.
+ * The parent's table rows point into the records (borrowed: the mapping outlives the table).
  * The mapping is MAP_NORESERVE (pages are used only as rows arrive); when it cannot be mapped,
  * or would be larger than SW_ROWS_MAX_BYTES, or fills up, the parent reads the log back. */
 #define SW_ROWS_MAX_BYTES (4ull << 30)
@@ -107,7 +108,7 @@ static void sw_point_desc(const sw_spec *spec, size_t w, const size_t *v, char *
 
 static uint64_t sw_rows_record_bytes(size_t metric_count, size_t line_bytes)
 {
-    return 16 + 8 * (uint64_t)metric_count + ((line_bytes + 7) & ~(uint64_t)7);
+    return 16 + 8 * (uint64_t)metric_count + ((line_bytes + 1 + 7) & ~(uint64_t)7);
 }
 
 /* Appends a row (line: its text, NUL-terminated) to the shared rows; on overflow, or a row
@@ -132,12 +133,12 @@ static void sw_rows_put(const sw_job *job, uint64_t point, const char *line, siz
         return;
     }
     memcpy(rec + 16, metrics, mc * sizeof *metrics);
-    memcpy(rec + 16 + 8 * mc, line, len);
+    memcpy(rec + 16 + 8 * mc, line, len + 1);
 }
 
-/* Adds the rows of this run to t (the rows read from the log before it). Returns 0, -1 when out
- * of memory. */
-static int sw_rows_take(const sw_rows *r, size_t metric_count, sw_table *t)
+/* Adds the rows of this run to t (the rows read from the log before it), borrowed from r (which
+ * must outlive t's use). Returns 0, -1 when out of memory. */
+static int sw_rows_take(sw_rows *r, size_t metric_count, sw_table *t)
 {
     uint64_t used = atomic_load(&r->used), n = 0;
     for (uint64_t at = 0; at < used; n++) {
@@ -152,17 +153,11 @@ static int sw_rows_take(const sw_rows *r, size_t metric_count, sw_table *t)
     for (uint64_t at = 0; at < used;) {
         uint64_t head[2];
         memcpy(head, r->data + at, sizeof head);
-        const char *rec = r->data + at;
-        sw_row row = {head[0], malloc(head[1] + 1), malloc((metric_count + 1) * sizeof(double))};
-        if (!row.line || !row.metrics) {
-            free(row.line);
-            free(row.metrics);
-            return -1;
-        }
-        memcpy(row.metrics, rec + 16, metric_count * sizeof(double));
-        memcpy(row.line, rec + 16 + 8 * metric_count, head[1]);
-        row.line[head[1]] = '\0';
-        t->rows[t->row_count++] = row;
+        char *rec = r->data + at;
+        /* the metrics are 8-byte aligned doubles (records are multiples of 8 bytes, the data
+         * starts 8-aligned), written by memcpy from doubles */
+        t->rows[t->row_count++] =
+            (sw_row){head[0], rec + 16 + 8 * metric_count, (double *)(void *)(rec + 16), true};
         at += sw_rows_record_bytes(metric_count, head[1]);
     }
     return 0;

@@ -13,10 +13,11 @@ uint64_t sw_shard_points(uint64_t n, uint64_t i, uint64_t k)
 
 void sw_table_fini(sw_table *t)
 {
-    for (size_t i = 0; i < t->row_count; i++) {
-        free(t->rows[i].line);
-        free(t->rows[i].metrics);
-    }
+    for (size_t i = 0; i < t->row_count; i++)
+        if (!t->rows[i].borrowed) {
+            free(t->rows[i].line);
+            free(t->rows[i].metrics);
+        }
     free(t->rows);
     for (size_t m = 0; m < t->metric_count; m++)
         free(t->metric_names[m]);
@@ -71,8 +72,10 @@ int sw_table_dedupe(sw_table *t, const char *name, fw_err *err)
                                   "%s: point %" PRIu64 " appears twice with different results",
                                   name, t->rows[out].point);
             }
-            free(t->rows[i].line);
-            free(t->rows[i].metrics);
+            if (!t->rows[i].borrowed) {
+                free(t->rows[i].line);
+                free(t->rows[i].metrics);
+            }
             continue;
         }
         t->rows[out++] = t->rows[i];

@@ -6,6 +6,7 @@
 
 #include "common/fw_err.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,8 @@ typedef struct sw_row {
     uint64_t point;
     char *line;      /* owned: the row's CSV text, no newline */
     double *metrics; /* owned: metric_count values parsed from line */
+    bool borrowed;   /* line and metrics belong to someone else (sw_run's shared rows, which
+                        outlive the table): the table never frees them */
 } sw_row;
 
 typedef struct sw_table {

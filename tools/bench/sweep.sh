@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# tools/bench/sweep.sh BUILD: sweep throughput with the real evaluator (config validation + fast
-# engine over every MAC layer of the workload, one row appended and fdatasync'd per point).
+# tools/bench/sweep.sh BUILD: sweep throughput with the real evaluator (config check of every
+# point, then config validation + fast engine over every MAC layer of the workload + energy, one
+# row appended to the log per point (fdatasync'd every 0.1 s), the finished files).
 #   single-layer points: 4000 configs of one ResNet-50 layer (conv2_x 3x3, 56x56x64 -> 64)
 #   whole-network points: 192 configs of ResNet-50 (54 MAC layers each)
 # each with -j1 and -j2 (best of 3 runs); prints points/s, layer evaluations/s, the CPU time and
 # CPU/wall (how many cores the run actually got) and the -j1 -> -j2 scaling.
 # Targets: issue 7, 10^4 layer evaluations per second on 2 cores; issue 14, 10^5 at -j2 and
 # -j2 >= 1.8x -j1. On a shared machine the wall-clock rates say how much CPU the run got; the
-# rate per CPU-second says what the code costs.
+# rate per CPU-second says what the code costs. With perf, the single-layer sweep is also timed
+# process by process (CPU, sampled): the serial parent (start-up, forks, final files), the
+# check workers and the evaluation workers; their critical path (parent + slowest worker of each
+# phase) is the wall time on idle cores, whatever the load, and gives the scaling the code
+# allows.
 set -euo pipefail
 build=${1:-build}
 fw=${FLOPWATT:-$build/flopwatt}
@@ -82,3 +87,47 @@ start=$(date +%s%N)
 "$fw" sweep "$tmp/layer_spec.json" -j1 --sync-every-point --out "$tmp/sync_each" >/dev/null
 end=$(date +%s%N)
 awk -v ns=$((end - start)) 'BEGIN { printf "  single-layer   -j1 --sync-every-point: 4000 points in %.2f s (%.1f points/s: the cost of one fdatasync per row)\n", ns / 1e9, 4000 / (ns / 1e9) }'
+
+# Per process CPU (perf record, 10 kHz), best of 3 by critical path: the parent first, then the
+# workers in fork order: with 2J children the first J checked the points, the next J evaluated.
+critical() { # critical SPEC J LAYERS_PER_POINT POINTS
+    command -v perf >/dev/null || return 0
+    local spec=$1 j=$2 layers=$3 points=$4 r best="" line
+    for r in 1 2 3; do
+        rm -rf "$tmp/crit_out"
+        perf record -q -F 10000 -o "$tmp/crit.data" "$fw" sweep "$spec" -j"$j" --out "$tmp/crit_out" \
+            >/dev/null 2>&1 || return 0
+        line=$(perf script -i "$tmp/crit.data" -F pid 2>/dev/null | awk -v j="$j" '
+            NR == 1 { parent = $1 } { n[$1]++ }
+            END {
+                for (p in n) if (p != parent) kids[++k] = p
+                # pids in fork order
+                for (a = 1; a <= k; a++) for (b = a + 1; b <= k; b++) if (kids[b] + 0 < kids[a] + 0) { t = kids[a]; kids[a] = kids[b]; kids[b] = t }
+                ms = 0.1; par = n[parent] * ms; crit = par; check = 0; eval = 0
+                groups = (k == 2 * j) ? 2 : 1
+                for (g = 0; g < groups; g++) {
+                    m = 0
+                    for (i = 1; i <= k / groups; i++) { v = n[kids[g * (k / groups) + i]] * ms; if (v > m) m = v }
+                    crit += m; if (groups == 2 && g == 0) check = m; else eval = m
+                }
+                printf "%.1f %.1f %.1f %.1f\n", crit, par, check, eval
+            }')
+        if [[ -z "$best" || $(awk -v a="${line%% *}" -v b="${best%% *}" 'BEGIN { print (a < b) }') == 1 ]]; then
+            best=$line
+        fi
+    done
+    rm -f "$tmp/crit.data"
+    awk -v j="$j" -v b="$best" -v p="$points" -v l="$layers" 'BEGIN {
+        split(b, v, " ")
+        printf "  single-layer   -j%d  CPU critical path %.1f ms (parent %.1f ms serial, slowest check worker %.1f ms, slowest evaluation worker %.1f ms): %.0f layer evaluations/s on %d idle cores\n", j, v[1], v[2], v[3], v[4], p * l / (v[1] / 1000), j }'
+    echo "$best" >"$tmp/crit_j$j"
+}
+if command -v perf >/dev/null; then
+    echo "sweep: the single-layer sweep process by process (perf, CPU time; best of 3)"
+    critical "$tmp/layer_spec.json" 1 1 4000
+    critical "$tmp/layer_spec.json" 2 1 4000
+    if [[ -s "$tmp/crit_j1" && -s "$tmp/crit_j2" ]]; then
+        awk -v a="$(cut -d' ' -f1 "$tmp/crit_j1")" -v b="$(cut -d' ' -f1 "$tmp/crit_j2")" \
+            'BEGIN { printf "  single-layer   -j1 -> -j2 on idle cores: x%.2f\n", a / b }'
+    fi
+fi
