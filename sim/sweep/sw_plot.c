@@ -209,7 +209,14 @@ static void sw_pax_of(const char *column, double lo, double hi, sw_pax *a)
         /* large counts (cycles, MACs): thousands, millions, ... of them */
         rpt_eng e = rpt_eng_pick(fmax(fabs(lo), fabs(hi)));
         a->scale = e.scale;
-        snprintf(a->label, sizeof a->label, "%s (%s %s)", m->label, e.prefix, m->unit);
+        if (strcmp(m->label, m->unit)) /* "latency (M cycles)" */
+            snprintf(a->label, sizeof a->label, "%s (%s %s)", m->label, e.prefix, m->unit);
+        else /* "MACs (millions)", not "MACs (M MACs)" */
+            snprintf(a->label, sizeof a->label, "%s (%s)", m->label,
+                     !strcmp(e.prefix, "k")   ? "thousands"
+                     : !strcmp(e.prefix, "M") ? "millions"
+                     : !strcmp(e.prefix, "G") ? "billions"
+                                              : "10^12");
     } else if (m) {
         snprintf(a->label, sizeof a->label, "%s (%s)", m->label, m->unit);
     } else {
