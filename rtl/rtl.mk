@@ -1,6 +1,7 @@
 # rtl/rtl.mk: RTL targets, included by the top Makefile.
 #   make rtl          verilated PE harness build/rtl/pe_fp (= build/rtl/pe_int), vector generator,
-#                     array co-simulation build/rtl/array, SystemC testbench build/rtl/sc_array
+#                     array co-simulation build/rtl/array_<precision>, SystemC testbench
+#                     build/rtl/sc_array
 #   make rtl-lint     verilator --lint-only -Wall on every PE variant and the harness (in `make lint`)
 #   make rtl-formats  regenerates rtl/fw_formats.vh from the C model's format table
 #   make gates        Yosys gate counts per PE variant -> build/gates/table.md (not in `make test`)
@@ -67,38 +68,59 @@ gates: $(RTL_SRC) $(RTL_INC) tools/gates.sh
 gates-energy: gates $(BUILD)/tools/macstream $(BIN)
 	BUILD=$(BUILD) FLOPWATT=$(BIN) tools/gates_energy.sh
 
-# The array co-simulation model (weight-stationary, output-stationary and tree arrays per
-# precision) and its driver; links the C model (libflopwatt_numerics.a) as the reference.
-# Verilator emits the code of each of its MAC instances separately (17 arrays of 12; the 10 ws/os
-# arrays alone were 46 MB of C++ fully inlined, ~6.5 min to compile); --inline-mult 1 and -O0
-# bring a clean build to ~1.7 min (measured before the tree arrays; a rebuild after an RTL change
-# took ~1.2 min with them), and the runs are short (~8 s).
-# (The binary is not called "array" inside the object directory: <array> would include it.)
+# The array co-simulation models (weight-stationary, output-stationary and tree arrays) and their
+# driver, one model per precision (the harness's ONLY_PREC, the driver's FW_ONLY_PREC), so that a
+# cycle evaluates only the 3-4 arrays that precision can select: build/rtl/array_int8 (int8->int32),
+# array_fp16, array_bf16, array_fp32, array_fp16_fp32. Each links the C model
+# (libflopwatt_numerics.a) as the reference. --inline-mult 1 keeps one class per PE variant
+# (instances share its code) instead of a copy per instance, which with -O2 keeps the build short
+# (one 17-array model fully inlined was 46 MB of C++ and ~6.5 min to compile; at -O0 with
+# --inline-mult 1, 1.7 min, and every cycle evaluated all 17 arrays).
+# -Wno-UNUSED: a model leaves the lane bits and inputs its precision does not use unread (the
+# 17-array harness is linted without it, make rtl-lint).
+# (The binaries are not called "array" inside the object directory: <array> would include it.)
 RTL_ARRAY_TB := rtl/tb/fw_array_harness.v rtl/tb/array_main.cpp
-rtl: $(RTL_DIR)/array
-$(RTL_DIR)/array: $(RTL_SRC) $(RTL_INC) $(RTL_ARRAY_TB) rtl/rtl.mk $(LIB_NUMERICS)
+RTL_ARRAY_PRECS := int8 fp16 bf16 fp32 fp16_fp32
+RTL_ARRAYS := $(RTL_ARRAY_PRECS:%=$(RTL_DIR)/array_%)
+rtl: $(RTL_ARRAYS)
+$(RTL_DIR)/array_int8: RTL_PREC_ID := 0
+$(RTL_DIR)/array_fp16: RTL_PREC_ID := 1
+$(RTL_DIR)/array_bf16: RTL_PREC_ID := 2
+$(RTL_DIR)/array_fp32: RTL_PREC_ID := 3
+$(RTL_DIR)/array_fp16_fp32: RTL_PREC_ID := 4
+$(RTL_ARRAYS): $(RTL_SRC) $(RTL_INC) $(RTL_ARRAY_TB) rtl/rtl.mk $(LIB_NUMERICS)
 	@mkdir -p $(RTL_DIR)
-	$(VERILATOR) --cc --exe --build -j 2 $(RTL_VFLAGS) --top-module fw_array_harness \
-	    --inline-mult 1 -Mdir $(RTL_DIR)/obj_array -o fw_array_sim \
-	    -MAKEFLAGS "OBJCACHE=$(RTL_OBJCACHE) OPT_FAST=-O0 OPT_SLOW=-O0" \
-	    -CFLAGS -I$(abspath models) -LDFLAGS $(abspath $(LIB_NUMERICS)) \
-	    $(abspath $(RTL_ARRAY_TB)) $(RTL_SRC) >$(RTL_DIR)/verilate_array.log 2>&1 \
-	    || { cat $(RTL_DIR)/verilate_array.log; exit 1; }
-	cp $(RTL_DIR)/obj_array/fw_array_sim $@
+	$(VERILATOR) --cc --exe --build -j 2 $(RTL_VFLAGS) -Wno-UNUSED --top-module fw_array_harness \
+	    -GONLY_PREC=$(RTL_PREC_ID) --inline-mult 1 -Mdir $(RTL_DIR)/obj_$(notdir $@) \
+	    -o fw_$(notdir $@) \
+	    -MAKEFLAGS "OBJCACHE=$(RTL_OBJCACHE) OPT_FAST=-O2 OPT_SLOW=-O2 OPT_GLOBAL=-O2" \
+	    -CFLAGS "-I$(abspath models) -DFW_ONLY_PREC=$(RTL_PREC_ID)" \
+	    -LDFLAGS $(abspath $(LIB_NUMERICS)) \
+	    $(abspath $(RTL_ARRAY_TB)) $(RTL_SRC) >$(RTL_DIR)/verilate_$(notdir $@).log 2>&1 \
+	    || { cat $(RTL_DIR)/verilate_$(notdir $@).log; exit 1; }
+	cp $(RTL_DIR)/obj_$(notdir $@)/fw_$(notdir $@) $@
 
-# The bench model (make bench, tools/bench/rtl.sh; not in `make rtl`): the same harness and driver
-# with only the int8->int32 ws/os pair (FW_HARNESS_BENCH), compiled at -O2 and fully inlined, so
-# one 4x3 array is timed against the pe engine on the same layer. -Wno-UNUSED: the lanes and
-# inputs of the absent arrays are unused there.
-$(RTL_DIR)/array_bench: $(RTL_SRC) $(RTL_INC) $(RTL_ARRAY_TB) rtl/rtl.mk $(LIB_NUMERICS)
+# The bench models (make bench, tools/bench/rtl.sh; not in `make rtl`): the same harness and
+# driver with one int8->int32 weight-stationary array alone (FW_HARNESS_BENCH), verilated with -O3
+# and compiled at -O2 (model, driver and Verilator's runtime: OPT_FAST, OPT_SLOW, OPT_GLOBAL),
+# fully inlined: array_bench 4 x 3 (the harness's size), array_bench16 16 x 16 (the pe engine's
+# benchmark array), each timed against the pe engine on the same layer. -Wno-UNUSED: the lanes
+# and inputs of the absent arrays are unused there.
+RTL_BENCH := $(RTL_DIR)/array_bench $(RTL_DIR)/array_bench16
+$(RTL_DIR)/array_bench: RTL_BENCH_DIM := 4 3
+$(RTL_DIR)/array_bench16: RTL_BENCH_DIM := 16 16
+$(RTL_BENCH): $(RTL_SRC) $(RTL_INC) $(RTL_ARRAY_TB) rtl/rtl.mk $(LIB_NUMERICS)
 	@mkdir -p $(RTL_DIR)
 	$(VERILATOR) --cc --exe --build -j 2 $(RTL_VFLAGS) -Wno-UNUSED +define+FW_HARNESS_BENCH \
-	    --top-module fw_array_harness -Mdir $(RTL_DIR)/obj_array_bench -o fw_array_bench \
-	    -MAKEFLAGS "OBJCACHE=$(RTL_OBJCACHE) OPT_FAST=-O2 OPT_SLOW=-O2" \
-	    -CFLAGS -I$(abspath models) -LDFLAGS $(abspath $(LIB_NUMERICS)) \
-	    $(abspath $(RTL_ARRAY_TB)) $(RTL_SRC) >$(RTL_DIR)/verilate_array_bench.log 2>&1 \
-	    || { cat $(RTL_DIR)/verilate_array_bench.log; exit 1; }
-	cp $(RTL_DIR)/obj_array_bench/fw_array_bench $@
+	    -GROWS=$(word 1,$(RTL_BENCH_DIM)) -GCOLS=$(word 2,$(RTL_BENCH_DIM)) \
+	    --top-module fw_array_harness -Mdir $(RTL_DIR)/obj_$(notdir $@) -o fw_$(notdir $@) \
+	    -MAKEFLAGS "OBJCACHE=$(RTL_OBJCACHE) OPT_FAST=-O2 OPT_SLOW=-O2 OPT_GLOBAL=-O2" \
+	    -CFLAGS "-I$(abspath models) -DFW_ROWS=$(word 1,$(RTL_BENCH_DIM)) \
+	             -DFW_COLS=$(word 2,$(RTL_BENCH_DIM))" \
+	    -LDFLAGS $(abspath $(LIB_NUMERICS)) \
+	    $(abspath $(RTL_ARRAY_TB)) $(RTL_SRC) >$(RTL_DIR)/verilate_$(notdir $@).log 2>&1 \
+	    || { cat $(RTL_DIR)/verilate_$(notdir $@).log; exit 1; }
+	cp $(RTL_DIR)/obj_$(notdir $@)/fw_$(notdir $@) $@
 
 # The SystemC testbench: fw_array_ws and fw_array_os (4x3, fp16 -> fp32, in rtl/tb/fw_sc_top.v)
 # verilated with --sc, with SystemC models of the SRAM buffers and the DRAM port

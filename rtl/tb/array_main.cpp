@@ -40,9 +40,22 @@ extern "C" {
 
 namespace {
 
-constexpr int kRows = 4;  // fw_array_harness defaults
-constexpr int kCols = 3;
-constexpr int kRowW = 3;  // $clog2(ROWS + 1)
+// The harness's ROWS x COLS (its defaults 4 x 3; the bench model is verilated with -GROWS and
+// -GCOLS and compiled with the same FW_ROWS, FW_COLS).
+#ifndef FW_ROWS
+#define FW_ROWS 4
+#define FW_COLS 3
+#endif
+// FW_ONLY_PREC = p: the model holds only precision p's arrays (the harness's ONLY_PREC;
+// build/rtl/array_<precision>); -1: all of them.
+#ifndef FW_ONLY_PREC
+#define FW_ONLY_PREC -1
+#endif
+constexpr int kRows = FW_ROWS;
+constexpr int kCols = FW_COLS;
+static_assert(kRows <= 32 && kCols <= 32, "valid bits are held in 32-bit words");
+constexpr int clog2(int n) { return n <= 1 ? 0 : 1 + clog2((n + 1) / 2); }
+constexpr int kRowW = clog2(kRows + 1);  // the harness's ROW_W
 // Dataflow ids of the fold sequences (0 ws, 1 os, 2 tree).
 constexpr int kTree = 2;
 const char *const kDfName[] = {"ws", "os", "tree"};
@@ -102,6 +115,16 @@ struct Inputs {
     uint32_t ld[kCols] = {}, x[kRows] = {}, ps[kCols] = {}, w[kCols] = {};
     uint32_t wt[kRows * kCols] = {};  // tree: filter operand of multiplier (i, j), lane i*C + j
 };
+
+// Bits [lsb, lsb + width) of an output port (width <= 32): a plain integer for narrow ports,
+// 32-bit words for wide ones (VlWide).
+uint64_t field(uint64_t port, int lsb, int width) { return (port >> lsb) & mask(width); }
+template <std::size_t N>
+uint64_t field(const VlWide<N> &port, int lsb, int width)
+{
+    const uint64_t lo = port[lsb / 32], hi = lsb / 32 + 1 < (int)N ? port[lsb / 32 + 1] : 0;
+    return ((lo | hi << 32) >> (lsb % 32)) & mask(width);
+}
 
 template <typename W>
 void set_lanes(W &port, const uint32_t *v, int n)
@@ -168,7 +191,7 @@ Outputs sample(const Vfw_array_harness &top, unsigned acc_bits)
     o.valid = top.out_valid_o & (uint32_t)mask(kCols);
     for (int j = 0; j < kCols; j++) {
         o.value[j] = top.out_o[j] & mask(acc_bits);
-        o.row[j] = (top.out_row_o >> (kRowW * j)) & mask(kRowW);
+        o.row[j] = field(top.out_row_o, kRowW * j, kRowW);
     }
     return o;
 }
@@ -268,7 +291,7 @@ bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, int P, Rn
         for (int j = 0; j < C; j++) {
             if (!((top.out_valid_o >> j) & 1)) continue;
             const uint64_t got = top.out_o[j] & mask(nx_fmt_get(pr.acc)->width_bits);
-            const int row = (int)((top.out_row_o >> (kRowW * j)) & mask(kRowW));
+            const int row = (int)field(top.out_row_o, kRowW * j, kRowW);
             auto it = expect.find({wc, j});
             if (it == expect.end()) {
                 std::printf("MISMATCH %s %s: unexpected result %llX on column %d at cycle %llu\n",
@@ -510,6 +533,11 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &args)
         std::fprintf(stderr, "array: -layer needs -trace -dump -prec and -m -n -k or -conv\n");
         return 2;
     }
+    if (FW_ONLY_PREC >= 0 && pr && pr != &kPrecisions[FW_ONLY_PREC]) {
+        std::fprintf(stderr, "array: this model holds the %s arrays only, not %s\n",
+                     kPrecisions[FW_ONLY_PREC].name, pr->name);
+        return 2;
+    }
     const uint64_t G = a.groups;
     // df: 0 ws, 1 os, 2 is. The input-stationary dataflow runs on the ws array (arr.h: same
     // schedule, the stationary tile holds ifmap and the filter streams).
@@ -627,8 +655,15 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &args)
     // Output buffer: value and write cycle per (m, n); UINT64_MAX = not written.
     // Index (g * M + m) * N + n.
     std::vector<uint64_t> ob(G * a.m * a.n, 0), ob_cycle(G * a.m * a.n, UINT64_MAX);
-    // (cycle, column) -> (fold, output index) of every result the schedule announces.
-    std::map<std::pair<uint64_t, int>, std::pair<size_t, uint64_t>> expect;
+    // Every result the schedule announces: (cycle, column) -> (fold, output index), sorted by
+    // cycle then column, so that the cycle loop walks it with a cursor.
+    struct Announced {
+        uint64_t cycle;
+        int col;
+        size_t fold;
+        uint64_t o;
+    };
+    std::vector<Announced> expect;
     std::vector<uint64_t> last_write(folds.size(), 0);
     for (size_t f = 0; f < folds.size(); f++) {
         const F &fo = folds[f];
@@ -637,15 +672,25 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &args)
             const uint64_t n = fo.cf * C + j;
             if (is)  // output (t, j) is (m = col0 + j, n = t)
                 for (uint64_t t = 0; t < T; t++)
-                    expect[{fo.x0 + R + t + R * a.P - 1 + j, (int)j}] = {f, base + n * a.n + t};
+                    expect.push_back({fo.x0 + R + t + R * a.P - 1 + j, (int)j, f, base + n * a.n + t});
             else if (!os)
                 for (uint64_t t = 0; t < T; t++)
-                    expect[{fo.x0 + R + t + R * a.P - 1 + j, (int)j}] = {f, base + t * a.n + n};
+                    expect.push_back({fo.x0 + R + t + R * a.P - 1 + j, (int)j, f, base + t * a.n + n});
             else
                 for (uint64_t i = 0; i < fo.sr; i++)
-                    expect[{fo.x0 + T - 1 + i + j, (int)j}] = {f, base + (fo.rf * R + i) * a.n + n};
+                    expect.push_back({fo.x0 + T - 1 + i + j, (int)j, f, base + (fo.rf * R + i) * a.n + n});
         }
     }
+    std::sort(expect.begin(), expect.end(), [](const Announced &x, const Announced &y) {
+        return x.cycle != y.cycle ? x.cycle < y.cycle : x.col < y.col;
+    });
+    // Two results announced on one column in one cycle: the second could never be seen.
+    for (size_t e = 1; e < expect.size(); e++)
+        if (expect[e].cycle == expect[e - 1].cycle && expect[e].col == expect[e - 1].col) {
+            std::printf("MISMATCH layer %s %s: two results announced on column %d at cycle %llu\n",
+                        a.name, dfn, expect[e].col, (unsigned long long)expect[e].cycle);
+            return 1;
+        }
     const int sel = array_sel(*pr, os ? 1 : 0, a.P);
     if (sel < 0) {
         std::fprintf(stderr, "array: no %s array with mac_pipeline_cycles %d in the harness\n",
@@ -656,11 +701,16 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &args)
     top.rnd_i = a.rnd;
     top.ftz_i = a.ftz;
     const uint64_t total = folds.back().end;
-    size_t seen = 0;
+    const unsigned acc_bits = nx_fmt_get(pr->acc)->width_bits;
+    size_t seen = 0, cursor = 0, lo = 0;
     for (uint64_t c = 0; c < total; c++) {
         Inputs in;
-        for (const F &fo : folds) {
-            if (c < fo.x0 || c >= fo.end) continue;
+        // the folds in flight: folds start in order (the trace's fold order), so those before
+        // lo have ended and none after the first one not yet started has begun
+        while (lo < folds.size() && folds[lo].end <= c) lo++;
+        for (size_t fi = lo; fi < folds.size() && folds[fi].x0 <= c; fi++) {
+            const F &fo = folds[fi];
+            if (c >= fo.end) continue;
             const uint64_t d = c - fo.x0;
             const std::vector<uint64_t> &X = Xg[fo.g], &W = Wg[fo.g];
             if (!os) {
@@ -722,18 +772,20 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &args)
         top.eval();
         top.clk_i = 1;
         top.eval();
+        while (cursor < expect.size() && expect[cursor].cycle < c) cursor++;
         for (int j = 0; j < C; j++) {
             if (!((top.out_valid_o >> j) & 1)) continue;
-            auto it = expect.find({c, j});
-            if (it == expect.end()) {
+            size_t e = cursor;
+            while (e < expect.size() && expect[e].cycle == c && expect[e].col != j) e++;
+            if (e == expect.size() || expect[e].cycle != c) {
                 std::printf("MISMATCH layer %s %s: unexpected result on column %d at cycle %llu\n",
                             a.name, dfn, j, (unsigned long long)c);
                 return 1;
             }
-            const uint64_t o = it->second.second;
-            ob[o] = top.out_o[j] & mask(nx_fmt_get(pr->acc)->width_bits);
+            const uint64_t o = expect[e].o;
+            ob[o] = top.out_o[j] & mask(acc_bits);
             ob_cycle[o] = c;
-            last_write[it->second.first] = c;
+            last_write[expect[e].fold] = c;
             seen++;
         }
     }
@@ -871,6 +923,7 @@ int main(int argc, char **argv)
     for (const Precision &pr : kPrecisions) cfgs.push_back({&pr, kTree, 1});
     for (const Cfg &cf : cfgs) {
         if (!ok) break;
+        if (FW_ONLY_PREC >= 0 && cf.pr != &kPrecisions[FW_ONLY_PREC]) continue;
         const Precision &pr = *cf.pr;
         const int df = cf.df;
         {

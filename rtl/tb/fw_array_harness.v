@@ -114,7 +114,17 @@
     assign orow[ID][gj*ROW_W +: ROW_W] = {ROW_W{1'b0}}; \
   end
 
+// An id that is not built: no valid outputs.
+`define FW_ARR_IDLE(ID) \
+  assign ov[ID] = {COLS{1'b0}}; \
+  assign od[ID] = {COLS*32{1'b0}}; \
+  assign orow[ID] = {COLS*ROW_W{1'b0}};
+
 module fw_array_harness #(
+  // ONLY_PREC = p (0..4) builds only precision p's arrays (ws/os pair 2p and 2p+1, tree 12+p,
+  // and the deeper-pipeline ws array of that precision, 10 or 11): one precision per model, so
+  // that a cycle evaluates only the arrays that can be selected; -1 (default) builds all 17.
+  parameter integer ONLY_PREC = -1,
   parameter integer ROWS = 4,
   parameter integer COLS = 3,
   parameter integer ROW_W = $clog2(ROWS + 1)
@@ -149,27 +159,48 @@ module fw_array_harness #(
   wire [COLS*ROW_W-1:0] orow [0:NARR-1];
   genvar gi, gj;
   generate
-    `FW_ARR_PAIR(0, `FW_ARR_INT_PARAMS(INT8, INT32), 8, 32)
 `ifdef FW_HARNESS_BENCH
-    // Bench build (build/rtl/array_bench, make bench): the int8->int32 ws/os pair alone; the
-    // other ids read as idle arrays.
-    for (gi = 2; gi < NARR; gi = gi + 1) begin : g_idle
+    // Bench build (build/rtl/array_bench, make bench): one int8->int32 weight-stationary array
+    // (id 0) alone; the other ids read as idle arrays.
+    `FW_ARR_WS_P(0, `FW_ARR_INT_PARAMS(INT8, INT32), 8, 32, 1)
+    for (gi = 1; gi < NARR; gi = gi + 1) begin : g_idle
       assign ov[gi] = {COLS{1'b0}};
       assign od[gi] = {COLS*32{1'b0}};
       assign orow[gi] = {COLS*ROW_W{1'b0}};
     end
 `else
-    `FW_ARR_PAIR(1, `FW_ARR_FP_PARAMS(FP16, FP16), 16, 16)
-    `FW_ARR_PAIR(2, `FW_ARR_FP_PARAMS(BF16, BF16), 16, 16)
-    `FW_ARR_PAIR(3, `FW_ARR_FP_PARAMS(FP32, FP32), 32, 32)
-    `FW_ARR_PAIR(4, `FW_ARR_FP_PARAMS(FP16, FP32), 16, 32)
-    `FW_ARR_WS_P(10, `FW_ARR_INT_PARAMS(INT8, INT32), 8, 32, 3)
-    `FW_ARR_WS_P(11, `FW_ARR_FP_PARAMS(FP16, FP32), 16, 32, 2)
-    `FW_ARR_TREE(12, `FW_ARR_INT_PARAMS(INT8, INT32), 8, 32)
-    `FW_ARR_TREE(13, `FW_ARR_FP_PARAMS(FP16, FP16), 16, 16)
-    `FW_ARR_TREE(14, `FW_ARR_FP_PARAMS(BF16, BF16), 16, 16)
-    `FW_ARR_TREE(15, `FW_ARR_FP_PARAMS(FP32, FP32), 32, 32)
-    `FW_ARR_TREE(16, `FW_ARR_FP_PARAMS(FP16, FP32), 16, 32)
+    if (ONLY_PREC < 0 || ONLY_PREC == 0) begin : g_p0
+      `FW_ARR_PAIR(0, `FW_ARR_INT_PARAMS(INT8, INT32), 8, 32)
+      `FW_ARR_WS_P(10, `FW_ARR_INT_PARAMS(INT8, INT32), 8, 32, 3)
+      `FW_ARR_TREE(12, `FW_ARR_INT_PARAMS(INT8, INT32), 8, 32)
+    end else begin : g_i0
+      `FW_ARR_IDLE(0) `FW_ARR_IDLE(1) `FW_ARR_IDLE(10) `FW_ARR_IDLE(12)
+    end
+    if (ONLY_PREC < 0 || ONLY_PREC == 1) begin : g_p1
+      `FW_ARR_PAIR(1, `FW_ARR_FP_PARAMS(FP16, FP16), 16, 16)
+      `FW_ARR_TREE(13, `FW_ARR_FP_PARAMS(FP16, FP16), 16, 16)
+    end else begin : g_i1
+      `FW_ARR_IDLE(2) `FW_ARR_IDLE(3) `FW_ARR_IDLE(13)
+    end
+    if (ONLY_PREC < 0 || ONLY_PREC == 2) begin : g_p2
+      `FW_ARR_PAIR(2, `FW_ARR_FP_PARAMS(BF16, BF16), 16, 16)
+      `FW_ARR_TREE(14, `FW_ARR_FP_PARAMS(BF16, BF16), 16, 16)
+    end else begin : g_i2
+      `FW_ARR_IDLE(4) `FW_ARR_IDLE(5) `FW_ARR_IDLE(14)
+    end
+    if (ONLY_PREC < 0 || ONLY_PREC == 3) begin : g_p3
+      `FW_ARR_PAIR(3, `FW_ARR_FP_PARAMS(FP32, FP32), 32, 32)
+      `FW_ARR_TREE(15, `FW_ARR_FP_PARAMS(FP32, FP32), 32, 32)
+    end else begin : g_i3
+      `FW_ARR_IDLE(6) `FW_ARR_IDLE(7) `FW_ARR_IDLE(15)
+    end
+    if (ONLY_PREC < 0 || ONLY_PREC == 4) begin : g_p4
+      `FW_ARR_PAIR(4, `FW_ARR_FP_PARAMS(FP16, FP32), 16, 32)
+      `FW_ARR_WS_P(11, `FW_ARR_FP_PARAMS(FP16, FP32), 16, 32, 2)
+      `FW_ARR_TREE(16, `FW_ARR_FP_PARAMS(FP16, FP32), 16, 32)
+    end else begin : g_i4
+      `FW_ARR_IDLE(8) `FW_ARR_IDLE(9) `FW_ARR_IDLE(11) `FW_ARR_IDLE(16)
+    end
 `endif
   endgenerate
   wire [4:0] s = (sel_i < 5'd17) ? sel_i : 5'd0;  // NARR arrays

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# tests/rtl/layer.sh: whole GEMM and conv layers on the RTL arrays (build/rtl/array, 4x3) against
+# tests/rtl/layer.sh: whole GEMM and conv layers on the RTL arrays (build/rtl/array_<precision>,
+# 4x3, one model per precision) against
 # `flopwatt run --engine pe` on the same config: the simulator writes its fold trace (tiles and
 # start/end cycles chosen by its memory model) and its output tensor; the RTL driver re-derives
 # the fold order, tiles, operand data and im2col lowering from their documentation (map.h,
@@ -62,12 +63,14 @@ run() { # input acc dataflow memory(ideal|modelled) [rounding subnormals mac_pip
         --set precision.input="$in" --set precision.accumulator="$acc" \
         --set precision.rounding="$rnd" --set precision.subnormals="$sub" "${extra[@]}" \
         --seed "$seed" --dump-outputs "$work/out.txt" --trace "$work/trace.csv" > "$work/run.txt"
+    local model="$build/rtl/array_${in}"
+    [[ $in != "$acc" && $in != int8 ]] && model="$build/rtl/array_${in}_${acc}"
     local i=0
     for l in "${layers[@]}"; do
         read -r name kind a b c <<< "$l"
         local shape=(-conv "$a")
         [[ $kind == gemm ]] && shape=(-m "$a" -n "$b" -k "$c")
-        if ! "$build/rtl/array" -layer "$name" -df "$df" -prec "$prec" "${shape[@]}" \
+        if ! "$model" -layer "$name" -df "$df" -prec "$prec" "${shape[@]}" \
             -seed $((seed + i)) -trace "$work/trace.csv" -dump "$work/out.txt" "${opts[@]}" \
             | sed "s/\$/ ($mem memory${opts[*]:+, ${opts[*]}})/"; then
             fail=1
