@@ -495,6 +495,38 @@ static int cfg_read_storage(jr_obj *root, cfg_accel *c, fw_err *err)
     return has_mem ? cfg_read_memory(root, c, err) : cfg_read_sram(root, c, err);
 }
 
+/* compression (optional): the format of compressed operand tensors (mapping/map.h
+ * "Compression"). Absent: none. */
+static int cfg_read_compression(jr_obj *root, cfg_accel *c, fw_err *err)
+{
+    static const char *const formats[] = {"none", "bitmask", "rle", "csr"};
+    jr_obj o;
+    jr_arr a;
+    bool present, ops_given;
+    unsigned fmt;
+    int rc;
+    c->cmp_format = CFG_CMP_NONE;
+    if ((rc = jr_obj_get(root, "compression", false, &o, &present, err)) || !present)
+        return rc;
+    if ((rc = jr_enum(&o, "format", true, 0, formats, CFG_COUNT(formats), &fmt, err)) ||
+        (rc = jr_u32(&o, "rle_run_bits", false, CFG_DEFAULT_RLE_RUN_BITS, 1, 16,
+                     &c->cmp_rle_run_bits, err)) ||
+        (rc = jr_arr_get(&o, "operands", false, &a, &ops_given, err)))
+        return rc;
+    c->cmp_format = (cfg_cmp_format)fmt;
+    c->cmp_operand[CFG_IFMAP] = c->cmp_operand[CFG_FILTER] = !ops_given;
+    for (size_t i = 0; ops_given && i < a.count; i++) {
+        const char *name;
+        if ((rc = jr_arr_str(&a, i, &name, err)))
+            return rc;
+        if (strcmp(name, "ifmap") && strcmp(name, "filter"))
+            return jr_fail(&o, "operands", err,
+                           "'%.40s' is not a compressible operand (ifmap, filter)", name);
+        c->cmp_operand[strcmp(name, "ifmap") ? CFG_FILTER : CFG_IFMAP] = true;
+    }
+    return jr_obj_done(&o, err);
+}
+
 static int cfg_read_tech(jr_obj *root, cfg_accel *c, fw_err *err)
 {
     jr_obj t;
@@ -563,6 +595,7 @@ static const struct {
     {"precision", CFG_SEC_PRECISION},
     {"sram", CFG_SEC_STORAGE},
     {"memory", CFG_SEC_STORAGE},
+    {"compression", CFG_SEC_COMPRESSION},
     {"dram", CFG_SEC_DRAM},
     {"tech", CFG_SEC_TECH},
 };
@@ -642,6 +675,13 @@ static int cfg_read(const jr_doc *doc, const cfg_accel *base, cfg_sections secti
         if ((rc = cfg_read_tech(&root, c, err)))
             return rc;
     }
+    if (sections & CFG_SEC_COMPRESSION) {
+        c->cmp_format = CFG_CMP_NONE;
+        c->cmp_rle_run_bits = 0;
+        memset(c->cmp_operand, 0, sizeof c->cmp_operand);
+        if ((rc = cfg_read_compression(&root, c, err)))
+            return rc;
+    }
     if (!base && (rc = jr_obj_done(&root, err)))
         return rc;
     if (name) {
@@ -653,6 +693,9 @@ static int cfg_read(const jr_doc *doc, const cfg_accel *base, cfg_sections secti
         return jr_fail(&root, "array", err,
                        "nm_sparsity with memory.levels is not modelled (the tiled model has no "
                        "compressed weights yet; use the sram form)");
+    if (c->cmp_format != CFG_CMP_NONE && c->hierarchy_given)
+        return jr_fail(&root, "compression", err,
+                       "compression with memory.levels is not modelled (use the sram form)");
     return 0;
 }
 

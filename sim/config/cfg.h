@@ -99,6 +99,12 @@ typedef struct cfg_tech {
     cfg_arith_source arith_source;
 } cfg_tech;
 
+/* compression.format: how operand tensors are stored in DRAM and the on-chip buffers
+ * (mapping/map.h "Compression") */
+typedef enum cfg_cmp_format { CFG_CMP_NONE = 0, CFG_CMP_BITMASK, CFG_CMP_RLE, CFG_CMP_CSR } cfg_cmp_format;
+/* Eyeriss's run-length coding: 5-bit runs of zeros (Chen et al., JSSC 2017, Sec. V-B) */
+#define CFG_DEFAULT_RLE_RUN_BITS 5
+
 typedef struct cfg_accel {
     char name[CFG_NAME_BYTES];
     uint32_t rows, cols; /* PE array R x C */
@@ -116,6 +122,9 @@ typedef struct cfg_accel {
      * reduction, with ceil(log2 M) bits of metadata per kept weight (mapping/map.h "N:M");
      * 0:0 ("none", the default): weights are stored and multiplied dense */
     uint32_t nm_n, nm_m;
+    cfg_cmp_format cmp_format;         /* compression.format; CFG_CMP_NONE without the block */
+    uint32_t cmp_rle_run_bits;         /* compression.rle_run_bits */
+    bool cmp_operand[CFG_OPERANDS];    /* compression.operands (ifmap, filter; never ofmap) */
     uint64_t max_stream; /* ws/is: streamed dimension cut into chunks of this length; 0 = whole;
                             os ignores it (its streamed dimension is the reduction) */
     nx_mac_cfg mac;      /* precision: formats, fused, rounding, subnormals, overflow */
@@ -169,7 +178,8 @@ enum {
     CFG_SEC_STORAGE = 1u << 4,   /* sram or memory */
     CFG_SEC_DRAM = 1u << 5,      /* dram */
     CFG_SEC_TECH = 1u << 6,      /* tech */
-    CFG_SEC_ALL = (1u << 7) - 1
+    CFG_SEC_COMPRESSION = 1u << 7, /* compression */
+    CFG_SEC_ALL = (1u << 8) - 1
 };
 /* The sections to read again when the value at a JSON path ("array.rows",
  * "memory.levels[1].size_bytes") changes: the path's top-level section and those that read it

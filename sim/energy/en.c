@@ -144,6 +144,8 @@ int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_e
     out->zero_mac_pj = out->mac_pj + (tree ? 0 : 2 * in_bits * reg_pj_bit * lib->ff_read_fraction);
     out->gating = cfg->zero_gating;
     out->nm_meta_pj_per_bit = out->sram_read_pj[CFG_FILTER] / in_bits;
+    /* en.h compression: one 16-bit integer addition per decoded element */
+    out->cmp_decode_pj = cfg->cmp_format != CFG_CMP_NONE ? tech_op_pj(pt, NX_INT16, TECH_ADD) : 0;
     { /* the transform unit's formats (engine/eng_xform.h: int8 transforms widen to int16) */
         bool fl = nx_fmt_get(cfg->mac.input)->is_float;
         nx_fmt xin = fl ? cfg->mac.input : NX_INT16, xout = fl ? cfg->mac.accumulator : NX_INT48;
@@ -211,13 +213,15 @@ void en_price(const en_costs *k, const eng_counters *c, en_breakdown *out)
         dram_bytes += (double)c->dram_read_bytes[op] + (double)c->dram_write_bytes[op];
     }
     out->nm_metadata_pj = (double)c->nm_metadata_sram_bits * k->nm_meta_pj_per_bit;
+    out->cmp_pj = (double)c->cmp_decoded_elems * k->cmp_decode_pj;
     out->sram_pj[CFG_FILTER] += out->nm_metadata_pj;
     out->dram_pj = dram_bytes * k->dram_pj_per_byte;
     out->leakage_pj = (double)c->cycles * k->leakage_pj_per_cycle;
     out->clock_pj = (double)c->cycles * k->clock_pj_per_cycle;
     out->chip_pj = out->mac_pj + out->reg_pj + out->sram_pj[CFG_IFMAP] + out->sram_pj[CFG_FILTER] +
                    out->sram_pj[CFG_OFMAP] + out->wire_pj + out->leakage_pj + out->clock_pj +
-                   out->xform_pj;
+                   out->xform_pj +
+                   out->cmp_pj;
     out->system_pj = out->chip_pj + out->dram_pj;
     out->time_s = (double)c->cycles / k->clock_hz;
     out->area_mm2 = k->area_mm2;

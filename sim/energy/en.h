@@ -57,6 +57,13 @@
  *                  are in the filter's DRAM traffic. The multiplexers that choose the
  *                  activations are taken as free; the metadata in the PE registers is not
  *                  priced. en_breakdown.nm_metadata_pj (part of sram_pj[filter]).
+ *   compression    the compressed tensors' DRAM bytes and SRAM accesses are counted compressed
+ *                  (mapping/map.h "Compression") and priced as any; every element the array
+ *                  reads through the decompressor (eng cmp_decoded_elems) costs one 16-bit
+ *                  integer addition, tech_op_pj(int16, add): the running index of the format
+ *                  (a prefix count of the bitmask, the run-length sum, the CSR column step). A
+ *                  stated estimate of the decoder's logic, not a published figure; its
+ *                  registers and area are not priced. en_breakdown.cmp_pj, in chip_pj.
  *   efficiency     GOPS/W and GOPS/mm2 count 2 ops per dense-equivalent MAC (eng dense_macs:
  *                  with N:M the pruned MACs too, as published sparse figures, e.g. NVIDIA's
  *                  "sparse TOPS", count them); pJ/MAC divides by the MACs performed.
@@ -105,6 +112,7 @@ typedef struct en_costs {
     double zero_mac_pj;  /* saved per gated or skipped MAC: its MAC and two operand reads */
     bool gating;         /* array.zero_gating */
     double nm_meta_pj_per_bit; /* N:M metadata read with a weight: filter SRAM read / input bits */
+    double cmp_decode_pj;      /* compression: one element through the decompressor */
     double pe_peak_pj_per_cycle; /* R*C MACs and their register accesses, one cycle */
     double leakage_w;            /* leakage power */
     double leakage_pj_per_cycle; /* leakage_w / clock */
@@ -129,6 +137,7 @@ typedef struct en_breakdown {
      * and clock of the cycles saved (already out of mac_pj, reg_pj, leakage_pj, clock_pj) */
     double skipping_saved_pj;
     double nm_metadata_pj; /* N:M metadata read from the filter SRAM (inside sram_pj[filter]) */
+    double cmp_pj;         /* the decompressor (compression; in chip_pj) */
     double chip_pj;           /* every component but dram_pj (xform_pj included) */
     double system_pj;         /* chip_pj + dram_pj */
     double time_s;            /* cycles / clock */

@@ -164,27 +164,33 @@ static void eng_level_array_side(const cfg_accel *cfg, eng_counters *c)
     }
 }
 
-/* N:M: the same layer with dense weights and no skipping (eng.h nm_dense_*), fast engine. */
-static int eng_nm_dense(const cfg_accel *cfg, const wl_layer *layer, const eng_options *opt,
-                        eng_counters *c, fw_err *err)
+/* A baseline of the same layer without a compute reduction (map_layer_init_as `without`): its
+ * cycles and DRAM bytes (read + written) on the fast engine's timeline, with the folds' t_eff
+ * (skipping) when not NULL. N:M: dense weights, no skipping (eng.h nm_dense_*); compression:
+ * uncompressed, the same skipping (cmp_dense_*). */
+static int eng_baseline(const cfg_accel *cfg, const wl_layer *layer, const eng_options *opt,
+                        unsigned without, const uint64_t *t_eff, uint64_t *cycles,
+                        uint64_t *dram_bytes, fw_err *err)
 {
     map_layer map;
-    int rc = map_layer_init_dense(cfg, layer, &map, err);
+    int rc = map_layer_init_as(cfg, layer, without, &map, err);
     if (rc)
         return rc;
     map_layer_residency(&map, opt->ifmap_on_chip, opt->ofmap_on_chip);
+    map.t_eff = t_eff; /* compression changes bytes, not the fold grid */
     eng_counters d;
     memset(&d, 0, sizeof d);
     mem_memo_timeline(opt->timeline_memo, cfg, &map, opt->ideal_memory, &d);
-    c->nm_dense_cycles = d.cycles;
+    *cycles = d.cycles;
     for (int op = 0; op < CFG_OPERANDS; op++)
-        c->nm_dense_dram_bytes += d.dram_read_bytes[op] + d.dram_write_bytes[op];
+        *dram_bytes += d.dram_read_bytes[op] + d.dram_write_bytes[op];
     return 0;
 }
 
-/* What every run adds after its engine: dense MACs, the N:M figures, the per-level side. */
+/* What every run adds after its engine: dense MACs, the N:M and compression figures, the
+ * per-level side. t_eff: the skipping timeline's fold lengths, or NULL. */
 static int eng_finish(const cfg_accel *cfg, const wl_layer *layer, const eng_options *opt,
-                      const map_layer *map, eng_counters *c, fw_err *err)
+                      const map_layer *map, const uint64_t *t_eff, eng_counters *c, fw_err *err)
 {
     c->dense_macs = wl_layer_macs(layer);
     if (map->k != map->k_dense) {
@@ -195,13 +201,35 @@ static int eng_finish(const cfg_accel *cfg, const wl_layer *layer, const eng_opt
                                               map->k);
         c->nm_metadata_bytes = (map->k * map->n * map->groups * map->meta_bits + 7) / 8;
         c->nm_metadata_sram_bits = c->sram_reads[CFG_FILTER] * map->meta_bits;
-        int rc = eng_nm_dense(cfg, layer, opt, c, err);
+        int rc = eng_baseline(cfg, layer, opt, MAP_DENSE_WEIGHTS, NULL, &c->nm_dense_cycles,
+                              &c->nm_dense_dram_bytes, err);
         if (rc)
             return rc;
     } else {
         c->nm_dense_cycles = c->cycles + c->skip_saved_cycles;
         for (int op = 0; op < CFG_OPERANDS; op++)
             c->nm_dense_dram_bytes += c->dram_read_bytes[op] + c->dram_write_bytes[op];
+    }
+    /* compression: the array reads compressed words from the buffer, cmp_mbits / (1000 w) of
+     * the elements it gets; every element it gets passes the decompressor (map.h) */
+    uint64_t w_milli = 8000ull * map->input_bytes;
+    for (int op = 0; op < 2; op++)
+        if (map->cmp_mbits[op]) {
+            c->cmp_decoded_elems += c->sram_reads[op];
+            c->sram_reads[op] = (uint64_t)(((unsigned __int128)c->sram_reads[op] *
+                                                map->cmp_mbits[op] +
+                                            w_milli - 1) /
+                                           w_milli);
+        }
+    if (map->cmp_mbits[0] || map->cmp_mbits[1]) {
+        int rc = eng_baseline(cfg, layer, opt, MAP_UNCOMPRESSED, t_eff, &c->cmp_dense_cycles,
+                              &c->cmp_dense_dram_bytes, err);
+        if (rc)
+            return rc;
+    } else {
+        c->cmp_dense_cycles = c->cycles;
+        for (int op = 0; op < CFG_OPERANDS; op++)
+            c->cmp_dense_dram_bytes += c->dram_read_bytes[op] + c->dram_write_bytes[op];
     }
     eng_level_array_side(cfg, c);
     return 0;
@@ -243,7 +271,6 @@ int eng_run_layer(const cfg_accel *cfg, const wl_layer *layer, const eng_options
         } else {
             mem_timeline(cfg, &map, opt->ideal_memory, NULL, opt->trace, opt->trace_ctx, &out->c);
         }
-        free(t_eff);
         eng_fast_layer(cfg, &map, &out->c);
         if (cfg->zero_skipping)
             out->c.skip_saved_cycles = dense.cycles - out->c.cycles;
@@ -251,7 +278,9 @@ int eng_run_layer(const cfg_accel *cfg, const wl_layer *layer, const eng_options
         double f_in = eng_inbounds_fraction(layer);
         double nz = (1.0 - layer->ifmap_zero_frac) * (1.0 - eng_stored_weight_zero_frac(layer, &map));
         out->c.zero_macs = (uint64_t)llround((double)map.macs * (1.0 - nz * f_in));
-        return eng_finish(cfg, layer, opt, &map, &out->c, err);
+        rc = eng_finish(cfg, layer, opt, &map, t_eff, &out->c, err);
+        free(t_eff);
+        return rc;
     }
     eng_operands own;
     memset(&own, 0, sizeof own);
@@ -287,10 +316,10 @@ int eng_run_layer(const cfg_accel *cfg, const wl_layer *layer, const eng_options
         rc = eng_pe_run(cfg, layer, &map, x, ops, outputs, &out->c, err);
     }
     free(x);
-    free(t_eff);
     eng_operands_fini(&own);
     if (!rc)
-        rc = eng_finish(cfg, layer, opt, &map, &out->c, err);
+        rc = eng_finish(cfg, layer, opt, &map, t_eff, &out->c, err);
+    free(t_eff);
     if (rc) {
         free(outputs);
         memset(out, 0, sizeof *out);

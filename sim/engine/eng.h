@@ -122,6 +122,13 @@ typedef struct eng_counters {
     uint64_t nm_dense_dram_bytes;
     uint64_t nm_metadata_bytes;
     uint64_t nm_metadata_sram_bits;
+    /* Compression (cfg compression, mapping/map.h "Compression"): elements the array read
+     * through the decompressor (dense elements of the compressed operands); the cycles and DRAM
+     * bytes of the same layer with its tensors uncompressed (= cycles and DRAM bytes when
+     * nothing is compressed). */
+    uint64_t cmp_decoded_elems;
+    uint64_t cmp_dense_cycles;
+    uint64_t cmp_dense_dram_bytes;
 } eng_counters;
 
 typedef enum eng_kind { ENG_FAST = 0, ENG_PE } eng_kind;

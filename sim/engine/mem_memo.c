@@ -10,10 +10,10 @@
 /* The key is every input of mem_timeline's shorthand path (mem_memo.h). A new field in
  * map_layer is a new input of the model until shown otherwise: this assert stops the build so
  * that whoever adds one puts it into mem_memo_key (and updates the size here). */
-_Static_assert(sizeof(map_layer) == 192, "map_layer changed: add the new field to mem_memo_key");
+_Static_assert(sizeof(map_layer) == 208, "map_layer changed: add the new field to mem_memo_key");
 
 enum {
-    MEM_MEMO_KEY_WORDS = 34,
+    MEM_MEMO_KEY_WORDS = 36,
     MEM_MEMO_ENTRIES = 1024, /* direct mapped: a sweep point or a network has few mappings */
     MEM_MEMO_COUNTERS = sizeof(eng_counters) / sizeof(uint64_t),
 };
@@ -61,6 +61,8 @@ static void mem_memo_key(const cfg_accel *cfg, const map_layer *map, bool ideal,
     *k++ = map->k;
     *k++ = map->k_dense; /* N:M: tile bytes (map.h) */
     *k++ = map->meta_bits;
+    *k++ = map->cmp_mbits[0]; /* compression: tile bytes (map.h) */
+    *k++ = map->cmp_mbits[1];
     *k++ = map->row_dim;
     *k++ = map->col_dim;
     *k++ = map->t;

@@ -1,7 +1,17 @@
 /* map: folds, fold order, tiles and residency of a layer on the array (see map.h). */
 #include "mapping/map.h"
 
+#include <math.h>
 #include <string.h>
+
+/* ceil(log2 x) for x >= 1 */
+static double map_log2_ceil(uint64_t x)
+{
+    unsigned b = 0;
+    while (b < 64 && (b == 64 ? 0 : (1ull << b)) < x)
+        b++;
+    return b;
+}
 
 static uint64_t map_ceil_div(uint64_t a, uint64_t b)
 {
@@ -29,33 +39,59 @@ bool map_nm_active(const cfg_accel *cfg, const wl_layer *layer)
     return (m % M == 0 && n <= N) || (M % m == 0 && (uint64_t)n * (M / m) <= N);
 }
 
+/* Bytes of e elements of operand op as stored: compressed (map.h "Compression") or not. */
+static uint64_t map_stored_bytes(const map_layer *map, int op, uint64_t e)
+{
+    if (map->cmp_mbits[op])
+        return (uint64_t)(((unsigned __int128)e * map->cmp_mbits[op] + 7999) / 8000);
+    return e * map->input_bytes;
+}
+
 /* Bytes of a tile of e elements of operand op (map.h: N:M metadata and dense activations). */
 static uint64_t map_tile_bytes(const map_layer *map, int op, uint64_t e)
 {
     if (op == 1)
-        return e * map->input_bytes + (e * map->meta_bits + 7) / 8;
+        return map_stored_bytes(map, 1, e) + (e * map->meta_bits + 7) / 8;
     if (map->k_dense != map->k)
         e = (uint64_t)(((unsigned __int128)e * map->k_dense + map->k - 1) / map->k);
-    return e * map->input_bytes;
+    return map_stored_bytes(map, 0, e);
 }
 
-static int map_layer_init_nm(const cfg_accel *cfg, const wl_layer *layer, bool nm,
-                             map_layer *out, fw_err *err);
+uint64_t map_cmp_millibits(cfg_cmp_format format, double density, uint32_t elem_bits,
+                           uint64_t rows, uint64_t cols, uint32_t run_bits)
+{
+    double d = density < 0 ? 0 : density > 1 ? 1 : density, q = 1 - d, w = elem_bits, bits = w;
+    switch (format) {
+    case CFG_CMP_NONE:
+        bits = w;
+        break;
+    case CFG_CMP_BITMASK: /* one mask bit per element, the non-zeros */
+        bits = 1 + d * w;
+        break;
+    case CFG_CMP_RLE: { /* entries (run, value): one per non-zero, plus one per full run */
+        double full = pow(q, (double)(1u << run_bits)); /* P(a gap reaches 2^r zeros) */
+        double extra = full < 1 ? d * full / (1 - full) : 1.0 / (double)(1u << run_bits);
+        bits = (d + extra) * (run_bits + w);
+        break;
+    }
+    case CFG_CMP_CSR: { /* values + column indices, row pointers */
+        double n = (double)rows * (double)cols;
+        bits = d * (w + map_log2_ceil(cols)) + ((double)rows + 1) * map_log2_ceil(rows * cols + 1) / n;
+        break;
+    }
+    }
+    return (uint64_t)llround(bits * 1000);
+}
 
 int map_layer_init(const cfg_accel *cfg, const wl_layer *layer, map_layer *out, fw_err *err)
 {
-    return map_layer_init_nm(cfg, layer, true, out, err);
+    return map_layer_init_as(cfg, layer, 0, out, err);
 }
 
-int map_layer_init_dense(const cfg_accel *cfg, const wl_layer *layer, map_layer *out,
-                         fw_err *err)
+int map_layer_init_as(const cfg_accel *cfg, const wl_layer *layer, unsigned without,
+                      map_layer *out, fw_err *err)
 {
-    return map_layer_init_nm(cfg, layer, false, out, err);
-}
-
-static int map_layer_init_nm(const cfg_accel *cfg, const wl_layer *layer, bool nm,
-                             map_layer *out, fw_err *err)
-{
+    bool nm = !(without & MAP_DENSE_WEIGHTS);
     map_layer m;
     memset(&m, 0, sizeof m);
     m.dataflow = cfg->dataflow;
@@ -125,7 +161,20 @@ static int map_layer_init_nm(const cfg_accel *cfg, const wl_layer *layer, bool n
          __builtin_mul_overflow(tensor, (uint64_t)layer->in_c / m.groups, &tensor)))
         tensor = UINT64_MAX;
     m.ifmap_resident_elems = tensor < m.m * m.k_dense ? tensor : m.m * m.k_dense;
-    m.resident[0] = m.ifmap_resident_elems * m.input_bytes <= map_buffer_bytes(cfg, CFG_IFMAP);
+    if (cfg->cmp_format != CFG_CMP_NONE && !(without & MAP_UNCOMPRESSED)) { /* map.h */
+        uint32_t w = m.input_bytes * 8;
+        bool gemm = layer->kind == WL_GEMM || layer->kind == WL_FC;
+        uint64_t cg = gemm ? m.k : layer->in_c / m.groups;
+        if (cfg->cmp_operand[CFG_IFMAP])
+            m.cmp_mbits[0] = map_cmp_millibits(cfg->cmp_format, 1 - layer->ifmap_zero_frac, w,
+                                               (gemm ? m.m : tensor / cg) * m.groups, cg,
+                                               cfg->cmp_rle_run_bits);
+        if (cfg->cmp_operand[CFG_FILTER] && m.k == m.k_dense)
+            m.cmp_mbits[1] = map_cmp_millibits(cfg->cmp_format, 1 - layer->weight_zero_frac, w,
+                                               m.n * m.groups, m.k, cfg->cmp_rle_run_bits);
+    }
+    m.resident[0] = map_stored_bytes(&m, 0, m.ifmap_resident_elems) <=
+                    map_buffer_bytes(cfg, CFG_IFMAP);
     m.resident[1] = map_tile_bytes(&m, 1, m.k * m.n) <= map_buffer_bytes(cfg, CFG_FILTER);
     m.ofmap_fits = out_tile <= map_buffer_bytes(cfg, CFG_OFMAP);
     *out = m;
@@ -272,9 +321,9 @@ static void map_fold_fill(const map_layer *map, uint64_t f, uint64_t group, uint
             b = a + (uint64_t)d->sr * d->sc;
             break;
         }
-        d->fetch_bytes[0] = (map_share(map->ifmap_resident_elems, b, area) -
-                             map_share(map->ifmap_resident_elems, a, area)) *
-                            map->input_bytes;
+        d->fetch_bytes[0] = map_stored_bytes(map, 0,
+                                             map_share(map->ifmap_resident_elems, b, area) -
+                                                 map_share(map->ifmap_resident_elems, a, area));
     }
     if (map->ifmap_on_chip) {
         d->fetch[0] = false;

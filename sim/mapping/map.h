@@ -58,6 +58,26 @@
  * (the activations are not compressed); the resident ifmap holds M x k_dense. The pe engine
  * runs the compressed array on the first k values of each reduction (its operand values are
  * not the pruned layer's: the multiplexers are not simulated on values; counts are exact).
+ *
+ * Compression (cfg compression.format, compression.operands: ifmap and/or filter): the tensor
+ * is stored compressed in DRAM and in its SRAM buffer and decompressed between the buffer and
+ * the array (the array still gets every element). Its size is the expectation under
+ * independent zeros of density d (the workload's; padding is not stored), w bits per element,
+ * in milli-bits per element (cmp_mbits, rounded once per layer, so every count stays integer):
+ *   bitmask  1 + d w                         (a mask bit per element, the non-zero values)
+ *   rle      (d + x) (r + w), x = d q^R / (1 - q^R), q = 1 - d, R = 2^r (r = rle_run_bits):
+ *            an entry (zeros before, value) per non-zero, plus one entry (2^r - 1 zeros, a
+ *            zero) for every 2^r zeros of a gap (E[floor(gap / R)] per gap); all zeros: 1/R
+ *   csr      d (w + ceil(log2 cols)) + (rows + 1) ceil(log2(rows cols + 1)) / (rows cols):
+ *            values, column indices and row pointers of the tensor as a matrix: the ifmap
+ *            [batch x in_h x in_w] x [in_c / groups] per group, a GEMM's M x K; the filter
+ *            [filters] x [R S C / groups]
+ * Tile bytes, the resident check and resident fetches use ceil(e x cmp_mbits / 8000) instead
+ * of e x input bytes (an ifmap tile of the im2col view at the tensor's ratio); with N:M the
+ * filter is not compressed again (its metadata is its format). The SRAM fills count the
+ * compressed bytes in element-equivalents (bytes / input bytes); the array side's SRAM reads
+ * of a compressed operand are scaled by cmp_mbits / (1000 w) (eng.c), and each element the
+ * array reads passes the decompressor (eng cmp_decoded_elems, priced in energy/en.h).
  */
 #ifndef MAP_H
 #define MAP_H
@@ -86,6 +106,9 @@ typedef struct map_layer {
      * metadata per kept weight. Dense: k_dense = k, meta_bits = 0. */
     uint64_t k_dense;
     uint32_t meta_bits;
+    /* Compression (below): milli-bits per element of the ifmap and filter tensors as stored;
+     * 0: uncompressed (input bytes per element). */
+    uint64_t cmp_mbits[2];
     uint32_t input_bytes, acc_bytes, output_bytes; /* element sizes */
     bool resident[2];                              /* ifmap, filter: whole operand stays in SRAM */
     uint64_t ifmap_resident_elems;                 /* per group: min(input tensor, im2col matrix) */
@@ -126,9 +149,11 @@ typedef struct map_fold {
 /* Maps one layer (kind != WL_NOMAC, derived fields filled). Fails with FW_EXIT_INPUT when a
  * count (MACs, tile bytes, folds) would not fit in 64 bits. */
 int map_layer_init(const cfg_accel *cfg, const wl_layer *layer, map_layer *out, fw_err *err);
-/* The same with the weights dense whatever array.nm_sparsity says (the N:M baseline). */
-int map_layer_init_dense(const cfg_accel *cfg, const wl_layer *layer, map_layer *out,
-                         fw_err *err);
+/* The same without some of the config's compute reductions (their baselines): MAP_DENSE_WEIGHTS
+ * ignores array.nm_sparsity, MAP_UNCOMPRESSED the config's compression. */
+enum { MAP_DENSE_WEIGHTS = 1, MAP_UNCOMPRESSED = 2 };
+int map_layer_init_as(const cfg_accel *cfg, const wl_layer *layer, unsigned without,
+                      map_layer *out, fw_err *err);
 
 /* Tells the mapping that the layer's input tensor is already held on chip (by the level
  * cfg_outer_level names for the ifmap; the caller has checked that it fits) and/or that its
@@ -151,6 +176,11 @@ typedef struct map_fold_iter {
 
 void map_fold_iter_start(const map_layer *map, map_fold_iter *it);
 void map_fold_iter_next(map_fold_iter *it);
+
+/* Expected milli-bits per element of a rows x cols tensor of density d, w bits per element,
+ * stored in format (the header: "Compression"); run_bits for rle. */
+uint64_t map_cmp_millibits(cfg_cmp_format format, double density, uint32_t elem_bits,
+                           uint64_t rows, uint64_t cols, uint32_t run_bits);
 
 /* True when the layer's weights run compressed on this array (N:M above). */
 bool map_nm_active(const cfg_accel *cfg, const wl_layer *layer);

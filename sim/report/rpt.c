@@ -331,14 +331,17 @@ static void rpt_text_savings_row(FILE *out, const rpt_input *in, const char *nam
                                  const eng_counters *c, const en_breakdown *b)
 {
     char n0[RPT_COUNT_BYTES], n1[RPT_COUNT_BYTES], n2[RPT_COUNT_BYTES];
-    char e0[RPT_ENG_BYTES], e1[RPT_ENG_BYTES], e2[RPT_ENG_BYTES];
+    char e0[RPT_ENG_BYTES], e1[RPT_ENG_BYTES], e2[RPT_ENG_BYTES], e3[RPT_ENG_BYTES];
     double dense_cycles = (double)c->nm_dense_cycles;
     double skip_cycles = (double)(c->cycles + c->skip_saved_cycles);
     double dram = 0;
     for (int op = 0; op < CFG_OPERANDS; op++)
         dram += (double)(c->dram_read_bytes[op] + c->dram_write_bytes[op]);
     (void)in;
-    fprintf(out, "%-20s %7.2f%% %11s %14s %7.2f%% %11s %14s %7.2f%% %9.2f%% %11s %11s\n", name,
+    fprintf(out,
+            "%-20s %7.2f%% %11s %14s %7.2f%% %11s %14s %7.2f%% %9.2f%% %11s %11s %9.2f%% "
+            "%9.2f%% %11s\n",
+            name,
             c->macs ? 100.0 * (double)c->zero_macs / (double)c->macs : 0,
             b ? rpt_fmt_eng(e0, b->gating_saved_pj * 1e-12, "J") : "-",
             rpt_fmt_count(n0, c->skip_saved_cycles),
@@ -350,21 +353,30 @@ static void rpt_text_savings_row(FILE *out, const rpt_input *in, const char *nam
                                          (double)c->nm_dense_dram_bytes
                                    : 0,
             rpt_fmt_count(n2, c->nm_metadata_bytes),
-            b ? rpt_fmt_eng(e2, b->nm_metadata_pj * 1e-12, "J") : "-");
+            b ? rpt_fmt_eng(e2, b->nm_metadata_pj * 1e-12, "J") : "-",
+            c->cmp_dense_cycles ? 100.0 * ((double)c->cmp_dense_cycles - (double)c->cycles) /
+                                      (double)c->cmp_dense_cycles
+                                : 0,
+            c->cmp_dense_dram_bytes ? 100.0 * ((double)c->cmp_dense_dram_bytes - dram) /
+                                          (double)c->cmp_dense_dram_bytes
+                                    : 0,
+            b ? rpt_fmt_eng(e3, b->cmp_pj * 1e-12, "J") : "-");
 }
 
 static void rpt_text_savings(FILE *out, const rpt_input *in)
 {
     const cfg_accel *cfg = in->cfg;
+    static const char *const formats[] = {"off", "bitmask", "rle", "csr"};
     fprintf(out, "\ncompute reduction (each technique against the same run without it; gating "
-                 "%s, skipping %s, N:M weights %s):\n",
+                 "%s, skipping %s, N:M weights %s, compression %s):\n",
             cfg->zero_gating ? "on" : "off", cfg->zero_skipping ? "on" : "off",
-            cfg->nm_m ? "on" : "off");
-    fprintf(out, "%-20s %8s %11s %14s %8s %11s %14s %8s %10s %11s %11s\n", "layer", "zero MAC",
-            "gating", "skip cycles", "skip", "skipping", "N:M MACs", "N:M", "N:M DRAM",
-            "N:M meta", "N:M meta");
-    fprintf(out, "%-20s %8s %11s %14s %8s %11s %14s %8s %10s %11s %11s\n", "", "share", "saved",
-            "saved", "cycles", "saved", "saved", "cycles", "bytes", "bytes", "energy");
+            cfg->nm_m ? "on" : "off", formats[cfg->cmp_format]);
+    fprintf(out, "%-20s %8s %11s %14s %8s %11s %14s %8s %10s %11s %11s %10s %10s %11s\n",
+            "layer", "zero MAC", "gating", "skip cycles", "skip", "skipping", "N:M MACs", "N:M",
+            "N:M DRAM", "N:M meta", "N:M meta", "compr.", "compr.", "decompr.");
+    fprintf(out, "%-20s %8s %11s %14s %8s %11s %14s %8s %10s %11s %11s %10s %10s %11s\n", "",
+            "share", "saved", "saved", "cycles", "saved", "saved", "cycles", "bytes", "bytes",
+            "energy", "cycles", "DRAM bytes", "energy");
     for (size_t l = 0; l < in->layer_count; l++)
         rpt_text_savings_row(out, in, in->layer_names[l], &in->layers[l],
                              in->layer_energy ? &in->layer_energy[l] : NULL);
@@ -490,7 +502,7 @@ static void rpt_text(FILE *out, const rpt_input *in)
                 cfg_operand_name((cfg_operand)op), rpt_fmt_count(n0, t->sram_reads[op]),
                 rpt_fmt_count(n1, t->sram_writes[op]), rpt_fmt_count(e0, t->dram_read_bytes[op]),
                 rpt_fmt_count(e1, t->dram_write_bytes[op]));
-    if (in->show_zeros || cfg->zero_skipping || cfg->nm_m)
+    if (in->show_zeros || cfg->zero_skipping || cfg->nm_m || cfg->cmp_format != CFG_CMP_NONE)
         rpt_text_savings(out, in);
     if (!cfg->hierarchy_given)
         return;

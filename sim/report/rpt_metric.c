@@ -43,6 +43,9 @@ RPT_COUNTER(nm_dense_cycles, nm_dense_cycles)
 RPT_COUNTER(nm_dense_dram_bytes, nm_dense_dram_bytes)
 RPT_COUNTER(nm_metadata_bytes, nm_metadata_bytes)
 RPT_COUNTER(nm_metadata_sram_bits, nm_metadata_sram_bits)
+RPT_COUNTER(cmp_decoded_elems, cmp_decoded_elems)
+RPT_COUNTER(cmp_dense_cycles, cmp_dense_cycles)
+RPT_COUNTER(cmp_dense_dram_bytes, cmp_dense_dram_bytes)
 
 /* Derived rates (net_derive). */
 #define RPT_DERIVED(fn, expr)                                                                      \
@@ -90,6 +93,7 @@ RPT_ENERGY(gating_saved_pj, s->b->gating_saved_pj)
 RPT_ENERGY(xform_pj, s->b->xform_pj)
 RPT_ENERGY(skipping_saved_pj, s->b->skipping_saved_pj)
 RPT_ENERGY(nm_metadata_pj, s->b->nm_metadata_pj)
+RPT_ENERGY(cmp_pj, s->b->cmp_pj)
 static double rpt_e_sram_pj(const rpt_metric_src *s)
 {
     double sum = 0;
@@ -139,6 +143,9 @@ static const rpt_metric rpt_metric_table[] = {
     C("nm_dense_dram_bytes", nm_dense_dram_bytes, "DRAM traffic with dense weights", "B", "B", 1),
     C("nm_metadata_bytes", nm_metadata_bytes, "N:M metadata", "B", "B", 1),
     C("nm_metadata_sram_bits", nm_metadata_sram_bits, "N:M metadata SRAM reads", "bits", NULL, 0),
+    C("cmp_decoded_elems", cmp_decoded_elems, "decompressed elements", "elements", NULL, 0),
+    C("cmp_dense_cycles", cmp_dense_cycles, "cycles uncompressed", "cycles", NULL, 0),
+    C("cmp_dense_dram_bytes", cmp_dense_dram_bytes, "DRAM traffic uncompressed", "B", "B", 1),
 
     D("utilization", NULL, utilization, "utilization", "1", NULL, 0),
     D("mapping_efficiency", NULL, mapping_efficiency, "mapping efficiency", "1", NULL, 0),
@@ -173,6 +180,7 @@ static const rpt_metric rpt_metric_table[] = {
     E("energy_skipping_saved_pj", NULL, skipping_saved_pj, "saved by zero skipping", "pJ", "J",
       1e-12),
     E("energy_nm_metadata_pj", NULL, nm_metadata_pj, "N:M metadata energy", "pJ", "J", 1e-12),
+    E("energy_compression_pj", NULL, cmp_pj, "decompressor energy", "pJ", "J", 1e-12),
 
     S("latency_cycles", rpt_cd_cycles, "latency", "cycles", NULL, 0),
     S("latency_ms", rpt_d_latency_ms, "latency", "ms", "s", 1e-3),

@@ -165,7 +165,34 @@ expect_bad "nm_sparsity x" "array.nm_sparsity" "$fw" run $cfg configs/workloads/
 expect_bad "nm_sparsity with levels" "nm_sparsity with memory.levels" "$fw" run \
     configs/rs_like.json configs/workloads/tiny.json --set 'array.nm_sparsity="2:4"'
 
-# the shipped sweep over the options runs: 3 workloads x 2 dataflows x 2^3 options
+# compression (bitmask of the activations, 1 + 0.56 x 8 = 5.48 bits per int8 element): on
+# VGG-16 every layer after the first moves ceil(e x 5480 / 8000) ifmap bytes where it moved e,
+# within rounding per fold; the first layer's dense image grows by 9/8; the uncompressed run
+# is the baseline's; the decompressor costs energy
+"$fw" run configs/edge32x32.json configs/workloads/vgg16_sparse.json --json \
+    --set 'compression={"format": "bitmask", "operands": ["ifmap"]}' >"$tmp/cmp.json"
+"$fw" run configs/edge32x32.json configs/workloads/vgg16_sparse.json --json >"$tmp/nocmp.json"
+jq -e -s '[.[0].layers, .[1].layers] | transpose | (.[0] as $first | all(.[1:][];
+        (.[0].dram_ifmap_read_bytes - .[1].dram_ifmap_read_bytes * 5.48 / 8 | fabs)
+            <= .[0].folds + 1))
+    and (.[0][0].dram_ifmap_read_bytes - .[0][1].dram_ifmap_read_bytes * 9 / 8 | fabs)
+            <= .[0][0].folds + 1
+    and all(.[]; .[0].cmp_dense_dram_bytes == (.[1].dram_ifmap_read_bytes
+            + .[1].dram_filter_read_bytes + .[1].dram_ofmap_read_bytes
+            + .[1].dram_ofmap_write_bytes) and .[0].cmp_dense_cycles == .[1].cycles
+            and .[0].energy_compression_pj > 0)' "$tmp/cmp.json" "$tmp/nocmp.json" >/dev/null ||
+    fail "compressed ifmap bytes are not 5.48/8 of the dense ones"
+jq '.compression = {"format": "zip"}' $cfg >"$tmp/bad_cmp.json"
+expect_bad "compression zip" "compression.format" "$fw" run "$tmp/bad_cmp.json" \
+    configs/workloads/tiny.json
+jq '.compression = {"format": "rle", "operands": ["ofmap"]}' $cfg >"$tmp/bad_cmp2.json"
+expect_bad "compression of ofmap" "compression.operands" "$fw" run "$tmp/bad_cmp2.json" \
+    configs/workloads/tiny.json
+jq '.compression = {"format": "csr"}' configs/rs_like.json >"$tmp/bad_cmp3.json"
+expect_bad "compression with levels" "compression: compression with memory.levels" \
+    "$fw" run "$tmp/bad_cmp3.json" configs/workloads/tiny.json
+
+# the shipped sweep over the options runs: 3 workloads x 2 dataflows x 2^4 options
 "$fw" sweep configs/sweeps/sparse.json -j2 --out "$tmp/sweep" >"$tmp/sweep.out"
-[[ $(($(wc -l <"$tmp/sweep/points.csv") - 1)) -eq 48 ]] || fail "sparse sweep: not 48 points"
+[[ $(($(wc -l <"$tmp/sweep/points.csv") - 1)) -eq 96 ]] || fail "sparse sweep: not 96 points"
 echo "sparse.sh: ok"

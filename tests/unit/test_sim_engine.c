@@ -195,8 +195,10 @@ static void expect_same_counters(const eng_counters *a, const eng_counters *b, c
     /* the named counters, then per level and operand reads and writes, then stalls by level */
     _Static_assert(NAMED == sizeof counter_names / sizeof counter_names[0], "names");
     /* ... then zero_macs, the 7 transform-unit counters (eng_xform.h; compared too) and the
-     * compute-reduction counters (equal here: no skipping; N:M in test_sim_skip.c) */
-    _Static_assert(N == NAMED + 2 * CFG_MAX_LEVELS * CFG_OPERANDS + CFG_MAX_LEVELS + 1 + 1 + 7 + 7,
+     * compute-reduction counters (equal here: no skipping; N:M and compression in
+     * test_sim_skip.c) */
+    _Static_assert(N == NAMED + 2 * CFG_MAX_LEVELS * CFG_OPERANDS + CFG_MAX_LEVELS + 1 + 1 + 7 +
+                            7 + 3,
                    "levels");
     uint64_t x[N], y[N];
     memcpy(x, a, sizeof x);

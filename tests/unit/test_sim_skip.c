@@ -372,3 +372,107 @@ Test(skip, nm_pe_equals_fast)
         cr_expect_eq(memcmp(&p.c, &f.c, sizeof p.c), 0, "%s", dataflows[d]);
     }
 }
+
+/* Compression (mapping/map.h "Compression"): expected milli-bits per element, by hand:
+ *   bitmask, d 1/4, 8 bits: 1 + 2 = 3 bits;
+ *   rle, r 2 (full run R = 4 zeros), d 1/2, 8 bits: x = (1/2)(1/16)/(15/16) = 1/30 extra
+ *     entries per element, (1/2 + 1/30) x 10 bits = 5.333 bits;
+ *   rle, all zeros, r 5, 16 bits: one (31 zeros, 0) entry per 32 elements: 21/32 = 0.65625;
+ *   csr, 4 x 8, d 1/4, 8 bits: 8 values x (8 + 3 column bits) + 5 row pointers x 6 bits
+ *     (ceil(log2 33)) = 118 bits over 32 elements = 3.6875. */
+Test(skip, compression_sizes_hand_derived)
+{
+    cr_expect_eq(map_cmp_millibits(CFG_CMP_BITMASK, 0.25, 8, 4, 8, 5), 3000);
+    cr_expect_eq(map_cmp_millibits(CFG_CMP_RLE, 0.5, 8, 4, 8, 2), 5333);
+    cr_expect_eq(map_cmp_millibits(CFG_CMP_RLE, 0.0, 16, 4, 8, 5), 656);
+    cr_expect_eq(map_cmp_millibits(CFG_CMP_CSR, 0.25, 8, 4, 8, 5), 3688);
+    cr_expect_eq(map_cmp_millibits(CFG_CMP_NONE, 0.25, 8, 4, 8, 5), 8000);
+}
+
+/* The formats encoded here element by element on random tensors of n elements with zeros of
+ * probability q: the bits per element agree with the expectation within 5 standard deviations
+ * of a sum of n terms each in [0, r + w] (a bound on the per-element spread). */
+static uint64_t splitmix(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+Test(skip, compression_sizes_against_an_encoder)
+{
+    enum { ROWS = 250, COLS = 400, N = ROWS * COLS };
+    static unsigned char nz[N];
+    double ds[] = {0.05, 0.3, 0.56, 0.9};
+    for (size_t di = 0; di < 4; di++) {
+        uint64_t st = 42 + di;
+        uint64_t count = 0;
+        for (int i = 0; i < N; i++)
+            count += nz[i] = (double)(splitmix(&st) >> 11) * 0x1p-53 < ds[di];
+        const uint32_t w = 8, r = 3, R = 1u << r;
+        /* bitmask: N mask bits + the non-zeros */
+        double bm = (double)(N + count * w) / N;
+        /* rle: an entry per non-zero, one per R zeros of a gap before a non-zero */
+        uint64_t entries = 0, gap = 0;
+        for (int i = 0; i < N; i++) {
+            if (nz[i]) {
+                entries += 1 + gap / R;
+                gap = 0;
+            } else {
+                gap++;
+            }
+        }
+        double rle = (double)(entries * (r + w)) / N;
+        /* csr: values and column indices (9 bits for 400 columns), 251 row pointers of
+         * ceil(log2(100001)) = 17 bits */
+        double csr = (double)(count * (w + 9) + (ROWS + 1) * 17) / N;
+        double tol = 5 * (r + w) / sqrt(N);
+        double d = ds[di];
+        cr_expect(fabs(bm - map_cmp_millibits(CFG_CMP_BITMASK, d, w, ROWS, COLS, r) / 1000.0) <
+                  tol);
+        cr_expect(fabs(rle - map_cmp_millibits(CFG_CMP_RLE, d, w, ROWS, COLS, r) / 1000.0) < tol,
+                  "d %g: encoded %g expected %g", d, rle,
+                  map_cmp_millibits(CFG_CMP_RLE, d, w, ROWS, COLS, r) / 1000.0);
+        cr_expect(fabs(csr - map_cmp_millibits(CFG_CMP_CSR, d, w, ROWS, COLS, r) / 1000.0) < tol);
+    }
+}
+
+/* A compressed GEMM by hand: M 4, K 8, N 2 on a 4x2 ws array, int8, ifmap density 1/2 stored
+ * as a bitmask (1 + 4 = 5 bits per element, 5000 milli-bits). The 32-element ifmap is resident:
+ * each of the 2 row folds fetches its 16 elements as ceil(16 x 5 / 8) = 10 bytes (20 against
+ * 32 dense); the filter (not compressed) 16 bytes. The array's stream reads 2 folds x 4 steps x
+ * 4 rows = 32 elements through the decompressor, ceil(32 x 5 / 8) = 20 element-equivalents
+ * from the SRAM. Without compression the same layer moves 32 + 16 + 8 x 4 (int32 outputs). */
+Test(skip, compression_gemm_hand_derived)
+{
+    wl_layer l = gemm(4, 2, 8);
+    l.ifmap_zero_frac = 0.5;
+    char text[1024];
+    snprintf(text, sizeof text,
+             "{\"clock_mhz\": 1000, \"array\": {\"rows\": 4, \"cols\": 2, \"dataflow\": \"ws\"},"
+             " \"precision\": {\"input\": \"int8\", \"accumulator\": \"int32\"},"
+             " \"sram\": {\"ifmap\": {\"size_bytes\": 1048576}, \"filter\": {\"size_bytes\": "
+             "1048576}, \"ofmap\": {\"size_bytes\": 1048576}},"
+             " \"dram\": {\"type\": \"ddr4\", \"bandwidth_gbps\": 1, \"latency_cycles\": 0},"
+             " \"tech\": {\"node_nm\": 28, \"vdd_v\": 0.9},"
+             " \"compression\": {\"format\": \"bitmask\", \"operands\": [\"ifmap\"]}}");
+    cfg_accel c;
+    fw_err err;
+    cr_assert_eq(cfg_parse("t.json", text, NULL, 0, &c, &err), 0, "%s", err.msg);
+    eng_result f = run(&c, &l, ENG_FAST, 0, NULL, false, false);
+    cr_expect_eq(f.c.dram_read_bytes[CFG_IFMAP], 20);
+    cr_expect_eq(f.c.dram_read_bytes[CFG_FILTER], 16);
+    cr_expect_eq(f.c.cmp_decoded_elems, 32);
+    cr_expect_eq(f.c.sram_reads[CFG_IFMAP], 20);
+    cr_expect_eq(f.c.cmp_dense_dram_bytes, 32 + 16 + 8 * 4);
+    /* pe = fast in every counter but the zero-operand MACs, every dataflow */
+    for (size_t d = 0; d < 4; d++) {
+        cfg_accel cd = c;
+        cd.dataflow = d == 0 ? CFG_WS : d == 1 ? CFG_IS : d == 2 ? CFG_OS : CFG_TREE;
+        eng_result a = run(&cd, &l, ENG_FAST, 0, NULL, false, false);
+        eng_result b = run(&cd, &l, ENG_PE, 9, NULL, false, false);
+        b.c.zero_macs = a.c.zero_macs;
+        cr_expect_eq(memcmp(&a.c, &b.c, sizeof a.c), 0, "%s", dataflows[d]);
+    }
+}
