@@ -103,7 +103,10 @@
  * w-bit integer format). With N:M compression (mapping/map.h "N:M") the filter tensor is drawn
  * with the stored (kept) weights' zero fraction, eng_stored_weight_zero_frac: 1 - (1 - z) K / k
  * (0 for a layer whose weights are exactly N:M), and the array reads the first k values of
- * each filter's reduction.
+ * each filter's reduction. A layer with operand tensors from .npy files (wl_layer ifmap_values,
+ * weight_values) uses them instead, each value rounded to the input format (near_even; an
+ * integer format rounds to the nearest integer and saturates); a tensor not given is drawn as
+ * above.
  */
 #ifndef ARR_H
 #define ARR_H

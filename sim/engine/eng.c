@@ -94,6 +94,22 @@ int eng_operands_random(const cfg_accel *cfg, const wl_layer *layer, uint64_t se
     return 0;
 }
 
+/* The operand tensors a layer takes from files (wl_layer *_values), each value rounded to the
+ * input format (near_even; integer formats round to the nearest integer and saturate: give
+ * quantized values). */
+static void eng_operands_from_values(const cfg_accel *cfg, const wl_layer *layer,
+                                     eng_operands *ops)
+{
+    nx_mode mode = {NX_RNE, false, false};
+    nx_flags fl = 0;
+    if (layer->ifmap_values)
+        for (size_t i = 0; i < ops->ifmap_count; i++)
+            ops->ifmap[i] = nx_from_double(cfg->mac.input, layer->ifmap_values[i], mode, &fl);
+    if (layer->weight_values)
+        for (size_t i = 0; i < ops->filter_count; i++)
+            ops->filter[i] = nx_from_double(cfg->mac.input, layer->weight_values[i], mode, &fl);
+}
+
 double eng_expected_zero_macs(const wl_layer *l)
 {
     /* Y: pairs (oy, r) with 0 <= oy * stride + r * dil - pad_top < in_h; X likewise */
@@ -292,6 +308,7 @@ int eng_run_layer(const cfg_accel *cfg, const wl_layer *layer, const eng_options
             free(t_eff);
             return rc;
         }
+        eng_operands_from_values(cfg, layer, &own); /* .npy tensors replace random data */
         ops = &own;
     }
     uint64_t *x = malloc(map.folds * sizeof *x);

@@ -423,6 +423,9 @@ void wl_destroy(wl_workload *wl)
         return;
     free(wl->notes);
     free(wl->layers);
+    for (size_t i = 0; i < wl->tensor_count; i++)
+        wl_tensor_fini(&wl->tensors[i]);
+    free(wl->tensors);
     free(wl);
 }
 

@@ -89,6 +89,15 @@ typedef enum wl_algo {
 } wl_algo;
 #define WL_FFT_MAX_FILTER 7 /* the FFT's 8-point tiles keep at least 2 outputs per axis */
 
+/* A tensor read from a NumPy .npy file (wl_npy.c): its values in C order as doubles. */
+#define WL_TENSOR_MAX_DIMS 8
+typedef struct wl_tensor {
+    double *values; /* owned: count elements */
+    uint64_t count;
+    uint32_t ndim;
+    uint64_t shape[WL_TENSOR_MAX_DIMS];
+} wl_tensor;
+
 typedef struct wl_layer {
     char name[WL_NAME_BYTES];
     wl_kind kind;
@@ -130,6 +139,12 @@ typedef struct wl_layer {
      * (eng.h zero_macs) and the pe engine's operand generator. */
     double ifmap_zero_frac, weight_zero_frac;
     wl_algo algorithm; /* WL_ALGO_DIRECT unless the workload asks (conv layers only) */
+    /* Operand tensors from .npy files (workload JSON ifmap_npy / weight_npy), borrowed from the
+     * workload's tensors (valid while it lives): wl_layer_ifmap_elems values in the ifmap layout
+     * ([batch][in_h][in_w][in_c]; fc/gemm [M][K]), wl_layer_filter_elems in the filter layout
+     * ([filters][filt_r][filt_s][in_c / groups]; fc/gemm [N][K]); NULL: none (the pe engine
+     * draws random operands). The zero fractions above are then measured from them. */
+    const double *ifmap_values, *weight_values;
 } wl_layer;
 
 typedef struct wl_workload {
@@ -143,6 +158,8 @@ typedef struct wl_workload {
     char *notes;
     size_t note_count;
     uint64_t source_fnv64; /* FNV-1a 64 of the file's bytes (wl_load*; 0 from wl_parse_*) */
+    wl_tensor *tensors; /* owned: the .npy tensors the layers' *_values point into */
+    size_t tensor_count;
 } wl_workload;
 
 /* Appends one note (printf format, no newline) to wl->notes; after 20 notes only counts them.
@@ -194,6 +211,14 @@ uint32_t wl_layer_input(const wl_workload *wl, size_t i, uint32_t j);
 
 /* MACs of one layer over all groups and the batch: gemm_m * gemm_n * gemm_k * groups. */
 uint64_t wl_layer_macs(const wl_layer *layer);
+
+/* Parses .npy bytes (format and limits in wl_npy.c); name is used in messages. On success the
+ * caller owns *out (wl_tensor_fini). Errors: "NAME: reason", FW_EXIT_INPUT. */
+int wl_npy_parse(const char *name, const uint8_t *bytes, size_t size, wl_tensor *out,
+                 fw_err *err);
+/* Reads and parses a .npy file (FW_EXIT_IO when it cannot be read). */
+int wl_npy_load(const char *path, wl_tensor *out, fw_err *err);
+void wl_tensor_fini(wl_tensor *t);
 
 /* Largest M of an N:M sparsity (metadata of at most 8 bits per kept weight). */
 #define WL_NM_MAX 256

@@ -204,7 +204,7 @@ static int wl_json_check_inputs(jr_obj *o, const wl_layer *l, const wl_layer *ea
 
 /* Reads one layer object into *l (l->name is set as soon as the name is known). */
 static int wl_json_layer(jr_obj *o, wl_layer *l, uint32_t batch, const wl_layer *earlier,
-                         size_t count, fw_err *err)
+                         size_t count, const char *npy[2], fw_err *err)
 {
     const char *name;
     unsigned type;
@@ -287,6 +287,20 @@ static int wl_json_layer(jr_obj *o, wl_layer *l, uint32_t batch, const wl_layer 
             return jr_fail(o, "weight_sparsity", err,
                            "'%.40s' is not N:M with 1 <= N <= M <= %u (e.g. \"2:4\")", nm,
                            WL_NM_MAX);
+        if ((rc = jr_str(o, "ifmap_npy", false, NULL, &npy[0], err)) ||
+            (rc = jr_str(o, "weight_npy", false, NULL, &npy[1], err)))
+            return rc;
+        static const char *const npy_keys[2][2] = {{"ifmap_npy", "ifmap_density"},
+                                                   {"weight_npy", "weight_density"}};
+        for (int t = 0; t < 2; t++) {
+            if (npy[t] && l->kind == WL_MATMUL)
+                return jr_fail(o, npy_keys[t][0], err,
+                               "a matmul's operands are activations of earlier layers, not files");
+            if (npy[t] && jr_has(o, npy_keys[t][1]))
+                return jr_fail(o, npy_keys[t][1], err,
+                               "given with %s: the density is measured from the file",
+                               npy_keys[t][0]);
+        }
         if (nm && l->kind == WL_MATMUL)
             return jr_fail(o, "weight_sparsity", err,
                            "a matmul has no weights (its B is an activation)");
@@ -314,6 +328,102 @@ static int wl_json_layer(jr_obj *o, wl_layer *l, uint32_t batch, const wl_layer 
         return fw_err_set(err, rc, "%s: %s.%.300s", o->file, o->path, reason);
     }
     return wl_json_check_inputs(o, l, earlier, err);
+}
+
+/* The expected shape of a layer's operand tensor t (0 ifmap, 1 weights) in a .npy file: the
+ * flopwatt layouts of wl.h (count dims into dims). */
+static uint32_t wl_json_npy_dims(const wl_layer *l, int t, uint64_t dims[4])
+{
+    if (t == 0) {
+        dims[0] = l->batch;
+        if (l->kind == WL_CONV) {
+            dims[1] = l->in_h, dims[2] = l->in_w, dims[3] = l->in_c;
+            return 4;
+        }
+        if (l->kind == WL_FC) {
+            dims[1] = l->in_c;
+            return 2;
+        }
+        dims[1] = l->in_h, dims[2] = l->in_w; /* gemm: m x k per image */
+        return 3;
+    }
+    dims[0] = l->filters;
+    if (l->kind == WL_CONV) {
+        dims[1] = l->filt_r, dims[2] = l->filt_s, dims[3] = l->in_c / l->groups;
+        return 4;
+    }
+    dims[1] = l->kind == WL_FC ? l->in_c : l->in_w;
+    return 2;
+}
+
+/* Loads the layer's .npy operands (npy[0] ifmap, npy[1] weights; NULL: none), paths relative
+ * to the workload file's directory (file is the workload's name; "-" reads from the current
+ * directory): the shape must be the layout's (the leading batch of 1 may be left out), the
+ * layer's zero fraction is measured from the values. */
+static int wl_json_npy(const char *file, jr_obj *o, wl_workload *wl, wl_layer *l,
+                       const char *npy[2], fw_err *err)
+{
+    static const char *const keys[2] = {"ifmap_npy", "weight_npy"};
+    for (int t = 0; t < 2; t++) {
+        if (!npy[t])
+            continue;
+        char path[4096];
+        const char *slash = strrchr(file, '/');
+        if (npy[t][0] == '/' || !slash || !strcmp(file, "-"))
+            snprintf(path, sizeof path, "%s", npy[t]);
+        else
+            snprintf(path, sizeof path, "%.*s/%s", (int)(slash - file), file, npy[t]);
+        wl_tensor *grown = realloc(wl->tensors, (wl->tensor_count + 1) * sizeof *grown);
+        if (!grown)
+            return fw_err_set(err, FW_EXIT_IO, "%s: out of memory", file);
+        wl->tensors = grown;
+        wl_tensor *x = &wl->tensors[wl->tensor_count];
+        int rc = wl_npy_load(path, x, err);
+        if (rc) {
+            char reason[FW_ERR_MSG_BYTES];
+            snprintf(reason, sizeof reason, "%s", err->msg);
+            return jr_fail(o, keys[t], err, "%.400s", reason);
+        }
+        wl->tensor_count++;
+        uint64_t dims[4];
+        uint32_t n = wl_json_npy_dims(l, t, dims);
+        bool same = x->ndim == n && !memcmp(x->shape, dims, n * sizeof *dims);
+        bool unbatched = dims[0] == 1 && x->ndim + 1 == n && !memcmp(x->shape, dims + 1,
+                                                                    (n - 1) * sizeof *dims);
+        if (!same && !unbatched) {
+            char want[96], got[96];
+            int w = snprintf(want, sizeof want, "(");
+            for (uint32_t i = 0; i < n && w < (int)sizeof want; i++)
+                w += snprintf(want + w, sizeof want - (size_t)w, "%s%llu", i ? ", " : "",
+                              (unsigned long long)dims[i]);
+            int g = snprintf(got, sizeof got, "(");
+            for (uint32_t i = 0; i < x->ndim && g < (int)sizeof got; i++)
+                g += snprintf(got + g, sizeof got - (size_t)g, "%s%llu", i ? ", " : "",
+                              (unsigned long long)x->shape[i]);
+            return jr_fail(o, keys[t], err, "'%s' has shape %.90s), the layer needs %.90s)%s",
+                           npy[t], got, want,
+                           t == 1 && l->kind == WL_CONV
+                               ? " (filters, rows, columns, channels: PyTorch's (K, C, R, S) "
+                                 "is w.transpose(0, 2, 3, 1))"
+                               : "");
+        }
+        uint64_t zeros = 0;
+        for (uint64_t i = 0; i < x->count; i++)
+            zeros += x->values[i] == 0;
+        double frac = x->count ? (double)zeros / (double)x->count : 0;
+        if (t == 1 && l->sparsity_m && frac < 1.0 - (double)l->sparsity_n / l->sparsity_m)
+            return jr_fail(o, keys[t], err, "'%s' has more non-zeros than its weight_sparsity",
+                           npy[t]);
+        /* x->values is its own allocation: it stays put when the tensor array grows */
+        if (t == 0) {
+            l->ifmap_zero_frac = frac;
+            l->ifmap_values = x->values;
+        } else {
+            l->weight_zero_frac = frac;
+            l->weight_values = x->values;
+        }
+    }
+    return 0;
 }
 
 /* Appends " (layer 'NAME')" to the message. */
@@ -373,7 +483,9 @@ int wl_parse_json(const char *name, const char *text, uint32_t batch_override, w
         wl_layer *l = &wl->layers[i];
         if ((rc = jr_arr_obj(&layers, i, &lo, err)))
             goto done;
-        if ((rc = wl_json_layer(&lo, l, batch, wl->layers, i, err))) {
+        const char *npy[2] = {NULL, NULL};
+        if ((rc = wl_json_layer(&lo, l, batch, wl->layers, i, npy, err)) ||
+            (rc = wl_json_npy(name, &lo, wl, l, npy, err))) {
             wl_json_name_layer(err, l->name);
             goto done;
         }

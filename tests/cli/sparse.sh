@@ -192,6 +192,57 @@ jq '.compression = {"format": "csr"}' configs/rs_like.json >"$tmp/bad_cmp3.json"
 expect_bad "compression with levels" "compression: compression with memory.levels" \
     "$fw" run "$tmp/bad_cmp3.json" configs/workloads/tiny.json
 
+# operands from .npy files (tools/write_npy.py writes them without NumPy): a padded int8 conv
+# whose activations and weights hold zeros; the pe engine's zero-operand MACs and its outputs
+# equal a direct convolution computed here in Python; bad files give one line
+mkdir -p "$tmp/npy"
+python3 - "$tmp/npy" <<'PY'
+import json, os, subprocess, sys
+d = sys.argv[1]
+H = W = 4; C = 2; K = 3; R = 3
+x = [((i * 7) % 5) - 2 for i in range(H * W * C)]          # -2..2: a fifth are zeros
+w = [((i * 5) % 7) - 3 for i in range(K * R * R * C)]      # -3..3: a seventh are zeros
+subprocess.check_call(["python3", "tools/write_npy.py", d + "/x.npy", "|i1", "4,4,2"] +
+                      [str(v) for v in x])
+subprocess.check_call(["python3", "tools/write_npy.py", d + "/w.npy", "|i1", "3,3,3,2"] +
+                      [str(v) for v in w])
+json.dump({"name": "npy", "layers": [{"name": "c", "type": "conv", "in_h": H, "in_w": W,
+           "in_c": C, "filters": K, "kernel": R, "pad": 1, "ifmap_npy": "x.npy",
+           "weight_npy": "w.npy"}]}, open(d + "/wl.json", "w"))
+zero = 0
+out = []
+for oy in range(H):
+    for ox in range(W):
+        for k in range(K):
+            acc = 0
+            for r in range(R):
+                for s in range(R):
+                    for c in range(C):
+                        y, xx = oy + r - 1, ox + s - 1
+                        a = x[(y * W + xx) * C + c] if 0 <= y < H and 0 <= xx < W else 0
+                        b = w[((k * R + r) * R + s) * C + c]
+                        zero += a == 0 or b == 0
+                        acc += a * b
+            out.append(acc & 0xFFFFFFFF)
+open(d + "/want.txt", "w").write("%d\n" % zero + "".join("%08x\n" % v for v in out))
+PY
+"$fw" run configs/edge32x32.json "$tmp/npy/wl.json" --engine pe --json \
+    --dump-outputs "$tmp/npy/out.hex" >"$tmp/npy/pe.json"
+[[ $(jq '.layers[0].zero_macs' "$tmp/npy/pe.json") -eq $(head -1 "$tmp/npy/want.txt") ]] ||
+    fail "npy: zero_macs $(jq '.layers[0].zero_macs' "$tmp/npy/pe.json"), want $(head -1 "$tmp/npy/want.txt")"
+cmp -s <(grep -v '^layer' "$tmp/npy/out.hex") <(tail -n +2 "$tmp/npy/want.txt") ||
+    fail "npy: pe outputs differ from the direct convolution of the files"
+jq '.layers[0].weight_npy = "x.npy"' "$tmp/npy/wl.json" >"$tmp/npy/bad1.json"
+expect_bad "npy shape" "layers\[0\].weight_npy: 'x.npy' has shape (4, 4, 2), the layer needs (3, 3, 3, 2)" \
+    "$fw" run configs/edge32x32.json "$tmp/npy/bad1.json"
+jq '.layers[0].ifmap_density = 0.5' "$tmp/npy/wl.json" >"$tmp/npy/bad2.json"
+expect_bad "npy and density" "layers\[0\].ifmap_density: given with ifmap_npy" \
+    "$fw" run configs/edge32x32.json "$tmp/npy/bad2.json"
+printf 'not npy' >"$tmp/npy/junk.npy"
+jq '.layers[0].ifmap_npy = "junk.npy"' "$tmp/npy/wl.json" >"$tmp/npy/bad3.json"
+expect_bad "npy junk" "ifmap_npy: .*junk.npy: not a .npy file" \
+    "$fw" run configs/edge32x32.json "$tmp/npy/bad3.json"
+
 # the shipped sweep over the options runs: 3 workloads x 2 dataflows x 2^4 options
 "$fw" sweep configs/sweeps/sparse.json -j2 --out "$tmp/sweep" >"$tmp/sweep.out"
 [[ $(($(wc -l <"$tmp/sweep/points.csv") - 1)) -eq 96 ]] || fail "sparse sweep: not 96 points"
