@@ -202,6 +202,25 @@ static uint64_t tl_mult(const tl_layer *tl, const tl_mapping *m, int op, uint32_
     return mult;
 }
 
+/* The innermost loop above level i relevant to the ifmap when it steps over output rows (P) or
+ * columns (Q), and the tile of the level whose loop it is (the span of one sweep): rule 3's
+ * kept halos. Returns TL_P, TL_Q, or -1 (no such loop: the innermost relevant loop is another
+ * dimension, or there is none). */
+static int tl_ifmap_sweep(const tl_layer *tl, const tl_mapping *m, uint32_t level, uint64_t *span)
+{
+    for (uint32_t l = level + 1; l <= m->levels; l++) /* inner levels first */
+        for (int k = TL_DIMS - 1; k >= 0; k--) {      /* inner loops first */
+            int d = m->order[l][k];
+            if (tl_tile(tl, m, l, d) <= tl_tile(tl, m, l - 1, d) || !tl_relevant[CFG_IFMAP][d])
+                continue; /* one iteration, or the tile does not change */
+            if (d != TL_P && d != TL_Q)
+                return -1;
+            *span = tl_tile(tl, m, l, d);
+            return d;
+        }
+    return -1;
+}
+
 /* Sum over all level-i tiles of op's footprint, and the largest footprint. */
 static void tl_grid(tl_layer *tl, const tl_mapping *m, int op, uint32_t level, uint64_t *sum,
                     uint64_t *max)
@@ -279,10 +298,21 @@ void tl_count(const cfg_accel *cfg, tl_layer *tl, const tl_mapping *m, bool ifma
             uint32_t parent = i + 1;
             while (parent < L && !cfg->levels[parent].part[op].held)
                 parent++;
-            uint64_t sum, max, mult = tl_mult(tl, m, op, i);
+            uint64_t sum, max, mult = tl_mult(tl, m, op, i), span = 0;
             tl_grid(tl, m, op, i, &sum, &max);
             out->mult[i][op] = mult;
             out->footprint[i][op] = max;
+            int sweep = op == CFG_IFMAP ? tl_ifmap_sweep(tl, m, i, &span) : -1;
+            if (sweep >= 0) {
+                /* rule 3: a sweep of the innermost relevant loop over P (Q) keeps the rows
+                 * (columns) its consecutive tiles share: each sweep fetches the distinct rows
+                 * (columns) of its span once */
+                const uint64_t *t = m->tile[i];
+                uint64_t rs, cs, mx;
+                tl_halo(tl, 0, sweep == TL_P ? span : t[TL_P], t[TL_R], &rs, &mx);
+                tl_halo(tl, 1, sweep == TL_Q ? span : t[TL_Q], t[TL_S], &cs, &mx);
+                sum = tl->dim[TL_N] * tl->dim[TL_G] * tl->dim[TL_C] * rs * cs;
+            }
             if (op != CFG_OFMAP) {
                 uint64_t fills = mult * sum;
                 if (op == CFG_IFMAP && ifmap_on_chip && parent == L)

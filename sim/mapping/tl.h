@@ -38,8 +38,13 @@
  *        ifmap:  N*G*C x rows x cols, where rows = sum over the P tiles j and R tiles l of
  *                level i of the number of distinct input rows {p*stride + r*dil - pad} inside
  *                [0, in_h) for p in P tile j, r in R tile l (halos counted exactly, with stride,
- *                dilation and padding; overlapping halos of neighbouring tiles are fetched
- *                again, not kept), cols likewise from Q and S.
+ *                dilation and padding), cols likewise from Q and S. Overlapping halos of
+ *                neighbouring tiles are fetched again, except along a sweep: when j* (rule 2)
+ *                is a P (Q) loop, consecutive tiles differ only in their output rows (columns)
+ *                and the level keeps the rows (columns) they share, a sliding window: the P
+ *                tiles in the sum above are then those of the level whose loop j* is (each
+ *                sweep fetches the distinct rows of its span once; tl_ifmap_sweep). The window
+ *                takes no room beyond the tile's footprint.
  *      The parent reads exactly what the child receives.
  *   4. Outputs at level i: each of the m = m_ofmap,i visits of an output tile ends with the tile
  *      going up to the parent (writes there: m x |O|, |O| = N*G*K*P*Q); every visit but the
