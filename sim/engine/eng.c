@@ -145,7 +145,10 @@ static int eng_map_hierarchy(const cfg_accel *cfg, const wl_layer *layer, const 
     int rc = tl_layer_init(cfg, layer, &tl, err);
     if (rc)
         return rc;
+    /* the caller's, the config's (memory.mappings) or the workload's pin, in that order */
     const char *pin = opt->mapping ? opt->mapping : cfg_pinned_mapping(cfg, layer->name);
+    if (!pin && layer->mapping[0])
+        pin = layer->mapping;
     tl_objective obj = (tl_objective)cfg->objective;
     if (pin) {
         if (!(rc = tl_parse(cfg, &tl, pin, &out->mapping, err)))

@@ -703,7 +703,10 @@ int net_run(const cfg_accel *cfg, const wl_workload *wl, const net_options *opt,
         b = opt->sub_batch < n ? opt->sub_batch : n;
     net_split s = {.cfg = cfg, .wl = wl, .level = level};
     int rc = 0;
-    if (split && !opt->sub_batch && level >= 0 && cfg->pin_count == 0)
+    bool pinned = cfg->pin_count > 0; /* pins name tiles of the whole batch */
+    for (size_t i = 0; i < wl->layer_count && !pinned; i++)
+        pinned = wl->layers[i].mapping[0] != '\0';
+    if (split && !opt->sub_batch && level >= 0 && !pinned)
         rc = net_choose_sub_batch(&s, opt, &b, err);
     if (!rc && b == n) { /* the whole batch at once */
         rc = net_run_whole(cfg, wl, wl, opt, level, out, err);

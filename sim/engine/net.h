@@ -49,8 +49,8 @@
  * one of each size (trace, outputs and callbacks see those) and a layer's counters are
  * (N / b) x its counters at b + its counters at N mod b; its input (output) is on chip when it
  * was in every sub-batch. net_options.sub_batch gives b (clamped to N); 0 lets the runner
- * choose when residency is on, N > 1 and no mapping is pinned (pins name tiles of the whole
- * batch): it tries b = ceil(N / k) for k = 1, 2, ... (largest first, at most
+ * choose when residency is on, N > 1 and no mapping is pinned (config or workload pins name
+ * tiles of the whole batch): it tries b = ceil(N / k) for k = 1, 2, ... (largest first, at most
  * NET_SUB_BATCH_CANDIDATES sizes) with the fast engine and stops at the first b whose
  * sub-batches spill no tensor that a later layer reads (a smaller b would only fetch the weights
  * more often); the size of the best net_objective_value wins, a tie going to the larger. Without

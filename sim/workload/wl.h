@@ -54,6 +54,7 @@
 #include <stdint.h>
 
 #define WL_NAME_BYTES 64
+#define WL_MAPPING_BYTES 256 /* a pinned mapping's text, with its terminating NUL */
 #define WL_INPUTS_MAX 8               /* input tensors of one layer */
 #define WL_INPUT_NETWORK UINT32_MAX   /* wl_layer.inputs: the network's input tensor */
 #define WL_INPUT_NETWORK_NAME "input" /* its name in a workload JSON */
@@ -145,6 +146,10 @@ typedef struct wl_layer {
      * ([filters][filt_r][filt_s][in_c / groups]; fc/gemm [N][K]); NULL: none (the pe engine
      * draws random operands). The zero fractions above are then measured from them. */
     const double *ifmap_values, *weight_values;
+    /* A pinned mapping (workload JSON "mapping": the text of mapping/tl.h tl_parse, checked
+     * when the layer runs on a config written as memory.levels, ignored on the sram form; a pin
+     * of the config's memory.mappings for the same layer wins); "" = none (searched). */
+    char mapping[WL_MAPPING_BYTES];
 } wl_layer;
 
 typedef struct wl_workload {

@@ -280,7 +280,14 @@ static int wl_json_layer(jr_obj *o, wl_layer *l, uint32_t batch, const wl_layer 
     }
     if (l->kind != WL_NOMAC) {
         double di, dw;
-        const char *nm;
+        const char *nm, *mp;
+        if ((rc = jr_str(o, "mapping", false, NULL, &mp, err)))
+            return rc;
+        if (mp && (!mp[0] || strlen(mp) >= WL_MAPPING_BYTES))
+            return jr_fail(o, "mapping", err, "must have 1 to %d characters",
+                           WL_MAPPING_BYTES - 1);
+        if (mp)
+            snprintf(l->mapping, sizeof l->mapping, "%s", mp);
         if ((rc = jr_str(o, "weight_sparsity", false, NULL, &nm, err)))
             return rc;
         if (nm && !wl_parse_nm(nm, &l->sparsity_n, &l->sparsity_m))

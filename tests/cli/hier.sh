@@ -71,6 +71,21 @@ pin="GKCNPQRS [N1 G1 K32 C16 P13 Q13 R3 S3] NGKPQCRS [N1 G1 K8 C4 P13 Q13 R3 S3]
 "$fw" run "$cfg" configs/workloads/alexnet.json --layer conv3 --json \
     --set "memory.mappings={\"conv3\": \"$pin\"}" >"$tmp/pin.json"
 grep -qF "\"mapping\": \"$pin\"" "$tmp/pin.json" || fail "the pinned mapping was not used"
+# the same pin in the workload (layer key "mapping"): the same mapping, the same counters; a
+# config pin of the same layer wins over the workload's
+jq --arg p "$pin" '(.layers[] | select(.name == "conv3")) += {mapping: $p}' \
+    configs/workloads/alexnet.json >"$tmp/alexnet_pin.json"
+"$fw" run "$cfg" "$tmp/alexnet_pin.json" --layer conv3 --json >"$tmp/wpin.json"
+cmp -s <(jq '.layers' "$tmp/pin.json") <(jq '.layers' "$tmp/wpin.json") ||
+    fail "a workload pin differs from the same config pin"
+"$fw" run "$cfg" configs/workloads/alexnet.json --layer conv3 --json >"$tmp/searched.json"
+"$fw" run "$cfg" "$tmp/alexnet_pin.json" --layer conv3 --json \
+    --set "memory.mappings={\"conv3\": \"$(jq -r '.layers[0].mapping' "$tmp/searched.json")\"}" \
+    >"$tmp/both.json"
+cmp -s <(jq '.layers' "$tmp/searched.json") <(jq '.layers' "$tmp/both.json") ||
+    fail "the config pin should win over the workload pin"
+jq '(.layers[] | select(.name == "conv3")) += {mapping: "x"}' configs/workloads/alexnet.json \
+    >"$tmp/alexnet_bad.json"
 
 # errors: one line, exit 2
 expect_error() { expect_exit2 "$1" run "${@:2}"; }
@@ -78,6 +93,7 @@ expect_error "memory.mappings.nosuch: the workload has no layer of that name" \
     "$cfg" configs/workloads/alexnet.json --set 'memory.mappings={"nosuch": "x"}'
 expect_error "layer conv3: mapping 'x': expected a loop order" \
     "$cfg" configs/workloads/alexnet.json --set 'memory.mappings={"conv3": "x"}'
+expect_error "layer conv3: mapping 'x': expected a loop order" "$cfg" "$tmp/alexnet_bad.json"
 expect_error "memory.levels[1].banks: 0 is out of range" \
     "$cfg" configs/workloads/alexnet.json --set memory.levels[1].banks=0
 echo "hier.sh: ok"
