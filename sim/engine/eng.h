@@ -103,7 +103,8 @@ typedef struct eng_counters {
      * multiplies; shifts: power-of-two constants in integer arithmetic (wiring, not priced).
      * xform_cycles: cycles the transform unit is busy (ops / array.transform_ops_per_cycle).
      * wide_macs: MACs the array ran at the widened integer precision of the transformed domain
-     * (int16 operands into int48; priced at that MAC, en.h). All 0 for direct layers. */
+     * (int16 operands into int32 or int48, eng_xform_formats; priced as int16 x int48 MACs, an
+     * upper bound, en.h). All 0 for direct layers. */
     uint64_t xform_in_adds, xform_in_muls, xform_out_adds, xform_out_muls, xform_shifts;
     uint64_t xform_cycles;
     uint64_t wide_macs;
