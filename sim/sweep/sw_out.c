@@ -125,6 +125,7 @@ typedef struct sw_finish {
     const size_t *workload;     /* per row: index into spec->workloads */
     const sw_front_item *items; /* the front, in front order */
     size_t front_count;
+    size_t invalid; /* rows of invalid points (sw_invalid_rows) */
 } sw_finish;
 
 static void sw_summary_workload(sw_buf *b, const sw_finish *f, size_t w)
@@ -191,7 +192,7 @@ static void sw_summary(sw_buf *b, const sw_finish *f)
     sw_buf_printf(b, "  \"points_expected\": %" PRIu64 ",\n", f->expected);
     sw_buf_printf(b, "  \"points_done\": %zu,\n", t->row_count);
     sw_buf_printf(b, "  \"complete\": %s,\n", t->row_count == f->expected ? "true" : "false");
-    sw_buf_printf(b, "  \"points_invalid\": %zu,\n", sw_invalid_rows(t));
+    sw_buf_printf(b, "  \"points_invalid\": %zu,\n", f->invalid);
     sw_buf_printf(b, "  \"points_feasible\": %zu,\n", feasible_count);
     sw_buf_printf(b, "  \"pareto_points\": %zu,\n", f->front_count);
     sw_buf_str(b, "  \"objectives\": [");
@@ -236,10 +237,14 @@ static void sw_summary(sw_buf *b, const sw_finish *f)
         if (!f->feasible[i])
             continue;
         const double *row = t->rows[i].metrics;
+        /* fmin(lo, v) is lo when v > lo (and fmax(hi, v) is hi when v < hi): called only when
+         * the value can change the bound, with the same result */
         for (size_t m = 0; m < t->metric_count; m++)
             if (!isnan(row[m])) {
-                lo[m] = fmin(lo[m], row[m]);
-                hi[m] = fmax(hi[m], row[m]);
+                if (!(row[m] > lo[m]))
+                    lo[m] = fmin(lo[m], row[m]);
+                if (!(row[m] < hi[m]))
+                    hi[m] = fmax(hi[m], row[m]);
             }
     }
     for (size_t m = 0; m < t->metric_count; m++) {
@@ -353,14 +358,16 @@ int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const c
         sw_buf_add(&par, t->rows[items[k].row].line, line_len[items[k].row]);
         sw_buf_add(&par, ",1,1\n", 5);
     }
-    f = (sw_finish){spec, t, expected, goals, bounds, feasible, front, workload, items, front_count};
+    f = (sw_finish){spec,     t,     expected, goals,       bounds,
+                    feasible, front, workload, items,       front_count,
+                    sw_invalid_rows(t)};
     if (counts) {
         counts->rows = n;
         counts->feasible = 0;
         for (size_t i = 0; i < n; i++)
             counts->feasible += feasible[i];
         counts->pareto = front_count;
-        counts->invalid = sw_invalid_rows(t);
+        counts->invalid = f.invalid;
     }
     sw_summary(&sum, &f);
     if (csv.oom || par.oom || sum.oom) {
