@@ -266,6 +266,11 @@ int wl_algo_check(const wl_layer *l, wl_algo a, fw_err *err)
         return fw_err_set(err, FW_EXIT_INPUT,
                           "algorithm: %s needs a 3x3 filter, the layer has %ux%u", n, l->filt_r,
                           l->filt_s);
+    if (l->sparsity_m)
+        return fw_err_set(err, FW_EXIT_INPUT,
+                          "algorithm: %s on %u:%u weights: the transformed filters are not N:M "
+                          "sparse (not modelled)",
+                          n, l->sparsity_n, l->sparsity_m);
     if (a == WL_ALGO_FFT && (l->filt_r > WL_FFT_MAX_FILTER || l->filt_s > WL_FFT_MAX_FILTER))
         return fw_err_set(err, FW_EXIT_INPUT,
                           "algorithm: fft on 8x8 tiles needs a filter of at most %ux%u, the layer "

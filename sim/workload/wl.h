@@ -256,8 +256,9 @@ const char *wl_algo_name(wl_algo a);
 int wl_algo_from_name(const char *name, wl_algo *out);
 
 /* Whether algorithm a applies to a finished layer: 0, or FW_EXIT_INPUT with "algorithm: NAME
- * needs ..." (the first unmet condition: a conv layer, stride 1, dilation 1, a 3x3 filter for
- * Winograd, a filter of at most WL_FFT_MAX_FILTER for the FFT). Direct always applies. */
+ * ..." (the first unmet condition: a conv layer, stride 1, dilation 1, no N:M weights (the
+ * transform would mix them), a 3x3 filter for Winograd, a filter of at most WL_FFT_MAX_FILTER
+ * for the FFT). Direct always applies. */
 int wl_algo_check(const wl_layer *layer, wl_algo a, fw_err *err);
 
 /* Builds a finished GEMM layer C (M x N) = A (M x K) x B (K x N) per image. */

@@ -94,6 +94,9 @@ expect_err() { # expected-line command...
 jq '.layers[1].algorithm = "winograd_f2x2_3x3"' "$tmp/w.json" >"$tmp/bad1.json"
 expect_err "flopwatt run: $tmp/bad1.json: layers[1].algorithm: winograd_f2x2_3x3 needs stride 1, the layer has 2x2 (layer 's2')" \
     "$fw" run $cfg "$tmp/bad1.json"
+jq '.layers[0].weight_sparsity = "2:4"' "$tmp/w.json" >"$tmp/bad3.json"
+expect_err "flopwatt run: $tmp/bad3.json: layers[0].algorithm: winograd_f2x2_3x3 on 2:4 weights: the transformed filters are not N:M sparse (not modelled) (layer 'c3')" \
+    "$fw" run $cfg "$tmp/bad3.json"
 jq '.layers[0].algorithm = "winograd"' "$tmp/w.json" >"$tmp/bad2.json"
 "$fw" run $cfg "$tmp/bad2.json" >/dev/null 2>"$tmp/err" && fail "bad algorithm name accepted"
 grep -q "layers\[0\].algorithm" "$tmp/err" || fail "bad name: $(cat "$tmp/err")"
