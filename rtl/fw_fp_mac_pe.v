@@ -6,6 +6,11 @@
 // Pipeline: the arithmetic is combinational; PIPE_DEPTH register stages sit at the OUTPUT
 // (fw_pipe on {res, flags}), so a result appears PIPE_DEPTH cycles after its operands, one
 // result per cycle. Rounding mode, FTZ and tininess are inputs, sampled with the operands.
+// ZERO_GATE = 1 (needs PIPE_DEPTH >= 1, for the clock): zero gating by operand isolation. When
+// fw_fp_zero_gate says the MAC's result is exactly c (a or b zero, the other finite, c not NaN,
+// with the signed-zero and FTZ conditions proved there), the datapath's a and b inputs hold the
+// last computed MAC's operands (fw_operand_hold, registers not clocked in gated cycles) and the
+// PE outputs c with no flags: bit-identical to ZERO_GATE = 0 (tests/rtl/pe.sh, -gate).
 `default_nettype none
 `include "fw_formats.vh"
 `include "fw_pe_defs.vh"
@@ -24,7 +29,8 @@ module fw_fp_mac_pe #(
   parameter [ACC_EXP_BITS+ACC_MAN_BITS:0] ACC_QNAN = `FW_FP16_QNAN,
   parameter integer FUSED        = 1,
   parameter integer PIPE_DEPTH   = 1,
-  parameter integer OP_FIXED     = -1   // -1: op_i selects; else the fixed `FW_OP_* (op_i unused)
+  parameter integer OP_FIXED     = -1,  // -1: op_i selects; else the fixed `FW_OP_* (op_i unused)
+  parameter integer ZERO_GATE    = 0
 ) (
   input  wire                               clk_i,
   input  wire                               rst_ni,
@@ -42,8 +48,30 @@ module fw_fp_mac_pe #(
 );
   localparam integer ACC_W = 1 + ACC_EXP_BITS + ACC_MAN_BITS;
   wire [1:0] op = (OP_FIXED < 0) ? op_i : OP_FIXED[1:0];
-  wire [ACC_W-1:0] res_d;
-  wire [4:0] flags_d;
+  localparam integer IN_W = 1 + IN_EXP_BITS + IN_MAN_BITS;
+  wire [ACC_W-1:0] core_res;
+  wire [4:0] core_flags;
+  wire [IN_W-1:0] a_m, b_m;   // the datapath's a and b inputs
+  wire gate;                  // zero-gated MAC: the result is c, no flags
+  generate
+    if (ZERO_GATE != 0) begin : g_gate
+      wire gate_ok;
+      fw_fp_zero_gate #(
+        .IN_EXP_BITS(IN_EXP_BITS), .IN_MAN_BITS(IN_MAN_BITS), .IN_IEEE_NAN(IN_IEEE_NAN),
+        .ACC_EXP_BITS(ACC_EXP_BITS), .ACC_MAN_BITS(ACC_MAN_BITS), .ACC_IEEE_NAN(ACC_IEEE_NAN)
+      ) u_gate (.op_i(op), .a_i(a_i), .b_i(b_i), .c_i(c_i), .rnd_i(rnd_i), .ftz_i(ftz_i),
+                .gate_o(gate_ok));
+      assign gate = valid_i & gate_ok;
+      fw_operand_hold #(.W(IN_W)) u_hold (.clk_i(clk_i), .valid_i(valid_i), .gate_i(gate),
+        .a_i(a_i), .b_i(b_i), .a_o(a_m), .b_o(b_m));
+    end else begin : g_plain
+      assign gate = 1'b0;
+      assign a_m = a_i;
+      assign b_m = b_i;
+    end
+  endgenerate
+  wire [ACC_W-1:0] res_d = gate ? c_i : core_res;
+  wire [4:0] flags_d = gate ? 5'b0 : core_flags;
 
   generate
     if (FUSED != 0) begin : g_fused
@@ -54,8 +82,8 @@ module fw_fp_mac_pe #(
         .ACC_HAS_INF(ACC_HAS_INF), .ACC_IEEE_NAN(ACC_IEEE_NAN), .ACC_QNAN(ACC_QNAN),
         .OP_FIXED(OP_FIXED)
       ) u_fma (
-        .op_i(op), .a_i(a_i), .b_i(b_i), .c_i(c_i), .rnd_i(rnd_i), .ftz_i(ftz_i),
-        .tininess_before_i(tininess_before_i), .res_o(res_d), .flags_o(flags_d));
+        .op_i(op), .a_i(a_m), .b_i(b_m), .c_i(c_i), .rnd_i(rnd_i), .ftz_i(ftz_i),
+        .tininess_before_i(tininess_before_i), .res_o(core_res), .flags_o(core_flags));
     end else begin : g_unfused
       // Stage 1: a*b (a*1.0 for ADD) rounded to ACC. Stage 2: + c (skipped for MUL).
       localparam [IN_EXP_BITS+IN_MAN_BITS:0] IN_ONE =
@@ -69,7 +97,7 @@ module fw_fp_mac_pe #(
         .ACC_HAS_INF(ACC_HAS_INF), .ACC_IEEE_NAN(ACC_IEEE_NAN), .ACC_QNAN(ACC_QNAN),
         .OP_FIXED(1)
       ) u_mul (
-        .op_i(`FW_OP_MUL), .a_i(a_i), .b_i((op == `FW_OP_ADD) ? IN_ONE : b_i), .c_i(c_i),
+        .op_i(`FW_OP_MUL), .a_i(a_m), .b_i((op == `FW_OP_ADD) ? IN_ONE : b_m), .c_i(c_i),
         .rnd_i(rnd_i), .ftz_i(ftz_i), .tininess_before_i(tininess_before_i),
         .res_o(prod), .flags_o(prod_flags));
       fw_fp_fma #(
@@ -82,8 +110,8 @@ module fw_fp_mac_pe #(
         .op_i(`FW_OP_ADD), .a_i(prod), .b_i(prod), .c_i(c_i),
         .rnd_i(rnd_i), .ftz_i(ftz_i), .tininess_before_i(tininess_before_i),
         .res_o(sum), .flags_o(sum_flags));
-      assign res_d   = (op == `FW_OP_MUL) ? prod : sum;
-      assign flags_d = (op == `FW_OP_MUL) ? prod_flags : (prod_flags | sum_flags);
+      assign core_res   = (op == `FW_OP_MUL) ? prod : sum;
+      assign core_flags = (op == `FW_OP_MUL) ? prod_flags : (prod_flags | sum_flags);
     end
   endgenerate
 

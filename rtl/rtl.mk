@@ -7,6 +7,8 @@
 #   make gates        Yosys gate counts per PE variant -> build/gates/table.md (not in `make test`)
 #   make gates-energy toggle-based relative energy per MAC of each variant's netlist
 #                     -> build/gates/energy.md (after `make gates`; not in `make test`, ~min)
+#   make gates-gating energy per MAC of ungated and zero-gated PEs at several zero fractions,
+#                     against the energy model's gating -> build/gates/gating.md (not in `make test`)
 # Verilated objects live in build/rtl/obj_pe/ and are rebuilt only when an RTL source or the
 # driver changes; ccache is used when installed (OBJCACHE).
 
@@ -19,7 +21,7 @@ VERILATOR    ?= verilator
 # -Wno-fatal is not used: the build fails on any warning, like the C code.
 RTL_VFLAGS   := -Wall -O3 -Irtl -Irtl/tb
 
-.PHONY: rtl rtl-lint rtl-formats gates gates-energy
+.PHONY: rtl rtl-lint rtl-formats gates gates-energy gates-gating
 rtl: $(RTL_DIR)/pe_fp $(RTL_DIR)/pe_int $(BUILD)/tools/vecgen $(BUILD)/tools/gen_formats \
      $(BUILD)/tools/macstream
 # `make test` builds the RTL (the Makefile drops it again when FLOPWATT_SKIP_RTL=1, test-asan).
@@ -50,6 +52,10 @@ rtl-lint:
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module fw_int_mac_pe $(RTL_SRC)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module fw_int_mac_pe -GIN_W=16 -GACC_W=48 \
 	    $(RTL_SRC)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module fw_int_mac_pe -GZERO_GATE=1 $(RTL_SRC)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module fw_fp_mac_pe -GZERO_GATE=1 $(RTL_SRC)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module fw_fp_mac_pe -GZERO_GATE=1 -GFUSED=0 \
+	    -GOP_FIXED=0 $(RTL_SRC)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module fw_array_ws $(RTL_SRC)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module fw_array_os -GIS_INT=1 -GIN_W=8 -GACC_W=32 \
 	    $(RTL_SRC)
@@ -67,6 +73,9 @@ gates: $(RTL_SRC) $(RTL_INC) tools/gates.sh
 
 gates-energy: gates $(BUILD)/tools/macstream $(BIN)
 	BUILD=$(BUILD) FLOPWATT=$(BIN) tools/gates_energy.sh
+
+gates-gating: $(BUILD)/tools/macstream $(BIN)
+	BUILD=$(BUILD) FLOPWATT=$(BIN) tools/gates_gating.sh
 
 # The array co-simulation models (weight-stationary, output-stationary and tree arrays) and their
 # driver, one model per precision (the harness's ONLY_PREC, the driver's FW_ONLY_PREC), so that a

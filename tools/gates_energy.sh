@@ -23,7 +23,7 @@ table="$out/energy.md"
 } > "$table.tmp"
 base_e="" base_pj=""
 field() { tr ' ' '\n' <<< "$1" | awk -F= -v k="$2" '$1==k {print $2}'; }
-while IFS=: read -r tag name kind in acc fused; do
+while IFS=: read -r tag name kind in acc fused _gate; do
     declare -A e=()
     for z in 0 50 90 -100; do
         "$build/tools/macstream" "$in" "$acc" "$fused" "$n" "$z" 1 > "$out/stream_$tag.txt"

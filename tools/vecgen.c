@@ -1,5 +1,5 @@
 /* vecgen: TestFloat-style operand vectors for a `flopwatt fp` / build/rtl/pe_fp FUNCTION.
- *   vecgen [-n COUNT] [-seed N] FUNCTION > vectors
+ *   vecgen [-n COUNT] [-seed N] [-zeros PERCENT] FUNCTION > vectors
  * Writes COUNT lines of upper-case hex operands (format widths from the C model's format table):
  * first the corner cases (every pair, or every triple of a smaller set, of signed zeros,
  * smallest/largest subnormals and normals, one and its neighbours, infinities, quiet and
@@ -8,6 +8,9 @@
  * zeros, addends close to the product (cancellation) and products near overflow and underflow.
  * FUNCTION: <f>_mul, <f>_add, <f>_sub, <f>_mulAdd (f = f32, f16, bf16, f8e5m2, f8e4m3),
  * <in>_mac_<acc> / <in>_macu_<acc> (operands acc a b), i8|i16_mac_i32|i48.
+ * -zeros PERCENT (MACs only: mulAdd, mac, macu; default 0): in that percentage of the random
+ * vectors a multiplicand (a, b or both, equally likely) is replaced by a zero of random sign
+ * (integers: 0), for zero-gated PEs (pe_fp -gate); without it the output is unchanged.
  * Exit 0; 2 with a message for an unknown FUNCTION or a bad option. Built by rtl/rtl.mk. */
 #include "numerics/nx.h"
 
@@ -185,6 +188,22 @@ static int vg_parse_fn(const char *name, vg_fn *fn)
     return 0;
 }
 
+/* -zeros: with probability pct/100 (a MAC only), a, b or both become a zero of random sign. */
+static void vg_zero(vg_rng *r, const vg_fn *fn, uint64_t pct, uint64_t *ops)
+{
+    if (pct == 0 || fn->n_ops != 3 || vg_below(r, 100) >= pct)
+        return;
+    const int ia = fn->mac ? 1 : 0, ib = fn->mac ? 2 : 1;
+    const uint64_t which = vg_below(r, 3); /* 0: a, 1: b, 2: both */
+    for (int k = 0; k < 2; k++) {
+        const int i = k ? ib : ia;
+        if (which != 2 && (int)which != k)
+            continue;
+        const nx_fmt_info *fi = fn->fmt[i];
+        ops[i] = fn->is_int ? 0 : vg_below(r, 2) << (fi->width_bits - 1);
+    }
+}
+
 static void vg_print(const vg_fn *fn, const uint64_t *ops)
 {
     for (int k = 0; k < fn->n_ops; k++)
@@ -195,19 +214,25 @@ static void vg_print(const vg_fn *fn, const uint64_t *ops)
 
 int main(int argc, char **argv)
 {
-    uint64_t count = 100000, seed = 1;
+    uint64_t count = 100000, seed = 1, zeros_pct = 0;
     const char *name = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-n") && i + 1 < argc)
             count = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "-seed") && i + 1 < argc)
             seed = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "-zeros") && i + 1 < argc)
+            zeros_pct = strtoull(argv[++i], NULL, 10);
         else if (argv[i][0] != '-' && !name)
             name = argv[i];
         else {
-            fprintf(stderr, "usage: vecgen [-n COUNT] [-seed N] FUNCTION\n");
+            fprintf(stderr, "usage: vecgen [-n COUNT] [-seed N] [-zeros PERCENT] FUNCTION\n");
             return 2;
         }
+    }
+    if (zeros_pct > 100) {
+        fprintf(stderr, "vecgen: -zeros must be 0..100\n");
+        return 2;
     }
     vg_fn fn;
     if (!name || vg_parse_fn(name, &fn) != 0) {
@@ -247,6 +272,7 @@ int main(int argc, char **argv)
                     v = vg_below(&rng, 2) ? (1ULL << (w - 1)) : (1ULL << (w - 1)) - 1;
                 ops[k] = v & vg_mask(w);
             }
+            vg_zero(&rng, &fn, zeros_pct, ops);
             vg_print(&fn, ops);
             continue;
         }
@@ -281,6 +307,7 @@ int main(int argc, char **argv)
             ops[ib] = vg_make(fa, (unsigned)vg_below(&rng, 2),
                               target - ea + (int)vg_below(&rng, 3) - 1, vg_next(&rng));
         }
+        vg_zero(&rng, &fn, zeros_pct, ops);
         vg_print(&fn, ops);
     }
     return 0;

@@ -4,7 +4,10 @@
 // output line repeats the operands, then the result and the exception flags in upper-case hex
 // (flags as 2 digits). Usage:
 //   pe_fp [-rnear_even|-rminMag|-rmin|-rmax|-rnear_maxMag] [-tininessbefore|-tininessafter]
-//         [-ftz] [-sat] FUNCTION < vectors
+//         [-ftz] [-sat] [-gate] FUNCTION < vectors
+// -gate runs the zero-gated copy of the FUNCTION's PE (ZERO_GATE = 1, harness id 64 + its id;
+// f16_*, f8e4m3_*, f16_mac_f32, f16_macu_f32, i8_mac_i32 and i16_mac_i48 have one): its output
+// must be the ungated PE's, i.e. the C model's.
 // Vectors are streamed one per clock cycle through the pipelined PE; results are matched to
 // their operands in order. Bad input: "pe_fp: stdin:LINE: reason" on stderr, exit 2.
 #include "Vfw_pe_harness.h"
@@ -80,7 +83,7 @@ int usage(FILE *out, int rc)
 {
     std::fprintf(out,
                  "usage: pe_fp [-rnear_even|-rminMag|-rmin|-rmax|-rnear_maxMag]\n"
-                 "             [-tininessbefore|-tininessafter] [-ftz] [-sat] FUNCTION\n"
+                 "             [-tininessbefore|-tininessafter] [-ftz] [-sat] [-gate] FUNCTION\n"
                  "       pe_fp --list\n"
                  "Reads hex operand lines on stdin, writes operands, result and flags (hex).\n");
     return rc;
@@ -135,7 +138,7 @@ int main(int argc, char **argv)
 {
     const char *prog = "pe_fp";
     int rnd = 0;
-    bool ftz = false, tin_before = false, sat = false;
+    bool ftz = false, tin_before = false, sat = false, gate = false;
     const char *fname = nullptr;
     const std::vector<PeFunction> fns = pe_functions();
     for (int i = 1; i < argc; i++) {
@@ -156,6 +159,7 @@ int main(int argc, char **argv)
         else if (!std::strcmp(a, "-tininessafter")) tin_before = false;
         else if (!std::strcmp(a, "-ftz")) ftz = true;
         else if (!std::strcmp(a, "-sat")) sat = true;
+        else if (!std::strcmp(a, "-gate")) gate = true;
         else if (a[0] == '-') {
             std::fprintf(stderr, "%s: unknown option '%s'\n", prog, a);
             return usage(stderr, 2);
@@ -176,6 +180,21 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    // Zero-gated copies in rtl/tb/fw_pe_harness.v (id 64 + the ungated id).
+    const int kGatedIds[] = {1, 4, 6, 7, 32, 35};
+    int sel = fn->sel;
+    if (gate) {
+        bool found = false;
+        for (const int id : kGatedIds)
+            found = found || id == sel;
+        if (!found) {
+            std::fprintf(stderr, "%s: FUNCTION '%s' has no zero-gated PE in the harness\n", prog,
+                         fname);
+            return 2;
+        }
+        sel += 64;
+    }
+
     VerilatedContext ctx;
     Vfw_pe_harness top{&ctx};
     top.clk_i = 0;
@@ -184,7 +203,7 @@ int main(int argc, char **argv)
     top.eval();
     top.rst_ni = 1;
     top.eval();
-    top.sel_i = fn->sel;
+    top.sel_i = sel;
     top.op_i = fn->op;
     top.rnd_i = rnd;
     top.ftz_i = ftz;
