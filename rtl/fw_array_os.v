@@ -73,6 +73,7 @@ module fw_array_os #(
         wire [ACC_W-1:0] acc_new;
         // The accumulator-format zero is all-zero bits in every format (nx_zero).
         fw_mac_unit #(`FW_MAC_PARAMS_PASS) u_mac (
+          .clk_i(clk_i), .valid_i(en_i & xv & wv),
           .a_i(x), .b_i(w), .c_i(xf ? {ACC_W{1'b0}} : acc_q), .rnd_i(rnd_i), .ftz_i(ftz_i),
           .tininess_before_i(tininess_before_i), .sat_i(sat_i), .res_o(acc_new));
         reg             xv_q, xf_q, xl_q, wv_q, rv_q;

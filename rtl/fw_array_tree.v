@@ -57,6 +57,7 @@ module fw_array_tree #(
           assign p_in = g_row[i-1].p_out;
         end
         fw_mac_unit #(`FW_MAC_PARAMS_PASS) u_mac (
+          .clk_i(clk_i), .valid_i(en_i & x_valid_i[i]),
           .a_i(x), .b_i(w), .c_i(p_in), .rnd_i(rnd_i), .ftz_i(ftz_i),
           .tininess_before_i(tininess_before_i), .sat_i(sat_i), .res_o(p_mac));
         assign p_out = x_valid_i[i] ? p_mac : p_in;

@@ -97,6 +97,7 @@ module fw_array_ws #(
         wire [ACC_W-1:0] p_in = v_ps[V*ACC_W +: ACC_W];
         wire [ACC_W-1:0] p_mac;
         fw_mac_unit #(`FW_MAC_PARAMS_PASS) u_mac (
+          .clk_i(clk_i), .valid_i(en_i & xv & v_psv[V]),
           .a_i(x), .b_i(w), .c_i(p_in), .rnd_i(rnd_i), .ftz_i(ftz_i),
           .tininess_before_i(tininess_before_i), .sat_i(sat_i), .res_o(p_mac));
         reg             xv_q, xf_q;

@@ -6,11 +6,12 @@
 // Pipeline: the arithmetic is combinational; PIPE_DEPTH register stages sit at the OUTPUT
 // (fw_pipe on {res, flags}), so a result appears PIPE_DEPTH cycles after its operands, one
 // result per cycle. Rounding mode, FTZ and tininess are inputs, sampled with the operands.
-// ZERO_GATE = 1 (needs PIPE_DEPTH >= 1, for the clock): zero gating by operand isolation. When
-// fw_fp_zero_gate says the MAC's result is exactly c (a or b zero, the other finite, c not NaN,
-// with the signed-zero and FTZ conditions proved there), the datapath's a and b inputs hold the
-// last computed MAC's operands (fw_operand_hold, registers not clocked in gated cycles) and the
-// PE outputs c with no flags: bit-identical to ZERO_GATE = 0 (tests/rtl/pe.sh, -gate).
+// ZERO_GATE = 1 (needs a running clk_i, also with PIPE_DEPTH = 0 as in fw_mac_unit): zero
+// gating by operand isolation. When fw_fp_zero_gate says the MAC's result is exactly c (a or b
+// zero, the other finite, c not NaN, with the signed-zero and FTZ conditions proved there), the
+// datapath's a and b inputs hold the last computed MAC's operands (fw_operand_hold, registers not
+// clocked in gated cycles) and the PE outputs c with no flags: bit-identical to ZERO_GATE = 0
+// (tests/rtl/pe.sh, -gate).
 `default_nettype none
 `include "fw_formats.vh"
 `include "fw_pe_defs.vh"

@@ -3,11 +3,12 @@
 // sum does not fit in ACC_W bits, the result wraps modulo 2^ACC_W (sat_i = 0) or saturates to
 // the nearest bound (sat_i = 1), and flags_o carries the overflow bit (`FW_FLAG_OVERFLOW) in
 // both cases. PIPE_DEPTH register stages at the output, like fw_fp_mac_pe.
-// ZERO_GATE = 1 (needs PIPE_DEPTH >= 1, for the clock): zero gating by operand isolation. When a
-// or b is zero the multiplier's inputs hold the last computed MAC's operands (fw_operand_hold,
-// registers not clocked in gated cycles) and the PE outputs c with no flag. Exact: c + 0*b = c,
-// which fits in ACC_W bits, so neither wrap nor saturation nor the overflow flag applies; the
-// results are bit-identical to ZERO_GATE = 0 on every input (tests/rtl/pe.sh, -gate).
+// ZERO_GATE = 1 (needs a running clk_i, also with PIPE_DEPTH = 0 as in fw_mac_unit): zero
+// gating by operand isolation. When a or b is zero the multiplier's inputs hold the last computed
+// MAC's operands (fw_operand_hold, registers not clocked in gated cycles) and the PE outputs c
+// with no flag. Exact: c + 0*b = c, which fits in ACC_W bits, so neither wrap nor saturation nor
+// the overflow flag applies; the results are bit-identical to ZERO_GATE = 0 on every input
+// (tests/rtl/pe.sh, -gate).
 `default_nettype none
 `include "fw_formats.vh"
 

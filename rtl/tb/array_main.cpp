@@ -22,6 +22,10 @@
 // Layer mode (-layer NAME ...): runs one GEMM layer with the fold starts of the simulator's
 // trace and compares outputs and fold ends with `flopwatt run --engine pe` (run_layer below);
 // ws, os and is only (the tree dataflow is covered by the fold sequences, not by layers).
+// Zero gating: the fold sequences also run zero-gated arrays (tree int8->int32, ws and os fp16)
+// on operands and partial sums with 40% zeros; -layer ... -gate runs the zero-gated fp16 array,
+// -zeros ZI,ZW draws the operands as the pe engine does for the layer's ifmap_density = 1 - ZI and
+// weight_density = 1 - ZW (arr.h "Operand data").
 #include "Vfw_array_harness.h"
 #include "verilated.h"
 
@@ -84,10 +88,13 @@ const Precision kPrecisions[] = {{"int8->int32", NX_INT8, NX_INT32},
 
 uint64_t mask(unsigned bits) { return bits >= 64 ? ~0ULL : (1ULL << bits) - 1; }
 
-// A random operand: mostly values of moderate magnitude, sometimes raw bits (specials too).
-uint64_t rand_value(Rng &r, nx_fmt fmt)
+// A random operand: mostly values of moderate magnitude, sometimes raw bits (specials too);
+// with zero_pct > 0 (the zero-gated arrays) a zero of random sign in zero_pct% of the draws.
+uint64_t rand_value(Rng &r, nx_fmt fmt, int zero_pct = 0)
 {
     const nx_fmt_info *fi = nx_fmt_get(fmt);
+    if (zero_pct > 0 && r.below(100) < zero_pct)
+        return fi->is_float ? (uint64_t)r.below(2) << (fi->width_bits - 1) : 0;
     if (!fi->is_float || r.below(16) == 0)
         return r.next() & mask(fi->width_bits);
     const uint64_t sign = (uint64_t)r.below(2) << (fi->width_bits - 1);
@@ -197,12 +204,17 @@ Outputs sample(const Vfw_array_harness &top, unsigned acc_bits)
 }
 
 // Runs one fold sequence; returns false (after printing the first difference) on a mismatch.
-// Harness id of the array for a precision, dataflow (0 ws, 1 os, 2 tree) and MAC pipeline
-// depth P (P > 1: ws only, int8->int32 with P = 3 and fp16->fp32 with P = 2); -1 if not in the
-// harness.
-int array_sel(const Precision &pr, int df, int P)
+// Harness id of the array for a precision, dataflow (0 ws, 1 os, 2 tree), MAC pipeline depth P
+// (P > 1: ws only, int8->int32 with P = 3 and fp16->fp32 with P = 2) and zero gating (gate:
+// tree int8->int32, ws and os fp16, P = 1); -1 if not in the harness.
+int array_sel(const Precision &pr, int df, int P, bool gate = false)
 {
     const int p = (int)(&pr - kPrecisions);
+    if (gate) {
+        if (P != 1) return -1;
+        if (df == kTree) return p == 0 ? 17 : -1;
+        return p == 1 ? 18 + df : -1;
+    }
     if (df == kTree) return P == 1 ? 12 + p : -1;
     if (P == 1) return 2 * p + df;
     if (df == 0 && p == 0 && P == 3) return 10;
@@ -210,8 +222,8 @@ int array_sel(const Precision &pr, int df, int P)
     return -1;
 }
 
-bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, int P, Rng &rng,
-                  int stall_pct, Stats &st)
+bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, int P, bool gate,
+                  int zero_pct, Rng &rng, int stall_pct, Stats &st)
 {
     const int R = kRows, C = kCols;
     const int T = 1 + rng.below(9);
@@ -249,11 +261,12 @@ bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, int P, Rn
             fo.st.assign(R, std::vector<uint64_t>(C));
             fo.sm.assign(T, std::vector<uint64_t>(R));
             fo.p0.assign(T, std::vector<uint64_t>(C));
-            for (auto &row : fo.st) for (auto &v : row) v = rand_value(rng, pr.in);
-            for (auto &row : fo.sm) for (auto &v : row) v = rand_value(rng, pr.in);
+            for (auto &row : fo.st) for (auto &v : row) v = rand_value(rng, pr.in, zero_pct);
+            for (auto &row : fo.sm) for (auto &v : row) v = rand_value(rng, pr.in, zero_pct);
             const bool zero = rng.below(2) != 0;  // first reduction fold, or a later one
             for (auto &row : fo.p0)
-                for (auto &v : row) v = zero ? nx_zero(pr.acc) : rand_value(rng, pr.acc);
+                for (auto &v : row)
+                    v = zero ? nx_zero(pr.acc) : rand_value(rng, pr.acc, zero_pct);
             for (int t = 0; t < T; t++)
                 for (int j = 0; j < fo.sc; j++) {
                     nx_flags fl = 0;
@@ -270,8 +283,8 @@ bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, int P, Rn
             // sm[i][k]: ifmap (m = i, k); st[k][j]: filter (k, n = j)
             fo.sm.assign(R, std::vector<uint64_t>(T));
             fo.st.assign(T, std::vector<uint64_t>(C));
-            for (auto &row : fo.sm) for (auto &v : row) v = rand_value(rng, pr.in);
-            for (auto &row : fo.st) for (auto &v : row) v = rand_value(rng, pr.in);
+            for (auto &row : fo.sm) for (auto &v : row) v = rand_value(rng, pr.in, zero_pct);
+            for (auto &row : fo.st) for (auto &v : row) v = rand_value(rng, pr.in, zero_pct);
             for (int i = 0; i < fo.sr; i++)
                 for (int j = 0; j < fo.sc; j++) {
                     nx_flags fl = 0;
@@ -284,7 +297,7 @@ bool run_sequence(Vfw_array_harness &top, const Precision &pr, int df, int P, Rn
     }
     const uint64_t total = folds.back().x0 + L;  // schedule cycles of the sequence
 
-    top.sel_i = array_sel(pr, df, P);
+    top.sel_i = array_sel(pr, df, P, gate);
     const unsigned acc_bits = nx_fmt_get(pr.acc)->width_bits;
     // Compares the results on the outputs now with those the schedule writes at cycle wc.
     auto check_outputs = [&](uint64_t wc) {
@@ -503,6 +516,8 @@ struct LayerArgs {
     int rnd = NX_RNE;
     bool ftz = false;
     int P = 1;  // array.mac_pipeline_cycles (ws/is)
+    bool gate = false;            // -gate: the zero-gated array (fp16 ws/is, os)
+    double zero_ifmap = 0, zero_weight = 0;  // -zeros: the layer's ifmap/weight_zero_frac
     // conv layer (-conv): input H x W x C, filters FR x FS, F filters, stride, padding, groups
     bool conv = false;
     uint64_t in_h = 0, in_w = 0, in_c = 0, fr = 0, fs = 0, nf = 0, stride = 1, pad = 0,
@@ -589,9 +604,25 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &args)
     // [F][FR][FS][C/groups]), lowered per group to X[g] (M x K) and W[g] (K x N) by wl.h's im2col.
     const uint64_t n_ifm = a.conv ? a.in_h * a.in_w * a.in_c : a.m * a.k;
     std::vector<uint64_t> ifm_t(n_ifm), fil_t(a.n * G * a.k);
-    uint64_t state = a.seed;
-    for (auto &v : ifm_t) v = operand_value(pr->in, splitmix64(state));
-    for (auto &v : fil_t) v = operand_value(pr->in, splitmix64(state));
+    // Sparse tensors (arr.h "Operand data"): with a zero fraction z > 0, one word q of a second
+    // stream (state seed ^ 0x5a5a5a5a5a5a5a5a, shared by both tensors) per element decides
+    // zero ((q >> 11) * 2^-53 < z: nx_zero) or a value drawn as above, redrawn while it is a zero.
+    uint64_t state = a.seed, mask_state = a.seed ^ 0x5a5a5a5a5a5a5a5aull;
+    const nx_fmt_info *in_fi = nx_fmt_get(pr->in);
+    const uint64_t mag = mask(in_fi->width_bits) >> (in_fi->is_float ? 1 : 0);
+    auto draw = [&](std::vector<uint64_t> &t, double z) {
+        for (auto &v : t) {
+            if (z > 0 && (double)(splitmix64(mask_state) >> 11) * 0x1p-53 < z) {
+                v = nx_zero(pr->in);
+                continue;
+            }
+            do
+                v = operand_value(pr->in, splitmix64(state));
+            while (z > 0 && (v & mag) == 0);
+        }
+    };
+    draw(ifm_t, a.zero_ifmap);
+    draw(fil_t, a.zero_weight);
     std::vector<std::vector<uint64_t>> Xg(G, std::vector<uint64_t>(a.m * a.k)),
         Wg(G, std::vector<uint64_t>(a.k * a.n));
     for (uint64_t g = 0; g < G; g++) {
@@ -691,10 +722,10 @@ int run_layer(Vfw_array_harness &top, const LayerArgs &args)
                         a.name, dfn, expect[e].col, (unsigned long long)expect[e].cycle);
             return 1;
         }
-    const int sel = array_sel(*pr, os ? 1 : 0, a.P);
+    const int sel = array_sel(*pr, os ? 1 : 0, a.P, a.gate);
     if (sel < 0) {
-        std::fprintf(stderr, "array: no %s array with mac_pipeline_cycles %d in the harness\n",
-                     dfn, a.P);
+        std::fprintf(stderr, "array: no %s%s array with mac_pipeline_cycles %d in the harness\n",
+                     a.gate ? "zero-gated " : "", dfn, a.P);
         return 2;
     }
     top.sel_i = sel;
@@ -884,11 +915,22 @@ int main(int argc, char **argv)
             la.rnd = NX_RMIN;
         else if (!std::strcmp(o, "-ftz"))
             la.ftz = true;
+        else if (!std::strcmp(o, "-gate"))
+            la.gate = true;
+        else if (!std::strcmp(o, "-zeros") && v) {
+            if (std::sscanf(argv[++i], "%lf,%lf", &la.zero_ifmap, &la.zero_weight) != 2 ||
+                !(la.zero_ifmap >= 0 && la.zero_ifmap <= 1) ||
+                !(la.zero_weight >= 0 && la.zero_weight <= 1)) {
+                std::fprintf(stderr, "array: -zeros IFMAP,WEIGHT (zero fractions in [0, 1])\n");
+                return 2;
+            }
+        }
         else {
             std::fprintf(stderr,
                          "usage: array [-seed N] [-seqs N] [-stall PERCENT]\n"
                          "       array -layer NAME -df ws|os|is -prec P -m M -n N -k K -seed S\n"
                          "             -trace TRACE.csv -dump OUTPUTS [-rmin] [-ftz] [-P MAC_PIPE]\n"
+                         "             [-gate] [-zeros IFMAP,WEIGHT]\n"
                          "       (a conv layer: -conv H,W,C,FR,FS,F,STRIDE,PAD,GROUPS instead of\n"
                          "        -m -n -k; batch 1, dilation 1, symmetric padding)\n");
             return 2;
@@ -914,13 +956,17 @@ int main(int argc, char **argv)
     }
     Rng rng{seed * 0x9E3779B97F4A7C15ULL + 7};
     bool ok = true;
-    struct Cfg { const Precision *pr; int df, P; };
+    struct Cfg { const Precision *pr; int df, P; bool gate; };
     std::vector<Cfg> cfgs;
     for (const Precision &pr : kPrecisions)
-        for (int df = 0; df < 2; df++) cfgs.push_back({&pr, df, 1});
-    cfgs.push_back({&kPrecisions[0], 0, 3});
-    cfgs.push_back({&kPrecisions[4], 0, 2});
-    for (const Precision &pr : kPrecisions) cfgs.push_back({&pr, kTree, 1});
+        for (int df = 0; df < 2; df++) cfgs.push_back({&pr, df, 1, false});
+    cfgs.push_back({&kPrecisions[0], 0, 3, false});
+    cfgs.push_back({&kPrecisions[4], 0, 2, false});
+    for (const Precision &pr : kPrecisions) cfgs.push_back({&pr, kTree, 1, false});
+    // Zero-gated arrays, on operands and partial sums with 40% zeros of random sign.
+    cfgs.push_back({&kPrecisions[1], 0, 1, true});
+    cfgs.push_back({&kPrecisions[1], 1, 1, true});
+    cfgs.push_back({&kPrecisions[0], kTree, 1, true});
     for (const Cfg &cf : cfgs) {
         if (!ok) break;
         if (FW_ONLY_PREC >= 0 && cf.pr != &kPrecisions[FW_ONLY_PREC]) continue;
@@ -929,11 +975,13 @@ int main(int argc, char **argv)
         {
             Stats st;
             for (int s = 0; s < seqs && ok; s++)
-                ok = run_sequence(top, pr, df, cf.P, rng, stall_pct, st);
-            std::printf("array %dx%d %-11s %s P=%d: %llu sequences, %llu folds, %llu outputs, %llu "
+                ok = run_sequence(top, pr, df, cf.P, cf.gate, cf.gate ? 40 : 0, rng, stall_pct,
+                                  st);
+            std::printf("array %dx%d %-11s %s P=%d%s: %llu sequences, %llu folds, %llu outputs, %llu "
                         "schedule cycles + %llu stall cycles (%llu results held through "
                         "them)%s\n",
-                        kRows, kCols, pr.name, kDfName[df], cf.P, (unsigned long long)st.seqs,
+                        kRows, kCols, pr.name, kDfName[df], cf.P, cf.gate ? " zero-gated" : "",
+                        (unsigned long long)st.seqs,
                         (unsigned long long)st.folds, (unsigned long long)st.outputs,
                         (unsigned long long)st.cycles, (unsigned long long)st.stalls,
                         (unsigned long long)st.held, ok ? "" : " (stopped at the mismatch)");

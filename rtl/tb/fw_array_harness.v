@@ -7,8 +7,9 @@
 // 4 fp16->fp32 (fused), all with one partial-sum stage per PE (mac_pipeline_cycles 1); and
 // weight-stationary arrays with deeper MAC pipelines: 10 int8->int32 with P = 3, 11 fp16->fp32
 // with P = 2; broadcast-and-reduce (tree) arrays 12 + p, p as above. The tree arrays take one
-// filter operand per multiplier per cycle on wt_i (lane i*COLS + j). Harness only (uses
-// SystemVerilog `` macro pasting).
+// filter operand per multiplier per cycle on wt_i (lane i*COLS + j). Zero-gated arrays
+// (ZERO_GATE = 1, operand isolation in every PE): 17 tree int8->int32, 18 ws and 19 os fp16.
+// Harness only (uses SystemVerilog `` macro pasting).
 `default_nettype none
 `include "fw_formats.vh"
 `include "fw_pe_defs.vh"
@@ -23,6 +24,9 @@
   .ACC_IEEE_NAN(`FW_``ACC``_IEEE_NAN), .ACC_QNAN(`FW_``ACC``_QNAN), .FUSED(1)
 `define FW_ARR_INT_PARAMS(IN, ACC) \
   .IS_INT(1), .IN_W(`FW_``IN``_WIDTH), .ACC_W(`FW_``ACC``_WIDTH)
+// The same with zero gating (ZERO_GATE = 1).
+`define FW_ARR_FP_PARAMS_ZG(IN, ACC) `FW_ARR_FP_PARAMS(IN, ACC), .ZERO_GATE(1)
+`define FW_ARR_INT_PARAMS_ZG(IN, ACC) `FW_ARR_INT_PARAMS(IN, ACC), .ZERO_GATE(1)
 
 // A pair of arrays (ws id 2P, os id 2P+1) with parameters PARAMS, input width IW, acc width AW.
 `define FW_ARR_PAIR(P, PARAMS, IW, AW) \
@@ -122,8 +126,9 @@
 
 module fw_array_harness #(
   // ONLY_PREC = p (0..4) builds only precision p's arrays (ws/os pair 2p and 2p+1, tree 12+p,
-  // and the deeper-pipeline ws array of that precision, 10 or 11): one precision per model, so
-  // that a cycle evaluates only the arrays that can be selected; -1 (default) builds all 17.
+  // the deeper-pipeline ws array of that precision, 10 or 11, and its zero-gated arrays, 17 for
+  // int8->int32, 18 and 19 for fp16): one precision per model, so that a cycle evaluates only
+  // the arrays that can be selected; -1 (default) builds all 20.
   parameter integer ONLY_PREC = -1,
   parameter integer ROWS = 4,
   parameter integer COLS = 3,
@@ -153,7 +158,7 @@ module fw_array_harness #(
   output wire [COLS*ROW_W-1:0] out_row_o,
   output wire [COLS*32-1:0]    out_o
 );
-  localparam integer NARR = 17;
+  localparam integer NARR = 20;
   wire [COLS-1:0]       ov   [0:NARR-1];
   wire [COLS*32-1:0]    od   [0:NARR-1];
   wire [COLS*ROW_W-1:0] orow [0:NARR-1];
@@ -173,14 +178,16 @@ module fw_array_harness #(
       `FW_ARR_PAIR(0, `FW_ARR_INT_PARAMS(INT8, INT32), 8, 32)
       `FW_ARR_WS_P(10, `FW_ARR_INT_PARAMS(INT8, INT32), 8, 32, 3)
       `FW_ARR_TREE(12, `FW_ARR_INT_PARAMS(INT8, INT32), 8, 32)
+      `FW_ARR_TREE(17, `FW_ARR_INT_PARAMS_ZG(INT8, INT32), 8, 32)
     end else begin : g_i0
-      `FW_ARR_IDLE(0) `FW_ARR_IDLE(1) `FW_ARR_IDLE(10) `FW_ARR_IDLE(12)
+      `FW_ARR_IDLE(0) `FW_ARR_IDLE(1) `FW_ARR_IDLE(10) `FW_ARR_IDLE(12) `FW_ARR_IDLE(17)
     end
     if (ONLY_PREC < 0 || ONLY_PREC == 1) begin : g_p1
       `FW_ARR_PAIR(1, `FW_ARR_FP_PARAMS(FP16, FP16), 16, 16)
       `FW_ARR_TREE(13, `FW_ARR_FP_PARAMS(FP16, FP16), 16, 16)
+      `FW_ARR_PAIR(9, `FW_ARR_FP_PARAMS_ZG(FP16, FP16), 16, 16)
     end else begin : g_i1
-      `FW_ARR_IDLE(2) `FW_ARR_IDLE(3) `FW_ARR_IDLE(13)
+      `FW_ARR_IDLE(2) `FW_ARR_IDLE(3) `FW_ARR_IDLE(13) `FW_ARR_IDLE(18) `FW_ARR_IDLE(19)
     end
     if (ONLY_PREC < 0 || ONLY_PREC == 2) begin : g_p2
       `FW_ARR_PAIR(2, `FW_ARR_FP_PARAMS(BF16, BF16), 16, 16)
@@ -203,7 +210,7 @@ module fw_array_harness #(
     end
 `endif
   endgenerate
-  wire [4:0] s = (sel_i < 5'd17) ? sel_i : 5'd0;  // NARR arrays
+  wire [4:0] s = (sel_i < 5'd20) ? sel_i : 5'd0;  // NARR arrays
   assign out_valid_o = ov[s];
   assign out_o = od[s];
   assign out_row_o = orow[s];

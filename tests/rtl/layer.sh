@@ -10,8 +10,10 @@
 # runs on the ws array with the operands' roles swapped as arr.h specifies), with ideal and
 # with modelled memory, plus three runs with rounding `min` and flush-to-zero and six with MAC
 # pipelines of 2 and 3 cycles (array.mac_pipeline_cycles), and ws/os/is in int8->int32 and
-# fp16->fp32 on configs/rs_like.json (a multi-level memory.levels hierarchy). A mismatch names
-# the element, both values and the cycle. Environment: BUILD, FLOPWATT. Writes under
+# fp16->fp32 on configs/rs_like.json (a multi-level memory.levels hierarchy), and the zero-gated
+# fp16 arrays (ws, os, is; ZERO_GATE = 1) on the layers with ifmap density 0.5 and weight density
+# 0.75 (array.zero_gating on; the driver draws the sparse operands as arr.h documents, -zeros).
+# A mismatch names the element, both values and the cycle. Environment: BUILD, FLOPWATT. Writes under
 # $BUILD/rtl/layer.
 set -euo pipefail
 build=${BUILD:-build}
@@ -41,10 +43,14 @@ layers=("g1 gemm 9 7 10" "g2 gemm 5 4 3" "g3 gemm 1 3 17" "g4 gemm 6 8 4"
     done
     echo ']}'
 } > "$work/layers.json"
+jq '.layers |= map(. + {"ifmap_density": 0.5, "weight_density": 0.75})' "$work/layers.json" \
+    > "$work/layers_sparse.json"
 
 fail=0
 count=0
 config=configs/test8x8.json
+workload="$work/layers.json"
+gate_opts=()   # zero-gated runs: the array driver's -gate -zeros, the simulator's zero_gating
 run() { # input acc dataflow memory(ideal|modelled) [rounding subnormals mac_pipeline_cycles]
     local in=$1 acc=$2 df=$3 mem=$4 rnd=${5:-near_even} sub=${6:-ieee} pipe=${7:-1}
     local prec="$in->$acc" extra=()
@@ -55,9 +61,10 @@ run() { # input acc dataflow memory(ideal|modelled) [rounding subnormals mac_pip
     [[ $rnd == min ]] && opts+=(-rmin)
     [[ $sub == ftz ]] && opts+=(-ftz)
     [[ $pipe != 1 ]] && opts+=(-P "$pipe")
+    ((${#gate_opts[@]})) && { opts+=("${gate_opts[@]}"); extra+=(--set array.zero_gating=true); }
     local seed=$((count * 10 + 3))
     [[ $config == configs/test8x8.json ]] || extra+=(--set precision.output="$acc")
-    "$flopwatt" run "$config" "$work/layers.json" --engine pe \
+    "$flopwatt" run "$config" "$workload" --engine pe \
         --set array.rows=4 --set array.cols=3 --set array.dataflow="$df" \
         --set array.max_stream=0 --set array.mac_pipeline_cycles="$pipe" \
         --set precision.input="$in" --set precision.accumulator="$acc" \
@@ -96,6 +103,15 @@ for df in ws is; do
     run fp16 fp32 "$df" ideal near_even ieee 2
     run fp16 fp32 "$df" modelled near_even ieee 2
 done
+
+# zero-gated fp16 arrays on sparse operands (ifmap zero fraction 0.5, weights 0.25)
+workload="$work/layers_sparse.json"
+gate_opts=(-gate -zeros 0.5,0.25)
+run fp16 fp16 ws modelled
+run fp16 fp16 os ideal
+run fp16 fp16 is modelled min ftz
+workload="$work/layers.json"
+gate_opts=()
 
 # a multi-level storage hierarchy (configs/rs_like.json, memory.levels: per-PE register files,
 # a global buffer, DRAM; the searched tiling and its per-level stalls decide the fold starts)
