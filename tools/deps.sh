@@ -10,7 +10,7 @@ PACKAGES=(
     verilator libsystemc-dev yosys gnuplot-nox
     jq python3 graphviz
     libprotobuf-c-dev protobuf-c-compiler python3-onnx
-    clang libclang-rt-14-dev valgrind help2man
+    clang libclang-rt-14-dev valgrind help2man time
 )
 
 missing=()
