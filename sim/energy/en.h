@@ -38,7 +38,9 @@
  *                  still moves on to the next PE, the partial sum is still forwarded), cycles
  *                  are unchanged, and
  *                  the isolation logic is taken as free (an optimistic bound: no published
- *                  per-gate figure in models/tech). en_breakdown.gating_saved_pj says how much.
+ *                  per-gate figure in models/tech; the RTL netlists measure it at 9-15% of a
+ *                  PE's energy on dense operands, rtl/README.md "Zero gating").
+ *                  en_breakdown.gating_saved_pj says how much.
  *   transforms     Winograd/FFT layers (engine/eng_xform.h): the transform unit's adds and
  *                  constant multiplies at tech_op_pj of their format: input and filter
  *                  transforms in the transformed operands' format (floating: the input
