@@ -16,7 +16,7 @@ cp "$build/flopwatt" "$build/valgrind/flopwatt.bin"
 cat >"$wrapper" <<W
 #!/bin/sh
 exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \\
-    --trace-children=no "$PWD/$build/valgrind/flopwatt.bin" "\$@"
+    --suppressions="$PWD/tools/valgrind.supp" --trace-children=no "$PWD/$build/valgrind/flopwatt.bin" "\$@"
 W
 chmod +x "$wrapper"
 scripts=("$@")
