@@ -164,6 +164,24 @@ typedef struct eng_operands {
     size_t filter_count;
 } eng_operands;
 
+/* The im2col view of a conv layer's ifmap (wl.h lowering), written once for the pe engine's
+ * X (eng_pe.c) and the zero maps of zero skipping (eng_skip.c): the index into
+ * eng_operands.ifmap of element k of output pixel m in group g (cg input channels per group),
+ * or -1 where the window reads padding. k runs over [filt_r][filt_s][cg]. */
+static inline int64_t eng_im2col_index(const wl_layer *L, uint64_t cg, uint64_t g, uint64_t m,
+                                       uint64_t k)
+{
+    uint64_t ox = m % L->out_w, oy = (m / L->out_w) % L->out_h;
+    uint64_t img = m / ((uint64_t)L->out_w * L->out_h);
+    uint64_t c = k % cg, s = (k / cg) % L->filt_s, r = k / (cg * L->filt_s);
+    int64_t y = (int64_t)(oy * L->stride_h + r * L->dil_h) - (int64_t)L->pad_top;
+    int64_t x = (int64_t)(ox * L->stride_w + s * L->dil_w) - (int64_t)L->pad_left;
+    if (y < 0 || x < 0 || y >= (int64_t)L->in_h || x >= (int64_t)L->in_w)
+        return -1;
+    return (int64_t)(((img * L->in_h + (uint64_t)y) * L->in_w + (uint64_t)x) * L->in_c + g * cg +
+                     c);
+}
+
 typedef struct eng_options {
     eng_kind kind;
     bool ideal_memory;            /* every operand always ready: no stall cycles */

@@ -137,21 +137,11 @@ static void pe_im2col(const wl_layer *L, const map_layer *map, const eng_operand
         return;
     }
     uint64_t cg = L->in_c / map->groups;
-    for (uint64_t m = 0; m < M; m++) {
-        uint64_t ox = m % L->out_w, oy = (m / L->out_w) % L->out_h;
-        uint64_t img = m / ((uint64_t)L->out_w * L->out_h);
+    for (uint64_t m = 0; m < M; m++)
         for (uint64_t k = 0; k < K; k++) {
-            uint64_t c = k % cg, s = (k / cg) % L->filt_s, r = k / (cg * L->filt_s);
-            int64_t y = (int64_t)(oy * L->stride_h + r * L->dil_h) - (int64_t)L->pad_top;
-            int64_t xx = (int64_t)(ox * L->stride_w + s * L->dil_w) - (int64_t)L->pad_left;
-            uint32_t v = zero;
-            if (y >= 0 && xx >= 0 && y < (int64_t)L->in_h && xx < (int64_t)L->in_w)
-                v = (uint32_t)ops
-                        ->ifmap[((img * L->in_h + (uint64_t)y) * L->in_w + (uint64_t)xx) * L->in_c +
-                                g * cg + c];
-            X[pe_xi(sim, m, k)] = v;
+            int64_t i = eng_im2col_index(L, cg, g, m, k);
+            X[pe_xi(sim, m, k)] = i < 0 ? zero : (uint32_t)ops->ifmap[i];
         }
-    }
     for (uint64_t n = 0; n < N; n++)
         for (uint64_t k = 0; k < K; k++)
             W[pe_wi(sim, k, n)] = (uint32_t)ops->filter[(g * N + n) * K + k];

@@ -109,21 +109,11 @@ static void skip_zero_maps(const cfg_accel *cfg, const wl_layer *L, const map_la
         return;
     }
     uint64_t cg = L->in_c / map->groups;
-    for (uint64_t m = 0; m < M; m++) {
-        uint64_t ox = m % L->out_w, oy = (m / L->out_w) % L->out_h;
-        uint64_t img = m / ((uint64_t)L->out_w * L->out_h);
+    for (uint64_t m = 0; m < M; m++)
         for (uint64_t k = 0; k < K; k++) {
-            uint64_t c = k % cg, s = (k / cg) % L->filt_s, r = k / (cg * L->filt_s);
-            int64_t y = (int64_t)(oy * L->stride_h + r * L->dil_h) - (int64_t)L->pad_top;
-            int64_t xx = (int64_t)(ox * L->stride_w + s * L->dil_w) - (int64_t)L->pad_left;
-            uint8_t z = 1;
-            if (y >= 0 && xx >= 0 && y < (int64_t)L->in_h && xx < (int64_t)L->in_w)
-                z = (ops->ifmap[((img * L->in_h + (uint64_t)y) * L->in_w + (uint64_t)xx) * L->in_c +
-                                g * cg + c] &
-                     mag) == 0;
-            zx[m * K + k] = z;
+            int64_t i = eng_im2col_index(L, cg, g, m, k);
+            zx[m * K + k] = i < 0 || (ops->ifmap[i] & mag) == 0; /* padding is a zero */
         }
-    }
 }
 
 int eng_skip_count(const cfg_accel *cfg, const wl_layer *layer, const map_layer *map,
