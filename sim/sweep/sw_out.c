@@ -4,6 +4,7 @@
 #include "common/fw_io.h"
 #include "sweep/sw_out.h"
 #include "sweep/sw_buf.h"
+#include "sweep/sw_log.h"
 #include "sweep/sw_pareto.h"
 #include "report/rpt_fmt.h"
 #include "report/rpt_metric.h"
@@ -12,47 +13,109 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-int sw_write_atomic(const char *dir, const char *name, const char *text, size_t len, fw_err *err)
+/* One file of sw_write_atomic_all: written to its .tmp, then fsync'd (in its own thread). */
+typedef struct sw_pending {
+    const char *dir;
+    const sw_file *file;
+    char *path, *tmp;
+    int fd;
+    bool data_only; /* fdatasync instead of fsync (the caller's sync_fd) */
+    int sync_errno; /* 0, or errno of the failed fsync */
+    pthread_t thread;
+    bool started;
+} sw_pending;
+
+static void *sw_pending_sync(void *arg)
 {
-    size_t n = strlen(dir) + strlen(name) + 8;
-    char *path = malloc(n), *tmp = malloc(n);
-    int rc = 0, fd;
-    size_t done = 0;
-    if (!path || !tmp) {
-        rc = fw_err_set(err, FW_EXIT_IO, "%s/%s: out of memory", dir, name);
-        goto out;
-    }
-    snprintf(path, n, "%s/%s", dir, name);
-    snprintf(tmp, n, "%s/%s.tmp", dir, name);
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) {
-        rc = fw_err_set(err, FW_EXIT_IO, "%s: cannot create: %s", tmp, strerror(errno));
-        goto out;
-    }
-    while (done < len) {
-        ssize_t w = write(fd, text + done, len - done);
+    sw_pending *p = arg;
+    int r = p->data_only ? fdatasync(p->fd) : fsync(p->fd);
+    p->sync_errno = r ? errno : 0;
+    return NULL;
+}
+
+static int sw_pending_write(sw_pending *p, fw_err *err)
+{
+    size_t n = strlen(p->dir) + strlen(p->file->name) + 8, done = 0;
+    p->path = malloc(n);
+    p->tmp = malloc(n);
+    if (!p->path || !p->tmp)
+        return fw_err_set(err, FW_EXIT_IO, "%s/%s: out of memory", p->dir, p->file->name);
+    snprintf(p->path, n, "%s/%s", p->dir, p->file->name);
+    snprintf(p->tmp, n, "%s/%s.tmp", p->dir, p->file->name);
+    p->fd = open(p->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (p->fd < 0)
+        return fw_err_set(err, FW_EXIT_IO, "%s: cannot create: %s", p->tmp, strerror(errno));
+    while (done < p->file->len) {
+        ssize_t w = write(p->fd, p->file->text + done, p->file->len - done);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
-            break;
+            return fw_err_set(err, FW_EXIT_IO, "%s: write error: %s", p->tmp,
+                              w < 0 ? strerror(errno) : "short write");
         done += (size_t)w;
     }
-    if (done < len || fsync(fd)) {
-        rc = fw_err_set(err, FW_EXIT_IO, "%s: write error: %s", tmp, strerror(errno));
-        close(fd);
-        goto out;
+    return 0;
+}
+
+int sw_write_atomic_all(const char *dir, const sw_file *files, size_t n, int sync_fd,
+                        const char *sync_name, fw_err *err)
+{
+    /* files[0..n-1], then the caller's sync_fd as one more entry */
+    sw_pending *p = calloc(n + 1, sizeof *p);
+    if (!p)
+        return fw_err_set(err, FW_EXIT_IO, "%s: out of memory", dir);
+    int rc = 0;
+    size_t opened = 0;
+    for (size_t i = 0; i < n; i++, opened++) {
+        p[i] = (sw_pending){.dir = dir, .file = &files[i], .fd = -1};
+        if ((rc = sw_pending_write(&p[i], err))) {
+            opened++;
+            break;
+        }
     }
-    if (close(fd) || rename(tmp, path))
-        rc = fw_err_set(err, FW_EXIT_IO, "%s: cannot write: %s", path, strerror(errno));
-out:
-    free(path);
-    free(tmp);
+    size_t count = opened;
+    if (!rc && sync_fd >= 0)
+        p[count++] = (sw_pending){.fd = sync_fd, .data_only = true};
+    /* The flushes run concurrently: the file system commits them together, so the disk's
+     * latency is paid about once instead of once per file (the results are on disk when this
+     * returns, as with one sw_write_atomic per file). The last one runs in this thread. */
+    for (size_t i = 0; !rc && i + 1 < count; i++)
+        p[i].started = pthread_create(&p[i].thread, NULL, sw_pending_sync, &p[i]) == 0;
+    for (size_t i = 0; !rc && i < count; i++)
+        if (!p[i].started)
+            sw_pending_sync(&p[i]); /* the last one, or one whose thread could not start */
+    for (size_t i = 0; !rc && i < count; i++)
+        if (p[i].started)
+            pthread_join(p[i].thread, NULL);
+    for (size_t i = 0; !rc && i < count; i++)
+        if (p[i].sync_errno)
+            rc = i < n ? fw_err_set(err, FW_EXIT_IO, "%s: write error: %s", p[i].tmp,
+                                    strerror(p[i].sync_errno))
+                       : fw_err_set(err, FW_EXIT_IO, "%s: fdatasync: %s", sync_name,
+                                    strerror(p[i].sync_errno));
+    for (size_t i = 0; i < opened; i++) {
+        if (p[i].fd >= 0 && close(p[i].fd) && !rc)
+            rc = fw_err_set(err, FW_EXIT_IO, "%s: cannot write: %s", p[i].path, strerror(errno));
+        if (!rc && rename(p[i].tmp, p[i].path))
+            rc = fw_err_set(err, FW_EXIT_IO, "%s: cannot write: %s", p[i].path, strerror(errno));
+        free(p[i].path);
+        free(p[i].tmp);
+    }
+    free(p);
     return rc;
+}
+
+int sw_write_atomic(const char *dir, const char *name, const char *text, size_t len, fw_err *err)
+{
+    const sw_file f = {name, text, len};
+    return sw_write_atomic_all(dir, &f, 1, -1, NULL, err);
 }
 
 /* Column of a metric in the table, or -1. */
@@ -280,7 +343,7 @@ static int sw_row_workload(const sw_spec *spec, const sw_row *row, size_t *out)
 }
 
 int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const char *dir,
-                    sw_finish_counts *counts, fw_err *err)
+                    int log_fd, sw_finish_counts *counts, fw_err *err)
 {
     int rc =
         sw_spec_check_metrics(spec, (const char *const *)t->metric_names, t->metric_count, err);
@@ -298,6 +361,7 @@ int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const c
     sw_buf csv = {0}, par = {0}, sum = {0};
     size_t front_count = 0, csv_bytes = 0, *line_len = NULL;
     sw_finish f;
+    sw_file files[3];
     if (!bounds || !matrix || !feasible || !front || !eligible || !part || !workload || !items) {
         rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", dir);
         goto out;
@@ -374,10 +438,10 @@ int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const c
         rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", dir);
         goto out;
     }
-    if ((rc = sw_write_atomic(dir, "points.csv", csv.p, csv.len, err)) ||
-        (rc = sw_write_atomic(dir, "pareto.csv", par.p, par.len, err)) ||
-        (rc = sw_write_atomic(dir, "summary.json", sum.p, sum.len, err)))
-        goto out;
+    files[0] = (sw_file){"points.csv", csv.p, csv.len};
+    files[1] = (sw_file){"pareto.csv", par.p, par.len};
+    files[2] = (sw_file){"summary.json", sum.p, sum.len};
+    rc = sw_write_atomic_all(dir, files, 3, log_fd, SW_LOG_NAME, err);
 out:
     free(line_len);
     free(bounds);

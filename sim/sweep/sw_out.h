@@ -31,9 +31,10 @@ typedef struct sw_finish_counts {
 /* Writes points.csv, pareto.csv and summary.json into dir from the table's rows, using the
  * spec's constraints and objectives (checked against the table's metric names). expected is
  * the number of points this table should hold (its shard's share). counts may be NULL.
+ * log_fd: the sweep's log, made durable (fdatasync) together with the three files (-1: none).
  * FW_EXIT_IO on write errors. */
 int sw_table_finish(const sw_spec *spec, sw_table *table, uint64_t expected, const char *dir,
-                    sw_finish_counts *counts, fw_err *err);
+                    int log_fd, sw_finish_counts *counts, fw_err *err);
 
 /* Prints the front of dir/pareto.csv as a table for people: per workload, the point, the axis
  * values and the objectives, at most max_rows rows each. An objective the metric table
@@ -45,5 +46,18 @@ int sw_print_front(const sw_spec *spec, const char *dir, size_t max_rows, FILE *
 
 /* Writes text to dir/name through dir/name.tmp, fsync and rename. */
 int sw_write_atomic(const char *dir, const char *name, const char *text, size_t len, fw_err *err);
+
+/* A file for sw_write_atomic_all. */
+typedef struct sw_file {
+    const char *name;
+    const char *text;
+    size_t len;
+} sw_file;
+
+/* sw_write_atomic of n files, with their fsyncs and an fdatasync of sync_fd (when >= 0; named
+ * sync_name in messages) waited for together, then the renames in order: every file is on disk
+ * before any is renamed into place. The first failure stops the renames. */
+int sw_write_atomic_all(const char *dir, const sw_file *files, size_t n, int sync_fd,
+                        const char *sync_name, fw_err *err);
 
 #endif

@@ -163,19 +163,16 @@ static int sw_rows_take(sw_rows *r, size_t metric_count, sw_table *t)
     return 0;
 }
 
-/* Evaluates one point and appends its row to the log. cfg: the worker's copy of the base config;
- * every point sets every axis path, so after the sets it is the base with this point's values
- * whatever point came before (one copy per worker instead of one per point). */
-static int sw_point(const sw_job *job, sw_slot *slot, void *scratch, jr_doc *cfg, uint64_t point,
-                    char *line, size_t line_size, double *values, fw_err *err)
+/* Evaluates one point and appends its row to the log. cfg: the worker's copy of the base config
+ * with the axis values have[] written (sw_spec_apply: one copy per worker instead of one per
+ * point, and only the axes that changed since the worker's previous point written again). */
+static int sw_point(const sw_job *job, sw_slot *slot, void *scratch, jr_doc *cfg, size_t *have,
+                    uint64_t point, char *line, size_t line_size, double *values, fw_err *err)
 {
     const sw_spec *spec = job->spec;
     size_t w, v[SW_MAX_AXES];
     sw_spec_point(spec, point, &w, v);
-    int rc = 0;
-    for (size_t a = 0; a < spec->axis_count && !rc; a++)
-        for (size_t p = 0; p < spec->axes[a].path_count && !rc; p++)
-            rc = jr_doc_set(cfg, spec->axes[a].paths[p], spec->axes[a].json_values[v[a]], err);
+    int rc = sw_spec_apply(spec, cfg, have, v, err);
     if (!rc) {
         rc = job->ev->eval(job->ev->ctx, scratch, cfg, job->workloads[w], values, err);
         if (rc == FW_EXIT_INPUT && job->skip_invalid) {
@@ -269,6 +266,9 @@ static int sw_worker(const sw_job *job, unsigned slot)
     jr_doc cfg = {.file = job->base->file, .root = cJSON_Duplicate(job->base->root, 1)};
     void *scratch =
         job->ev->worker_create ? job->ev->worker_create(job->ev->ctx, job->spec, job->base) : NULL;
+    size_t have[SW_MAX_AXES];
+    for (size_t a = 0; a < SW_MAX_AXES; a++)
+        have[a] = SIZE_MAX; /* a fresh copy of the base */
     fw_err err;
     int rc = 0;
     fw_err_clear(&err);
@@ -279,8 +279,8 @@ static int sw_worker(const sw_job *job, unsigned slot)
         if (k >= job->todo_count)
             break;
         atomic_store(&sh->slot[slot].current, job->todo[k] + 1);
-        rc = sw_point(job, &sh->slot[slot], scratch, &cfg, job->todo[k], line, line_size, values,
-                      &err);
+        rc = sw_point(job, &sh->slot[slot], scratch, &cfg, have, job->todo[k], line, line_size,
+                      values, &err);
         atomic_store(&sh->slot[slot].current, 0);
         if (!rc && job->sync_every_point)
             rc = sw_sync(job, &err);
@@ -409,8 +409,6 @@ static int sw_run_workers(sw_job *job, const sw_run_opts *opts, uint64_t resumed
         sigtimedwait(&chld, NULL, &pause);
     }
     sigprocmask(SIG_SETMASK, &old_mask, NULL);
-    if (fdatasync(job->log_fd) && !rc)
-        rc = fw_err_set(err, FW_EXIT_IO, "%s: fdatasync: %s", SW_LOG_NAME, strerror(errno));
     *seconds = sw_now_s() - start;
     if (opts->progress)
         sw_progress(opts->progress, resumed + atomic_load(&sh->done), total, atomic_load(&sh->done),
@@ -608,6 +606,7 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
     uint64_t todo_count = 0;
     sw_rows *rows = NULL;
     size_t rows_bytes = 0;
+    bool log_unsynced = false;
     if (!wls || !header || !log_path) {
         rc = fw_err_set(err, FW_EXIT_IO, "out of memory");
         goto out;
@@ -666,6 +665,7 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
                       rows};
         rc = sw_run_workers(&job, opts, stats->points_resumed, stats->points_shard, &stats->seconds,
                             &stats->points_skipped, &stats->first_skipped, err);
+        log_unsynced = true; /* sw_table_finish syncs it with the finished files */
         if (rc)
             goto out;
     }
@@ -689,8 +689,13 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
                         table.row_count, stats->points_shard);
         goto out;
     }
-    rc = sw_table_finish(spec, &table, stats->points_shard, opts->out_dir, &stats->counts, err);
+    rc = sw_table_finish(spec, &table, stats->points_shard, opts->out_dir, fd, &stats->counts,
+                         err);
+    log_unsynced = rc != 0;
 out:
+    /* a failed run's finished rows are made durable too */
+    if (log_unsynced && fdatasync(fd) && !rc)
+        rc = fw_err_set(err, FW_EXIT_IO, "%s: fdatasync: %s", SW_LOG_NAME, strerror(errno));
     sw_table_fini(&table);
     if (rows)
         munmap(rows, rows_bytes);
@@ -775,7 +780,7 @@ int sw_merge(const char *const *dirs, size_t dir_count, const char *out_dir, uin
     if (!rc)
         rc = sw_write_atomic(out_dir, "spec.json", spec.text, strlen(spec.text), err);
     if (!rc)
-        rc = sw_table_finish(&spec, &all, spec.point_count, out_dir, NULL, err);
+        rc = sw_table_finish(&spec, &all, spec.point_count, out_dir, -1, NULL, err);
     *missing = spec.point_count - all.row_count;
 out:
     free(header);
