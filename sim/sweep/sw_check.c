@@ -39,15 +39,18 @@ typedef struct sw_check_part {
 } sw_check_part;
 
 /* Checks the points shard_index + (i * parts + part) * shard_count, i = 0, 1, ...: part `part`
- * of `parts`. Builds each point on one copy of the base config (every point sets every axis
- * path, so after the sets it is the base with this point's values, as sw_spec_point_config
- * would build it), through one scratch of the evaluator. */
+ * of `parts`. Builds each point on one copy of the base config (sw_spec_apply: the base with
+ * this point's values, as sw_spec_point_config would build it), through one scratch of the
+ * evaluator. */
 static void sw_check_part_run(const sw_spec *spec, const sw_eval *ev, const jr_doc *base,
                               uint64_t shard_index, uint64_t shard_count, unsigned part,
                               unsigned parts, sw_check_part *out)
 {
     memset(out, 0, sizeof *out);
     jr_doc cfg = {.file = base->file, .root = cJSON_Duplicate(base->root, 1)};
+    size_t have[SW_MAX_AXES];
+    for (size_t a = 0; a < SW_MAX_AXES; a++)
+        have[a] = SIZE_MAX; /* a fresh copy of the base */
     void *scratch = ev->worker_create ? ev->worker_create(ev->ctx, spec, base) : NULL;
     if (!cfg.root || (ev->worker_create && !scratch)) {
         out->rc = fw_err_set(&out->rc_err, FW_EXIT_IO, "out of memory");
@@ -60,10 +63,7 @@ static void sw_check_part_run(const sw_spec *spec, const sw_eval *ev, const jr_d
         fw_err why;
         fw_err_clear(&why);
         sw_spec_point(spec, p, &w, v);
-        for (size_t a = 0; a < spec->axis_count && !out->rc; a++)
-            for (size_t k = 0; k < spec->axes[a].path_count && !out->rc; k++)
-                out->rc = jr_doc_set(&cfg, spec->axes[a].paths[k],
-                                     spec->axes[a].json_values[v[a]], &out->rc_err);
+        out->rc = sw_spec_apply(spec, &cfg, have, v, &out->rc_err);
         if (out->rc) {
             out->rc_point = p;
             break;

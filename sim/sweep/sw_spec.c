@@ -19,10 +19,22 @@ int sw_spec_point_config(const sw_spec *spec, const jr_doc *base, uint64_t index
     size_t v[SW_MAX_AXES];
     sw_spec_point(spec, index, workload, v);
     *out = (jr_doc){.file = base->file, .root = cJSON_Duplicate(base->root, 1)};
-    int rc = out->root ? 0 : fw_err_set(err, FW_EXIT_IO, "out of memory");
-    for (size_t a = 0; a < spec->axis_count && !rc; a++)
+    if (!out->root)
+        return fw_err_set(err, FW_EXIT_IO, "out of memory");
+    return sw_spec_apply(spec, out, NULL, v, err);
+}
+
+int sw_spec_apply(const sw_spec *spec, jr_doc *cfg, size_t *have, const size_t *v, fw_err *err)
+{
+    size_t first = 0;
+    while (have && first < spec->axis_count && have[first] == v[first])
+        first++;
+    int rc = 0;
+    for (size_t a = first; a < spec->axis_count && !rc; a++)
         for (size_t p = 0; p < spec->axes[a].path_count && !rc; p++)
-            rc = jr_doc_set(out, spec->axes[a].paths[p], spec->axes[a].json_values[v[a]], err);
+            rc = jr_doc_set(cfg, spec->axes[a].paths[p], spec->axes[a].json_values[v[a]], err);
+    for (size_t a = 0; have && a < spec->axis_count; a++)
+        have[a] = rc ? SIZE_MAX : v[a];
     return rc;
 }
 

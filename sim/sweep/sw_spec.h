@@ -80,6 +80,16 @@ void sw_spec_fini(sw_spec *spec);
  * has axis_count entries). */
 void sw_spec_point(const sw_spec *spec, uint64_t index, size_t *workload, size_t *value);
 
+/* Writes the axis values v (as sw_spec_point gives them) into cfg, a document that holds the
+ * base config with every axis's values have[a] written in axis order (have[a] == SIZE_MAX: not
+ * known, e.g. a fresh copy of the base; have NULL: nothing known). Only the axes from the first
+ * one whose value differs from have[] are written again, in order: the document then equals the
+ * base with all of v written in order (the axes before that one would write the same values
+ * into the same places; any later axis writing inside or over one of their paths is written
+ * again after it, as in the full sequence). Sets have[] to v (to SIZE_MAX on failure).
+ * Fails like jr_doc_set. */
+int sw_spec_apply(const sw_spec *spec, jr_doc *cfg, size_t *have, const size_t *v, fw_err *err);
+
 /* The config of point `index`: base (the loaded base config) with each axis's value written at
  * its paths. *out borrows base's file name and owns its tree (free with cJSON_Delete(out->root)
  * also on failure); *workload as sw_spec_point. Fails like jr_doc_set (a path that does not
