@@ -110,24 +110,59 @@ static void eng_operands_from_values(const cfg_accel *cfg, const wl_layer *layer
             ops->filter[i] = nx_from_double(cfg->mac.input, layer->weight_values[i], mode, &fl);
 }
 
+/* The (output, tap) pairs of one axis that read inside the input: the number of (o, k) with
+ * o < out, k < taps and 0 <= o * stride + k * dil - pad < in. For one tap k the outputs that
+ * read inside are an interval, o >= ceil((pad - k dil) / stride) and
+ * o <= floor((in - 1 + pad - k dil) / stride), clipped to [0, out): the sum of its lengths, in
+ * exact integers, equals the count of the pairs one by one (which was a tenth of a sweep point's
+ * evaluation: out x taps steps per axis; tests/unit/test_sim_skip.c compares the two). */
+static uint64_t eng_inbounds_pairs(uint64_t out, uint64_t taps, uint64_t stride, uint64_t dil,
+                                   uint64_t pad, uint64_t in)
+{
+    uint64_t n = 0;
+    for (uint64_t k = 0; k < taps && out > 0; k++) {
+        int64_t first = (int64_t)pad - (int64_t)(k * dil); /* o * stride >= first */
+        int64_t last = first + (int64_t)in - 1;            /* o * stride <= last */
+        if (last < 0)
+            continue;
+        if (stride == 0) { /* every o reads the same position, k * dil - pad */
+            n += first <= 0 ? out : 0;
+            continue;
+        }
+        uint64_t lo = first > 0 ? ((uint64_t)first + stride - 1) / stride : 0;
+        uint64_t hi = (uint64_t)last / stride;
+        if (hi > out - 1)
+            hi = out - 1;
+        n += hi >= lo ? hi - lo + 1 : 0;
+    }
+    return n;
+}
+
+/* batch * Y * X * in_c * filters / groups (eng_expected_zero_macs), as a double. */
+static double eng_inbounds_macs(const wl_layer *l)
+{
+    uint64_t y = eng_inbounds_pairs(l->out_h, l->filt_r, l->stride_h, l->dil_h, l->pad_top,
+                                    l->in_h);
+    uint64_t x = eng_inbounds_pairs(l->out_w, l->filt_s, l->stride_w, l->dil_w, l->pad_left,
+                                    l->in_w);
+    return (double)l->batch * (double)y * (double)x * (double)l->in_c *
+           (double)(l->filters / l->groups);
+}
+
 double eng_expected_zero_macs(const wl_layer *l)
 {
-    /* Y: pairs (oy, r) with 0 <= oy * stride + r * dil - pad_top < in_h; X likewise */
-    uint64_t y = 0, x = 0;
-    for (uint64_t oy = 0; oy < l->out_h; oy++)
-        for (uint64_t r = 0; r < l->filt_r; r++) {
-            int64_t p = (int64_t)(oy * l->stride_h + r * l->dil_h) - (int64_t)l->pad_top;
-            y += p >= 0 && p < (int64_t)l->in_h;
-        }
-    for (uint64_t ox = 0; ox < l->out_w; ox++)
-        for (uint64_t s = 0; s < l->filt_s; s++) {
-            int64_t p = (int64_t)(ox * l->stride_w + s * l->dil_w) - (int64_t)l->pad_left;
-            x += p >= 0 && p < (int64_t)l->in_w;
-        }
-    double inbounds = (double)l->batch * (double)y * (double)x * (double)l->in_c *
-                      (double)(l->filters / l->groups);
     double macs = (double)wl_layer_macs(l);
-    return macs - (1.0 - l->ifmap_zero_frac) * (1.0 - l->weight_zero_frac) * inbounds;
+    return macs - (1.0 - l->ifmap_zero_frac) * (1.0 - l->weight_zero_frac) * eng_inbounds_macs(l);
+}
+
+double eng_inbounds_fraction(const wl_layer *l)
+{
+    double macs = (double)wl_layer_macs(l);
+    if (macs <= 0)
+        return 1.0;
+    /* eng_expected_zero_macs of the layer without zeros: (1 - 0) (1 - 0) inbounds is inbounds
+     * exactly, so this is the same double as through a dense copy of the layer */
+    return 1.0 - (macs - eng_inbounds_macs(l)) / macs;
 }
 
 void eng_operands_fini(eng_operands *ops)

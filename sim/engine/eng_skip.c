@@ -33,16 +33,6 @@ double eng_expected_max_binomial(uint64_t n, double p, uint32_t r)
     return e;
 }
 
-double eng_inbounds_fraction(const wl_layer *l)
-{
-    double macs = (double)wl_layer_macs(l);
-    if (macs <= 0)
-        return 1.0;
-    wl_layer dense = *l;
-    dense.ifmap_zero_frac = dense.weight_zero_frac = 0;
-    return 1.0 - eng_expected_zero_macs(&dense) / macs;
-}
-
 double eng_stored_weight_zero_frac(const wl_layer *layer, const map_layer *map)
 {
     double d = (1.0 - layer->weight_zero_frac) * (double)map->k_dense / (double)map->k;

@@ -1,6 +1,8 @@
 /* Tests of zero skipping (eng.h "Zero skipping") and N:M weights (mapping/map.h "N:M"):
  *   - E[max of r iid binomials]: closed forms for n = 1 and (n, r) = (2, 2) by hand, and the
  *     distribution of the maximum summed here with exact binomial coefficients;
+ *   - the expected zero-operand MACs of padded convolutions against the in-bounds (output,
+ *     tap) pairs counted one by one;
  *   - hand-derived skipped steps, skipped MACs and cycles saved on small GEMMs with given
  *     operands (ws and is: lock-step lanes; os: independent rows, the slowest sets the fold);
  *   - pe (counted from the values) and fast (expected) agree within 5 standard deviations of
@@ -257,6 +259,74 @@ static wl_layer conv(uint32_t hw, uint32_t c, uint32_t f, uint32_t k, uint32_t p
     l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = pad;
     cr_assert_eq(wl_layer_finish(&l, &err), 0, "%s", err.msg);
     return l;
+}
+
+/* The (output, tap) pairs of one axis that read inside the input, one by one (wl.h: position
+ * o * stride + k * dil - pad). */
+static uint64_t pairs_inside(uint32_t out, uint32_t taps, uint32_t stride, uint32_t dil,
+                             uint32_t pad, uint32_t in)
+{
+    uint64_t n = 0;
+    for (int64_t o = 0; o < out; o++)
+        for (int64_t k = 0; k < taps; k++) {
+            int64_t p = o * stride + k * dil - pad;
+            n += p >= 0 && p < in;
+        }
+    return n;
+}
+
+/* The expected zero-operand MACs and the in-bounds fraction against the pairs counted one by
+ * one, on random padded, strided, dilated and grouped convolutions (pads up to past the
+ * kernel's reach, strides past the kernel): a MAC reads padding exactly when its row or column
+ * pair does, so the in-bounds MACs are batch x Y x X x in_c x filters / groups; with zeros,
+ * E = macs - (1 - zi)(1 - zw) x that (eng.h). */
+Test(skip, expected_zero_macs_against_pairs_counted)
+{
+    uint64_t state = 12345;
+    int checked = 0;
+    for (int i = 0; i < 4000; i++) {
+        uint32_t r[12];
+        for (int j = 0; j < 12; j++) {
+            state = state * 6364136223846793005ull + 1442695040888963407ull;
+            r[j] = (uint32_t)(state >> 33);
+        }
+        wl_layer l;
+        fw_err err;
+        wl_layer_init(&l, WL_CONV, "c");
+        l.in_h = 1 + r[0] % 40;
+        l.in_w = 1 + r[1] % 40;
+        l.filt_r = 1 + r[2] % 7;
+        l.filt_s = 1 + r[3] % 7;
+        l.stride_h = 1 + r[4] % 5;
+        l.stride_w = 1 + r[5] % 5;
+        l.dil_h = 1 + r[6] % 3;
+        l.dil_w = 1 + r[7] % 3;
+        l.pad_top = r[8] % 9;
+        l.pad_bottom = r[8] / 9 % 9;
+        l.pad_left = r[9] % 9;
+        l.pad_right = r[9] / 9 % 9;
+        l.groups = 1 + r[10] % 3;
+        l.in_c = l.groups * (1 + r[10] / 3 % 4);
+        l.filters = l.groups * (1 + r[11] % 5);
+        l.batch = 1 + r[11] / 5 % 3;
+        if (wl_layer_finish(&l, &err))
+            continue; /* no output (kernel larger than the padded input): not a layer */
+        checked++;
+        uint64_t y = pairs_inside(l.out_h, l.filt_r, l.stride_h, l.dil_h, l.pad_top, l.in_h);
+        uint64_t x = pairs_inside(l.out_w, l.filt_s, l.stride_w, l.dil_w, l.pad_left, l.in_w);
+        uint64_t inside = l.batch * y * x * l.in_c * (l.filters / l.groups);
+        uint64_t macs = wl_layer_macs(&l);
+        cr_assert(inside <= macs);
+        /* integers below 2^53: exact in a double */
+        cr_expect_eq(eng_expected_zero_macs(&l), (double)(macs - inside), "layer %d", i);
+        cr_expect(fabs(eng_inbounds_fraction(&l) - (double)inside / (double)macs) <= 1e-15,
+                  "layer %d", i);
+        l.ifmap_zero_frac = 0.25;
+        l.weight_zero_frac = 0.5;
+        cr_expect_eq(eng_expected_zero_macs(&l), (double)macs - 0.375 * (double)inside,
+                     "layer %d", i);
+    }
+    cr_expect(checked > 3000, "%d layers", checked);
 }
 
 /* Skipping and gating never change outputs: a padded conv with sparse operands, every
