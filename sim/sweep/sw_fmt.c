@@ -35,6 +35,11 @@ static const uint64_t sw_pow10[19] = {1ull,
                                       100000000000000000ull,
                                       1000000000000000000ull};
 
+/* 10^0 .. 10^22: exact in a double (10^22 = 2^22 * 5^22, 5^22 < 2^53). */
+static const double sw_exact_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                          1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                          1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 /* round(m * 10^k / 2^s), ties to even; *floor_out: the value rounded down. */
 static uint64_t sw_round_scaled(uint64_t m, int k, int s, uint64_t *floor_out)
 {
@@ -81,16 +86,36 @@ static size_t sw_fmt_u64(char *out, uint64_t q)
     return 15 - skip;
 }
 
+/* snprintf's "%.15g", and the value read back from it. */
+static size_t sw_fmt_slow(char *out, double v, double *parsed)
+{
+    size_t n = (size_t)snprintf(out, SW_FMT_G15_BYTES, "%.15g", v);
+    *parsed = strtod(out, NULL);
+    return n;
+}
+
 size_t sw_fmt_g15(char *out, double v)
+{
+    double parsed;
+    return sw_fmt_g15_parsed(out, v, &parsed);
+}
+
+/* The values read back: a zero or an integer below 10^15 is printed exactly, so it reads back
+ * as itself; a fixed-notation value printed as the digits of q with k digits after the point
+ * (trailing zeros dropped: the same number) reads back as the double nearest q / 10^k, which,
+ * q < 2^53 and 10^k (k <= 18) being exact doubles, is one correctly rounded division (what
+ * strtod gives in the default rounding mode); the rest is read back by strtod. */
+size_t sw_fmt_g15_parsed(char *out, double v, double *parsed)
 {
     const double a = fabs(v);
     if (!(a >= 1e-4 && a < 1e15)) {
         if (v == 0) {
             const char *z = signbit(v) ? "-0" : "0";
             strcpy(out, z);
+            *parsed = v;
             return strlen(z);
         }
-        return (size_t)snprintf(out, SW_FMT_G15_BYTES, "%.15g", v);
+        return sw_fmt_slow(out, v, parsed);
     }
     /* An integer below 10^15 has at most 15 digits: %.15g prints it exactly, without a point
      * (a sweep row's counts: cycles, MACs, bytes). */
@@ -100,6 +125,7 @@ size_t sw_fmt_g15(char *out, double v)
             out[n++] = '-';
         n += sw_fmt_u64(out + n, (uint64_t)a);
         out[n] = '\0';
+        *parsed = v;
         return n;
     }
     int ex;
@@ -130,7 +156,8 @@ size_t sw_fmt_g15(char *out, double v)
     }
     const int x = 14 - k; /* decimal exponent of the rounded value */
     if (q < sw_pow10[14] || q >= sw_pow10[15] || x < -4 || x >= 15)
-        return (size_t)snprintf(out, SW_FMT_G15_BYTES, "%.15g", v);
+        return sw_fmt_slow(out, v, parsed);
+    *parsed = (v < 0 ? -1.0 : 1.0) * ((double)q / sw_exact_pow10[k]);
     char dig[15];
     sw_digits15(dig, q);
     int nd = 15;
@@ -158,11 +185,6 @@ size_t sw_fmt_g15(char *out, double v)
     out[n] = '\0';
     return n;
 }
-
-/* 10^0 .. 10^22: exact in a double (10^22 = 2^22 * 5^22, 5^22 < 2^53). */
-static const double sw_exact_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                          1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                          1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 double sw_fmt_parse(const char *s, char **end)
 {

@@ -53,13 +53,12 @@ typedef struct sw_shared {
  * back and parse it after the run (that serial pass was the largest part of the parent's work,
  * which limits the -j scaling). Workers append records at an atomic offset:
  *   [uint64 point][uint64 line bytes][metric_count doubles][the line's bytes, a NUL, padded to 8]
- * the line exactly as written to the log (without its newline), the metrics parsed from that
- * text by sw_log_row_metrics, as reading the log parses them: the rows equal the log's.
+ * the line exactly as written to the log (without its newline), the metrics as reading the log
+ * parses them from that text (sw_fmt_g15_parsed): the rows equal the log's.
  * The parent's table rows point into the records (borrowed: the mapping outlives the table).
  * The mapping is MAP_NORESERVE (pages are used only as rows arrive); when it cannot be mapped,
  * or would be larger than SW_ROWS_MAX_BYTES, or fills up, the parent reads the log back. */
 #define SW_ROWS_MAX_BYTES (4ull << 30)
-#define SW_ROWS_MAX_METRICS 256
 typedef struct sw_rows {
     _Atomic uint64_t used;
     _Atomic int overflow;
@@ -111,9 +110,11 @@ static uint64_t sw_rows_record_bytes(size_t metric_count, size_t line_bytes)
     return 16 + 8 * (uint64_t)metric_count + ((line_bytes + 1 + 7) & ~(uint64_t)7);
 }
 
-/* Appends a row (line: its text, NUL-terminated) to the shared rows; on overflow, or a row
- * the log parser would refuse, marks them unusable (the parent then reads the log). */
-static void sw_rows_put(const sw_job *job, uint64_t point, const char *line, size_t len)
+/* Appends a row (line: its text, NUL-terminated; metrics: its metric fields as the log parser
+ * reads them back) to the shared rows; on overflow marks them unusable (the parent then reads
+ * the log). */
+static void sw_rows_put(const sw_job *job, uint64_t point, const char *line, size_t len,
+                        const double *metrics)
 {
     sw_rows *r = job->rows;
     size_t mc = job->ev->metric_count;
@@ -125,13 +126,7 @@ static void sw_rows_put(const sw_job *job, uint64_t point, const char *line, siz
     }
     char *rec = r->data + at;
     uint64_t head[2] = {point, len};
-    double metrics[SW_ROWS_MAX_METRICS];
     memcpy(rec, head, sizeof head);
-    if (mc > SW_ROWS_MAX_METRICS ||
-        sw_log_row_metrics(line, 2 + job->spec->axis_count + mc, mc, metrics)) {
-        atomic_store(&r->overflow, 1);
-        return;
-    }
     memcpy(rec + 16, metrics, mc * sizeof *metrics);
     memcpy(rec + 16 + 8 * mc, line, len + 1);
 }
@@ -215,13 +210,14 @@ static int sw_point(const sw_job *job, sw_slot *slot, void *scratch, jr_doc *cfg
             break;
         }
         line[used++] = ',';
-        used += sw_fmt_g15(line + used, values[m]);
+        /* values[m] becomes what the log parser reads back from its text */
+        used += sw_fmt_g15_parsed(line + used, values[m], &values[m]);
     }
     if (used + 1 >= line_size)
         return fw_err_set(err, FW_EXIT_IO, "point %" PRIu64 ": row too long", point);
     line[used] = '\0';
     if (job->rows)
-        sw_rows_put(job, point, line, used);
+        sw_rows_put(job, point, line, used, values);
     line[used++] = '\n';
     /* One write() of the whole line: O_APPEND places it atomically after every earlier row. */
     ssize_t n = write(job->log_fd, line, used);
