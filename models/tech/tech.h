@@ -295,6 +295,9 @@ double tech_reg_area_um2_per_bit(const tech_point *pt);
  * (bits); area (um2 per bit of capacity). */
 double tech_sram_read_pj_per_bit(const tech_point *pt, double capacity_bytes, double word_bits);
 double tech_sram_write_pj_per_bit(const tech_point *pt, double capacity_bytes, double word_bits);
+/* Both at once (the same two values; the fit, an exp and two logs, evaluated once). */
+void tech_sram_rw_pj_per_bit(const tech_point *pt, double capacity_bytes, double word_bits,
+                             double *read_pj_per_bit, double *write_pj_per_bit);
 double tech_sram_area_um2_per_bit(const tech_point *pt);
 /* On-chip wire energy, pJ per bit per mm. */
 double tech_wire_pj_per_bit_mm(const tech_point *pt);

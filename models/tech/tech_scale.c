@@ -178,10 +178,22 @@ double tech_sram_read_pj_per_bit(const tech_point *pt, double capacity_bytes, do
            pt->energy_scale * l->class_scale[TECH_CLASS_SRAM];
 }
 
+/* A write is the read at the same point times the write/read ratio. */
+static double ts_sram_write_of_read(const tech_point *pt, double read_pj_per_bit)
+{
+    return read_pj_per_bit * pt->lib->sram_write_read_ratio;
+}
+
 double tech_sram_write_pj_per_bit(const tech_point *pt, double capacity_bytes, double word_bits)
 {
-    return tech_sram_read_pj_per_bit(pt, capacity_bytes, word_bits) *
-           pt->lib->sram_write_read_ratio;
+    return ts_sram_write_of_read(pt, tech_sram_read_pj_per_bit(pt, capacity_bytes, word_bits));
+}
+
+void tech_sram_rw_pj_per_bit(const tech_point *pt, double capacity_bytes, double word_bits,
+                             double *read_pj_per_bit, double *write_pj_per_bit)
+{
+    *read_pj_per_bit = tech_sram_read_pj_per_bit(pt, capacity_bytes, word_bits);
+    *write_pj_per_bit = ts_sram_write_of_read(pt, *read_pj_per_bit);
 }
 
 double tech_sram_area_um2_per_bit(const tech_point *pt)

@@ -9,17 +9,26 @@ double en_htree_mm(const tech_point *pt, double array_bytes, double banks)
     return banks > 1 ? side_mm * (1 - 1 / sqrt(banks)) : 0;
 }
 
-double en_sram_access_pj(const tech_point *pt, double array_bytes, double banks, double word_bits,
-                         double elem_bits, bool write)
+void en_sram_access_rw_pj(const tech_point *pt, double array_bytes, double banks, double word_bits,
+                          double elem_bits, double *read_pj, double *write_pj)
 {
-    double bank_bytes = array_bytes / banks;
-    double fit = write ? tech_sram_write_pj_per_bit(pt, bank_bytes, word_bits)
-                       : tech_sram_read_pj_per_bit(pt, bank_bytes, word_bits);
+    double fit_read, fit_write;
+    tech_sram_rw_pj_per_bit(pt, array_bytes / banks, word_bits, &fit_read, &fit_write);
     double words = array_bytes * 8 / word_bits;
     double addr_bits = words > 1 ? ceil(log2(words)) : 0;
     double moved_bits = elem_bits + elem_bits / word_bits * addr_bits;
-    return fit * elem_bits +
-           tech_wire_pj_per_bit_mm(pt) * en_htree_mm(pt, array_bytes, banks) * moved_bits;
+    double htree_pj =
+        tech_wire_pj_per_bit_mm(pt) * en_htree_mm(pt, array_bytes, banks) * moved_bits;
+    *read_pj = fit_read * elem_bits + htree_pj;
+    *write_pj = fit_write * elem_bits + htree_pj;
+}
+
+double en_sram_access_pj(const tech_point *pt, double array_bytes, double banks, double word_bits,
+                         double elem_bits, bool write)
+{
+    double read_pj, write_pj;
+    en_sram_access_rw_pj(pt, array_bytes, banks, word_bits, elem_bits, &read_pj, &write_pj);
+    return write ? write_pj : read_pj;
 }
 
 double en_array_wire_mm(double buffer_area_mm2, double array_area_mm2, bool tree)
@@ -69,10 +78,8 @@ static void en_levels_init(const tech_point *pt, const cfg_accel *cfg, double in
                 out->level_read_pj[i][op] = reg_pj_bit * lib->rf_read_fraction * elem_bits;
                 out->level_write_pj[i][op] = reg_pj_bit * elem_bits;
             } else {
-                out->level_read_pj[i][op] =
-                    en_sram_access_pj(pt, bytes, banks, p->word_bits, elem_bits, false);
-                out->level_write_pj[i][op] =
-                    en_sram_access_pj(pt, bytes, banks, p->word_bits, elem_bits, true);
+                en_sram_access_rw_pj(pt, bytes, banks, p->word_bits, elem_bits,
+                                     &out->level_read_pj[i][op], &out->level_write_pj[i][op]);
             }
             out->level_wire_pj[i][op] = wire_pj_bit_mm * out->level_wire_mm[i] * elem_bits;
             /* area: a partition's own bytes, a shared level's bytes split among its operands */
@@ -84,9 +91,8 @@ static void en_levels_init(const tech_point *pt, const cfg_accel *cfg, double in
     out->area_mm2 += out->sram_area_mm2[0] + out->sram_area_mm2[1] + out->sram_area_mm2[2];
 }
 
-int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_err *err)
+int en_tech_init(const tech_lib *lib, const cfg_accel *cfg, en_tech *out, fw_err *err)
 {
-    *out = (en_costs){0};
     const tech_node *node;
     tech_process process = cfg->tech.process == CFG_PROCESS_LP ? TECH_LP : TECH_HP;
     int rc = tech_node_find_process(lib, cfg->tech.node_nm, process, &node, err);
@@ -95,13 +101,40 @@ int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_e
     if ((rc = tech_point_init_process(lib, cfg->tech.node_nm, process, cfg->tech.vdd_v, &out->pt,
                                       err)))
         return fw_err_prefix(err, "tech.vdd_v");
-    const tech_point *pt = &out->pt;
     bool no_dram = cfg->dram.type == CFG_DRAM_NONE;
-    const tech_dram *dram =
-        no_dram ? NULL : tech_dram_find(lib, cfg_dram_type_name(cfg->dram.type));
-    if (!no_dram && !dram)
+    out->dram = no_dram ? NULL : tech_dram_find(lib, cfg_dram_type_name(cfg->dram.type));
+    if (!no_dram && !out->dram)
         return fw_err_set(err, FW_EXIT_INPUT, "dram.type: no energy figure for '%s'",
                           cfg_dram_type_name(cfg->dram.type));
+    return 0;
+}
+
+bool en_tech_same(const cfg_accel *a, const cfg_accel *b)
+{
+    return a->tech.node_nm == b->tech.node_nm && a->tech.process == b->tech.process &&
+           a->tech.vdd_v == b->tech.vdd_v && a->dram.type == b->dram.type;
+}
+
+int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_err *err)
+{
+    en_tech tech;
+    int rc = en_tech_init(lib, cfg, &tech, err);
+    if (rc) {
+        *out = (en_costs){0};
+        return rc;
+    }
+    en_costs_init_tech(&tech, cfg, out);
+    return 0;
+}
+
+void en_costs_init_tech(const en_tech *tech, const cfg_accel *cfg, en_costs *out)
+{
+    *out = (en_costs){0};
+    out->pt = tech->pt;
+    const tech_lib *lib = tech->pt.lib;
+    const tech_point *pt = &out->pt;
+    bool no_dram = cfg->dram.type == CFG_DRAM_NONE;
+    const tech_dram *dram = tech->dram;
     double in_bits = nx_fmt_get(cfg->mac.input)->width_bits;
     double acc_bits = nx_fmt_get(cfg->mac.accumulator)->width_bits;
     double pe_count = (double)cfg->rows * (double)cfg->cols;
@@ -130,8 +163,8 @@ int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_e
         const cfg_sram *s = &cfg->sram[op];
         double bytes = (double)s->size_bytes, banks = s->double_buffered ? 2 : 1;
         double elem_bits = op == CFG_OFMAP ? acc_bits : in_bits;
-        out->sram_read_pj[op] = en_sram_access_pj(pt, bytes, banks, s->word_bits, elem_bits, false);
-        out->sram_write_pj[op] = en_sram_access_pj(pt, bytes, banks, s->word_bits, elem_bits, true);
+        en_sram_access_rw_pj(pt, bytes, banks, s->word_bits, elem_bits, &out->sram_read_pj[op],
+                             &out->sram_write_pj[op]);
         out->sram_area_mm2[op] = tech_sram_area_um2_per_bit(pt) * bytes * 8 * 1e-6;
         out->htree_mm[op] = en_htree_mm(pt, bytes, banks);
         out->wire_mm[op] = en_array_wire_mm(out->sram_area_mm2[op], out->array_area_mm2, tree);
@@ -171,7 +204,6 @@ int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_e
     out->leakage_pj_per_cycle = lib->leak_fraction * out->pe_peak_pj_per_cycle;
     out->leakage_w = out->leakage_pj_per_cycle * 1e-12 * out->clock_hz;
     out->clock_pj_per_cycle = lib->clock_fraction * out->pe_peak_pj_per_cycle;
-    return 0;
 }
 
 void en_price(const en_costs *k, const eng_counters *c, en_breakdown *out)

@@ -159,6 +159,23 @@ typedef struct en_breakdown {
  * outside the model's range, or the DRAM type has no energy figure. lib must outlive *out. */
 int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_err *err);
 
+/* en_costs_init in two steps, for a caller that prices many configs (a sweep): the technology
+ * side, which is where it fails and a function of tech.node_nm, tech.process, tech.vdd_v and
+ * dram.type only (with the same lib), and the costs from it, which cannot fail. So
+ * en_costs_init(lib, cfg) = en_tech_init(lib, cfg, &t) then en_costs_init_tech(&t, cfg), and
+ * t may be kept for every config that en_tech_same says has the same four keys. */
+typedef struct en_tech {
+    tech_point pt;         /* the node, process and supply (borrows lib) */
+    const tech_dram *dram; /* the DRAM type's figure (borrowed from lib); NULL for "none" */
+} en_tech;
+/* Fails exactly as en_costs_init, with the same status and message. */
+int en_tech_init(const tech_lib *lib, const cfg_accel *cfg, en_tech *out, fw_err *err);
+/* Whether a and b have the same tech.node_nm, tech.process, tech.vdd_v and dram.type. */
+bool en_tech_same(const cfg_accel *a, const cfg_accel *b);
+/* The costs of cfg given en_tech_init's result for it (or for a config en_tech_same as it);
+ * tech->pt.lib must outlive *out. */
+void en_costs_init_tech(const en_tech *tech, const cfg_accel *cfg, en_costs *out);
+
 /* Floorplan distances (mm) and the SRAM access they price (models/tech/README.md, "Storage
  * levels and wires"). An SRAM array of array_bytes (both halves of a double buffer, the whole
  * shared level or one partition, one instance) is a square of tech_sram_area_um2_per_bit area,
@@ -172,6 +189,10 @@ double en_htree_mm(const tech_point *pt, double array_bytes, double banks);
  * (elem_bits + elem_bits / word_bits x ceil(log2(array_bytes x 8 / word_bits))). */
 double en_sram_access_pj(const tech_point *pt, double array_bytes, double banks, double word_bits,
                          double elem_bits, bool write);
+/* Both: *read_pj and *write_pj equal en_sram_access_pj's read and write (the fit, the address
+ * bits and the H-tree computed once). */
+void en_sram_access_rw_pj(const tech_point *pt, double array_bytes, double banks, double word_bits,
+                          double elem_bits, double *read_pj, double *write_pj);
 /* Distance an element travels between a buffer and the array: the buffer (a square beside the
  * square array) from its centre to its edge, sqrt(buffer)/2, then along the array's edge to the
  * row or column it enters, on average a quarter of the side from the edge's midpoint (uniform

@@ -44,12 +44,18 @@ struct sw_eval_sim {
  *     every axis path lies in a section; otherwise every point is validated whole;
  *   - the memo of fold timelines (engine/mem_memo.h): points that differ only in SRAM sizes,
  *     clock or technology mostly map their layers the same way, and a network repeats layer
- *     shapes: their timelines are computed once per worker. */
+ *     shapes: their timelines are computed once per worker;
+ *   - the technology side of the last point's energy costs (en_tech_init: the node lookups,
+ *     the supply's energy scale and the DRAM figure), kept while the next point has the same
+ *     technology and DRAM keys (en_tech_same), as most points of a sweep do. */
 typedef struct sw_sim_worker {
     mem_memo *memo;
     bool incremental;
     cfg_sections sections;
     cfg_accel base;
+    bool tech_kept; /* tech and tech_cfg hold the last point's en_tech_init */
+    en_tech tech;
+    cfg_accel tech_cfg; /* that point's config: only the keys en_tech_same compares are set */
 } sw_sim_worker;
 
 static void *sw_sim_worker_create(void *ctx, const sw_spec *spec, const jr_doc *base)
@@ -64,6 +70,7 @@ static void *sw_sim_worker_create(void *ctx, const sw_spec *spec, const jr_doc *
     }
     fw_err why;
     w->incremental = cfg_from_json(base, &w->base, &why) == 0;
+    w->tech_kept = false;
     w->sections = 0;
     for (size_t a = 0; a < spec->axis_count; a++)
         for (size_t p = 0; p < spec->axes[a].path_count; p++) {
@@ -91,22 +98,46 @@ static int sw_sim_config(const sw_sim_worker *w, const jr_doc *config, cfg_accel
     return cfg_from_json(config, cfg, err);
 }
 
+/* The technology side of a point's costs (en_tech_init, with its failures), from the worker's
+ * (see sw_sim_worker) when it has it; *out points into the worker or at *own. */
+static int sw_sim_tech(const sw_eval_sim *sim, sw_sim_worker *w, const cfg_accel *cfg, en_tech *own,
+                       const en_tech **out, fw_err *err)
+{
+    if (w && w->tech_kept && en_tech_same(&w->tech_cfg, cfg)) {
+        *out = &w->tech;
+        return 0;
+    }
+    en_tech *t = w ? &w->tech : own;
+    if (w)
+        w->tech_kept = false;
+    int rc = en_tech_init(sim->tech, cfg, t, err);
+    if (rc)
+        return rc;
+    if (w) {
+        w->tech_cfg.tech = cfg->tech;
+        w->tech_cfg.dram = cfg->dram;
+        w->tech_kept = true;
+    }
+    *out = t;
+    return 0;
+}
+
 /* A point's config is valid when it validates and the technology model can price it: what
- * sw_sim_eval does before simulating. */
+ * sw_sim_eval does before simulating (en_costs_init fails only where en_tech_init does). */
 static int sw_sim_check(void *ctx, void *scratch, const jr_doc *config, fw_err *err)
 {
-    const sw_eval_sim *sim = ctx;
     cfg_accel cfg;
-    en_costs costs;
+    en_tech own;
+    const en_tech *tech;
     int rc = sw_sim_config(scratch, config, &cfg, err);
-    return rc ? rc : en_costs_init(sim->tech, &cfg, &costs, err);
+    return rc ? rc : sw_sim_tech(ctx, scratch, &cfg, &own, &tech, err);
 }
 
 static int sw_sim_eval(void *ctx, void *scratch, const jr_doc *config, const wl_workload *workload,
                        double *values, fw_err *err)
 {
     const sw_eval_sim *sim = ctx;
-    const sw_sim_worker *w = scratch;
+    sw_sim_worker *w = scratch;
     /* validated from the tree itself: the same checks and messages as cfg_parse on its text
      * (the point's document comes from a duplicate-free file and values, so the text's extra
      * duplicate-key check could never fire) */
@@ -114,9 +145,12 @@ static int sw_sim_eval(void *ctx, void *scratch, const jr_doc *config, const wl_
     int rc = sw_sim_config(w, config, &cfg, err);
     if (rc)
         return rc;
-    en_costs costs;
-    if ((rc = en_costs_init(sim->tech, &cfg, &costs, err)))
+    en_tech own;
+    const en_tech *tech;
+    if ((rc = sw_sim_tech(sim, w, &cfg, &own, &tech, err)))
         return rc;
+    en_costs costs;
+    en_costs_init_tech(tech, &cfg, &costs); /* = en_costs_init (en.h) */
     const net_options opt = {.eng = {.kind = ENG_FAST, .timeline_memo = w ? w->memo : NULL}};
     net_result net;
     if ((rc = net_run(&cfg, workload, &opt, &net, err))) {

@@ -262,6 +262,104 @@ Test(en, unknown_node_or_supply_fails_clearly)
     tech_destroy(lib);
 }
 
+/* en_costs_init in two steps (en.h): the technology side of one config, kept for another with
+ * the same node, process, supply and DRAM type but every other section different (array,
+ * dataflow, precision, SRAMs, clock, gating, compression, an explicit hierarchy), gives that
+ * config's en_costs_init bit for bit; en_tech_same tells the four keys apart; en_tech_init
+ * fails with en_costs_init's status and message; the read and write of en_sram_access_rw_pj are
+ * en_sram_access_pj's, bit for bit. */
+Test(en, tech_side_kept_across_configs)
+{
+    static const char *const techs[][3] = {
+        {"tech={\"node_nm\": 45, \"vdd_v\": 0.9}", "dram.type=\"ddr3\"", ""},
+        {"tech={\"node_nm\": 28, \"vdd_v\": 0.8, \"process\": \"lp\"}", "dram.type=\"none\"", ""},
+        {"tech={\"node_nm\": 7, \"vdd_v\": 0.7, \"arith_source\": \"as_built\"}",
+         "dram.type=\"hbm2\"", ""},
+    };
+    static const char *const others[][4] = {
+        {"array.rows=16", "array.dataflow=\"os\"", "sram.ifmap.size_bytes=4096", "clock_mhz=900"},
+        {"array.cols=3", "array.dataflow=\"tree\"",
+         "precision={\"input\": \"fp16\", "
+         "\"accumulator\": \"fp32\"}",
+         "array.zero_gating=true"},
+        {"sram.ofmap.word_bits=512", "sram.filter.double_buffered=true",
+         "compression={\"format\": \"bitmask\"}", "array.nm_sparsity=\"2:4\""},
+        {"sram=null",
+         "memory={\"levels\": [{\"name\": \"rf\", \"kind\": \"regfile\", "
+         "\"instances\": \"per_pe\", \"partitions\": {\"filter\": {\"size_bytes\": 64}}},"
+         " {\"name\": \"gb\", \"kind\": \"sram\", \"holds\": [\"ifmap\", \"filter\", "
+         "\"ofmap\"], \"size_bytes\": 131072, \"banks\": 4}]}",
+         "array.rows=2", "array.cols=2"},
+    };
+    tech_lib *lib;
+    fw_err err;
+    cr_assert_eq(tech_load(NULL, &lib, &err), 0, "%s", err.msg);
+    for (size_t t = 0; t < 3; t++) {
+        cfg_accel cfgs[4];
+        for (size_t o = 0; o < 4; o++) {
+            const char *sets[6] = {techs[t][0],  techs[t][1],  others[o][0],
+                                   others[o][1], others[o][2], others[o][3]};
+            /* the hierarchy case: the fixture without its sram key ("sram=null" stands for
+             * that in the table; the tech override takes its place) */
+            char text[4096];
+            snprintf(text, sizeof text, "%s", en_fixture_cfg);
+            if (!strcmp(others[o][0], "sram=null")) {
+                char *a = strstr(text, " \"sram\""), *b = strstr(text, " \"dram\"");
+                memmove(a, b, strlen(b) + 1);
+                sets[2] = techs[t][0];
+            }
+            cr_assert_eq(cfg_parse("t.json", text, sets, 6, &cfgs[o], &err), 0, "%s", err.msg);
+        }
+        cr_assert(cfgs[3].hierarchy_given && cfgs[2].nm_m == 4 && cfgs[1].zero_gating);
+        en_tech kept;
+        cr_assert_eq(en_tech_init(lib, &cfgs[0], &kept, &err), 0, "%s", err.msg);
+        for (size_t o = 0; o < 4; o++) {
+            en_costs whole, from_kept;
+            cr_assert(en_tech_same(&cfgs[0], &cfgs[o]));
+            cr_assert_eq(en_costs_init(lib, &cfgs[o], &whole, &err), 0, "%s", err.msg);
+            en_costs_init_tech(&kept, &cfgs[o], &from_kept);
+            cr_expect_eq(memcmp(&whole, &from_kept, sizeof whole), 0, "tech %zu, config %zu", t, o);
+        }
+        /* each of the four keys changed alone */
+        for (int k = 0; k < 4; k++) {
+            cfg_accel c = cfgs[0];
+            if (k == 0)
+                c.tech.node_nm += 1;
+            else if (k == 1)
+                c.tech.process = c.tech.process == CFG_PROCESS_LP ? CFG_PROCESS_HP : CFG_PROCESS_LP;
+            else if (k == 2)
+                c.tech.vdd_v += 0.01;
+            else
+                c.dram.type = c.dram.type == CFG_DDR4 ? CFG_DDR3 : CFG_DDR4;
+            cr_expect(!en_tech_same(&cfgs[0], &c), "key %d", k);
+        }
+    }
+    /* failures: the same status and message as en_costs_init */
+    static const char *const bad[][2] = {{"tech.node_nm=11", "tech.vdd_v=0.9"},
+                                         {"tech.node_nm=65", "tech.vdd_v=0.3"}};
+    for (size_t b = 0; b < 2; b++) {
+        cfg_accel cfg;
+        en_costs k;
+        en_tech t;
+        fw_err e1, e2;
+        cr_assert_eq(cfg_parse("t.json", en_fixture_cfg, bad[b], 2, &cfg, &err), 0, "%s", err.msg);
+        cr_assert_eq(en_costs_init(lib, &cfg, &k, &e1), FW_EXIT_INPUT);
+        cr_assert_eq(en_tech_init(lib, &cfg, &t, &e2), FW_EXIT_INPUT);
+        cr_expect_str_eq(e1.msg, e2.msg);
+    }
+    tech_point pt;
+    cr_assert_eq(tech_point_init(lib, 16, 0, &pt, &err), 0, "%s", err.msg);
+    for (double bytes = 64; bytes <= 1 << 24; bytes *= 3)
+        for (double word = 8; word <= 2048; word *= 4)
+            for (double banks = 1; banks <= 8; banks *= 2) {
+                double rd, wr;
+                en_sram_access_rw_pj(&pt, bytes, banks, word, 16, &rd, &wr);
+                cr_expect_eq(rd, en_sram_access_pj(&pt, bytes, banks, word, 16, false));
+                cr_expect_eq(wr, en_sram_access_pj(&pt, bytes, banks, word, 16, true));
+            }
+    tech_destroy(lib);
+}
+
 /* tech.arith_source and tech.process reach the per-action costs, by hand at 45 nm / 0.9 V:
  *   fp32 as built: (3.7 + 0.9) x 9.1766 (Kaul's FMA, test_tech_model) = 42.212 pJ per MAC, and
  *   the leakage and clock, fractions of the PE's full-rate energy, grow with it;
