@@ -128,13 +128,22 @@ size_t sw_fmt_g15_parsed(char *out, double v, double *parsed)
         *parsed = v;
         return n;
     }
-    int ex;
-    const double f = frexp(a, &ex); /* a = f * 2^ex, 0.5 <= f < 1 */
-    const uint64_t m = (uint64_t)ldexp(f, 53);
-    const int s = 53 - ex;
-    /* floor(log10(a)) is floor((ex - 1) * log10(2)) or one more (2^(ex-1) <= a < 2^ex): start
-     * there; the loop below moves k to the exact exponent either way */
-    int k = 14 - (int)floor((ex - 1) * 0.30102999566398120);
+    /* a = m * 2^-s, from the bits (a is a normal double in this range) */
+    uint64_t bits;
+    memcpy(&bits, &a, sizeof bits);
+    const int biased = (int)(bits >> 52);
+    const uint64_t m = (bits & ((1ull << 52) - 1)) | (1ull << 52);
+    const int s = 1075 - biased;
+    /* 2^e <= a < 2^(e+1): floor(log10(a)) is d = floor(e * log10(2)) (78913 / 2^18 is log10(2)
+     * rounded up, exact for |e| < 1600; >> of a negative number is arithmetic in GCC and
+     * Clang) or d + 1, d + 1 when a >= 10^(d+1) (exact comparisons for 10^0..10^22; for a < 1
+     * the rounded 10^-n may be off at the boundary: the loop below moves k to the exact
+     * exponent either way) */
+    const int e = biased - 1023;
+    int d = (e * 78913) >> 18;
+    if (d + 1 >= 0 ? a >= sw_exact_pow10[d + 1] : a * sw_exact_pow10[-(d + 1)] >= 1.0)
+        d++;
+    int k = 14 - d;
     if (k < 0)
         k = 0;
     if (k > 18)
