@@ -1,4 +1,5 @@
 /* sw_run: parallel, resumable, sharded sweep runs and shard merging (see sw_run.h). */
+#define _GNU_SOURCE /* sync_file_range */
 #include "common/fw_io.h"
 #include "sweep/sw_fmt.h"
 #include "sweep/sw_run.h"
@@ -10,6 +11,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -191,8 +193,18 @@ static int sw_point(const sw_job *job, sw_slot *slot, void *scratch, jr_doc *cfg
         sw_point_desc(spec, w, v, desc, sizeof desc);
         return fw_err_prefix(err, "point %" PRIu64 " (%s)", point, desc);
     }
-    size_t used = (size_t)snprintf(line, line_size, "%" PRIu64 ",%s", point, spec->workloads[w]);
-    /* the row without stdio formatting in the loop (sw_fmt_g15 writes what "%.15g" would) */
+    /* the row without stdio formatting in the loop (sw_fmt_g15 writes what "%.15g" would):
+     * "point,workload" (line_size holds the longest workload name and 20 digits) */
+    char digits[20];
+    size_t nd = 0, used = 0;
+    for (uint64_t p = point; nd == 0 || p; p /= 10)
+        digits[nd++] = (char)('0' + p % 10);
+    while (nd)
+        line[used++] = digits[--nd];
+    line[used++] = ',';
+    size_t wn = strlen(spec->workloads[w]);
+    memcpy(line + used, spec->workloads[w], wn);
+    used += wn;
     for (size_t a = 0; a < spec->axis_count && used < line_size; a++) {
         const char *cv = spec->axes[a].csv_values[v[a]];
         size_t n = strlen(cv);
@@ -395,6 +407,11 @@ static int sw_run_workers(sw_job *job, const sw_run_opts *opts, uint64_t resumed
             if (fdatasync(job->log_fd) && !rc)
                 rc = fw_err_set(err, FW_EXIT_IO, "%s: fdatasync: %s", SW_LOG_NAME, strerror(errno));
             last_sync = now;
+        } else {
+            /* start writing the rows so far to disk without waiting for it: the sync at the
+             * end then has little left to wait for (an advisory request: its failure changes
+             * nothing, the fdatasyncs report errors) */
+            (void)sync_file_range(job->log_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
         }
         if (opts->progress && now - last_draw >= SW_PROGRESS_PERIOD_S) {
             sw_progress(opts->progress, resumed + atomic_load(&sh->done), total,
@@ -434,6 +451,42 @@ static int sw_run_workers(sw_job *job, const sw_run_opts *opts, uint64_t resumed
     free(pids);
     munmap(sh, shared_bytes);
     job->shared = NULL;
+    return rc;
+}
+
+/* The log's fdatasync after the run, in a thread of its own while the parent builds the
+ * finished files (the disk's latency overlaps that work instead of following it). */
+typedef struct sw_bg_sync {
+    int fd;
+    int sync_errno;
+    pthread_t thread;
+    bool running;
+} sw_bg_sync;
+
+static void *sw_bg_sync_main(void *arg)
+{
+    sw_bg_sync *b = arg;
+    b->sync_errno = fdatasync(b->fd) ? errno : 0;
+    return NULL;
+}
+
+/* Starts it; returns whether it runs (if not, the caller syncs as before). */
+static bool sw_bg_sync_start(sw_bg_sync *b, int fd)
+{
+    *b = (sw_bg_sync){.fd = fd};
+    b->running = pthread_create(&b->thread, NULL, sw_bg_sync_main, b) == 0;
+    return b->running;
+}
+
+/* Waits for it; 0 or FW_EXIT_IO with *err (when rc is 0: the first error is kept). */
+static int sw_bg_sync_join(sw_bg_sync *b, int rc, fw_err *err)
+{
+    if (!b->running)
+        return rc;
+    pthread_join(b->thread, NULL);
+    b->running = false;
+    if (b->sync_errno && !rc)
+        rc = fw_err_set(err, FW_EXIT_IO, "%s: fdatasync: %s", SW_LOG_NAME, strerror(b->sync_errno));
     return rc;
 }
 
@@ -603,6 +656,7 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
     sw_rows *rows = NULL;
     size_t rows_bytes = 0;
     bool log_unsynced = false;
+    sw_bg_sync bg = {.fd = -1};
     if (!wls || !header || !log_path) {
         rc = fw_err_set(err, FW_EXIT_IO, "out of memory");
         goto out;
@@ -661,9 +715,11 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
                       rows};
         rc = sw_run_workers(&job, opts, stats->points_resumed, stats->points_shard, &stats->seconds,
                             &stats->points_skipped, &stats->first_skipped, err);
-        log_unsynced = true; /* sw_table_finish syncs it with the finished files */
+        log_unsynced = true;
         if (rc)
             goto out;
+        if (sw_bg_sync_start(&bg, fd))
+            log_unsynced = false; /* sw_bg_sync_join reports its failure */
     }
     stats->points_run = todo_count;
     /* The rows of the log: those read before the run plus this run's (sw_rows), or the log
@@ -685,10 +741,12 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
                         table.row_count, stats->points_shard);
         goto out;
     }
-    rc = sw_table_finish(spec, &table, stats->points_shard, opts->out_dir, fd, &stats->counts,
-                         err);
-    log_unsynced = rc != 0;
+    /* the log is synced with the finished files unless its sync already runs */
+    rc = sw_table_finish(spec, &table, stats->points_shard, opts->out_dir, bg.running ? -1 : fd,
+                         &stats->counts, err);
+    log_unsynced = rc != 0 && !bg.running;
 out:
+    rc = sw_bg_sync_join(&bg, rc, err);
     /* a failed run's finished rows are made durable too */
     if (log_unsynced && fdatasync(fd) && !rc)
         rc = fw_err_set(err, FW_EXIT_IO, "%s: fdatasync: %s", SW_LOG_NAME, strerror(errno));
