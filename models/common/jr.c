@@ -15,11 +15,10 @@
 /* Appends src to buf[0..*used) within size (as snprintf truncates: at most size - 1 bytes). */
 static void jr_append(char *buf, size_t size, size_t *used, const char *src)
 {
-    size_t n = strlen(src);
-    if (*used + n >= size)
-        n = size - 1 - *used;
-    memcpy(buf + *used, src, n);
-    *used += n;
+    size_t u = *used; /* < size */
+    while (*src && u + 1 < size) /* keys and paths are short: a plain copy beats strlen+memcpy */
+        buf[u++] = *src++;
+    *used = u;
 }
 
 /* Every object read builds its path, so this is on the path of every config a sweep validates:
@@ -400,7 +399,11 @@ static int jr_integer(jr_obj *obj, const char *key, const cJSON *v, uint64_t min
     if (!cJSON_IsNumber(v))
         return jr_fail(obj, key, err, "expected an integer, found %s", jr_type_name(v));
     double d = v->valuedouble;
-    if (!isfinite(d) || d != floor(d))
+    /* in [0, 2^53] an integral double converts to uint64_t and back unchanged, and only an
+     * integral one does: the same test as d == floor(d) there, without the libm call */
+    bool integral = d >= 0 && d <= JR_MAX_EXACT_INT ? (double)(uint64_t)d == d
+                                                     : isfinite(d) && d == floor(d);
+    if (!integral)
         return jr_fail(obj, key, err, "expected an integer, found %g", d);
     if (d < 0 || d > JR_MAX_EXACT_INT || (uint64_t)d < min || (uint64_t)d > max)
         return jr_fail(obj, key, err, "%.15g is out of range [%llu, %llu]", d,
