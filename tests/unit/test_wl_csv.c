@@ -338,3 +338,112 @@ Test(wl_csv, read_as_scalesim_reads)
     cr_expect_eq(wl_layer_macs(&wl->layers[0]), 4608);
     wl_destroy(wl);
 }
+
+/* A second, slow, obviously-right model of the renaming rule (wl_csv.c, SCALE-Sim files repeat
+ * names): a name already taken becomes NAME_k, the smallest k >= 2 whose NAME_k is not taken,
+ * each taken name found by a scan of all the names before it. */
+static void rename_naive(char names[][32], size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        char base[16], cand[32];
+        snprintf(base, sizeof base, "%s", names[i]);
+        snprintf(cand, sizeof cand, "%s", base);
+        for (unsigned k = 2;; k++) {
+            bool taken = false;
+            for (size_t j = 0; j < i && !taken; j++)
+                taken = !strcmp(names[j], cand);
+            if (!taken)
+                break;
+            snprintf(cand, sizeof cand, "%s_%u", base, k);
+        }
+        snprintf(names[i], sizeof names[i], "%s", cand);
+    }
+}
+
+Test(wl_csv, repeated_names_renamed_as_the_naive_rule)
+{
+    /* by hand: a, a -> a_2, a_3 (in the file), a -> a_4 (a_2, a_3 taken), a_3 -> a_3_2 */
+    wl_workload *wl = parse_csv("Layer, M, N, K,\na,1,1,1,\na,1,1,1,\na_3,1,1,1,\na,1,1,1,\n"
+                                "a_3,1,1,1,\n");
+    static const char *const want[] = {"a", "a_2", "a_3", "a_4", "a_3_2"};
+    cr_assert_eq(wl->layer_count, 5);
+    for (size_t i = 0; i < 5; i++)
+        cr_expect_str_eq(wl->layers[i].name, want[i]);
+    cr_expect_not_null(strstr(wl->notes, "t.csv:5: duplicate layer name 'a' (also line 2) "
+                                         "renamed 'a_4'"));
+    wl_destroy(wl);
+    /* 300 random files of 1-60 rows drawn from names that collide with each other's suffixes */
+    static const char *const pool[] = {"a", "a_2", "a_3", "a_4", "b", "b_2", "a_2_2", "a_10"};
+    uint64_t seed = 0x9e3779b97f4a7c15ULL;
+    for (int file = 0; file < 300; file++) {
+        char names[60][32];
+        char text[60 * 24 + 32] = "Layer, M, N, K,\n";
+        size_t len = strlen(text);
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        size_t count = 1 + (size_t)(seed >> 33) % 60;
+        for (size_t i = 0; i < count; i++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            const char *n = pool[(seed >> 33) % (sizeof pool / sizeof pool[0])];
+            snprintf(names[i], sizeof names[i], "%s", n);
+            len += (size_t)snprintf(text + len, sizeof text - len, "%s,2,3,4,\n", n);
+        }
+        rename_naive(names, count);
+        wl = parse_csv(text);
+        cr_assert_eq(wl->layer_count, count);
+        for (size_t i = 0; i < count; i++)
+            cr_assert_str_eq(wl->layers[i].name, names[i], "file %d row %zu:\n%s", file, i, text);
+        wl_destroy(wl);
+    }
+}
+
+Test(wl_csv, repeated_name_without_room_for_a_suffix)
+{
+    /* a 63-character name (WL_NAME_BYTES - 1) twice: NAME_2 would not fit */
+    char name[64], text[256];
+    memset(name, 'x', 63);
+    name[63] = '\0';
+    snprintf(text, sizeof text, "Layer, M, N, K,\n%s,1,1,1,\n\n%s,1,1,1,\n", name, name);
+    wl_workload *wl = NULL;
+    fw_err err;
+    cr_assert_eq(wl_parse_scalesim("t.csv", text, 0, &wl, &err), FW_EXIT_INPUT);
+    char want[256];
+    snprintf(want, sizeof want,
+             "t.csv:4: column 'Layer name': duplicate layer name '%s' (also line 2) and no room "
+             "for a suffix",
+             name);
+    cr_expect_str_eq(err.msg, want);
+    cr_expect_null(wl);
+}
+
+/* 10^5 rows (SCALE-Sim files of whole networks' GEMMs reach 10^4), every one named L: all load,
+ * renamed L, L_2, ..., L_100000, each with the MACs of SCALE-Sim's output-size rule. This is a
+ * test of the result; a reader with a scan of the names before each row took seconds at 10^4
+ * rows and cubic time on one repeated name (tests/fuzz/README.md, "Throughput"). */
+Test(wl_csv, hundred_thousand_rows_load)
+{
+    enum { ROWS = 100000 };
+    size_t size = ROWS * 48 + 128, len = 0;
+    char *text = malloc(size);
+    cr_assert_not_null(text);
+    len += (size_t)snprintf(text, size, HDR);
+    for (unsigned i = 0; i < ROWS; i++)
+        len += (size_t)snprintf(text + len, size - len, "L, %u, %u, 3, 3, %u, %u, %u,\n", 8 + i % 7,
+                                8 + i % 5, 1 + i % 3, 1 + i % 4, 1 + i % 2);
+    wl_workload *wl = parse_csv(text);
+    free(text);
+    cr_assert_eq(wl->layer_count, ROWS);
+    for (unsigned i = 0; i < ROWS; i++) {
+        const wl_layer *l = &wl->layers[i];
+        char name[16];
+        if (i == 0)
+            snprintf(name, sizeof name, "L");
+        else
+            snprintf(name, sizeof name, "L_%u", i + 1);
+        cr_assert_str_eq(l->name, name);
+        /* SCALE-Sim: out = ceil((H - F + S) / S) per axis; MACs = out_h out_w F F C NF */
+        uint64_t h = 8 + i % 7, w = 8 + i % 5, c = 1 + i % 3, nf = 1 + i % 4, s = 1 + i % 2;
+        uint64_t oh = (h - 3 + s + s - 1) / s, ow = (w - 3 + s + s - 1) / s;
+        cr_assert_eq(wl_layer_macs(l), oh * ow * 9 * c * nf, "row %u", i);
+    }
+    wl_destroy(wl);
+}
