@@ -114,7 +114,7 @@ static int sw_parse_row(const sw_table *t, const char *line, size_t n, sw_row *r
         free(metrics);
         return -1;
     }
-    *row = (sw_row){point, copy, metrics, false};
+    *row = (sw_row){point, copy, n, metrics, false};
     return 0;
 }
 

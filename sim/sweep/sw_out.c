@@ -20,6 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
+/* iovecs per writev call (IOV_MAX is 1024 on Linux) */
+#define SW_IOV_BATCH 1024
+
 /* One file of sw_write_atomic_all: written to its .tmp, then fsync'd (in its own thread). */
 typedef struct sw_pending {
     const char *dir;
@@ -40,6 +43,39 @@ static void *sw_pending_sync(void *arg)
     return NULL;
 }
 
+/* The pieces of p's file, with writev: at most SW_IOV_BATCH at a time, a short write resumed
+ * where it stopped (piece i, offset off inside it). */
+static int sw_pending_writev(sw_pending *p, fw_err *err)
+{
+    const struct iovec *iov = p->file->iov;
+    const size_t count = p->file->iov_count;
+    size_t i = 0, off = 0;
+    while (i < count) {
+        struct iovec batch[SW_IOV_BATCH];
+        size_t k = 0, bytes = 0;
+        for (size_t j = i; j < count && k < SW_IOV_BATCH; j++, k++) {
+            batch[k] = iov[j];
+            if (j == i)
+                batch[k] = (struct iovec){(char *)iov[j].iov_base + off, iov[j].iov_len - off};
+            bytes += batch[k].iov_len;
+        }
+        ssize_t w = writev(p->fd, batch, (int)k);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0 || (w == 0 && bytes > 0))
+            return fw_err_set(err, FW_EXIT_IO, "%s: write error: %s", p->tmp,
+                              w < 0 ? strerror(errno) : "short write");
+        size_t n = (size_t)w;
+        while (i < count && n >= iov[i].iov_len - off) {
+            n -= iov[i].iov_len - off;
+            i++;
+            off = 0;
+        }
+        off += n;
+    }
+    return 0;
+}
+
 static int sw_pending_write(sw_pending *p, fw_err *err)
 {
     size_t n = strlen(p->dir) + strlen(p->file->name) + 8, done = 0;
@@ -52,6 +88,8 @@ static int sw_pending_write(sw_pending *p, fw_err *err)
     p->fd = open(p->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (p->fd < 0)
         return fw_err_set(err, FW_EXIT_IO, "%s: cannot create: %s", p->tmp, strerror(errno));
+    if (p->file->iov_count)
+        return sw_pending_writev(p, err);
     while (done < p->file->len) {
         ssize_t w = write(p->fd, p->file->text + done, p->file->len - done);
         if (w < 0 && errno == EINTR)
@@ -114,9 +152,12 @@ int sw_write_atomic_all(const char *dir, const sw_file *files, size_t n, int syn
 
 int sw_write_atomic(const char *dir, const char *name, const char *text, size_t len, fw_err *err)
 {
-    const sw_file f = {name, text, len};
+    const sw_file f = {name, text, len, NULL, 0};
     return sw_write_atomic_all(dir, &f, 1, -1, NULL, err);
 }
+
+/* A points.csv row's tail, by [feasible][on the front]. */
+static const char sw_csv_tails[2][2][6] = {{",0,0\n", ",0,1\n"}, {",1,0\n", ",1,1\n"}};
 
 /* Column of a metric in the table, or -1. */
 static long sw_metric_column(const sw_table *t, const char *name)
@@ -359,7 +400,8 @@ int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const c
     size_t *workload = malloc((n + 1) * sizeof *workload);
     sw_front_item *items = malloc((n + 1) * sizeof *items);
     sw_buf csv = {0}, par = {0}, sum = {0};
-    size_t front_count = 0, csv_bytes = 0, *line_len = NULL;
+    size_t front_count = 0;
+    struct iovec *csv_iov = NULL;
     sw_finish f;
     sw_file files[3];
     if (!bounds || !matrix || !feasible || !front || !eligible || !part || !workload || !items) {
@@ -402,24 +444,22 @@ int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const c
     if (front_count > 1)
         qsort(items, front_count, sizeof *items, sw_front_cmp);
 
-    /* "%s,%d,%d\n" of each row, appended without stdio into a buffer sized once */
-    line_len = malloc((n + 1) * sizeof *line_len);
-    if (!line_len) {
+    /* points.csv: the header, then each row's text and its ",feasible,pareto\n" tail as
+     * pieces of one writev (the rows' text is not copied into a buffer first) */
+    csv_iov = malloc((2 * n + 1) * sizeof *csv_iov);
+    if (!csv_iov) {
         rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", dir);
         goto out;
     }
-    for (size_t i = 0; i < n; i++)
-        csv_bytes += (line_len[i] = strlen(t->rows[i].line)) + 5;
     sw_csv_header(&csv, t);
-    sw_buf_reserve(&csv, csv_bytes);
+    csv_iov[0] = (struct iovec){csv.p, csv.len};
     for (size_t i = 0; i < n; i++) {
-        char tail[5] = {',', feasible[i] ? '1' : '0', ',', front[i] ? '1' : '0', '\n'};
-        sw_buf_add(&csv, t->rows[i].line, line_len[i]);
-        sw_buf_add(&csv, tail, sizeof tail);
+        csv_iov[1 + 2 * i] = (struct iovec){t->rows[i].line, t->rows[i].len};
+        csv_iov[2 + 2 * i] = (struct iovec){(char *)sw_csv_tails[feasible[i]][front[i]], 5};
     }
     sw_csv_header(&par, t);
     for (size_t k = 0; k < front_count; k++) {
-        sw_buf_add(&par, t->rows[items[k].row].line, line_len[items[k].row]);
+        sw_buf_add(&par, t->rows[items[k].row].line, t->rows[items[k].row].len);
         sw_buf_add(&par, ",1,1\n", 5);
     }
     f = (sw_finish){spec,     t,     expected, goals,       bounds,
@@ -438,12 +478,12 @@ int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const c
         rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", dir);
         goto out;
     }
-    files[0] = (sw_file){"points.csv", csv.p, csv.len};
-    files[1] = (sw_file){"pareto.csv", par.p, par.len};
-    files[2] = (sw_file){"summary.json", sum.p, sum.len};
+    files[0] = (sw_file){"points.csv", NULL, 0, csv_iov, 2 * n + 1};
+    files[1] = (sw_file){"pareto.csv", par.p, par.len, NULL, 0};
+    files[2] = (sw_file){"summary.json", sum.p, sum.len, NULL, 0};
     rc = sw_write_atomic_all(dir, files, 3, log_fd, SW_LOG_NAME, err);
 out:
-    free(line_len);
+    free(csv_iov);
     free(bounds);
     free(matrix);
     free(feasible);

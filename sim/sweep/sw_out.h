@@ -21,6 +21,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/uio.h>
 
 /* Counts of a finished table (sw_table_finish). */
 typedef struct sw_finish_counts {
@@ -47,11 +48,14 @@ int sw_print_front(const sw_spec *spec, const char *dir, size_t max_rows, FILE *
 /* Writes text to dir/name through dir/name.tmp, fsync and rename. */
 int sw_write_atomic(const char *dir, const char *name, const char *text, size_t len, fw_err *err);
 
-/* A file for sw_write_atomic_all. */
+/* A file for sw_write_atomic_all: text[0..len), or, when iov_count > 0, the pieces iov[0..
+ * iov_count) one after the other (written with writev, without copying them into one buffer). */
 typedef struct sw_file {
     const char *name;
     const char *text;
     size_t len;
+    const struct iovec *iov;
+    size_t iov_count;
 } sw_file;
 
 /* sw_write_atomic of n files, with their fsyncs and an fdatasync of sync_fd (when >= 0; named

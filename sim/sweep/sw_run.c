@@ -154,7 +154,8 @@ static int sw_rows_take(sw_rows *r, size_t metric_count, sw_table *t)
         /* the metrics are 8-byte aligned doubles (records are multiples of 8 bytes, the data
          * starts 8-aligned), written by memcpy from doubles */
         t->rows[t->row_count++] =
-            (sw_row){head[0], rec + 16 + 8 * metric_count, (double *)(void *)(rec + 16), true};
+            (sw_row){head[0], rec + 16 + 8 * metric_count, head[1], (double *)(void *)(rec + 16),
+                     true};
         at += sw_rows_record_bytes(metric_count, head[1]);
     }
     return 0;

@@ -20,6 +20,7 @@ typedef struct sw_log_id {
 typedef struct sw_row {
     uint64_t point;
     char *line;      /* owned: the row's CSV text, no newline */
+    size_t len;      /* strlen(line) */
     double *metrics; /* owned: metric_count values parsed from line */
     bool borrowed;   /* line and metrics belong to someone else (sw_run's shared rows, which
                         outlive the table): the table never frees them */

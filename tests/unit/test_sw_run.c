@@ -410,3 +410,41 @@ Test(sw_run, a_crashing_worker_names_signal_and_point)
     free(log);
     sw_spec_fini(&spec);
 }
+
+/* sw_write_atomic_all: a file given as pieces (more than one writev's worth, empty pieces among
+ * them) holds their concatenation; the plain files and the extra fd's sync come along; a failure
+ * (a directory that does not exist) names the file. */
+Test(sw_run, write_atomic_all_pieces_are_concatenated)
+{
+    mkdir("build/tests", 0755);
+    mkdir("build/tests/tmp", 0755);
+    mkdir(ROOT, 0755);
+    enum { PIECES = 2500 };
+    static struct iovec iov[PIECES];
+    static char text[PIECES * 8 + 1];
+    size_t len = 0;
+    for (size_t i = 0; i < PIECES; i++) {
+        char *p = text + len;
+        size_t n = i % 7 == 3 ? 0 : (size_t)snprintf(p, 8, "%zu;", i);
+        iov[i] = (struct iovec){p, n};
+        len += n;
+    }
+    const sw_file files[] = {{"pieces.txt", NULL, 0, iov, PIECES}, {"plain.txt", "abc\n", 4, NULL, 0}};
+    FILE *extra = fopen(ROOT "/extra.txt", "w");
+    cr_assert(extra);
+    fw_err err;
+    cr_assert_eq(sw_write_atomic_all(ROOT, files, 2, fileno(extra), "extra.txt", &err), 0, "%s",
+                 err.msg);
+    fclose(extra);
+    char *got;
+    size_t got_len;
+    cr_assert_eq(fw_read_file(ROOT "/pieces.txt", &got, &got_len, &err), 0);
+    cr_assert_eq(got_len, len);
+    cr_assert(!memcmp(got, text, len));
+    free(got);
+    cr_assert_eq(fw_read_file(ROOT "/plain.txt", &got, &got_len, &err), 0);
+    cr_assert_str_eq(got, "abc\n");
+    free(got);
+    cr_assert_eq(sw_write_atomic_all(ROOT "/missing", files, 2, -1, NULL, &err), FW_EXIT_IO);
+    cr_assert(strstr(err.msg, ROOT "/missing/pieces.txt.tmp: cannot create"), "%s", err.msg);
+}
