@@ -12,6 +12,19 @@
 
 #define JR_MAX_EXACT_INT 9007199254740992.0 /* 2^53: integers above lose exactness in a double */
 
+/* cJSON's type tests as cJSON.c defines them (false for NULL; a type is the low byte, a
+ * boolean either of two), inlined: each was a call into the shared library, several per value
+ * read. */
+static inline bool jr_is(const cJSON *v, int type)
+{
+    return v && (v->type & 0xFF) == type;
+}
+
+static inline bool jr_is_bool(const cJSON *v)
+{
+    return v && (v->type & (cJSON_True | cJSON_False)) != 0;
+}
+
 /* Appends src to buf[0..*used) within size (as snprintf truncates: at most size - 1 bytes). */
 static void jr_append(char *buf, size_t size, size_t *used, const char *src)
 {
@@ -94,18 +107,18 @@ static bool jr_find_duplicate(const cJSON *node, char *buf, size_t size)
 {
     size_t index = 0;
     for (const cJSON *c = node->child; c; c = c->next, index++) {
-        if (cJSON_IsObject(node))
+        if (jr_is(node, cJSON_Object))
             for (const cJSON *d = node->child; d != c; d = d->next)
                 if (!strcmp(d->string, c->string)) {
                     snprintf(buf, size, "%s", c->string);
                     return true;
                 }
-        if ((cJSON_IsObject(c) || cJSON_IsArray(c)) && jr_find_duplicate(c, buf, size)) {
+        if ((jr_is(c, cJSON_Object) || jr_is(c, cJSON_Array)) && jr_find_duplicate(c, buf, size)) {
             char below[JR_PATH_BYTES], idx[32];
             snprintf(below, sizeof below, "%s", buf);
-            if (!cJSON_IsObject(node))
+            if (!jr_is(node, cJSON_Object))
                 snprintf(idx, sizeof idx, "[%zu]", index);
-            jr_join_path(buf, size, cJSON_IsObject(node) ? c->string : idx, below);
+            jr_join_path(buf, size, jr_is(node, cJSON_Object) ? c->string : idx, below);
             return true;
         }
     }
@@ -217,7 +230,7 @@ int jr_doc_set(jr_doc *doc, const char *path, const char *value_text, fw_err *er
                                   path);
             errno = 0;
             unsigned long idx = strtoul(p + 1, &endnum, 10);
-            if (endnum != close || errno || !cJSON_IsArray(node) ||
+            if (endnum != close || errno || !jr_is(node, cJSON_Array) ||
                 idx >= (unsigned long)cJSON_GetArraySize(node))
                 return fw_err_set(err, FW_EXIT_INPUT, "%s: --set %s: no such array element",
                                   doc->file, path);
@@ -237,7 +250,7 @@ int jr_doc_set(jr_doc *doc, const char *path, const char *value_text, fw_err *er
         size_t n = strcspn(p, ".[");
         char saved = p[n];
         p[n] = '\0';
-        if (!cJSON_IsObject(node))
+        if (!jr_is(node, cJSON_Object))
             return fw_err_set(err, FW_EXIT_INPUT, "%s: --set %s: '%s' is not inside an object",
                               doc->file, path, p);
         cJSON *child = cJSON_GetObjectItemCaseSensitive(node, p);
@@ -292,7 +305,7 @@ int jr_root(const jr_doc *doc, jr_obj *out, fw_err *err)
 {
     jr_obj_start(out, doc->file, doc);
     out->node = doc->root;
-    if (!cJSON_IsObject(doc->root))
+    if (!jr_is(doc->root, cJSON_Object))
         return fw_err_set(err, FW_EXIT_INPUT, "%s: (root): expected a JSON object", doc->file);
     return 0;
 }
@@ -346,15 +359,15 @@ jr_take(jr_obj *obj, const char *key, bool required, const cJSON **out, fw_err *
 
 static const char *jr_type_name(const cJSON *v)
 {
-    if (cJSON_IsObject(v))
+    if (jr_is(v, cJSON_Object))
         return "an object";
-    if (cJSON_IsArray(v))
+    if (jr_is(v, cJSON_Array))
         return "an array";
-    if (cJSON_IsString(v))
+    if (jr_is(v, cJSON_String))
         return "a string";
-    if (cJSON_IsNumber(v))
+    if (jr_is(v, cJSON_Number))
         return "a number";
-    if (cJSON_IsBool(v))
+    if (jr_is_bool(v))
         return "a boolean";
     return "null";
 }
@@ -370,7 +383,7 @@ int jr_obj_get(jr_obj *obj, const char *key, bool required, jr_obj *out, bool *p
     jr_join_path(out->path, sizeof out->path, obj->path, key);
     if (rc || !v)
         return rc;
-    if (!cJSON_IsObject(v))
+    if (!jr_is(v, cJSON_Object))
         return jr_fail(obj, key, err, "expected an object, found %s", jr_type_name(v));
     out->node = v;
     return 0;
@@ -389,7 +402,7 @@ int jr_arr_get(jr_obj *obj, const char *key, bool required, jr_arr *out, bool *p
     jr_join_path(out->path, sizeof out->path, obj->path, key);
     if (rc || !v)
         return rc;
-    if (!cJSON_IsArray(v))
+    if (!jr_is(v, cJSON_Array))
         return jr_fail(obj, key, err, "expected an array, found %s", jr_type_name(v));
     out->node = v;
     out->count = (size_t)cJSON_GetArraySize(v);
@@ -399,7 +412,7 @@ int jr_arr_get(jr_obj *obj, const char *key, bool required, jr_arr *out, bool *p
 static int jr_integer(jr_obj *obj, const char *key, const cJSON *v, uint64_t min, uint64_t max,
                       uint64_t *out, fw_err *err)
 {
-    if (!cJSON_IsNumber(v))
+    if (!jr_is(v, cJSON_Number))
         return jr_fail(obj, key, err, "expected an integer, found %s", jr_type_name(v));
     double d = v->valuedouble;
     /* in [0, 2^53] an integral double converts to uint64_t and back unchanged, and only an
@@ -450,7 +463,7 @@ int jr_f64(jr_obj *obj, const char *key, bool required, double def, double min, 
         *out = def;
         return 0;
     }
-    if (!cJSON_IsNumber(v))
+    if (!jr_is(v, cJSON_Number))
         return jr_fail(obj, key, err, "expected a number, found %s", jr_type_name(v));
     if (!isfinite(v->valuedouble) || v->valuedouble < min || v->valuedouble > max)
         return jr_fail(obj, key, err, "%g is out of range [%g, %g]", v->valuedouble, min, max);
@@ -468,9 +481,9 @@ int jr_bool(jr_obj *obj, const char *key, bool required, bool def, bool *out, fw
         *out = def;
         return 0;
     }
-    if (!cJSON_IsBool(v))
+    if (!jr_is_bool(v))
         return jr_fail(obj, key, err, "expected true or false, found %s", jr_type_name(v));
-    *out = cJSON_IsTrue(v);
+    *out = jr_is(v, cJSON_True);
     return 0;
 }
 
@@ -485,7 +498,7 @@ int jr_str(jr_obj *obj, const char *key, bool required, const char *def, const c
         *out = def;
         return 0;
     }
-    if (!cJSON_IsString(v))
+    if (!jr_is(v, cJSON_String))
         return jr_fail(obj, key, err, "expected a string, found %s", jr_type_name(v));
     *out = v->valuestring;
     return 0;
@@ -539,7 +552,7 @@ int jr_arr_obj(const jr_arr *arr, size_t index, jr_obj *out, fw_err *err)
     snprintf(idx, sizeof idx, "[%zu]", index);
     jr_join_path(out->path, sizeof out->path, arr->path, idx);
     const cJSON *v = cJSON_GetArrayItem(arr->node, (int)index);
-    if (!cJSON_IsObject(v))
+    if (!jr_is(v, cJSON_Object))
         return jr_fail_arr(arr, index, err, "expected an object, found %s",
                            v ? jr_type_name(v) : "nothing");
     out->node = v;
@@ -549,7 +562,7 @@ int jr_arr_obj(const jr_arr *arr, size_t index, jr_obj *out, fw_err *err)
 int jr_arr_f64(const jr_arr *arr, size_t index, double min, double max, double *out, fw_err *err)
 {
     const cJSON *v = cJSON_GetArrayItem(arr->node, (int)index);
-    if (!cJSON_IsNumber(v))
+    if (!jr_is(v, cJSON_Number))
         return jr_fail_arr(arr, index, err, "expected a number, found %s",
                            v ? jr_type_name(v) : "nothing");
     if (!isfinite(v->valuedouble) || v->valuedouble < min || v->valuedouble > max)
@@ -562,7 +575,7 @@ int jr_arr_f64(const jr_arr *arr, size_t index, double min, double max, double *
 int jr_arr_str(const jr_arr *arr, size_t index, const char **out, fw_err *err)
 {
     const cJSON *v = cJSON_GetArrayItem(arr->node, (int)index);
-    if (!cJSON_IsString(v))
+    if (!jr_is(v, cJSON_String))
         return jr_fail_arr(arr, index, err, "expected a string, found %s",
                            v ? jr_type_name(v) : "nothing");
     *out = v->valuestring;
