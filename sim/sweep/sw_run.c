@@ -1,5 +1,4 @@
 /* sw_run: parallel, resumable, sharded sweep runs and shard merging (see sw_run.h). */
-#define _GNU_SOURCE /* sync_file_range */
 #include "common/fw_io.h"
 #include "sweep/sw_fmt.h"
 #include "sweep/sw_run.h"
@@ -408,11 +407,6 @@ static int sw_run_workers(sw_job *job, const sw_run_opts *opts, uint64_t resumed
             if (fdatasync(job->log_fd) && !rc)
                 rc = fw_err_set(err, FW_EXIT_IO, "%s: fdatasync: %s", SW_LOG_NAME, strerror(errno));
             last_sync = now;
-        } else {
-            /* start writing the rows so far to disk without waiting for it: the sync at the
-             * end then has little left to wait for (an advisory request: its failure changes
-             * nothing, the fdatasyncs report errors) */
-            (void)sync_file_range(job->log_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
         }
         if (opts->progress && now - last_draw >= SW_PROGRESS_PERIOD_S) {
             sw_progress(opts->progress, resumed + atomic_load(&sh->done), total,
