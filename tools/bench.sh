@@ -7,8 +7,9 @@ build=${1:-build}
 export BUILD="$build"
 export FLOPWATT="$build/flopwatt"
 echo "flopwatt bench on $(nproc) cores, $(uname -m), $(date -u +%Y-%m-%d)"
+bash tools/bench-capacity.sh
 for b in tools/bench/*.sh; do
     [[ -f "$b" ]] || continue
     echo "==== $b"
-    bash "$b" "$build"
+    FLOPWATT_BENCH_ALL=1 bash "$b" "$build"
 done
