@@ -65,6 +65,51 @@ static int sw_lex_cmp(const void *pa, const void *pb)
     return a->index < b->index ? -1 : a->index > b->index;
 }
 
+/* With few objectives the sort compares copies of the costs kept beside the index (the same
+ * comparisons and order as sw_lex_cmp, without reaching into the rows: a sweep's matrix is
+ * megabytes, and its rows in sort order are cache misses). */
+#define SW_KEY_GOALS 3
+typedef struct sw_key_item {
+    double cost[SW_KEY_GOALS];
+    size_t index;
+    size_t goal_count;
+} sw_key_item;
+
+static int sw_key_cmp(const void *pa, const void *pb)
+{
+    const sw_key_item *a = pa, *b = pb;
+    for (size_t i = 0; i < a->goal_count; i++) {
+        if (a->cost[i] < b->cost[i])
+            return -1;
+        if (a->cost[i] > b->cost[i])
+            return 1;
+    }
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* Sorts items[0..m) as qsort with sw_lex_cmp would. Returns -1 when out of memory. */
+static int sw_lex_sort(sw_sort_item *items, size_t m, const sw_sort_ctx *c)
+{
+    if (c->goal_count > SW_KEY_GOALS) {
+        qsort(items, m, sizeof *items, sw_lex_cmp);
+        return 0;
+    }
+    sw_key_item *keys = malloc((m ? m : 1) * sizeof *keys);
+    if (!keys)
+        return -1;
+    for (size_t k = 0; k < m; k++) {
+        const double *r = c->rows + items[k].index * c->width;
+        keys[k] = (sw_key_item){{0}, items[k].index, c->goal_count};
+        for (size_t i = 0; i < c->goal_count; i++)
+            keys[k].cost[i] = sw_cost(r, &c->goals[i]);
+    }
+    qsort(keys, m, sizeof *keys, sw_key_cmp);
+    for (size_t k = 0; k < m; k++)
+        items[k].index = keys[k].index;
+    free(keys);
+    return 0;
+}
+
 int sw_pareto(const double *rows, size_t n, size_t width, const sw_goal *goals, size_t goal_count,
               const bool *eligible, bool *on_front)
 {
@@ -87,7 +132,11 @@ int sw_pareto(const double *rows, size_t n, size_t width, const sw_goal *goals, 
         if (!nan)
             items[m++] = (sw_sort_item){i, &ctx};
     }
-    qsort(items, m, sizeof *items, sw_lex_cmp);
+    if (sw_lex_sort(items, m, &ctx)) {
+        free(items);
+        free(front);
+        return -1;
+    }
     size_t front_count = 0;
     for (size_t k = 0; k < m; k++) {
         const double *r = rows + items[k].index * width;

@@ -54,11 +54,12 @@ Test(sw_pareto, random_sets_match_brute_force)
     for (int trial = 0; trial < 600; trial++) {
         size_t n = 1 + gsl_rng_uniform_int(rng, 120);
         size_t w = 4;
-        size_t ng = 1 + gsl_rng_uniform_int(rng, 3);
+        /* up to 5 objectives: sw_pareto sorts copies of up to 3 costs, and the rows beyond */
+        size_t ng = 1 + gsl_rng_uniform_int(rng, 5);
         unsigned alphabet = 2 + (unsigned)gsl_rng_uniform_int(rng, 8); /* small: many ties */
         double *rows = malloc(n * w * sizeof *rows);
         bool *eligible = malloc(n), *got = malloc(n), *want = malloc(n);
-        sw_goal goals[3];
+        sw_goal goals[5];
         for (size_t k = 0; k < ng; k++)
             goals[k] = (sw_goal){(size_t)gsl_rng_uniform_int(rng, w), gsl_rng_uniform(rng) < 0.5};
         for (size_t i = 0; i < n; i++) {
