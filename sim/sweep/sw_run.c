@@ -31,6 +31,9 @@
  * loss loses at most the rows of about the last period. --sync-every-point makes each worker
  * sync after every row. */
 #define SW_SYNC_PERIOD_S 0.1
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22 /* Linux 5.14; older kernels refuse it (EINVAL), harmlessly */
+#endif
 
 /* A worker's own part of the shared state (written by that worker only; no locks). */
 typedef struct sw_slot {
@@ -137,6 +140,12 @@ static void sw_rows_put(const sw_job *job, uint64_t point, const char *line, siz
 static int sw_rows_take(sw_rows *r, size_t metric_count, sw_table *t)
 {
     uint64_t used = atomic_load(&r->used), n = 0;
+    /* map the rows' pages into this process at once rather than one read fault at a time
+     * (advisory: without it the reads below fault them in) */
+    {
+        uintptr_t from = (uintptr_t)r & ~(uintptr_t)4095, to = (uintptr_t)(r->data + used);
+        (void)madvise((void *)from, to - from, MADV_POPULATE_READ);
+    }
     for (uint64_t at = 0; at < used; n++) {
         uint64_t head[2];
         memcpy(head, r->data + at, sizeof head);
