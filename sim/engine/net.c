@@ -416,7 +416,9 @@ static int net_walk(const cfg_accel *cfg, const wl_workload *wl, const wl_worklo
         if ((rc =
                  pool ? net_pool_take(pool, i, opt, &r, err) : eng_run_layer(cfg, l, &eo, &r, err)))
             break;
-        if ((rc = eng_counters_add(&out->total, &r.c, err))) {
+        if (out->layer_count == 0) { /* total still zero: 0 + c is c, without the 84 checks */
+            out->total = r.c;
+        } else if ((rc = eng_counters_add(&out->total, &r.c, err))) {
             eng_result_fini(&r);
             break;
         }
