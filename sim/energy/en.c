@@ -93,6 +93,8 @@ static void en_levels_init(const tech_point *pt, const cfg_accel *cfg, double in
 
 int en_tech_init(const tech_lib *lib, const cfg_accel *cfg, en_tech *out, fw_err *err)
 {
+    for (int op = 0; op < CFG_OPERANDS; op++)
+        out->sram[op].valid = false;
     const tech_node *node;
     tech_process process = cfg->tech.process == CFG_PROCESS_LP ? TECH_LP : TECH_HP;
     int rc = tech_node_find_process(lib, cfg->tech.node_nm, process, &node, err);
@@ -127,7 +129,24 @@ int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_e
     return 0;
 }
 
-void en_costs_init_tech(const en_tech *tech, const cfg_accel *cfg, en_costs *out)
+/* en_sram_access_rw_pj and en_htree_mm of one operand's SRAM at tech's point, from the memo
+ * when its inputs are the last ones (the same doubles: the functions are pure). */
+static void en_sram_costs(en_sram_memo *m, const tech_point *pt, double bytes, double banks,
+                          double word_bits, double elem_bits)
+{
+    if (m->valid && m->bytes == bytes && m->banks == banks && m->word_bits == word_bits &&
+        m->elem_bits == elem_bits)
+        return;
+    en_sram_access_rw_pj(pt, bytes, banks, word_bits, elem_bits, &m->read_pj, &m->write_pj);
+    m->htree_mm = en_htree_mm(pt, bytes, banks);
+    m->bytes = bytes;
+    m->banks = banks;
+    m->word_bits = word_bits;
+    m->elem_bits = elem_bits;
+    m->valid = true;
+}
+
+void en_costs_init_tech(en_tech *tech, const cfg_accel *cfg, en_costs *out)
 {
     *out = (en_costs){0};
     out->pt = tech->pt;
@@ -163,10 +182,12 @@ void en_costs_init_tech(const en_tech *tech, const cfg_accel *cfg, en_costs *out
         const cfg_sram *s = &cfg->sram[op];
         double bytes = (double)s->size_bytes, banks = s->double_buffered ? 2 : 1;
         double elem_bits = op == CFG_OFMAP ? acc_bits : in_bits;
-        en_sram_access_rw_pj(pt, bytes, banks, s->word_bits, elem_bits, &out->sram_read_pj[op],
-                             &out->sram_write_pj[op]);
+        en_sram_memo *m = &tech->sram[op];
+        en_sram_costs(m, pt, bytes, banks, s->word_bits, elem_bits);
+        out->sram_read_pj[op] = m->read_pj;
+        out->sram_write_pj[op] = m->write_pj;
         out->sram_area_mm2[op] = tech_sram_area_um2_per_bit(pt) * bytes * 8 * 1e-6;
-        out->htree_mm[op] = en_htree_mm(pt, bytes, banks);
+        out->htree_mm[op] = m->htree_mm;
         out->wire_mm[op] = en_array_wire_mm(out->sram_area_mm2[op], out->array_area_mm2, tree);
         out->wire_pj[op] = tech_wire_pj_per_bit_mm(pt) * out->wire_mm[op] * elem_bits;
         out->area_mm2 += out->sram_area_mm2[op];

@@ -164,17 +164,27 @@ int en_costs_init(const tech_lib *lib, const cfg_accel *cfg, en_costs *out, fw_e
  * dram.type only (with the same lib), and the costs from it, which cannot fail. So
  * en_costs_init(lib, cfg) = en_tech_init(lib, cfg, &t) then en_costs_init_tech(&t, cfg), and
  * t may be kept for every config that en_tech_same says has the same four keys. */
+/* One SRAM's access costs as en_costs_init_tech priced them last, with their inputs. */
+typedef struct en_sram_memo {
+    bool valid;
+    double bytes, banks, word_bits, elem_bits; /* en_sram_access_rw_pj's inputs */
+    double read_pj, write_pj, htree_mm;        /* its outputs and en_htree_mm's */
+} en_sram_memo;
 typedef struct en_tech {
     tech_point pt;         /* the node, process and supply (borrows lib) */
     const tech_dram *dram; /* the DRAM type's figure (borrowed from lib); NULL for "none" */
+    /* per operand, the SRAM costs en_costs_init_tech computed last at this point (a pure
+     * function of pt and the inputs, so reused while they repeat: a sweep's points mostly
+     * change one buffer); emptied by en_tech_init */
+    en_sram_memo sram[CFG_OPERANDS];
 } en_tech;
 /* Fails exactly as en_costs_init, with the same status and message. */
 int en_tech_init(const tech_lib *lib, const cfg_accel *cfg, en_tech *out, fw_err *err);
 /* Whether a and b have the same tech.node_nm, tech.process, tech.vdd_v and dram.type. */
 bool en_tech_same(const cfg_accel *a, const cfg_accel *b);
 /* The costs of cfg given en_tech_init's result for it (or for a config en_tech_same as it);
- * tech->pt.lib must outlive *out. */
-void en_costs_init_tech(const en_tech *tech, const cfg_accel *cfg, en_costs *out);
+ * updates tech's SRAM memo; tech->pt.lib must outlive *out. */
+void en_costs_init_tech(en_tech *tech, const cfg_accel *cfg, en_costs *out);
 
 /* Floorplan distances (mm) and the SRAM access they price (models/tech/README.md, "Storage
  * levels and wires"). An SRAM array of array_bytes (both halves of a double buffer, the whole

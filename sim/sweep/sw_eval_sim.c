@@ -101,7 +101,7 @@ static int sw_sim_config(const sw_sim_worker *w, const jr_doc *config, cfg_accel
 /* The technology side of a point's costs (en_tech_init, with its failures), from the worker's
  * (see sw_sim_worker) when it has it; *out points into the worker or at *own. */
 static int sw_sim_tech(const sw_eval_sim *sim, sw_sim_worker *w, const cfg_accel *cfg, en_tech *own,
-                       const en_tech **out, fw_err *err)
+                       en_tech **out, fw_err *err)
 {
     if (w && w->tech_kept && en_tech_same(&w->tech_cfg, cfg)) {
         *out = &w->tech;
@@ -128,7 +128,7 @@ static int sw_sim_check(void *ctx, void *scratch, const jr_doc *config, fw_err *
 {
     cfg_accel cfg;
     en_tech own;
-    const en_tech *tech;
+    en_tech *tech;
     int rc = sw_sim_config(scratch, config, &cfg, err);
     return rc ? rc : sw_sim_tech(ctx, scratch, &cfg, &own, &tech, err);
 }
@@ -146,7 +146,7 @@ static int sw_sim_eval(void *ctx, void *scratch, const jr_doc *config, const wl_
     if (rc)
         return rc;
     en_tech own;
-    const en_tech *tech;
+    en_tech *tech;
     if ((rc = sw_sim_tech(sim, w, &cfg, &own, &tech, err)))
         return rc;
     en_costs costs;

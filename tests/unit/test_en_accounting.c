@@ -265,7 +265,8 @@ Test(en, unknown_node_or_supply_fails_clearly)
 /* en_costs_init in two steps (en.h): the technology side of one config, kept for another with
  * the same node, process, supply and DRAM type but every other section different (array,
  * dataflow, precision, SRAMs, clock, gating, compression, an explicit hierarchy), gives that
- * config's en_costs_init bit for bit; en_tech_same tells the four keys apart; en_tech_init
+ * config's en_costs_init bit for bit (its SRAM costs computed or found in the kept memo);
+ * en_tech_same tells the four keys apart; en_tech_init
  * fails with en_costs_init's status and message; the read and write of en_sram_access_rw_pj are
  * en_sram_access_pj's, bit for bit. */
 Test(en, tech_side_kept_across_configs)
@@ -313,7 +314,10 @@ Test(en, tech_side_kept_across_configs)
         cr_assert(cfgs[3].hierarchy_given && cfgs[2].nm_m == 4 && cfgs[1].zero_gating);
         en_tech kept;
         cr_assert_eq(en_tech_init(lib, &cfgs[0], &kept, &err), 0, "%s", err.msg);
-        for (size_t o = 0; o < 4; o++) {
+        /* each config twice, in both orders: its SRAM costs found again in the kept memo or
+         * priced after another config's */
+        for (size_t i = 0; i < 16; i++) {
+            size_t o = i < 8 ? i / 2 : (15 - i) / 2;
             en_costs whole, from_kept;
             cr_assert(en_tech_same(&cfgs[0], &cfgs[o]));
             cr_assert_eq(en_costs_init(lib, &cfgs[o], &whole, &err), 0, "%s", err.msg);
