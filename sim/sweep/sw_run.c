@@ -567,7 +567,8 @@ static int sw_open_log(const sw_spec *spec, const sw_run_opts *opts, const char 
     }
     size_t hlen = strlen(header);
     if (st.st_size == 0) {
-        if (write(fd, header, hlen) != (ssize_t)hlen || fdatasync(fd)) {
+        /* made durable with spec.json (sw_run), before any row is written */
+        if (write(fd, header, hlen) != (ssize_t)hlen) {
             close(fd);
             return fw_err_set(err, FW_EXIT_IO, "%s: write error: %s", log_path, strerror(errno));
         }
@@ -673,7 +674,10 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
     if ((rc = sw_make_dir(opts->out_dir, err)) ||
         (opts->resume && (rc = sw_resume_edited(spec, ev, opts, header, log_path, stats, err))) ||
         (rc = sw_open_log(spec, opts, header, log_path, &fd, err)) ||
-        (rc = sw_write_atomic(opts->out_dir, "spec.json", spec->text, strlen(spec->text), err)))
+        (rc = sw_write_atomic_all(opts->out_dir,
+                                  &(const sw_file){"spec.json", spec->text, strlen(spec->text),
+                                                   NULL, 0},
+                                  1, fd, SW_LOG_NAME, err)))
         goto out;
 
     /* Points already in the log are done; the rest of this shard is the to-do list. */
