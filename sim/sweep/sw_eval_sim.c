@@ -118,8 +118,9 @@ static void sw_sim_value_at(const sw_sim_path *p, const jr_doc *doc, sw_sim_valu
     out->known = false;
     const cJSON *node = p->segment_count ? doc->root : NULL;
     for (size_t i = 0; node && i < p->segment_count; i++) {
+        const char *key = p->segment[i];
         const cJSON *c = cJSON_IsObject(node) ? node->child : NULL;
-        while (c && !(c->string && !strcmp(c->string, p->segment[i])))
+        while (c && !(c->string && c->string[0] == key[0] && !strcmp(c->string, key)))
             c = c->next;
         node = c;
     }
