@@ -205,6 +205,15 @@ int jr_doc_set_option(jr_doc *doc, const char *path, const char *value_text,
 
 static cJSON *jr_value_from_text(const char *text)
 {
+    /* A plain integer below 10^15 ("0" or no leading zero: JSON's form) is the number node
+     * cJSON's parser makes of it (its strtod gives the integer exactly, below 2^53), without
+     * the parse: a sweep worker sets an axis value per point, mostly such integers. */
+    uint64_t n = 0;
+    size_t digits = 0;
+    while (text[digits] >= '0' && text[digits] <= '9' && digits < 16)
+        n = n * 10 + (uint64_t)(text[digits++] - '0');
+    if (!text[digits] && digits >= 1 && digits <= 15 && (text[0] != '0' || digits == 1))
+        return cJSON_CreateNumber((double)n);
     const char *end = NULL;
     cJSON *v = cJSON_ParseWithOpts(text, &end, 1);
     if (v)
@@ -215,9 +224,10 @@ static cJSON *jr_value_from_text(const char *text)
 int jr_doc_set(jr_doc *doc, const char *path, const char *value_text, fw_err *err)
 {
     char buf[JR_PATH_BYTES];
-    if (strlen(path) >= sizeof buf || !path[0])
+    size_t path_len = strlen(path);
+    if (path_len >= sizeof buf || !path[0])
         return fw_err_set(err, FW_EXIT_INPUT, "%s: --set %s: bad path", doc->file, path);
-    snprintf(buf, sizeof buf, "%s", path);
+    memcpy(buf, path, path_len + 1); /* a sweep worker sets every changed axis: no printf */
     cJSON *node = doc->root;
     char *p = buf;
     while (*p) {

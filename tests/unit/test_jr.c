@@ -1,9 +1,12 @@
 /* Tests of the strict JSON reader (models/common/jr): syntax errors with line and column,
  * duplicate keys, types, ranges, unknown keys, paths in messages, --set overrides. The
- * expected messages are written by hand from the documented format. */
+ * expected messages are written by hand from the documented format; a value set by text is
+ * the node cJSON's own parser makes of it. */
 #include "common/jr.h"
 
 #include <criterion/criterion.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 static jr_doc parse_ok(const char *text)
@@ -203,4 +206,65 @@ Test(jr, set_option_errors_name_the_set)
     cr_assert_eq(jr_u32(&array, "cols", true, 0, 1, 9, &v, &err), FW_EXIT_INPUT);
     cr_assert_str_eq(err.msg, "t.json: array.cols: missing required key");
     jr_doc_fini(&doc);
+}
+
+/* A value set by text is the node cJSON's parser makes of the text (a string when it does not
+ * parse): type, double bit for bit, int and string, for integer texts (which take a shortcut
+ * past the parser) at the edges of the shortcut and random ones, and texts it must not take. */
+static void set_equals_parse(const char *text)
+{
+    jr_doc doc = parse_ok("{\"a\": 1}");
+    fw_err err;
+    cr_assert_eq(jr_doc_set(&doc, "a", text, &err), 0, "%s", err.msg);
+    const cJSON *got = cJSON_GetObjectItemCaseSensitive(doc.root, "a");
+    cJSON *want = cJSON_ParseWithOpts(text, NULL, 1);
+    if (!want)
+        want = cJSON_CreateString(text);
+    cr_assert_eq(got->type, want->type, "'%s'", text);
+    cr_assert_eq(memcmp(&got->valuedouble, &want->valuedouble, sizeof got->valuedouble), 0, "'%s'",
+                 text);
+    cr_assert_eq(got->valueint, want->valueint, "'%s'", text);
+    cr_assert_eq(!got->valuestring, !want->valuestring, "'%s'", text);
+    if (got->valuestring)
+        cr_assert_str_eq(got->valuestring, want->valuestring);
+    cJSON_Delete(want);
+    jr_doc_fini(&doc);
+}
+
+Test(jr, set_value_text_as_the_parser_reads_it)
+{
+    const char *texts[] = {"0",
+                           "7",
+                           "10",
+                           "2147483647",
+                           "2147483648",
+                           "999999999999999",
+                           "1000000000000000",
+                           "1234567890123456789",
+                           "007",
+                           "00",
+                           "-5",
+                           "-0",
+                           "1e3",
+                           "12.5",
+                           "",
+                           "abc",
+                           " 5",
+                           "5 ",
+                           "5x",
+                           "true",
+                           "null",
+                           "\"s\"",
+                           "{\"x\": 1}",
+                           "[1]"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        set_equals_parse(texts[i]);
+    uint64_t x = 99;
+    for (int i = 0; i < 20000; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        char text[32];
+        snprintf(text, sizeof text, "%llu",
+                 (unsigned long long)((x >> 11) % (i % 2 ? 1000000000000000ULL : 100000ULL)));
+        set_equals_parse(text);
+    }
 }
