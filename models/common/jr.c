@@ -555,13 +555,27 @@ int jr_obj_done(const jr_obj *obj, fw_err *err)
     return 0;
 }
 
-int jr_arr_obj(const jr_arr *arr, size_t index, jr_obj *out, fw_err *err)
+/* Element index of the array (NULL past its end), stepping from the one read last when it is
+ * the next one (jr_arr.at). */
+static const cJSON *jr_arr_item(jr_arr *arr, size_t index)
+{
+    if (arr->at && index == arr->at_index)
+        return arr->at;
+    if (arr->at && index == arr->at_index + 1)
+        arr->at = arr->at->next;
+    else
+        arr->at = cJSON_GetArrayItem(arr->node, (int)index);
+    arr->at_index = index;
+    return arr->at;
+}
+
+int jr_arr_obj(jr_arr *arr, size_t index, jr_obj *out, fw_err *err)
 {
     char idx[32];
     jr_obj_start(out, arr->file, arr->doc);
     snprintf(idx, sizeof idx, "[%zu]", index);
     jr_join_path(out->path, sizeof out->path, arr->path, idx);
-    const cJSON *v = cJSON_GetArrayItem(arr->node, (int)index);
+    const cJSON *v = jr_arr_item(arr, index);
     if (!jr_is(v, cJSON_Object))
         return jr_fail_arr(arr, index, err, "expected an object, found %s",
                            v ? jr_type_name(v) : "nothing");
@@ -569,9 +583,9 @@ int jr_arr_obj(const jr_arr *arr, size_t index, jr_obj *out, fw_err *err)
     return 0;
 }
 
-int jr_arr_f64(const jr_arr *arr, size_t index, double min, double max, double *out, fw_err *err)
+int jr_arr_f64(jr_arr *arr, size_t index, double min, double max, double *out, fw_err *err)
 {
-    const cJSON *v = cJSON_GetArrayItem(arr->node, (int)index);
+    const cJSON *v = jr_arr_item(arr, index);
     if (!jr_is(v, cJSON_Number))
         return jr_fail_arr(arr, index, err, "expected a number, found %s",
                            v ? jr_type_name(v) : "nothing");
@@ -582,9 +596,9 @@ int jr_arr_f64(const jr_arr *arr, size_t index, double min, double max, double *
     return 0;
 }
 
-int jr_arr_str(const jr_arr *arr, size_t index, const char **out, fw_err *err)
+int jr_arr_str(jr_arr *arr, size_t index, const char **out, fw_err *err)
 {
-    const cJSON *v = cJSON_GetArrayItem(arr->node, (int)index);
+    const cJSON *v = jr_arr_item(arr, index);
     if (!jr_is(v, cJSON_String))
         return jr_fail_arr(arr, index, err, "expected a string, found %s",
                            v ? jr_type_name(v) : "nothing");

@@ -105,7 +105,7 @@ static int sw_oom(const char *file, fw_err *err)
 }
 
 /* labels (may be NULL) name each value in the CSV; values that are objects or arrays need one. */
-static int sw_parse_values(const jr_arr *arr, const jr_arr *labels, sw_axis *axis, fw_err *err)
+static int sw_parse_values(jr_arr *arr, jr_arr *labels, sw_axis *axis, fw_err *err)
 {
     if (labels && labels->count != arr->count)
         return fw_err_set(err, FW_EXIT_INPUT, "%s: %s: expected %zu labels (one per value)",

@@ -22,8 +22,8 @@
  * fails (a missing or non-integer value such as a placeholder 'B', a filter larger than its
  * input), the error is "FILE:LINE: column 'X': reason". */
 #include "workload/wl.h"
+#include "workload/wl_names.h"
 
-#include "common/fw_hash.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -456,63 +456,17 @@ static int wl_csv_row(const char *file, unsigned lineno, const wl_csv_line *row,
     return 0;
 }
 
-/* The layer names taken so far: an open-addressing table (linear probing) of layer index + 1
- * (0: empty slot), sized to at least twice the names, so that checking a row's name costs the
- * same whatever the number of layers before it (a linear scan made 10^4 rows take seconds and a
- * file of one repeated name cubic time). Each slot also keeps the next suffix to try for its
- * name as a base: the smallest free NAME_k only grows as names are added, so the search resumes
- * where the last one stopped and gives the same k as a search from 2. */
-typedef struct wl_csv_slot {
-    size_t layer_plus1;
-    unsigned next_suffix; /* 0: start at 2 */
-} wl_csv_slot;
-
-typedef struct wl_csv_names {
-    wl_csv_slot *slot;
-    size_t cap; /* a power of two, 0 before the first insertion */
-} wl_csv_names;
-
-/* The slot holding name among layers[], or the empty slot where it would go. cap must be > 0. */
-static size_t wl_csv_names_find(const wl_csv_names *t, const wl_layer *layers, const char *name)
-{
-    size_t mask = t->cap - 1;
-    size_t i = (size_t)fw_fnv64(FW_FNV64_INIT, name, strlen(name)) & mask;
-    while (t->slot[i].layer_plus1 && strcmp(layers[t->slot[i].layer_plus1 - 1].name, name))
-        i = (i + 1) & mask;
-    return i;
-}
-
-/* Adds layers[idx] (a name not in the table), growing it first when it would be half full.
- * Returns 0, or -1 when out of memory (the table is unchanged). */
-static int wl_csv_names_add(wl_csv_names *t, const wl_layer *layers, size_t idx)
-{
-    if (2 * (idx + 1) > t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 128;
-        while (2 * (idx + 1) > cap)
-            cap *= 2;
-        wl_csv_names grown = {calloc(cap, sizeof *grown.slot), cap};
-        if (!grown.slot)
-            return -1;
-        for (size_t i = 0; i < t->cap; i++)
-            if (t->slot[i].layer_plus1)
-                grown.slot[wl_csv_names_find(&grown, layers,
-                                             layers[t->slot[i].layer_plus1 - 1].name)] = t->slot[i];
-        free(t->slot);
-        *t = grown;
-    }
-    t->slot[wl_csv_names_find(t, layers, layers[idx].name)] = (wl_csv_slot){idx + 1, 0};
-    return 0;
-}
-
 /* Makes l's name unique among the layers already in names (all of layers[]): NAME_2, NAME_3, ...
- * the smallest suffix not taken. */
+ * the smallest suffix not taken. A name's slot keeps the next suffix to try for it as a base: the
+ * smallest free NAME_k only grows as names are added, so the search resumes where the last one
+ * stopped and gives the same k as a search from 2. */
 static int wl_csv_unique(const char *file, unsigned lineno, const wl_layer *layers,
-                         wl_csv_names *names, const unsigned *linenos, wl_layer *l, wl_workload *wl,
+                         wl_names *names, const unsigned *linenos, wl_layer *l, wl_workload *wl,
                          fw_err *err)
 {
     if (!names->cap)
         return 0;
-    size_t base_slot = wl_csv_names_find(names, layers, l->name);
+    size_t base_slot = wl_names_find(names, layers, l->name);
     if (!names->slot[base_slot].layer_plus1)
         return 0;
     unsigned first_line = linenos[names->slot[base_slot].layer_plus1 - 1];
@@ -527,7 +481,7 @@ static int wl_csv_unique(const char *file, unsigned lineno, const wl_layer *laye
                               "%s:%u: column 'Layer name': duplicate layer name '%s' (also line "
                               "%u) and no room for a suffix",
                               file, lineno, base, first_line);
-        if (!names->slot[wl_csv_names_find(names, layers, cand)].layer_plus1) {
+        if (!names->slot[wl_names_find(names, layers, cand)].layer_plus1) {
             wl_note(wl, "%s:%u: duplicate layer name '%s' (also line %u) renamed '%s'", file,
                     lineno, base, first_line, cand);
             snprintf(l->name, sizeof l->name, "%s", cand);
@@ -560,7 +514,7 @@ int wl_parse_scalesim(const char *name, const char *text, uint32_t batch_overrid
     wl_csv_layout *lay = malloc(sizeof *lay);
     wl_workload *wl = calloc(1, sizeof *wl);
     unsigned *linenos = NULL;
-    wl_csv_names names = {NULL, 0};
+    wl_names names = {NULL, 0};
     size_t cap = 0;
     bool have_header = false;
     unsigned lineno = 0, said = 0;
@@ -607,7 +561,7 @@ int wl_parse_scalesim(const char *name, const char *text, uint32_t batch_overrid
             continue;
         if ((rc = wl_csv_unique(name, lineno, wl->layers, &names, linenos, l, wl, err)))
             goto done;
-        if (wl_csv_names_add(&names, wl->layers, wl->layer_count)) {
+        if (wl_names_add(&names, wl->layers, wl->layer_count)) {
             rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", name);
             goto done;
         }
@@ -621,7 +575,7 @@ done:
     free(line);
     free(lay);
     free(linenos);
-    free(names.slot);
+    wl_names_fini(&names);
     if (rc) {
         wl_destroy(wl);
         return rc;

@@ -3,6 +3,7 @@
  * wl_layer_finish. Errors: "FILE: layers[I].KEY: reason (layer 'NAME')". */
 #include "common/jr.h"
 #include "workload/wl.h"
+#include "workload/wl_names.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -125,8 +126,9 @@ static int wl_json_window(jr_obj *o, wl_layer *l, bool dilation, bool *same, fw_
 }
 
 /* "inputs": names of earlier layers (or "input", the network's input) whose outputs this layer
- * reads; earlier are layers[0..count-1]. Fills l->inputs (indices) and l->input_count. */
-static int wl_json_inputs(jr_obj *o, wl_layer *l, const wl_layer *earlier, size_t count,
+ * reads; earlier are layers[0..count-1], their names in the table names. Fills l->inputs
+ * (indices) and l->input_count. */
+static int wl_json_inputs(jr_obj *o, wl_layer *l, const wl_layer *earlier, const wl_names *names,
                           fw_err *err)
 {
     jr_arr arr;
@@ -144,10 +146,8 @@ static int wl_json_inputs(jr_obj *o, wl_layer *l, const wl_layer *earlier, size_
             return rc;
         uint32_t idx = WL_INPUT_NETWORK;
         if (strcmp(name, WL_INPUT_NETWORK_NAME)) {
-            size_t e = 0;
-            while (e < count && strcmp(earlier[e].name, name))
-                e++;
-            if (e == count)
+            long e = wl_names_index(names, earlier, name);
+            if (e < 0)
                 return jr_fail(o, key, err,
                                "unknown tensor '%.80s' (the name of an earlier layer, or \"%s\")",
                                name, WL_INPUT_NETWORK_NAME);
@@ -204,7 +204,7 @@ static int wl_json_check_inputs(jr_obj *o, const wl_layer *l, const wl_layer *ea
 
 /* Reads one layer object into *l (l->name is set as soon as the name is known). */
 static int wl_json_layer(jr_obj *o, wl_layer *l, uint32_t batch, const wl_layer *earlier,
-                         size_t count, const char *npy[2], fw_err *err)
+                         const wl_names *names, const char *npy[2], fw_err *err)
 {
     const char *name;
     unsigned type;
@@ -322,7 +322,7 @@ static int wl_json_layer(jr_obj *o, wl_layer *l, uint32_t batch, const wl_layer 
         l->ifmap_zero_frac = 1.0 - di;
         l->weight_zero_frac = 1.0 - dw;
     }
-    if ((rc = wl_json_inputs(o, l, earlier, count, err)) || (rc = jr_obj_done(o, err)))
+    if ((rc = wl_json_inputs(o, l, earlier, names, err)) || (rc = jr_obj_done(o, err)))
         return rc;
     if (same) {
         wl_json_same_pad(l->in_h, l->filt_r, l->dil_h, l->stride_h, &l->pad_top, &l->pad_bottom);
@@ -450,6 +450,7 @@ int wl_parse_json(const char *name, const char *text, uint32_t batch_override, w
     const char *wl_name, *source;
     uint32_t batch;
     wl_workload *wl = NULL;
+    wl_names names = {NULL, 0}; /* of the layers read so far */
     int rc;
     *out = NULL;
     if ((rc = jr_doc_parse(name, text, &doc, err)))
@@ -491,21 +492,26 @@ int wl_parse_json(const char *name, const char *text, uint32_t batch_override, w
         if ((rc = jr_arr_obj(&layers, i, &lo, err)))
             goto done;
         const char *npy[2] = {NULL, NULL};
-        if ((rc = wl_json_layer(&lo, l, batch, wl->layers, i, npy, err)) ||
+        if ((rc = wl_json_layer(&lo, l, batch, wl->layers, &names, npy, err)) ||
             (rc = wl_json_npy(name, &lo, wl, l, npy, err))) {
             wl_json_name_layer(err, l->name);
             goto done;
         }
-        for (size_t j = 0; j < i; j++)
-            if (!strcmp(wl->layers[j].name, l->name)) {
-                rc = jr_fail(&lo, "name", err, "duplicate layer name '%s' (also layers[%zu])",
-                             l->name, j);
-                goto done;
-            }
+        long j = wl_names_index(&names, wl->layers, l->name);
+        if (j >= 0) {
+            rc = jr_fail(&lo, "name", err, "duplicate layer name '%s' (also layers[%ld])", l->name,
+                         j);
+            goto done;
+        }
+        if (wl_names_add(&names, wl->layers, i)) {
+            rc = fw_err_set(err, FW_EXIT_IO, "%s: out of memory", name);
+            goto done;
+        }
         wl->layer_count = i + 1;
     }
     rc = jr_obj_done(&root, err);
 done:
+    wl_names_fini(&names);
     jr_doc_fini(&doc);
     if (rc) {
         wl_destroy(wl);

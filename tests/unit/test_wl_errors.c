@@ -348,3 +348,56 @@ Test(wl_errors, truncated_and_mutated_inputs_never_crash, .timeout = 120)
     mutations("configs/workloads/mobilenet_v2.json", wl_parse_json);
     mutations("configs/workloads/scalesim/resnet50.csv", wl_parse_scalesim);
 }
+
+/* 20,000 layers: every name and input found among all the earlier layers (the readers look names
+ * up in a hash table, wl_names.h), a duplicate of a name far back and a layer naming itself as
+ * input refused with the messages of the small cases. */
+static char *many_layers(unsigned n, const char *last)
+{
+    size_t size = (size_t)n * 128 + 256, used = 0;
+    char *text = malloc(size);
+    cr_assert(text);
+    used += (size_t)snprintf(text + used, size - used, "{\"name\": \"w\", \"layers\": [");
+    for (unsigned k = 0; k < n; k++) {
+        used += (size_t)snprintf(text + used, size - used,
+                                 "%s{\"name\": \"l%u\", \"type\": \"eltwise\", \"in_h\": 1, "
+                                 "\"in_w\": 1, \"in_c\": 1",
+                                 k ? ", " : "", k);
+        if (k + 1 == n && last)
+            used += (size_t)snprintf(text + used, size - used, "%s", last);
+        else if (k >= 3)
+            used += (size_t)snprintf(text + used, size - used, ", \"inputs\": [\"l%u\", \"l%u\"]",
+                                     k - 1, k / 2);
+        used += (size_t)snprintf(text + used, size - used, "}");
+    }
+    snprintf(text + used, size - used, "]}");
+    return text;
+}
+
+Test(wl_errors, many_layers_names_and_inputs)
+{
+    enum { N = 20000 };
+    char *text = many_layers(N, NULL);
+    wl_workload *wl = NULL;
+    fw_err err;
+    cr_assert_eq(wl_parse_json("t.json", text, 0, &wl, &err), 0, "%s", err.msg);
+    cr_assert_eq(wl->layer_count, N);
+    for (unsigned k = 3; k < N; k++) {
+        cr_assert_eq(wl->layers[k].input_count, 2);
+        cr_assert_eq(wl->layers[k].inputs[0], k - 1);
+        cr_assert_eq(wl->layers[k].inputs[1], k / 2);
+    }
+    wl_destroy(wl);
+    free(text);
+    /* the last layer renamed l12345, then reading itself */
+    text = many_layers(N, "");
+    char *dup = strstr(text, "\"l19999\"");
+    cr_assert(dup);
+    memcpy(dup, "\"l12345\"", 8);
+    json_fails(text, "t.json: layers[19999].name: duplicate layer name 'l12345' (also layers[12345])");
+    free(text);
+    text = many_layers(N, ", \"inputs\": [\"l19999\"]");
+    json_fails(text, "t.json: layers[19999].inputs[0]: unknown tensor 'l19999' (the name of an "
+                     "earlier layer, or \"input\") (layer 'l19999')");
+    free(text);
+}
