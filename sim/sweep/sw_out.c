@@ -4,7 +4,6 @@
 #include "common/fw_io.h"
 #include "sweep/sw_out.h"
 #include "sweep/sw_buf.h"
-#include "sweep/sw_log.h"
 #include "sweep/sw_pareto.h"
 #include "report/rpt_fmt.h"
 #include "report/rpt_metric.h"
@@ -23,25 +22,38 @@
 /* iovecs per writev call (IOV_MAX is 1024 on Linux) */
 #define SW_IOV_BATCH 1024
 
-/* One file of sw_write_atomic_all: written to its .tmp, then fsync'd (in its own thread). */
+static void *sw_flush_main(void *arg)
+{
+    sw_flush *f = arg;
+    int r = f->data_only ? fdatasync(f->fd) : fsync(f->fd);
+    f->sync_errno = r ? errno : 0;
+    return NULL;
+}
+
+void sw_flush_start(sw_flush *f, int fd, bool data_only)
+{
+    *f = (sw_flush){.fd = fd, .data_only = data_only};
+    f->started = pthread_create(&f->thread, NULL, sw_flush_main, f) == 0;
+    if (!f->started)
+        sw_flush_main(f);
+}
+
+int sw_flush_wait(sw_flush *f)
+{
+    if (f->started)
+        pthread_join(f->thread, NULL);
+    f->started = false;
+    return f->sync_errno;
+}
+
+/* One file of sw_write_atomic_all: written to its .tmp, then flushed. */
 typedef struct sw_pending {
     const char *dir;
     const sw_file *file;
     char *path, *tmp;
     int fd;
-    bool data_only; /* fdatasync instead of fsync (the caller's sync_fd) */
-    int sync_errno; /* 0, or errno of the failed fsync */
-    pthread_t thread;
-    bool started;
+    sw_flush flush;
 } sw_pending;
-
-static void *sw_pending_sync(void *arg)
-{
-    sw_pending *p = arg;
-    int r = p->data_only ? fdatasync(p->fd) : fsync(p->fd);
-    p->sync_errno = r ? errno : 0;
-    return NULL;
-}
 
 /* The pieces of p's file, with writev: at most SW_IOV_BATCH at a time, a short write resumed
  * where it stopped (piece i, offset off inside it). */
@@ -105,8 +117,7 @@ static int sw_pending_write(sw_pending *p, fw_err *err)
 int sw_write_atomic_all(const char *dir, const sw_file *files, size_t n, int sync_fd,
                         const char *sync_name, fw_err *err)
 {
-    /* files[0..n-1], then the caller's sync_fd as one more entry */
-    sw_pending *p = calloc(n + 1, sizeof *p);
+    sw_pending *p = calloc(n ? n : 1, sizeof *p);
     if (!p)
         return fw_err_set(err, FW_EXIT_IO, "%s: out of memory", dir);
     int rc = 0;
@@ -118,26 +129,24 @@ int sw_write_atomic_all(const char *dir, const sw_file *files, size_t n, int syn
             break;
         }
     }
-    size_t count = opened;
-    if (!rc && sync_fd >= 0)
-        p[count++] = (sw_pending){.fd = sync_fd, .data_only = true};
     /* The flushes run concurrently: the file system commits them together, so the disk's
      * latency is paid about once instead of once per file (the results are on disk when this
-     * returns, as with one sw_write_atomic per file). The last one runs in this thread. */
-    for (size_t i = 0; !rc && i + 1 < count; i++)
-        p[i].started = pthread_create(&p[i].thread, NULL, sw_pending_sync, &p[i]) == 0;
-    for (size_t i = 0; !rc && i < count; i++)
-        if (!p[i].started)
-            sw_pending_sync(&p[i]); /* the last one, or one whose thread could not start */
-    for (size_t i = 0; !rc && i < count; i++)
-        if (p[i].started)
-            pthread_join(p[i].thread, NULL);
-    for (size_t i = 0; !rc && i < count; i++)
-        if (p[i].sync_errno)
-            rc = i < n ? fw_err_set(err, FW_EXIT_IO, "%s: write error: %s", p[i].tmp,
-                                    strerror(p[i].sync_errno))
-                       : fw_err_set(err, FW_EXIT_IO, "%s: fdatasync: %s", sync_name,
-                                    strerror(p[i].sync_errno));
+     * returns, as with one sw_write_atomic per file). */
+    sw_flush extra = {.fd = -1};
+    for (size_t i = 0; !rc && i < opened; i++)
+        sw_flush_start(&p[i].flush, p[i].fd, false);
+    if (!rc && sync_fd >= 0)
+        sw_flush_start(&extra, sync_fd, true);
+    for (size_t i = 0; i < opened; i++) { /* every started flush is waited for */
+        int e = sw_flush_wait(&p[i].flush);
+        if (e && !rc)
+            rc = fw_err_set(err, FW_EXIT_IO, "%s: write error: %s", p[i].tmp, strerror(e));
+    }
+    {
+        int e = sw_flush_wait(&extra);
+        if (e && !rc)
+            rc = fw_err_set(err, FW_EXIT_IO, "%s: fdatasync: %s", sync_name, strerror(e));
+    }
     for (size_t i = 0; i < opened; i++) {
         if (p[i].fd >= 0 && close(p[i].fd) && !rc)
             rc = fw_err_set(err, FW_EXIT_IO, "%s: cannot write: %s", p[i].path, strerror(errno));
@@ -384,7 +393,7 @@ static int sw_row_workload(const sw_spec *spec, const sw_row *row, size_t *out)
 }
 
 int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const char *dir,
-                    int log_fd, sw_finish_counts *counts, fw_err *err)
+                    sw_finish_counts *counts, fw_err *err)
 {
     int rc =
         sw_spec_check_metrics(spec, (const char *const *)t->metric_names, t->metric_count, err);
@@ -481,7 +490,7 @@ int sw_table_finish(const sw_spec *spec, sw_table *t, uint64_t expected, const c
     files[0] = (sw_file){"points.csv", NULL, 0, csv_iov, 2 * n + 1};
     files[1] = (sw_file){"pareto.csv", par.p, par.len, NULL, 0};
     files[2] = (sw_file){"summary.json", sum.p, sum.len, NULL, 0};
-    rc = sw_write_atomic_all(dir, files, 3, log_fd, SW_LOG_NAME, err);
+    rc = sw_write_atomic_all(dir, files, 3, -1, NULL, err);
 out:
     free(csv_iov);
     free(bounds);

@@ -20,6 +20,8 @@
 #include "sweep/sw_table.h"
 
 #include <stdint.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/uio.h>
 
@@ -32,10 +34,9 @@ typedef struct sw_finish_counts {
 /* Writes points.csv, pareto.csv and summary.json into dir from the table's rows, using the
  * spec's constraints and objectives (checked against the table's metric names). expected is
  * the number of points this table should hold (its shard's share). counts may be NULL.
- * log_fd: the sweep's log, made durable (fdatasync) together with the three files (-1: none).
  * FW_EXIT_IO on write errors. */
 int sw_table_finish(const sw_spec *spec, sw_table *table, uint64_t expected, const char *dir,
-                    int log_fd, sw_finish_counts *counts, fw_err *err);
+                    sw_finish_counts *counts, fw_err *err);
 
 /* Prints the front of dir/pareto.csv as a table for people: per workload, the point, the axis
  * values and the objectives, at most max_rows rows each. An objective the metric table
@@ -47,6 +48,21 @@ int sw_print_front(const sw_spec *spec, const char *dir, size_t max_rows, FILE *
 
 /* Writes text to dir/name through dir/name.tmp, fsync and rename. */
 int sw_write_atomic(const char *dir, const char *name, const char *text, size_t len, fw_err *err);
+
+/* An fsync (or fdatasync) running in a thread of its own while the caller goes on; when no
+ * thread can be started it runs at once in sw_flush_start. */
+typedef struct sw_flush {
+    int fd;
+    bool data_only; /* fdatasync instead of fsync */
+    int sync_errno; /* 0, or errno of the failed sync */
+    pthread_t thread;
+    bool started;   /* the thread runs (sw_flush_wait joins it) */
+} sw_flush;
+
+void sw_flush_start(sw_flush *f, int fd, bool data_only);
+
+/* Waits for it; returns 0 or the sync's errno. */
+int sw_flush_wait(sw_flush *f);
 
 /* A file for sw_write_atomic_all: text[0..len), or, when iov_count > 0, the pieces iov[0..
  * iov_count) one after the other (written with writev, without copying them into one buffer). */

@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -58,7 +57,7 @@ typedef struct sw_shared {
  * which limits the -j scaling). Workers append records at an atomic offset:
  *   [uint64 point][uint64 line bytes][metric_count doubles][the line's bytes, a NUL, padded to 8]
  * the line exactly as written to the log (without its newline), the metrics as reading the log
- * parses them from that text (sw_fmt_g15_parsed): the rows equal the log's.
+ * parses them from that text (sw_fmt_g15): the rows equal the log's.
  * The parent's table rows point into the records (borrowed: the mapping outlives the table).
  * The mapping is MAP_NORESERVE (pages are used only as rows arrive); when it cannot be mapped,
  * or would be larger than SW_ROWS_MAX_BYTES, or fills up, the parent reads the log back. */
@@ -232,7 +231,7 @@ static int sw_point(const sw_job *job, sw_slot *slot, void *scratch, jr_doc *cfg
         }
         line[used++] = ',';
         /* values[m] becomes what the log parser reads back from its text */
-        used += sw_fmt_g15_parsed(line + used, values[m], &values[m]);
+        used += sw_fmt_g15(line + used, values[m], &values[m]);
     }
     if (used + 1 >= line_size)
         return fw_err_set(err, FW_EXIT_IO, "point %" PRIu64 ": row too long", point);
@@ -458,42 +457,6 @@ static int sw_run_workers(sw_job *job, const sw_run_opts *opts, uint64_t resumed
     return rc;
 }
 
-/* The log's fdatasync after the run, in a thread of its own while the parent builds the
- * finished files (the disk's latency overlaps that work instead of following it). */
-typedef struct sw_bg_sync {
-    int fd;
-    int sync_errno;
-    pthread_t thread;
-    bool running;
-} sw_bg_sync;
-
-static void *sw_bg_sync_main(void *arg)
-{
-    sw_bg_sync *b = arg;
-    b->sync_errno = fdatasync(b->fd) ? errno : 0;
-    return NULL;
-}
-
-/* Starts it; returns whether it runs (if not, the caller syncs as before). */
-static bool sw_bg_sync_start(sw_bg_sync *b, int fd)
-{
-    *b = (sw_bg_sync){.fd = fd};
-    b->running = pthread_create(&b->thread, NULL, sw_bg_sync_main, b) == 0;
-    return b->running;
-}
-
-/* Waits for it; 0 or FW_EXIT_IO with *err (when rc is 0: the first error is kept). */
-static int sw_bg_sync_join(sw_bg_sync *b, int rc, fw_err *err)
-{
-    if (!b->running)
-        return rc;
-    pthread_join(b->thread, NULL);
-    b->running = false;
-    if (b->sync_errno && !rc)
-        rc = fw_err_set(err, FW_EXIT_IO, "%s: fdatasync: %s", SW_LOG_NAME, strerror(b->sync_errno));
-    return rc;
-}
-
 static int sw_make_dir(const char *dir, fw_err *err)
 {
     if (mkdir(dir, 0755) && errno != EEXIST)
@@ -660,8 +623,8 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
     uint64_t todo_count = 0;
     sw_rows *rows = NULL;
     size_t rows_bytes = 0;
-    bool log_unsynced = false;
-    sw_bg_sync bg = {.fd = -1};
+    bool log_unsynced = false; /* rows were written and no flush of the log runs */
+    sw_flush log_flush = {.fd = -1};
     if (!wls || !header || !log_path) {
         rc = fw_err_set(err, FW_EXIT_IO, "out of memory");
         goto out;
@@ -726,8 +689,10 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
         log_unsynced = true;
         if (rc)
             goto out;
-        if (sw_bg_sync_start(&bg, fd))
-            log_unsynced = false; /* sw_bg_sync_join reports its failure */
+        /* the log's fdatasync while the parent builds the finished files (the disk's latency
+         * overlaps that work instead of following it) */
+        sw_flush_start(&log_flush, fd, true);
+        log_unsynced = false;
     }
     stats->points_run = todo_count;
     /* The rows of the log: those read before the run plus this run's (sw_rows), or the log
@@ -749,12 +714,13 @@ int sw_run(const sw_spec *spec, const sw_eval *ev, const sw_run_opts *opts, sw_r
                         table.row_count, stats->points_shard);
         goto out;
     }
-    /* the log is synced with the finished files unless its sync already runs */
-    rc = sw_table_finish(spec, &table, stats->points_shard, opts->out_dir, bg.running ? -1 : fd,
-                         &stats->counts, err);
-    log_unsynced = rc != 0 && !bg.running;
+    rc = sw_table_finish(spec, &table, stats->points_shard, opts->out_dir, &stats->counts, err);
 out:
-    rc = sw_bg_sync_join(&bg, rc, err);
+    {
+        int e = sw_flush_wait(&log_flush);
+        if (e && !rc)
+            rc = fw_err_set(err, FW_EXIT_IO, "%s: fdatasync: %s", SW_LOG_NAME, strerror(e));
+    }
     /* a failed run's finished rows are made durable too */
     if (log_unsynced && fdatasync(fd) && !rc)
         rc = fw_err_set(err, FW_EXIT_IO, "%s: fdatasync: %s", SW_LOG_NAME, strerror(errno));
@@ -842,7 +808,7 @@ int sw_merge(const char *const *dirs, size_t dir_count, const char *out_dir, uin
     if (!rc)
         rc = sw_write_atomic(out_dir, "spec.json", spec.text, strlen(spec.text), err);
     if (!rc)
-        rc = sw_table_finish(&spec, &all, spec.point_count, out_dir, -1, NULL, err);
+        rc = sw_table_finish(&spec, &all, spec.point_count, out_dir, NULL, err);
     *missing = spec.point_count - all.row_count;
 out:
     free(header);
