@@ -94,18 +94,12 @@ static size_t sw_fmt_slow(char *out, double v, double *parsed)
     return n;
 }
 
-size_t sw_fmt_g15(char *out, double v)
-{
-    double parsed;
-    return sw_fmt_g15_parsed(out, v, &parsed);
-}
-
 /* The values read back: a zero or an integer below 10^15 is printed exactly, so it reads back
  * as itself; a fixed-notation value printed as the digits of q with k digits after the point
  * (trailing zeros dropped: the same number) reads back as the double nearest q / 10^k, which,
  * q < 2^53 and 10^k (k <= 18) being exact doubles, is one correctly rounded division (what
  * strtod gives in the default rounding mode); the rest is read back by strtod. */
-size_t sw_fmt_g15_parsed(char *out, double v, double *parsed)
+size_t sw_fmt_g15(char *out, double v, double *parsed)
 {
     const double a = fabs(v);
     if (!(a >= 1e-4 && a < 1e15)) {

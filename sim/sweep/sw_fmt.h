@@ -11,13 +11,10 @@
 /* Longest output: "-0.000100000000000000" and the exponent forms fit in 32 bytes. */
 #define SW_FMT_G15_BYTES 32
 
-/* Writes v as "%.15g" into out (at least SW_FMT_G15_BYTES), NUL-terminated; returns the length. */
-size_t sw_fmt_g15(char *out, double v);
-
-/* sw_fmt_g15, and *parsed = the value strtod (and sw_fmt_parse) reads back from what it wrote,
- * mostly without reading it: a sweep worker hands its rows' metrics over as the log parser
- * would read them. */
-size_t sw_fmt_g15_parsed(char *out, double v, double *parsed);
+/* Writes v as "%.15g" into out (at least SW_FMT_G15_BYTES), NUL-terminated; returns the length.
+ * *parsed = the value strtod (and sw_fmt_parse) reads back from what it wrote, mostly without
+ * reading it: a sweep worker hands its rows' metrics over as the log parser would read them. */
+size_t sw_fmt_g15(char *out, double v, double *parsed);
 
 /* strtod(s, end), the same value and end, faster for what sw_fmt_g15 writes in fixed notation
  * (an optional '-', digits, an optional fraction: one exact division, Clinger's fast path);
